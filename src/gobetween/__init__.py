@@ -1,0 +1,3 @@
+"""gobetween: buyer-seller messaging for online marketplaces."""
+
+__version__ = "0.1.0"

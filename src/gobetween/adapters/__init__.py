@@ -1,0 +1,1 @@
+"""Adapters: the database, mail and other I/O behind the services' protocols."""

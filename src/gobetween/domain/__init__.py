@@ -1,0 +1,1 @@
+"""The business core: ids, aliases, messages, threads, cases and evidence. Standard library only."""

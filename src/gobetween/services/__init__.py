@@ -1,0 +1,1 @@
+"""Use cases: every state change is one service call in one transaction."""
