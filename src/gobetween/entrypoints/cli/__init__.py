@@ -14,6 +14,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def root() -> None:
+    """Buyer-seller messaging for online marketplaces."""
+
+
 for module in (check,):
     module.register(app)
 
