@@ -121,7 +121,7 @@ class PermanentDeliveryError(Exception):
 
 
 class Transport(Protocol):
-    """Delivers one mail. Must be idempotent on `delivery_key`: a retry replaces, never duplicates."""
+    """Delivers one mail; idempotent on `delivery_key`: a retry replaces, never duplicates."""
 
     def deliver(self, mail: OutboundMail) -> None: ...
 
