@@ -37,7 +37,7 @@ class Settings:
     alias_domain: str = "relay.gobetween.localhost"
     # ISO region of the marketplace: phone numbers in national format are read in it.
     marketplace_region: str = "US"
-    # Delivery: "folder" writes each delivered message to delivery_folder; "smtp" uses the smarthost.
+    # Delivery: "folder" writes each delivered message to delivery_folder; "smtp" uses smarthost_*.
     delivery_transport: str = "folder"
     delivery_folder: str = "var/delivered"
     smarthost_host: str = "127.0.0.1"
@@ -86,21 +86,27 @@ def load_settings(
     config_file: str | Path | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Defaults, then the TOML file (argument or GOBETWEEN_CONFIG), then env vars, then overrides."""
+    """Read settings: defaults, then the TOML file, then GOBETWEEN_* variables, then overrides.
+
+    The file is `config_file` or, when that is None, the one GOBETWEEN_CONFIG names. Raises
+    SettingsError naming the setting and where its value came from.
+    """
     environ = os.environ if environ is None else environ
     settings = Settings()
+    origins: dict[str, str] = {}
     path = config_file if config_file is not None else environ.get(CONFIG_ENV)
     if path:
-        settings = _apply(settings, _read_toml(Path(path)), source=f"config file {path}")
+        file_label = f"config file {path}"
+        settings = _apply(settings, _read_toml(Path(path)), origins, source=file_label)
     from_env = {
         field.name: environ[ENV_PREFIX + field.name.upper()]
         for field in fields(Settings)
         if ENV_PREFIX + field.name.upper() in environ
     }
-    settings = _apply(settings, from_env, source="environment", env=True)
+    settings = _apply(settings, from_env, origins, source="environment", env=True)
     if overrides:
-        settings = _apply(settings, overrides, source="command line")
-    _validate(settings)
+        settings = _apply(settings, overrides, origins, source="command line")
+    _validate(settings, origins)
     return settings
 
 
@@ -110,6 +116,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             data = tomllib.load(handle)
     except FileNotFoundError:
         raise SettingsError(f"config file {path} does not exist") from None
+    except IsADirectoryError:
+        raise SettingsError(f"config file {path} is a directory") from None
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"config file {path} is not valid TOML: {error}") from None
     # Accept both a flat file and one with a [gobetween] table.
@@ -119,16 +127,29 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return section
 
 
-def _apply(settings: Settings, values: Mapping[str, Any], *, source: str, env: bool = False) -> Settings:
-    known = {field.name: field for field in fields(Settings)}
+def _apply(
+    settings: Settings,
+    values: Mapping[str, Any],
+    origins: dict[str, str],
+    *,
+    source: str,
+    env: bool = False,
+) -> Settings:
+    known = {field.name for field in fields(Settings)}
     changes: dict[str, Any] = {}
     for name, raw in values.items():
         label = ENV_PREFIX + name.upper() if env else name
         if name not in known:
-            raise SettingsError(f"{source}: unknown setting {label!r} (known: {', '.join(sorted(known))})")
+            raise SettingsError(
+                f"{source}: unknown setting {label!r} (known: {', '.join(sorted(known))})"
+            )
         kind = type(getattr(Settings(), name))
         changes[name] = _coerce(raw, kind, label=label, source=source)
+        origins[name] = f"{label} (from {source})"
     return replace(settings, **changes)
+
+
+_NOUNS = {"bool": "true or false", "int": "an integer", "float": "a number"}
 
 
 def _coerce(raw: Any, kind: type, *, label: str, source: str) -> Any:
@@ -143,43 +164,54 @@ def _coerce(raw: Any, kind: type, *, label: str, source: str) -> Any:
                 return False
             raise ValueError
         if kind is int:
-            if isinstance(raw, bool):
+            if isinstance(raw, bool | float):
                 raise ValueError
             return int(raw)
         if kind is float:
             if isinstance(raw, bool):
                 raise ValueError
-            return float(raw)
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError
+            return value
         if not isinstance(raw, str | int | float) or isinstance(raw, bool):
             raise ValueError
         return str(raw)
     except ValueError:
-        noun = {"bool": "true or false", "int": "an integer", "float": "a number"}.get(kind.__name__, "a string")
+        noun = _NOUNS.get(kind.__name__, "a string")
         raise SettingsError(f"{source}: {label} must be {noun}; got {raw!r}") from None
 
 
-def _validate(settings: Settings) -> None:
+def _validate(settings: Settings, origins: Mapping[str, str]) -> None:
+    def fail(name: str, problem: str) -> SettingsError:
+        return SettingsError(f"{origins.get(name, name)} {problem}")
+
     for name, allowed in _CHOICES.items():
         if getattr(settings, name) not in allowed:
-            raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {getattr(settings, name)!r}")
+            value = getattr(settings, name)
+            raise fail(name, f"must be one of {', '.join(allowed)}; got {value!r}")
     for name in _PORTS:
         port = getattr(settings, name)
         if not 0 <= port <= 65535:
-            raise SettingsError(f"{name} must be a TCP port (0-65535); got {port}")
+            raise fail(name, f"must be a TCP port (0-65535); got {port}")
     for name in _POSITIVE:
         if getattr(settings, name) <= 0:
-            raise SettingsError(f"{name} must be greater than 0; got {getattr(settings, name)}")
+            raise fail(name, f"must be greater than 0; got {getattr(settings, name)}")
     if settings.daily_limit_base < 0:
-        raise SettingsError(f"daily_limit_base must be 0 or more; got {settings.daily_limit_base}")
+        raise fail("daily_limit_base", f"must be 0 or more; got {settings.daily_limit_base}")
     try:
         backend = make_url(settings.database_url).get_backend_name()
     except ArgumentError:
-        raise SettingsError(f"database_url is not a database URL: {settings.database_url!r}") from None
+        raise fail("database_url", f"is not a database URL: {settings.database_url!r}") from None
     if backend not in ("sqlite", "postgresql"):
-        raise SettingsError(f"database_url must be sqlite:// or postgresql://; got {backend}://")
+        raise fail("database_url", f"must be sqlite:// or postgresql://; got {backend}://")
+    if not settings.http_host.strip():
+        raise fail("http_host", "must not be empty")
     domain = settings.alias_domain
     if "." not in domain or any(not part for part in domain.split(".")) or "@" in domain:
-        raise SettingsError(f"alias_domain must be a domain name such as relay.example.com; got {domain!r}")
+        raise fail(
+            "alias_domain", f"must be a domain name such as relay.example.com; got {domain!r}"
+        )
     region = settings.marketplace_region
     if len(region) != 2 or not region.isalpha() or not region.isupper():
-        raise SettingsError(f"marketplace_region must be a two-letter region such as US; got {region!r}")
+        raise fail("marketplace_region", f"must be a two-letter region such as US; got {region!r}")
