@@ -1,43 +1,509 @@
 """Normalisation of policy.md §6 with an offset map, so every span found slices the original text.
 
-MINIMAL FIRST VERSION (NFKC + lower case); the detectors work extends it with zero-width removal,
-homoglyphs, leetspeak, spaced-out letters, spelled at/dot and digits as words.
+`normalize(text)` returns two views of one message, each mapping every character back to the
+exact original characters it came from (`to_original(start, end)`):
+
+- `.text`, for phrase matching: Unicode NFKC, case folded, zero-width characters removed,
+  Cyrillic/Greek look-alikes folded to Latin (`rеviеw` with Cyrillic е), spaced-out letters joined
+  (`r e v i e w`, `w.h.a.t.s.a.p.p`) and leetspeak folded inside words that have letters
+  (`r3v1ew`, `5tars`). Numbers, codes and units (`10am`, `e27`, `kx300`) are left alone.
+- `.contacts.text`, for the e-mail, phone and link detectors: the same folding without leetspeak
+  (numbers matter there) and with obfuscations undone: `(at)`, `[dot]`, `[.]`, spelled
+  `at`/`dot` in address-shaped runs (`anna dot keller at gmail dot com`, `shop punkt de`,
+  `www . x . com`, `アット`/`ドット`, arroba, arobase, chiocciola, point, punto), `h t t p s : / /`,
+  and runs of four or more digit words in the six languages ("three one two", "fünf", "cinq",
+  "cinco", "cinque", 〇一二) rewritten as digits.
+
+`normalize(normalize(x).text).text == normalize(x).text`: the phrase view is idempotent, so
+phrases can be folded with the same function as messages.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import ahocorasick_rs
 
 
 @dataclass(frozen=True, slots=True)
 class NormalizedText:
-    """`text` is the normalised form; `origin[i]` is the index in the original of `text[i]`."""
+    """`text` is the normalised form; `text[i]` came from `original[origin[i]:ends[i]]`."""
 
     original: str
     text: str
     origin: tuple[int, ...]
+    # End (exclusive) in the original of each normalised character; empty in hand-built values,
+    # which then fall back to the start of the next character.
+    ends: tuple[int, ...] = ()
+    # The detector view (see the module docstring); None on the detector view itself.
+    contacts: NormalizedText | None = field(default=None, compare=False, repr=False)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text back to the original text."""
-        if start >= end or not self.origin:
-            position = self.origin[start] if start < len(self.origin) else len(self.original)
+        count = len(self.origin)
+        start = max(0, min(start, count))
+        end = max(start, min(end, count))
+        if start == end:
+            position = self.origin[start] if start < count else len(self.original)
             return (position, position)
         first = self.origin[start]
+        if self.ends:
+            return (first, max(first, self.ends[end - 1]))
         last = self.origin[end - 1]
-        # The last normalised character may come from a multi-character original run (NFKC of a
-        # ligature, a spelled-out word): extend to the start of the next original index.
-        next_origin = self.origin[end] if end < len(self.origin) else len(self.original)
-        return (first, max(last + 1, next_origin if next_origin > last else last + 1))
+        next_origin = self.origin[end] if end < count else len(self.original)
+        return (first, max(last + 1, next_origin))
 
 
 def normalize(text: str) -> NormalizedText:
-    """Fold `text` for matching, keeping the map back to the original characters."""
-    out: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char).lower() if not char.isascii() else char.lower()
-        for piece in folded:
-            out.append(piece)
-            origin.append(index)
-    return NormalizedText(original=text, text="".join(out), origin=tuple(origin))
+    """Fold `text` for matching (both views), keeping the map back to the original characters."""
+    folded = _fold(text)
+    phrase_view = _leet(_join_spaced(folded, _SPACED_ANY))
+    contact_view = _digit_words(_deobfuscate(_join_spaced(folded, _SPACED_BLANK)))
+    return NormalizedText(
+        original=text,
+        text=phrase_view.text,
+        origin=tuple(phrase_view.starts),
+        ends=tuple(phrase_view.ends),
+        contacts=NormalizedText(
+            original=text,
+            text=contact_view.text,
+            origin=tuple(contact_view.starts),
+            ends=tuple(contact_view.ends),
+        ),
+    )
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A view under construction: its text and, per character, the original [start, end)."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+
+Edit = tuple[int, int, str]
+
+
+def _apply(draft: _Draft, edits: list[Edit]) -> _Draft:
+    """Replace `draft.text[a:b]` by each edit's string; new characters map to [a, b)'s origin."""
+    if not edits:
+        return draft
+    source, starts, ends = draft.text, draft.starts, draft.ends
+    parts: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    position = 0
+    for a, b, new in edits:
+        if a < position:
+            continue
+        parts.append(source[position:a])
+        new_starts.extend(starts[position:a])
+        new_ends.extend(ends[position:a])
+        if new:
+            if len(new) == b - a:
+                # One-for-one replacements (leetspeak) keep each character's own origin.
+                new_starts.extend(starts[a:b])
+                new_ends.extend(ends[a:b])
+            else:
+                first = starts[a] if a < len(starts) else (ends[-1] if ends else 0)
+                last = ends[b - 1] if b > a else first
+                new_starts.extend([first] * len(new))
+                new_ends.extend([last] * len(new))
+            parts.append(new)
+        position = b
+    parts.append(source[position:])
+    new_starts.extend(starts[position:])
+    new_ends.extend(ends[position:])
+    return _Draft("".join(parts), new_starts, new_ends)
+
+
+# Zero-width and invisible formatting characters that split words without showing.
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067"
+    "\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+)
+
+# Cyrillic and Greek letters that look like Latin ones (upper and lower case); none of the six
+# supported languages writes them, so folding them only undoes disguises such as `sаles@` or
+# `rеviеw`.
+_HOMOGLYPHS = {
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "н": "h", "і": "i",
+    "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "о": "o", "р": "p", "ԛ": "q", "ѕ": "s",
+    "т": "t", "у": "y", "ү": "y", "х": "x", "ԝ": "w", "ɡ": "g", "ı": "i",
+    "А": "a", "В": "b", "С": "c", "Е": "e", "Н": "h", "І": "i", "Ј": "j", "К": "k", "М": "m",
+    "О": "o", "Р": "p", "Ѕ": "s", "Т": "t", "Х": "x", "У": "y", "Ү": "y", "Ԁ": "d", "Ԛ": "q",
+    "Ԝ": "w", "Ӏ": "l",
+    "α": "a", "ο": "o", "ν": "v", "ρ": "p", "ι": "i", "κ": "k", "τ": "t", "υ": "u", "χ": "x",
+    "ε": "e", "ϲ": "c", "ϳ": "j",
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
+    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ϲ": "c",
+}  # fmt: skip
+_TRANSLATE: dict[int, str | None] = {ord(k): v for k, v in _HOMOGLYPHS.items()}
+_TRANSLATE.update({ord(c): None for c in _INVISIBLE})
+_SPECIAL = re.compile("[" + re.escape("".join(_HOMOGLYPHS) + _INVISIBLE) + "]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@lru_cache(maxsize=16384)
+def _fold_cluster(cluster: str) -> str:
+    """NFKC + look-alikes + case folding + NFKC again, repeated until nothing changes."""
+    current = cluster
+    for _ in range(4):
+        step = unicodedata.normalize("NFKC", current).translate(_TRANSLATE)
+        step = unicodedata.normalize("NFKC", step.casefold()).translate(_TRANSLATE)
+        if step == current:
+            break
+        current = step
+    return current
+
+
+@lru_cache(maxsize=4096)
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char)[0] == "M"
+
+
+def _stable(run: str) -> bool:
+    """Whether a non-ASCII run is already in folded form (most Japanese text is)."""
+    return (
+        not _is_mark(run[0])
+        and unicodedata.is_normalized("NFKC", run)
+        and run == run.casefold()
+        and _SPECIAL.search(run) is None
+    )
+
+
+def _fold(text: str) -> _Draft:
+    """NFKC, case folding, look-alikes and zero-width removal, cluster by cluster."""
+    lowered = text.lower() if text.isascii() else None
+    if lowered is not None:
+        return _Draft(lowered, list(range(len(text))), list(range(1, len(text) + 1)))
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for match in _NON_ASCII_RUN.finditer(text):
+        a, b = match.span()
+        if _stable(match.group()):
+            continue
+        # A combining mark belongs to the character before it, so take that one in too.
+        if a > position and a > 0:
+            a -= 1
+        # Only ASCII letters are lowered here: the stable non-ASCII runs are already folded, and
+        # `lower()` differs from `casefold()` on some scripts (Cherokee).
+        parts.append(text[position:a].translate(_ASCII_LOWER))
+        starts.extend(range(position, a))
+        ends.extend(range(position + 1, a + 1))
+        _fold_slow(text, a, b, parts, starts, ends)
+        position = b
+    parts.append(text[position:].translate(_ASCII_LOWER))
+    starts.extend(range(position, len(text)))
+    ends.extend(range(position + 1, len(text) + 1))
+    return _Draft("".join(parts), starts, ends)
+
+
+def _fold_slow(
+    text: str, a: int, b: int, parts: list[str], starts: list[int], ends: list[int]
+) -> None:
+    """Fold text[a:b] one cluster (a character and the marks after it) at a time."""
+    cluster_start = -1
+    index = a
+    while index < b:
+        char = text[index]
+        if char in _INVISIBLE:
+            index += 1
+            continue
+        if cluster_start >= 0 and _is_mark(char):
+            index += 1
+            continue
+        if cluster_start >= 0:
+            _emit(text, cluster_start, index, parts, starts, ends)
+        cluster_start = index
+        index += 1
+    if cluster_start >= 0:
+        _emit(text, cluster_start, b, parts, starts, ends)
+
+
+def _emit(text: str, a: int, b: int, parts: list[str], starts: list[int], ends: list[int]) -> None:
+    cluster = text[a:b]
+    folded = _fold_cluster(cluster.translate(_TRANSLATE) if len(cluster) > 1 else cluster)
+    if not folded:
+        return
+    # The trailing original characters may be invisible ones that were skipped: they belong to
+    # the cluster's span only if they sit between its characters, so trim them from the end.
+    end = b
+    while end > a + 1 and text[end - 1] in _INVISIBLE:
+        end -= 1
+    parts.append(folded)
+    if folded == cluster:
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+    else:
+        starts.extend([a] * len(folded))
+        ends.extend([end] * len(folded))
+
+
+# Spaced-out letters: three or more single letters with the same separator between them. In the
+# phrase view any of these separators; in the detector view only blanks (a dot there is a dot).
+_LETTER = r"(?:[^\W\d_]|[013457])"
+_SPACED_ANY = re.compile(
+    rf"(?<![\w.\-*·]){_LETTER}(?P<sep>[ \t]{{1,3}}|[.\-_*·]){_LETTER}"
+    rf"(?:(?P=sep){_LETTER})+(?![\w\-*·]|\.\w)"
+)
+_SPACED_BLANK = re.compile(r"(?<!\w)[^\W\d_](?P<sep>[ \t]{1,3})[^\W\d_](?:(?P=sep)[^\W\d_])+(?!\w)")
+# Single-letter words of the six languages ("a", "y", "e", "o", "à"): one at the start of a
+# spaced run is more likely a word than part of the spelled-out one ("leave a r e v i e w").
+_SINGLE_LETTER_WORDS = frozenset("aiyeouàè")
+
+
+def _join_spaced(draft: _Draft, pattern: re.Pattern[str]) -> _Draft:
+    text = draft.text
+    edits: list[Edit] = []
+    for match in pattern.finditer(text):
+        sep = match.group("sep")
+        letters = match.group()[:: len(sep) + 1]
+        if not letters[0].isalpha() or not letters[-1].isalpha():
+            continue
+        if sum(c.isalpha() for c in letters) < 2:
+            continue
+        start = match.start()
+        if sep.isspace() and letters[0] in _SINGLE_LETTER_WORDS and len(letters) > 3:
+            letters = letters[1:]
+            start += 1 + len(sep)
+        if len(letters) < 3:
+            continue
+        # Delete the separators, keeping each letter's own origin.
+        for position in range(start + 1, match.end(), len(sep) + 1):
+            edits.append((position, position + len(sep), ""))
+    return _apply(draft, edits)
+
+
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
+_LEET_TOKEN = re.compile(r"(?<![^\W_])(?:[^\W\d_]+\d|\d+[^\W\d_])[^\W_]*")
+_UNIT_LIKE = re.compile(r"\d+[^\W\d_]{1,3}|[^\W\d_]{1,2}\d+")
+
+
+def _leet(draft: _Draft) -> _Draft:
+    """Fold leetspeak digits inside words with letters (`r3v1ew`), never in numbers or codes."""
+    text = draft.text
+    edits: list[Edit] = []
+    for match in _LEET_TOKEN.finditer(text):
+        token = match.group()
+        if any(c.isdigit() and c not in _LEET for c in token):
+            continue
+        letters = sum(c.isalpha() for c in token)
+        if letters < 2 or _UNIT_LIKE.fullmatch(token):
+            continue
+        between = any(
+            token[i].isdigit()
+            and token[i - 1].isalpha()
+            and token[i + 1 :].lstrip("013457")[:1].isalpha()
+            for i in range(1, len(token) - 1)
+        )
+        leading = token[0].isdigit() and letters >= 4
+        if not (between or leading):
+            continue
+        base = match.start()
+        for offset, char in enumerate(token):
+            if char in _LEET:
+                edits.append((base + offset, base + offset + 1, _LEET[char]))
+    return _apply(draft, edits)
+
+
+# ---- the detector view: obfuscated separators and digit words --------------------------------
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_BRACKETED = re.compile(
+    r"\s*[(\[{<]\s*(at|@|arroba|arobase|chiocciola|アット|dot|\.|punkt|point|punto|ドット)\s*[)\]}>]\s*"
+)
+_SCHEME = re.compile(r"\b(https?|ftp)\s*:\s*/\s*/\s*")
+
+# Top-level domains that a spelled-out or spaced address may end in. Short on purpose: these are
+# the ones sellers use, and a longer list only adds sentence-break false positives.
+SPELLED_TLDS = _word_set(
+    "com net org info biz io co me shop store online site app de fr es it eu uk at ch be nl jp us "
+    "ca au pl se dk pt ie ly gl gd to"
+)
+_LABEL = r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?"
+_DOT = r"(?:\.|\s+\.\s+|\s+(?:dot|punkt|point|punto)\s+|\s*ドット\s*)"
+_AT = r"(?:\s*@\s*|\s+(?:at|arroba|arobase|chiocciola)\s+|\s*アット(?:マーク)?\s*)"
+_ADDRESS = re.compile(
+    rf"(?<![a-z0-9_.@/-])(?:{_LABEL}{_DOT})*{_LABEL}(?:{_AT}{_LABEL}(?:{_DOT}{_LABEL})*)?{_DOT}(?P<tld>[a-z]{{2,6}})"
+    rf"(?![a-z0-9_-])(?P<path>(?:\s*(?:/|\bslash\b)\s*[a-z0-9_-]+)*)"
+)
+_SEPARATOR = re.compile(
+    r"\s*(?:\.|@|/|ドット|アット(?:マーク)?)\s*|\s+(?:dot|punkt|point|punto|at|arroba|arobase|chiocciola|slash)\s+|\s+(?:slash)\s*"
+)
+_AT_WORDS = frozenset({"@", "at", "arroba", "arobase", "chiocciola", "アット", "アットマーク"})
+_DOT_WORDS = frozenset({"dot", "punkt", "point", "punto", "ドット"})
+# Mail providers: "name at gmail dot com" is an address even without a dotted local part, while
+# "have a look at shop dot com" is a domain after an English "at".
+_MAIL_PROVIDERS = _word_set(
+    """gmail googlemail yahoo ymail hotmail outlook live msn icloud me mac aol gmx web t-online
+    freenet posteo mailbox proton protonmail orange free laposte sfr wanadoo libero virgilio alice
+    tiscali tim telefonica movistar yandex mail docomo ezweb softbank i zoho"""
+)
+# A spelled dot right after one of these words is the word "point", not a dot ("du point de vue",
+# "el punto de entrega", "at some point in").
+_STOPWORDS = _word_set(
+    """a an the this that some any each every one no my your our its it is was at in on of to by
+    for from with what which whose certain starting focal turning meeting pick-up pickup du de le la
+    les un une ce cet cette au aux en sur mon ton son notre votre leur el los las del al su mi tu
+    nuestro este ese esa esta aquel buen il lo gli dei degli nel nello nella dal sul questo quel
+    quello ogni der die das dem den des ein eine einem einen einer am im zum zur vom beim kein
+    jeder"""
+)
+_SPELLED_HINT = re.compile(
+    r"\b(?:dot|punkt|point|punto|at|arroba|arobase|chiocciola)\b|ドット|アット|\s[.@]"
+)
+
+
+def _deobfuscate(draft: _Draft) -> _Draft:
+    """Rewrite obfuscated address separators to `.`, `@` and `/`, in address-shaped runs only."""
+    edits: list[Edit] = []
+    for match in _BRACKETED.finditer(draft.text):
+        edits.append((match.start(), match.end(), "@" if match.group(1) in _AT_WORDS else "."))
+    draft = _apply(draft, edits)
+    edits = []
+    for match in _SCHEME.finditer(draft.text):
+        if match.group() != match.group(1) + "://":
+            edits.append((match.start(), match.end(), match.group(1) + "://"))
+    draft = _apply(draft, edits)
+    text = draft.text
+    if _SPELLED_HINT.search(text) is None:
+        return draft
+    edits = []
+    for match in _ADDRESS.finditer(text):
+        if match.group("tld") in SPELLED_TLDS:
+            edits.extend(_address_edits(match.group(), match.start()))
+    return _apply(draft, edits)
+
+
+def _address_edits(span_text: str, base: int) -> list[Edit]:
+    """The rewrites of one address-shaped run, or none when its spelled words are prose."""
+    separators = list(_SEPARATOR.finditer(span_text))
+    words = [sep.group().strip() for sep in separators]
+    labels: list[str] = []
+    previous = 0
+    for sep in separators:
+        labels.append(span_text[previous : sep.start()])
+        previous = sep.end()
+    labels.append(span_text[previous:])
+    first = 0
+    ats = [i for i, word in enumerate(words) if word in _AT_WORDS]
+    if ats and words[ats[0]] == "at":
+        i = ats[0]
+        local = labels[: i + 1]
+        is_email = (
+            i > 0
+            or any(c.isdigit() or c == "_" for c in local[-1])
+            or labels[i + 1] in _MAIL_PROVIDERS
+        ) and labels[i] not in _STOPWORDS
+        if not is_email:
+            first = i + 1
+    for j in range(first, len(separators)):
+        word = words[j]
+        if word in _DOT_WORDS and word != "ドット":
+            if labels[j] in _STOPWORDS:
+                return []
+            if word == "point" and labels[j + 1] == "de":
+                return []
+    kept = range(first, len(separators))
+    spelled = any(words[j] in _AT_WORDS or words[j] in _DOT_WORDS for j in kept)
+    if not spelled and labels[first] != "www":
+        # A domain with plain dots only is rewritten (spaces dropped) when it starts with www.
+        return []
+    edits: list[Edit] = []
+    for j in kept:
+        word = words[j]
+        if word in _DOT_WORDS:
+            new = "."
+        elif word in _AT_WORDS:
+            new = "@"
+        elif word == "slash":
+            new = "/"
+        else:
+            new = word
+        sep = separators[j]
+        if sep.group() != new:
+            edits.append((base + sep.start(), base + sep.end(), new))
+    return edits
+
+
+# Digit words of the six languages. Runs of four or more (with digits mixed in) are a number
+# written out to get past a digit filter; fewer are ordinary prose ("one or two").
+_DIGIT_WORDS: dict[str, str] = {}
+for _digit, _words in enumerate(
+    (
+        "zero oh null zéro cero 〇 零 ゼロ",
+        "one eins un une uno una 一",
+        "two zwei zwo deux dos due 二",
+        "three drei trois tres tre 三",
+        "four vier quatre cuatro quattro 四",
+        "five fünf fuenf cinq cinco cinque 五",
+        "six sechs seis sei 六",
+        "seven sieben sept siete sette 七",
+        "eight acht huit ocho otto 八",
+        "nine neun neuf nueve nove 九",
+    )
+):
+    for _word in _words.split():
+        _DIGIT_WORDS[_word] = str(_digit)
+_DIGIT_KEYS = list(_DIGIT_WORDS)
+_UNSPACED_DIGITS = frozenset("〇零一二三四五六七八九") | {"ゼロ"}
+_DIGIT_AUTOMATON = ahocorasick_rs.AhoCorasick(
+    _DIGIT_KEYS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
+)
+_DIGIT_GAP = re.compile(r"[\s,\-/.・ー]{0,3}")
+_RUN_MIN = 4
+
+
+def _digit_words(draft: _Draft) -> _Draft:
+    """Rewrite runs of four or more digit words as digits ("five five five" → "555")."""
+    text = draft.text
+    hits: list[tuple[int, int, str]] = []
+    for index, start, end in _DIGIT_AUTOMATON.find_matches_as_indexes(text):
+        word = _DIGIT_KEYS[index]
+        # Latin words need word boundaries; the Japanese ones do not.
+        bounded = (start == 0 or not text[start - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        )
+        if not bounded and word not in _UNSPACED_DIGITS:
+            continue
+        hits.append((start, end, _DIGIT_WORDS[word]))
+    if len(hits) < _RUN_MIN:
+        return draft
+    edits: list[Edit] = []
+    run: list[tuple[int, int, str]] = []
+    for hit in [*hits, (-1, -1, "")]:
+        if run and hit[0] >= 0 and _gap_ok(text, run[-1][1], hit[0]):
+            run.append(hit)
+            continue
+        if len(run) >= _RUN_MIN:
+            for position, (start, end, digit) in enumerate(run):
+                edits.append((start, end, digit))
+                if position + 1 < len(run):
+                    gap = text[end : run[position + 1][0]]
+                    # Plain blanks join the digits; a comma or dash starts a new group.
+                    if gap:
+                        edits.append(
+                            (end, end + len(gap), "" if gap.isspace() and len(gap) == 1 else " ")
+                        )
+        run = [hit] if hit[0] >= 0 else []
+    return _apply(draft, sorted(edits))
+
+
+def _gap_ok(text: str, end: int, start: int) -> bool:
+    if start < end:
+        return False
+    match = _DIGIT_GAP.fullmatch(text, end, start)
+    return match is not None
