@@ -7,13 +7,14 @@ without it rolls back, so nothing is ever half-written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from gobetween.domain.aliases import Alias, AliasSide
+from gobetween.domain.messages import MessageRecord, Thread
 from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
 
@@ -24,6 +25,10 @@ Clock = Callable[[], datetime]
 class SellerRepository(Protocol):
     def find(self, seller_id: str) -> Seller | None: ...
     def find_by_address(self, address: str) -> Seller | None: ...
+    def find_by_buyer_id(self, buyer_id: str) -> Seller | None:
+        """The seller whose buying identity is `buyer_id` (system.md: a seller who buys)."""
+        ...
+
     def upsert(self, seller: Seller, *, now: datetime) -> None: ...
 
 
@@ -47,7 +52,9 @@ class OrderRepository(Protocol):
 class AliasRepository(Protocol):
     def find(self, local_part: str) -> Alias | None: ...
     def for_pair(self, buyer_id: str, seller_id: str, side: AliasSide) -> Alias | None: ...
-    def add(self, alias: Alias, *, now: datetime) -> None: ...
+    def add(self, alias: Alias, *, now: datetime) -> bool:
+        """Insert unless the local part or the (pair, side) is taken; True when inserted."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +68,7 @@ class OutboxItem:
     message_id: int | None = None
     id: int | None = None
     attempts: int = 0
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +88,68 @@ class EventLog(Protocol):
     def for_subject(self, subject_type: str, subject_id: str) -> Sequence[Event]: ...
 
 
+class ThreadRepository(Protocol):
+    def find(self, thread_id: int) -> Thread | None: ...
+    def find_for_order(self, order_id: str) -> Thread | None: ...
+    def lock_for_order(
+        self, order_id: str, *, seller_id: str, buyer_id: str, genesis: str, now: datetime
+    ) -> Thread:
+        """The order's thread, created if missing, locked until commit so chains never fork."""
+        ...
+
+    def advance(
+        self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime
+    ) -> None:
+        """Move the chain head after appending message number `message_count`."""
+        ...
+
+
+class MessageRepository(Protocol):
+    def add(self, record: MessageRecord) -> int:
+        """Insert the message with its findings and attachments; returns the message id."""
+        ...
+
+    def find(self, message_id: int) -> MessageRecord | None: ...
+    def for_thread(self, thread_id: int) -> Sequence[MessageRecord]: ...
+    def awaiting_reply(self, thread_id: int) -> bool:
+        """Whether the thread's latest message that was not blocked came from the buyer."""
+        ...
+
+    def count_seller_sent_since(self, seller_id: str, since: datetime) -> int:
+        """Seller messages counted against the daily limit (not blocked) created since `since`."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    def add(self, item: OutboxItem, *, now: datetime) -> int: ...
+    def claim(
+        self, *, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> Sequence[OutboxItem]:
+        """Hold up to `limit` due, unheld rows until lease_until (SKIP LOCKED on PostgreSQL)."""
+        ...
+
+    def mark_done(self, item_id: int, *, worker: str, now: datetime) -> bool:
+        """Finish a row this worker still holds; False when the lease was lost meanwhile."""
+        ...
+
+    def retry_later(
+        self, item_id: int, *, worker: str, available_at: datetime, error: str
+    ) -> bool: ...
+    def mark_failed(self, item_id: int, *, worker: str, now: datetime, error: str) -> bool: ...
+    def find(self, item_id: int) -> OutboxItem | None: ...
+
+
 class UnitOfWork(Protocol):
-    """One transaction. Repositories are attributes; messages/threads/outbox live with the core."""
+    """One transaction. Repositories are attributes."""
 
     sellers: SellerRepository
     buyers: BuyerRepository
     orders: OrderRepository
     aliases: AliasRepository
     events: EventLog
+    threads: ThreadRepository
+    messages: MessageRepository
+    outbox: OutboxRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -126,3 +188,20 @@ class Transport(Protocol):
     def deliver(self, mail: OutboundMail) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadHead:
+    """A thread's recorded chain head, as the audit reads it."""
+
+    thread_id: int
+    head_hash: str
+    message_count: int
+
+
+class EvidenceReader(Protocol):
+    """Reads threads and their messages in seq order, in short read transactions, for the audit."""
+
+    def thread_batches(
+        self, *, thread_id: int | None = None, batch_size: int = 1000
+    ) -> Iterator[tuple[Sequence[ThreadHead], Iterator[MessageRecord]]]:
+        """Yield batches: thread heads (ascending id) and their messages by (thread_id, seq)."""
+        ...

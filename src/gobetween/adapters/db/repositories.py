@@ -1,0 +1,745 @@
+"""Repositories over SQLAlchemy Core: domain objects in, domain objects out, one connection each.
+
+Every repository works inside the caller's transaction (the unit of work owns it). Timestamps are
+written in UTC; SQLite returns them without a zone, so reads attach UTC again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, Table, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gobetween.adapters.db import tables as t
+from gobetween.domain.aliases import Alias, AliasSide
+from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord, Thread
+from gobetween.domain.orders import Order, OrderItem
+from gobetween.domain.parties import Buyer, Seller
+from gobetween.services.ports import Event, OutboxItem, ThreadHead
+
+
+def utc(moment: datetime) -> datetime:
+    """A timestamp as aware UTC; naive values (SQLite's) are UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _utc_or_none(moment: datetime | None) -> datetime | None:
+    return None if moment is None else utc(moment)
+
+
+def _insert(connection: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT on both backends."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class SqlSellerRepository:
+    """Sellers with their registered and authorized sending addresses."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def find(self, seller_id: str) -> Seller | None:
+        row = self._c.execute(select(t.sellers).where(t.sellers.c.id == seller_id)).first()
+        return None if row is None else self._load(row)
+
+    def find_by_address(self, address: str) -> Seller | None:
+        seller_id = self._c.execute(
+            select(t.seller_addresses.c.seller_id)
+            .where(t.seller_addresses.c.address == address.strip().lower())
+            .order_by(t.seller_addresses.c.seller_id)
+            .limit(1)
+        ).scalar()
+        return None if seller_id is None else self.find(seller_id)
+
+    def find_by_buyer_id(self, buyer_id: str) -> Seller | None:
+        row = self._c.execute(select(t.sellers).where(t.sellers.c.buyer_id == buyer_id)).first()
+        return None if row is None else self._load(row)
+
+    def upsert(self, seller: Seller, *, now: datetime) -> None:
+        now = utc(now)
+        values = {
+            "display_name": seller.display_name,
+            "business_name": seller.business_name,
+            "customer_service_address": seller.customer_service_address,
+            "opt_out_bounce_notices": seller.opt_out_bounce_notices,
+            "buyer_id": seller.buyer_id,
+            "updated_at": now,
+        }
+        inserted = self._c.execute(
+            _insert(self._c, t.sellers)
+            .values(id=seller.id, created_at=now, **values)
+            .on_conflict_do_nothing(index_elements=["id"])
+        ).rowcount
+        if not inserted:
+            self._c.execute(update(t.sellers).where(t.sellers.c.id == seller.id).values(**values))
+        # Addresses are configuration, not evidence: replace the set.
+        self._c.execute(
+            t.seller_addresses.delete().where(t.seller_addresses.c.seller_id == seller.id)
+        )
+        rows = [
+            {"seller_id": seller.id, "address": address.lower(), "kind": "registered"}
+            for address in dict.fromkeys(seller.registered_addresses)
+        ]
+        registered = {row["address"] for row in rows}
+        rows += [
+            {"seller_id": seller.id, "address": address.lower(), "kind": "authorized"}
+            for address in dict.fromkeys(seller.authorized_addresses)
+            if address.lower() not in registered
+        ]
+        if rows:
+            self._c.execute(t.seller_addresses.insert(), rows)
+
+    def _load(self, row: Row[Any]) -> Seller:
+        addresses = self._c.execute(
+            select(t.seller_addresses.c.address, t.seller_addresses.c.kind)
+            .where(t.seller_addresses.c.seller_id == row.id)
+            .order_by(t.seller_addresses.c.address)
+        ).all()
+        return Seller(
+            id=row.id,
+            display_name=row.display_name,
+            business_name=row.business_name,
+            customer_service_address=row.customer_service_address,
+            registered_addresses=tuple(a.address for a in addresses if a.kind == "registered"),
+            authorized_addresses=tuple(a.address for a in addresses if a.kind == "authorized"),
+            opt_out_bounce_notices=row.opt_out_bounce_notices,
+            buyer_id=row.buyer_id,
+            created_at=utc(row.created_at),
+        )
+
+
+class SqlBuyerRepository:
+    """Buyers: real addresses, languages and opt-out choices."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def find(self, buyer_id: str) -> Buyer | None:
+        row = self._c.execute(select(t.buyers).where(t.buyers.c.id == buyer_id)).first()
+        return None if row is None else _buyer(row)
+
+    def find_by_email(self, email: str) -> Buyer | None:
+        row = self._c.execute(
+            select(t.buyers).where(t.buyers.c.email == email.strip().lower())
+        ).first()
+        return None if row is None else _buyer(row)
+
+    def upsert(self, buyer: Buyer, *, now: datetime) -> None:
+        now = utc(now)
+        values = {
+            "name": buyer.name,
+            "email": buyer.email.strip().lower(),
+            "language": buyer.language,
+            "opted_out": buyer.opted_out,
+            "updated_at": now,
+        }
+        inserted = self._c.execute(
+            _insert(self._c, t.buyers)
+            .values(id=buyer.id, created_at=now, **values)
+            .on_conflict_do_nothing(index_elements=["id"])
+        ).rowcount
+        if not inserted:
+            self._c.execute(update(t.buyers).where(t.buyers.c.id == buyer.id).values(**values))
+
+    def set_opted_out(self, buyer_id: str, opted_out: bool, *, now: datetime) -> None:
+        self._c.execute(
+            update(t.buyers)
+            .where(t.buyers.c.id == buyer_id)
+            .values(opted_out=opted_out, updated_at=utc(now))
+        )
+
+
+def _buyer(row: Row[Any]) -> Buyer:
+    return Buyer(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        language=row.language,
+        opted_out=row.opted_out,
+        created_at=utc(row.created_at),
+    )
+
+
+class SqlOrderRepository:
+    """Orders and their items, as the marketplace's order system hands them over."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def find(self, order_id: str) -> Order | None:
+        row = self._c.execute(select(t.orders).where(t.orders.c.id == order_id)).first()
+        return None if row is None else self._load(row)
+
+    def upsert(self, order: Order, *, now: datetime) -> bool:
+        """Insert or update (status, dates, items move); True when the order was new.
+
+        The parties of an existing order are kept as they are: an order never changes hands.
+        """
+        now = utc(now)
+        moving = {
+            "status": order.status,
+            "fulfillment": order.fulfillment,
+            "product_category": order.product_category,
+            "shipping_address": order.shipping_address,
+            "shipped_at": _utc_or_none(order.shipped_at),
+            "delivered_at": _utc_or_none(order.delivered_at),
+            "latest_delivery_at": _utc_or_none(order.latest_delivery_at),
+            "updated_at": now,
+        }
+        created = bool(
+            self._c.execute(
+                _insert(self._c, t.orders)
+                .values(
+                    id=order.id,
+                    marketplace=order.marketplace,
+                    seller_id=order.seller_id,
+                    buyer_id=order.buyer_id,
+                    purchased_at=utc(order.purchased_at),
+                    created_at=now,
+                    **moving,
+                )
+                .on_conflict_do_nothing(index_elements=["id"])
+            ).rowcount
+        )
+        if not created:
+            self._c.execute(update(t.orders).where(t.orders.c.id == order.id).values(**moving))
+            self._c.execute(t.order_items.delete().where(t.order_items.c.order_id == order.id))
+        if order.items:
+            self._c.execute(
+                t.order_items.insert(),
+                [
+                    {
+                        "order_id": order.id,
+                        "position": position,
+                        "sku": item.sku,
+                        "title": item.title,
+                        "quantity": item.quantity,
+                        "price_minor": item.price_minor,
+                        "currency": item.currency,
+                    }
+                    for position, item in enumerate(order.items, start=1)
+                ],
+            )
+        return created
+
+    def for_pair(self, buyer_id: str, seller_id: str) -> Sequence[Order]:
+        rows = self._c.execute(
+            select(t.orders)
+            .where(t.orders.c.buyer_id == buyer_id, t.orders.c.seller_id == seller_id)
+            .order_by(t.orders.c.purchased_at.desc(), t.orders.c.id)
+        ).all()
+        return [self._load(row) for row in rows]
+
+    def count_for_seller_since(self, seller_id: str, since: datetime) -> int:
+        return int(
+            self._c.execute(
+                select(func.count())
+                .select_from(t.orders)
+                .where(t.orders.c.seller_id == seller_id, t.orders.c.purchased_at >= utc(since))
+            ).scalar_one()
+        )
+
+    def _load(self, row: Row[Any]) -> Order:
+        items = self._c.execute(
+            select(t.order_items)
+            .where(t.order_items.c.order_id == row.id)
+            .order_by(t.order_items.c.position)
+        ).all()
+        return Order(
+            id=row.id,
+            marketplace=row.marketplace,
+            seller_id=row.seller_id,
+            buyer_id=row.buyer_id,
+            fulfillment=row.fulfillment,
+            status=row.status,
+            product_category=row.product_category,
+            purchased_at=utc(row.purchased_at),
+            items=tuple(
+                OrderItem(i.sku, i.title, i.quantity, i.price_minor, i.currency) for i in items
+            ),
+            shipping_address=dict(row.shipping_address or {}),
+            shipped_at=_utc_or_none(row.shipped_at),
+            delivered_at=_utc_or_none(row.delivered_at),
+            latest_delivery_at=_utc_or_none(row.latest_delivery_at),
+        )
+
+
+class SqlAliasRepository:
+    """Aliases; rows are never deleted, so a local part is never handed out twice."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def find(self, local_part: str) -> Alias | None:
+        row = self._c.execute(
+            select(t.aliases).where(t.aliases.c.local_part == local_part.lower())
+        ).first()
+        return None if row is None else _alias(row)
+
+    def for_pair(self, buyer_id: str, seller_id: str, side: AliasSide) -> Alias | None:
+        row = self._c.execute(
+            select(t.aliases).where(
+                t.aliases.c.buyer_id == buyer_id,
+                t.aliases.c.seller_id == seller_id,
+                t.aliases.c.side == side,
+            )
+        ).first()
+        return None if row is None else _alias(row)
+
+    def add(self, alias: Alias, *, now: datetime) -> bool:
+        # DO NOTHING on any conflict: a taken local part and a pair that already has its alias
+        # both come back as "not inserted", and the transaction stays usable (PostgreSQL would
+        # abort it on a plain unique violation).
+        result = self._c.execute(
+            _insert(self._c, t.aliases)
+            .values(
+                local_part=alias.local_part.lower(),
+                buyer_id=alias.buyer_id,
+                seller_id=alias.seller_id,
+                side=alias.side,
+                active=alias.active,
+                created_at=utc(now),
+            )
+            .on_conflict_do_nothing()
+        )
+        return bool(result.rowcount)
+
+
+def _alias(row: Row[Any]) -> Alias:
+    return Alias(
+        local_part=row.local_part,
+        buyer_id=row.buyer_id,
+        seller_id=row.seller_id,
+        side=row.side,
+        active=row.active,
+    )
+
+
+class SqlEventLog:
+    """The append-only event log (the database refuses UPDATE and DELETE on it)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def append(self, event: Event, *, now: datetime) -> None:
+        self._c.execute(
+            t.events.insert().values(
+                kind=event.kind,
+                subject_type=event.subject_type,
+                subject_id=event.subject_id,
+                actor=event.actor,
+                data=event.data,
+                created_at=utc(event.created_at or now),
+            )
+        )
+
+    def for_subject(self, subject_type: str, subject_id: str) -> Sequence[Event]:
+        rows = self._c.execute(
+            select(t.events)
+            .where(t.events.c.subject_type == subject_type, t.events.c.subject_id == subject_id)
+            .order_by(t.events.c.id)
+        ).all()
+        return [
+            Event(
+                kind=row.kind,
+                subject_type=row.subject_type,
+                subject_id=row.subject_id,
+                actor=row.actor,
+                data=dict(row.data),
+                created_at=utc(row.created_at),
+            )
+            for row in rows
+        ]
+
+
+class SqlThreadRepository:
+    """Threads and their chain heads."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def find(self, thread_id: int) -> Thread | None:
+        row = self._c.execute(select(t.threads).where(t.threads.c.id == thread_id)).first()
+        return None if row is None else _thread(row)
+
+    def find_for_order(self, order_id: str) -> Thread | None:
+        row = self._c.execute(select(t.threads).where(t.threads.c.order_id == order_id)).first()
+        return None if row is None else _thread(row)
+
+    def lock_for_order(
+        self, order_id: str, *, seller_id: str, buyer_id: str, genesis: str, now: datetime
+    ) -> Thread:
+        # Create-if-missing without a race: two first messages on one order both "insert", one
+        # wins, and both then read (and on PostgreSQL lock) the same row.
+        self._c.execute(
+            _insert(self._c, t.threads)
+            .values(
+                order_id=order_id,
+                seller_id=seller_id,
+                buyer_id=buyer_id,
+                message_count=0,
+                head_hash=genesis,
+                created_at=utc(now),
+            )
+            .on_conflict_do_nothing(index_elements=["order_id"])
+        )
+        # FOR UPDATE holds other writers of this thread until commit, so the chain cannot fork.
+        # SQLite has no row locks; its BEGIN IMMEDIATE already serialises all writers.
+        row = self._c.execute(
+            select(t.threads).where(t.threads.c.order_id == order_id).with_for_update()
+        ).one()
+        return _thread(row)
+
+    def advance(
+        self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime
+    ) -> None:
+        moved = self._c.execute(
+            update(t.threads)
+            .where(t.threads.c.id == thread_id, t.threads.c.message_count == message_count - 1)
+            .values(
+                head_hash=head_hash,
+                message_count=message_count,
+                last_message_at=utc(last_message_at),
+            )
+        ).rowcount
+        if moved != 1:
+            raise RuntimeError(f"thread {thread_id}: chain head moved under a held lock")
+
+
+def _thread(row: Row[Any]) -> Thread:
+    return Thread(
+        id=row.id,
+        order_id=row.order_id,
+        seller_id=row.seller_id,
+        buyer_id=row.buyer_id,
+        message_count=row.message_count,
+        head_hash=row.head_hash,
+        last_message_at=_utc_or_none(row.last_message_at),
+    )
+
+
+class SqlMessageRepository:
+    """Messages with their findings and attachment metadata (all append-only)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, record: MessageRecord) -> int:
+        message_id = int(
+            self._c.execute(
+                t.messages.insert()
+                .values(
+                    thread_id=record.thread_id,
+                    seq=record.seq,
+                    direction=record.direction,
+                    sender_id=record.sender_id,
+                    channel=record.channel,
+                    initiation=record.initiation,
+                    contact_reason=record.contact_reason,
+                    subject=record.subject,
+                    body=record.body,
+                    language=record.language,
+                    verdict=record.verdict,
+                    critical=record.critical,
+                    disposition=record.disposition,
+                    triage=record.triage,
+                    report=record.report,
+                    created_at=utc(record.created_at),
+                    prev_hash=record.prev_hash,
+                    hash=record.hash,
+                )
+                .returning(t.messages.c.id)
+            ).scalar_one()
+        )
+        if record.findings:
+            self._c.execute(
+                t.findings.insert(),
+                [
+                    {
+                        "message_id": message_id,
+                        "position": position,
+                        "category": f.category,
+                        "rule": f.rule,
+                        "severity": f.severity,
+                        "span_start": f.span_start,
+                        "span_end": f.span_end,
+                        "message": f.message,
+                    }
+                    for position, f in enumerate(record.findings)
+                ],
+            )
+        if record.attachments:
+            self._c.execute(
+                t.message_attachments.insert(),
+                [
+                    {
+                        "message_id": message_id,
+                        "position": position,
+                        "sha256": a.sha256,
+                        "filename": a.filename,
+                        "content_type": a.content_type,
+                        "size": a.size,
+                    }
+                    for position, a in enumerate(record.attachments)
+                ],
+            )
+        return message_id
+
+    def find(self, message_id: int) -> MessageRecord | None:
+        records = load_messages(self._c, t.messages.c.id == message_id)
+        return records[0] if records else None
+
+    def for_thread(self, thread_id: int) -> Sequence[MessageRecord]:
+        return load_messages(self._c, t.messages.c.thread_id == thread_id)
+
+    def awaiting_reply(self, thread_id: int) -> bool:
+        direction = self._c.execute(
+            select(t.messages.c.direction)
+            .where(t.messages.c.thread_id == thread_id, t.messages.c.disposition != "blocked")
+            .order_by(t.messages.c.seq.desc())
+            .limit(1)
+        ).scalar()
+        return direction == "buyer_to_seller"
+
+    def count_seller_sent_since(self, seller_id: str, since: datetime) -> int:
+        return int(
+            self._c.execute(
+                select(func.count())
+                .select_from(t.messages)
+                .where(
+                    t.messages.c.sender_id == seller_id,
+                    t.messages.c.created_at >= utc(since),
+                    t.messages.c.direction == "seller_to_buyer",
+                    t.messages.c.disposition == "delivered",
+                )
+            ).scalar_one()
+        )
+
+
+def load_messages(connection: Connection, condition: Any) -> list[MessageRecord]:
+    """Messages matching `condition` by (thread_id, seq), with findings and attachments."""
+    rows = connection.execute(
+        select(t.messages).where(condition).order_by(t.messages.c.thread_id, t.messages.c.seq)
+    ).all()
+    if not rows:
+        return []
+    ids = select(t.messages.c.id).where(condition)
+    findings = _findings_by_message(
+        connection,
+        select(t.findings)
+        .where(t.findings.c.message_id.in_(ids))
+        .order_by(t.findings.c.message_id, t.findings.c.position),
+    )
+    attachments = _attachments_by_message(
+        connection,
+        select(t.message_attachments)
+        .where(t.message_attachments.c.message_id.in_(ids))
+        .order_by(t.message_attachments.c.message_id, t.message_attachments.c.position),
+    )
+    return [_message(row, findings, attachments) for row in rows]
+
+
+def _findings_by_message(connection: Connection, query: Any) -> dict[int, list[FindingRecord]]:
+    grouped: dict[int, list[FindingRecord]] = defaultdict(list)
+    for f in connection.execute(query):
+        grouped[f.message_id].append(
+            FindingRecord(f.category, f.rule, f.severity, f.span_start, f.span_end, f.message)
+        )
+    return grouped
+
+
+def _attachments_by_message(connection: Connection, query: Any) -> dict[int, list[AttachmentMeta]]:
+    grouped: dict[int, list[AttachmentMeta]] = defaultdict(list)
+    for a in connection.execute(query):
+        grouped[a.message_id].append(AttachmentMeta(a.filename, a.content_type, a.size, a.sha256))
+    return grouped
+
+
+_NO_FINDINGS: list[FindingRecord] = []
+_NO_ATTACHMENTS: list[AttachmentMeta] = []
+
+
+def _message(
+    row: Row[Any],
+    findings: dict[int, list[FindingRecord]],
+    attachments: dict[int, list[AttachmentMeta]],
+) -> MessageRecord:
+    return MessageRecord(
+        thread_id=row.thread_id,
+        seq=row.seq,
+        direction=row.direction,
+        sender_id=row.sender_id,
+        channel=row.channel,
+        initiation=row.initiation,
+        contact_reason=row.contact_reason,
+        subject=row.subject,
+        body=row.body,
+        language=row.language,
+        verdict=row.verdict,
+        critical=row.critical,
+        disposition=row.disposition,
+        triage=row.triage,
+        report=row.report,
+        created_at=row.created_at,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        findings=tuple(findings.get(row.id, _NO_FINDINGS)),
+        attachments=tuple(attachments.get(row.id, _NO_ATTACHMENTS)),
+        id=row.id,
+    )
+
+
+class SqlOutboxRepository:
+    """The transactional outbox: rows written with their message, drained by delivery workers."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, item: OutboxItem, *, now: datetime) -> int:
+        now = utc(now)
+        return int(
+            self._c.execute(
+                t.outbox.insert()
+                .values(
+                    kind=item.kind,
+                    message_id=item.message_id,
+                    recipient=item.recipient,
+                    delivery_key=item.delivery_key,
+                    payload=item.payload,
+                    status="pending",
+                    attempts=0,
+                    available_at=now,
+                    created_at=now,
+                )
+                .returning(t.outbox.c.id)
+            ).scalar_one()
+        )
+
+    def claim(
+        self, *, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> Sequence[OutboxItem]:
+        now = utc(now)
+        query = (
+            select(t.outbox)
+            .where(
+                t.outbox.c.status == "pending",
+                t.outbox.c.available_at <= now,
+                or_(t.outbox.c.claimed_until.is_(None), t.outbox.c.claimed_until < now),
+            )
+            .order_by(t.outbox.c.available_at, t.outbox.c.id)
+            .limit(limit)
+        )
+        # Several workers on PostgreSQL: each skips the rows another is claiming right now.
+        # SQLite serialises writers (BEGIN IMMEDIATE), so no clause is needed there.
+        if self._c.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = self._c.execute(query).all()
+        if not rows:
+            return []
+        self._c.execute(
+            update(t.outbox)
+            .where(t.outbox.c.id.in_([row.id for row in rows]))
+            .values(claimed_by=worker, claimed_until=utc(lease_until))
+        )
+        return [_outbox_item(row) for row in rows]
+
+    def _held(self, item_id: int, worker: str) -> Any:
+        return and_(
+            t.outbox.c.id == item_id,
+            t.outbox.c.claimed_by == worker,
+            t.outbox.c.status == "pending",
+        )
+
+    def mark_done(self, item_id: int, *, worker: str, now: datetime) -> bool:
+        result = self._c.execute(
+            update(t.outbox)
+            .where(self._held(item_id, worker))
+            .values(status="done", finished_at=utc(now), claimed_until=None)
+        )
+        return bool(result.rowcount)
+
+    def retry_later(self, item_id: int, *, worker: str, available_at: datetime, error: str) -> bool:
+        result = self._c.execute(
+            update(t.outbox)
+            .where(self._held(item_id, worker))
+            .values(
+                attempts=t.outbox.c.attempts + 1,
+                available_at=utc(available_at),
+                last_error=error,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        return bool(result.rowcount)
+
+    def mark_failed(self, item_id: int, *, worker: str, now: datetime, error: str) -> bool:
+        result = self._c.execute(
+            update(t.outbox)
+            .where(self._held(item_id, worker))
+            .values(
+                status="failed",
+                attempts=t.outbox.c.attempts + 1,
+                finished_at=utc(now),
+                last_error=error,
+                claimed_until=None,
+            )
+        )
+        return bool(result.rowcount)
+
+    def find(self, item_id: int) -> OutboxItem | None:
+        row = self._c.execute(select(t.outbox).where(t.outbox.c.id == item_id)).first()
+        return None if row is None else _outbox_item(row)
+
+
+def _outbox_item(row: Row[Any]) -> OutboxItem:
+    return OutboxItem(
+        kind=row.kind,
+        recipient=row.recipient,
+        delivery_key=row.delivery_key,
+        payload=dict(row.payload),
+        message_id=row.message_id,
+        id=row.id,
+        attempts=row.attempts,
+        created_at=utc(row.created_at),
+    )
+
+
+class SqlEvidenceReader:
+    """Reads threads and messages for the audit, one short transaction per batch of threads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def thread_batches(
+        self, *, thread_id: int | None = None, batch_size: int = 1000
+    ) -> Iterator[tuple[Sequence[ThreadHead], Iterator[MessageRecord]]]:
+        after: int | None = None
+        while True:
+            query = select(t.threads.c.id, t.threads.c.head_hash, t.threads.c.message_count)
+            if thread_id is not None:
+                query = query.where(t.threads.c.id == thread_id)
+            elif after is not None:
+                query = query.where(t.threads.c.id > after)
+            query = query.order_by(t.threads.c.id).limit(batch_size)
+            # Heads and messages come from one transaction, so they agree with each other.
+            with self._engine.connect() as connection, connection.begin():
+                heads = [
+                    ThreadHead(r.id, r.head_hash, r.message_count)
+                    for r in connection.execute(query)
+                ]
+                if not heads:
+                    return
+                low, high = heads[0].thread_id, heads[-1].thread_id
+                records = load_messages(connection, t.messages.c.thread_id.between(low, high))
+            yield heads, iter(records)
+            if thread_id is not None:
+                return
+            after = high

@@ -1,0 +1,71 @@
+"""The SQL unit of work: one database transaction with every repository bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from gobetween.adapters.db import repositories as repos
+
+
+class SqlUnitOfWork:
+    """One transaction on `engine`; `commit()` makes it durable, leaving without it rolls back.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE (engine.py), so it holds the write lock
+    from its first statement; on PostgreSQL the thread repository locks the thread row.
+    """
+
+    sellers: repos.SqlSellerRepository
+    buyers: repos.SqlBuyerRepository
+    orders: repos.SqlOrderRepository
+    aliases: repos.SqlAliasRepository
+    events: repos.SqlEventLog
+    threads: repos.SqlThreadRepository
+    messages: repos.SqlMessageRepository
+    outbox: repos.SqlOutboxRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already open")
+        connection = self._engine.connect()
+        connection.begin()
+        self._connection = connection
+        self.sellers = repos.SqlSellerRepository(connection)
+        self.buyers = repos.SqlBuyerRepository(connection)
+        self.orders = repos.SqlOrderRepository(connection)
+        self.aliases = repos.SqlAliasRepository(connection)
+        self.events = repos.SqlEventLog(connection)
+        self.threads = repos.SqlThreadRepository(connection)
+        self.messages = repos.SqlMessageRepository(connection)
+        self.outbox = repos.SqlOutboxRepository(connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            # Anything not committed is rolled back: nothing is ever half-written.
+            if connection.in_transaction():
+                connection.rollback()
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        """Make everything done in this unit of work durable, at once."""
+        if self._connection is None:
+            raise RuntimeError("commit() outside the `with` block")
+        self._connection.commit()
+        # Later statements in the same `with` block get a fresh transaction.
+        self._connection.begin()

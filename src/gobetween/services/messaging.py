@@ -1,0 +1,500 @@
+"""The one message service every channel calls: check a message, store it as evidence, queue it.
+
+`send_seller_message` and `record_buyer_message` validate the command, build the policy context and
+the system facts, ask the policy for a verdict, and in ONE transaction append the message (with its
+findings and attachment hashes) to the thread's hash chain and add the outbox row that the delivery
+worker turns into mail after commit. Nothing is ever half-written: an error anywhere rolls it all
+back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from gobetween.domain.errors import InvalidInput, NotFound
+from gobetween.domain.evidence import GENESIS, message_hash
+from gobetween.domain.messages import (
+    INITIATIONS,
+    AttachmentMeta,
+    Direction,
+    Disposition,
+    FindingRecord,
+    Initiation,
+    MessageRecord,
+    Thread,
+    check_attachments,
+    check_channel,
+    check_subject,
+    check_text,
+)
+from gobetween.domain.orders import Order, check_order_id
+from gobetween.domain.parties import Buyer, Seller, check_party_id
+from gobetween.policy import Attachment, MessageContext, SystemFacts, Verdict, check
+from gobetween.policy.categories import CONTACT_REASONS
+from gobetween.services.aliases import ensure_pair_aliases
+from gobetween.services.ports import Clock, OutboxItem, UnitOfWork
+
+# policy.md §4: a bounce for an opted-out buyer is not a violation, so it is not "blocked".
+OPT_OUT_CATEGORY = "buyer_opted_out"
+# Buyer messages carry no contact reason of their own (policy.md §2 is the seller's menu).
+BUYER_CONTACT_REASON = "other"
+
+
+class PolicyCheck(Protocol):
+    """The shape of `gobetween.policy.check`, so tests can pass a hand-written fake."""
+
+    def __call__(
+        self,
+        text: str,
+        context: MessageContext,
+        *,
+        subject: str | None = None,
+        facts: SystemFacts | None = None,
+    ) -> Verdict: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MessagingLimits:
+    """Operator settings the service applies; bootstrap builds this from Settings."""
+
+    # policy.md §4 daily_limit: multiplier x average daily orders over the last N days + base.
+    daily_limit_base: int = 600
+    daily_limit_multiplier: int = 5
+    daily_limit_days: int = 7
+    marketplace_region: str = "US"
+    policy_profile: str = "amazon"
+
+    def daily_limit(self, orders_in_window: int) -> int:
+        """Messages a seller may send in one UTC day, given its orders in the averaging window."""
+        average_scaled = self.daily_limit_multiplier * orders_in_window // self.daily_limit_days
+        return self.daily_limit_base + average_scaled
+
+
+@dataclass(frozen=True, slots=True)
+class SendSellerMessage:
+    """A seller writes to the buyer of one of its orders."""
+
+    order_id: str
+    seller_id: str
+    subject: str
+    text: str
+    contact_reason: str
+    channel: str
+    attachments: tuple[AttachmentMeta, ...] = ()
+    # None: decided from the thread (a reply when a buyer message awaits an answer).
+    initiation: Initiation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordBuyerMessage:
+    """A buyer writes to the seller of one of its orders."""
+
+    order_id: str
+    buyer_id: str
+    subject: str
+    text: str
+    channel: str
+    attachments: tuple[AttachmentMeta, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What became of a message: where it is stored, the policy's verdict and its disposition."""
+
+    message_id: int
+    thread_id: int
+    verdict: Verdict
+    disposition: Disposition
+
+
+def send_seller_message(
+    command: SendSellerMessage,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck = check,
+    clock: Clock,
+    limits: MessagingLimits,
+) -> SendResult:
+    """Check, store and queue a seller's message to a buyer in one transaction.
+
+    Raises NotFound for an unknown seller or an order that is not the seller's (the two are not
+    told apart, so order ids of other sellers do not leak), InvalidInput for a malformed command.
+    A policy block is not an error: the message is stored with its findings and not delivered.
+    """
+    _check_seller_command(command)
+    now = _now(clock)
+    with uow:
+        seller = uow.sellers.find(command.seller_id)
+        if seller is None:
+            raise NotFound("seller", command.seller_id)
+        order = uow.orders.find(command.order_id)
+        if order is None or order.seller_id != seller.id:
+            raise NotFound("order", command.order_id)
+        buyer = _get_buyer(uow, order.buyer_id)
+        thread = _lock_thread(uow, order, now)
+        derived: Initiation = "reply" if uow.messages.awaiting_reply(thread.id) else "proactive"
+        initiation = _initiation(command.initiation, derived)
+        aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
+        context = MessageContext(
+            direction="seller_to_buyer",
+            initiation=initiation,
+            fulfillment="marketplace" if order.fulfillment == "marketplace" else "seller",
+            order_status=_order_status(order),
+            contact_reason=command.contact_reason,
+            buyer_opted_out=buyer.opted_out,
+            attachments=_policy_attachments(command.attachments),
+            language=buyer.language,
+            marketplace_region=limits.marketplace_region,
+            profile=limits.policy_profile,
+        )
+        facts = _seller_facts(uow, seller=seller, buyer=buyer, order=order, now=now, limits=limits)
+        verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
+        disposition = _seller_disposition(verdict, context)
+        message_id = _append(
+            uow,
+            thread,
+            now=now,
+            direction="seller_to_buyer",
+            sender_id=seller.id,
+            channel=command.channel,
+            initiation=initiation,
+            contact_reason=command.contact_reason,
+            subject=command.subject,
+            text=command.text,
+            attachments=command.attachments,
+            verdict=verdict,
+            disposition=disposition,
+        )
+        if disposition == "delivered":
+            uow.outbox.add(
+                OutboxItem(
+                    kind="message",
+                    recipient=buyer.email,
+                    delivery_key=f"message-{message_id}-buyer",
+                    message_id=message_id,
+                    payload=_message_payload(
+                        from_alias=aliases.seller.local_part,
+                        from_name=seller.display_name,
+                        order_id=order.id,
+                        subject=command.subject,
+                        text=command.text,
+                        attachments=command.attachments,
+                    ),
+                ),
+                now=now,
+            )
+        elif disposition == "bounced" and seller.opt_out_bounce_notices:
+            uow.outbox.add(
+                OutboxItem(
+                    kind="bounce_notice",
+                    recipient=_seller_notice_address(seller),
+                    delivery_key=f"bounce-{message_id}-seller",
+                    message_id=message_id,
+                    payload={
+                        "order_id": order.id,
+                        "subject": command.subject,
+                        "buyer_alias": aliases.buyer.local_part,
+                        "reason": OPT_OUT_CATEGORY,
+                    },
+                ),
+                now=now,
+            )
+        uow.commit()
+    return SendResult(message_id, thread.id, verdict, disposition)
+
+
+def record_buyer_message(
+    command: RecordBuyerMessage,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck = check,
+    clock: Clock,
+    limits: MessagingLimits,
+) -> SendResult:
+    """Check, store and queue a buyer's message to the seller's customer-service address.
+
+    Buyer messages are always delivered (policy.md §5); the verdict carries the triage and report
+    suggestions the seller sees. NotFound for an unknown buyer or an order that is not theirs.
+    """
+    _check_buyer_command(command)
+    now = _now(clock)
+    with uow:
+        buyer = uow.buyers.find(command.buyer_id)
+        if buyer is None:
+            raise NotFound("buyer", command.buyer_id)
+        order = uow.orders.find(command.order_id)
+        if order is None or order.buyer_id != buyer.id:
+            raise NotFound("order", command.order_id)
+        seller = uow.sellers.find(order.seller_id)
+        if seller is None:
+            raise NotFound("seller", order.seller_id)
+        thread = _lock_thread(uow, order, now)
+        # The buyer replies when the seller spoke last; otherwise the buyer opens the exchange.
+        has_messages = thread.message_count > 0
+        seller_spoke_last = has_messages and not uow.messages.awaiting_reply(thread.id)
+        initiation: Initiation = "reply" if seller_spoke_last else "proactive"
+        aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
+        context = MessageContext(
+            direction="buyer_to_seller",
+            initiation=initiation,
+            fulfillment="marketplace" if order.fulfillment == "marketplace" else "seller",
+            order_status=_order_status(order),
+            contact_reason=BUYER_CONTACT_REASON,
+            attachments=_policy_attachments(command.attachments),
+            language=buyer.language,
+            marketplace_region=limits.marketplace_region,
+            profile=limits.policy_profile,
+        )
+        facts = SystemFacts(days_since_delivery=_days_since_delivery(order, now))
+        verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
+        message_id = _append(
+            uow,
+            thread,
+            now=now,
+            direction="buyer_to_seller",
+            sender_id=buyer.id,
+            channel=command.channel,
+            initiation=initiation,
+            contact_reason=BUYER_CONTACT_REASON,
+            subject=command.subject,
+            text=command.text,
+            attachments=command.attachments,
+            verdict=verdict,
+            disposition="delivered",
+        )
+        uow.outbox.add(
+            OutboxItem(
+                kind="message",
+                recipient=seller.customer_service_address,
+                delivery_key=f"message-{message_id}-seller",
+                message_id=message_id,
+                payload=_message_payload(
+                    from_alias=aliases.buyer.local_part,
+                    from_name=buyer.first_name,
+                    order_id=order.id,
+                    subject=command.subject,
+                    text=command.text,
+                    attachments=command.attachments,
+                ),
+            ),
+            now=now,
+        )
+        uow.commit()
+    return SendResult(message_id, thread.id, verdict, "delivered")
+
+
+def _check_common(command: SendSellerMessage | RecordBuyerMessage) -> None:
+    # The text first and by length first: a 100 MB body must be refused before anything scans it.
+    check_text(command.text)
+    check_order_id(command.order_id)
+    check_subject(command.subject)
+    check_channel(command.channel)
+    check_attachments(command.attachments)
+
+
+def _check_seller_command(command: SendSellerMessage) -> None:
+    if not isinstance(command, SendSellerMessage):
+        raise InvalidInput("command", "must be a SendSellerMessage")
+    _check_common(command)
+    check_party_id(command.seller_id, field_name="seller_id")
+    if command.contact_reason not in CONTACT_REASONS:
+        raise InvalidInput(
+            "contact_reason",
+            f"must be one of {', '.join(CONTACT_REASONS)}; got {command.contact_reason!r}",
+        )
+    if command.initiation is not None and command.initiation not in INITIATIONS:
+        raise InvalidInput(
+            "initiation", f"must be proactive, reply or unset; got {command.initiation!r}"
+        )
+
+
+def _check_buyer_command(command: RecordBuyerMessage) -> None:
+    if not isinstance(command, RecordBuyerMessage):
+        raise InvalidInput("command", "must be a RecordBuyerMessage")
+    _check_common(command)
+    check_party_id(command.buyer_id, field_name="buyer_id")
+
+
+def _now(clock: Clock) -> datetime:
+    now = clock()
+    if now.tzinfo is None:
+        raise InvalidInput("clock", "must return timezone-aware UTC time")
+    return now.astimezone(UTC)
+
+
+def _get_buyer(uow: UnitOfWork, buyer_id: str) -> Buyer:
+    buyer = uow.buyers.find(buyer_id)
+    if buyer is None:
+        raise NotFound("buyer", buyer_id)
+    return buyer
+
+
+def _lock_thread(uow: UnitOfWork, order: Order, now: datetime) -> Thread:
+    return uow.threads.lock_for_order(
+        order.id, seller_id=order.seller_id, buyer_id=order.buyer_id, genesis=GENESIS, now=now
+    )
+
+
+def _initiation(requested: Initiation | None, derived: Initiation) -> Initiation:
+    """The caller may make a message stricter (proactive), never pass it off as a reply."""
+    if requested == "reply" and derived == "proactive":
+        raise InvalidInput("initiation", "is 'reply' but no buyer message awaits an answer")
+    return requested or derived
+
+
+def _order_status(order: Order) -> Any:
+    # The order repository only ever holds the statuses the schema allows (a CHECK constraint).
+    return order.status
+
+
+def _policy_attachments(attachments: tuple[AttachmentMeta, ...]) -> tuple[Attachment, ...]:
+    return tuple(
+        Attachment(filename=a.filename, content_type=a.content_type, size=a.size, head=a.head)
+        for a in attachments
+    )
+
+
+def _days_since_delivery(order: Order, now: datetime) -> float | None:
+    if order.delivered_at is None:
+        return None
+    return (now - order.delivered_at).total_seconds() / 86400
+
+
+def _seller_facts(
+    uow: UnitOfWork,
+    *,
+    seller: Seller,
+    buyer: Buyer,
+    order: Order,
+    now: datetime,
+    limits: MessagingLimits,
+) -> SystemFacts:
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    sent_today = uow.messages.count_seller_sent_since(seller.id, day_start)
+    window_start = now - timedelta(days=limits.daily_limit_days)
+    orders_in_window = uow.orders.count_for_seller_since(seller.id, window_start)
+    # system.md: seller-to-seller messages are refused. The recipient is a seller when the
+    # order's buyer is the buying identity of any seller, this one included.
+    buyer_is_seller = uow.sellers.find_by_buyer_id(buyer.id) is not None
+    return SystemFacts(
+        messages_sent_today=sent_today,
+        daily_limit=limits.daily_limit(orders_in_window),
+        case_state=None,
+        days_since_delivery=_days_since_delivery(order, now),
+        sender_and_recipient_are_sellers=buyer_is_seller,
+    )
+
+
+def _seller_disposition(verdict: Verdict, context: MessageContext) -> Disposition:
+    blocking = set(verdict.categories)
+    if blocking - {OPT_OUT_CATEGORY}:
+        return "blocked"
+    opted_out_bounce = (
+        context.buyer_opted_out and context.initiation == "proactive" and not context.critical
+    )
+    if OPT_OUT_CATEGORY in blocking or opted_out_bounce:
+        return "bounced"
+    if verdict.blocked:
+        # A block without a blocking finding names no reason; never deliver it.
+        return "blocked"
+    return "delivered"
+
+
+def _seller_notice_address(seller: Seller) -> str:
+    if seller.registered_addresses:
+        return seller.registered_addresses[0]
+    return seller.customer_service_address
+
+
+def _append(
+    uow: UnitOfWork,
+    thread: Thread,
+    *,
+    now: datetime,
+    direction: Direction,
+    sender_id: str,
+    channel: str,
+    initiation: Initiation,
+    contact_reason: str,
+    subject: str,
+    text: str,
+    attachments: tuple[AttachmentMeta, ...],
+    verdict: Verdict,
+    disposition: Disposition,
+) -> int:
+    """Append one message to the (locked) thread's chain and move the head."""
+    findings = tuple(
+        FindingRecord(
+            category=f.category,
+            rule=f.rule,
+            severity=f.severity,
+            span_start=f.span[0] if f.span is not None else None,
+            span_end=f.span[1] if f.span is not None else None,
+            message=f.message,
+        )
+        for f in verdict.findings
+    )
+    unhashed = MessageRecord(
+        thread_id=thread.id,
+        seq=thread.message_count + 1,
+        direction=direction,
+        sender_id=sender_id,
+        channel=channel,
+        initiation=initiation,
+        contact_reason=contact_reason,
+        subject=subject,
+        body=text,
+        language=verdict.language,
+        verdict=verdict.verdict,
+        critical=verdict.critical,
+        disposition=disposition,
+        triage=verdict.triage,
+        report=verdict.report,
+        created_at=now,
+        prev_hash=thread.head_hash,
+        hash="",
+        findings=findings,
+        attachments=tuple(
+            AttachmentMeta(a.filename, a.content_type, a.size, a.sha256) for a in attachments
+        ),
+    )
+    record = _with_hash(unhashed)
+    message_id = uow.messages.add(record)
+    uow.threads.advance(
+        thread.id, head_hash=record.hash, message_count=record.seq, last_message_at=now
+    )
+    return message_id
+
+
+def _with_hash(record: MessageRecord) -> MessageRecord:
+    return replace(record, hash=message_hash(record))
+
+
+def _message_payload(
+    *,
+    from_alias: str,
+    from_name: str,
+    order_id: str,
+    subject: str,
+    text: str,
+    attachments: tuple[AttachmentMeta, ...],
+) -> dict[str, Any]:
+    """What the composer needs to build the outbound mail, so delivery needs no further reads."""
+    return {
+        "from_alias": from_alias,
+        "from_name": from_name,
+        "order_id": order_id,
+        "subject": subject,
+        "text": text,
+        "attachments": [
+            {
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+            }
+            for a in attachments
+        ],
+    }
