@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from gobetween.policy.context import MessageContext, SystemFacts
 from gobetween.policy.normalize import NormalizedText
-from gobetween.policy.verdict import Finding
+from gobetween.policy.phrases import Scan
+from gobetween.policy.profiles import DEFAULT_PROFILE, Profile, get_profile
+from gobetween.policy.verdict import Finding, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,24 @@ class AnalyzedMessage:
     language: str
     context: MessageContext
     facts: SystemFacts
+    # The phrase hits of the normalised text, computed once by the engine for every rule.
+    scan: Scan | None = None
+    profile: Profile | None = None
+    # Findings of the rules that ran before (the detectors): later rules may build on them,
+    # e.g. `off_platform` needs an invitation next to an address `contact_info` found.
+    prior: tuple[Finding, ...] = ()
+
+    @property
+    def policy(self) -> Profile:
+        """The profile in force (the context's, or the default)."""
+        return self.profile if self.profile is not None else get_profile(DEFAULT_PROFILE)
+
+    @property
+    def phrases(self) -> Scan:
+        """The phrase scan of the normalised text (made here if the engine did not pass one)."""
+        if self.scan is not None:
+            return self.scan
+        return self.policy.lexicon.scan(self.normalized.text)
 
 
 RuleFunction = Callable[[AnalyzedMessage], Iterable[Finding]]
@@ -48,3 +68,32 @@ def rule(category: str) -> Callable[[RuleFunction], RuleFunction]:
         return function
 
     return register
+
+
+def phrase_findings(
+    message: AnalyzedMessage,
+    group: str,
+    category: str,
+    explanation: str,
+    *,
+    severity: Severity = "block",
+) -> list[Finding]:
+    """One finding per run of overlapping matches of the patterns feeding `group`; the rule is
+    the pattern's name and the span is in the original text."""
+    merged: list[tuple[int, int, str]] = []
+    for match in message.phrases.matches(group):
+        if merged and match.start < merged[-1][1]:
+            start, end, name = merged[-1]
+            merged[-1] = (start, max(end, match.end), name)
+        else:
+            merged.append((match.start, match.end, match.name))
+    return [
+        Finding(
+            category=category,
+            rule=name,
+            severity=severity,
+            span=message.normalized.to_original(start, end),
+            message=explanation,
+        )
+        for start, end, name in merged
+    ]

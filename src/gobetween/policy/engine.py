@@ -1,0 +1,176 @@
+"""The rule engine: normalise once, scan phrases once, run every applicable rule, combine (policy.md §7)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from gobetween.policy import rules as registry
+from gobetween.policy.categories import (
+    ALL_CATEGORIES,
+    PROACTIVE_CATEGORIES,
+    SELLER_CATEGORIES,
+    SYSTEM_CATEGORIES,
+    WARNING_CATEGORIES,
+)
+from gobetween.policy.context import MessageContext, SystemFacts
+from gobetween.policy.normalize import normalize
+from gobetween.policy.phrases import LANGUAGES
+from gobetween.policy.profiles import get_profile
+from gobetween.policy.rules import AnalyzedMessage, RegisteredRule
+from gobetween.policy.suggestions import suggest
+from gobetween.policy.triage import triage
+from gobetween.policy.verdict import Finding, Verdict
+
+# The rule modules register themselves on import; one module per policy.md category.
+_RULE_MODULES = (
+    "review_request",
+    "review_incentive",
+    "review_change_request",
+    "marketing",
+    "off_platform",
+    "fba_customer_service",
+    "non_critical_proactive",
+    "redundant_notification",
+    "proactive_customer_service",
+    "stock_or_delay_notice",
+    "thank_you_only",
+    "buyer_opted_out",
+    "seller_to_seller",
+    "daily_limit",
+    "outside_window",
+    "case_closed",
+    "unprofessional",
+)
+for _name in _RULE_MODULES:
+    importlib.import_module(f"gobetween.policy.rules.{_name}")
+
+try:
+    # The detector rules (contact_info, external_link, prohibited_media, attachments, length,
+    # language_mismatch) live in their own module.
+    importlib.import_module("gobetween.policy.rules.detector_rules")
+except ImportError as error:  # pragma: no cover - only while the detector rules are not merged
+    if error.name != "gobetween.policy.rules.detector_rules":
+        raise
+
+# The detector categories run first: later rules read their findings (`AnalyzedMessage.prior`).
+_FIRST = frozenset(
+    {"contact_info", "external_link", "prohibited_media", "attachment_not_permitted", "length", "language_mismatch"}
+)
+_ALWAYS = frozenset(SELLER_CATEGORIES) | frozenset(SYSTEM_CATEGORIES) | frozenset(WARNING_CATEGORIES)
+_PROACTIVE = frozenset(PROACTIVE_CATEGORIES)
+
+# Findings are listed system rules first, then the bounce and the purpose, then the content.
+_ORDER: dict[str, int] = {}
+for _category in (*SYSTEM_CATEGORIES, "buyer_opted_out", "non_critical_proactive", *ALL_CATEGORIES):
+    _ORDER.setdefault(_category, len(_ORDER))
+
+
+def _language_detector() -> Callable[[str], str | None] | None:
+    try:
+        module = importlib.import_module("gobetween.policy.detectors.language")
+    except ImportError:
+        return None
+    for name in ("detect_language", "detect"):
+        function = getattr(module, name, None)
+        if callable(function):
+            return function  # type: ignore[no-any-return]
+    return None
+
+
+_DETECT = _language_detector()
+
+
+def _language(text: str, context: MessageContext) -> str:
+    """The message's language: detected when the detector is sure, else the buyer's language."""
+    if _DETECT is not None:
+        try:
+            detected = _DETECT(text)
+        except Exception:  # noqa: BLE001 - a detector failure must never fail a check
+            detected = None
+        if isinstance(detected, str) and detected in LANGUAGES:
+            return detected
+        code = getattr(detected, "language", None) or getattr(detected, "code", None)
+        if isinstance(code, str) and code in LANGUAGES:
+            return code
+    if context.language and context.language[:2] in LANGUAGES:
+        return context.language[:2]
+    return "en"
+
+
+def _applies(rule: RegisteredRule, context: MessageContext) -> bool:
+    if rule.category in _ALWAYS:
+        return True
+    return rule.category in _PROACTIVE and context.initiation == "proactive"
+
+
+def check(
+    text: str,
+    context: MessageContext | Mapping[str, Any],
+    *,
+    subject: str | None = None,
+    facts: SystemFacts | None = None,
+) -> Verdict:
+    """Check one message against the policy and return the verdict with every finding."""
+    ctx = context if isinstance(context, MessageContext) else MessageContext.from_mapping(context)
+    profile = get_profile(ctx.profile)
+    normalized = normalize(text)
+    message = AnalyzedMessage(
+        text=text,
+        subject=subject,
+        normalized=normalized,
+        language=_language(text, ctx),
+        context=ctx,
+        facts=facts if facts is not None else SystemFacts(),
+        scan=profile.lexicon.scan(normalized.text),
+        profile=profile,
+    )
+    if ctx.direction == "buyer_to_seller":
+        # policy.md §5: buyer messages are always delivered; the checker triages them instead.
+        outcome = triage(message)
+        return Verdict(
+            verdict="allow",
+            critical=ctx.critical,
+            suggestions=outcome.suggestions,
+            triage=outcome.triage,
+            report=outcome.report,
+            language=message.language,
+            policy_version=profile.name,
+        )
+    applicable = [rule for rule in registry.REGISTRY if _applies(rule, ctx)]
+    findings: list[Finding] = []
+    for rule in applicable:
+        if rule.category in _FIRST:
+            findings.extend(rule.function(message))
+    message = replace(message, prior=tuple(findings))
+    for rule in applicable:
+        if rule.category not in _FIRST:
+            findings.extend(rule.function(message))
+    ordered = tuple(
+        sorted(
+            _distinct(findings),
+            key=lambda f: (_ORDER.get(f.category, len(_ORDER)), f.span or (-1, -1), f.rule),
+        )
+    )
+    blocked = any(finding.severity == "block" for finding in ordered)
+    return Verdict(
+        verdict="block" if blocked else "allow",
+        findings=ordered,
+        critical=ctx.critical,
+        suggestions=suggest(message, ordered),
+        language=message.language,
+        policy_version=profile.name,
+    )
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, tuple[int, int] | None]] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = (finding.category, finding.span)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique

@@ -1,0 +1,331 @@
+"""Phrase and intent-pattern matching: one Aho-Corasick pass over the normalised text (policy.md §6).
+
+Lexicons (`lexicons/<lang>/phrases.toml`) hold *word classes* (lists of phrases) and *patterns*
+that combine classes: "a request verb and a review noun in the same sentence within 8 words".
+Every phrase of every language goes into one automaton, built once; a scan finds all phrase hits
+in one pass, checks Unicode word boundaries in Python (none for Japanese, which has no spaces)
+and evaluates patterns lazily, only for the groups a rule asks about.
+
+Phrase syntax: lower case; a leading `*` drops the left word-boundary check (German compounds:
+`*bewertung`), a trailing `*` drops the right one (inflections: `review*`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import ahocorasick_rs
+
+from gobetween.domain.errors import InvalidInput
+
+LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "ja")
+
+# Languages written without spaces: no word-boundary checks, windows counted in characters.
+_UNSPACED = frozenset({"ja"})
+
+# A sentence ends at . ! ? followed by space, at CJK full stops, or at a line break. A decimal
+# point or a domain's dot is not followed by a space, so it does not split a sentence.
+_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'»)\]]|$)|[。！？!?]+|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one phrase string means: the language and word class it belongs to, and its boundaries."""
+
+    lang: str
+    cls: str
+    check_left: bool
+    check_right: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """Classes that must all occur close together; a match fires the pattern's `group`."""
+
+    lang: str
+    group: str
+    name: str
+    classes: tuple[str, ...]
+    window: int
+    ordered: bool
+    scope: str
+    unless_before: tuple[str, ...]
+    unless_window: int
+    unless_sentence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One phrase occurrence in the normalised text."""
+
+    lang: str
+    cls: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One pattern match; `start`/`end` index the normalised text."""
+
+    group: str
+    name: str
+    lang: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class LexiconData:
+    """Classes and patterns as read from TOML, before the automaton is built."""
+
+    classes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    patterns: list[Pattern] = field(default_factory=list)
+
+    def merge(self, other: LexiconData) -> LexiconData:
+        """Return the union of two lexicons (an operator profile adds to the defaults)."""
+        merged = LexiconData(
+            classes={key: list(values) for key, values in self.classes.items()},
+            patterns=list(self.patterns),
+        )
+        for key, values in other.classes.items():
+            merged.classes.setdefault(key, []).extend(values)
+        merged.patterns.extend(other.patterns)
+        return merged
+
+
+def parse_lexicon(lang: str, data: Mapping[str, Any], *, where: str) -> LexiconData:
+    """Validate one language's TOML document: `[classes]` lists and `[[patterns]]` tables."""
+    lexicon = LexiconData()
+    classes = data.get("classes", {})
+    if not isinstance(classes, Mapping):
+        raise InvalidInput(f"{where}.classes", "must be a table of phrase lists")
+    for name, phrases in classes.items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip("*") for p in phrases):
+            raise InvalidInput(f"{where}.classes.{name}", "must be a list of non-empty strings")
+        lexicon.classes[(lang, name)] = list(phrases)
+    for index, raw in enumerate(data.get("patterns", [])):
+        spot = f"{where}.patterns[{index}]"
+        if not isinstance(raw, Mapping):
+            raise InvalidInput(spot, "must be a table")
+        group = raw.get("group")
+        wanted = raw.get("all")
+        if not isinstance(group, str) or not group:
+            raise InvalidInput(f"{spot}.group", "must name the rule group the pattern feeds")
+        if not isinstance(wanted, list) or not wanted or not all(isinstance(c, str) for c in wanted):
+            raise InvalidInput(f"{spot}.all", "must list the word classes that must all occur")
+        scope = raw.get("scope", "sentence")
+        if scope not in ("sentence", "message"):
+            raise InvalidInput(f"{spot}.scope", "must be 'sentence' or 'message'")
+        lexicon.patterns.append(
+            Pattern(
+                lang=lang,
+                group=group,
+                name=str(raw.get("name", group)),
+                classes=tuple(wanted),
+                window=int(raw.get("window", 8)),
+                ordered=bool(raw.get("ordered", False)),
+                scope=scope,
+                unless_before=tuple(raw.get("unless_before", ())),
+                unless_window=int(raw.get("unless_window", 3)),
+                unless_sentence=tuple(raw.get("unless_sentence", ())),
+            )
+        )
+    for pattern in lexicon.patterns:
+        for cls in (*pattern.classes, *pattern.unless_before, *pattern.unless_sentence):
+            if (lang, cls) not in lexicon.classes:
+                raise InvalidInput(where, f"pattern {pattern.name!r} uses unknown class {cls!r}")
+    return lexicon
+
+
+def load_builtin_lexicons() -> LexiconData:
+    """Read the packaged `lexicons/<lang>/phrases.toml` of every language."""
+    merged = LexiconData()
+    root = resources.files("gobetween.policy") / "lexicons"
+    for lang in LANGUAGES:
+        source = root / lang / "phrases.toml"
+        if not source.is_file():
+            continue
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        merged = merged.merge(parse_lexicon(lang, data, where=f"lexicons/{lang}/phrases.toml"))
+    return merged
+
+
+def _variants(phrases: Iterable[str]) -> list[str]:
+    # Typographic apostrophes are as common as straight ones ("we’ll"); accept both spellings.
+    out: list[str] = []
+    for phrase in phrases:
+        out.append(phrase)
+        if "'" in phrase:
+            out.append(phrase.replace("'", "\u2019"))
+    return out
+
+
+class Lexicon:
+    """The compiled form of a lexicon: one automaton plus the patterns grouped by rule group."""
+
+    def __init__(self, data: LexiconData, fold: Callable[[str], str]) -> None:
+        entries: dict[str, list[Entry]] = {}
+        for (lang, cls), phrases in data.classes.items():
+            for raw in _variants(phrases):
+                unspaced = lang in _UNSPACED
+                check_left = not unspaced and not raw.startswith("*")
+                check_right = not unspaced and not raw.endswith("*")
+                # Phrases go through the same folding as messages, so both sides compare equal.
+                key = fold(raw.strip("*"))
+                if not key:
+                    continue
+                entries.setdefault(key, []).append(Entry(lang, cls, check_left, check_right))
+        self._keys = list(entries)
+        self._entries = [tuple(entries[key]) for key in self._keys]
+        self._automaton = ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
+        self.patterns: dict[str, tuple[Pattern, ...]] = {}
+        for pattern in data.patterns:
+            self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
+        self.classes = frozenset(data.classes)
+
+    def scan(self, text: str) -> Scan:
+        """Find every phrase hit in `text` (already normalised) in one automaton pass."""
+        hits: dict[tuple[str, str], list[Hit]] = {}
+        length = len(text)
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            left_ok = start == 0 or not text[start - 1].isalnum()
+            right_ok = end == length or not text[end].isalnum()
+            for entry in self._entries[index]:
+                if entry.check_left and not left_ok and text[start].isalnum():
+                    continue
+                if entry.check_right and not right_ok and text[end - 1].isalnum():
+                    continue
+                hits.setdefault((entry.lang, entry.cls), []).append(Hit(entry.lang, entry.cls, start, end))
+        return Scan(text, hits, self)
+
+
+class Scan:
+    """The phrase hits of one message, with pattern matches computed on demand and cached."""
+
+    __slots__ = ("_cache", "_lexicon", "_sentence_ends", "hits", "text")
+
+    def __init__(self, text: str, hits: dict[tuple[str, str], list[Hit]], lexicon: Lexicon) -> None:
+        self.text = text
+        self.hits = hits
+        self._lexicon = lexicon
+        self._cache: dict[str, list[Match]] = {}
+        self._sentence_ends: list[int] | None = None
+
+    def sentence_ends(self) -> list[int]:
+        """Offsets where sentences end (sorted); computed once per message."""
+        if self._sentence_ends is None:
+            self._sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        return self._sentence_ends
+
+    def sentence_of(self, position: int) -> int:
+        """Index of the sentence containing `position`."""
+        return bisect_right(self.sentence_ends(), position)
+
+    def sentence_bounds(self, index: int) -> tuple[int, int]:
+        """[start, end) of sentence `index` in the normalised text."""
+        ends = self.sentence_ends()
+        start = ends[index - 1] if index > 0 else 0
+        end = ends[index] if index < len(ends) else len(self.text)
+        return start, end
+
+    def has(self, cls: str, lang: str | None = None) -> bool:
+        """Whether any phrase of `cls` (in `lang`, or in any language) occurs."""
+        if lang is not None:
+            return (lang, cls) in self.hits
+        return any((code, cls) in self.hits for code in LANGUAGES)
+
+    def of_class(self, cls: str) -> list[Hit]:
+        """Every hit of `cls` in every language, in text order."""
+        found: list[Hit] = []
+        for code in LANGUAGES:
+            found.extend(self.hits.get((code, cls), ()))
+        found.sort(key=lambda hit: hit.start)
+        return found
+
+    def matches(self, group: str) -> list[Match]:
+        """Every match of the patterns feeding `group`, in text order (cached per message)."""
+        cached = self._cache.get(group)
+        if cached is None:
+            cached = []
+            for pattern in self._lexicon.patterns.get(group, ()):
+                cached.extend(self._match(pattern))
+            cached.sort(key=lambda match: match.start)
+            self._cache[group] = cached
+        return cached
+
+    def _words_between(self, lang: str, start: int, end: int) -> int:
+        if end <= start:
+            return 0
+        gap = self.text[start:end]
+        return len(gap) if lang in _UNSPACED else len(gap.split())
+
+    def _match(self, pattern: Pattern) -> Iterable[Match]:
+        lang = pattern.lang
+        lists: list[list[Hit]] = []
+        for cls in pattern.classes:
+            found = self.hits.get((lang, cls))
+            if not found:
+                return
+            lists.append(found)
+        for anchor in lists[0]:
+            chosen = self._combine(pattern, anchor, lists[1:])
+            if chosen is None:
+                continue
+            start = min(hit.start for hit in chosen)
+            end = max(hit.end for hit in chosen)
+            if self._vetoed(pattern, start, end):
+                continue
+            yield Match(pattern.group, pattern.name, lang, start, end)
+
+    def _combine(self, pattern: Pattern, anchor: Hit, others: Sequence[list[Hit]]) -> list[Hit] | None:
+        chosen = [anchor]
+        same_sentence = pattern.scope == "sentence"
+        anchor_sentence = self.sentence_of(anchor.start) if same_sentence else 0
+        previous = anchor
+        for candidates in others:
+            best: Hit | None = None
+            best_distance = 0
+            for hit in candidates:
+                if any(hit.start < other.end and other.start < hit.end for other in chosen):
+                    continue
+                if pattern.ordered and hit.start < previous.end:
+                    continue
+                if same_sentence and self.sentence_of(hit.start) != anchor_sentence:
+                    continue
+                first, last = (anchor, hit) if hit.start >= anchor.start else (hit, anchor)
+                distance = self._words_between(pattern.lang, first.end, last.start)
+                if pattern.window and distance > pattern.window:
+                    continue
+                if best is None or distance < best_distance:
+                    best, best_distance = hit, distance
+            if best is None:
+                return None
+            chosen.append(best)
+            previous = best
+        return chosen
+
+    def _vetoed(self, pattern: Pattern, start: int, end: int) -> bool:
+        if pattern.unless_sentence:
+            sentence = self.sentence_of(start)
+            low, high = self.sentence_bounds(sentence)
+            for cls in pattern.unless_sentence:
+                for hit in self.hits.get((pattern.lang, cls), ()):
+                    if low <= hit.start < high:
+                        return True
+        if pattern.unless_before:
+            sentence = self.sentence_of(start)
+            for cls in pattern.unless_before:
+                for hit in self.hits.get((pattern.lang, cls), ()):
+                    # A negation before the match or inside it ("we can't refund") cancels it.
+                    if hit.start < end and self.sentence_of(hit.start) == sentence:
+                        gap = self._words_between(pattern.lang, hit.end, start)
+                        if gap <= pattern.unless_window:
+                            return True
+        return False

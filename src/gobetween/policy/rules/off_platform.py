@@ -1,0 +1,73 @@
+"""`off_platform` (policy.md §4, §7): an invitation to move the conversation or the payment elsewhere.
+
+A bare address or number is `contact_info` alone (§7); it becomes `off_platform` with an
+invitation to use it ("email me", "call us", "send the photo to …", "WhatsApp me").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from gobetween.policy.rules import AnalyzedMessage, rule
+from gobetween.policy.sentences import split_sentences
+from gobetween.policy.verdict import Finding
+
+_EXPLANATION = (
+    "Keep the conversation and any payment in the marketplace's messaging: inviting the buyer to "
+    "email, call, chat elsewhere or pay outside the marketplace is not allowed."
+)
+# policy.md §2: warranty messages may give the phone number needed for a claim.
+_PHONE_EXEMPT_REASONS = frozenset({"warranty"})
+_DIGIT = re.compile(r"\d")
+_PHONE_MIN_DIGITS = 6
+
+
+def _is_phone(finding: Finding, text: str) -> bool:
+    if "phone" in finding.rule:
+        return True
+    if "mail" in finding.rule:
+        return False
+    if finding.span is None:
+        return False
+    piece = text[finding.span[0] : finding.span[1]]
+    return "@" not in piece and len(_DIGIT.findall(piece)) >= _PHONE_MIN_DIGITS
+
+
+@rule("off_platform")
+def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
+    """Channel invitations from the lexicon, and invitations next to an address or number found."""
+    exempt_phone = message.context.contact_reason in _PHONE_EXEMPT_REASONS
+    scan = message.phrases
+    to_original = message.normalized.to_original
+    found: list[Finding] = []
+    for match in scan.matches("off_platform"):
+        found.append(Finding("off_platform", "off_platform_invitation", "block", to_original(match.start, match.end), _EXPLANATION))
+    if not exempt_phone:
+        for match in scan.matches("off_platform_call"):
+            found.append(Finding("off_platform", "off_platform_call", "block", to_original(match.start, match.end), _EXPLANATION))
+    contacts = [f for f in message.prior if f.category == "contact_info" and f.span is not None]
+    if contacts:
+        invites = [to_original(hit.start, hit.end) for hit in scan.of_class("contact_invite")]
+        if invites:
+            sentences = split_sentences(message.text)
+            starts = [s.start for s in sentences]
+
+            def sentence_index(position: int) -> int:
+                index = 0
+                for i, start in enumerate(starts):
+                    if start <= position:
+                        index = i
+                return index
+
+            for contact in contacts:
+                if contact.span is None or (exempt_phone and _is_phone(contact, message.text)):
+                    continue
+                where = sentence_index(contact.span[0])
+                for invite in invites:
+                    # The invitation is in the address's sentence or right next to it
+                    # ("It's 503-555-0148. Call any time.").
+                    if abs(sentence_index(invite[0]) - where) <= 1:
+                        found.append(Finding("off_platform", "invitation_to_contact", "block", invite, _EXPLANATION))
+                        break
+    return found

@@ -1,0 +1,65 @@
+"""`thank_you_only` (policy.md §4, proactive only): a message whose purpose is to thank the buyer.
+
+Politeness inside a legitimate message is fine (§4): the rule fires only when every sentence of
+the body (greeting and signature aside) is thanks or warmth, with no question or request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gobetween.policy.rules import AnalyzedMessage, rule
+from gobetween.policy.sentences import body_sentences
+from gobetween.policy.verdict import Finding
+
+_QUESTION = ("?", "？")
+# A message with any of these purposes is about something else, even if it also says thanks.
+_OTHER_PURPOSES = (
+    "review_request",
+    "review_change_request",
+    "marketing",
+    "off_platform",
+    "off_platform_call",
+    "redundant_notification",
+    "proactive_customer_service",
+    "stock_or_delay_notice",
+    "fba_self_service",
+)
+
+
+def is_thank_you_only(message: AnalyzedMessage) -> bool:
+    """Whether the body is nothing but thanks (checked on the normalised text)."""
+    scan = message.phrases
+    thanks = scan.of_class("thanks")
+    if not thanks:
+        return False
+    if any(scan.matches(group) for group in _OTHER_PURPOSES):
+        return False
+    warm = thanks + scan.of_class("warm")
+    text = scan.text
+    sentences = body_sentences(text)
+    if not sentences:
+        return False
+    for sentence in sentences:
+        if any(mark in sentence.text for mark in _QUESTION):
+            return False
+        if not any(sentence.start <= hit.start < sentence.end for hit in warm):
+            return False
+    return True
+
+
+@rule("thank_you_only")
+def thank_you_only(message: AnalyzedMessage) -> Iterable[Finding]:
+    """The whole body thanks the buyer."""
+    if not is_thank_you_only(message):
+        return []
+    first = message.phrases.of_class("thanks")[0]
+    return [
+        Finding(
+            "thank_you_only",
+            "thanks_only",
+            "block",
+            message.normalized.to_original(first.start, first.end),
+            "A message only to say thank you is an unsolicited message; the marketplace does not allow it.",
+        )
+    ]

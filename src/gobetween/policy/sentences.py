@@ -1,0 +1,103 @@
+"""Sentence and message-layout splitting for all six languages (greeting, body, sign-off).
+
+Works on any text (original or normalised); offsets index the text it was given.
+A sentence ends at `.`, `!`, `?` or `…` followed by a space or quote, at the CJK stops `。！？`,
+or at a line break; an abbreviation such as "Mr." may split a sentence, which only makes the
+units of a rewrite smaller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_END = re.compile(r"[.!?…]+(?=[\s\"'»)\]]|$)|[。！？]+|\n")
+_WORD = re.compile(r"\w+")
+_TERMINAL = ("。", "！", "？", ".", "!", "?")
+
+# A greeting or sign-off line is short; anything longer is part of the body.
+_SHORT_LINE_WORDS = 6
+_SHORT_LINE_CHARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: [start, end) in the text it was split from, without surrounding space."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where the body of a message is: [body_start, body_end) excludes greeting and signature."""
+
+    body_start: int
+    body_end: int
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
+    """Split text[start:end] into sentences (offsets into `text`)."""
+    stop = len(text) if end is None else end
+    sentences: list[Sentence] = []
+    position = start
+    for match in _END.finditer(text, start, stop):
+        _add(text, position, match.end(), sentences)
+        position = match.end()
+    _add(text, position, stop, sentences)
+    return sentences
+
+
+def _add(text: str, low: int, high: int, sentences: list[Sentence]) -> None:
+    while low < high and text[low].isspace():
+        low += 1
+    while high > low and text[high - 1].isspace():
+        high -= 1
+    if low < high:
+        sentences.append(Sentence(low, high, text[low:high]))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for line in text.split("\n"):
+        spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
+def _is_short(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return True
+    words = len(_WORD.findall(stripped))
+    return words <= _SHORT_LINE_WORDS and len(stripped) <= _SHORT_LINE_CHARS
+
+
+def layout(text: str) -> Layout:
+    """Find the body: drop a short opening line ("Hello,") and the short closing lines
+    (sign-off and signature) at the end."""
+    lines = [span for span in _lines(text) if text[span[0] : span[1]].strip()]
+    if not lines:
+        return Layout(0, 0)
+    first = 0
+    opening = text[lines[0][0] : lines[0][1]].strip()
+    if len(lines) > 1 and _is_short(opening) and opening.endswith((",", ":", "!", "、", "，")) or (
+        len(lines) > 1 and _is_short(opening) and not opening.endswith(_TERMINAL)
+    ):
+        first = 1
+    last = len(lines) - 1
+    while last > first:
+        line = text[lines[last][0] : lines[last][1]].strip()
+        if _is_short(line) and (not line.endswith(_TERMINAL) or len(line) <= 3):
+            last -= 1
+            continue
+        break
+    return Layout(lines[first][0], lines[last][1])
+
+
+def body_sentences(text: str) -> list[Sentence]:
+    """Sentences of the body only (no greeting, sign-off or signature)."""
+    frame = layout(text)
+    return split_sentences(text, frame.body_start, frame.body_end)

@@ -1,0 +1,97 @@
+"""Buyer-message triage (policy.md §5): does it need a response, should it be reported, and on
+marketplace-fulfilled orders the customer-service redirect template for the seller's reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gobetween.policy.rules import AnalyzedMessage
+from gobetween.policy.suggestions import redirect_template
+from gobetween.policy.verdict import ReportReason, Suggestion, Triage
+
+_QUESTION_MARKS = ("?", "？", "¿")
+# An acknowledgement is short; a long buyer message almost always carries something to answer.
+_ACK_MAX_CHARS = 220
+
+
+@dataclass(frozen=True, slots=True)
+class TriageOutcome:
+    """The triage of one buyer message."""
+
+    triage: Triage
+    report: ReportReason | None
+    suggestions: tuple[Suggestion, ...]
+
+
+def _report(message: AnalyzedMessage) -> ReportReason | None:
+    scan = message.phrases
+    # Spam first: phishing and review-selling spam often also name a payment or chat channel.
+    if scan.matches("buyer_spam"):
+        return "spam"
+    if scan.matches("buyer_off_platform_payment"):
+        return "off_platform_payment"
+    if scan.matches("buyer_abuse"):
+        return "abuse"
+    return None
+
+
+def _asks_something(message: AnalyzedMessage) -> bool:
+    scan = message.phrases
+    text = message.text
+    return (
+        any(mark in text for mark in _QUESTION_MARKS)
+        or bool(scan.matches("buyer_request"))
+        or bool(scan.matches("buyer_problem"))
+    )
+
+
+def triage(message: AnalyzedMessage) -> TriageOutcome:
+    """Triage a buyer message; suggestions are offered to the seller, never applied silently."""
+    report = _report(message)
+    scan = message.phrases
+    asks = _asks_something(message)
+    needs: bool
+    if report == "spam":
+        # policy.md §7: spam never needs a response.
+        needs = False
+    elif report is not None:
+        # policy.md §7: abuse or a payment demand with a question or demand needs a response.
+        needs = asks
+    elif scan.matches("buyer_resolved") and not any(mark in message.text for mark in _QUESTION_MARKS):
+        needs = False
+    elif scan.matches("buyer_ack") and not asks and len(message.text) <= _ACK_MAX_CHARS:
+        needs = False
+    else:
+        needs = True
+    suggestions: list[Suggestion] = []
+    if report is not None:
+        suggestions.append(
+            Suggestion(
+                explanation=f"This message looks like {report.replace('_', ' ')}: you can report it to the "
+                "marketplace instead of answering.",
+                action="report_message",
+            )
+        )
+    if not needs:
+        suggestions.append(
+            Suggestion(
+                explanation="Nothing to answer here: mark it \"No response needed\" so it does not count "
+                "against your response time.",
+                action="no_response_needed",
+            )
+        )
+    elif message.context.fulfillment == "marketplace" and scan.matches("buyer_fulfilment_topic"):
+        name = message.policy.marketplace_name
+        suggestions.append(
+            Suggestion(
+                explanation=f"The marketplace fulfilled this order, so {name} customer service handles "
+                "returns, refunds and delivery problems: reply with the redirect template.",
+                rewrite=redirect_template(message.language, name),
+                action="customer_service_redirect",
+            )
+        )
+    return TriageOutcome(
+        triage="needs_response" if needs else "no_response_needed",
+        report=report,
+        suggestions=tuple(suggestions),
+    )
