@@ -8,6 +8,16 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from gobetween.adapters.db import repositories as repos
+from gobetween.services.ports import (
+    AliasRepository,
+    BuyerRepository,
+    EventLog,
+    MessageRepository,
+    OrderRepository,
+    OutboxRepository,
+    SellerRepository,
+    ThreadRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -17,14 +27,15 @@ class SqlUnitOfWork:
     from its first statement; on PostgreSQL the thread repository locks the thread row.
     """
 
-    sellers: repos.SqlSellerRepository
-    buyers: repos.SqlBuyerRepository
-    orders: repos.SqlOrderRepository
-    aliases: repos.SqlAliasRepository
-    events: repos.SqlEventLog
-    threads: repos.SqlThreadRepository
-    messages: repos.SqlMessageRepository
-    outbox: repos.SqlOutboxRepository
+    # Typed as the ports (protocol attributes are invariant), bound to SQL ones on entry.
+    sellers: SellerRepository
+    buyers: BuyerRepository
+    orders: OrderRepository
+    aliases: AliasRepository
+    events: EventLog
+    threads: ThreadRepository
+    messages: MessageRepository
+    outbox: OutboxRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

@@ -1,0 +1,91 @@
+"""`gobetween worker`: run delivery workers that drain the outbox until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import timedelta
+from functools import partial
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from gobetween.adapters.mail.compose import compose_delivery
+from gobetween.entrypoints.cli.configuration import platform_from
+from gobetween.entrypoints.delivery_worker import run_worker
+from gobetween.services.delivery import DeliveryPolicy, deliver_pending
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker_command)
+
+
+def worker_command(
+    ctx: typer.Context,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker threads (default: delivery_workers)."),
+    ] = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Deliver what is due now, then exit.")
+    ] = False,
+) -> None:
+    """Deliver queued messages and bounce notices through the configured transport."""
+    with platform_from(ctx) as platform:
+        settings = platform.settings
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s"
+        )
+        policy = DeliveryPolicy(
+            lease=timedelta(seconds=settings.delivery_lease_seconds),
+            retry_window=timedelta(hours=settings.delivery_retry_hours),
+        )
+        compose = partial(compose_delivery, alias_domain=settings.alias_domain)
+        if once:
+            total = 0
+            while True:
+                report = deliver_pending(
+                    uow_factory=platform.unit_of_work,
+                    transport=platform.transport,
+                    compose=compose,
+                    worker="once",
+                    clock=platform.clock,
+                    policy=policy,
+                )
+                total += report.delivered
+                if report.claimed < policy.batch_size:
+                    break
+            typer.echo(f"delivered {total}")
+            return
+        stop = threading.Event()
+
+        def _stop(_signum: int, _frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        threads = [
+            threading.Thread(
+                target=run_worker,
+                kwargs={
+                    "uow_factory": platform.unit_of_work,
+                    "transport": platform.transport,
+                    "compose": compose,
+                    "clock": platform.clock,
+                    "policy": policy,
+                    "stop": stop,
+                    "poll_seconds": settings.delivery_poll_seconds,
+                },
+                name=f"delivery-{number}",
+            )
+            for number in range(workers or settings.delivery_workers)
+        ]
+        for thread in threads:
+            thread.start()
+        # The main thread waits on the event so signals are handled promptly.
+        while not stop.wait(0.5):
+            pass
+        for thread in threads:
+            thread.join()
