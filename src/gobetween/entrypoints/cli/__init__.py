@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from gobetween.entrypoints.cli import check
+from gobetween.entrypoints.cli import admin, audit, check, importing, serve, worker
+from gobetween.entrypoints.cli.configuration import Invocation
 
 app = typer.Typer(
     name="gobetween",
@@ -15,13 +19,23 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
-def root() -> None:
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="TOML settings file (default: $GOBETWEEN_CONFIG); GOBETWEEN_* variables win.",
+        ),
+    ] = None,
+) -> None:
     """Buyer-seller messaging for online marketplaces."""
+    ctx.obj = Invocation(config_file=config)
 
 
-for module in (check,):
+for module in (check, admin, importing, serve, audit, worker):
     module.register(app)
 
 

@@ -1,0 +1,99 @@
+"""`gobetween serve`: the web application and a delivery worker, in one process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import partial
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from gobetween.adapters.mail.compose import compose_delivery
+from gobetween.bootstrap import Platform
+from gobetween.entrypoints.cli.configuration import fail, platform_from
+from gobetween.entrypoints.delivery_worker import run_worker
+from gobetween.entrypoints.http.app import create_app
+
+log = logging.getLogger(__name__)
+
+# How long shutdown waits for the worker to finish the delivery in hand.
+WORKER_STOP_SECONDS = 30.0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)
+
+
+def serve_command(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Address to listen on (default: http_host).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="TCP port to listen on (default: http_port).")
+    ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run a delivery worker in this process (off when `gobetween worker` runs apart).",
+        ),
+    ] = True,
+) -> None:
+    """Serve the web application on http_host:http_port until SIGINT or SIGTERM."""
+    with platform_from(ctx, http_host=host, http_port=port) as platform:
+        settings = platform.settings
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+        # The health check reads the schema revision; alembic would log that on every request.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        problem = platform.database_problem()
+        if problem is not None:
+            raise fail(f"database {problem}")
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(platform),
+                host=settings.http_host,
+                port=settings.http_port,
+                log_level=settings.log_level.lower(),
+                # Logging is configured above, once, for the whole process.
+                log_config=None,
+            )
+        )
+        stop = threading.Event()
+        thread = _start_worker(platform, stop) if worker else None
+        try:
+            # uvicorn installs its own SIGINT/SIGTERM handlers and returns after a graceful stop.
+            server.run()
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join(WORKER_STOP_SECONDS)
+                if thread.is_alive():
+                    log.warning("delivery worker still busy after %.0f s", WORKER_STOP_SECONDS)
+        if not server.started:
+            raise fail(f"could not listen on {settings.http_host}:{settings.http_port}")
+
+
+def _start_worker(platform: Platform, stop: threading.Event) -> threading.Thread:
+    settings = platform.settings
+    thread = threading.Thread(
+        target=run_worker,
+        kwargs={
+            "uow_factory": platform.unit_of_work,
+            "transport": platform.transport,
+            "compose": partial(compose_delivery, alias_domain=settings.alias_domain),
+            "clock": platform.clock,
+            "policy": platform.delivery_policy,
+            "stop": stop,
+            "poll_seconds": settings.delivery_poll_seconds,
+        },
+        name="delivery-worker",
+        # Shutdown joins it; daemon only so a stuck delivery cannot keep the process alive forever.
+        daemon=True,
+    )
+    thread.start()
+    return thread
