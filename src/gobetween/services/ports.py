@@ -140,16 +140,24 @@ class OutboxRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Repositories are attributes."""
+    """One transaction. Repositories are attributes (read-only here, so any subtype fits)."""
 
-    sellers: SellerRepository
-    buyers: BuyerRepository
-    orders: OrderRepository
-    aliases: AliasRepository
-    events: EventLog
-    threads: ThreadRepository
-    messages: MessageRepository
-    outbox: OutboxRepository
+    @property
+    def sellers(self) -> SellerRepository: ...
+    @property
+    def buyers(self) -> BuyerRepository: ...
+    @property
+    def orders(self) -> OrderRepository: ...
+    @property
+    def aliases(self) -> AliasRepository: ...
+    @property
+    def events(self) -> EventLog: ...
+    @property
+    def threads(self) -> ThreadRepository: ...
+    @property
+    def messages(self) -> MessageRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
