@@ -1,0 +1,313 @@
+"""Who really sent a mail: SPF, DKIM and DMARC evaluated here, never read from inbound headers.
+
+SPF is pyspf (the RFC 7208 reference implementation, by the maintainer of dkimpy); DKIM is dkimpy;
+DMARC alignment (RFC 7489) is the few rules below, with organisational domains from the public
+suffix list bundled with tldextract (no download at run time). All DNS goes through one `Resolver`
+object, so tests hand in a fixed zone and production hands in dnspython.
+
+A From address that is registered proves nothing by itself: anyone can write it. It counts only
+when DMARC passes for its domain (an aligned SPF or DKIM pass), or, where the domain publishes
+no DMARC record, when SPF or DKIM passes for exactly that domain (relay-notes.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, cast
+
+import dkim
+import dns.exception
+import dns.resolver
+import dns.reversename
+import spf
+import tldextract
+
+RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR", "SPF"]
+SpfResult = Literal["pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"]
+DmarcResult = Literal["pass", "fail", "none", "temperror"]
+
+
+class DnsTemporaryError(Exception):
+    """The lookup could not be answered now (timeout, no server); worth trying again later."""
+
+
+class Resolver(Protocol):
+    """Answers one DNS question; an empty list means no such name or no such record."""
+
+    def query(self, name: str, rtype: RecordType) -> list[str]:
+        """A/AAAA: addresses; MX: "pref host"; TXT: each record's strings joined; PTR: names."""
+        ...
+
+
+class DnsPythonResolver:
+    """The production resolver: dnspython with the system's resolver configuration."""
+
+    def __init__(self, *, lifetime: float = 5.0) -> None:
+        self._resolver = dns.resolver.Resolver()
+        self._lifetime = lifetime
+
+    def query(self, name: str, rtype: RecordType) -> list[str]:
+        try:
+            answer = self._resolver.resolve(name, rtype, lifetime=self._lifetime, search=False)
+        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+            return []
+        except (dns.exception.Timeout, dns.resolver.NoNameservers) as error:
+            raise DnsTemporaryError(f"{rtype} {name}: {error}") from None
+        records: list[str] = []
+        for rdata in answer:
+            if rtype in ("TXT", "SPF"):
+                records.append(b"".join(rdata.strings).decode("utf-8", "replace"))
+            elif rtype == "MX":
+                records.append(f"{rdata.preference} {rdata.exchange.to_text(omit_final_dot=True)}")
+            elif rtype == "PTR":
+                records.append(rdata.target.to_text(omit_final_dot=True))
+            else:
+                records.append(rdata.address)
+        return records
+
+
+class StaticResolver:
+    """A resolver over a fixed zone: {(name, type): [records]}; for offline setups and tests."""
+
+    def __init__(self, records: Mapping[tuple[str, str], Sequence[str]] | None = None) -> None:
+        self.records: dict[tuple[str, str], list[str]] = {}
+        for (name, rtype), values in (records or {}).items():
+            self.add(name, rtype, *values)
+        self.failing: set[str] = set()
+
+    def add(self, name: str, rtype: str, *values: str) -> None:
+        self.records.setdefault((name.lower().rstrip("."), rtype.upper()), []).extend(values)
+
+    def query(self, name: str, rtype: RecordType) -> list[str]:
+        key = name.lower().rstrip(".")
+        if key in self.failing:
+            raise DnsTemporaryError(f"{rtype} {name}: no answer (configured to fail)")
+        return list(self.records.get((key, rtype), []))
+
+
+@dataclass(frozen=True, slots=True)
+class AuthResult:
+    """What we established about a mail's sender, with the reason in words."""
+
+    from_domain: str
+    spf: SpfResult
+    spf_domain: str
+    dkim_domains: tuple[str, ...]
+    dmarc: DmarcResult
+    dmarc_policy: str | None
+    reason: str
+
+    @property
+    def authenticated(self) -> bool:
+        """The From domain is proven: DMARC passed (or its no-record fallback did)."""
+        return self.dmarc == "pass"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from_domain": self.from_domain,
+            "spf": self.spf,
+            "spf_domain": self.spf_domain,
+            "dkim_domains": list(self.dkim_domains),
+            "dmarc": self.dmarc,
+            "dmarc_policy": self.dmarc_policy,
+            "reason": self.reason,
+        }
+
+
+_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def organizational_domain(domain: str) -> str:
+    """The registrable domain (RFC 7489 §3.2): example.co.uk for mail.example.co.uk."""
+    name = domain.lower().rstrip(".")
+    extracted = _SUFFIXES(name)
+    top = str(getattr(extracted, "top_domain_under_public_suffix", "") or "")
+    if top:
+        return top
+    # No listed suffix: the list's default rule "*" makes the last label the suffix.
+    return ".".join(name.split(".")[-2:])
+
+
+def aligned(first: str, second: str, *, strict: bool) -> bool:
+    """DMARC identifier alignment: equal domains (strict) or the same organisational domain."""
+    a, b = first.lower().rstrip("."), second.lower().rstrip(".")
+    if strict:
+        return a == b
+    return organizational_domain(a) == organizational_domain(b)
+
+
+class SenderAuthenticator:
+    """Evaluates SPF, DKIM and DMARC for one inbound mail through the given resolver."""
+
+    def __init__(self, resolver: Resolver, *, dns_timeout: float = 5.0) -> None:
+        self.resolver = resolver
+        self.dns_timeout = dns_timeout
+
+    def authenticate(
+        self, raw: bytes, *, from_address: str, client_ip: str, mail_from: str, helo: str
+    ) -> AuthResult:
+        """Check the mail's From domain against the connecting IP, envelope and signatures."""
+        from_domain = from_address.rpartition("@")[2].lower()
+        spf_domain = (mail_from.rpartition("@")[2] if mail_from else helo).lower().rstrip(".")
+        spf_result = self.check_spf(client_ip=client_ip, mail_from=mail_from, helo=helo)
+        dkim_domains = self.check_dkim(raw)
+        try:
+            policy = self.dmarc_record(from_domain)
+        except DnsTemporaryError as error:
+            return AuthResult(
+                from_domain, spf_result, spf_domain, dkim_domains, "temperror", None, str(error)
+            )
+        if policy is None:
+            # No DMARC record: still demand a pass for exactly the From domain.
+            spf_ok = spf_result == "pass" and spf_domain == from_domain
+            dkim_ok = from_domain in dkim_domains
+            if spf_ok or dkim_ok:
+                how = "SPF" if spf_ok else "DKIM"
+                return AuthResult(
+                    from_domain,
+                    spf_result,
+                    spf_domain,
+                    dkim_domains,
+                    "pass",
+                    None,
+                    f"{how} passed for {from_domain} (no DMARC record)",
+                )
+            return AuthResult(
+                from_domain,
+                spf_result,
+                spf_domain,
+                dkim_domains,
+                "fail",
+                None,
+                f"neither SPF nor DKIM passed for {from_domain} (SPF {spf_result} for "
+                f"{spf_domain or 'no domain'}; DKIM signatures valid for: "
+                f"{', '.join(dkim_domains) or 'none'})",
+            )
+        strict_spf = policy.get("aspf", "r") == "s"
+        strict_dkim = policy.get("adkim", "r") == "s"
+        spf_aligned = spf_result == "pass" and aligned(spf_domain, from_domain, strict=strict_spf)
+        dkim_aligned = any(aligned(d, from_domain, strict=strict_dkim) for d in dkim_domains)
+        chosen = policy.get("p", "none")
+        if spf_aligned or dkim_aligned:
+            how = "aligned SPF" if spf_aligned else "aligned DKIM"
+            return AuthResult(
+                from_domain,
+                spf_result,
+                spf_domain,
+                dkim_domains,
+                "pass",
+                chosen,
+                f"DMARC passed for {from_domain} ({how})",
+            )
+        return AuthResult(
+            from_domain,
+            spf_result,
+            spf_domain,
+            dkim_domains,
+            "fail",
+            chosen,
+            f"DMARC failed for {from_domain}: no aligned SPF or DKIM pass (SPF {spf_result} for "
+            f"{spf_domain or 'no domain'}; DKIM valid for: {', '.join(dkim_domains) or 'none'})",
+        )
+
+    def check_spf(self, *, client_ip: str, mail_from: str, helo: str) -> SpfResult:
+        """RFC 7208 check_host() for the envelope sender (or HELO for the null sender)."""
+        try:
+            ipaddress.ip_address(client_ip)
+        except ValueError:
+            return "none"
+        query = _SpfQuery(
+            self.resolver, i=client_ip, s=mail_from, h=helo, querytime=self.dns_timeout
+        )
+        result, _code, _explanation = query.check()
+        return cast(SpfResult, result) if result in _SPF_RESULTS else "permerror"
+
+    def check_dkim(self, raw: bytes) -> tuple[str, ...]:
+        """The d= domains of every DKIM signature that verifies, in the order they appear."""
+        verifier = dkim.DKIM(raw, minkey=1024, timeout=int(self.dns_timeout))
+        count = sum(1 for name, _ in verifier.headers if name.lower() == b"dkim-signature")
+        domains: list[str] = []
+        for index in range(count):
+            try:
+                ok = verifier.verify(idx=index, dnsfunc=self._dkim_txt)
+            except dkim.DKIMException:
+                ok = False
+            if ok and verifier.domain:
+                domains.append(verifier.domain.decode("ascii", "replace").lower())
+        return tuple(dict.fromkeys(domains))
+
+    def dmarc_record(self, from_domain: str) -> dict[str, str] | None:
+        """The DMARC tags for the From domain, falling back to its organisational domain."""
+        for candidate in dict.fromkeys((from_domain, organizational_domain(from_domain))):
+            records = [
+                record
+                for record in self.resolver.query(f"_dmarc.{candidate}", "TXT")
+                if record.replace(" ", "").lower().startswith("v=dmarc1")
+            ]
+            if len(records) == 1:
+                tags = _tags(records[0])
+                if candidate != from_domain and "sp" in tags:
+                    tags["p"] = tags["sp"]
+                return tags
+        return None
+
+    def _dkim_txt(self, name: bytes | str, timeout: int = 5) -> bytes | None:
+        text = name.decode("ascii", "replace") if isinstance(name, bytes) else name
+        try:
+            records = self.resolver.query(text.rstrip("."), "TXT")
+        except DnsTemporaryError as error:
+            raise dkim.DnsTimeoutError(str(error)) from None
+        return records[0].encode("utf-8") if records else None
+
+
+_SPF_RESULTS = frozenset({"pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"})
+
+
+def _tags(record: str) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for part in record.split(";"):
+        key, sep, value = part.partition("=")
+        if sep:
+            tags[key.strip().lower()] = value.strip().lower()
+    return tags
+
+
+class _SpfQuery(spf.query):  # type: ignore[misc]
+    """pyspf's evaluation with its DNS lookups sent to our resolver (limits kept)."""
+
+    def __init__(self, resolver: Resolver, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._resolver = resolver
+
+    def dns(
+        self, name: str, qtype: str, cnames: object = None, ignore_void: bool = False
+    ) -> list[Any]:
+        if not name:
+            raise spf.PermError("invalid DNS query: empty name")
+        key = str(name).rstrip(".").lower()
+        try:
+            answers = self._resolver.query(key, cast(RecordType, qtype))
+        except DnsTemporaryError as error:
+            raise spf.TempError(f"DNS {error}") from None
+        result: list[Any]
+        if qtype in ("TXT", "SPF"):
+            result = [[answer.encode("utf-8")] for answer in answers]
+        elif qtype == "MX":
+            result = []
+            for answer in answers:
+                preference, _, host = answer.partition(" ")
+                result.append((int(preference), host))
+        else:
+            result = list(answers)
+        if not result and not ignore_void:
+            self.void_lookups += 1
+            if self.void_lookups > spf.MAX_VOID_LOOKUPS:
+                raise spf.PermError(f"void lookup limit of {spf.MAX_VOID_LOOKUPS} exceeded")
+        return result
+
+
+def reverse_name(ip: str) -> str:
+    """The PTR name of an address, as a zone for StaticResolver lists it."""
+    return dns.reversename.from_address(ip).to_text(omit_final_dot=True)
