@@ -27,10 +27,10 @@ from gobetween.domain.errors import InvalidInput, Refused
 
 CaseState = Literal["opened", "resolved", "closed"]
 CaseAction = Literal["open", "resolve", "confirm", "expire", "reopen", "close"]
-Role = Literal["buyer", "seller", "operator", "system"]
+Role = Literal["buyer", "seller", "operator", "auditor", "system"]
 
 CASE_STATES: tuple[CaseState, ...] = ("opened", "resolved", "closed")
-ROLES: tuple[Role, ...] = ("buyer", "seller", "operator", "system")
+ROLES: tuple[Role, ...] = ("buyer", "seller", "operator", "auditor", "system")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +89,8 @@ class Case:
     id: int | None
     order_id: str
     thread_id: int
+    seller_id: str
+    buyer_id: str
     state: CaseState
     opened_at: datetime
     last_activity_at: datetime
@@ -134,6 +136,8 @@ def open_case(
     *,
     order_id: str,
     thread_id: int,
+    seller_id: str,
+    buyer_id: str,
     at: datetime,
     actor: Actor,
     previous_case_id: int | None = None,
@@ -148,6 +152,8 @@ def open_case(
         id=None,
         order_id=order_id,
         thread_id=thread_id,
+        seller_id=seller_id,
+        buyer_id=buyer_id,
         state="opened",
         opened_at=at,
         last_activity_at=at,

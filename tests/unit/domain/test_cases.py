@@ -31,7 +31,14 @@ ALL_ACTIONS: tuple[CaseAction, ...] = ("resolve", "confirm", "expire", "reopen",
 
 
 def opened() -> Case:
-    case, _ = open_case(order_id="114-3941689-8772232", thread_id=7, at=T0, actor=BUYER)
+    case, _ = open_case(
+        order_id="114-3941689-8772232",
+        thread_id=7,
+        seller_id="S1",
+        buyer_id="B1",
+        at=T0,
+        actor=BUYER,
+    )
     return case
 
 
@@ -42,7 +49,13 @@ def resolved() -> Case:
 
 def test_open_case_starts_opened_and_reports_the_change() -> None:
     case, change = open_case(
-        order_id="114-3941689-8772232", thread_id=7, at=T0, actor=BUYER, previous_case_id=3
+        order_id="114-3941689-8772232",
+        thread_id=7,
+        seller_id="S1",
+        buyer_id="B1",
+        at=T0,
+        actor=BUYER,
+        previous_case_id=3,
     )
     assert (case.state, case.opened_at, case.previous_case_id) == ("opened", T0, 3)
     assert change.as_data() == {
@@ -56,12 +69,26 @@ def test_open_case_starts_opened_and_reports_the_change() -> None:
 
 def test_a_seller_cannot_open_a_case() -> None:
     with pytest.raises(Refused, match="seller may not open"):
-        open_case(order_id="114-3941689-8772232", thread_id=7, at=T0, actor=SELLER)
+        open_case(
+            order_id="114-3941689-8772232",
+            thread_id=7,
+            seller_id="S1",
+            buyer_id="B1",
+            at=T0,
+            actor=SELLER,
+        )
 
 
 def test_naive_times_are_refused() -> None:
     with pytest.raises(InvalidInput, match="timezone-aware"):
-        open_case(order_id="o", thread_id=1, at=datetime(2026, 1, 1), actor=BUYER)
+        open_case(
+            order_id="o",
+            thread_id=1,
+            seller_id="S1",
+            buyer_id="B1",
+            at=datetime(2026, 1, 1),
+            actor=BUYER,
+        )
 
 
 def test_unknown_role_is_refused() -> None:

@@ -1,0 +1,569 @@
+"""Repositories for cases, response clocks and webhooks, and the SQL reader behind the metrics.
+
+The repositories work inside the caller's unit of work (one connection, its transaction). The
+metrics reader opens its own short read per call. Timestamps are written in UTC; SQLite returns
+them without a zone, so reads attach UTC again. Response times are stored in whole microseconds,
+computed in Python from the two timestamps, so "exactly 24 hours" is exact on both databases.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, case, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from gobetween.adapters.db import case_tables as ct
+from gobetween.adapters.db import tables as t
+from gobetween.domain.cases import Case
+from gobetween.domain.response_times import (
+    DUE_SOON,
+    RESPONSE_LIMIT,
+    ResponseClock,
+    ResponseFigures,
+    StopReason,
+    window_start,
+)
+from gobetween.services.webhooks import DeliveryAttempt, WebhookSubscription
+
+_LIMIT_US = RESPONSE_LIMIT // timedelta(microseconds=1)
+
+
+def utc(moment: datetime) -> datetime:
+    """A timestamp as aware UTC; naive values (SQLite's) are UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _utc_or_none(moment: datetime | None) -> datetime | None:
+    return None if moment is None else utc(moment)
+
+
+def _micros(delta: timedelta) -> int:
+    return delta // timedelta(microseconds=1)
+
+
+class SqlCaseRepository:
+    """Cases: their current state (their history is in the append-only event log)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def _values(self, case: Case) -> dict[str, Any]:
+        return {
+            "order_id": case.order_id,
+            "thread_id": case.thread_id,
+            "seller_id": case.seller_id,
+            "buyer_id": case.buyer_id,
+            "state": case.state,
+            "opened_at": utc(case.opened_at),
+            "last_activity_at": utc(case.last_activity_at),
+            "resolved_at": _utc_or_none(case.resolved_at),
+            "closed_at": _utc_or_none(case.closed_at),
+            "survey_answered_at": _utc_or_none(case.survey_answered_at),
+            "previous_case_id": case.previous_case_id,
+            "buyer_reported_unresolved": case.buyer_reported_unresolved,
+        }
+
+    def add(self, case: Case) -> int:
+        return int(
+            self._c.execute(
+                ct.cases.insert().values(**self._values(case)).returning(ct.cases.c.id)
+            ).scalar_one()
+        )
+
+    def save(self, case: Case) -> None:
+        if case.id is None:
+            raise ValueError("save() needs a stored case; use add() for a new one")
+        self._c.execute(
+            update(ct.cases).where(ct.cases.c.id == case.id).values(**self._values(case))
+        )
+
+    def _one(self, query: Any, for_update: bool) -> Case | None:
+        if for_update and self._c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).first()
+        return None if row is None else _case(row)
+
+    def find(self, case_id: int, *, for_update: bool = False) -> Case | None:
+        return self._one(select(ct.cases).where(ct.cases.c.id == case_id), for_update)
+
+    def latest_for_thread(self, thread_id: int, *, for_update: bool = False) -> Case | None:
+        query = (
+            select(ct.cases)
+            .where(ct.cases.c.thread_id == thread_id)
+            .order_by(ct.cases.c.id.desc())
+            .limit(1)
+        )
+        return self._one(query, for_update)
+
+    def idle_resolved(self, *, quiet_since: datetime, limit: int) -> Sequence[Case]:
+        rows = self._c.execute(
+            select(ct.cases)
+            .where(ct.cases.c.state == "resolved", ct.cases.c.last_activity_at <= utc(quiet_since))
+            .order_by(ct.cases.c.last_activity_at, ct.cases.c.id)
+            .limit(limit)
+        ).all()
+        return [_case(row) for row in rows]
+
+    def search(
+        self,
+        *,
+        seller_id: str | None = None,
+        buyer_id: str | None = None,
+        order_id: str | None = None,
+        state: str | None = None,
+        before_id: int | None = None,
+        limit: int = 50,
+    ) -> Sequence[Case]:
+        query = select(ct.cases)
+        for column, value in (
+            (ct.cases.c.seller_id, seller_id),
+            (ct.cases.c.buyer_id, buyer_id),
+            (ct.cases.c.order_id, order_id),
+            (ct.cases.c.state, state),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if before_id is not None:
+            query = query.where(ct.cases.c.id < before_id)
+        rows = self._c.execute(query.order_by(ct.cases.c.id.desc()).limit(limit)).all()
+        return [_case(row) for row in rows]
+
+
+def _case(row: Row[Any]) -> Case:
+    return Case(
+        id=row.id,
+        order_id=row.order_id,
+        thread_id=row.thread_id,
+        seller_id=row.seller_id,
+        buyer_id=row.buyer_id,
+        state=row.state,
+        opened_at=utc(row.opened_at),
+        last_activity_at=utc(row.last_activity_at),
+        resolved_at=_utc_or_none(row.resolved_at),
+        closed_at=_utc_or_none(row.closed_at),
+        previous_case_id=row.previous_case_id,
+        buyer_reported_unresolved=bool(row.buyer_reported_unresolved),
+        survey_answered_at=_utc_or_none(row.survey_answered_at),
+    )
+
+
+class SqlResponseClockRepository:
+    """The 24-hour clocks: started with a buyer message, stopped with the answer."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def start(self, clock: ResponseClock, *, case_id: int | None) -> None:
+        self._c.execute(
+            ct.response_clocks.insert().values(
+                message_id=clock.message_id,
+                thread_id=clock.thread_id,
+                seller_id=clock.seller_id,
+                case_id=case_id,
+                started_at=utc(clock.started_at),
+            )
+        )
+
+    def find(self, message_id: int) -> ResponseClock | None:
+        row = self._c.execute(
+            select(ct.response_clocks).where(ct.response_clocks.c.message_id == message_id)
+        ).first()
+        return None if row is None else _clock(row)
+
+    def _stop_rows(
+        self, condition: Any, *, reason: StopReason, at: datetime, by_message_id: int | None
+    ) -> int:
+        at = utc(at)
+        query = select(ct.response_clocks.c.message_id, ct.response_clocks.c.started_at).where(
+            condition, ct.response_clocks.c.stopped_at.is_(None)
+        )
+        if self._c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        stopped = 0
+        for row in self._c.execute(query).all():
+            # A stop cannot precede its start (clock skew between processes): count it as zero.
+            elapsed = max(_micros(at - utc(row.started_at)), 0)
+            result = self._c.execute(
+                update(ct.response_clocks)
+                .where(
+                    ct.response_clocks.c.message_id == row.message_id,
+                    ct.response_clocks.c.stopped_at.is_(None),
+                )
+                .values(
+                    stopped_at=at,
+                    stop_reason=reason,
+                    response_us=elapsed,
+                    stopped_by_message_id=by_message_id,
+                )
+            )
+            stopped += result.rowcount
+        return stopped
+
+    def stop_running_on_thread(
+        self, thread_id: int, *, reason: StopReason, at: datetime, by_message_id: int | None
+    ) -> int:
+        return self._stop_rows(
+            ct.response_clocks.c.thread_id == thread_id,
+            reason=reason,
+            at=at,
+            by_message_id=by_message_id,
+        )
+
+    def stop(self, message_id: int, *, reason: StopReason, at: datetime) -> bool:
+        condition = ct.response_clocks.c.message_id == message_id
+        return self._stop_rows(condition, reason=reason, at=at, by_message_id=None) > 0
+
+    def running_for_seller(self, seller_id: str, *, limit: int) -> Sequence[ResponseClock]:
+        rows = self._c.execute(
+            select(ct.response_clocks)
+            .where(
+                ct.response_clocks.c.seller_id == seller_id,
+                ct.response_clocks.c.stopped_at.is_(None),
+            )
+            .order_by(ct.response_clocks.c.started_at, ct.response_clocks.c.message_id)
+            .limit(limit)
+        ).all()
+        return [_clock(row) for row in rows]
+
+    def claim_due_soon(self, *, now: datetime, limit: int) -> Sequence[ResponseClock]:
+        now = utc(now)
+        rc = ct.response_clocks
+        # Time left in [0, 4 h): started in [now - 24 h, now - 20 h).
+        query = (
+            select(rc)
+            .where(
+                rc.c.stopped_at.is_(None),
+                rc.c.due_soon_at.is_(None),
+                rc.c.started_at >= now - RESPONSE_LIMIT,
+                rc.c.started_at < now - (RESPONSE_LIMIT - DUE_SOON),
+            )
+            .order_by(rc.c.started_at)
+            .limit(limit)
+        )
+        if self._c.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = self._c.execute(query).all()
+        if rows:
+            self._c.execute(
+                update(rc)
+                .where(rc.c.message_id.in_([row.message_id for row in rows]))
+                .values(due_soon_at=now)
+            )
+        return [_clock(row) for row in rows]
+
+
+def _clock(row: Row[Any]) -> ResponseClock:
+    return ResponseClock(
+        message_id=row.message_id,
+        seller_id=row.seller_id,
+        thread_id=row.thread_id,
+        started_at=utc(row.started_at),
+        stopped_at=_utc_or_none(row.stopped_at),
+        stop_reason=row.stop_reason,
+    )
+
+
+class SqlWebhookRepository:
+    """Webhook subscriptions (operator-managed) and the log of delivery attempts."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add_subscription(self, subscription: WebhookSubscription, *, now: datetime) -> int:
+        now = utc(now)
+        return int(
+            self._c.execute(
+                ct.webhook_subscriptions.insert()
+                .values(
+                    url=subscription.url,
+                    secret=subscription.secret,
+                    events=list(subscription.events),
+                    seller_id=subscription.seller_id,
+                    description=subscription.description,
+                    active=subscription.active,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(ct.webhook_subscriptions.c.id)
+            ).scalar_one()
+        )
+
+    def find_subscription(self, subscription_id: int) -> WebhookSubscription | None:
+        row = self._c.execute(
+            select(ct.webhook_subscriptions).where(ct.webhook_subscriptions.c.id == subscription_id)
+        ).first()
+        return None if row is None else _subscription(row)
+
+    def list_subscriptions(self) -> Sequence[WebhookSubscription]:
+        rows = self._c.execute(
+            select(ct.webhook_subscriptions).order_by(ct.webhook_subscriptions.c.id)
+        ).all()
+        return [_subscription(row) for row in rows]
+
+    def set_active(self, subscription_id: int, active: bool, *, now: datetime) -> bool:
+        result = self._c.execute(
+            update(ct.webhook_subscriptions)
+            .where(ct.webhook_subscriptions.c.id == subscription_id)
+            .values(active=active, updated_at=utc(now))
+        )
+        return bool(result.rowcount)
+
+    def matching(self, event_type: str, seller_id: str | None) -> Sequence[WebhookSubscription]:
+        subs = ct.webhook_subscriptions
+        scope: ColumnElement[bool] = subs.c.seller_id.is_(None)
+        if seller_id is not None:
+            scope = or_(scope, subs.c.seller_id == seller_id)
+        rows = self._c.execute(
+            select(subs).where(subs.c.active.is_(True), scope).order_by(subs.c.id)
+        ).all()
+        # Event lists are short JSON arrays; filtering here keeps the SQL the same on both backends.
+        return [s for s in map(_subscription, rows) if event_type in s.events]
+
+    def log_attempt(self, attempt: DeliveryAttempt) -> None:
+        self._c.execute(
+            ct.webhook_deliveries.insert().values(
+                delivery_key=attempt.delivery_key,
+                subscription_id=attempt.subscription_id,
+                event_id=attempt.event_id,
+                event_type=attempt.event_type,
+                url=attempt.url,
+                outcome=attempt.outcome,
+                status_code=attempt.status_code,
+                error=attempt.error,
+                duration_ms=attempt.duration_ms,
+                attempted_at=utc(attempt.attempted_at),
+            )
+        )
+
+    def attempts(self, *, subscription_id: int | None, limit: int) -> Sequence[DeliveryAttempt]:
+        log = ct.webhook_deliveries
+        query = select(log).order_by(log.c.id.desc()).limit(limit)
+        if subscription_id is not None:
+            query = query.where(log.c.subscription_id == subscription_id)
+        return [
+            DeliveryAttempt(
+                delivery_key=row.delivery_key,
+                subscription_id=row.subscription_id,
+                event_id=row.event_id,
+                event_type=row.event_type,
+                url=row.url,
+                outcome=row.outcome,
+                status_code=row.status_code,
+                error=row.error,
+                duration_ms=row.duration_ms,
+                attempted_at=utc(row.attempted_at),
+                id=row.id,
+            )
+            for row in self._c.execute(query).all()
+        ]
+
+
+def _subscription(row: Row[Any]) -> WebhookSubscription:
+    return WebhookSubscription(
+        id=row.id,
+        url=row.url,
+        secret=row.secret,
+        events=tuple(row.events),
+        seller_id=row.seller_id,
+        description=row.description,
+        active=bool(row.active),
+        created_at=utc(row.created_at),
+    )
+
+
+class SqlMetricsReader:
+    """The SQL behind the metrics: one grouped scan of a covering index per request.
+
+    The figures query groups a seller's clocks by (window tier, bucket): the tier is the narrowest
+    window a clock falls in, the bucket is on_time/late/overdue/pending/excluded as defined in
+    domain/response_times.py. Wider windows are the cumulative sums of the narrower tiers.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _figures_query(self, *, now: datetime, windows: Sequence[int], by_seller: bool) -> Any:
+        rc = ct.response_clocks
+        ordered = sorted(windows)
+        lows = [utc(window_start(now, days)) for days in ordered]
+        tier = case(
+            *[(rc.c.started_at > low, index) for index, low in enumerate(lows[:-1])],
+            else_=len(lows) - 1,
+        )
+        running = or_(rc.c.stopped_at.is_(None), rc.c.stopped_at > now)
+        bucket = case(
+            (running & (rc.c.started_at < now - RESPONSE_LIMIT), "overdue"),
+            (running, "pending"),
+            (rc.c.stop_reason != "answered", "excluded"),
+            (rc.c.response_us <= _LIMIT_US, "on_time"),
+            else_="late",
+        )
+        columns: list[ColumnElement[Any]] = [tier.label("tier"), bucket.label("bucket")]
+        if by_seller:
+            columns.insert(0, rc.c.seller_id)
+        # Sum only answered times: excluded stops have a response_us too.
+        answered_us = case((~running & (rc.c.stop_reason == "answered"), rc.c.response_us))
+        query = select(*columns, func.count().label("n"), func.sum(answered_us).label("us"))
+        query = query.where(rc.c.started_at > lows[-1], rc.c.started_at <= now)
+        group = [rc.c.seller_id, "tier", "bucket"] if by_seller else ["tier", "bucket"]
+        return query.group_by(*group)
+
+    @staticmethod
+    def _fold(
+        rows: Sequence[tuple[int, str, int, int | None]], windows: Sequence[int]
+    ) -> dict[int, ResponseFigures]:
+        ordered = sorted(windows)
+        counts: list[defaultdict[str, int]] = [defaultdict(int) for _ in ordered]
+        totals = [0] * len(ordered)
+        for tier, bucket, n, us in rows:
+            # A clock in tier k is inside every window from k up.
+            for index in range(int(tier), len(ordered)):
+                counts[index][bucket] += int(n)
+                totals[index] += int(us or 0)
+        return {
+            days: ResponseFigures(
+                window_days=days,
+                on_time=counts[i]["on_time"],
+                late=counts[i]["late"],
+                overdue=counts[i]["overdue"],
+                pending=counts[i]["pending"],
+                excluded=counts[i]["excluded"],
+                total_response_seconds=totals[i] / 1_000_000,
+            )
+            for i, days in enumerate(ordered)
+        }
+
+    def response_figures(
+        self, seller_id: str, *, now: datetime, windows: Sequence[int]
+    ) -> dict[int, ResponseFigures]:
+        now = utc(now)
+        query = self._figures_query(now=now, windows=windows, by_seller=False).where(
+            ct.response_clocks.c.seller_id == seller_id
+        )
+        with self._engine.connect() as connection:
+            rows = [(r.tier, r.bucket, r.n, r.us) for r in connection.execute(query)]
+        return self._fold(rows, windows)
+
+    def response_figures_for_all(
+        self, *, now: datetime, windows: Sequence[int]
+    ) -> dict[str, dict[int, ResponseFigures]]:
+        now = utc(now)
+        query = self._figures_query(now=now, windows=windows, by_seller=True)
+        per_seller: dict[str, list[tuple[int, str, int, int | None]]] = defaultdict(list)
+        with self._engine.connect() as connection:
+            for r in connection.execute(query):
+                per_seller[r.seller_id].append((r.tier, r.bucket, r.n, r.us))
+        return {seller: self._fold(rows, windows) for seller, rows in per_seller.items()}
+
+    def seller_exists(self, seller_id: str) -> bool:
+        with self._engine.connect() as connection:
+            found = connection.execute(
+                select(t.sellers.c.id).where(t.sellers.c.id == seller_id)
+            ).first()
+        return found is not None
+
+    def _seller_messages(self, seller_id: str, since: datetime, until: datetime) -> Any:
+        m = t.messages
+        return (
+            m.c.sender_id == seller_id,
+            m.c.direction == "seller_to_buyer",
+            m.c.created_at > utc(since),
+            m.c.created_at <= utc(until),
+        )
+
+    def blocked_by_category(
+        self, seller_id: str, *, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        m, f = t.messages, t.findings
+        query = (
+            select(f.c.category, func.count(func.distinct(m.c.id)))
+            .select_from(m.join(f, f.c.message_id == m.c.id))
+            .where(
+                *self._seller_messages(seller_id, since, until),
+                m.c.disposition == "blocked",
+                f.c.severity == "block",
+            )
+            .group_by(f.c.category)
+        )
+        with self._engine.connect() as connection:
+            return {category: int(n) for category, n in connection.execute(query)}
+
+    def bounces(self, seller_id: str, *, since: datetime, until: datetime) -> int:
+        query = (
+            select(func.count())
+            .select_from(t.messages)
+            .where(
+                *self._seller_messages(seller_id, since, until),
+                t.messages.c.disposition == "bounced",
+            )
+        )
+        with self._engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def reported_unresolved(self, seller_id: str, *, since: datetime, until: datetime) -> int:
+        c = ct.cases
+        query = (
+            select(func.count())
+            .select_from(c)
+            .where(
+                c.c.seller_id == seller_id,
+                c.c.buyer_reported_unresolved.is_(True),
+                c.c.opened_at > utc(since),
+                c.c.opened_at <= utc(until),
+            )
+        )
+        with self._engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def sent_since(self, seller_id: str, since: datetime) -> int:
+        m = t.messages
+        query = (
+            select(func.count())
+            .select_from(m)
+            .where(
+                m.c.sender_id == seller_id,
+                m.c.direction == "seller_to_buyer",
+                m.c.created_at >= utc(since),
+                m.c.disposition == "delivered",
+            )
+        )
+        with self._engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def orders_since(self, seller_id: str, since: datetime) -> int:
+        o = t.orders
+        query = (
+            select(func.count())
+            .select_from(o)
+            .where(o.c.seller_id == seller_id, o.c.purchased_at >= utc(since))
+        )
+        with self._engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+
+class SqlSubscriptionLookup:
+    """Reads one webhook subscription in its own short transaction (the worker's composer)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __call__(self, subscription_id: int) -> WebhookSubscription | None:
+        with self._engine.connect() as connection:
+            return SqlWebhookRepository(connection).find_subscription(subscription_id)
+
+
+class SqlDeliveryLog:
+    """Writes one webhook delivery attempt in its own transaction (the webhook transport)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __call__(self, attempt: DeliveryAttempt) -> None:
+        with self._engine.begin() as connection:
+            SqlWebhookRepository(connection).log_attempt(attempt)
