@@ -7,7 +7,9 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from gobetween.adapters.db import case_repositories as case_repos
 from gobetween.adapters.db import repositories as repos
+from gobetween.services.cases import CaseRepository, ResponseClockRepository
 from gobetween.services.ports import (
     AliasRepository,
     BuyerRepository,
@@ -18,6 +20,7 @@ from gobetween.services.ports import (
     SellerRepository,
     ThreadRepository,
 )
+from gobetween.services.webhooks import WebhookRepository
 
 
 class SqlUnitOfWork:
@@ -36,6 +39,9 @@ class SqlUnitOfWork:
     threads: ThreadRepository
     messages: MessageRepository
     outbox: OutboxRepository
+    cases: CaseRepository
+    response_clocks: ResponseClockRepository
+    webhooks: WebhookRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -55,6 +61,9 @@ class SqlUnitOfWork:
         self.threads = repos.SqlThreadRepository(connection)
         self.messages = repos.SqlMessageRepository(connection)
         self.outbox = repos.SqlOutboxRepository(connection)
+        self.cases = case_repos.SqlCaseRepository(connection)
+        self.response_clocks = case_repos.SqlResponseClockRepository(connection)
+        self.webhooks = case_repos.SqlWebhookRepository(connection)
         return self
 
     def __exit__(
