@@ -335,9 +335,9 @@ SPELLED_TLDS = _word_set(
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?"
 _DOT = r"(?:\.|\s+\.\s+|\s+(?:dot|punkt|point|punto)\s+|\s*ドット\s*)"
-_AT = r"(?:\s*@\s*|\s+(?:at|arroba|arobase|chiocciola)\s+|\s*アット(?:マーク)?\s*)"
+_AT = r"(?:@|\s+@\s+|\s+(?:at|arroba|arobase|chiocciola)\s+|\s*アット(?:マーク)?\s*)"
 _ADDRESS = re.compile(
-    rf"(?<![a-z0-9_.@/-])(?:{_LABEL}{_DOT})*{_LABEL}(?:{_AT}{_LABEL}(?:{_DOT}{_LABEL})*)?{_DOT}(?P<tld>[a-z]{{2,6}})"
+    rf"(?<![a-z0-9_.@-])(?:{_LABEL}{_DOT})*{_LABEL}(?:{_AT}{_LABEL}(?:{_DOT}{_LABEL})*)?{_DOT}(?P<tld>[a-z]{{2,6}})"
     rf"(?![a-z0-9_-])(?P<path>(?:\s*(?:/|\bslash\b)\s*[a-z0-9_-]+)*)"
 )
 _SEPARATOR = re.compile(
@@ -383,12 +383,16 @@ def _deobfuscate(draft: _Draft) -> _Draft:
         return draft
     edits = []
     for match in _ADDRESS.finditer(text):
+        start = match.start()
+        after_scheme = text.endswith("://", 0, start)
+        if start > 0 and text[start - 1] == "/" and not after_scheme:
+            continue
         if match.group("tld") in SPELLED_TLDS:
-            edits.extend(_address_edits(match.group(), match.start()))
+            edits.extend(_address_edits(match.group(), start, after_scheme=after_scheme))
     return _apply(draft, edits)
 
 
-def _address_edits(span_text: str, base: int) -> list[Edit]:
+def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edit]:
     """The rewrites of one address-shaped run, or none when its spelled words are prose."""
     separators = list(_SEPARATOR.finditer(span_text))
     words = [sep.group().strip() for sep in separators]
@@ -400,7 +404,7 @@ def _address_edits(span_text: str, base: int) -> list[Edit]:
     labels.append(span_text[previous:])
     first = 0
     ats = [i for i, word in enumerate(words) if word in _AT_WORDS]
-    if ats and words[ats[0]] == "at":
+    if ats and words[ats[0]] in ("at", "@") and separators[ats[0]].group() != "@":
         i = ats[0]
         local = labels[: i + 1]
         is_email = (
@@ -419,7 +423,7 @@ def _address_edits(span_text: str, base: int) -> list[Edit]:
                 return []
     kept = range(first, len(separators))
     spelled = any(words[j] in _AT_WORDS or words[j] in _DOT_WORDS for j in kept)
-    if not spelled and labels[first] != "www":
+    if not spelled and labels[first] != "www" and not after_scheme:
         # A domain with plain dots only is rewritten (spaces dropped) when it starts with www.
         return []
     edits: list[Edit] = []

@@ -1,0 +1,53 @@
+"""E-mail addresses, also obfuscated: `＠`, `(at)`, `[dot]`, `anna dot keller at gmail dot com`.
+
+The detector view of `normalize()` has already rewritten the spelled and bracketed separators of
+the six languages (at/arroba/arobase/chiocciola/アット, dot/punkt/point/punto/ドット), so one
+regex anchored on `@` finds plain and obfuscated addresses alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gobetween.policy.normalize import NormalizedText, normalize
+
+# Local parts may carry Latin accents (müller@); CJK characters never belong to them, so text like
+# "メールはinfo@shop.jp" yields "info@shop.jp".
+_LOCAL = r"a-z0-9\u00c0-\u024f"
+_EMAIL = re.compile(
+    rf"(?<![{_LOCAL}._%+-])[{_LOCAL}](?:[{_LOCAL}._%+-]*[{_LOCAL}_%+-])?"
+    r"@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?![a-z0-9-])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EmailHit:
+    """An e-mail address: `start`/`end` slice the original text; `address` is the folded form."""
+
+    start: int
+    end: int
+    address: str
+    obfuscated: bool
+
+
+def find_emails(message: NormalizedText | str) -> list[EmailHit]:
+    """Every e-mail address in the message, plain or obfuscated."""
+    normalized = normalize(message) if isinstance(message, str) else message
+    view = normalized.contacts or normalized
+    text = view.text
+    if "@" not in text:
+        return []
+    hits: list[EmailHit] = []
+    for match in _EMAIL.finditer(text):
+        start, end = view.to_original(match.start(), match.end())
+        original = view.original[start:end]
+        hits.append(
+            EmailHit(
+                start=start,
+                end=end,
+                address=match.group(),
+                obfuscated=original.lower() != match.group(),
+            )
+        )
+    return hits

@@ -1,0 +1,97 @@
+"""Emoji in a message, judged by the Unicode emoji properties (tables generated at build time).
+
+An emoji is a code point shown as emoji by default (Emoji_Presentation: 👍 ⭐ 🎉), a pictograph
+followed by the emoji variation selector U+FE0F (❤️ ☺️), a flag (two regional indicators) or a
+keycap (1️⃣). Text-style symbols WITHOUT U+FE0F (© ® ™ ♥ ☺ ✔ ★ ✓) are typography, not emoji,
+and are not reported: sellers write "Brand™" and "© 2025" in ordinary, allowed messages.
+Sequences (ZWJ families, skin tones, tag flags) are reported once, with their whole span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gobetween.policy.detectors.emoji_table import (
+    MODIFIERS,
+    PICTOGRAPHIC,
+    PRESENTATION,
+    REGIONAL_INDICATORS,
+)
+
+_VS16 = "\ufe0f"
+_VS15 = "\ufe0e"
+_ZWJ = "\u200d"
+_KEYCAP = "\u20e3"
+
+
+def _set(ranges: tuple[tuple[int, int], ...]) -> frozenset[str]:
+    return frozenset(chr(cp) for a, b in ranges for cp in range(a, b + 1))
+
+
+def _class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges)
+
+
+_PRESENTATION = _set(PRESENTATION)
+_PICTOGRAPHIC = _set(PICTOGRAPHIC)
+_MODIFIERS = _set(MODIFIERS)
+_REGIONAL = _set(REGIONAL_INDICATORS)
+_CANDIDATE = re.compile(f"[{_class(PICTOGRAPHIC + PRESENTATION + REGIONAL_INDICATORS)}\\u20e3]")
+
+
+@dataclass(frozen=True, slots=True)
+class EmojiHit:
+    """One emoji (or emoji sequence): `start`/`end` slice the original text."""
+
+    start: int
+    end: int
+    emoji: str
+
+
+def find_emoji(text: str) -> list[EmojiHit]:
+    """Every emoji in `text` (the original: variation selectors matter, so no normalisation)."""
+    if text.isascii():
+        return []
+    hits: list[EmojiHit] = []
+    covered = 0
+    length = len(text)
+    for match in _CANDIDATE.finditer(text):
+        index = match.start()
+        if index < covered:
+            continue
+        char = text[index]
+        following = text[index + 1] if index + 1 < length else ""
+        start = index
+        if char == _KEYCAP:
+            # A keycap is [0-9#*] (+ U+FE0F) + U+20E3.
+            base = index - 2 if index >= 2 and text[index - 1] == _VS16 else index - 1
+            if base < 0 or text[base] not in "0123456789#*" or base < covered:
+                continue
+            start = base
+        elif char in _REGIONAL:
+            if following not in _REGIONAL:
+                continue
+        elif char in _PRESENTATION:
+            if following == _VS15:
+                continue
+        elif following != _VS16:
+            continue
+        end = _sequence_end(text, index + (2 if char in _REGIONAL else 1))
+        hits.append(EmojiHit(start=start, end=end, emoji=text[start:end]))
+        covered = end
+    return hits
+
+
+def _sequence_end(text: str, index: int) -> int:
+    """Extend over variation selectors, skin tones, tags and ZWJ-joined pictographs."""
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == _VS16 or char in _MODIFIERS or "\U000e0020" <= char <= "\U000e007f":
+            index += 1
+        elif char == _ZWJ and index + 1 < length and text[index + 1] in _PICTOGRAPHIC:
+            index += 2
+        else:
+            break
+    return index

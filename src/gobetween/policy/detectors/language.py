@@ -1,0 +1,37 @@
+"""The language of a message among the six with rules (en, de, fr, es, it, ja), or None.
+
+pycld2 (compact language detector 2) decides; kana always means Japanese, since only Japanese
+writes hiragana and katakana. Texts with fewer than 20 letters, or that pycld2 is not sure about,
+are None: a language warning on "Danke, passt!" would be noise.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pycld2
+
+SUPPORTED = ("en", "de", "fr", "es", "it", "ja")
+_MIN_LETTERS = 20
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+_LETTERS = re.compile(r"[^\W\d_]")
+# Markup, links and addresses say nothing about the language the text is written in.
+_NOISE = re.compile(r"<[^<>]*>|\b(?:https?://|www\.)\S+|\S+@\S+")
+
+
+def detect_language(text: str) -> str | None:
+    """The message's language code, or None when it is too short or unclear."""
+    if _KANA.search(text) is not None:
+        return "ja"
+    cleaned = _NOISE.sub(" ", text)
+    if len(_LETTERS.findall(cleaned)) < _MIN_LETTERS:
+        return None
+    try:
+        reliable, _, details = pycld2.detect(cleaned, isPlainText=True)
+    except pycld2.error:
+        # pycld2 rejects some invalid UTF-8 (lone surrogates); such text has no reliable language.
+        return None
+    if not reliable or not details:
+        return None
+    code = str(details[0][1]).split("-")[0]
+    return code if code in SUPPORTED else None

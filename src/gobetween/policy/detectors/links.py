@@ -1,0 +1,154 @@
+"""URLs and bare domains, obfuscated ones included (`shop dot com`, `shop[.]com`, `h t t p s`).
+
+Found on the detector view of `normalize()` (separators already rewritten): `scheme://…`,
+`www.…`, and bare domains anchored on a curated list of top-level domains. The public suffix list
+(tldextract's bundled snapshot, read offline once at import) admits the long tail only when a path
+follows, so sentence breaks without a space (`Thanks.Best`, `Hello.How`, `backup.zip`) stay
+prose. A capitalised top-level domain after a dot (`it.It`, `Merci.Je`) is a new sentence, not a
+domain. Each hit carries the scheme and host so rules can allow HTTPS links to approved domains.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import tldextract
+
+from gobetween.policy.normalize import NormalizedText, normalize
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Top-level domains sellers actually use, plus the shorteners' (bit.ly, goo.gl, is.gd, amzn.to).
+# Words that are also common two-letter words and rarely seen as shop domains are left out
+# (is, so, la, id, my, am, sh, li).
+CURATED_TLDS = _words(
+    "com net org info biz io co me tv cc ws us uk de fr es it nl be at ch eu jp cn ru pl se no "
+    "dk fi pt ie ca au nz in br mx ar cl cz hu ro gr tr ae sa sg hk kr tw vn za lu shop store "
+    "online site app dev xyz top club link live blog page tech website space ly gl gd to fm gg "
+    "ai email click"
+)
+# Suffixes in the public suffix list that are far more often file extensions.
+FILE_EXTENSIONS = _words(
+    "zip mov exe pdf doc docx xls xlsx csv txt jpg jpeg png gif bmp tif tiff svg webp mp3 mp4 "
+    "avi mkv wav rar gz tgz tar 7z html htm php js css json xml ini cfg log bak tmp dat bin iso "
+    "dmg msi apk"
+)
+
+_STOP = r"[^\s<>\"'`\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]"
+_URL = re.compile(rf"\b(?:https?|ftp)://{_STOP}+")
+_WWW = re.compile(rf"(?<![a-z0-9_.@/-])www\d{{0,3}}\.{_STOP}+")
+_BARE = re.compile(
+    r"(?<![a-z0-9_.@/:%+-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?P<tld>[a-z][a-z0-9-]{1,23})"
+    rf"(?![a-z0-9_@-]|\.[a-z0-9])(?P<path>/{_STOP}*)?"
+)
+_TRAILING = ".,;:!?'\")]}>"
+
+_PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# Load the bundled suffix list now, at import, so no check ever reads a file.
+_PSL("example.com")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkHit:
+    """A URL or domain: `start`/`end` slice the original; `scheme` is None for bare domains."""
+
+    start: int
+    end: int
+    url: str
+    scheme: str | None
+    host: str
+    obfuscated: bool
+
+
+def find_links(message: NormalizedText | str) -> list[LinkHit]:
+    """Every URL, `www.` address and bare domain in the message, plain or obfuscated."""
+    normalized = normalize(message) if isinstance(message, str) else message
+    view = normalized.contacts or normalized
+    text = view.text
+    if "." not in text:
+        return []
+    found: list[tuple[int, int, str | None]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, has_scheme in ((_URL, True), (_WWW, False)):
+        for match in pattern.finditer(text):
+            start, end = match.start(), _trim(text, match.start(), match.end())
+            if _overlaps(taken, start, end):
+                continue
+            taken.append((start, end))
+            found.append((start, end, text[start : text.index(":", start)] if has_scheme else None))
+    for match in _BARE.finditer(text):
+        start, end = match.start(), _trim(text, match.start(), match.end())
+        if _overlaps(taken, start, end) or not _is_domain(view, match):
+            continue
+        taken.append((start, end))
+        found.append((start, end, None))
+    hits: list[LinkHit] = []
+    for start, end, scheme in sorted(found):
+        url = text[start:end]
+        host = _host(url, scheme)
+        if not host:
+            continue
+        original_start, original_end = view.to_original(start, end)
+        original = view.original[original_start:original_end]
+        hits.append(
+            LinkHit(
+                start=original_start,
+                end=original_end,
+                url=url,
+                scheme=scheme,
+                host=host,
+                obfuscated=original.lower() != url,
+            )
+        )
+    return hits
+
+
+def host_matches(host: str, domains: tuple[str, ...] | frozenset[str]) -> bool:
+    """Whether `host` is one of `domains` or a subdomain of one (`a.shop.com` is in `shop.com`)."""
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _is_domain(view: NormalizedText, match: re.Match[str]) -> bool:
+    tld = match.group("tld")
+    if tld in FILE_EXTENSIONS:
+        return False
+    if tld not in CURATED_TLDS:
+        # The long tail of the public suffix list only with a path: `Thanks.Best` is prose.
+        if not match.group("path") or len(match.group("path")) < 2:
+            return False
+        if not _PSL(match.group().split("/")[0]).suffix:
+            return False
+    # A capitalised top-level domain after a dot starts a sentence (`it.It`, `Merci.Je`), unless
+    # the whole domain is written in capitals (`SHOP.COM`).
+    tld_start = match.start("tld")
+    original_start, original_end = view.to_original(tld_start, match.end("tld"))
+    written = view.original[original_start:original_end]
+    domain_start, _ = view.to_original(match.start(), match.start() + 1)
+    whole = view.original[domain_start:original_end]
+    return not (written[:1].isupper() and not whole.isupper())
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _TRAILING:
+        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        end -= 1
+    return end
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < b and a < end for a, b in taken)
+
+
+def _host(url: str, scheme: str | None) -> str:
+    rest = url[len(scheme) + 3 :] if scheme else url
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    # `https://amazon.com@evil.example/` goes to evil.example: the host follows the last `@`.
+    authority = authority.rsplit("@", 1)[-1]
+    host = authority.split(":", 1)[0]
+    return host.strip(".").lower()

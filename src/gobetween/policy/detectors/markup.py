@@ -1,0 +1,80 @@
+"""HTML markup, styling, tracking pixels, images or logos in the body and GIF references.
+
+Only real HTML tag names count as tags, so `<3`, `<john@example.com>` and `a < b > c` stay
+prose. An `<img>` of 1×1 pixels (or hidden) is a tracking pixel; any other `<img>`, an inline
+`data:image/…`, a Markdown image or `[image: …]`/`[GIF]` placeholder is an image in the body;
+`.gif` files and GIF hosts (giphy, tenor) are GIFs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+MarkupKind = Literal["tracking_pixel", "image", "gif", "styling", "html_tag"]
+
+_TAG_NAMES = (
+    "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|big|blink|blockquote|body|br|button|"
+    "canvas|caption|center|cite|code|col|colgroup|dd|del|details|dfn|dialog|div|dl|dt|em|embed|"
+    "fieldset|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|"
+    "ins|kbd|label|legend|li|link|main|map|mark|marquee|meta|meter|nav|noscript|object|ol|"
+    "optgroup|option|output|p|param|picture|pre|progress|q|s|samp|script|section|select|small|"
+    "source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|"
+    "th|thead|time|title|tr|track|tt|u|ul|var|video|wbr"
+)
+_TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_PIXEL = re.compile(
+    r"\b(?:width|height)\s*[=:]\s*[\"']?\s*[01](?:px)?\b|display\s*:\s*none|visibility\s*:\s*hidden",
+    re.IGNORECASE,
+)
+_STYLING = re.compile(r"\bstyle\s*=|<style\b|\bclass\s*=\s*[\"']|\bbgcolor\s*=", re.IGNORECASE)
+_IMAGE = re.compile(
+    r"!\[[^\]\n]*\]\([^)\s]+\)|data:image/[a-z+.-]+;base64,[a-z0-9+/=]+|\[(?:image|img|logo|bild|"
+    r"imagen|immagine|画像)(?::[^\]\n]*)?\]",
+    re.IGNORECASE,
+)
+_GIF = re.compile(
+    r"[^\s\"'<>()]*\.gif\b|\b(?:giphy\.com|tenor\.com|gfycat\.com)\S*|\[gif\]", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupHit:
+    """One piece of markup or media: `start`/`end` slice the original text."""
+
+    start: int
+    end: int
+    kind: MarkupKind
+
+
+def find_markup(text: str) -> list[MarkupHit]:
+    """Every tag, style, image, tracking pixel and GIF reference in `text`, in text order."""
+    hits: list[MarkupHit] = []
+    taken: list[tuple[int, int]] = []
+    if "<" in text and ">" in text:
+        for match in _IMG.finditer(text):
+            kind: MarkupKind = "tracking_pixel" if _PIXEL.search(match.group()) else "image"
+            hits.append(MarkupHit(match.start(), match.end(), kind))
+            taken.append(match.span())
+        for match in _TAG.finditer(text):
+            if any(a <= match.start() < b for a, b in taken):
+                continue
+            kind = "styling" if _STYLING.search(match.group()) else "html_tag"
+            hits.append(MarkupHit(match.start(), match.end(), kind))
+            taken.append(match.span())
+    lowered = text.lower()
+    passes: list[tuple[re.Pattern[str], MarkupKind]] = []
+    if "![" in text or "data:image" in lowered or "[" in text:
+        passes.append((_IMAGE, "image"))
+    if "gif" in lowered or "giphy" in lowered or "tenor.com" in lowered:
+        passes.append((_GIF, "gif"))
+    for pattern, found_kind in passes:
+        for match in pattern.finditer(text):
+            if any(a <= match.start() < b for a, b in taken):
+                continue
+            hits.append(MarkupHit(match.start(), match.end(), found_kind))
+            taken.append(match.span())
+    hits.sort(key=lambda hit: hit.start)
+    return hits

@@ -1,0 +1,184 @@
+"""Phone numbers, confirmed by libphonenumber, with the look-alikes of order messages vetoed.
+
+Candidates are digit runs (with the separators phone numbers use) on the detector view of
+`normalize()`, where fullwidth digits are ASCII and spelled digits ("three one two…") are digits.
+A candidate is dropped by its shape (dates, prices, EAN-13/ISBN, IBAN, year ranges, dimensions and
+units, codes glued to letters) or by a context word just before it (order, SKU, tracking, invoice,
+VAT, ZIP, case, serial… in six languages) unless a phone word (tel, call, WhatsApp, 電話…) is
+closer. What is left must parse and be a valid number (`phonenumbers.is_valid_number`) in one of
+the regions given, usually the marketplace's and the message language's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+
+from gobetween.policy.normalize import NormalizedText, normalize
+
+# A digit run with phone separators: blanks, dashes, dots, slashes and parentheses.
+_CANDIDATE = re.compile(
+    r"(?<![0-9a-z_+])(?<![0-9][.,/])(?:\+ ?|\()?\d+"
+    r"(?:(?:[ \t]?[-./][ \t]?|[ \t]|\)[ \t]?|[ \t]?\()\d+)*\)?"
+)
+_GROUP = re.compile(r"\d+")
+_MIN_DIGITS = 7
+_MAX_DIGITS = 15
+
+_DATE = re.compile(r"\(?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\)?")
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?")
+_AFTER_VETO = re.compile(
+    r"[.,]\d|\s?(?:x|×|\*)\s?\d|\s?(?:cm|mm|km|m|kg|g|lbs?|in|inch|ft|%|€|\$|£|¥|eur|usd|gbp|jpy|"
+    r"w|kw|v|mah|k|gb|tb|mb|hz|pcs|stk|円|件|個|年|月|日|時|分|点|枚)(?![a-z])"
+)
+_BEFORE_VETO = re.compile(r"(?:[$€£¥#№]|\b(?:x|×|eur|usd|gbp|chf|jpy)|[a-z]{2}\d{2})\s?$")
+
+# Context words that make a digit run something other than a phone number, and phone words that
+# override them when they are closer to the number.
+_VETO_WORDS = re.compile(
+    r"\b(?:orders?|order-id|bestell\w*|auftrag\w*|commandes?|pedidos?|ordine|ordini|sku|asin|"
+    r"gtin|upc|ean|isbn|mpn|part|parts|art|artikel\w*|article|articolo|model|modell|modèle|modelo|"
+    r"modello|tracking|track|trace|suivi|seguimiento|tracciamento|tracking-nr|sendung\w*|paket\w*|"
+    r"colis|envío|spedizione|invoice|rechnung\w*|factur\w*|fattur\w*|receipt|quittung|iban|bic|"
+    r"swift|vat|ust|ust-id\w*|mwst|tva|iva|p\.?\s?iva|partita|nif|cif|siret|siren|steuer\w*|zip|"
+    r"postcode|postal|plz|cap|c\.p\.|serial|seriennummer|série|serie|serienr|case|ticket|claim|"
+    r"ref|reference|referenz|référence|referencia|riferimento|id|nr|no|n°|nº|num|account|konto|"
+    r"kundennummer|customer|cliente|client|po|license|licence|lizenz|licencia|licenza|key|code|"
+    r"codice|código|pin|coupon|gutschein|voucher|batch|lot|charge|lote|lotto)\b\.?\s?[:#]?|"
+    r"注文|伝票|追跡|問い合わせ番号|お問合せ番号|型番|品番|郵便|〒|請求|領収|シリアル|製造番号|口座"
+)
+_PHONE_WORDS = re.compile(
+    r"\b(?:phone|telephone|tel|tél|téléphone|telefon\w*|teléfono|telefono|call|calls|calling|"
+    r"text|sms|whatsapp|signal|viber|telegram|mobile|mobil|cell|fax|hotline|helpline|ring|"
+    r"anrufen|rufen|ruf|handy|appel\w*|appelez|portable|llam\w*|móvil|movil|celular|chiam\w*|"
+    r"cellulare|reach|erreich\w*|joindre)\b|電話|携帯|ダイヤル|フリーダイヤル"
+)
+_WINDOW = 32
+# A number followed by a short extra group ("24/7", an extension) is tried without it; a longer
+# tail means the run is something else (a tracking number) and is not cut into a phone.
+_MAX_DROPPED = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneHit:
+    """A phone number: `start`/`end` slice the original; `number` is E.164."""
+
+    start: int
+    end: int
+    number: str
+    region: str | None
+    spelled: bool
+
+
+def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",)) -> list[PhoneHit]:
+    """Every valid phone number in the message, read in the first of `regions` where it is valid."""
+    normalized = normalize(message) if isinstance(message, str) else message
+    view = normalized.contacts or normalized
+    text = view.text
+    tried = tuple(dict.fromkeys(r.upper() for r in regions if r))
+    hits: list[PhoneHit] = []
+    for match in _CANDIDATE.finditer(text):
+        raw = match.group()
+        digits = sum(c.isdigit() for c in raw)
+        if digits < _MIN_DIGITS:
+            continue
+        start, end = match.span()
+        if _vetoed(text, start, end, raw):
+            continue
+        found = _confirm(text, start, end, tried)
+        if found is None:
+            continue
+        number_start, number_end, number, region = found
+        original_start, original_end = view.to_original(number_start, number_end)
+        original = view.original[original_start:original_end]
+        hits.append(
+            PhoneHit(
+                start=original_start,
+                end=original_end,
+                number=number,
+                region=region,
+                spelled=any(c.isalpha() for c in original),
+            )
+        )
+    return hits
+
+
+def _vetoed(text: str, start: int, end: int, raw: str) -> bool:
+    if end < len(text) and (text[end].isalnum() and text[end].isascii()):
+        # Glued to letters: a code such as `1Z999AA1` or `4471KQ2M`.
+        return True
+    if _AFTER_VETO.match(text, end) is not None:
+        return True
+    before = text[max(0, start - 6) : start]
+    if _BEFORE_VETO.search(before) is not None:
+        return True
+    bare = raw.strip("()+ ")
+    if _DATE.fullmatch(bare) or _YEAR_RANGE.fullmatch(bare) or _THOUSANDS.fullmatch(bare):
+        return True
+    digits = "".join(c for c in raw if c.isdigit())
+    if not raw.startswith("+") and (_is_ean13(digits) or _is_isbn10(digits)):
+        return True
+    return _context_vetoes(text, start)
+
+
+def _context_vetoes(text: str, start: int) -> bool:
+    window_start = max(0, start - _WINDOW)
+    # Only the line the number is on (and the end of the one before): a signature's phone line is
+    # not vetoed by "order" in the paragraph above.
+    line_start = text.rfind("\n", window_start, start)
+    window = text[line_start + 1 if line_start >= 0 else window_start : start]
+    vetoes = [m.start() for m in _VETO_WORDS.finditer(window)]
+    if not vetoes:
+        return False
+    phones = [m.start() for m in _PHONE_WORDS.finditer(window)]
+    return not phones or phones[-1] < vetoes[-1]
+
+
+def _confirm(
+    text: str, start: int, end: int, regions: tuple[str, ...]
+) -> tuple[int, int, str, str | None] | None:
+    """Parse the candidate in each region, then without short trailing groups (`… 0148 24/7`)."""
+    if text[start] == "(" and ")" not in text[start:end]:
+        start += 1
+    groups = list(_GROUP.finditer(text, start, end))
+    total = sum(len(g.group()) for g in groups)
+    candidates: list[tuple[int, int]] = []
+    for keep in range(len(groups), 0, -1):
+        dropped = total - sum(len(g.group()) for g in groups[:keep])
+        if dropped > _MAX_DROPPED:
+            break
+        last = groups[keep - 1].end()
+        opened = text.count("(", start, last) > text.count(")", start, last)
+        candidate_end = last + 1 if opened and last < end and text[last] == ")" else last
+        digits = total - dropped
+        if _MIN_DIGITS <= digits <= _MAX_DIGITS:
+            candidates.append((start, candidate_end))
+    for region in regions or ("US",):
+        for candidate_start, candidate_end in candidates:
+            try:
+                parsed = phonenumbers.parse(text[candidate_start:candidate_end], region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(parsed):
+                number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+                found_region = phonenumbers.region_code_for_number(parsed)
+                return candidate_start, candidate_end, number, found_region
+    return None
+
+
+def _is_ean13(digits: str) -> bool:
+    if len(digits) != 13:
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def _is_isbn10(digits: str) -> bool:
+    if len(digits) != 10 or not digits.startswith(("0", "1")):
+        return False
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits))
+    return total % 11 == 0
