@@ -134,6 +134,8 @@ class ImportRow:
     line: int
     kind: RecordKind
     value: Seller | Buyer | Order
+    # The fields the row set: an absent optional field keeps a stored record's value on re-import.
+    given: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -177,7 +179,8 @@ def read_records(stream: IO[bytes], *, source: str, file_format: ImportFormat) -
         if value is None or row_problems:
             _add_problems(batch, row_problems)
         else:
-            batch.rows.append(ImportRow(source=source, line=line, kind=kind, value=value))
+            row = ImportRow(source, line, kind, value, given=frozenset(data))
+            batch.rows.append(row)
     return batch
 
 

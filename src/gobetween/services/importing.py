@@ -10,7 +10,7 @@ the caller asks to skip invalid rows, in which case every skipped row is reporte
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from gobetween.domain.orders import Order
@@ -97,11 +97,18 @@ def import_records(
         counts = {"buyer": [0, 0], "seller": [0, 0], "order": [0, 0]}
         for row in buyers:
             buyer = _value(row, Buyer)
-            counts["buyer"][uow.buyers.find(buyer.id) is None] += 1
+            stored_buyer = uow.buyers.find(buyer.id)
+            counts["buyer"][stored_buyer is None] += 1
+            if stored_buyer is not None and "opted_out" not in row.given:
+                # The opt-out is the buyer's own choice, made here; an import does not undo it.
+                buyer = replace(buyer, opted_out=stored_buyer.opted_out)
             uow.buyers.upsert(buyer, now=now)
         for row in sellers:
             seller = _value(row, Seller)
-            counts["seller"][uow.sellers.find(seller.id) is None] += 1
+            stored_seller = uow.sellers.find(seller.id)
+            counts["seller"][stored_seller is None] += 1
+            if stored_seller is not None:
+                seller = _keep_seller_choices(seller, stored_seller, row.given)
             uow.sellers.upsert(seller, now=now)
         pairs: dict[tuple[str, str], None] = {}
         for row in orders:
@@ -126,6 +133,16 @@ def _value(row: ImportRow, kind: type[_T]) -> _T:
     if not isinstance(row.value, kind):  # pragma: no cover - rows are grouped by kind above
         raise TypeError(f"{row.source}:{row.line} is not a {kind.__name__}")
     return row.value
+
+
+def _keep_seller_choices(seller: Seller, stored: Seller, given: frozenset[str]) -> Seller:
+    """Settings the seller makes on the platform survive a re-import that does not name them."""
+    if "opt_out_bounce_notices" not in given:
+        seller = replace(seller, opt_out_bounce_notices=stored.opt_out_bounce_notices)
+    if "authorized_addresses" not in given:
+        kept = tuple(a for a in stored.authorized_addresses if a not in seller.registered_addresses)
+        seller = replace(seller, authorized_addresses=kept)
+    return seller
 
 
 def _without_duplicates(rows: list[ImportRow]) -> tuple[list[ImportRow], list[ImportProblem]]:
