@@ -33,6 +33,12 @@ class Settings:
     http_port: int = 8025
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 2525
+    smtp_enabled: bool = True  # the relay's SMTP/LMTP listener in `gobetween serve`
+    smtp_protocol: str = "smtp"  # "lmtp" behind a front MTA such as Postfix (docs/relay.md)
+    smtp_max_bytes: int = 25 * 1024 * 1024  # larger mail is refused with 552 (relay issue)
+    relay_unauthenticated: str = "hold"  # mail failing SPF/DKIM/DMARC: "hold" or "refuse"
+    dkim_selector: str = "gobetween"  # DKIM selector of outbound mail (`gobetween dkim keygen`)
+    dkim_key_file: str = ""  # PEM private key; empty sends unsigned mail (development only)
     # The operator's mail domain the aliases live on.
     alias_domain: str = "relay.gobetween.localhost"
     # ISO region of the marketplace: phone numbers in national format are read in it.
@@ -66,6 +72,8 @@ class Settings:
 _CHOICES: dict[str, tuple[str, ...]] = {
     "delivery_transport": ("folder", "smtp"),
     "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+    "smtp_protocol": ("smtp", "lmtp"),
+    "relay_unauthenticated": ("hold", "refuse"),
 }
 _PORTS = ("http_port", "smtp_port", "smarthost_port")
 _POSITIVE = (
