@@ -59,7 +59,13 @@ def evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
             stats["exact"][0] += want == got
             stats["exact"][1] += 1
             for category in want | got:
-                key = "tp" if category in want and category in got else "fn" if category in want else "fp"
+                key = (
+                    "tp"
+                    if category in want and category in got
+                    else "fn"
+                    if category in want
+                    else "fp"
+                )
                 stats["cat"][category][key] += 1
             if want != got:
                 wrong.append(f"categories want {sorted(want)} got {sorted(got)}")
@@ -114,9 +120,15 @@ def report(stats: dict[str, Any], source: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="labelled JSON Lines file")
-    parser.add_argument("--misses", action="store_true", help="list every case the checker gets wrong")
+    parser.add_argument(
+        "--misses", action="store_true", help="list every case the checker gets wrong"
+    )
     args = parser.parse_args(argv)
-    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in args.data.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     stats = evaluate(rows)
     print(report(stats, args.data.name))
     if args.misses:

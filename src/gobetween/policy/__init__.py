@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from gobetween.policy.engine import check
 from gobetween.policy.context import Attachment, MessageContext, SystemFacts
+from gobetween.policy.engine import check
 from gobetween.policy.verdict import Finding, Suggestion, Verdict
 
-__all__ = ["Attachment", "Finding", "MessageContext", "Suggestion", "SystemFacts", "Verdict", "check"]
-
-
+__all__ = [
+    "Attachment",
+    "Finding",
+    "MessageContext",
+    "Suggestion",
+    "SystemFacts",
+    "Verdict",
+    "check",
+]

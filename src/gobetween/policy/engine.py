@@ -1,4 +1,4 @@
-"""The rule engine: normalise once, scan phrases once, run every applicable rule, combine (policy.md §7)."""
+"""The rule engine: normalise once, scan once, run the applicable rules, combine (policy.md §7)."""
 
 from __future__ import annotations
 
@@ -57,9 +57,18 @@ except ImportError as error:  # pragma: no cover - only while the detector rules
 
 # The detector categories run first: later rules read their findings (`AnalyzedMessage.prior`).
 _FIRST = frozenset(
-    {"contact_info", "external_link", "prohibited_media", "attachment_not_permitted", "length", "language_mismatch"}
+    {
+        "contact_info",
+        "external_link",
+        "prohibited_media",
+        "attachment_not_permitted",
+        "length",
+        "language_mismatch",
+    }
 )
-_ALWAYS = frozenset(SELLER_CATEGORIES) | frozenset(SYSTEM_CATEGORIES) | frozenset(WARNING_CATEGORIES)
+_ALWAYS = (
+    frozenset(SELLER_CATEGORIES) | frozenset(SYSTEM_CATEGORIES) | frozenset(WARNING_CATEGORIES)
+)
 _PROACTIVE = frozenset(PROACTIVE_CATEGORIES)
 
 # Findings are listed system rules first, then the bounce and the purpose, then the content.
@@ -88,7 +97,7 @@ def _language(text: str, context: MessageContext) -> str:
     if _DETECT is not None:
         try:
             detected = _DETECT(text)
-        except Exception:  # noqa: BLE001 - a detector failure must never fail a check
+        except Exception:
             detected = None
         if isinstance(detected, str) and detected in LANGUAGES:
             return detected
@@ -166,11 +175,21 @@ def check(
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, tuple[int, int] | None]] = set()
+    """One finding per category and stretch of text: overlapping spans of a category merge."""
     unique: list[Finding] = []
-    for finding in findings:
-        key = (finding.category, finding.span)
-        if key not in seen:
-            seen.add(key)
-            unique.append(finding)
+    spans: dict[str, list[int]] = {}
+    for finding in sorted(findings, key=lambda f: (f.category, f.span or (-1, -1))):
+        if finding.span is None:
+            if not any(f.category == finding.category and f.span is None for f in unique):
+                unique.append(finding)
+            continue
+        indexes = spans.setdefault(finding.category, [])
+        if indexes:
+            last = unique[indexes[-1]]
+            if last.span is not None and finding.span[0] < last.span[1]:
+                merged = (last.span[0], max(last.span[1], finding.span[1]))
+                unique[indexes[-1]] = replace(last, span=merged)
+                continue
+        indexes.append(len(unique))
+        unique.append(finding)
     return unique

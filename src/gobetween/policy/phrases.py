@@ -1,4 +1,4 @@
-"""Phrase and intent-pattern matching: one Aho-Corasick pass over the normalised text (policy.md §6).
+"""Phrase and intent-pattern matching: one Aho-Corasick pass over the normalised text (§6).
 
 Lexicons (`lexicons/<lang>/phrases.toml`) hold *word classes* (lists of phrases) and *patterns*
 that combine classes: "a request verb and a review noun in the same sentence within 8 words".
@@ -36,7 +36,7 @@ _SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'»)\]]|$)|[。！？!?]+|\n")
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What one phrase string means: the language and word class it belongs to, and its boundaries."""
+    """What one phrase string means: its language, its word class and its boundary checks."""
 
     lang: str
     cls: str
@@ -107,7 +107,9 @@ def parse_lexicon(lang: str, data: Mapping[str, Any], *, where: str) -> LexiconD
     if not isinstance(classes, Mapping):
         raise InvalidInput(f"{where}.classes", "must be a table of phrase lists")
     for name, phrases in classes.items():
-        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip("*") for p in phrases):
+        if not isinstance(phrases, list) or not all(
+            isinstance(p, str) and p.strip("*") for p in phrases
+        ):
             raise InvalidInput(f"{where}.classes.{name}", "must be a list of non-empty strings")
         lexicon.classes[(lang, name)] = list(phrases)
     for index, raw in enumerate(data.get("patterns", [])):
@@ -118,7 +120,11 @@ def parse_lexicon(lang: str, data: Mapping[str, Any], *, where: str) -> LexiconD
         wanted = raw.get("all")
         if not isinstance(group, str) or not group:
             raise InvalidInput(f"{spot}.group", "must name the rule group the pattern feeds")
-        if not isinstance(wanted, list) or not wanted or not all(isinstance(c, str) for c in wanted):
+        if (
+            not isinstance(wanted, list)
+            or not wanted
+            or not all(isinstance(c, str) for c in wanted)
+        ):
             raise InvalidInput(f"{spot}.all", "must list the word classes that must all occur")
         scope = raw.get("scope", "sentence")
         if scope not in ("sentence", "message"):
@@ -184,7 +190,9 @@ class Lexicon:
                 entries.setdefault(key, []).append(Entry(lang, cls, check_left, check_right))
         self._keys = list(entries)
         self._entries = [tuple(entries[key]) for key in self._keys]
-        self._automaton = ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD
+        )
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
@@ -202,7 +210,9 @@ class Lexicon:
                     continue
                 if entry.check_right and not right_ok and text[end - 1].isalnum():
                     continue
-                hits.setdefault((entry.lang, entry.cls), []).append(Hit(entry.lang, entry.cls, start, end))
+                hits.setdefault((entry.lang, entry.cls), []).append(
+                    Hit(entry.lang, entry.cls, start, end)
+                )
         return Scan(text, hits, self)
 
 
@@ -284,7 +294,9 @@ class Scan:
                 continue
             yield Match(pattern.group, pattern.name, lang, start, end)
 
-    def _combine(self, pattern: Pattern, anchor: Hit, others: Sequence[list[Hit]]) -> list[Hit] | None:
+    def _combine(
+        self, pattern: Pattern, anchor: Hit, others: Sequence[list[Hit]]
+    ) -> list[Hit] | None:
         chosen = [anchor]
         same_sentence = pattern.scope == "sentence"
         anchor_sentence = self.sentence_of(anchor.start) if same_sentence else 0

@@ -15,7 +15,12 @@ from typing import Any
 
 from gobetween.domain.errors import InvalidInput
 from gobetween.policy.normalize import normalize
-from gobetween.policy.phrases import LANGUAGES, Lexicon, LexiconData, load_builtin_lexicons, parse_lexicon
+from gobetween.policy.phrases import (
+    LANGUAGES,
+    Lexicon,
+    load_builtin_lexicons,
+    parse_lexicon,
+)
 
 DEFAULT_PROFILE = "amazon"
 
@@ -101,7 +106,9 @@ def get_profile(name: str) -> Profile:
     """The registered profile called `name`; InvalidInput names the field when it is unknown."""
     profile = _PROFILES.get(name)
     if profile is None:
-        raise InvalidInput("context.profile", f"unknown profile {name!r} (known: {', '.join(sorted(_PROFILES))})")
+        raise InvalidInput(
+            "context.profile", f"unknown profile {name!r} (known: {', '.join(sorted(_PROFILES))})"
+        )
     return profile
 
 
@@ -136,10 +143,14 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
         raise InvalidInput("profile.phrases", "must be a table keyed by language")
     for lang, document in phrases.items():
         if lang not in LANGUAGES:
-            raise InvalidInput(f"profile.phrases.{lang}", f"language must be one of {', '.join(LANGUAGES)}")
+            raise InvalidInput(
+                f"profile.phrases.{lang}", f"language must be one of {', '.join(LANGUAGES)}"
+            )
         if not isinstance(document, Mapping):
             raise InvalidInput(f"profile.phrases.{lang}", "must be a table")
-        extra = parse_lexicon(lang, _with_known_classes(lang, document), where=f"profile.phrases.{lang}")
+        extra = parse_lexicon(
+            lang, _with_known_classes(lang, document), where=f"profile.phrases.{lang}"
+        )
         lexicon_data = lexicon_data.merge(extra)
     domains = data.get("allowed_link_domains", [])
     if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
@@ -148,7 +159,8 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
         name=name,
         lexicon=Lexicon(lexicon_data, _fold) if phrases else base.lexicon,
         marketplace_domains=tuple(data.get("marketplace_domains", base.marketplace_domains)),
-        allowed_link_domains=base.allowed_link_domains + tuple(d.lower().strip(".") for d in domains),
+        allowed_link_domains=base.allowed_link_domains
+        + tuple(d.lower().strip(".") for d in domains),
         attachments=_attachment_rules(data.get("attachments", {}), base.attachments),
         limits=_limits(data.get("limits", {}), base.limits),
         marketplace_name=str(data.get("marketplace_name", base.marketplace_name)),
@@ -167,7 +179,7 @@ def load_profile_toml(text: str) -> Profile:
 def _with_known_classes(lang: str, document: Mapping[str, Any]) -> dict[str, Any]:
     # Extra patterns may use the built-in classes of their language, so declare those names
     # (with no phrases of their own) for validation.
-    classes = {cls: [] for (code, cls) in _BUILTIN.classes if code == lang}
+    classes: dict[str, Any] = {cls: [] for (code, cls) in _BUILTIN.classes if code == lang}
     classes.update(document.get("classes", {}))
     return {"classes": classes, "patterns": document.get("patterns", [])}
 
@@ -181,7 +193,9 @@ def _attachment_rules(data: object, base: AttachmentRules) -> AttachmentRules:
     return AttachmentRules(
         allowed_types=tuple(t.lower() for t in types),
         max_files=_positive(data, "max_files", base.max_files, "profile.attachments"),
-        max_total_bytes=_positive(data, "max_total_bytes", base.max_total_bytes, "profile.attachments"),
+        max_total_bytes=_positive(
+            data, "max_total_bytes", base.max_total_bytes, "profile.attachments"
+        ),
     )
 
 
@@ -192,17 +206,28 @@ def _limits(data: object, base: Limits) -> Limits:
     raw_lengths = data.get("text_length", {})
     if not isinstance(raw_lengths, Mapping):
         raise InvalidInput("profile.limits.text_length", "must map contact reasons to characters")
-    for reason, value in raw_lengths.items():
+    for reason in raw_lengths:
         lengths[str(reason)] = _positive(raw_lengths, reason, 0, "profile.limits.text_length")
     return Limits(
         text_length=lengths,
-        proactive_window_days=_positive(data, "proactive_window_days", base.proactive_window_days, "profile.limits"),
-        review_request_min_days=_positive(data, "review_request_min_days", base.review_request_min_days, "profile.limits"),
-        review_request_max_days=_positive(data, "review_request_max_days", base.review_request_max_days, "profile.limits"),
-        daily_limit_order_multiplier=_positive(
-            data, "daily_limit_order_multiplier", base.daily_limit_order_multiplier, "profile.limits"
+        proactive_window_days=_positive(
+            data, "proactive_window_days", base.proactive_window_days, "profile.limits"
         ),
-        daily_limit_base=_positive(data, "daily_limit_base", base.daily_limit_base, "profile.limits"),
+        review_request_min_days=_positive(
+            data, "review_request_min_days", base.review_request_min_days, "profile.limits"
+        ),
+        review_request_max_days=_positive(
+            data, "review_request_max_days", base.review_request_max_days, "profile.limits"
+        ),
+        daily_limit_order_multiplier=_positive(
+            data,
+            "daily_limit_order_multiplier",
+            base.daily_limit_order_multiplier,
+            "profile.limits",
+        ),
+        daily_limit_base=_positive(
+            data, "daily_limit_base", base.daily_limit_base, "profile.limits"
+        ),
     )
 
 

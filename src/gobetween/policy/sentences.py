@@ -83,9 +83,9 @@ def layout(text: str) -> Layout:
         return Layout(0, 0)
     first = 0
     opening = text[lines[0][0] : lines[0][1]].strip()
-    if len(lines) > 1 and _is_short(opening) and opening.endswith((",", ":", "!", "、", "，")) or (
-        len(lines) > 1 and _is_short(opening) and not opening.endswith(_TERMINAL)
-    ):
+    if (
+        len(lines) > 1 and _is_short(opening) and opening.endswith((",", ":", "!", "、", "，"))
+    ) or (len(lines) > 1 and _is_short(opening) and not opening.endswith(_TERMINAL)):
         first = 1
     last = len(lines) - 1
     while last > first:

@@ -32,16 +32,16 @@ _REDIRECT = {
     "replacements and delivery problems. Please go to Your Orders or contact {m} customer service "
     "from the Help page; they will sort it out quickly.",
     "de": "Da diese Bestellung von {m} versandt wurde, kümmert sich der {m}-Kundenservice um "
-    "Rücksendungen, Erstattungen, Ersatz und Lieferprobleme. Bitte gehen Sie zu \"Meine "
-    "Bestellungen\" oder wenden Sie sich über die Hilfeseite an den {m}-Kundenservice.",
+    'Rücksendungen, Erstattungen, Ersatz und Lieferprobleme. Bitte gehen Sie zu "Meine '
+    'Bestellungen" oder wenden Sie sich über die Hilfeseite an den {m}-Kundenservice.',
     "fr": "Cette commande ayant été expédiée par {m}, le service client {m} gère les retours, "
-    "remboursements, remplacements et problèmes de livraison. Rendez-vous dans \"Vos commandes\" "
+    'remboursements, remplacements et problèmes de livraison. Rendez-vous dans "Vos commandes" '
     "ou contactez le service client {m} depuis la page d'aide.",
     "es": "Como este pedido lo gestionó {m}, el servicio de atención al cliente de {m} se encarga "
-    "de devoluciones, reembolsos, sustituciones y problemas de entrega. Entra en \"Mis pedidos\" o "
+    'de devoluciones, reembolsos, sustituciones y problemas de entrega. Entra en "Mis pedidos" o '
     "contacta con el servicio de atención al cliente de {m} desde la página de ayuda.",
     "it": "Poiché l'ordine è stato gestito da {m}, il servizio clienti {m} si occupa di resi, "
-    "rimborsi, sostituzioni e problemi di consegna. Vada su \"I miei ordini\" o contatti il "
+    'rimborsi, sostituzioni e problemi di consegna. Vada su "I miei ordini" o contatti il '
     "servizio clienti {m} dalla pagina di aiuto.",
     "ja": "ご注文の商品は{m}から発送されているため、返品・返金・交換・配送に関するお手続きは{m}"
     "カスタマーサービスが承っております。「注文履歴」からお手続きいただくか、ヘルプページより"
@@ -59,14 +59,17 @@ def _advice(category: str, message: AnalyzedMessage) -> Suggestion | None:
     limits = message.policy.limits
     if category in ("review_request", "review_incentive", "review_change_request"):
         return Suggestion(
-            explanation=f"Use {name}'s own Request a Review action: a fixed, translated request sent once "
-            f"per order, {limits.review_request_min_days} to {limits.review_request_max_days} days after "
+            explanation=f"Use {name}'s own Request a Review action: a fixed, translated request "
+            f"sent once "
+            f"per order, {limits.review_request_min_days} to {limits.review_request_max_days} "
+            f"days after "
             "delivery. Never offer anything for a review or ask to change one.",
             action="request_review",
         )
     if category == "stock_or_delay_notice":
         return Suggestion(
-            explanation="If you cannot ship the order on time or at all, cancel it instead of messaging "
+            explanation="If you cannot ship the order on time or at all, cancel it instead of "
+            "messaging "
             "the buyer.",
             action="cancel_order",
         )
@@ -78,23 +81,34 @@ def _advice(category: str, message: AnalyzedMessage) -> Suggestion | None:
         )
     if category in ("non_critical_proactive", "buyer_opted_out"):
         return Suggestion(
-            explanation="Start a conversation only for a reason the order needs, and pick that contact "
-            "reason: customization, delivery_scheduling, address_issue, unexpected_problem, invoice, "
-            "legal_disclosure, warranty or digital_access_key. Otherwise wait for the buyer to write.",
+            explanation="Start a conversation only for a reason the order needs, and pick that "
+            "contact "
+            "reason: customization, delivery_scheduling, address_issue, unexpected_problem, "
+            "invoice, "
+            "legal_disclosure, warranty or digital_access_key. Otherwise wait for the buyer to "
+            "write.",
         )
     if category == "redundant_notification":
         return Suggestion(explanation=f"Nothing to send: {name} notifies the buyer automatically.")
     if category == "thank_you_only":
-        return Suggestion(explanation="Don't send a thank-you on its own; thank the buyer inside a message "
-                          "the order needs, or in your reply when they write.")
+        return Suggestion(
+            explanation="Don't send a thank-you on its own; thank the buyer inside a message "
+            "the order needs, or in your reply when they write."
+        )
     if category == "proactive_customer_service":
-        return Suggestion(explanation="Wait until the buyer asks; then a reply with the manual or tips is fine.")
+        return Suggestion(
+            explanation="Wait until the buyer asks; then a reply with the manual or tips is fine."
+        )
     if category in ("contact_info", "off_platform"):
-        return Suggestion(explanation="Keep the conversation here: ask the buyer to send files and questions "
-                          "through this messaging system and take payment only through the marketplace.")
+        return Suggestion(
+            explanation="Keep the conversation here: ask the buyer to send files and questions "
+            "through this messaging system and take payment only through the marketplace."
+        )
     if category == "external_link":
-        return Suggestion(explanation="Remove the link, or use an HTTPS link to a domain approved as essential "
-                          "to this order.")
+        return Suggestion(
+            explanation="Remove the link, or use an HTTPS link to a domain approved as essential "
+            "to this order."
+        )
     return None
 
 
@@ -126,7 +140,7 @@ def _rewrite(message: AnalyzedMessage, findings: Sequence[Finding]) -> str | Non
 
 
 def suggest(message: AnalyzedMessage, findings: Sequence[Finding]) -> tuple[Suggestion, ...]:
-    """Suggestions for a seller message: the rewrite first (if any), then one advice per category."""
+    """Suggestions for a seller message: the rewrite first (if any), then advice per category."""
     blocking = [f for f in findings if f.severity == "block"]
     if not blocking:
         return ()

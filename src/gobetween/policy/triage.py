@@ -57,9 +57,9 @@ def triage(message: AnalyzedMessage) -> TriageOutcome:
     elif report is not None:
         # policy.md §7: abuse or a payment demand with a question or demand needs a response.
         needs = asks
-    elif scan.matches("buyer_resolved") and not any(mark in message.text for mark in _QUESTION_MARKS):
-        needs = False
-    elif scan.matches("buyer_ack") and not asks and len(message.text) <= _ACK_MAX_CHARS:
+    elif (
+        scan.matches("buyer_resolved") and not any(mark in message.text for mark in _QUESTION_MARKS)
+    ) or (scan.matches("buyer_ack") and not asks and len(message.text) <= _ACK_MAX_CHARS):
         needs = False
     else:
         needs = True
@@ -67,7 +67,8 @@ def triage(message: AnalyzedMessage) -> TriageOutcome:
     if report is not None:
         suggestions.append(
             Suggestion(
-                explanation=f"This message looks like {report.replace('_', ' ')}: you can report it to the "
+                explanation=f"This message looks like {report.replace('_', ' ')}: you can report "
+                f"it to the "
                 "marketplace instead of answering.",
                 action="report_message",
             )
@@ -75,7 +76,8 @@ def triage(message: AnalyzedMessage) -> TriageOutcome:
     if not needs:
         suggestions.append(
             Suggestion(
-                explanation="Nothing to answer here: mark it \"No response needed\" so it does not count "
+                explanation='Nothing to answer here: mark it "No response needed" so it does not '
+                "count "
                 "against your response time.",
                 action="no_response_needed",
             )
@@ -84,7 +86,8 @@ def triage(message: AnalyzedMessage) -> TriageOutcome:
         name = message.policy.marketplace_name
         suggestions.append(
             Suggestion(
-                explanation=f"The marketplace fulfilled this order, so {name} customer service handles "
+                explanation=f"The marketplace fulfilled this order, so {name} customer service "
+                f"handles "
                 "returns, refunds and delivery problems: reply with the redirect template.",
                 rewrite=redirect_template(message.language, name),
                 action="customer_service_redirect",

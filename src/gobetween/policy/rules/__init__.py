@@ -19,7 +19,7 @@ from gobetween.policy.verdict import Finding, Severity
 
 @dataclass(frozen=True, slots=True)
 class AnalyzedMessage:
-    """What every rule sees: the original text, its normalised form, the language and the context."""
+    """What every rule sees: the text, its normalised form, the language, the context."""
 
     text: str
     subject: str | None
@@ -64,7 +64,9 @@ def rule(category: str) -> Callable[[RuleFunction], RuleFunction]:
     """Register a rule for `category` (a policy.md id); its name is the function's name."""
 
     def register(function: RuleFunction) -> RuleFunction:
-        REGISTRY.append(RegisteredRule(category=category, name=function.__name__, function=function))
+        REGISTRY.append(
+            RegisteredRule(category=category, name=function.__name__, function=function)
+        )
         return function
 
     return register

@@ -19,6 +19,7 @@ def case_closed(message: AnalyzedMessage) -> Iterable[Finding]:
             "case_closed",
             "block",
             None,
-            "This case is closed, so no more messages can be sent on it; the buyer can open a new one.",
+            "This case is closed, so no more messages can be sent on it; the buyer can open a new "
+            "one.",
         )
     ]

@@ -1,4 +1,4 @@
-"""`daily_limit` (policy.md §4 system rules): more messages in one UTC day than the seller's limit."""
+"""`daily_limit` (policy.md §4 system rules): more messages in one UTC day than the limit."""
 
 from __future__ import annotations
 

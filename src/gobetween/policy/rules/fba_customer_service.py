@@ -20,6 +20,7 @@ def fba_customer_service(message: AnalyzedMessage) -> Iterable[Finding]:
         message,
         "fba_self_service",
         "fba_customer_service",
-        f"This order was fulfilled by {name}: send the buyer to {name} customer service for returns, "
+        f"This order was fulfilled by {name}: send the buyer to {name} customer service for "
+        f"returns, "
         "refunds, replacements and delivery problems instead of handling them yourself.",
     )

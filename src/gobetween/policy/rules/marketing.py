@@ -1,4 +1,4 @@
-"""`marketing` (policy.md §4): coupons, promotions, upselling, new products, newsletters, "follow us"."""
+"""`marketing` (policy.md §4): coupons, promotions, upselling, new products, "follow us"."""
 
 from __future__ import annotations
 

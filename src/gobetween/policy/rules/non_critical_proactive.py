@@ -1,5 +1,5 @@
-"""`non_critical_proactive` (policy.md §2, §4, §7): a proactive message whose purpose is not a reason
-of §2 (`other` is a reply-only reason; a thank-you is never a purpose)."""
+"""`non_critical_proactive` (policy.md §2, §4, §7): a proactive message whose purpose is not
+a reason of §2 (`other` is a reply-only reason; a thank-you is never a purpose)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _EXPLANATION = (
 
 @rule("non_critical_proactive")
 def non_critical_proactive(message: AnalyzedMessage) -> Iterable[Finding]:
-    """`other` proactively, `unexpected_problem` outside its scope, or a thank-you as the purpose."""
+    """`other` proactively, `unexpected_problem` out of scope, or a thank-you as the purpose."""
     context = message.context
     reason = context.contact_reason
     if reason == "other":
@@ -25,9 +25,20 @@ def non_critical_proactive(message: AnalyzedMessage) -> Iterable[Finding]:
     # policy.md §2: an unexpected problem may be raised proactively only on seller-fulfilled
     # orders that are not yet delivered.
     if reason == "unexpected_problem" and (
-        context.fulfillment != "seller" or context.order_status in ("delivered", "returned", "cancelled")
+        context.fulfillment != "seller"
+        or context.order_status in ("delivered", "returned", "cancelled")
     ):
-        return [Finding("non_critical_proactive", "unexpected_problem_out_of_scope", "block", None, _EXPLANATION)]
+        return [
+            Finding(
+                "non_critical_proactive",
+                "unexpected_problem_out_of_scope",
+                "block",
+                None,
+                _EXPLANATION,
+            )
+        ]
     if is_thank_you_only(message):
-        return [Finding("non_critical_proactive", "thanks_is_not_a_reason", "block", None, _EXPLANATION)]
+        return [
+            Finding("non_critical_proactive", "thanks_is_not_a_reason", "block", None, _EXPLANATION)
+        ]
     return []

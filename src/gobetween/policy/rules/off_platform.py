@@ -1,4 +1,4 @@
-"""`off_platform` (policy.md §4, §7): an invitation to move the conversation or the payment elsewhere.
+"""`off_platform` (policy.md §4, §7): an invitation to move the conversation or payment elsewhere.
 
 A bare address or number is `contact_info` alone (§7); it becomes `off_platform` with an
 invitation to use it ("email me", "call us", "send the photo to …", "WhatsApp me").
@@ -42,10 +42,26 @@ def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
     to_original = message.normalized.to_original
     found: list[Finding] = []
     for match in scan.matches("off_platform"):
-        found.append(Finding("off_platform", "off_platform_invitation", "block", to_original(match.start, match.end), _EXPLANATION))
+        found.append(
+            Finding(
+                "off_platform",
+                "off_platform_invitation",
+                "block",
+                to_original(match.start, match.end),
+                _EXPLANATION,
+            )
+        )
     if not exempt_phone:
         for match in scan.matches("off_platform_call"):
-            found.append(Finding("off_platform", "off_platform_call", "block", to_original(match.start, match.end), _EXPLANATION))
+            found.append(
+                Finding(
+                    "off_platform",
+                    "off_platform_call",
+                    "block",
+                    to_original(match.start, match.end),
+                    _EXPLANATION,
+                )
+            )
     contacts = [f for f in message.prior if f.category == "contact_info" and f.span is not None]
     if contacts:
         invites = [to_original(hit.start, hit.end) for hit in scan.of_class("contact_invite")]
@@ -68,6 +84,14 @@ def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
                     # The invitation is in the address's sentence or right next to it
                     # ("It's 503-555-0148. Call any time.").
                     if abs(sentence_index(invite[0]) - where) <= 1:
-                        found.append(Finding("off_platform", "invitation_to_contact", "block", invite, _EXPLANATION))
+                        found.append(
+                            Finding(
+                                "off_platform",
+                                "invitation_to_contact",
+                                "block",
+                                invite,
+                                _EXPLANATION,
+                            )
+                        )
                         break
     return found

@@ -1,4 +1,4 @@
-"""`review_change_request` (policy.md §4): asking to remove, change or reconsider a review or feedback."""
+"""`review_change_request` (policy.md §4): asking to remove, change or reconsider a review."""
 
 from __future__ import annotations
 

@@ -21,37 +21,30 @@ def review_incentive(message: AnalyzedMessage) -> Iterable[Finding]:
     """
     scan = message.phrases
     asks = scan.matches("review_request") + scan.matches("review_change_request")
-    offers = scan.matches("value_offer")
-    found: list[Finding] = []
-    seen: set[tuple[int, int]] = set()
-    for offer in offers:
+    spans: list[tuple[int, int]] = []
+    for offer in scan.matches("value_offer"):
         offer_sentence = scan.sentence_of(offer.start)
-        if any(abs(scan.sentence_of(ask.start) - offer_sentence) <= _SENTENCE_REACH for ask in asks):
-            span = message.normalized.to_original(offer.start, offer.end)
-            if span not in seen:
-                seen.add(span)
-                found.append(
-                    Finding(
-                        category="review_incentive",
-                        rule="value_for_review",
-                        severity="block",
-                        span=span,
-                        message="Offering money, a refund, a discount or a gift in return for a review "
-                        "is a serious policy violation.",
-                    )
-                )
-    for match in scan.matches("review_incentive"):
-        span = message.normalized.to_original(match.start, match.end)
-        if span not in seen:
-            seen.add(span)
-            found.append(
-                Finding(
-                    category="review_incentive",
-                    rule="reward_for_review",
-                    severity="block",
-                    span=span,
-                    message="Offering money, a refund, a discount or a gift in return for a review "
-                    "is a serious policy violation.",
-                )
-            )
-    return found
+        if any(
+            abs(scan.sentence_of(ask.start) - offer_sentence) <= _SENTENCE_REACH for ask in asks
+        ):
+            spans.append((offer.start, offer.end))
+    spans.extend((match.start, match.end) for match in scan.matches("review_incentive"))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        # "gift" inside "gift card" is one offer, not two.
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return [
+        Finding(
+            category="review_incentive",
+            rule="value_for_review",
+            severity="block",
+            span=message.normalized.to_original(start, end),
+            message="Offering money, a refund, a discount or a gift in return for a review is a "
+            "serious "
+            "policy violation.",
+        )
+        for start, end in merged
+    ]

@@ -1,4 +1,4 @@
-"""`review_request` (policy.md §4): asking for a review, rating, feedback or stars, in any wording."""
+"""`review_request` (policy.md §4): asking for a review, rating, feedback or stars, any wording."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def review_request(message: AnalyzedMessage) -> Iterable[Finding]:
         message,
         "review_request",
         "review_request",
-        "Asking for a review, rating or feedback is not allowed in a message; use the marketplace's "
+        "Asking for a review, rating or feedback is not allowed in a message; use the "
+        "marketplace's "
         "own Request a Review action instead.",
     )
     return [

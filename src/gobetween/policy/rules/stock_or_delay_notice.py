@@ -1,5 +1,5 @@
-"""`stock_or_delay_notice` (policy.md §4, proactive only): out of stock, back-order or delay notices;
-the seller should cancel the order instead."""
+"""`stock_or_delay_notice` (policy.md §4, proactive only): out of stock, back-order or delay
+notices; the seller should cancel the order instead."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def stock_or_delay_notice(message: AnalyzedMessage) -> Iterable[Finding]:
         message,
         "stock_or_delay_notice",
         "stock_or_delay_notice",
-        "Don't message buyers about stock problems or delays: if you can't ship on time, cancel the "
+        "Don't message buyers about stock problems or delays: if you can't ship on time, cancel "
+        "the "
         "order instead.",
     )

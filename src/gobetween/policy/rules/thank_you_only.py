@@ -60,6 +60,7 @@ def thank_you_only(message: AnalyzedMessage) -> Iterable[Finding]:
             "thanks_only",
             "block",
             message.normalized.to_original(first.start, first.end),
-            "A message only to say thank you is an unsolicited message; the marketplace does not allow it.",
+            "A message only to say thank you is an unsolicited message; the marketplace does not "
+            "allow it.",
         )
     ]
