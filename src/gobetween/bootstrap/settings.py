@@ -46,6 +46,8 @@ class Settings:
     # Delivery: "folder" writes each delivered message to delivery_folder; "smtp" uses smarthost_*.
     delivery_transport: str = "folder"
     delivery_folder: str = "var/delivered"
+    # Attachment contents, content-addressed by SHA-256 (services/attachments.py).
+    attachment_folder: str = "var/attachments"
     smarthost_host: str = "127.0.0.1"
     smarthost_port: int = 25
     delivery_workers: int = 1
