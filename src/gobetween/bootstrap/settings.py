@@ -48,6 +48,8 @@ class Settings:
     delivery_folder: str = "var/delivered"
     # Attachment contents, content-addressed by SHA-256 (services/attachments.py).
     attachment_folder: str = "var/attachments"
+    # Per API token: requests per minute before 429 with Retry-After (0 switches the limit off).
+    api_requests_per_minute: int = 1200
     smarthost_host: str = "127.0.0.1"
     smarthost_port: int = 25
     delivery_workers: int = 1
