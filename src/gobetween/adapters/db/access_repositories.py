@@ -1,0 +1,328 @@
+"""SQL repositories of the messaging API: tokens, attachment records, reports, seller policies.
+
+Each works inside the caller's transaction, on the connection of the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Connection, Row, and_, select, update
+
+from gobetween.adapters.db import access_tables as a
+from gobetween.adapters.db import case_tables as c
+from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.repositories import _insert, utc
+from gobetween.services.access_ports import (
+    Blob,
+    Report,
+    Role,
+    SellerPolicy,
+    TokenRecord,
+    Upload,
+)
+
+
+def _utc_or_none(moment: datetime | None) -> datetime | None:
+    return None if moment is None else utc(moment)
+
+
+class SqlTokenRepository:
+    """API tokens by the SHA-256 of their value."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(
+        self,
+        *,
+        token_hash: str,
+        prefix: str,
+        role: Role,
+        seller_id: str | None,
+        buyer_id: str | None,
+        label: str,
+        now: datetime,
+    ) -> int:
+        return int(
+            self._c.execute(
+                a.api_tokens.insert()
+                .values(
+                    token_hash=token_hash,
+                    prefix=prefix,
+                    role=role,
+                    seller_id=seller_id,
+                    buyer_id=buyer_id,
+                    label=label,
+                    created_at=utc(now),
+                )
+                .returning(a.api_tokens.c.id)
+            ).scalar_one()
+        )
+
+    def find_active_by_hash(self, token_hash: str) -> TokenRecord | None:
+        row = self._c.execute(
+            select(a.api_tokens).where(
+                a.api_tokens.c.token_hash == token_hash, a.api_tokens.c.revoked_at.is_(None)
+            )
+        ).first()
+        return None if row is None else self._load(row)
+
+    def find(self, token_id: int) -> TokenRecord | None:
+        row = self._c.execute(select(a.api_tokens).where(a.api_tokens.c.id == token_id)).first()
+        return None if row is None else self._load(row)
+
+    def revoke(self, token_id: int, *, now: datetime) -> bool:
+        result = self._c.execute(
+            update(a.api_tokens)
+            .where(a.api_tokens.c.id == token_id, a.api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=utc(now))
+        )
+        return result.rowcount == 1
+
+    def all(self) -> Sequence[TokenRecord]:
+        rows = self._c.execute(select(a.api_tokens).order_by(a.api_tokens.c.id)).all()
+        return [self._load(row) for row in rows]
+
+    @staticmethod
+    def _load(row: Row[Any]) -> TokenRecord:
+        return TokenRecord(
+            id=row.id,
+            prefix=row.prefix,
+            role=cast(Role, row.role),
+            seller_id=row.seller_id,
+            buyer_id=row.buyer_id,
+            label=row.label,
+            created_at=utc(row.created_at),
+            revoked_at=_utc_or_none(row.revoked_at),
+        )
+
+
+class SqlAttachmentRepository:
+    """What is known about stored file contents and who uploaded them."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def find_blob(self, sha256: str) -> Blob | None:
+        row = self._c.execute(
+            select(a.attachment_blobs).where(a.attachment_blobs.c.sha256 == sha256)
+        ).first()
+        if row is None:
+            return None
+        return Blob(sha256=row.sha256, content_type=row.content_type, kind=row.kind, size=row.size)
+
+    def add_blob(self, blob: Blob, *, now: datetime) -> None:
+        statement = (
+            _insert(self._c, a.attachment_blobs)
+            .values(
+                sha256=blob.sha256,
+                content_type=blob.content_type,
+                kind=blob.kind,
+                size=blob.size,
+                created_at=utc(now),
+            )
+            .on_conflict_do_nothing(index_elements=["sha256"])
+        )
+        self._c.execute(statement)
+
+    def add_upload(
+        self, *, sha256: str, filename: str, uploader_role: str, uploader_id: str, now: datetime
+    ) -> int:
+        return int(
+            self._c.execute(
+                a.attachment_uploads.insert()
+                .values(
+                    sha256=sha256,
+                    filename=filename,
+                    uploader_role=uploader_role,
+                    uploader_id=uploader_id,
+                    created_at=utc(now),
+                )
+                .returning(a.attachment_uploads.c.id)
+            ).scalar_one()
+        )
+
+    def find_upload(self, sha256: str, *, uploader_role: str, uploader_id: str) -> Upload | None:
+        u = a.attachment_uploads
+        row = self._c.execute(
+            select(u)
+            .where(u.c.sha256 == sha256, u.c.uploader_role == uploader_role)
+            .where(u.c.uploader_id == uploader_id)
+            .order_by(u.c.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        return Upload(
+            id=row.id,
+            sha256=row.sha256,
+            filename=row.filename,
+            uploader_role=row.uploader_role,
+            uploader_id=row.uploader_id,
+            created_at=utc(row.created_at),
+        )
+
+    def message_parties(self, sha256: str) -> Sequence[tuple[str, str, bool]]:
+        m = t.messages
+        # The buyer may read what the buyer sent or what reached the buyer, never a blocked or
+        # bounced seller attachment.
+        buyer_may_read = (m.c.direction == "buyer_to_seller") | (m.c.disposition == "delivered")
+        rows = self._c.execute(
+            select(t.threads.c.seller_id, t.threads.c.buyer_id, buyer_may_read)
+            .select_from(
+                t.message_attachments.join(m, m.c.id == t.message_attachments.c.message_id).join(
+                    t.threads, t.threads.c.id == m.c.thread_id
+                )
+            )
+            .where(t.message_attachments.c.sha256 == sha256)
+            .distinct()
+        ).all()
+        return [(seller_id, buyer_id, bool(readable)) for seller_id, buyer_id, readable in rows]
+
+
+class SqlReportRepository:
+    """The reported-messages queue."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(
+        self,
+        *,
+        message_id: int,
+        reporter_role: str,
+        reporter_id: str,
+        reason: str,
+        note: str,
+        now: datetime,
+    ) -> int | None:
+        statement = (
+            _insert(self._c, a.message_reports)
+            .values(
+                message_id=message_id,
+                reporter_role=reporter_role,
+                reporter_id=reporter_id,
+                reason=reason,
+                note=note,
+                status="open",
+                created_at=utc(now),
+            )
+            .on_conflict_do_nothing(index_elements=["message_id"])
+            .returning(a.message_reports.c.id)
+        )
+        report_id = self._c.execute(statement).scalar()
+        return None if report_id is None else int(report_id)
+
+    def find(self, report_id: int) -> Report | None:
+        row = self._c.execute(
+            select(a.message_reports).where(a.message_reports.c.id == report_id)
+        ).first()
+        return None if row is None else self._load(row)
+
+    def find_for_message(self, message_id: int) -> Report | None:
+        row = self._c.execute(
+            select(a.message_reports).where(a.message_reports.c.message_id == message_id)
+        ).first()
+        return None if row is None else self._load(row)
+
+    def queue(self, *, status: str | None, after_id: int | None, limit: int) -> Sequence[Report]:
+        r = a.message_reports
+        query = select(r).order_by(r.c.id).limit(limit)
+        if status is not None:
+            query = query.where(r.c.status == status)
+        if after_id is not None:
+            query = query.where(r.c.id > after_id)
+        return [self._load(row) for row in self._c.execute(query).all()]
+
+    def handle(self, report_id: int, *, resolution: str, now: datetime) -> bool:
+        r = a.message_reports
+        result = self._c.execute(
+            update(r)
+            .where(and_(r.c.id == report_id, r.c.status == "open"))
+            .values(status="handled", handled_at=utc(now), resolution=resolution)
+        )
+        return result.rowcount == 1
+
+    @staticmethod
+    def _load(row: Row[Any]) -> Report:
+        return Report(
+            id=row.id,
+            message_id=row.message_id,
+            reporter_role=row.reporter_role,
+            reporter_id=row.reporter_id,
+            reason=row.reason,
+            note=row.note,
+            status=row.status,
+            created_at=utc(row.created_at),
+            handled_at=_utc_or_none(row.handled_at),
+            resolution=row.resolution,
+        )
+
+
+class SqlSellerPolicyRepository:
+    """The operator's per-seller policy settings and named policy profiles."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def find(self, seller_id: str) -> SellerPolicy | None:
+        row = self._c.execute(
+            select(a.seller_policies).where(a.seller_policies.c.seller_id == seller_id)
+        ).first()
+        if row is None:
+            return None
+        return SellerPolicy(
+            seller_id=row.seller_id,
+            profile=row.profile,
+            allowed_link_domains=tuple(row.allowed_link_domains),
+            daily_limit_base=row.daily_limit_base,
+            daily_limit_multiplier=row.daily_limit_multiplier,
+        )
+
+    def upsert(self, policy: SellerPolicy, *, now: datetime) -> None:
+        values = {
+            "profile": policy.profile,
+            "allowed_link_domains": list(policy.allowed_link_domains),
+            "daily_limit_base": policy.daily_limit_base,
+            "daily_limit_multiplier": policy.daily_limit_multiplier,
+            "updated_at": utc(now),
+        }
+        statement = _insert(self._c, a.seller_policies).values(seller_id=policy.seller_id, **values)
+        self._c.execute(statement.on_conflict_do_update(index_elements=["seller_id"], set_=values))
+
+    def find_profile(self, name: str) -> dict[str, object] | None:
+        row = self._c.execute(
+            select(a.policy_profiles.c.definition).where(a.policy_profiles.c.name == name)
+        ).first()
+        return None if row is None else dict(row.definition)
+
+    def upsert_profile(self, name: str, definition: dict[str, object], *, now: datetime) -> None:
+        values = {"definition": definition, "updated_at": utc(now)}
+        statement = _insert(self._c, a.policy_profiles).values(name=name, **values)
+        self._c.execute(statement.on_conflict_do_update(index_elements=["name"], set_=values))
+
+
+class SqlResponseClocks:
+    """Stops a buyer message's 24-hour clock (the table of migration 0003) for a report."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def stop(self, message_id: int, *, reason: str, now: datetime) -> bool:
+        rc = c.response_clocks
+        started = self._c.execute(
+            select(rc.c.started_at).where(rc.c.message_id == message_id, rc.c.stopped_at.is_(None))
+        ).scalar()
+        if started is None:
+            return False
+        elapsed = utc(now) - utc(started)
+        response_us = max(0, elapsed // timedelta(microseconds=1))
+        result = self._c.execute(
+            update(rc)
+            .where(rc.c.message_id == message_id, rc.c.stopped_at.is_(None))
+            .values(stopped_at=utc(now), stop_reason=reason, response_us=response_us)
+        )
+        return result.rowcount == 1

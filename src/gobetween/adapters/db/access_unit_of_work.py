@@ -1,0 +1,52 @@
+"""The unit of work of the API: the core's SQL unit of work plus the API's repositories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Self
+
+from gobetween.adapters.db import access_repositories as repos
+from gobetween.adapters.db.inbox_queries import SqlInboxQueries
+from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
+from gobetween.services.access_ports import (
+    AccessStore,
+    AttachmentRepository,
+    InboxQueries,
+    ReportRepository,
+    ResponseClocks,
+    SellerPolicyRepository,
+    TokenRepository,
+)
+
+
+@dataclass(slots=True)
+class SqlAccessStore:
+    """The API's repositories, all on one connection."""
+
+    tokens: TokenRepository
+    attachments: AttachmentRepository
+    reports: ReportRepository
+    seller_policies: SellerPolicyRepository
+    clocks: ResponseClocks
+    inbox: InboxQueries
+
+
+class SqlAccessUnitOfWork(SqlUnitOfWork):
+    """One transaction with the core's repositories and the API's, committed together."""
+
+    access: AccessStore
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        connection = self._connection
+        if connection is None:  # pragma: no cover - super().__enter__ always connects
+            raise RuntimeError("the unit of work did not open a connection")
+        self.access = SqlAccessStore(
+            tokens=repos.SqlTokenRepository(connection),
+            attachments=repos.SqlAttachmentRepository(connection),
+            reports=repos.SqlReportRepository(connection),
+            seller_policies=repos.SqlSellerPolicyRepository(connection),
+            clocks=repos.SqlResponseClocks(connection),
+            inbox=SqlInboxQueries(connection),
+        )
+        return self

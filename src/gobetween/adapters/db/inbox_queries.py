@@ -1,0 +1,119 @@
+"""The inbox as SQL: messages of a party's threads, filtered by view, in pages by keyset cursor.
+
+Keyset pagination (WHERE key > last key, ORDER BY key LIMIT n) costs the same on page 1000 as on
+page 1, where OFFSET would read and skip every earlier row.
+
+- `requires_response`: buyer messages whose 24-hour clock still runs, least time left first, read
+  through the partial index `ix_response_clocks_open_seller (seller_id, started_at)`.
+- every other view: newest first by message id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, tuple_
+
+from gobetween.adapters.db import case_tables as c
+from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.repositories import utc
+from gobetween.services.access_ports import InboxEntry, InboxFilter
+
+PREVIEW_CHARS = 160
+
+
+class SqlInboxQueries:
+    """Inbox listings on the unit of work's connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def list(
+        self, where: InboxFilter, *, after: tuple[str, int] | None, limit: int
+    ) -> Sequence[InboxEntry]:
+        m, th, rc = t.messages, t.threads, c.response_clocks
+        columns = (
+            m.c.id,
+            m.c.thread_id,
+            th.c.order_id,
+            th.c.seller_id,
+            th.c.buyer_id,
+            m.c.seq,
+            m.c.direction,
+            m.c.sender_id,
+            m.c.contact_reason,
+            m.c.subject,
+            func.substr(m.c.body, 1, PREVIEW_CHARS).label("preview"),
+            m.c.verdict,
+            m.c.disposition,
+            m.c.triage,
+            m.c.created_at,
+        )
+        # Typed loosely: the two branches build selects of different shapes.
+        query: Any
+        if where.view == "requires_response":
+            query = (
+                select(*columns, rc.c.started_at)
+                .select_from(
+                    rc.join(m, m.c.id == rc.c.message_id).join(th, th.c.id == m.c.thread_id)
+                )
+                .where(rc.c.stopped_at.is_(None))
+                .order_by(rc.c.started_at, rc.c.message_id)
+            )
+            if where.seller_id is not None:
+                query = query.where(rc.c.seller_id == where.seller_id)
+            if after is not None:
+                started = utc(datetime.fromisoformat(after[0]))
+                query = query.where(tuple_(rc.c.started_at, rc.c.message_id) > (started, after[1]))
+        else:
+            query = (
+                select(*columns, rc.c.started_at)
+                .select_from(
+                    m.join(th, th.c.id == m.c.thread_id).outerjoin(
+                        rc, (rc.c.message_id == m.c.id) & rc.c.stopped_at.is_(None)
+                    )
+                )
+                .order_by(m.c.id.desc())
+            )
+            if where.seller_id is not None:
+                query = query.where(th.c.seller_id == where.seller_id)
+            if where.view == "blocked":
+                query = query.where(m.c.disposition == "blocked")
+            elif where.view == "bounced":
+                query = query.where(m.c.disposition == "bounced")
+            elif where.view == "sent":
+                query = query.where(m.c.disposition == "delivered")
+            if after is not None:
+                query = query.where(m.c.id < after[1])
+        if where.buyer_id is not None:
+            query = query.where(th.c.buyer_id == where.buyer_id)
+        if where.order_id is not None:
+            query = query.where(th.c.order_id == where.order_id)
+        if where.direction is not None:
+            query = query.where(m.c.direction == where.direction)
+        if where.delivered_only:
+            query = query.where(m.c.disposition == "delivered")
+        rows = self._c.execute(query.limit(limit)).all()
+        return [
+            InboxEntry(
+                message_id=row.id,
+                thread_id=row.thread_id,
+                order_id=row.order_id,
+                seller_id=row.seller_id,
+                buyer_id=row.buyer_id,
+                seq=row.seq,
+                direction=row.direction,
+                sender_id=row.sender_id,
+                contact_reason=row.contact_reason,
+                subject=row.subject,
+                preview=row.preview,
+                verdict=row.verdict,
+                disposition=row.disposition,
+                triage=row.triage,
+                created_at=utc(row.created_at),
+                clock_started_at=None if row.started_at is None else utc(row.started_at),
+            )
+            for row in rows
+        ]
