@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gobetween.entrypoints.cli import accounts, admin, audit, check, importing, serve, worker
+from gobetween.entrypoints.cli import accounts, admin, audit, check, dkim, importing, serve, worker
 from gobetween.entrypoints.cli.configuration import Invocation
 
 app = typer.Typer(
@@ -35,7 +35,7 @@ def root(
     ctx.obj = Invocation(config_file=config)
 
 
-for module in (check, admin, importing, serve, audit, worker, accounts):
+for module in (check, admin, importing, serve, audit, worker, accounts, dkim):
     module.register(app)
 
 
