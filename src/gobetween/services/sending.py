@@ -1,0 +1,258 @@
+"""Send as the API caller: free text or a filled template, through the one message service.
+
+This module turns what a party drafted into the core's command: it resolves the attachments the
+sender uploaded, fills a template in the buyer's language, refuses a contact reason the order does
+not offer, applies the operator's settings for the seller (policy profile, essential link domains,
+daily-limit overrides) and calls `send_seller_message` or `record_buyer_message`. Storing,
+checking and queueing stay in the message service, in its one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from gobetween.domain.errors import InvalidInput, NotFound
+from gobetween.domain.messages import AttachmentMeta, Initiation
+from gobetween.domain.orders import check_order_id
+from gobetween.policy import MessageContext, SystemFacts, Verdict
+from gobetween.services.access import Principal
+from gobetween.services.access_ports import AccessUnitOfWork, SellerPolicy
+from gobetween.services.attachments import BlobStore, attachments_for_message
+from gobetween.services.inbox import contact_options, visible_order
+from gobetween.services.messaging import (
+    MessagingLimits,
+    PolicyCheck,
+    RecordBuyerMessage,
+    SendResult,
+    SendSellerMessage,
+    record_buyer_message,
+    send_seller_message,
+)
+from gobetween.services.ports import Clock
+from gobetween.services.templates import get_template, render_template
+
+DAILY_LIMIT: Final = "daily_limit"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the caller wrote: free text (with a contact reason) or a template with its fields."""
+
+    order_id: str
+    text: str | None = None
+    subject: str | None = None
+    contact_reason: str | None = None
+    template_id: str | None = None
+    fields: Mapping[str, object] = field(default_factory=dict)
+    attachments: tuple[str, ...] = ()
+    initiation: Initiation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyLimitStatus:
+    """policy.md §4 daily_limit as the seller sees it: the limit, today's count, the next reset."""
+
+    limit: int
+    count: int
+    resets_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SendOutcome:
+    """The stored message and its verdict; `daily_limit` is set when that limit refused it."""
+
+    result: SendResult
+    subject: str
+    text: str
+    daily_limit: DailyLimitStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """The collaborators a send needs, wired by the composition root."""
+
+    uow_factory: Callable[[], AccessUnitOfWork]
+    blobs: BlobStore
+    clock: Clock
+    limits: MessagingLimits
+    check_policy: PolicyCheck
+    window_days: int = 30
+    channel: str = "api"
+
+
+def send_message(draft: Draft, *, sender: Principal, sending: Sending) -> SendOutcome:
+    """Check, store and queue the sender's message; NotFound for an order that is not theirs."""
+    check_order_id(draft.order_id)
+    attachments = attachments_for_message(
+        list(draft.attachments), sender=sender, uow=sending.uow_factory(), blobs=sending.blobs
+    )
+    if sender.role == "seller" and sender.seller_id is not None:
+        return _send_as_seller(draft, sender, sender.seller_id, attachments, sending)
+    if sender.role == "buyer" and sender.buyer_id is not None:
+        return _send_as_buyer(draft, sender.buyer_id, attachments, sending)
+    raise InvalidInput("role", "only sellers and buyers write messages")
+
+
+def daily_limit_status(
+    seller_id: str, *, uow: AccessUnitOfWork, clock: Clock, limits: MessagingLimits
+) -> DailyLimitStatus:
+    """The seller's daily limit, how much of it today used, and when it resets (UTC midnight)."""
+    now = clock().astimezone(UTC)
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    with uow:
+        count = uow.messages.count_seller_sent_since(seller_id, day_start)
+        orders = uow.orders.count_for_seller_since(
+            seller_id, now - timedelta(days=limits.daily_limit_days)
+        )
+    return DailyLimitStatus(limits.daily_limit(orders), count, day_start + timedelta(days=1))
+
+
+def seller_limits(limits: MessagingLimits, policy: SellerPolicy | None) -> MessagingLimits:
+    """The marketplace's limits with the operator's overrides for one seller."""
+    if policy is None:
+        return limits
+    return replace(
+        limits,
+        policy_profile=policy.profile,
+        daily_limit_base=(
+            limits.daily_limit_base if policy.daily_limit_base is None else policy.daily_limit_base
+        ),
+        daily_limit_multiplier=(
+            limits.daily_limit_multiplier
+            if policy.daily_limit_multiplier is None
+            else policy.daily_limit_multiplier
+        ),
+    )
+
+
+def with_link_domains(check_policy: PolicyCheck, domains: tuple[str, ...]) -> PolicyCheck:
+    """The policy check with the seller's essential link domains in every context (policy.md §1)."""
+    if not domains:
+        return check_policy
+
+    def check(
+        text: str,
+        context: MessageContext,
+        *,
+        subject: str | None = None,
+        facts: SystemFacts | None = None,
+    ) -> Verdict:
+        merged = tuple(dict.fromkeys((*context.allowed_link_domains, *domains)))
+        return check_policy(
+            text, replace(context, allowed_link_domains=merged), subject=subject, facts=facts
+        )
+
+    return check
+
+
+def _send_as_seller(
+    draft: Draft,
+    sender: Principal,
+    seller_id: str,
+    attachments: tuple[AttachmentMeta, ...],
+    sending: Sending,
+) -> SendOutcome:
+    options = contact_options(
+        draft.order_id,
+        viewer=sender,
+        uow=sending.uow_factory(),
+        clock=sending.clock,
+        window_days=sending.window_days,
+    )
+    uow = sending.uow_factory()
+    with uow:
+        seller = uow.sellers.find(seller_id)
+        buyer = uow.buyers.find(options.order.buyer_id)
+        policy = uow.access.seller_policies.find(seller_id)
+    if seller is None or buyer is None:
+        raise NotFound("order", draft.order_id)
+    if draft.template_id is not None:
+        if draft.text is not None:
+            raise InvalidInput("text", "give either text or template_id, not both")
+        template = get_template(draft.template_id)
+        offered = {t.id for t, _budget in options.templates}
+        if template.id not in offered:
+            raise InvalidInput(
+                "template_id", f"template {template.id} is not offered for this order"
+            )
+        if draft.contact_reason not in (None, template.reason):
+            raise InvalidInput("contact_reason", f"template {template.id} is for {template.reason}")
+        rendered = render_template(
+            template.id,
+            language=buyer.language,
+            fields=draft.fields,
+            order_id=options.order.id,
+            buyer_name=buyer.first_name,
+            seller_name=seller.display_name,
+            purchased_at=options.order.purchased_at,
+        )
+        reason, subject, text = template.reason, draft.subject or rendered.subject, rendered.text
+    else:
+        if draft.fields:
+            raise InvalidInput("fields", "fields belong to a template; give template_id")
+        if draft.text is None:
+            raise InvalidInput("text", "is required (or give template_id and fields)")
+        reason = draft.contact_reason or "other"
+        offered_reason = options.reasons.find(reason)
+        if offered_reason is None:
+            missing = next((m for m in options.reasons.missing if m.id == reason), None)
+            why = f" ({missing.rule}: {missing.explanation})" if missing else ""
+            raise InvalidInput("contact_reason", f"{reason!r} is not offered for this order{why}")
+        subject, text = draft.subject or f"Your order {options.order.id}", draft.text
+    limits = seller_limits(sending.limits, policy)
+    check = with_link_domains(sending.check_policy, policy.allowed_link_domains if policy else ())
+    result = send_seller_message(
+        SendSellerMessage(
+            order_id=options.order.id,
+            seller_id=seller_id,
+            subject=subject,
+            text=text,
+            contact_reason=reason,
+            channel=sending.channel,
+            attachments=attachments,
+            initiation=draft.initiation,
+        ),
+        uow=sending.uow_factory(),
+        check_policy=check,
+        clock=sending.clock,
+        limits=limits,
+    )
+    status = None
+    if DAILY_LIMIT in result.verdict.categories:
+        status = daily_limit_status(
+            seller_id, uow=sending.uow_factory(), clock=sending.clock, limits=limits
+        )
+    return SendOutcome(result, subject, text, status)
+
+
+def _send_as_buyer(
+    draft: Draft, buyer_id: str, attachments: tuple[AttachmentMeta, ...], sending: Sending
+) -> SendOutcome:
+    if draft.template_id is not None or draft.fields:
+        raise InvalidInput("template_id", "templates are the seller's; buyers write free text")
+    if draft.contact_reason is not None:
+        raise InvalidInput("contact_reason", "contact reasons are the seller's; leave it out")
+    if draft.text is None:
+        raise InvalidInput("text", "is required")
+    viewer = Principal("buyer", buyer_id=buyer_id)
+    with sending.uow_factory() as uow:
+        order = visible_order(uow, draft.order_id, viewer)
+    subject = draft.subject or f"Order {order.id}"
+    result = record_buyer_message(
+        RecordBuyerMessage(
+            order_id=order.id,
+            buyer_id=buyer_id,
+            subject=subject,
+            text=draft.text,
+            channel=sending.channel,
+            attachments=attachments,
+        ),
+        uow=sending.uow_factory(),
+        check_policy=sending.check_policy,
+        clock=sending.clock,
+        limits=sending.limits,
+    )
+    return SendOutcome(result, subject, draft.text)
