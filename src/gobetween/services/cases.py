@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from types import TracebackType
+from typing import Any, Protocol, Self
 
 from gobetween.domain import cases as domain
 from gobetween.domain.cases import Actor, Case, CaseChange, CaseState
@@ -78,7 +79,6 @@ class ResponseClockRepository(Protocol):
         ...
 
 
-
 class CaseUnitOfWork(Protocol):
     """What these services need from a unit of work (the SQL one has all of it)."""
 
@@ -88,8 +88,13 @@ class CaseUnitOfWork(Protocol):
     events: EventLog
     outbox: OutboxRepository
 
-    def __enter__(self) -> Any: ...
-    def __exit__(self, *args: object) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
     def commit(self) -> None: ...
 
 
