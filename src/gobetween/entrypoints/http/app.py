@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from gobetween import __version__
 from gobetween.bootstrap import Platform
+from gobetween.entrypoints.http import pages
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -22,6 +23,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.state.platform = platform
     app.add_api_route("/health", health, methods=["GET"], response_model=None)
     # Routers of later features go here, one line each: app.include_router(<module>.router)
+    pages.mount(app)
     return app
 
 
