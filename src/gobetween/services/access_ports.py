@@ -150,6 +150,7 @@ class SellerPolicyRepository(Protocol):
     def upsert_profile(
         self, name: str, definition: dict[str, object], *, now: datetime
     ) -> None: ...
+    def all_profiles(self) -> Sequence[dict[str, object]]: ...
 
 
 class ResponseClocks(Protocol):

@@ -304,6 +304,12 @@ class SqlSellerPolicyRepository:
         statement = _insert(self._c, a.policy_profiles).values(name=name, **values)
         self._c.execute(statement.on_conflict_do_update(index_elements=["name"], set_=values))
 
+    def all_profiles(self) -> Sequence[dict[str, object]]:
+        rows = self._c.execute(
+            select(a.policy_profiles.c.definition).order_by(a.policy_profiles.c.name)
+        ).all()
+        return [dict(row.definition) for row in rows]
+
 
 class SqlResponseClocks:
     """Stops a buyer message's 24-hour clock (the table of migration 0003) for a report."""

@@ -1,0 +1,53 @@
+"""Wiring of the messaging API: its unit of work, the attachment store and the send collaborators.
+
+Built once per process from the platform (`build_api_services(platform)`); entry points (the HTTP
+API, `gobetween tokens`) take what they need from it and never build adapters themselves.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from gobetween.adapters.attachment_folder import FolderBlobStore
+from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
+from gobetween.bootstrap import Platform
+from gobetween.services.administration import register_stored_profiles
+from gobetween.services.sending import Sending
+
+
+@dataclass(frozen=True, slots=True)
+class ApiServices:
+    """What the API's routes and commands are handed."""
+
+    platform: Platform
+    blobs: FolderBlobStore
+
+    def unit_of_work(self) -> SqlAccessUnitOfWork:
+        """A fresh unit of work with the core's and the API's repositories."""
+        return SqlAccessUnitOfWork(self.platform.engine)
+
+    @property
+    def sending(self) -> Sending:
+        return Sending(
+            uow_factory=self.unit_of_work,
+            blobs=self.blobs,
+            clock=self.platform.clock,
+            limits=self.platform.messaging_limits,
+            check_policy=self.platform.check_policy,
+            window_days=self.platform.settings.proactive_window_days,
+        )
+
+
+def build_api_services(platform: Platform) -> ApiServices:
+    """Wire the API on `platform`, registering the operator's stored policy profiles."""
+    services = ApiServices(
+        platform=platform, blobs=FolderBlobStore(Path(platform.settings.attachment_folder))
+    )
+    # Not migrated yet: /health says so, and the profiles register on the next start.
+    with suppress(SQLAlchemyError):
+        register_stored_profiles(uow=services.unit_of_work())
+    return services
