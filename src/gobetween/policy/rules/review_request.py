@@ -8,6 +8,12 @@ from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
 
+_EXPLANATION = (
+    "Asking for a review, rating or feedback is not allowed in a message; use the marketplace's "
+    "own Request a Review action instead."
+)
+
+
 @rule("review_request")
 def review_request(message: AnalyzedMessage) -> Iterable[Finding]:
     """A request word near a review word ("leave … a review", "let others know what you think").
@@ -27,6 +33,10 @@ def review_request(message: AnalyzedMessage) -> Iterable[Finding]:
         "marketplace's "
         "own Request a Review action instead.",
     )
+    # An offer tied to a review ("a gift card once your review is up") asks for the review too.
+    for match in message.phrases.matches("review_incentive"):
+        span = message.normalized.to_original(match.start, match.end)
+        found.append(Finding("review_request", match.name, "block", span, _EXPLANATION))
     return [
         finding
         for finding in found
