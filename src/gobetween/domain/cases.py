@@ -180,7 +180,7 @@ def transition(
         raise Refused(code, f"cannot {action} a case that is {case.state} ({hint})")
     if actor.role not in edge.roles:
         who = " or ".join(sorted(edge.roles))
-        raise Refused("case_transition", f"only the {who} may {action} a {case.state} case")
+        raise Refused("case_transition", f"only the {who} may {action} a case that is {case.state}")
     changed = replace(case, state=edge.target, last_activity_at=max(at, case.last_activity_at))
     if edge.target == "resolved":
         # A new resolution asks the survey afresh; an earlier "No" stays visible until then.

@@ -48,7 +48,8 @@ class MetricsReader(Protocol):
 class DailyLimit(Protocol):
     """policy.md §4: the limit for a seller given its orders in the averaging window."""
 
-    daily_limit_days: int
+    @property
+    def daily_limit_days(self) -> int: ...
 
     def daily_limit(self, orders_in_window: int) -> int: ...
 
