@@ -77,8 +77,9 @@ class SqlSellerRepository:
             _insert(self._c, t.sellers)
             .values(id=seller.id, created_at=now, **values)
             .on_conflict_do_nothing(index_elements=["id"])
-        ).rowcount
-        if not inserted:
+            .returning(t.sellers.c.id)
+        ).first()
+        if inserted is None:
             self._c.execute(update(t.sellers).where(t.sellers.c.id == seller.id).values(**values))
         # Addresses are configuration, not evidence: replace the set.
         self._c.execute(
@@ -145,8 +146,9 @@ class SqlBuyerRepository:
             _insert(self._c, t.buyers)
             .values(id=buyer.id, created_at=now, **values)
             .on_conflict_do_nothing(index_elements=["id"])
-        ).rowcount
-        if not inserted:
+            .returning(t.buyers.c.id)
+        ).first()
+        if inserted is None:
             self._c.execute(update(t.buyers).where(t.buyers.c.id == buyer.id).values(**values))
 
     def set_opted_out(self, buyer_id: str, opted_out: bool, *, now: datetime) -> None:
@@ -194,7 +196,8 @@ class SqlOrderRepository:
             "latest_delivery_at": _utc_or_none(order.latest_delivery_at),
             "updated_at": now,
         }
-        created = bool(
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+        created = (
             self._c.execute(
                 _insert(self._c, t.orders)
                 .values(
@@ -207,7 +210,9 @@ class SqlOrderRepository:
                     **moving,
                 )
                 .on_conflict_do_nothing(index_elements=["id"])
-            ).rowcount
+                .returning(t.orders.c.id)
+            ).first()
+            is not None
         )
         if not created:
             self._c.execute(update(t.orders).where(t.orders.c.id == order.id).values(**moving))
@@ -309,8 +314,9 @@ class SqlAliasRepository:
                 created_at=utc(now),
             )
             .on_conflict_do_nothing()
-        )
-        return bool(result.rowcount)
+            .returning(t.aliases.c.local_part)
+        ).first()
+        return result is not None
 
 
 def _alias(row: Row[Any]) -> Alias:
@@ -588,7 +594,7 @@ def _message(
         disposition=row.disposition,
         triage=row.triage,
         report=row.report,
-        created_at=row.created_at,
+        created_at=utc(row.created_at),
         prev_hash=row.prev_hash,
         hash=row.hash,
         findings=tuple(findings.get(row.id, _NO_FINDINGS)),
