@@ -180,6 +180,22 @@ def _stable(run: str) -> bool:
 
 def _fold(text: str) -> _Draft:
     """NFKC, case folding, look-alikes and zero-width removal, cluster by cluster."""
+    draft = _fold_once(text)
+    for _ in range(3):
+        # Folding one cluster can make a combining character that composes with the cluster
+        # before it (halfwidth ﾊﾞ → ハ + U+3099 → バ): fold again until the whole is normalised.
+        if unicodedata.is_normalized("NFKC", draft.text):
+            break
+        again = _fold_once(draft.text)
+        draft = _Draft(
+            again.text,
+            [draft.starts[i] for i in again.starts],
+            [draft.ends[i - 1] for i in again.ends],
+        )
+    return draft
+
+
+def _fold_once(text: str) -> _Draft:
     lowered = text.lower() if text.isascii() else None
     if lowered is not None:
         return _Draft(lowered, list(range(len(text))), list(range(1, len(text) + 1)))
@@ -294,6 +310,9 @@ def _leet(draft: _Draft) -> _Draft:
     edits: list[Edit] = []
     for match in _LEET_TOKEN.finditer(text):
         token = match.group()
+        if match.end() < len(text) and _is_mark(text[match.end()]):
+            # A letter made from the last digit would compose with the mark after it.
+            continue
         if any(c.isdigit() and c not in _LEET for c in token):
             continue
         letters = sum(c.isalpha() for c in token)

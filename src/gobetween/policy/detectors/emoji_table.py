@@ -252,11 +252,7 @@ PICTOGRAPHIC: Final[tuple[tuple[int, int], ...]] = (
 )
 
 # Emoji_Modifier: the skin tones.
-MODIFIERS: Final[tuple[tuple[int, int], ...]] = (
-    (0x1F3FB, 0x1F3FF),
-)
+MODIFIERS: Final[tuple[tuple[int, int], ...]] = ((0x1F3FB, 0x1F3FF),)
 
 # Regional_Indicator: two of them make a flag.
-REGIONAL_INDICATORS: Final[tuple[tuple[int, int], ...]] = (
-    (0x1F1E6, 0x1F1FF),
-)
+REGIONAL_INDICATORS: Final[tuple[tuple[int, int], ...]] = ((0x1F1E6, 0x1F1FF),)

@@ -28,8 +28,15 @@ def detect_language(text: str) -> str | None:
         return None
     try:
         reliable, _, details = pycld2.detect(cleaned, isPlainText=True)
+    except UnicodeEncodeError:
+        # Lone surrogates cannot be encoded as the UTF-8 pycld2 reads: replace them.
+        data = cleaned.encode("utf-8", "replace")
+        try:
+            reliable, _, details = pycld2.detect(data, isPlainText=True)
+        except pycld2.error:
+            return None
     except pycld2.error:
-        # pycld2 rejects some invalid UTF-8 (lone surrogates); such text has no reliable language.
+        # pycld2 rejects a few byte sequences it considers invalid; that text has no language.
         return None
     if not reliable or not details:
         return None

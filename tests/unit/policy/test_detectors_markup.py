@@ -1,0 +1,48 @@
+"""Markup detector: HTML tags and styling, tracking pixels, body images, GIF references."""
+
+from __future__ import annotations
+
+import pytest
+
+from gobetween.policy.detectors.markup import find_markup
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ('<span style="color:#c0392b;font-weight:bold">Yes!</span> ok', ["styling", "html_tag"]),
+        (
+            '<img src="https://t.mailtrk.io/o/5521.gif" width="1" height="1" alt="">',
+            ["tracking_pixel"],
+        ),
+        ('<IMG SRC="x.png" style="display:none">', ["tracking_pixel"]),
+        ('<img src="cid:hearth-logo.png" alt="Hearth & Home Candles logo">', ["image"]),
+        ("<b>Sale</b>", ["html_tag", "html_tag"]),
+        ("line<br>break", ["html_tag"]),
+        ('<font color="red">x</font>', ["html_tag", "html_tag"]),
+        ("![logo](https://x.example/logo.png)", ["image"]),
+        ("data:image/png;base64,iVBORw0KGgo=", ["image"]),
+        ("[image: logo.png]", ["image"]),
+        ("here is a fun one: party.gif", ["gif"]),
+        ("https://giphy.com/gifs/happy-dance", ["gif"]),
+        ("[GIF]", ["gif"]),
+    ],
+)
+def test_finds_markup(text: str, kinds: list[str]) -> None:
+    assert [h.kind for h in find_markup(text)] == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I <3 it",
+        "price < 20 and > 10",
+        "Write to <john@example.com>",
+        "the <engraving text> you sent",
+        "a gift for you",
+        "GIFT wrapping",
+        "size [M] please",
+    ],
+)
+def test_skips_prose(text: str) -> None:
+    assert find_markup(text) == []

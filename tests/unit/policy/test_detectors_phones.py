@@ -1,0 +1,100 @@
+"""Phone detector: real numbers in six languages, spelled ones, and the look-alikes it must skip."""
+
+from __future__ import annotations
+
+import pytest
+
+from gobetween.policy.detectors.phones import find_phones
+
+
+@pytest.mark.parametrize(
+    ("text", "regions", "expected"),
+    [
+        ("Sure, it's 503-555-0148. Call any time.", ("US",), "503-555-0148"),
+        ("Call us at (312) 555-0186, Monday to Friday.", ("US",), "(312) 555-0186"),
+        ("Message me on WhatsApp at +1 213 555 0176.", ("US",), "+1 213 555 0176"),
+        ("call 1-877-555-0117, or", ("US",), "1-877-555-0117"),
+        ("Call 503 555 0148 24/7", ("US",), "503 555 0148"),
+        ("Rufen Sie uns an unter 030 5558 4127, dann", ("US", "DE"), "030 5558 4127"),
+        ("Handy: 0151 23456789", ("DE",), "0151 23456789"),
+        ("Appelez le 06 12 34 56 78 demain", ("FR",), "06 12 34 56 78"),
+        ("Teléfono: 912 345 678", ("ES",), "912 345 678"),
+        ("por Bizum al 612 555 043 y", ("ES",), "612 555 043"),
+        ("Mi scriva su WhatsApp al 347 555 1289 con", ("IT",), "347 555 1289"),
+        ("お電話は090-1234-5678まで", ("JP",), "090-1234-5678"),
+        ("電話：０９０－１２３４－５６７８", ("JP",), "０９０－１２３４－５６７８"),  # fullwidth
+        ("Ring +44 20 7946 0018 please", ("US",), "+44 20 7946 0018"),
+        ("Tel 0049 30 1234567", ("DE",), "0049 30 1234567"),
+        (
+            "text me at three one two, eight eight four, zero one nine eight",
+            ("US",),
+            "three one two, eight eight four, zero one nine eight",
+        ),
+        ("call five oh three five five five zero one four eight", ("US",), None),
+        ("ruf an: null eins fünf eins zwei drei vier fünf sechs sieben acht neun", ("DE",), None),
+    ],
+)
+def test_finds_phone_numbers(text: str, regions: tuple[str, ...], expected: str | None) -> None:
+    hits = find_phones(text, regions)
+    assert hits, text
+    if expected is not None:
+        assert text[hits[0].start : hits[0].end] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("your order 114-3941689-8772232 shipped", ("US",)),
+        ("order 113-0071234-5567890", ("US", "DE")),
+        ("the filter is SKU 415-882-3390, which fits", ("US",)),
+        ("SKU 12345-67890", ("US",)),
+        ("ZIP 30309-1554 on Thursdays", ("US",)),
+        ("San Francisco, CA 94102-4801.", ("US",)),
+        ("Tracking number: 9405 5036 9930 0123 4567 89.", ("US", "DE")),
+        ("tracking 7739 2291 0456.", ("US",)),
+        ("1Z 999 AA1 01 2345 6784", ("US",)),
+        ("El número de seguimiento es 0712 4589 6630 1284 y", ("US", "ES")),
+        ("Voici le numéro de suivi : 6A 1234 5678 9012.", ("US", "FR")),
+        ("お問い合わせ伝票番号は 4512-7789-0036 です", ("US", "JP")),
+        ("(IBAN DE89 3704 0044 0532 0130 00)", ("US", "DE")),
+        ("your VAT number GB 123 4567 89 under", ("US", "GB")),
+        ("P.IVA 01234567890", ("IT",)),
+        ("the date reads 06.21.2025", ("US",)),
+        ("delivered 2025-04-12 at noon", ("US",)),
+        ("fits 2015-2020 F-150s", ("US",)),
+        ("the total is $3,418.60 for", ("US",)),
+        ("Preis 1.234,56 € inkl.", ("DE",)),
+        ("Boxspringbett (180 x 200 cm)", ("DE",)),
+        ("ISBN 978-3-16-148410-0", ("US",)),
+        ("EAN 4006381333931", ("DE",)),
+        ("barcode 4006381333931", ("DE",)),
+        ("case ID 2125550123 was opened", ("US",)),
+        ("Ticket #2125550123", ("US",)),
+        ("Seriennummer 030 5558 4127", ("DE",)),
+        ("key NBH-4471-KQ2M-88XZ", ("US",)),
+        ("towing rating of 10,000 lb and 1,000 lb", ("US",)),
+        ("commande 171-0045829-6613470", ("FR",)),
+        ("注文番号 503-2291846-0037715", ("JP",)),
+    ],
+)
+def test_skips_look_alikes(text: str, regions: tuple[str, ...]) -> None:
+    assert find_phones(text, regions) == []
+
+
+def test_phone_word_closer_than_veto_word_wins() -> None:
+    text = "Order questions: call 503-555-0148"
+    assert [text[h.start : h.end] for h in find_phones(text, ("US",))] == ["503-555-0148"]
+
+
+def test_region_order_decides_national_numbers() -> None:
+    hit = find_phones("unter 030 5558 4127", ("US", "DE"))[0]
+    assert hit.number == "+493055584127"
+    assert hit.region == "DE"
+    assert not hit.spelled
+    assert find_phones("unter 030 5558 4127", ("US",)) == []
+
+
+def test_spelled_number_is_marked() -> None:
+    hit = find_phones("at three one two, eight eight four, zero one nine eight", ("US",))[0]
+    assert hit.spelled
+    assert hit.number == "+13128840198"

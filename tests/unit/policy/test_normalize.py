@@ -1,0 +1,202 @@
+"""normalize(): folding of policy.md §6 with spans that slice the original text exactly."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gobetween.policy.normalize import NormalizedText, normalize
+
+
+@pytest.mark.parametrize(
+    ("original", "folded"),
+    [
+        ("Please LEAVE a Review", "please leave a review"),
+        ("ＷｈａｔｓＡｐｐ", "whatsapp"),  # fullwidth, NFKC
+        ("Straße", "strasse"),  # case folding, not lower()
+        ("Plеаsе lеаvе а rеviеw", "please leave a review"),  # Cyrillic look-alikes
+        ("ΑΜΑΖΟΝ", "amazon"),  # Greek capitals
+        ("feed\u200bback", "feedback"),  # zero-width space
+        ("Whats\u200dApp\u00ad", "whatsapp"),  # joiner and soft hyphen
+        ("r3v1ew", "review"),  # leetspeak inside a word
+        ("c0up0n", "coupon"),
+        ("5tars", "stars"),
+        ("r e v i e w", "review"),  # spaced-out letters
+        ("w h a t s a p p", "whatsapp"),
+        ("w.h.a.t.s.a.p.p", "whatsapp"),
+        ("r-e-v-i-e-w", "review"),
+        ("leave a r e v i e w", "leave a review"),  # the article stays a word
+        ("e\u0301valuation", "évaluation"),  # combining mark composed
+        ("ﬁve", "five"),  # ligature
+    ],
+)
+def test_phrase_view_folds(original: str, folded: str) -> None:
+    assert normalize(original).text == folded
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "114-3941689-8772232",
+        "10am to 4pm",
+        "kx300 e27 2700k",
+        "180 x 200 cm",
+        "1.234,56 €",
+        "nbh-4471-kq2m-88xz",
+        "iphone15",
+    ],
+)
+def test_phrase_view_keeps_numbers_and_codes(kept: str) -> None:
+    assert normalize(kept).text == kept
+
+
+@pytest.mark.parametrize(
+    ("original", "contacts"),
+    [
+        ("anna dot keller at gmail dot com", "anna.keller@gmail.com"),
+        ("atelier.gravure(at)orange.fr", "atelier.gravure@orange.fr"),
+        ("name [at] shop [dot] com", "name@shop.com"),
+        ("lunathreads[.]com/sizes", "lunathreads.com/sizes"),
+        ("www . printpals . com / upload", "www.printpals.com/upload"),
+        ("vintagevinylhub dot com slash grading", "vintagevinylhub.com/grading"),
+        ("h t t p s : / / evil . com", "https://evil.com"),
+        ("shop punkt de", "shop.de"),  # de
+        ("kontakt at laden punkt de", "kontakt at laden.de"),  # "at" + non-provider: a domain
+        ("info arobase boutique point fr", "info@boutique.fr"),  # fr
+        ("ventas arroba tienda punto es", "ventas@tienda.es"),  # es
+        ("info chiocciola negozio punto it", "info@negozio.it"),  # it
+        ("info アット shop ドット jp", "info@shop.jp"),  # ja
+        ("sаles@tоnerdepot.net", "sales@tonerdepot.net"),  # homoglyphs in an address
+        ("three one two, eight eight four, zero one nine eight", "312 884 0198"),
+        ("five five five zero one four eight", "5550148"),
+        ("fünf fünf fünf null eins vier acht", "5550148"),
+        ("cinq cinq cinq zéro un quatre huit", "5550148"),
+        ("cinco cinco cinco cero uno cuatro ocho", "5550148"),
+        ("cinque cinque cinque zero uno quattro otto", "5550148"),
+        ("〇九〇ー一二三四ー五六七八", "090 1234 5678"),
+        ("＋８１ ９０", "+81 90"),  # fullwidth digits
+    ],
+)
+def test_contacts_view_undoes_obfuscation(original: str, contacts: str) -> None:
+    view = normalize(original).contacts
+    assert view is not None
+    assert view.text == contacts
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "du point de vue du client",
+        "el punto de entrega es",
+        "a polka dot dress",
+        "at some point in time",
+        "have a look at the dot matrix",
+        "one or two things",
+        "I sent it . It arrived",
+        "Thanks. Best regards",
+    ],
+)
+def test_contacts_view_leaves_prose(prose: str) -> None:
+    view = normalize(prose).contacts
+    assert view is not None
+    assert view.text == prose.casefold()
+
+
+def test_spans_map_back_to_exact_original_characters() -> None:
+    original = "Mail: sаles\u200b@tоnerdepot.net or ａｎｎａ dot keller at gmail dot com!"
+    normalized = normalize(original)
+    start = normalized.text.index("sales")
+    end = normalized.text.index(".net") + 4
+    a, b = normalized.to_original(start, end)
+    assert original[a:b] == "sаles\u200b@tоnerdepot.net"
+    view = normalized.contacts
+    assert view is not None
+    start = view.text.index("anna")
+    end = view.text.index("gmail.com") + len("gmail.com")
+    a, b = view.to_original(start, end)
+    assert original[a:b] == "ａｎｎａ dot keller at gmail dot com"
+
+
+def test_zero_width_is_not_part_of_a_span_end() -> None:
+    original = "leave feed\u200bback\u200b now"
+    normalized = normalize(original)
+    start = normalized.text.index("feedback")
+    assert original.__getitem__(slice(*normalized.to_original(start, start + 8))) == (
+        "feed\u200bback"
+    )
+
+
+def test_spelled_digits_map_to_the_words() -> None:
+    original = "text me at three one two, eight eight four, zero one nine eight ok"
+    view = normalize(original).contacts
+    assert view is not None
+    start = view.text.index("312")
+    end = view.text.index("0198") + 4
+    a, b = view.to_original(start, end)
+    assert original[a:b] == "three one two, eight eight four, zero one nine eight"
+
+
+def test_hand_built_values_keep_working() -> None:
+    # The original contract: `origin` only, no `ends`.
+    value = NormalizedText(original="ab", text="ab", origin=(0, 1))
+    assert value.to_original(0, 2) == (0, 2)
+    assert value.to_original(1, 1) == (1, 1)
+
+
+def _check_view(view: NormalizedText, original: str) -> None:
+    assert len(view.origin) == len(view.text) == len(view.ends)
+    for index in range(len(view.text)):
+        a, b = view.to_original(index, index + 1)
+        assert 0 <= a <= b <= len(original)
+    a, b = view.to_original(0, len(view.text))
+    assert 0 <= a <= b <= len(original)
+
+
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", categories=None, exclude_categories=("Cs",)),
+    max_size=300,
+)
+_PIECES = st.sampled_from(
+    [
+        *["dot", " at ", "five", " ", "r", "3", ".", "@", "\u200b", "а", "ß", "ǰ", "ﬁ", "\u0301"],
+        *[
+            "www",
+            "com",
+            "x",
+            "〇",
+            "一",
+            "ドット",
+            "アット",
+            "(",
+            ")",
+            "[",
+            "]",
+            "/",
+            ":",
+            "İ",
+            "Ꭰ",
+        ],
+        *["ﾊﾞ", "ｶ", "\uff9e", "0\u0300"],
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_TEXT, st.lists(_PIECES, max_size=40).map("".join)))
+def test_normalize_properties(text: str) -> None:
+    first = normalize(text)
+    assert normalize(text) == first  # deterministic
+    _check_view(first, text)
+    assert first.contacts is not None
+    _check_view(first.contacts, text)
+    # Idempotent: folding the folded text changes nothing.
+    assert normalize(first.text).text == first.text
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.text(max_size=2000).map(lambda s: s * 50))
+def test_normalize_never_raises_on_large_input(text: str) -> None:
+    text = text[:100_000]
+    result = normalize(text)
+    assert len(result.origin) == len(result.text)
