@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from gobetween.policy.context import MessageContext, SystemFacts
 from gobetween.policy.normalize import NormalizedText
-from gobetween.policy.phrases import Scan
+from gobetween.policy.phrases import Match, Scan
 from gobetween.policy.profiles import DEFAULT_PROFILE, Profile, get_profile
 from gobetween.policy.verdict import Finding, Severity
 
@@ -80,10 +80,24 @@ def phrase_findings(
     *,
     severity: Severity = "block",
 ) -> list[Finding]:
-    """One finding per run of overlapping matches of the patterns feeding `group`; the rule is
-    the pattern's name and the span is in the original text."""
+    """One finding per run of overlapping matches of the patterns feeding `group`."""
+    return match_findings(
+        message, message.phrases.matches(group), category, explanation, severity=severity
+    )
+
+
+def match_findings(
+    message: AnalyzedMessage,
+    matches: Iterable[Match],
+    category: str,
+    explanation: str,
+    *,
+    severity: Severity = "block",
+) -> list[Finding]:
+    """Findings for pattern matches: overlapping matches merge, the rule is the pattern's name
+    and the span is in the original text."""
     merged: list[tuple[int, int, str]] = []
-    for match in message.phrases.matches(group):
+    for match in sorted(matches, key=lambda m: (m.start, m.end)):
         if merged and match.start < merged[-1][1]:
             start, end, name = merged[-1]
             merged[-1] = (start, max(end, match.end), name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
+from gobetween.policy.rules import AnalyzedMessage, match_findings, rule
 from gobetween.policy.verdict import Finding
 
 
@@ -16,30 +16,17 @@ _EXPLANATION = (
 
 @rule("review_request")
 def review_request(message: AnalyzedMessage) -> Iterable[Finding]:
-    """A request word near a review word ("leave … a review", "let others know what you think").
+    """A request word near a review word ("leave … a review", "let others know what you think"),
+    or an offer tied to a review ("a gift card once your review is up"), which asks for one too.
 
-    policy.md §7: a request to remove or change a review is `review_change_request`, so the
-    review words of a change request do not count as a request for a review as well.
+    policy.md §7: a request to remove or change a review is `review_change_request`, so a
+    sentence that asks for a change is not also a request for a review.
     """
-    changes = [
-        message.normalized.to_original(m.start, m.end)
-        for m in message.phrases.matches("review_change_request")
+    scan = message.phrases
+    changing = {scan.sentence_of(m.start) for m in scan.matches("review_change_request")}
+    asks = [
+        match
+        for match in scan.matches("review_request") + scan.matches("review_incentive")
+        if scan.sentence_of(match.start) not in changing
     ]
-    found = phrase_findings(
-        message,
-        "review_request",
-        "review_request",
-        "Asking for a review, rating or feedback is not allowed in a message; use the "
-        "marketplace's "
-        "own Request a Review action instead.",
-    )
-    # An offer tied to a review ("a gift card once your review is up") asks for the review too.
-    for match in message.phrases.matches("review_incentive"):
-        span = message.normalized.to_original(match.start, match.end)
-        found.append(Finding("review_request", match.name, "block", span, _EXPLANATION))
-    return [
-        finding
-        for finding in found
-        if finding.span is None
-        or not any(finding.span[0] < end and start < finding.span[1] for start, end in changes)
-    ]
+    return match_findings(message, asks, "review_request", _EXPLANATION)
