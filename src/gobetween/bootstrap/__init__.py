@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from gobetween import policy
-from gobetween.adapters.db import migrate
+from gobetween.adapters.db import migrate, tables
 from gobetween.adapters.db.engine import build_engine
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.folder_transport import FolderTransport
@@ -76,6 +76,14 @@ class Platform:
         if current != migrate.head_revision():
             return f"schema at {current or 'nothing'}, needs migrating (run: gobetween migrate)"
         return None
+
+    def has_marketplace_data(self) -> bool:
+        """Whether any seller, buyer or order is stored (the demo loads only into nothing)."""
+        with self.engine.connect() as connection:
+            return any(
+                connection.execute(select(table.c.id).limit(1)).first() is not None
+                for table in (tables.sellers, tables.buyers, tables.orders)
+            )
 
     def close(self) -> None:
         """Release the database connections."""

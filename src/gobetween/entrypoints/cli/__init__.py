@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from gobetween.entrypoints.cli import accounts, admin, audit, check, dkim, importing, serve, worker
+from gobetween.entrypoints.cli import (
+    accounts,
+    admin,
+    audit,
+    cases,
+    check,
+    demo,
+    dkim,
+    importing,
+    serve,
+    worker,
+)
 from gobetween.entrypoints.cli.configuration import Invocation
 
 app = typer.Typer(
@@ -35,7 +46,7 @@ def root(
     ctx.obj = Invocation(config_file=config)
 
 
-for module in (check, admin, importing, serve, audit, worker, accounts, dkim):
+for module in (check, admin, importing, demo, serve, audit, worker, accounts, dkim, cases):
     module.register(app)
 
 
