@@ -9,11 +9,13 @@ import pytest
 from message_core_world import NOW, buyer_sends, seed, seller_sends
 from sqlalchemy import Engine, Select, func, select, text
 from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
 
 from gobetween.adapters.db.repositories import SqlEvidenceReader
 from gobetween.adapters.db.tables import metadata
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.domain.messages import AttachmentMeta
+from gobetween.entrypoints.cli import app
 from gobetween.services.audit import verify_chains
 from gobetween.services.messaging import MessagingLimits, SendSellerMessage, send_seller_message
 from gobetween.services.ports import Event
@@ -139,3 +141,30 @@ def test_concurrent_writers_do_not_fork_a_thread(engine: Engine) -> None:
     with engine.connect() as connection:
         seqs = connection.execute(text("SELECT seq FROM messages ORDER BY seq")).scalars().all()
     assert seqs == list(range(1, 33))
+
+
+def test_audit_verify_command_names_the_first_broken_link(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOBETWEEN_DATABASE_URL", database_url)
+    monkeypatch.delenv("GOBETWEEN_CONFIG", raising=False)
+    seed(engine)
+    seller_sends(engine)
+    tampered = buyer_sends(engine)
+    runner = CliRunner()
+    clean = runner.invoke(app, ["audit", "verify"])
+    assert clean.exit_code == 0, clean.output
+    assert "OK 1 threads, 2 messages" in clean.output
+    drop_message_triggers(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE messages SET subject = 'edited' WHERE id = :id"),
+            {"id": tampered.message_id},
+        )
+    broken = runner.invoke(app, ["audit", "verify", "--thread", str(tampered.thread_id)])
+    assert broken.exit_code == 1
+    assert (
+        f"first: thread {tampered.thread_id}, seq 2, message {tampered.message_id}" in broken.output
+    )
+    missing = runner.invoke(app, ["audit", "verify", "--thread", "999"])
+    assert missing.exit_code == 1
