@@ -21,6 +21,9 @@ Indexes and the queries they serve (see docs/performance.md, Cases and metrics):
   the sweep that announces `response.due_soon` once per clock.
 - `uq_cases_live_thread (thread_id) WHERE state <> 'closed'`: at most one live case per thread.
 - `ix_cases_state_activity (state, last_activity_at)`: the idle-close sweep.
+- `ix_messages_sender_disposition (sender_id, disposition, created_at)` on the core's `messages`:
+  a seller's blocked and bounced messages in a window, read from the index alone instead of
+  every message the seller sent.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from sqlalchemy import (
     text,
 )
 
-from gobetween.adapters.db.tables import Id, metadata
+from gobetween.adapters.db.tables import Id, messages, metadata
 
 cases = Table(
     "cases",
@@ -162,4 +165,12 @@ webhook_deliveries = Table(
     CheckConstraint("outcome IN ('delivered', 'retry', 'failed')", name="outcome"),
     Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
     Index("ix_webhook_deliveries_key", "delivery_key"),
+)
+
+# Account health counts a seller's blocked and bounced messages per window (see the docstring).
+Index(
+    "ix_messages_sender_disposition",
+    messages.c.sender_id,
+    messages.c.disposition,
+    messages.c.created_at,
 )

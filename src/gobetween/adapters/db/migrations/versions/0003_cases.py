@@ -166,9 +166,14 @@ def upgrade() -> None:
         "ix_webhook_deliveries_subscription", "webhook_deliveries", ["subscription_id", "id"]
     )
     op.create_index("ix_webhook_deliveries_key", "webhook_deliveries", ["delivery_key"])
+    # Account health: a seller's blocked and bounced messages per window, from the index alone.
+    op.create_index(
+        "ix_messages_sender_disposition", "messages", ["sender_id", "disposition", "created_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_messages_sender_disposition", table_name="messages")
     op.drop_index("ix_webhook_deliveries_key", table_name="webhook_deliveries")
     op.drop_index("ix_webhook_deliveries_subscription", table_name="webhook_deliveries")
     op.drop_table("webhook_deliveries")
