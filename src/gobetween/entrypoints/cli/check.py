@@ -62,8 +62,11 @@ def check_command(
 ) -> None:
     """Check a message against the communication policy and explain every finding."""
     if jsonl:
-        source = sys.stdin if text == "-" else _open(text)
-        failures = run_jsonl(source, sys.stdout)
+        if text == "-":
+            failures = run_jsonl(sys.stdin, sys.stdout)
+        else:
+            with _open(text) as source:
+                failures = run_jsonl(source, sys.stdout)
         raise typer.Exit(code=1 if failures else 0)
     draft = sys.stdin.read() if text == "-" else text
     context = {

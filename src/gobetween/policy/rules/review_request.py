@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from gobetween.policy.rules import AnalyzedMessage, match_findings, rule
 from gobetween.policy.verdict import Finding
 
-
 _EXPLANATION = (
     "Asking for a review, rating or feedback is not allowed in a message; use the marketplace's "
     "own Request a Review action instead."
