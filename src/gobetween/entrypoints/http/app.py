@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from gobetween import __version__
 from gobetween.bootstrap import Platform
-from gobetween.entrypoints.http import pages
+from gobetween.entrypoints.http import api, pages
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -23,6 +23,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.state.platform = platform
     app.add_api_route("/health", health, methods=["GET"], response_model=None)
     # Routers of later features go here, one line each: app.include_router(<module>.router)
+    app.include_router(api.router, prefix=api.PREFIX)
     pages.mount(app)
     return app
 
