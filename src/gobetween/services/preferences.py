@@ -54,3 +54,12 @@ def set_bounce_notices(seller_id: str, enabled: bool, *, uow: UnitOfWork, clock:
             )
         uow.commit()
     return changed
+
+
+def get_bounce_notices(seller_id: str, *, uow: UnitOfWork) -> Seller:
+    """The seller, for its notification preferences; NotFound if unknown."""
+    with uow:
+        seller = uow.sellers.find(seller_id)
+    if seller is None:
+        raise NotFound("seller", seller_id)
+    return seller

@@ -32,7 +32,7 @@ from gobetween.services.messaging import (
     send_seller_message,
 )
 from gobetween.services.ports import Clock
-from gobetween.services.templates import get_template, render_template
+from gobetween.services.templates import RenderedTemplate, get_template, render_template
 
 DAILY_LIMIT: Final = "daily_limit"
 
@@ -256,3 +256,31 @@ def _send_as_buyer(
         limits=sending.limits,
     )
     return SendOutcome(result, subject, draft.text)
+
+
+def preview_template(
+    order_id: str,
+    template_id: str,
+    *,
+    fields: Mapping[str, object],
+    viewer: Principal,
+    uow: AccessUnitOfWork,
+) -> RenderedTemplate:
+    """Fill a template for an order in its buyer's language, without sending anything."""
+    check_order_id(order_id)
+    template = get_template(template_id)
+    with uow:
+        order = visible_order(uow, order_id, viewer)
+        seller = uow.sellers.find(order.seller_id)
+        buyer = uow.buyers.find(order.buyer_id)
+    if seller is None or buyer is None:
+        raise NotFound("order", order_id)
+    return render_template(
+        template.id,
+        language=buyer.language,
+        fields=fields,
+        order_id=order.id,
+        buyer_name=buyer.first_name,
+        seller_name=seller.display_name,
+        purchased_at=order.purchased_at,
+    )

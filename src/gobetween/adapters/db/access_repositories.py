@@ -6,15 +6,16 @@ Each works inside the caller's transaction, on the connection of the unit of wor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Row, and_, select, update
 
 from gobetween.adapters.db import access_tables as a
-from gobetween.adapters.db import case_tables as c
 from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.case_repositories import SqlResponseClockRepository
 from gobetween.adapters.db.repositories import _insert, utc
+from gobetween.domain.response_times import STOP_REASONS
 from gobetween.services.access_ports import (
     Blob,
     Report,
@@ -312,23 +313,12 @@ class SqlSellerPolicyRepository:
 
 
 class SqlResponseClocks:
-    """Stops a buyer message's 24-hour clock (the table of migration 0003) for a report."""
+    """Stops a buyer message's 24-hour clock through the cases' clock repository."""
 
     def __init__(self, connection: Connection) -> None:
-        self._c = connection
+        self._clocks = SqlResponseClockRepository(connection)
 
     def stop(self, message_id: int, *, reason: str, now: datetime) -> bool:
-        rc = c.response_clocks
-        started = self._c.execute(
-            select(rc.c.started_at).where(rc.c.message_id == message_id, rc.c.stopped_at.is_(None))
-        ).scalar()
-        if started is None:
-            return False
-        elapsed = utc(now) - utc(started)
-        response_us = max(0, elapsed // timedelta(microseconds=1))
-        result = self._c.execute(
-            update(rc)
-            .where(rc.c.message_id == message_id, rc.c.stopped_at.is_(None))
-            .values(stopped_at=utc(now), stop_reason=reason, response_us=response_us)
-        )
-        return result.rowcount == 1
+        if reason not in STOP_REASONS:
+            raise ValueError(f"unknown stop reason {reason!r}")
+        return self._clocks.stop(message_id, reason=reason, at=now)

@@ -1,0 +1,114 @@
+"""Who is calling: the bearer token, the per-token rate limit, and the role gates of each route."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gobetween.bootstrap.access import ApiServices, build_api_services
+from gobetween.entrypoints.http.api.errors import ForbiddenError, RateLimitedError
+from gobetween.services.access import Principal, authenticate
+from gobetween.services.access_ports import Role
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token from `gobetween tokens create` (or `gobetween demo --json`).",
+)
+_services_lock = threading.Lock()
+
+
+def api_services(request: Request) -> ApiServices:
+    """The API's wiring, built on first use from the app's platform and kept on the app."""
+    state = request.app.state
+    services: ApiServices | None = getattr(state, "api_services", None)
+    if services is None:
+        with _services_lock:
+            services = getattr(state, "api_services", None)
+            if services is None:
+                services = build_api_services(state.platform)
+                state.api_services = services
+    return services
+
+
+class RateLimiter:
+    """A token bucket per API token: `per_minute` requests, refilled continuously.
+
+    In memory, per process: behind a load balancer each process allows its share. That bounds a
+    runaway integration without a shared store; a per-seller daily limit is enforced durably by
+    the message service.
+    """
+
+    def __init__(self, per_minute: int, *, now: Callable[[], float] = time.monotonic) -> None:
+        self._capacity = float(per_minute)
+        self._rate = per_minute / 60.0
+        self._now = now
+        self._buckets: dict[int, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: int) -> None:
+        """Spend one request of `key`; RateLimitedError with the wait when none is left."""
+        if self._capacity <= 0:
+            return
+        with self._lock:
+            now = self._now()
+            tokens, last = self._buckets.get(key, (self._capacity, now))
+            tokens = min(self._capacity, tokens + (now - last) * self._rate)
+            if tokens < 1.0:
+                self._buckets[key] = (tokens, now)
+                raise RateLimitedError(max(1, math.ceil((1.0 - tokens) / self._rate)))
+            self._buckets[key] = (tokens - 1.0, now)
+
+
+def rate_limiter(request: Request) -> RateLimiter:
+    state = request.app.state
+    limiter: RateLimiter | None = getattr(state, "api_rate_limiter", None)
+    if limiter is None:
+        with _services_lock:
+            limiter = getattr(state, "api_rate_limiter", None)
+            if limiter is None:
+                limiter = RateLimiter(state.platform.settings.api_requests_per_minute)
+                state.api_rate_limiter = limiter
+    return limiter
+
+
+def caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    services: Annotated[ApiServices, Depends(api_services)],
+) -> Principal:
+    """The authenticated caller; 401 without a valid token, 429 over the token's rate."""
+    token = credentials.credentials if credentials is not None else None
+    principal = authenticate(token, uow=services.unit_of_work())
+    if principal.token_id is not None:
+        rate_limiter(request).take(principal.token_id)
+    return principal
+
+
+def allow(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets only `roles` through (403 for the others)."""
+
+    def gate(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+        if principal.role not in roles:
+            raise ForbiddenError(
+                f"a {principal.role} may not do this (allowed: {', '.join(roles)})"
+            )
+        return principal
+
+    return gate
+
+
+Services = Annotated[ApiServices, Depends(api_services)]
+Anyone = Annotated[Principal, Depends(caller)]
+Operator = Annotated[Principal, Depends(allow("operator"))]
+Party = Annotated[Principal, Depends(allow("seller", "buyer"))]
+SellerOnly = Annotated[Principal, Depends(allow("seller"))]
+BuyerOnly = Annotated[Principal, Depends(allow("buyer"))]
+PartyOrAuditor = Annotated[Principal, Depends(allow("seller", "buyer", "auditor"))]
+SellerOrReader = Annotated[Principal, Depends(allow("seller", "operator", "auditor"))]
+SellerOrOperator = Annotated[Principal, Depends(allow("seller", "operator"))]

@@ -1,0 +1,110 @@
+"""An order's contact page: the reasons it allows, its templates rendered, and sending."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from gobetween.entrypoints.http.api.callers import Party, SellerOnly, SellerOrReader, Services
+from gobetween.entrypoints.http.api.errors import (
+    ERROR_RESPONSES,
+    ApiRoute,
+    DailyLimitError,
+    DailyLimitResponse,
+)
+from gobetween.entrypoints.http.api.schemas import (
+    ContactReasonsOut,
+    RenderIn,
+    RenderOut,
+    SendIn,
+    SendOut,
+    contact_reasons_out,
+    verdict_out,
+)
+from gobetween.services.inbox import contact_options
+from gobetween.services.sending import Draft, preview_template, send_message
+
+router = APIRouter(tags=["orders"], route_class=ApiRoute, responses=ERROR_RESPONSES)
+OrderId = Annotated[str, Path(pattern=r"^\d{3}-\d{7}-\d{7}$", examples=["114-3941689-8772232"])]
+TemplateId = Annotated[str, Path(max_length=64)]
+
+
+@router.get("/orders/{order_id}/contact-reasons", response_model=ContactReasonsOut)
+def read_contact_reasons(
+    caller: SellerOrReader, services: Services, order_id: OrderId
+) -> ContactReasonsOut:
+    """Offered reasons, missing ones with the rule that removed them, and the templates."""
+    options = contact_options(
+        order_id,
+        viewer=caller,
+        uow=services.unit_of_work(),
+        clock=services.platform.clock,
+        window_days=services.platform.settings.proactive_window_days,
+    )
+    return contact_reasons_out(options)
+
+
+@router.post("/orders/{order_id}/templates/{template_id}/render", response_model=RenderOut)
+def render(
+    caller: SellerOnly,
+    services: Services,
+    order_id: OrderId,
+    template_id: TemplateId,
+    body: RenderIn,
+) -> RenderOut:
+    """Fill a template in the buyer's language, without sending it (a preview)."""
+    rendered = preview_template(
+        order_id, template_id, fields=body.fields, viewer=caller, uow=services.unit_of_work()
+    )
+    return RenderOut(
+        template_id=rendered.template_id,
+        contact_reason=rendered.reason,
+        language=rendered.language,
+        subject=rendered.subject,
+        text=rendered.text,
+    )
+
+
+@router.post(
+    "/orders/{order_id}/messages",
+    response_model=SendOut,
+    status_code=201,
+    responses={429: {"model": DailyLimitResponse, "description": "Daily limit or rate limit"}},
+)
+def send(caller: Party, services: Services, order_id: OrderId, body: SendIn) -> SendOut:
+    """Send a message on an order: checked, stored as evidence, delivered unless blocked.
+
+    A blocked message is stored and not delivered: 201 with `disposition` "blocked" and the
+    findings with their spans and suggested rewrites. Over the daily limit: 429.
+    """
+    outcome = send_message(
+        Draft(
+            order_id=order_id,
+            text=body.text,
+            subject=body.subject,
+            contact_reason=body.contact_reason,
+            template_id=body.template_id,
+            fields=body.fields,
+            attachments=tuple(body.attachments),
+            initiation=body.initiation,
+        ),
+        sender=caller,
+        sending=services.sending,
+    )
+    if outcome.daily_limit is not None:
+        raise DailyLimitError(
+            limit=outcome.daily_limit.limit,
+            count=outcome.daily_limit.count,
+            reset=outcome.daily_limit.resets_at,
+            message_id=outcome.result.message_id,
+        )
+    return SendOut(
+        message_id=outcome.result.message_id,
+        thread_id=outcome.result.thread_id,
+        disposition=outcome.result.disposition,
+        delivered=outcome.result.disposition == "delivered",
+        subject=outcome.subject,
+        text=outcome.text,
+        verdict=verdict_out(outcome.result.verdict),
+    )
