@@ -17,6 +17,7 @@ from gobetween.entrypoints.cli import (
     dkim,
     importing,
     serve,
+    tokens,
     worker,
 )
 from gobetween.entrypoints.cli.configuration import Invocation
@@ -46,7 +47,7 @@ def root(
     ctx.obj = Invocation(config_file=config)
 
 
-for module in (check, admin, importing, demo, serve, audit, worker, accounts, dkim, cases):
+for module in (check, admin, importing, demo, serve, audit, worker, accounts, dkim, cases, tokens):
     module.register(app)
 
 
