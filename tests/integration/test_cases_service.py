@@ -13,6 +13,7 @@ from gobetween.adapters.db.case_repositories import SqlMetricsReader
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.domain.cases import Actor, Case
 from gobetween.domain.errors import NotFound, Refused
+from gobetween.domain.messages import FindingRecord
 from gobetween.services import cases, metrics
 from gobetween.services.messaging import MessagingLimits
 
@@ -298,3 +299,30 @@ def test_seller_metrics_figures_and_unknown_seller(engine: Engine, thread_id: in
         metrics.seller_metrics(
             "S404", reader=SqlMetricsReader(engine), clock=now, limits=MessagingLimits()
         )
+
+
+def test_all_sellers_health_equals_each_sellers_own(engine: Engine, thread_id: int) -> None:
+    other = seed_thread(engine, order_id="114-0000007-0000002", seller_id="S2", buyer_id="B2")
+    buyer_writes(engine, thread_id, T0)
+    seller_writes(engine, thread_id, T0 + timedelta(hours=3))
+    seller_writes(engine, thread_id, T0 + timedelta(hours=4), "bounced")
+    add_message(
+        engine,
+        thread_id=thread_id,
+        buyer=False,
+        sender_id="S1",
+        at=T0 + timedelta(days=10),
+        disposition="blocked",
+        findings=(FindingRecord("marketing", "marketing", "block", 0, 3, "promotes"),),
+    )
+    add_message(engine, thread_id=other, buyer=False, sender_id="S2", at=T0, disposition="bounced")
+    now = Clock(T0 + timedelta(days=12))
+    reader = SqlMetricsReader(engine)
+    everyone = metrics.all_account_health(reader=reader, clock=now)
+    assert set(everyone) == {"S1", "S2"}
+    for seller in ("S1", "S2"):
+        own = metrics.seller_metrics(seller, reader=reader, clock=now, limits=MessagingLimits())
+        assert everyone[seller] == dict(own.windows)
+    assert everyone["S1"][7].blocked_by_category == {"marketing": 1}
+    assert everyone["S1"][7].bounces == 0
+    assert everyone["S1"][30].bounces == 1

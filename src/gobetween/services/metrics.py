@@ -36,6 +36,15 @@ class MetricsReader(Protocol):
         """The seller's blocked messages in (since, until], counted once per blocking category."""
         ...
 
+    def blocked_by_category_for_all(
+        self, *, now: datetime, windows: Sequence[int]
+    ) -> dict[str, dict[int, dict[str, int]]]: ...
+    def bounces_for_all(
+        self, *, now: datetime, windows: Sequence[int]
+    ) -> dict[str, dict[int, int]]: ...
+    def reported_unresolved_for_all(
+        self, *, now: datetime, windows: Sequence[int]
+    ) -> dict[str, dict[int, int]]: ...
     def bounces(self, seller_id: str, *, since: datetime, until: datetime) -> int: ...
     def reported_unresolved(self, seller_id: str, *, since: datetime, until: datetime) -> int: ...
     def sent_since(self, seller_id: str, since: datetime) -> int:
@@ -177,3 +186,32 @@ def all_response_figures(
 ) -> dict[str, dict[int, ResponseFigures]]:
     """Recompute every seller's response figures in one pass (dashboards, nightly reports)."""
     return reader.response_figures_for_all(now=_now(clock), windows=_check_windows(windows))
+
+
+def all_account_health(
+    *, reader: MetricsReader, clock: Clock, windows: Sequence[int] = WINDOWS_DAYS
+) -> dict[str, dict[int, WindowHealth]]:
+    """Every seller's account health per window, recomputed in four grouped passes.
+
+    Sellers with no activity in the widest window are left out.
+    """
+    days = _check_windows(windows)
+    now = _now(clock)
+    figures = reader.response_figures_for_all(now=now, windows=days)
+    blocked = reader.blocked_by_category_for_all(now=now, windows=days)
+    bounces = reader.bounces_for_all(now=now, windows=days)
+    unresolved = reader.reported_unresolved_for_all(now=now, windows=days)
+    empty = {d: ResponseFigures(window_days=d) for d in days}
+    sellers = set(figures) | set(blocked) | set(bounces) | set(unresolved)
+    return {
+        seller: {
+            d: WindowHealth(
+                response=figures.get(seller, empty)[d],
+                blocked_by_category=blocked.get(seller, {}).get(d, {}),
+                bounces=bounces.get(seller, {}).get(d, 0),
+                reported_unresolved=unresolved.get(seller, {}).get(d, 0),
+            )
+            for d in days
+        }
+        for seller in sorted(sellers)
+    }

@@ -546,6 +546,94 @@ class SqlMetricsReader:
         with self._engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
+    # --- Every seller at once: one grouped pass per measure, tiers folded as for the figures. ---
+
+    @staticmethod
+    def _tier(column: Any, lows: Sequence[datetime]) -> Any:
+        return case(
+            *[(column > low, index) for index, low in enumerate(lows[:-1])],
+            else_=len(lows) - 1,
+        )
+
+    @staticmethod
+    def _lows(now: datetime, windows: Sequence[int]) -> list[datetime]:
+        return [utc(window_start(now, days)) for days in sorted(windows)]
+
+    def blocked_by_category_for_all(
+        self, *, now: datetime, windows: Sequence[int]
+    ) -> dict[str, dict[int, dict[str, int]]]:
+        """Per seller, per window: blocked messages per blocking category."""
+        now, m, f = utc(now), t.messages, t.findings
+        lows = self._lows(now, windows)
+        tier = self._tier(m.c.created_at, lows).label("tier")
+        query = (
+            select(m.c.sender_id, f.c.category, tier, func.count(func.distinct(m.c.id)))
+            .select_from(m.join(f, f.c.message_id == m.c.id))
+            .where(
+                m.c.disposition == "blocked",
+                m.c.direction == "seller_to_buyer",
+                m.c.created_at > lows[-1],
+                m.c.created_at <= now,
+                f.c.severity == "block",
+            )
+            .group_by(m.c.sender_id, f.c.category, "tier")
+        )
+        ordered = sorted(windows)
+        result: dict[str, dict[int, dict[str, int]]] = {}
+        with self._engine.connect() as connection:
+            for seller, category, row_tier, n in connection.execute(query):
+                per_window = result.setdefault(seller, {days: {} for days in ordered})
+                for days in ordered[int(row_tier) :]:
+                    per_window[days][category] = per_window[days].get(category, 0) + int(n)
+        return result
+
+    def _counts_for_all(self, query: Any, windows: Sequence[int]) -> dict[str, dict[int, int]]:
+        ordered = sorted(windows)
+        result: dict[str, dict[int, int]] = {}
+        with self._engine.connect() as connection:
+            for seller, row_tier, n in connection.execute(query):
+                per_window = result.setdefault(seller, dict.fromkeys(ordered, 0))
+                for days in ordered[int(row_tier) :]:
+                    per_window[days] += int(n)
+        return result
+
+    def bounces_for_all(
+        self, *, now: datetime, windows: Sequence[int]
+    ) -> dict[str, dict[int, int]]:
+        """Per seller, per window: messages bounced because the buyer opted out."""
+        now, m = utc(now), t.messages
+        lows = self._lows(now, windows)
+        tier = self._tier(m.c.created_at, lows).label("tier")
+        query = (
+            select(m.c.sender_id, tier, func.count())
+            .where(
+                m.c.disposition == "bounced",
+                m.c.direction == "seller_to_buyer",
+                m.c.created_at > lows[-1],
+                m.c.created_at <= now,
+            )
+            .group_by(m.c.sender_id, "tier")
+        )
+        return self._counts_for_all(query, windows)
+
+    def reported_unresolved_for_all(
+        self, *, now: datetime, windows: Sequence[int]
+    ) -> dict[str, dict[int, int]]:
+        """Per seller, per window: cases the buyer reported unresolved (shown, never counted)."""
+        now, c = utc(now), ct.cases
+        lows = self._lows(now, windows)
+        tier = self._tier(c.c.opened_at, lows).label("tier")
+        query = (
+            select(c.c.seller_id, tier, func.count())
+            .where(
+                c.c.buyer_reported_unresolved.is_(True),
+                c.c.opened_at > lows[-1],
+                c.c.opened_at <= now,
+            )
+            .group_by(c.c.seller_id, "tier")
+        )
+        return self._counts_for_all(query, windows)
+
 
 class SqlSubscriptionLookup:
     """Reads one webhook subscription in its own short transaction (the worker's composer)."""
