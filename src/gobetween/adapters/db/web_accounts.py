@@ -9,7 +9,8 @@ from typing import Any, cast
 from sqlalchemy import Engine, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
-from gobetween.adapters.db.tables import buyers, sellers
+from gobetween.adapters.db.tables import buyers as buyers_table
+from gobetween.adapters.db.tables import orders, sellers
 from gobetween.adapters.db.web_tables import web_accounts, web_sessions
 from gobetween.services.web_accounts import WebAccount, WebRole, WebSession
 
@@ -79,9 +80,33 @@ class SqlWebAccountStore:
         return [_account(row._mapping) for row in rows]
 
     def party_exists(self, role: WebRole, party_id: str) -> bool:
-        table = sellers if role == "seller" else buyers
+        table = sellers if role == "seller" else buyers_table
         with self._engine.connect() as connection:
             return bool(connection.execute(select(exists().where(table.c.id == party_id))).scalar())
+
+    def demo_parties(self, *, buyers: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(id, name) of every seller, and of the first `buyers` buyers with orders (by id).
+
+        Buyers who are also sellers are left out: they sign in as their seller.
+        """
+        selling_buyers = select(sellers.c.buyer_id).where(sellers.c.buyer_id.is_not(None))
+        with self._engine.connect() as connection:
+            seller_rows = connection.execute(
+                select(sellers.c.id, sellers.c.display_name).order_by(sellers.c.id)
+            ).all()
+            buyer_rows = connection.execute(
+                select(buyers_table.c.id, buyers_table.c.name)
+                .where(
+                    buyers_table.c.id.in_(select(orders.c.buyer_id)),
+                    buyers_table.c.id.not_in(selling_buyers),
+                )
+                .order_by(buyers_table.c.id)
+                .limit(buyers)
+            ).all()
+        return (
+            [(str(r.id), str(r.display_name)) for r in seller_rows],
+            [(str(r.id), str(r.name)) for r in buyer_rows],
+        )
 
     def add_session(
         self,

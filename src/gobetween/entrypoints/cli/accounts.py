@@ -10,9 +10,13 @@ from rich.console import Console
 from rich.table import Table
 
 from gobetween.adapters.db.web_accounts import SqlWebAccountStore
+from gobetween.bootstrap import Platform
 from gobetween.domain.errors import InvalidInput, NotFound, Refused
 from gobetween.entrypoints.cli.configuration import USAGE_ERROR, fail, platform_from
-from gobetween.services.web_accounts import create_account
+from gobetween.services.web_accounts import DemoAccount, create_account, ensure_demo_accounts
+
+# Buyers of the demo that get a sign-in: enough to try every buyer page, few enough to hash fast.
+DEMO_BUYER_ACCOUNTS = 8
 
 accounts_app = typer.Typer(help="Sign-in accounts of the web message center.")
 
@@ -61,6 +65,38 @@ def create_command(
             raise fail(str(error)) from None
     party = account.seller_id or account.buyer_id or "-"
     typer.echo(f"created {account.role} account {account.email} (id {account.id}, party {party})")
+
+
+@accounts_app.command("demo")
+def demo_command(ctx: typer.Context) -> None:
+    """Print the demo sign-ins (creating any that are missing) for `make run`."""
+    with platform_from(ctx) as platform:
+        made = create_demo_accounts(platform)
+    if not made:
+        raise fail("no demo data: run `gobetween demo` first")
+    print_demo_accounts(made)
+
+
+def create_demo_accounts(platform: Platform) -> list[DemoAccount]:
+    """Sign-ins for the demo: operator, auditor, every seller and the first buyers with orders."""
+    store = SqlWebAccountStore(platform.engine)
+    sellers, buyers = store.demo_parties(buyers=DEMO_BUYER_ACCOUNTS)
+    if not sellers:
+        return []
+    return ensure_demo_accounts(
+        sellers=sellers,
+        buyers=buyers,
+        store=store,
+        clock=platform.clock,
+    )
+
+
+def print_demo_accounts(accounts: list[DemoAccount]) -> None:
+    """The demo sign-ins, one a line, and their shared password."""
+    typer.echo("Demo sign-ins for the message center (http://127.0.0.1:8025/):")
+    for account in accounts:
+        typer.echo(f"  {account.role:<9} {account.email:<48} {account.display_name}")
+    typer.echo(f"Password for every demo account: {accounts[0].password}")
 
 
 @accounts_app.command("list")

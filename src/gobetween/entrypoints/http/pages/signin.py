@@ -130,4 +130,5 @@ def _login_page(
         samesite="strict",
         path="/login",
     )
-    return secure(response)
+    secure(response)
+    return response

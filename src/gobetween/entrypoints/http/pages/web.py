@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -16,8 +17,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from gobetween.adapters.attachment_folder import FolderBlobStore
+from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.adapters.db.web_accounts import SqlWebAccountStore
 from gobetween.bootstrap import Platform
+from gobetween.domain.cases import Actor
+from gobetween.entrypoints.http.pages import presenting
+from gobetween.services.access import Principal
+from gobetween.services.sending import Sending
 from gobetween.services.web_accounts import WebRole, WebSession, csrf_matches, find_session
 
 SESSION_COOKIE = "gb_session"
@@ -47,6 +54,20 @@ HOME_BY_ROLE: dict[WebRole, str] = {
 }
 
 templates = Jinja2Templates(directory=str(files("gobetween.entrypoints.http.pages") / "templates"))
+templates.env.filters.update(
+    category=presenting.category_name,
+    reason=presenting.reason_name,
+    language=presenting.language_name,
+    duration=presenting.duration,
+    percent=presenting.percent,
+)
+templates.env.globals.update(
+    when=presenting.when,
+    time_left=presenting.time_left,
+    money=presenting.money,
+    highlight=presenting.highlight,
+    finding_spans=presenting.finding_spans,
+)
 
 
 class PageError(Exception):
@@ -158,3 +179,34 @@ def safe_next(path: str | None, role: WebRole) -> str:
     if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
         return path
     return HOME_BY_ROLE[role]
+
+
+def principal(session: WebSession) -> Principal:
+    """The session's account as the services name a caller."""
+    account = session.account
+    return Principal(account.role, account.seller_id, account.buyer_id)
+
+
+def actor(session: WebSession) -> Actor:
+    """The session's account as the case services name an actor."""
+    return principal(session).actor
+
+
+def access_uow(request: Request) -> SqlAccessUnitOfWork:
+    """A fresh unit of work with the core's and the API's repositories."""
+    return SqlAccessUnitOfWork(platform(request).engine)
+
+
+def sending(request: Request) -> Sending:
+    """The collaborators a send from a page needs (channel `web`)."""
+    wired = platform(request)
+    settings = wired.settings
+    return Sending(
+        uow_factory=lambda: SqlAccessUnitOfWork(wired.engine),
+        blobs=FolderBlobStore(Path(settings.attachment_folder)),
+        clock=wired.clock,
+        limits=wired.messaging_limits,
+        check_policy=wired.check_policy,
+        window_days=settings.proactive_window_days,
+        channel="web",
+    )
