@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -11,7 +11,7 @@ from rich.table import Table
 from gobetween.bootstrap.access import build_api_services
 from gobetween.domain.errors import InvalidInput, NotFound
 from gobetween.entrypoints.cli.configuration import USAGE_ERROR, fail, platform_from
-from gobetween.services.access import issue_token, list_tokens, revoke_token
+from gobetween.services.access import create_token, issue_token, list_tokens, revoke_token
 
 tokens_app = typer.Typer(help="API tokens: create (shown once), list, revoke.")
 
@@ -88,3 +88,26 @@ def revoke_command(
         except InvalidInput as error:
             raise fail(error.problem) from None
     typer.echo(f"revoked token {record.id} ({record.prefix}…, {record.role})")
+
+
+def with_demo_tokens(ctx: typer.Context, demo: dict[str, Any]) -> dict[str, Any]:
+    """`gobetween demo --json` with working tokens: one per seller, buyer, operator and auditor.
+
+    Replaces the placeholders of the demo's JSON by real tokens, created in one transaction.
+    """
+    with platform_from(ctx) as platform:
+        uow = build_api_services(platform).unit_of_work()
+        now = platform.clock()
+        with uow:
+            demo["operator_token"] = create_token(uow, "operator", now=now, label="demo operator")
+            demo["auditor_token"] = create_token(uow, "auditor", now=now, label="demo auditor")
+            for seller in demo.get("sellers", []):
+                seller["token"] = create_token(
+                    uow, "seller", seller_id=seller["id"], now=now, label="demo seller"
+                )
+            for buyer in demo.get("buyers", []):
+                buyer["token"] = create_token(
+                    uow, "buyer", buyer_id=buyer["id"], now=now, label="demo buyer"
+                )
+            uow.commit()
+    return demo
