@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from gobetween.entrypoints.cli.configuration import fail, platform_from
+from gobetween.entrypoints.cli.tokens import with_demo_tokens
 from gobetween.services.demo_marketplace import (
     DEFAULT_SEED,
     DemoMarketplace,
@@ -59,7 +60,11 @@ def demo_command(
         except DemoNotLoaded as error:
             raise fail(str(error)) from None
     if as_json:
-        typer.echo(json.dumps(demo_json(marketplace, summary), ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                with_demo_tokens(ctx, demo_json(marketplace, summary)), ensure_ascii=False, indent=2
+            )
+        )
     else:
         typer.echo(_summary_line(summary))
 
