@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -60,18 +61,26 @@ class NormalizedText:
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
     folded = _fold(text)
-    phrase_view = _leet(_join_spaced(folded, _SPACED_ANY))
-    contact_view = _digit_words(_deobfuscate(_join_spaced(folded, _SPACED_BLANK)))
+    spaced = _SPACED_ANY_HINT.search(folded.text) is not None
+    phrase_view = _leet(_join_spaced(folded, _SPACED_ANY) if spaced else folded)
+    # A blank-separated run is also a run of the broader hint, so one test serves both views.
+    contact_view = _digit_words(
+        _deobfuscate(_join_spaced(folded, _SPACED_BLANK) if spaced else folded)
+    )
+    origin = tuple(phrase_view.starts)
+    ends = tuple(phrase_view.ends)
+    if contact_view is not phrase_view:
+        # Usually both views are the folded text unchanged, and share their maps.
+        contact_origin, contact_ends = tuple(contact_view.starts), tuple(contact_view.ends)
+    else:
+        contact_origin, contact_ends = origin, ends
     return NormalizedText(
         original=text,
         text=phrase_view.text,
-        origin=tuple(phrase_view.starts),
-        ends=tuple(phrase_view.ends),
+        origin=origin,
+        ends=ends,
         contacts=NormalizedText(
-            original=text,
-            text=contact_view.text,
-            origin=tuple(contact_view.starts),
-            ends=tuple(contact_view.ends),
+            original=text, text=contact_view.text, origin=contact_origin, ends=contact_ends
         ),
     )
 
@@ -81,8 +90,9 @@ class _Draft:
     """A view under construction: its text and, per character, the original [start, end)."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    # `range` objects while the view is the original one for one (no copying for ASCII text).
+    starts: Sequence[int]
+    ends: Sequence[int]
 
 
 Edit = tuple[int, int, str]
@@ -147,7 +157,6 @@ _TRANSLATE: dict[int, str | None] = {ord(k): v for k, v in _HOMOGLYPHS.items()}
 _TRANSLATE.update({ord(c): None for c in _INVISIBLE})
 _SPECIAL = re.compile("[" + re.escape("".join(_HOMOGLYPHS) + _INVISIBLE) + "]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @lru_cache(maxsize=16384)
@@ -196,30 +205,38 @@ def _fold(text: str) -> _Draft:
 
 
 def _fold_once(text: str) -> _Draft:
-    lowered = text.lower() if text.isascii() else None
-    if lowered is not None:
-        return _Draft(lowered, list(range(len(text))), list(range(1, len(text) + 1)))
+    if text.isascii():
+        return _Draft(text.lower(), range(len(text)), range(1, len(text) + 1))
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    position = 0
+    # text[:position] is folded into `parts`; the maps are written up to `mapped` (the stretch
+    # after it maps one for one and is written when the next folded cluster needs it).
+    position = mapped = 0
     for match in _NON_ASCII_RUN.finditer(text):
         a, b = match.span()
-        if _stable(match.group()):
+        run = match.group()
+        if _stable(run):
+            # Between two runs the text is ASCII, where `lower()` is case folding; a stable run
+            # is kept as it is (`lower()` differs from `casefold()` on scripts like Cherokee).
+            parts.append(text[position:a].lower())
+            parts.append(run)
+            position = b
             continue
         # A combining mark belongs to the character before it, so take that one in too.
         if a > position and a > 0:
             a -= 1
-        # Only ASCII letters are lowered here: the stable non-ASCII runs are already folded, and
-        # `lower()` differs from `casefold()` on some scripts (Cherokee).
-        parts.append(text[position:a].translate(_ASCII_LOWER))
-        starts.extend(range(position, a))
-        ends.extend(range(position + 1, a + 1))
+        parts.append(text[position:a].lower())
+        starts.extend(range(mapped, a))
+        ends.extend(range(mapped + 1, a + 1))
         _fold_slow(text, a, b, parts, starts, ends)
-        position = b
-    parts.append(text[position:].translate(_ASCII_LOWER))
-    starts.extend(range(position, len(text)))
-    ends.extend(range(position + 1, len(text) + 1))
+        position = mapped = b
+    parts.append(text[position:].lower())
+    if mapped == 0:
+        # Every run was stable: the text maps one for one.
+        return _Draft("".join(parts), range(len(text)), range(1, len(text) + 1))
+    starts.extend(range(mapped, len(text)))
+    ends.extend(range(mapped + 1, len(text) + 1))
     return _Draft("".join(parts), starts, ends)
 
 
@@ -272,6 +289,11 @@ _SPACED_ANY = re.compile(
     rf"(?:(?P=sep){_LETTER})+(?![\w\-*·]|\.\w)"
 )
 _SPACED_BLANK = re.compile(r"(?<!\w)[^\W\d_](?P<sep>[ \t]{1,3})[^\W\d_](?:(?P=sep)[^\W\d_])+(?!\w)")
+# A cheap first test (a pattern that starts with a separator is scanned fast): the full patterns
+# above only run on text that has a separator, a letter, a separator, a letter.
+_SPACED_ANY_HINT = re.compile(
+    r"[ \t.\-_*·][^\W\d_][ \t.\-_*·]+(?:[^\W\d_]|[013457])[ \t.\-_*·]+(?:[^\W\d_]|[013457])"
+)
 # Single-letter words of the six languages ("a", "y", "e", "o", "à"): one at the start of a
 # spaced run is more likely a word than part of the spelled-out one ("leave a r e v i e w").
 _SINGLE_LETTER_WORDS = frozenset("aiyeouàè")
@@ -301,6 +323,7 @@ def _join_spaced(draft: _Draft, pattern: re.Pattern[str]) -> _Draft:
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
 _LEET_TOKEN = re.compile(r"(?<![^\W_])(?:[^\W\d_]+\d|\d+[^\W\d_])[^\W_]*")
+_LEET_HINT = re.compile(r"[013457](?<=[^\W\d_][013457])|[013457](?=[^\W\d_])")
 _UNIT_LIKE = re.compile(r"\d+[^\W\d_]{1,3}|[^\W\d_]{1,2}\d+")
 
 
@@ -308,30 +331,47 @@ def _leet(draft: _Draft) -> _Draft:
     """Fold leetspeak digits inside words with letters (`r3v1ew`), never in numbers or codes."""
     text = draft.text
     edits: list[Edit] = []
-    for match in _LEET_TOKEN.finditer(text):
-        token = match.group()
-        if match.end() < len(text) and _is_mark(text[match.end()]):
-            # A letter made from the last digit would compose with the mark after it.
+    done = -1
+    # Start from a leet digit next to a letter (a fast scan), then take the whole token.
+    for hint in _LEET_HINT.finditer(text):
+        if hint.start() < done:
             continue
-        if any(c.isdigit() and c not in _LEET for c in token):
+        start = hint.start()
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        match = _LEET_TOKEN.match(text, start)
+        if match is None:
             continue
-        letters = sum(c.isalpha() for c in token)
-        if letters < 2 or _UNIT_LIKE.fullmatch(token):
-            continue
-        between = any(
-            token[i].isdigit()
-            and token[i - 1].isalpha()
-            and token[i + 1 :].lstrip("013457")[:1].isalpha()
-            for i in range(1, len(token) - 1)
-        )
-        leading = token[0].isdigit() and letters >= 4
-        if not (between or leading):
-            continue
-        base = match.start()
-        for offset, char in enumerate(token):
-            if char in _LEET:
-                edits.append((base + offset, base + offset + 1, _LEET[char]))
+        done = match.end()
+        edits.extend(_leet_edits(text, match))
     return _apply(draft, edits)
+
+
+def _leet_edits(text: str, match: re.Match[str]) -> list[Edit]:
+    token = match.group()
+    if match.end() < len(text) and _is_mark(text[match.end()]):
+        # A letter made from the last digit would compose with the mark after it.
+        return []
+    if any(c.isdigit() and c not in _LEET for c in token):
+        return []
+    letters = sum(c.isalpha() for c in token)
+    if letters < 2 or _UNIT_LIKE.fullmatch(token):
+        return []
+    between = any(
+        token[i].isdigit()
+        and token[i - 1].isalpha()
+        and token[i + 1 :].lstrip("013457")[:1].isalpha()
+        for i in range(1, len(token) - 1)
+    )
+    leading = token[0].isdigit() and letters >= 4
+    if not (between or leading):
+        return []
+    base = match.start()
+    return [
+        (base + offset, base + offset + 1, _LEET[char])
+        for offset, char in enumerate(token)
+        if char in _LEET
+    ]
 
 
 # ---- the detector view: obfuscated separators and digit words --------------------------------
@@ -342,9 +382,9 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 _BRACKETED = re.compile(
-    r"\s*[(\[{<]\s*(at|@|arroba|arobase|chiocciola|アット|dot|\.|punkt|point|punto|ドット)\s*[)\]}>]\s*"
+    r"[(\[{<]\s*(at|@|arroba|arobase|chiocciola|アット|dot|\.|punkt|point|punto|ドット)\s*[)\]}>]"
 )
-_SCHEME = re.compile(r"\b(https?|ftp)\s*:\s*/\s*/\s*")
+_SCHEME = re.compile(r"(?<![a-z])(https?|ftp)\s*:\s*/\s*/\s*")
 
 # Top-level domains that a spelled-out or spaced address may end in. Short on purpose: these are
 # the ones sellers use, and a longer list only adds sentence-break false positives.
@@ -381,34 +421,59 @@ _STOPWORDS = _word_set(
     quello ogni der die das dem den des ein eine einem einen einer am im zum zur vom beim kein
     jeder"""
 )
-_SPELLED_HINT = re.compile(
-    r"\b(?:dot|punkt|point|punto|at|arroba|arobase|chiocciola)\b|ドット|アット|\s[.@]"
-)
+# Where a spelled or spaced separator may be: one automaton pass finds them all.
+_HINT_KEYS = [
+    " dot ", " punkt ", " point ", " punto ", " at ", " arroba ", " arobase ", " chiocciola ",
+    "ドット", "アット", " . ", " @ ",
+]  # fmt: skip
+_HINTS = ahocorasick_rs.AhoCorasick(_HINT_KEYS)
+# From a hint, the rest of an address must follow: labels and separators, ending in a label.
+_TAIL = re.compile(rf"(?:{_DOT}|{_AT}){_LABEL}(?:(?:{_DOT}|{_AT}){_LABEL})*")
+# Before a hint, the labels of the address: searched only in a short window ending at the hint.
+_HEAD = re.compile(rf"(?<![a-z0-9_.@-])(?:{_LABEL}{_DOT})*{_LABEL}\s*\Z")
+_HEAD_WINDOW = 160
 
 
 def _deobfuscate(draft: _Draft) -> _Draft:
     """Rewrite obfuscated address separators to `.`, `@` and `/`, in address-shaped runs only."""
     edits: list[Edit] = []
-    for match in _BRACKETED.finditer(draft.text):
-        edits.append((match.start(), match.end(), "@" if match.group(1) in _AT_WORDS else "."))
-    draft = _apply(draft, edits)
-    edits = []
-    for match in _SCHEME.finditer(draft.text):
-        if match.group() != match.group(1) + "://":
-            edits.append((match.start(), match.end(), match.group(1) + "://"))
+    text = draft.text
+    for match in _BRACKETED.finditer(text):
+        start, end = match.span()
+        # The blanks around a bracketed separator belong to it: `name [at] shop [dot] com`.
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        edits.append((start, end, "@" if match.group(1) in _AT_WORDS else "."))
     draft = _apply(draft, edits)
     text = draft.text
-    if _SPELLED_HINT.search(text) is None:
-        return draft
+    if "http" in text or "ftp" in text:
+        edits = []
+        for match in _SCHEME.finditer(text):
+            if match.group() != match.group(1) + "://":
+                edits.append((match.start(), match.end(), match.group(1) + "://"))
+        draft = _apply(draft, edits)
+        text = draft.text
     edits = []
-    for match in _ADDRESS.finditer(text):
-        start = match.start()
-        after_scheme = text.endswith("://", 0, start)
-        if start > 0 and text[start - 1] == "/" and not after_scheme:
+    done = -1
+    for _, start, _end in _HINTS.find_matches_as_indexes(text, overlapping=True):
+        if start < done or _TAIL.match(text, start) is None:
             continue
-        if match.group("tld") in SPELLED_TLDS:
-            edits.extend(_address_edits(match.group(), start, after_scheme=after_scheme))
-    return _apply(draft, edits)
+        head = _HEAD.search(text, max(0, start - _HEAD_WINDOW), start)
+        if head is None:
+            continue
+        address = _ADDRESS.match(text, head.start())
+        if address is None or address.end() <= start:
+            continue
+        done = address.end()
+        address_start = address.start()
+        after_scheme = text.endswith("://", 0, address_start)
+        if address_start > 0 and text[address_start - 1] == "/" and not after_scheme:
+            continue
+        if address.group("tld") in SPELLED_TLDS:
+            edits.extend(_address_edits(address.group(), address_start, after_scheme=after_scheme))
+    return _apply(draft, sorted(edits))
 
 
 def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edit]:
