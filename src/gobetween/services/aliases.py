@@ -37,13 +37,15 @@ def ensure_pair_aliases(
     draw: Callable[[], str] = new_local_part,
 ) -> PairAliases:
     """Return the pair's aliases, creating whichever is missing, inside the caller's transaction."""
+    existing = {alias.side: alias for alias in uow.aliases.of_pair(buyer_id, seller_id)}
     return PairAliases(
-        buyer=_ensure_side(uow, buyer_id, seller_id, "buyer", now, draw),
-        seller=_ensure_side(uow, buyer_id, seller_id, "seller", now, draw),
+        buyer=existing.get("buyer") or _create_side(uow, buyer_id, seller_id, "buyer", now, draw),
+        seller=existing.get("seller")
+        or _create_side(uow, buyer_id, seller_id, "seller", now, draw),
     )
 
 
-def _ensure_side(
+def _create_side(
     uow: UnitOfWork,
     buyer_id: str,
     seller_id: str,
@@ -51,9 +53,6 @@ def _ensure_side(
     now: datetime,
     draw: Callable[[], str],
 ) -> Alias:
-    existing = uow.aliases.for_pair(buyer_id, seller_id, side)
-    if existing is not None:
-        return existing
     for _ in range(MAX_DRAWS):
         alias = Alias(local_part=draw(), buyer_id=buyer_id, seller_id=seller_id, side=side)
         if uow.aliases.add(alias, now=now):

@@ -134,7 +134,14 @@ def send_seller_message(
             raise NotFound("order", command.order_id)
         buyer = _get_buyer(uow, order.buyer_id)
         thread = _lock_thread(uow, order, now)
-        derived: Initiation = "reply" if uow.messages.awaiting_reply(thread.id) else "proactive"
+        counted = uow.messages.seller_sending_facts(
+            thread_id=thread.id,
+            seller_id=seller.id,
+            buyer_id=buyer.id,
+            day_start=now.replace(hour=0, minute=0, second=0, microsecond=0),
+            window_start=now - timedelta(days=limits.daily_limit_days),
+        )
+        derived: Initiation = "reply" if counted.awaiting_reply else "proactive"
         initiation = _initiation(command.initiation, derived)
         aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
         context = MessageContext(
@@ -149,7 +156,15 @@ def send_seller_message(
             marketplace_region=limits.marketplace_region,
             profile=limits.policy_profile,
         )
-        facts = _seller_facts(uow, seller=seller, buyer=buyer, order=order, now=now, limits=limits)
+        facts = SystemFacts(
+            messages_sent_today=counted.sent_today,
+            daily_limit=limits.daily_limit(counted.orders_in_window),
+            case_state=None,
+            days_since_delivery=_days_since_delivery(order, now),
+            # system.md: seller-to-seller messages are refused. The recipient is a seller when
+            # the order's buyer is the buying identity of any seller, this one included.
+            sender_and_recipient_are_sellers=counted.buyer_is_seller,
+        )
         verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
         disposition = _seller_disposition(verdict, context)
         message_id = _append(
@@ -360,31 +375,6 @@ def _days_since_delivery(order: Order, now: datetime) -> float | None:
     if order.delivered_at is None:
         return None
     return (now - order.delivered_at).total_seconds() / 86400
-
-
-def _seller_facts(
-    uow: UnitOfWork,
-    *,
-    seller: Seller,
-    buyer: Buyer,
-    order: Order,
-    now: datetime,
-    limits: MessagingLimits,
-) -> SystemFacts:
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    sent_today = uow.messages.count_seller_sent_since(seller.id, day_start)
-    window_start = now - timedelta(days=limits.daily_limit_days)
-    orders_in_window = uow.orders.count_for_seller_since(seller.id, window_start)
-    # system.md: seller-to-seller messages are refused. The recipient is a seller when the
-    # order's buyer is the buying identity of any seller, this one included.
-    buyer_is_seller = uow.sellers.find_by_buyer_id(buyer.id) is not None
-    return SystemFacts(
-        messages_sent_today=sent_today,
-        daily_limit=limits.daily_limit(orders_in_window),
-        case_state=None,
-        days_since_delivery=_days_since_delivery(order, now),
-        sender_and_recipient_are_sellers=buyer_is_seller,
-    )
 
 
 def _seller_disposition(verdict: Verdict, context: MessageContext) -> Disposition:

@@ -52,6 +52,10 @@ class OrderRepository(Protocol):
 class AliasRepository(Protocol):
     def find(self, local_part: str) -> Alias | None: ...
     def for_pair(self, buyer_id: str, seller_id: str, side: AliasSide) -> Alias | None: ...
+    def of_pair(self, buyer_id: str, seller_id: str) -> Sequence[Alias]:
+        """Both of the pair's aliases (those that exist), in one read."""
+        ...
+
     def add(self, alias: Alias, *, now: datetime) -> bool:
         """Insert unless the local part or the (pair, side) is taken; True when inserted."""
         ...
@@ -104,6 +108,16 @@ class ThreadRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class SellerSendingFacts:
+    """What the send path counts before a seller message, read together in one round trip."""
+
+    awaiting_reply: bool
+    sent_today: int
+    orders_in_window: int
+    buyer_is_seller: bool
+
+
 class MessageRepository(Protocol):
     def add(self, record: MessageRecord) -> int:
         """Insert the message with its findings and attachments; returns the message id."""
@@ -116,7 +130,20 @@ class MessageRepository(Protocol):
         ...
 
     def count_seller_sent_since(self, seller_id: str, since: datetime) -> int:
-        """Seller messages counted against the daily limit (not blocked) created since `since`."""
+        """Seller messages counted against the daily limit (delivered ones) since `since`."""
+        ...
+
+    def seller_sending_facts(
+        self,
+        *,
+        thread_id: int,
+        seller_id: str,
+        buyer_id: str,
+        day_start: datetime,
+        window_start: datetime,
+    ) -> SellerSendingFacts:
+        """awaiting_reply(thread), count_seller_sent_since(day_start), the seller's orders since
+        window_start, and whether the buyer is some seller's buying identity."""
         ...
 
 

@@ -13,7 +13,7 @@ from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import MessageRecord, Thread
 from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
-from gobetween.services.ports import Event, OutboundMail, OutboxItem
+from gobetween.services.ports import Event, OutboundMail, OutboxItem, SellerSendingFacts
 
 T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -104,6 +104,11 @@ class FakeAliases(_Repo):
             None,
         )
 
+    def of_pair(self, buyer_id: str, seller_id: str) -> Sequence[Alias]:
+        return [
+            a for a in self.s.aliases.values() if (a.buyer_id, a.seller_id) == (buyer_id, seller_id)
+        ]
+
     def add(self, alias: Alias, *, now: datetime) -> bool:
         if alias.local_part in self.s.aliases or self.for_pair(
             alias.buyer_id, alias.seller_id, alias.side
@@ -178,6 +183,22 @@ class FakeMessages(_Repo):
             and m.direction == "seller_to_buyer"
             and m.disposition == "delivered"
             and m.created_at >= since
+        )
+
+    def seller_sending_facts(
+        self,
+        *,
+        thread_id: int,
+        seller_id: str,
+        buyer_id: str,
+        day_start: datetime,
+        window_start: datetime,
+    ) -> SellerSendingFacts:
+        return SellerSendingFacts(
+            awaiting_reply=self.awaiting_reply(thread_id),
+            sent_today=self.count_seller_sent_since(seller_id, day_start),
+            orders_in_window=FakeOrders(self.s).count_for_seller_since(seller_id, window_start),
+            buyer_is_seller=FakeSellers(self.s).find_by_buyer_id(buyer_id) is not None,
         )
 
 

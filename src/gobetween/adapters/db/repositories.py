@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Table, and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import tables as t
@@ -19,7 +19,7 @@ from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord, Thread
 from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
-from gobetween.services.ports import Event, OutboxItem, ThreadHead
+from gobetween.services.ports import Event, OutboxItem, SellerSendingFacts, ThreadHead
 
 
 def utc(moment: datetime) -> datetime:
@@ -47,8 +47,7 @@ class SqlSellerRepository:
         self._c = connection
 
     def find(self, seller_id: str) -> Seller | None:
-        row = self._c.execute(select(t.sellers).where(t.sellers.c.id == seller_id)).first()
-        return None if row is None else self._load(row)
+        return self._one(t.sellers.c.id == seller_id)
 
     def find_by_address(self, address: str) -> Seller | None:
         seller_id = self._c.execute(
@@ -60,8 +59,7 @@ class SqlSellerRepository:
         return None if seller_id is None else self.find(seller_id)
 
     def find_by_buyer_id(self, buyer_id: str) -> Seller | None:
-        row = self._c.execute(select(t.sellers).where(t.sellers.c.buyer_id == buyer_id)).first()
-        return None if row is None else self._load(row)
+        return self._one(t.sellers.c.buyer_id == buyer_id)
 
     def upsert(self, seller: Seller, *, now: datetime) -> None:
         now = utc(now)
@@ -98,19 +96,28 @@ class SqlSellerRepository:
         if rows:
             self._c.execute(t.seller_addresses.insert(), rows)
 
-    def _load(self, row: Row[Any]) -> Seller:
-        addresses = self._c.execute(
-            select(t.seller_addresses.c.address, t.seller_addresses.c.kind)
-            .where(t.seller_addresses.c.seller_id == row.id)
+    def _one(self, condition: Any) -> Seller | None:
+        # One round trip: the seller row repeated per address (or once, with NULLs, if none).
+        rows = self._c.execute(
+            select(
+                t.sellers,
+                t.seller_addresses.c.address.label("address"),
+                t.seller_addresses.c.kind.label("address_kind"),
+            )
+            .outerjoin(t.seller_addresses, t.seller_addresses.c.seller_id == t.sellers.c.id)
+            .where(condition)
             .order_by(t.seller_addresses.c.address)
         ).all()
+        if not rows:
+            return None
+        row = rows[0]
         return Seller(
             id=row.id,
             display_name=row.display_name,
             business_name=row.business_name,
             customer_service_address=row.customer_service_address,
-            registered_addresses=tuple(a.address for a in addresses if a.kind == "registered"),
-            authorized_addresses=tuple(a.address for a in addresses if a.kind == "authorized"),
+            registered_addresses=tuple(r.address for r in rows if r.address_kind == "registered"),
+            authorized_addresses=tuple(r.address for r in rows if r.address_kind == "authorized"),
             opt_out_bounce_notices=row.opt_out_bounce_notices,
             buyer_id=row.buyer_id,
             created_at=utc(row.created_at),
@@ -177,8 +184,8 @@ class SqlOrderRepository:
         self._c = connection
 
     def find(self, order_id: str) -> Order | None:
-        row = self._c.execute(select(t.orders).where(t.orders.c.id == order_id)).first()
-        return None if row is None else self._load(row)
+        found = self._load(t.orders.c.id == order_id)
+        return found[0] if found else None
 
     def upsert(self, order: Order, *, now: datetime) -> bool:
         """Insert or update (status, dates, items move); True when the order was new.
@@ -236,12 +243,7 @@ class SqlOrderRepository:
         return created
 
     def for_pair(self, buyer_id: str, seller_id: str) -> Sequence[Order]:
-        rows = self._c.execute(
-            select(t.orders)
-            .where(t.orders.c.buyer_id == buyer_id, t.orders.c.seller_id == seller_id)
-            .order_by(t.orders.c.purchased_at.desc(), t.orders.c.id)
-        ).all()
-        return [self._load(row) for row in rows]
+        return self._load(and_(t.orders.c.buyer_id == buyer_id, t.orders.c.seller_id == seller_id))
 
     def count_for_seller_since(self, seller_id: str, since: datetime) -> int:
         return int(
@@ -252,29 +254,52 @@ class SqlOrderRepository:
             ).scalar_one()
         )
 
-    def _load(self, row: Row[Any]) -> Order:
-        items = self._c.execute(
-            select(t.order_items)
-            .where(t.order_items.c.order_id == row.id)
-            .order_by(t.order_items.c.position)
+    def _load(self, condition: Any) -> list[Order]:
+        """Orders matching `condition`, newest first, with their items, in one round trip."""
+        i = t.order_items.c
+        rows = self._c.execute(
+            select(
+                t.orders,
+                i.position.label("item_position"),
+                i.sku.label("item_sku"),
+                i.title.label("item_title"),
+                i.quantity.label("item_quantity"),
+                i.price_minor.label("item_price_minor"),
+                i.currency.label("item_currency"),
+            )
+            .outerjoin(t.order_items, i.order_id == t.orders.c.id)
+            .where(condition)
+            .order_by(t.orders.c.purchased_at.desc(), t.orders.c.id, i.position)
         ).all()
-        return Order(
-            id=row.id,
-            marketplace=row.marketplace,
-            seller_id=row.seller_id,
-            buyer_id=row.buyer_id,
-            fulfillment=row.fulfillment,
-            status=row.status,
-            product_category=row.product_category,
-            purchased_at=utc(row.purchased_at),
-            items=tuple(
-                OrderItem(i.sku, i.title, i.quantity, i.price_minor, i.currency) for i in items
-            ),
-            shipping_address=dict(row.shipping_address or {}),
-            shipped_at=_utc_or_none(row.shipped_at),
-            delivered_at=_utc_or_none(row.delivered_at),
-            latest_delivery_at=_utc_or_none(row.latest_delivery_at),
-        )
+        grouped: dict[str, list[Row[Any]]] = {}
+        for row in rows:
+            grouped.setdefault(row.id, []).append(row)
+        return [_order(group) for group in grouped.values()]
+
+
+def _order(rows: list[Row[Any]]) -> Order:
+    row = rows[0]
+    return Order(
+        id=row.id,
+        marketplace=row.marketplace,
+        seller_id=row.seller_id,
+        buyer_id=row.buyer_id,
+        fulfillment=row.fulfillment,
+        status=row.status,
+        product_category=row.product_category,
+        purchased_at=utc(row.purchased_at),
+        items=tuple(
+            OrderItem(
+                r.item_sku, r.item_title, r.item_quantity, r.item_price_minor, r.item_currency
+            )
+            for r in rows
+            if r.item_position is not None
+        ),
+        shipping_address=dict(row.shipping_address or {}),
+        shipped_at=_utc_or_none(row.shipped_at),
+        delivered_at=_utc_or_none(row.delivered_at),
+        latest_delivery_at=_utc_or_none(row.latest_delivery_at),
+    )
 
 
 class SqlAliasRepository:
@@ -298,6 +323,14 @@ class SqlAliasRepository:
             )
         ).first()
         return None if row is None else _alias(row)
+
+    def of_pair(self, buyer_id: str, seller_id: str) -> Sequence[Alias]:
+        rows = self._c.execute(
+            select(t.aliases)
+            .where(t.aliases.c.buyer_id == buyer_id, t.aliases.c.seller_id == seller_id)
+            .order_by(t.aliases.c.side)
+        ).all()
+        return [_alias(row) for row in rows]
 
     def add(self, alias: Alias, *, now: datetime) -> bool:
         # DO NOTHING on any conflict: a taken local part and a pair that already has its alias
@@ -383,25 +416,26 @@ class SqlThreadRepository:
     def lock_for_order(
         self, order_id: str, *, seller_id: str, buyer_id: str, genesis: str, now: datetime
     ) -> Thread:
-        # Create-if-missing without a race: two first messages on one order both "insert", one
-        # wins, and both then read (and on PostgreSQL lock) the same row.
-        self._c.execute(
-            _insert(self._c, t.threads)
-            .values(
-                order_id=order_id,
-                seller_id=seller_id,
-                buyer_id=buyer_id,
-                message_count=0,
-                head_hash=genesis,
-                created_at=utc(now),
-            )
-            .on_conflict_do_nothing(index_elements=["order_id"])
-        )
         # FOR UPDATE holds other writers of this thread until commit, so the chain cannot fork.
         # SQLite has no row locks; its BEGIN IMMEDIATE already serialises all writers.
-        row = self._c.execute(
-            select(t.threads).where(t.threads.c.order_id == order_id).with_for_update()
-        ).one()
+        locked = select(t.threads).where(t.threads.c.order_id == order_id).with_for_update()
+        row = self._c.execute(locked).first()
+        if row is None:
+            # Create-if-missing without a race: two first messages on one order both "insert",
+            # one wins, and both then read (and on PostgreSQL lock) the same row.
+            self._c.execute(
+                _insert(self._c, t.threads)
+                .values(
+                    order_id=order_id,
+                    seller_id=seller_id,
+                    buyer_id=buyer_id,
+                    message_count=0,
+                    head_hash=genesis,
+                    created_at=utc(now),
+                )
+                .on_conflict_do_nothing(index_elements=["order_id"])
+            )
+            row = self._c.execute(locked).one()
         return _thread(row)
 
     def advance(
@@ -527,6 +561,57 @@ class SqlMessageRepository:
                     t.messages.c.disposition == "delivered",
                 )
             ).scalar_one()
+        )
+
+    def seller_sending_facts(
+        self,
+        *,
+        thread_id: int,
+        seller_id: str,
+        buyer_id: str,
+        day_start: datetime,
+        window_start: datetime,
+    ) -> SellerSendingFacts:
+        m = t.messages.c
+        last_direction = (
+            select(m.direction)
+            .where(m.thread_id == thread_id, m.disposition != "blocked")
+            .order_by(m.seq.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        sent_today = (
+            select(func.count())
+            .select_from(t.messages)
+            .where(
+                m.sender_id == seller_id,
+                m.created_at >= utc(day_start),
+                m.direction == "seller_to_buyer",
+                m.disposition == "delivered",
+            )
+            .scalar_subquery()
+        )
+        orders_in_window = (
+            select(func.count())
+            .select_from(t.orders)
+            .where(t.orders.c.seller_id == seller_id, t.orders.c.purchased_at >= utc(window_start))
+            .scalar_subquery()
+        )
+        buyer_is_seller = exists().where(t.sellers.c.buyer_id == buyer_id)
+        # Four answers in one round trip: the send path is latency-bound, not work-bound.
+        row = self._c.execute(
+            select(
+                last_direction.label("last_direction"),
+                sent_today.label("sent_today"),
+                orders_in_window.label("orders_in_window"),
+                buyer_is_seller.label("buyer_is_seller"),
+            )
+        ).one()
+        return SellerSendingFacts(
+            awaiting_reply=row.last_direction == "buyer_to_seller",
+            sent_today=int(row.sent_today),
+            orders_in_window=int(row.orders_in_window),
+            buyer_is_seller=bool(row.buyer_is_seller),
         )
 
 
