@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -60,9 +60,8 @@ class Pattern:
     unless_sentence: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One phrase occurrence in the normalised text."""
+class Hit(NamedTuple):
+    """One phrase occurrence in the normalised text (a tuple: cheap to make by the dozen)."""
 
     lang: str
     cls: str
@@ -70,8 +69,7 @@ class Hit:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """One pattern match; `start`/`end` index the normalised text."""
 
     group: str
@@ -196,6 +194,15 @@ class Lexicon:
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
+        # Patterns indexed by group and by the (language, class) key of their first class: a scan
+        # only looks at the patterns whose first class occurred, then checks the other classes.
+        self.index: dict[
+            str, dict[tuple[str, str], list[tuple[Pattern, tuple[tuple[str, str], ...]]]]
+        ] = {}
+        for pattern in data.patterns:
+            keys = tuple((pattern.lang, cls) for cls in pattern.classes)
+            by_key = self.index.setdefault(pattern.group, {})
+            by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
         self.classes = frozenset(data.classes)
 
     def scan(self, text: str) -> Scan:
@@ -219,7 +226,7 @@ class Lexicon:
 class Scan:
     """The phrase hits of one message, with pattern matches computed on demand and cached."""
 
-    __slots__ = ("_cache", "_lexicon", "_sentence_ends", "hits", "text")
+    __slots__ = ("_cache", "_lexicon", "_sentence_ends", "hits", "memo", "text")
 
     def __init__(self, text: str, hits: dict[tuple[str, str], list[Hit]], lexicon: Lexicon) -> None:
         self.text = text
@@ -227,6 +234,8 @@ class Scan:
         self._lexicon = lexicon
         self._cache: dict[str, list[Match]] = {}
         self._sentence_ends: list[int] | None = None
+        # Per-message results that several rules need (e.g. "is this only a thank-you?").
+        self.memo: dict[str, object] = {}
 
     def sentence_ends(self) -> list[int]:
         """Offsets where sentences end (sorted); computed once per message."""
@@ -264,8 +273,16 @@ class Scan:
         cached = self._cache.get(group)
         if cached is None:
             cached = []
-            for pattern in self._lexicon.patterns.get(group, ()):
-                cached.extend(self._match(pattern))
+            hits = self.hits
+            index = self._lexicon.index.get(group)
+            if index:
+                for key in hits:
+                    for pattern, others in index.get(key, ()):
+                        for other in others:
+                            if other not in hits:
+                                break
+                        else:
+                            cached.extend(self._match(pattern))
             cached.sort(key=lambda match: match.start)
             self._cache[group] = cached
         return cached

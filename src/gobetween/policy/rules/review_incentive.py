@@ -21,6 +21,9 @@ def review_incentive(message: AnalyzedMessage) -> Iterable[Finding]:
     """
     scan = message.phrases
     asks = scan.matches("review_request") + scan.matches("review_change_request")
+    tied = scan.matches("review_incentive")
+    if not asks and not tied:
+        return []
     spans: list[tuple[int, int]] = []
     for offer in scan.matches("value_offer"):
         offer_sentence = scan.sentence_of(offer.start)
@@ -28,7 +31,7 @@ def review_incentive(message: AnalyzedMessage) -> Iterable[Finding]:
             abs(scan.sentence_of(ask.start) - offer_sentence) <= _SENTENCE_REACH for ask in asks
         ):
             spans.append((offer.start, offer.end))
-    spans.extend((match.start, match.end) for match in scan.matches("review_incentive"))
+    spans.extend((match.start, match.end) for match in tied)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         # "gift" inside "gift card" is one offer, not two.

@@ -28,24 +28,32 @@ _OTHER_PURPOSES = (
 
 
 def is_thank_you_only(message: AnalyzedMessage) -> bool:
-    """Whether the body is nothing but thanks (checked on the normalised text)."""
+    """Whether the body is nothing but thanks (checked on the normalised text, once per message)."""
+    memo = message.phrases.memo
+    known = memo.get("thank_you_only")
+    if not isinstance(known, bool):
+        known = _thank_you_only(message)
+        memo["thank_you_only"] = known
+    return known
+
+
+def _thank_you_only(message: AnalyzedMessage) -> bool:
     scan = message.phrases
     thanks = scan.of_class("thanks")
     if not thanks:
         return False
-    if any(scan.matches(group) for group in _OTHER_PURPOSES):
-        return False
-    warm = thanks + scan.of_class("warm")
     text = scan.text
+    # Cheapest tests first: a question, or a sentence with no warmth in it, is a purpose.
+    if any(mark in text for mark in _QUESTION):
+        return False
     sentences = body_sentences(text)
     if not sentences:
         return False
+    warm = thanks + scan.of_class("warm")
     for sentence in sentences:
-        if any(mark in sentence.text for mark in _QUESTION):
-            return False
         if not any(sentence.start <= hit.start < sentence.end for hit in warm):
             return False
-    return True
+    return not any(scan.matches(group) for group in _OTHER_PURPOSES)
 
 
 @rule("thank_you_only")

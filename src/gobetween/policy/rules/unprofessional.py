@@ -9,10 +9,31 @@ from collections.abc import Iterable
 from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
-# A run of capitals this long (letters and the spaces between them) reads as shouting; shorter
-# runs are acronyms, SKUs or a single emphasised word.
-_SHOUTING = re.compile(r"(?:\b[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}[\s,]+){3,}[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}\b")
+# Four or more capitalised words in a row read as shouting; shorter runs are acronyms, SKUs or
+# one emphasised word.
+_CAPS_WORD = re.compile(r"(?<![^\W\d_])[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}(?![^\W\d_])")
+_SHOUTING_WORDS = 4
+_SEPARATORS = frozenset(" \t\n,")
 _EXCLAMATIONS = re.compile(r"[!！]{3,}")
+# A cheap first look: two capitalised words in a row; only then are the words collected.
+_CAPS_PAIR = re.compile(r"[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}[\s,]+[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}")
+
+
+def _shouting(text: str) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    first = last = -1
+    count = 0
+    for match in _CAPS_WORD.finditer(text):
+        if count and set(text[last : match.start()]) <= _SEPARATORS:
+            count += 1
+        else:
+            if count >= _SHOUTING_WORDS:
+                runs.append((first, last))
+            first, count = match.start(), 1
+        last = match.end()
+    if count >= _SHOUTING_WORDS:
+        runs.append((first, last))
+    return runs
 
 
 @rule("unprofessional")
@@ -20,17 +41,18 @@ def unprofessional(message: AnalyzedMessage) -> Iterable[Finding]:
     """Capitals, exclamation runs and insults, each a warning with its span."""
     text = message.text
     found: list[Finding] = []
-    for match in _SHOUTING.finditer(text):
+    for start, end in _shouting(text) if _CAPS_PAIR.search(text) else ():
         found.append(
             Finding(
                 "unprofessional",
                 "all_caps",
                 "warn",
-                (match.start(), match.end()),
+                (start, end),
                 "Writing in capitals reads as shouting; a calm tone works better.",
             )
         )
-    for match in _EXCLAMATIONS.finditer(text):
+    exclaiming = "!!!" in text or "！！！" in text or "!！" in text or "！!" in text
+    for match in _EXCLAMATIONS.finditer(text) if exclaiming else ():
         found.append(
             Finding(
                 "unprofessional",
