@@ -29,15 +29,13 @@ def _set(ranges: tuple[tuple[int, int], ...]) -> frozenset[str]:
     return frozenset(chr(cp) for a, b in ranges for cp in range(a, b + 1))
 
 
-def _class(ranges: tuple[tuple[int, int], ...]) -> str:
-    return "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges)
-
-
 _PRESENTATION = _set(PRESENTATION)
 _PICTOGRAPHIC = _set(PICTOGRAPHIC)
 _MODIFIERS = _set(MODIFIERS)
 _REGIONAL = _set(REGIONAL_INDICATORS)
-_CANDIDATE = re.compile(f"[{_class(PICTOGRAPHIC + PRESENTATION + REGIONAL_INDICATORS)}\\u20e3]")
+_ALL = _PRESENTATION | _PICTOGRAPHIC | _REGIONAL | {_KEYCAP}
+# A coarse class first (fast to scan, and it skips Japanese text entirely); the exact sets decide.
+_CANDIDATE = re.compile("[\u00a9\u00ae\u203c-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001fffd]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +56,9 @@ def find_emoji(text: str) -> list[EmojiHit]:
     length = len(text)
     for match in _CANDIDATE.finditer(text):
         index = match.start()
-        if index < covered:
-            continue
         char = text[index]
+        if index < covered or char not in _ALL:
+            continue
         following = text[index + 1] if index + 1 < length else ""
         start = index
         if char == _KEYCAP:

@@ -16,15 +16,17 @@ _MIN_LETTERS = 20
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _LETTERS = re.compile(r"[^\W\d_]")
 # Markup, links and addresses say nothing about the language the text is written in.
-_NOISE = re.compile(r"<[^<>]*>|\b(?:https?://|www\.)\S+|\S+@\S+")
+_NOISE = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+|[^\s@]+@\S+")
 
 
 def detect_language(text: str) -> str | None:
     """The message's language code, or None when it is too short or unclear."""
     if _KANA.search(text) is not None:
         return "ja"
-    cleaned = _NOISE.sub(" ", text)
-    if len(_LETTERS.findall(cleaned)) < _MIN_LETTERS:
+    cleaned = _NOISE.sub(" ", text) if ("<" in text or "@" in text or "/" in text) else text
+    # Counting letters only matters for short texts; 200 characters always have 20 letters
+    # unless they are mostly digits, which pycld2 then reports as unreliable.
+    if len(cleaned) < 200 and len(_LETTERS.findall(cleaned)) < _MIN_LETTERS:
         return None
     try:
         reliable, _, details = pycld2.detect(cleaned, isPlainText=True)

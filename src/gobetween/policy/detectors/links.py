@@ -46,6 +46,8 @@ _BARE = re.compile(
     rf"(?![a-z0-9_@-]|\.[a-z0-9])(?P<path>/{_STOP}*)?"
 )
 _TRAILING = ".,;:!?'\")]}>"
+_DOT_LETTER = re.compile(r"[a-z0-9]\.[a-z]")
+_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
 
 _PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 # Load the bundled suffix list now, at import, so no check ever reads a file.
@@ -73,16 +75,32 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
         return []
     found: list[tuple[int, int, str | None]] = []
     taken: list[tuple[int, int]] = []
-    for pattern, has_scheme in ((_URL, True), (_WWW, False)):
+    passes: list[tuple[re.Pattern[str], bool]] = []
+    if "://" in text:
+        passes.append((_URL, True))
+    if "www" in text:
+        passes.append((_WWW, False))
+    for pattern, has_scheme in passes:
         for match in pattern.finditer(text):
             start, end = match.start(), _trim(text, match.start(), match.end())
             if _overlaps(taken, start, end):
                 continue
             taken.append((start, end))
             found.append((start, end, text[start : text.index(":", start)] if has_scheme else None))
-    for match in _BARE.finditer(text):
-        start, end = match.start(), _trim(text, match.start(), match.end())
-        if _overlaps(taken, start, end) or not _is_domain(view, match):
+    done = -1
+    # Bare domains: start from "x.y" (a fast scan), walk back to the first label, match there.
+    for dot in _DOT_LETTER.finditer(text):
+        if dot.start() < done:
+            continue
+        start = dot.start()
+        while start > 0 and text[start - 1] in _LABEL_CHARS:
+            start -= 1
+        bare = _BARE.match(text, start)
+        if bare is None:
+            continue
+        done = bare.end()
+        start, end = bare.start(), _trim(text, bare.start(), bare.end())
+        if _overlaps(taken, start, end) or not _is_domain(view, bare):
             continue
         taken.append((start, end))
         found.append((start, end, None))
