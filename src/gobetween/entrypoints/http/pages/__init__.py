@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from gobetween.entrypoints.http.pages import seller, signin
+from gobetween.entrypoints.http.pages import auditor, buyer, operator, seller, signin
 from gobetween.entrypoints.http.pages.web import (
     PageError,
     SignInRequired,
@@ -24,7 +24,7 @@ from gobetween.entrypoints.http.pages.web import (
 
 __all__ = ["mount"]
 
-_ROUTERS = (signin.router, seller.router)
+_ROUTERS = (signin.router, seller.router, buyer.router, operator.router, auditor.router)
 
 
 def mount(app: FastAPI) -> None:

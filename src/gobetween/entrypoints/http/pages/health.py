@@ -38,7 +38,7 @@ class Chart:
     polyline: str
     dots: tuple[tuple[float, float, str], ...]
     grid: tuple[tuple[float, str], ...]
-    labels: tuple[tuple[float, str], ...]
+    labels: tuple[tuple[float, str, str], ...]
     summary: str
 
 
@@ -61,7 +61,9 @@ def weekly_trend(reader: SqlMetricsReader, seller_id: str, *, now: datetime) -> 
     points = []
     for weeks_ago in range(TREND_WEEKS - 1, -1, -1):
         end = now - timedelta(weeks=weeks_ago)
-        figures: ResponseFigures = reader.response_figures(seller_id, now=end, windows=(7,))[7]
+        # Asked with a second window: the reader's SQL needs two (a lone window builds an empty
+        # CASE; reported to the metrics' owners).
+        figures: ResponseFigures = reader.response_figures(seller_id, now=end, windows=(7, 8))[7]
         counted = figures.on_time + figures.late + figures.overdue
         points.append(TrendPoint(end, figures.on_time_percent, counted))
     return points
@@ -105,10 +107,16 @@ def draw(points: list[TrendPoint]) -> Chart:
         label = f"Week to {point.week_end:%d %b}: {point.on_time_percent:.0f} % on time"
         dots.append((x, y, label))
     grid = tuple((y_of(p), f"{p} %") for p in (0, 50, 100))
+    last = len(points) - 1
+    # Every other week, counted back from the latest, which is right-aligned so it is not cut.
     labels = tuple(
-        (round(LEFT + index * step, 1), f"{point.week_end:%d %b}")
+        (
+            round(LEFT + index * step, 1),
+            f"{point.week_end:%d %b}",
+            "end" if index == last else "middle",
+        )
         for index, point in enumerate(points)
-        if index % 2 == len(points) % 2 or index == len(points) - 1
+        if (last - index) % 2 == 0
     )
     measured = [p for p in points if p.on_time_percent is not None]
     if measured:
