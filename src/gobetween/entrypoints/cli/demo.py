@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from gobetween.entrypoints.cli.accounts import create_demo_accounts
 from gobetween.entrypoints.cli.configuration import fail, platform_from
 from gobetween.entrypoints.cli.tokens import with_demo_tokens
 from gobetween.services.demo_marketplace import (
@@ -59,6 +60,7 @@ def demo_command(
             )
         except DemoNotLoaded as error:
             raise fail(str(error)) from None
+        create_demo_accounts(platform)  # sign-ins of the web message center
     if as_json:
         typer.echo(
             json.dumps(
