@@ -93,7 +93,7 @@ def test_real_addresses_are_replaced_in_the_composed_mail(relay_key: DkimKey) ->
     data = compose(letter, replacements=REPLACEMENTS, key=None)
     message = message_from_bytes(data, _class=EmailMessage, policy=default)
     decoded = "\n".join(
-        [str(v) for v in message.values()]
+        [str(v) for k, v in message.items() if k != "To"]
         + [
             payload.decode("utf-8")
             for part in message.walk()
@@ -101,7 +101,8 @@ def test_real_addresses_are_replaced_in_the_composed_mail(relay_key: DkimKey) ->
         ]
     )
     assert "jane@seller.example" not in decoded
-    assert "bob@buyer.example" not in decoded.replace("To: bob@buyer.example", "")
+    assert "bob@buyer.example" not in decoded
+    assert str(message["To"]) == "bob@buyer.example"  # the recipient's own address stays
     assert "mail x@relay.test" in decoded
 
 

@@ -89,7 +89,6 @@ def compose(
     message["From"] = Address(
         display_name=_one_line(letter.sender_name), username=local, domain=domain
     )
-    message["To"] = letter.recipient
     message["Subject"] = _one_line(letter.subject)
     # In UTC, so the sender's time zone does not travel (relay-notes.md, Header sanitisation).
     message["Date"] = format_datetime(letter.date.astimezone(UTC))
@@ -111,6 +110,8 @@ def compose(
             filename=attachment.filename,
         )
     sanitize(message, replacements=replacements)
+    # The recipient's own address, set after the scrub: it is the one real address that belongs.
+    message["To"] = letter.recipient
     data = message.as_bytes(policy=WIRE_POLICY)
     return sign(data, key) if key is not None else data
 

@@ -45,15 +45,22 @@ class DnsPythonResolver:
     """The production resolver: dnspython with the system's resolver configuration."""
 
     def __init__(self, *, lifetime: float = 5.0) -> None:
-        self._resolver = dns.resolver.Resolver()
+        self._resolver: dns.resolver.Resolver | None = None
         self._lifetime = lifetime
 
     def query(self, name: str, rtype: RecordType) -> list[str]:
         try:
+            if self._resolver is None:
+                # Read the system's configuration on first use, not at start.
+                self._resolver = dns.resolver.Resolver()
             answer = self._resolver.resolve(name, rtype, lifetime=self._lifetime, search=False)
         except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
             return []
-        except (dns.exception.Timeout, dns.resolver.NoNameservers) as error:
+        except (
+            dns.exception.Timeout,
+            dns.resolver.NoNameservers,
+            dns.resolver.NoResolverConfiguration,
+        ) as error:
             raise DnsTemporaryError(f"{rtype} {name}: {error}") from None
         records: list[str] = []
         for rdata in answer:

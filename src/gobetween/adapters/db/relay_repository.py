@@ -1,0 +1,228 @@
+"""Reads and writes of the relay's tables, inside the caller's transaction (one connection)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gobetween.adapters.db import relay_tables as r
+from gobetween.adapters.db import tables as t
+from gobetween.domain.aliases import AliasSide
+
+
+@dataclass(frozen=True, slots=True)
+class InboundRecord:
+    """One inbound mail as the relay recorded it."""
+
+    id: int
+    alias: str
+    message_id: str
+    body_sha256: str
+    from_address: str
+    status: str
+    reply: str
+    message_ref: int | None
+    raw: bytes
+    auth: dict[str, Any]
+
+
+def _insert(connection: Connection, table: Any) -> Any:
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class SqlRelayRepository:
+    """The relay's rows: inbound mail and its dedupe key, Message-ID maps, outbound bytes."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    # Inbound -------------------------------------------------------------------------------
+
+    def find_inbound(self, alias: str, message_id: str, body_sha256: str) -> InboundRecord | None:
+        """The mail with this exactly-once key, if it was seen before."""
+        row = self._c.execute(
+            select(r.relay_inbound).where(
+                r.relay_inbound.c.alias == alias,
+                r.relay_inbound.c.message_id == message_id,
+                r.relay_inbound.c.body_sha256 == body_sha256,
+            )
+        ).first()
+        return None if row is None else _inbound(row)
+
+    def find_by_release_token(self, token_sha256: str) -> InboundRecord | None:
+        row = self._c.execute(
+            select(r.relay_inbound).where(r.relay_inbound.c.release_token_sha256 == token_sha256)
+        ).first()
+        return None if row is None else _inbound(row)
+
+    def add_inbound(
+        self,
+        *,
+        alias: str,
+        message_id: str,
+        body_sha256: str,
+        mail_from: str,
+        from_address: str,
+        client_ip: str,
+        auth: dict[str, Any],
+        raw: bytes,
+        status: str,
+        reply: str,
+        now: datetime,
+        message_ref: int | None = None,
+        release_token_sha256: str | None = None,
+    ) -> int:
+        """Record a mail; the unique key raises IntegrityError for a concurrent duplicate."""
+        result = self._c.execute(
+            r.relay_inbound.insert().values(
+                alias=alias,
+                message_id=message_id,
+                body_sha256=body_sha256,
+                mail_from=mail_from,
+                from_address=from_address,
+                client_ip=client_ip,
+                auth=auth,
+                raw=raw,
+                status=status,
+                message_ref=message_ref,
+                reply=reply,
+                release_token_sha256=release_token_sha256,
+                received_at=now,
+                decided_at=now if status != "held" else None,
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def mark_released(
+        self, inbound_id: int, *, message_ref: int, reply: str, now: datetime
+    ) -> bool:
+        """Held → released, once: False when it was released (or discarded) already."""
+        result = self._c.execute(
+            update(r.relay_inbound)
+            .where(r.relay_inbound.c.id == inbound_id, r.relay_inbound.c.status == "held")
+            .values(status="released", message_ref=message_ref, reply=reply, decided_at=now)
+        )
+        return result.rowcount == 1
+
+    # Messages and Message-IDs --------------------------------------------------------------
+
+    def latest_message_of_order(self, order_id: str) -> int | None:
+        """The newest message of the order's thread (the caller holds the thread's lock)."""
+        return self._c.execute(
+            select(func.max(t.messages.c.id))
+            .select_from(t.messages.join(t.threads, t.threads.c.id == t.messages.c.thread_id))
+            .where(t.threads.c.order_id == order_id)
+        ).scalar()
+
+    def message_outcome(self, message_ref: int) -> tuple[str, list[str]]:
+        """The message's disposition and the words of its blocking findings."""
+        disposition = self._c.execute(
+            select(t.messages.c.disposition).where(t.messages.c.id == message_ref)
+        ).scalar_one()
+        findings = self._c.execute(
+            select(t.findings.c.message)
+            .where(t.findings.c.message_id == message_ref, t.findings.c.severity == "block")
+            .order_by(t.findings.c.position)
+        ).scalars()
+        return str(disposition), [str(text) for text in findings]
+
+    def messages_for_headers(self, party: AliasSide, header_ids: Sequence[str]) -> list[int]:
+        """The messages a party's mail client refers to by these ids, newest reference first."""
+        if not header_ids:
+            return []
+        rows = self._c.execute(
+            select(r.relay_message_ids.c.header_id, r.relay_message_ids.c.message_ref).where(
+                r.relay_message_ids.c.party == party,
+                r.relay_message_ids.c.header_id.in_(list(header_ids)),
+            )
+        ).all()
+        by_header = {row.header_id: int(row.message_ref) for row in rows}
+        return [by_header[h] for h in reversed(header_ids) if h in by_header]
+
+    def header_for(self, message_ref: int, party: AliasSide) -> str | None:
+        """The Message-ID under which `party` knows the message, if it knows it."""
+        return self._c.execute(
+            select(r.relay_message_ids.c.header_id).where(
+                r.relay_message_ids.c.message_ref == message_ref,
+                r.relay_message_ids.c.party == party,
+            )
+        ).scalar()
+
+    def remember_header(self, message_ref: int, party: AliasSide, header_id: str) -> str:
+        """Record the id a party knows the message by; returns the id that is on record."""
+        self._c.execute(
+            _insert(self._c, r.relay_message_ids)
+            .values(message_ref=message_ref, party=party, header_id=header_id)
+            .on_conflict_do_nothing()
+        )
+        known = self.header_for(message_ref, party)
+        return known if known is not None else header_id
+
+    # Outbound ------------------------------------------------------------------------------
+
+    def find_outbound(self, delivery_key: str) -> tuple[str, str, bytes] | None:
+        """(Message-ID, envelope sender, bytes) first composed for this delivery, if any."""
+        row = self._c.execute(
+            select(r.relay_outbound).where(r.relay_outbound.c.delivery_key == delivery_key)
+        ).first()
+        return None if row is None else (row.header_id, row.sender, bytes(row.data))
+
+    def keep_outbound(
+        self, delivery_key: str, *, header_id: str, sender: str, data: bytes, now: datetime
+    ) -> tuple[str, str, bytes]:
+        """Store the bytes for this delivery unless some are stored; return what is stored."""
+        self._c.execute(
+            _insert(self._c, r.relay_outbound)
+            .values(
+                delivery_key=delivery_key,
+                header_id=header_id,
+                sender=sender,
+                data=data,
+                created_at=now,
+            )
+            .on_conflict_do_nothing()
+        )
+        stored = self.find_outbound(delivery_key)
+        assert stored is not None
+        return stored
+
+    # Attachments ---------------------------------------------------------------------------
+
+    def keep_attachment(
+        self, sha256: str, content_type: str, data: bytes, *, now: datetime
+    ) -> None:
+        self._c.execute(
+            _insert(self._c, r.relay_attachments)
+            .values(sha256=sha256, content_type=content_type, data=data, created_at=now)
+            .on_conflict_do_nothing()
+        )
+
+    def attachment(self, sha256: str) -> bytes | None:
+        data = self._c.execute(
+            select(r.relay_attachments.c.data).where(r.relay_attachments.c.sha256 == sha256)
+        ).scalar()
+        return None if data is None else bytes(data)
+
+
+def _inbound(row: Any) -> InboundRecord:
+    return InboundRecord(
+        id=int(row.id),
+        alias=row.alias,
+        message_id=row.message_id,
+        body_sha256=row.body_sha256,
+        from_address=row.from_address,
+        status=row.status,
+        reply=row.reply,
+        message_ref=None if row.message_ref is None else int(row.message_ref),
+        raw=bytes(row.raw),
+        auth=dict(row.auth),
+    )

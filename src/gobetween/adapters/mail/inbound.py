@@ -1,0 +1,531 @@
+"""Mail arriving on an alias: authorise and authenticate the sender, then store it as a message.
+
+Each step answers with an SMTP reply, decided before the SMTP session ends, so nothing is ever
+bounced later to an address that may be forged (no backscatter):
+
+1. the alias exists and is active (550 5.1.1 otherwise), one alias per mail;
+2. the mail parses within the MIME limits (550 5.6.0 / 552 5.3.4);
+3. not a loop (From on our own domain) and not an automatic reply (550 5.7.1);
+4. From is one of the addresses allowed to write to this alias (550 5.7.1);
+5. SPF/DKIM/DMARC prove the From domain (451 4.7.0 when DNS fails; otherwise held for the
+   registered address to release, or refused with 550 5.7.26, as configured);
+6. the new text goes through the core message service, like any other channel; the relay's own
+   record of the mail, with its exactly-once key, is written in the SAME transaction, and the
+   reply is 250 only after that commit (550 5.7.1 with the findings when the policy blocks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from gobetween.adapters.db import repositories as repos
+from gobetween.adapters.db.relay_repository import SqlRelayRepository
+from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
+from gobetween.adapters.mail.parse import (
+    MAX_DEPTH,
+    MAX_PARTS,
+    MalformedMail,
+    ParsedMail,
+    parse_mail,
+)
+from gobetween.adapters.mail.sender_auth import AuthResult, SenderAuthenticator
+from gobetween.domain.aliases import Alias, AliasSide
+from gobetween.domain.errors import InvalidInput, NotFound, Refused
+from gobetween.domain.messages import AttachmentMeta
+from gobetween.domain.orders import ORDER_ID_PATTERN
+from gobetween.domain.parties import Buyer, Seller
+from gobetween.policy.categories import CONTACT_REASONS
+from gobetween.services.messaging import (
+    MessagingLimits,
+    PolicyCheck,
+    RecordBuyerMessage,
+    SendSellerMessage,
+    record_buyer_message,
+    send_seller_message,
+)
+from gobetween.services.ports import Clock, OutboxItem
+
+log = logging.getLogger(__name__)
+
+Unauthenticated = Literal["hold", "refuse"]
+# Bytes of an attachment the policy sees to judge its type by content.
+ATTACHMENT_HEAD_BYTES = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One SMTP transaction as the listener received it."""
+
+    mail_from: str
+    recipient: str
+    client_ip: str
+    helo: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """Who is writing through an alias, and to whom."""
+
+    alias: Alias
+    sender_side: AliasSide
+    seller: Seller
+    buyer: Buyer
+
+    @property
+    def allowed_senders(self) -> frozenset[str]:
+        if self.sender_side == "seller":
+            return frozenset(a.lower() for a in self.seller.sending_addresses)
+        return frozenset({self.buyer.email.lower()})
+
+    @property
+    def registered_address(self) -> str:
+        """Where notices about this sender's mail go: never the (forgeable) envelope sender."""
+        if self.sender_side == "seller":
+            registered = self.seller.registered_addresses
+            return registered[0] if registered else self.seller.customer_service_address
+        return self.buyer.email
+
+
+class _RelayUnitOfWork(SqlUnitOfWork):
+    """The core's unit of work, plus the relay's own rows written just before its commit.
+
+    The core service commits once; the relay's record of the mail (its exactly-once key) must
+    be in that same transaction, or a crash between the two would let a retry store it twice.
+    """
+
+    def __init__(self, engine: Engine, before_commit: Callable[[Connection], None]) -> None:
+        super().__init__(engine)
+        self._before_commit = before_commit
+
+    def commit(self) -> None:
+        connection = self._connection
+        if connection is None:
+            raise RuntimeError("commit() outside the `with` block")
+        self._before_commit(connection)
+        super().commit()
+
+
+class InboundRelay:
+    """Turns inbound SMTP transactions into stored messages (or refusals), one at a time."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        authenticator: SenderAuthenticator,
+        check_policy: PolicyCheck,
+        clock: Clock,
+        limits: MessagingLimits,
+        alias_domain: str,
+        unauthenticated: Unauthenticated = "hold",
+        max_parts: int = MAX_PARTS,
+        max_depth: int = MAX_DEPTH,
+    ) -> None:
+        self.engine = engine
+        self.authenticator = authenticator
+        self.check_policy = check_policy
+        self.clock = clock
+        self.limits = limits
+        self.alias_domain = alias_domain.lower()
+        self.unauthenticated = unauthenticated
+        self.max_parts = max_parts
+        self.max_depth = max_depth
+
+    # RCPT ----------------------------------------------------------------------------------
+
+    def check_recipient(self, address: str) -> str | None:
+        """None when mail to `address` is welcome, else the SMTP reply refusing it."""
+        local = self._local_part(address)
+        if local is None:
+            return f"550 5.1.1 <{address}>: no such alias here"
+        with self.engine.connect() as connection:
+            alias = repos.SqlAliasRepository(connection).find(local)
+        if alias is None:
+            return f"550 5.1.1 <{address}>: no such alias here"
+        if not alias.active:
+            return f"550 5.1.1 <{address}>: this alias is disabled"
+        return None
+
+    def _local_part(self, address: str) -> str | None:
+        local, _, domain = address.strip().strip("<>").lower().rpartition("@")
+        if domain != self.alias_domain or not local or "+" in local:
+            return None
+        return local
+
+    # DATA ----------------------------------------------------------------------------------
+
+    def receive(self, envelope: Envelope) -> str:
+        """Decide one mail; the returned SMTP reply is final (250 only after the commit)."""
+        now = self._now()
+        local = self._local_part(envelope.recipient)
+        if local is None:
+            return f"550 5.1.1 <{envelope.recipient}>: no such alias here"
+        try:
+            parsed = parse_mail(envelope.data, max_parts=self.max_parts, max_depth=self.max_depth)
+        except MalformedMail as error:
+            code = (
+                "552 5.3.4" if "MIME" in error.problem or "header" in error.problem else "550 5.6.0"
+            )
+            return f"{code} Message refused: {error.problem}"
+        message_id, body_hash = _dedupe_key(envelope.data, parsed)
+        with self.engine.connect() as connection:
+            seen = SqlRelayRepository(connection).find_inbound(local, message_id, body_hash)
+            party = _party(connection, local)
+        if seen is not None:
+            # The same mail again (a retry after a lost 250): answer as the first time, do nothing.
+            return seen.reply
+        if party is None or not party.alias.active:
+            return f"550 5.1.1 <{envelope.recipient}>: no such alias here"
+        refusal = self._check_sender(parsed, party)
+        if refusal is not None:
+            return refusal
+        auth = self.authenticator.authenticate(
+            envelope.data,
+            from_address=parsed.from_address,
+            client_ip=envelope.client_ip,
+            mail_from=envelope.mail_from,
+            helo=envelope.helo,
+        )
+        if auth.dmarc == "temperror":
+            return (
+                f"451 4.7.0 Cannot check the sender's domain now ({auth.reason}); try again later"
+            )
+        if not auth.authenticated:
+            if self.unauthenticated == "refuse":
+                return f"550 5.7.26 Sender not authenticated: {auth.reason}"
+            return self._hold(envelope, parsed, party, auth, local, message_id, body_hash, now)
+        return self._store(
+            envelope, parsed, party, auth, local, message_id, body_hash, now, release_of=None
+        )
+
+    def release(self, token: str) -> str:
+        """Deliver a held mail after its registered address asked for it; returns the outcome."""
+        token_hash = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        with self.engine.connect() as connection:
+            held = SqlRelayRepository(connection).find_by_release_token(token_hash)
+            party = None if held is None else _party(connection, held.alias)
+        if held is None or party is None:
+            raise NotFound("held mail", "with this release code")
+        if held.status != "held":
+            return held.reply
+        parsed = parse_mail(held.raw, max_parts=self.max_parts, max_depth=self.max_depth)
+        auth = auth_from_dict(held.auth)
+        envelope = Envelope("", f"{held.alias}@{self.alias_domain}", "", "", held.raw)
+        return self._store(
+            envelope,
+            parsed,
+            party,
+            auth,
+            held.alias,
+            held.message_id,
+            held.body_sha256,
+            self._now(),
+            release_of=held.id,
+        )
+
+    def _check_sender(self, parsed: ParsedMail, party: Party) -> str | None:
+        sender = parsed.from_address
+        if sender.rpartition("@")[2] == self.alias_domain:
+            return "550 5.7.1 Mail from this relay's own domain is not accepted (mail loop)"
+        if parsed.auto_submitted:
+            return "550 5.7.1 Automatic replies are not relayed to the other party"
+        if sender not in party.allowed_senders:
+            who = (
+                "the seller's registered or authorized addresses"
+                if party.sender_side == "seller"
+                else "the buyer's own address"
+            )
+            return f"550 5.7.1 <{sender}> may not write to this alias: only {who} may"
+        return None
+
+    def _hold(
+        self,
+        envelope: Envelope,
+        parsed: ParsedMail,
+        party: Party,
+        auth: AuthResult,
+        local: str,
+        message_id: str,
+        body_hash: str,
+        now: datetime,
+    ) -> str:
+        token = secrets.token_urlsafe(24)
+        token_hash = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        reply = (
+            "250 2.0.0 Held, not delivered: the sender could not be authenticated "
+            f"({auth.reason}); the registered address was told how to release it"
+        )
+
+        def record(connection: Connection) -> None:
+            SqlRelayRepository(connection).add_inbound(
+                alias=local,
+                message_id=message_id,
+                body_sha256=body_hash,
+                mail_from=envelope.mail_from,
+                from_address=parsed.from_address,
+                client_ip=envelope.client_ip,
+                auth=auth.to_dict(),
+                raw=envelope.data,
+                status="held",
+                reply=reply,
+                now=now,
+                release_token_sha256=token_hash,
+            )
+
+        try:
+            with _RelayUnitOfWork(self.engine, record) as uow:
+                uow.outbox.add(
+                    OutboxItem(
+                        kind="relay_hold",
+                        recipient=party.registered_address,
+                        delivery_key=f"relay-hold-{token_hash[:32]}",
+                        payload={
+                            "alias": f"{local}@{self.alias_domain}",
+                            "from": parsed.from_address,
+                            "subject": parsed.subject,
+                            "reason": auth.reason,
+                            "release_code": token,
+                        },
+                    ),
+                    now=now,
+                )
+                uow.commit()
+        except IntegrityError:
+            return self._reply_of_duplicate(local, message_id, body_hash)
+        log.info("held mail to %s from %s: %s", local, parsed.from_address, auth.reason)
+        return reply
+
+    def _store(
+        self,
+        envelope: Envelope,
+        parsed: ParsedMail,
+        party: Party,
+        auth: AuthResult,
+        local: str,
+        message_id: str,
+        body_hash: str,
+        now: datetime,
+        *,
+        release_of: int | None,
+    ) -> str:
+        if not parsed.text:
+            return (
+                "550 5.6.0 No new text: the mail holds only quoted history or a signature; "
+                "write the message above the quoted text"
+            )
+        try:
+            order_id = self._order_for(parsed, party)
+        except NotFound:
+            return "550 5.1.1 No order links the buyer and the seller of this alias"
+        reason, subject = _contact_reason(parsed.subject)
+        if reason not in CONTACT_REASONS:
+            return (
+                f"550 5.6.0 Unknown contact reason [reason:{reason}] in the subject; use one of "
+                + ", ".join(CONTACT_REASONS)
+            )
+        attachments = tuple(
+            AttachmentMeta(
+                filename=a.filename[:255],
+                content_type=a.content_type,
+                size=a.size,
+                sha256=a.sha256,
+                head=a.data[:ATTACHMENT_HEAD_BYTES],
+            )
+            for a in parsed.attachments
+        )
+        replies: list[str] = []
+
+        def record(connection: Connection) -> None:
+            repo = SqlRelayRepository(connection)
+            message_ref = repo.latest_message_of_order(order_id)
+            if message_ref is None:
+                raise RuntimeError(f"the message service stored nothing for order {order_id}")
+            disposition, findings = repo.message_outcome(message_ref)
+            reply = _reply(disposition, findings, message_ref)
+            if release_of is None:
+                repo.add_inbound(
+                    alias=local,
+                    message_id=message_id,
+                    body_sha256=body_hash,
+                    mail_from=envelope.mail_from,
+                    from_address=parsed.from_address,
+                    client_ip=envelope.client_ip,
+                    auth=auth.to_dict(),
+                    raw=envelope.data,
+                    status="stored",
+                    reply=reply,
+                    now=now,
+                    message_ref=message_ref,
+                )
+            elif not repo.mark_released(release_of, message_ref=message_ref, reply=reply, now=now):
+                raise _AlreadyReleasedError
+            if parsed.message_id is not None:
+                repo.remember_header(message_ref, party.sender_side, parsed.message_id)
+            for attachment in parsed.attachments:
+                repo.keep_attachment(
+                    attachment.sha256, attachment.content_type, attachment.data, now=now
+                )
+            replies.append(reply)
+
+        uow = _RelayUnitOfWork(self.engine, record)
+        try:
+            if party.sender_side == "seller":
+                send_seller_message(
+                    SendSellerMessage(
+                        order_id=order_id,
+                        seller_id=party.seller.id,
+                        subject=subject,
+                        text=parsed.text,
+                        contact_reason=reason,
+                        channel="email",
+                        attachments=attachments,
+                    ),
+                    uow=uow,
+                    check_policy=self.check_policy,
+                    clock=self.clock,
+                    limits=self.limits,
+                )
+            else:
+                record_buyer_message(
+                    RecordBuyerMessage(
+                        order_id=order_id,
+                        buyer_id=party.buyer.id,
+                        subject=subject,
+                        text=parsed.text,
+                        channel="email",
+                        attachments=attachments,
+                    ),
+                    uow=uow,
+                    check_policy=self.check_policy,
+                    clock=self.clock,
+                    limits=self.limits,
+                )
+        except IntegrityError:
+            return self._reply_of_duplicate(local, message_id, body_hash)
+        except _AlreadyReleasedError:
+            return "250 2.0.0 Already released"
+        except InvalidInput as error:
+            return f"550 5.6.0 Message refused: {_one_line(str(error))}"
+        except Refused as error:
+            return f"550 5.7.1 Message refused: {_one_line(error.reason)}"
+        except NotFound as error:
+            return f"550 5.1.1 {_one_line(str(error))}"
+        return replies[-1]
+
+    def _reply_of_duplicate(self, local: str, message_id: str, body_hash: str) -> str:
+        # A concurrent copy of the same mail won the race and is stored; answer as it did.
+        with self.engine.connect() as connection:
+            seen = SqlRelayRepository(connection).find_inbound(local, message_id, body_hash)
+        return seen.reply if seen is not None else "451 4.3.0 Try again"
+
+    def _order_for(self, parsed: ParsedMail, party: Party) -> str:
+        """The order the mail is about: the one it replies to, one it names, or the newest."""
+        alias = party.alias
+        with self.engine.connect() as connection:
+            referenced = SqlRelayRepository(connection).messages_for_headers(
+                party.sender_side, parsed.in_reply_to + parsed.references
+            )
+            messages = repos.SqlMessageRepository(connection)
+            threads = repos.SqlThreadRepository(connection)
+            for message_ref in referenced:
+                record = messages.find(message_ref)
+                thread = None if record is None else threads.find(record.thread_id)
+                if thread is not None and (thread.buyer_id, thread.seller_id) == (
+                    alias.buyer_id,
+                    alias.seller_id,
+                ):
+                    return thread.order_id
+            orders = list(
+                repos.SqlOrderRepository(connection).for_pair(alias.buyer_id, alias.seller_id)
+            )
+        if not orders:
+            raise NotFound("order", f"of alias {alias.local_part}")
+        ids = {order.id for order in orders}
+        for named in ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}"):
+            if named in ids:
+                return str(named)
+        return max(orders, key=lambda order: order.purchased_at).id
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+
+class _AlreadyReleasedError(Exception):
+    """Two releases of one held mail raced; the other one stored it."""
+
+
+def _party(connection: Connection, local: str) -> Party | None:
+    alias = repos.SqlAliasRepository(connection).find(local)
+    if alias is None:
+        return None
+    seller = repos.SqlSellerRepository(connection).find(alias.seller_id)
+    buyer = repos.SqlBuyerRepository(connection).find(alias.buyer_id)
+    if seller is None or buyer is None:
+        return None
+    # The buyer's alias stands in for the buyer: whoever writes to it is the seller.
+    sender_side: AliasSide = "seller" if alias.side == "buyer" else "buyer"
+    return Party(alias=alias, sender_side=sender_side, seller=seller, buyer=buyer)
+
+
+def _dedupe_key(raw: bytes, parsed: ParsedMail) -> tuple[str, str]:
+    """(Message-ID, sha256 of the body): the body, not the headers every hop rewrites."""
+    normalized = raw.replace(b"\r\n", b"\n")
+    _, _, body = normalized.partition(b"\n\n")
+    body_hash = hashlib.sha256(body).hexdigest()
+    message_id = (parsed.message_id or "").strip()[:255]
+    if not message_id:
+        # No Message-ID: key on the content alone (relay-notes.md, Idempotency).
+        message_id = f"<{body_hash[:32]}@no-message-id.invalid>"
+    return message_id, body_hash
+
+
+def _reply(disposition: str, findings: list[str], message_ref: int) -> str:
+    if disposition == "blocked":
+        reasons = [_one_line(text) for text in findings] or ["the communication policy"]
+        lines = [f"Not delivered: the message breaks the marketplace's policy ({len(reasons)})"]
+        lines += reasons
+        return "\r\n".join(
+            f"550{' ' if index == len(lines) - 1 else '-'}5.7.1 {line[:400]}"
+            for index, line in enumerate(lines)
+        )
+    if disposition == "bounced":
+        return (
+            f"250 2.0.0 Stored as message {message_ref}, not delivered: the buyer opted out of "
+            "messages not needed for the order; a delivery status notice follows"
+        )
+    return f"250 2.0.0 Accepted as message {message_ref}"
+
+
+# A seller picks the contact reason (policy.md §2) by a tag in the subject, as the web form's
+# menu would: a structured choice, not a guess from words ("[reason:delivery_scheduling]").
+_REASON_TAG = re.compile(r"\[\s*reason\s*:\s*([A-Za-z_-]*)\s*\]", re.IGNORECASE)
+
+
+def _contact_reason(subject: str) -> tuple[str, str]:
+    """(contact reason, subject without the tag); "other" when the subject names none."""
+    found = _REASON_TAG.search(subject)
+    if found is None:
+        return "other", _one_line(subject)[:500]
+    reason = found.group(1).lower().replace("-", "_")
+    rest = subject[: found.start()] + subject[found.end() :]
+    return reason, _one_line(rest)[:500]
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def auth_from_dict(data: dict[str, Any]) -> AuthResult:
+    """Rebuild an AuthResult stored as JSON."""
+    return AuthResult(**{**data, "dkim_domains": tuple(data.get("dkim_domains", ()))})

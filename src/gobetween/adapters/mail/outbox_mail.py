@@ -1,0 +1,356 @@
+"""Turns outbox rows into the signed mail the transport sends, once per delivery key.
+
+The first composition of a row is stored (relay_outbound) and every retry sends exactly those
+bytes: same Message-ID, same signature, so a receiver that saw a lost-ack copy can deduplicate,
+and the evidence holds what the recipient got.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from gobetween.adapters.db import repositories as repos
+from gobetween.adapters.db.relay_repository import SqlRelayRepository
+from gobetween.adapters.mail.compose import compose_delivery
+from gobetween.adapters.mail.dkim_keys import DkimKey
+from gobetween.adapters.mail.dsn import DeliveryFailure, build_dsn, headers_of
+from gobetween.adapters.mail.outbound import WIRE_POLICY, Letter, compose, new_message_id, sign
+from gobetween.adapters.mail.parse import MailAttachment
+from gobetween.domain.aliases import AliasSide
+from gobetween.domain.messages import MessageRecord
+from gobetween.domain.parties import Buyer, Seller
+from gobetween.services.ports import Clock, OutboundMail, OutboxItem
+
+log = logging.getLogger(__name__)
+
+# How many earlier messages of the thread the References header names.
+MAX_REFERENCES = 10
+# The core's delivery keys for messages: message-<id>-<recipient side>.
+_MESSAGE_KEY = re.compile(r"message-(\d+)-(buyer|seller)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    seller: Seller
+    buyer: Buyer
+    seller_alias: str
+    buyer_alias: str
+
+    def alias_of(self, side: AliasSide) -> str:
+        return self.seller_alias if side == "seller" else self.buyer_alias
+
+    def replacements(self) -> dict[str, str]:
+        """Each real address of either party mapped to the alias that stands for it."""
+        mapping = {self.buyer.email.lower(): self.buyer_alias}
+        for address in (
+            *self.seller.sending_addresses,
+            self.seller.customer_service_address,
+        ):
+            mapping[address.lower()] = self.seller_alias
+        return mapping
+
+
+class OutboxMail:
+    """The delivery worker's composer: `compose(item) -> OutboundMail` for every outbox kind."""
+
+    def __init__(
+        self, *, engine: Engine, alias_domain: str, key: DkimKey | None, clock: Clock
+    ) -> None:
+        self.engine = engine
+        self.alias_domain = alias_domain.lower()
+        self.key = key
+        self.clock = clock
+
+    @property
+    def bounce_address(self) -> str:
+        """Envelope sender of relayed mail: on our domain, so SPF aligns with the From alias."""
+        return f"bounces@{self.alias_domain}"
+
+    def __call__(self, item: OutboxItem) -> OutboundMail:
+        now = self.clock().astimezone(UTC)
+        with self.engine.begin() as connection:
+            repo = SqlRelayRepository(connection)
+            stored = repo.find_outbound(item.delivery_key)
+            if stored is None:
+                header_id, sender, data = self._compose(connection, repo, item, now)
+                stored = repo.keep_outbound(
+                    item.delivery_key, header_id=header_id, sender=sender, data=data, now=now
+                )
+        _, sender, data = stored
+        return OutboundMail(
+            delivery_key=item.delivery_key, sender=sender, recipient=item.recipient, data=data
+        )
+
+    def _compose(
+        self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
+    ) -> tuple[str, str, bytes]:
+        if item.kind == "message" and item.message_id is not None:
+            return self._message(connection, repo, item)
+        if item.kind == "bounce_notice" and item.message_id is not None:
+            return self._opt_out_dsn(connection, repo, item, now)
+        if item.kind == "delivery_failure":
+            return self._failure_dsn(item, now)
+        if item.kind == "relay_hold":
+            return self._hold_notice(item, now)
+        # Kinds the relay does not know (added by other features) keep their own composer.
+        mail = compose_delivery(item, alias_domain=self.alias_domain)
+        data = sign(mail.data, self.key) if self.key is not None else mail.data
+        return "", mail.sender, data
+
+    # A message between the parties ---------------------------------------------------------
+
+    def _message(
+        self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem
+    ) -> tuple[str, str, bytes]:
+        assert item.message_id is not None
+        record = _get_message(connection, item.message_id)
+        pair = self._pair(connection, record)
+        recipient_side: AliasSide = "buyer" if record.direction == "seller_to_buyer" else "seller"
+        sender_side: AliasSide = "seller" if recipient_side == "buyer" else "buyer"
+        header_id = repo.header_for(item.message_id, recipient_side) or repo.remember_header(
+            item.message_id, recipient_side, new_message_id(self.alias_domain)
+        )
+        earlier = [
+            m
+            for m in repos.SqlMessageRepository(connection).for_thread(record.thread_id)
+            if m.seq < record.seq and m.id is not None
+        ]
+        earlier.sort(key=lambda m: m.seq)
+        known = [
+            header
+            for m in earlier
+            if m.id is not None and (header := repo.header_for(m.id, recipient_side))
+        ]
+        attachments: list[MailAttachment] = []
+        missing: list[str] = []
+        for meta in record.attachments:
+            data = repo.attachment(meta.sha256)
+            if data is None:
+                missing.append(meta.filename)
+            else:
+                attachments.append(MailAttachment(meta.filename, meta.content_type, data))
+        text = record.body
+        if missing:
+            text += "\n\nAttachments in the message center: " + ", ".join(missing)
+        payload_name = str(item.payload.get("from_name") or "")
+        sender_name = payload_name or (
+            pair.seller.display_name if sender_side == "seller" else pair.buyer.first_name
+        )
+        letter = Letter(
+            sender_alias=pair.alias_of(sender_side),
+            sender_name=sender_name,
+            recipient=item.recipient,
+            subject=record.subject or f"Message about order {item.payload.get('order_id', '')}",
+            text=text,
+            date=record.created_at,
+            message_id=header_id,
+            in_reply_to=known[-1] if known else None,
+            references=tuple(known[-MAX_REFERENCES:]),
+            attachments=tuple(attachments),
+        )
+        data = compose(letter, replacements=pair.replacements(), key=self.key)
+        return header_id, self.bounce_address, data
+
+    def _pair(self, connection: Connection, record: MessageRecord) -> _Pair:
+        thread = repos.SqlThreadRepository(connection).find(record.thread_id)
+        if thread is None:
+            raise LookupError(f"thread {record.thread_id} of message {record.id} not found")
+        seller = repos.SqlSellerRepository(connection).find(thread.seller_id)
+        buyer = repos.SqlBuyerRepository(connection).find(thread.buyer_id)
+        aliases = repos.SqlAliasRepository(connection)
+        seller_alias = aliases.for_pair(thread.buyer_id, thread.seller_id, "seller")
+        buyer_alias = aliases.for_pair(thread.buyer_id, thread.seller_id, "buyer")
+        if seller is None or buyer is None or seller_alias is None or buyer_alias is None:
+            raise LookupError(f"the parties or aliases of thread {thread.id} are missing")
+        return _Pair(
+            seller=seller,
+            buyer=buyer,
+            seller_alias=seller_alias.address(self.alias_domain),
+            buyer_alias=buyer_alias.address(self.alias_domain),
+        )
+
+    # Notices to a sender --------------------------------------------------------------------
+
+    def _opt_out_dsn(
+        self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
+    ) -> tuple[str, str, bytes]:
+        assert item.message_id is not None
+        record = _get_message(connection, item.message_id)
+        buyer_alias = f"{item.payload.get('buyer_alias', '')}@{self.alias_domain}"
+        original = self._original_headers(record, to=buyer_alias)
+        failure = DeliveryFailure(
+            notify=item.recipient,
+            final_recipient=buyer_alias,
+            original_headers=original,
+            status="5.7.1",
+            diagnostic="550 5.7.1 The buyer has opted out of messages not needed for the order",
+            explanation=(
+                f"Your message about order {item.payload.get('order_id', '')} was not delivered:\n"
+                "the buyer has opted out of messages that are not needed to complete the order.\n\n"
+                "Messages needed for the order (customization, delivery scheduling, address\n"
+                "issues, unexpected problems, legal disclosures) are still delivered.\n"
+                "You can turn these notices off under Settings > Notifications > Messaging."
+            ),
+            arrival=record.created_at,
+            original_message_id=repo.header_for(item.message_id, "seller"),
+        )
+        return self._signed_dsn(failure, now)
+
+    def _failure_dsn(self, item: OutboxItem, now: datetime) -> tuple[str, str, bytes]:
+        payload = item.payload
+        failure = DeliveryFailure(
+            notify=item.recipient,
+            final_recipient=str(payload["final_recipient"]),
+            original_headers=str(payload.get("original_headers", "")).encode("utf-8"),
+            status=str(payload.get("status", "5.0.0")),
+            diagnostic=str(payload.get("diagnostic", "")),
+            explanation=(
+                f"Your message to {payload['final_recipient']} could not be delivered.\n"
+                f"The receiving mail server answered: {payload.get('diagnostic', '')}"
+            ),
+            arrival=datetime.fromisoformat(str(payload.get("arrival", now.isoformat()))),
+            original_message_id=payload.get("original_message_id") or None,
+        )
+        return self._signed_dsn(failure, now)
+
+    def _signed_dsn(self, failure: DeliveryFailure, now: datetime) -> tuple[str, str, bytes]:
+        data = build_dsn(failure, reporting_domain=self.alias_domain, now=now)
+        header_id = _header(data, "Message-ID")
+        # A DSN goes with the null return path: nothing can bounce back from it.
+        return header_id, "", sign(data, self.key) if self.key is not None else data
+
+    def _hold_notice(self, item: OutboxItem, now: datetime) -> tuple[str, str, bytes]:
+        payload = item.payload
+        message = EmailMessage(policy=WIRE_POLICY)
+        message["From"] = f"Marketplace messaging <postmaster@{self.alias_domain}>"
+        message["To"] = item.recipient
+        message["Subject"] = "Your mail was held: sender not authenticated"
+        message["Date"] = format_datetime(now)
+        header_id = new_message_id(self.alias_domain)
+        message["Message-ID"] = header_id
+        message["Auto-Submitted"] = "auto-replied"
+        message.set_content(
+            f"A mail from {payload.get('from')} to {payload.get('alias')} "
+            f"(subject: {payload.get('subject', '')}) was held and not delivered,\n"
+            f"because its sender could not be authenticated: {payload.get('reason', '')}.\n\n"
+            "If you sent it, ask the marketplace to release it with this code:\n\n"
+            f"    {payload.get('release_code', '')}\n\n"
+            "If you did not send it, someone used your address; nothing was delivered.\n"
+        )
+        data = message.as_bytes(policy=WIRE_POLICY)
+        return header_id, "", sign(data, self.key) if self.key is not None else data
+
+    def _original_headers(self, record: MessageRecord, *, to: str) -> bytes:
+        headers = EmailMessage(policy=WIRE_POLICY)
+        headers["To"] = to
+        headers["Subject"] = " ".join(record.subject.split())
+        headers["Date"] = format_datetime(record.created_at.astimezone(UTC))
+        return headers_of(headers.as_bytes(policy=WIRE_POLICY))
+
+
+class FailureNotices:
+    """Queues one RFC 3464 notice per failed message to its sender's registered address.
+
+    The SMTP transport calls it on a permanent failure (5xx), before reporting the failure.
+    """
+
+    def __init__(self, *, engine: Engine, alias_domain: str, clock: Clock) -> None:
+        self.engine = engine
+        self.alias_domain = alias_domain.lower()
+        self.clock = clock
+
+    def __call__(self, mail: OutboundMail, diagnostic: str) -> None:
+        matched = _MESSAGE_KEY.fullmatch(mail.delivery_key)
+        if matched is None or not mail.sender:
+            # Only messages between the parties are reported; never a notice about a notice.
+            return
+        try:
+            self._queue(int(matched.group(1)), mail.delivery_key, diagnostic)
+        except IntegrityError:
+            log.info("a failure notice for %s is queued already", mail.delivery_key)
+
+    def _queue(self, message_id: int, delivery_key: str, diagnostic: str) -> None:
+        now = self.clock().astimezone(UTC)
+        with self.engine.begin() as connection:
+            record = _get_message(connection, message_id)
+            thread = repos.SqlThreadRepository(connection).find(record.thread_id)
+            if thread is None:
+                return
+            aliases = repos.SqlAliasRepository(connection)
+            if record.direction == "seller_to_buyer":
+                seller = repos.SqlSellerRepository(connection).find(thread.seller_id)
+                if seller is None:
+                    return
+                notify = (seller.registered_addresses or (seller.customer_service_address,))[0]
+                alias = aliases.for_pair(thread.buyer_id, thread.seller_id, "buyer")
+                sender_side: AliasSide = "seller"
+            else:
+                buyer = repos.SqlBuyerRepository(connection).find(thread.buyer_id)
+                if buyer is None:
+                    return
+                notify = buyer.email
+                alias = aliases.for_pair(thread.buyer_id, thread.seller_id, "seller")
+                sender_side = "buyer"
+            if alias is None:
+                return
+            final_recipient = alias.address(self.alias_domain)
+            headers = EmailMessage(policy=WIRE_POLICY)
+            headers["To"] = final_recipient
+            headers["Subject"] = " ".join(record.subject.split())
+            headers["Date"] = format_datetime(record.created_at.astimezone(UTC))
+            code = diagnostic.split(" ", 1)[0]
+            status = _enhanced_status(diagnostic) or (
+                f"{code[0]}.0.0" if code[:1] in "45" else "5.0.0"
+            )
+            repos.SqlOutboxRepository(connection).add(
+                OutboxItem(
+                    kind="delivery_failure",
+                    recipient=notify,
+                    # At most one notice per failed delivery (relay-notes.md, Bounce generation).
+                    delivery_key=f"dsn-{delivery_key}",
+                    message_id=message_id,
+                    payload={
+                        "final_recipient": final_recipient,
+                        "original_headers": headers_of(headers.as_bytes(policy=WIRE_POLICY)).decode(
+                            "ascii"
+                        ),
+                        "status": status,
+                        "diagnostic": diagnostic[:500],
+                        "arrival": record.created_at.astimezone(UTC).isoformat(),
+                        "original_message_id": SqlRelayRepository(connection).header_for(
+                            message_id, sender_side
+                        ),
+                    },
+                ),
+                now=now,
+            )
+
+
+def _enhanced_status(diagnostic: str) -> str | None:
+    found = re.search(r"\b([245]\.\d{1,3}\.\d{1,3})\b", diagnostic)
+    return found.group(1) if found else None
+
+
+def _get_message(connection: Connection, message_id: int) -> MessageRecord:
+    record = repos.SqlMessageRepository(connection).find(message_id)
+    if record is None:
+        raise LookupError(f"message {message_id} not found")
+    return record
+
+
+def _header(data: bytes, name: str) -> str:
+    prefix = name.lower().encode("ascii") + b":"
+    for line in data.split(b"\r\n"):
+        if not line:
+            break
+        if line.lower().startswith(prefix):
+            return line[len(prefix) :].strip().decode("ascii", "replace")
+    return ""

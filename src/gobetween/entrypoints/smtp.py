@@ -1,0 +1,231 @@
+"""The relay's SMTP (or LMTP) listener on the alias domain, and the relay's wiring from a Platform.
+
+aiosmtpd runs the protocol on its own event loop thread; every decision that touches the
+database or DNS runs in a worker thread (`run_in_executor`), so one slow DNS lookup never stalls
+the other sessions. One alias per transaction: a second RCPT gets 452, and the client sends the
+rest in another transaction, which keeps "250 only after the commit" true per recipient (and
+LMTP's one reply per recipient trivially right).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session, syntax
+
+from gobetween.adapters.mail.dkim_keys import DkimKey, load_key
+from gobetween.adapters.mail.inbound import Envelope as RelayEnvelope
+from gobetween.adapters.mail.inbound import InboundRelay
+from gobetween.adapters.mail.outbox_mail import FailureNotices, OutboxMail
+from gobetween.adapters.mail.sender_auth import DnsPythonResolver, Resolver, SenderAuthenticator
+from gobetween.adapters.mail.smtp_transport import SmtpTransport
+from gobetween.bootstrap import Platform
+
+log = logging.getLogger(__name__)
+
+_XFORWARD_ATTRIBUTES = ("NAME", "ADDR", "PROTO", "HELO")
+
+
+def _is_loopback(peer: Any) -> bool:
+    try:
+        host = peer[0] if isinstance(peer, tuple) else str(peer)
+        return ipaddress.ip_address(host).is_loopback
+    except (ValueError, IndexError, TypeError):
+        return False
+
+
+class RelaySMTP(SMTP):
+    """SMTP with Postfix's XFORWARD: the front MTA names the real client's address and HELO.
+
+    Accepted only from loopback, where our own Postfix runs; anyone else could use it to
+    pretend to be any host and pass SPF (relay-notes.md, Inbound pipeline).
+    """
+
+    @syntax("XFORWARD attribute=value ...")
+    async def smtp_XFORWARD(self, arg: str) -> None:  # noqa: N802 (aiosmtpd's naming)
+        assert self.session is not None
+        if not _is_loopback(self.session.peer):
+            await self.push("550 5.7.0 XFORWARD is not permitted from your address")
+            return
+        forwarded: dict[str, str] = dict(getattr(self.session, "xforward", {}))
+        for item in (arg or "").split():
+            name, sep, value = item.partition("=")
+            if not sep or name.upper() not in _XFORWARD_ATTRIBUTES:
+                await self.push(f"501 5.5.4 Bad XFORWARD attribute: {name}")
+                return
+            if value.upper() not in ("[UNAVAILABLE]", "[TEMPUNAVAIL]"):
+                forwarded[name.upper()] = value.removeprefix("IPV6:")
+        self.session.xforward = forwarded  # type: ignore[attr-defined]
+        await self.push("250 2.0.0 Ok")
+
+
+class RelayLMTP(LMTP, RelaySMTP):
+    """LMTP (behind Postfix) with XFORWARD."""
+
+
+class RelayHandler:
+    """aiosmtpd hooks that hand each decision to the InboundRelay, off the event loop."""
+
+    def __init__(self, relay: InboundRelay) -> None:
+        self.relay = relay
+
+    async def handle_EHLO(  # noqa: N802 (aiosmtpd's hook names)
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        session.host_name = hostname
+        if _is_loopback(session.peer):
+            responses.insert(len(responses) - 1, "250-XFORWARD " + " ".join(_XFORWARD_ATTRIBUTES))
+        return responses
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook names)
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if envelope.rcpt_tos:
+            return "452 4.5.3 One alias per message: send to the others separately"
+        loop = asyncio.get_running_loop()
+        try:
+            refusal = await loop.run_in_executor(None, self.relay.check_recipient, address)
+        except Exception:
+            log.exception("RCPT %s: lookup failed", address)
+            return "451 4.3.0 Temporary failure, try again later"
+        if refusal is not None:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 2.1.5 Ok"
+
+    async def handle_DATA(  # noqa: N802 (aiosmtpd's hook names)
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        forwarded: dict[str, str] = getattr(session, "xforward", {})
+        peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer)
+        mail_from = envelope.mail_from or ""
+        data = envelope.original_content or b""
+        if isinstance(envelope.content, bytes) and not data:
+            data = envelope.content
+        incoming = RelayEnvelope(
+            mail_from="" if mail_from == "<>" else mail_from,
+            recipient=envelope.rcpt_tos[0],
+            client_ip=forwarded.get("ADDR", peer),
+            helo=forwarded.get("HELO", session.host_name or ""),
+            data=data,
+        )
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(None, self.relay.receive, incoming)
+        except Exception:
+            # Nothing was committed (or it was, and the retry will be recognised): ask for a retry.
+            log.exception("DATA for %s failed", incoming.recipient)
+            return "451 4.3.0 Temporary failure, try again later"
+
+
+class RelayController(Controller):
+    """Runs the relay's listener on its own thread; `protocol` is "smtp" or "lmtp"."""
+
+    def __init__(
+        self,
+        relay: InboundRelay,
+        *,
+        hostname: str,
+        port: int,
+        protocol: str = "smtp",
+        max_bytes: int = 25 * 1024 * 1024,
+    ) -> None:
+        self.protocol = protocol
+        super().__init__(
+            RelayHandler(relay),
+            hostname=hostname,
+            port=port,
+            data_size_limit=max_bytes,
+            enable_SMTPUTF8=True,
+            ident="gobetween relay",
+        )
+
+    def factory(self) -> SMTP:
+        server_class = RelayLMTP if self.protocol == "lmtp" else RelaySMTP
+        return server_class(self.handler, **self.SMTP_kwargs)
+
+
+def load_dkim_key(platform: Platform) -> DkimKey | None:
+    """The configured DKIM key, validated now (a bad key fails at start, not on first mail)."""
+    settings = platform.settings
+    if not settings.dkim_key_file:
+        log.warning("dkim_key_file is not set: outbound mail is NOT DKIM-signed")
+        return None
+    return load_key(
+        Path(settings.dkim_key_file), selector=settings.dkim_selector, domain=settings.alias_domain
+    )
+
+
+def build_relay(platform: Platform, *, resolver: Resolver | None = None) -> InboundRelay:
+    """The inbound relay wired from the platform's settings and services."""
+    settings = platform.settings
+    return InboundRelay(
+        engine=platform.engine,
+        authenticator=SenderAuthenticator(resolver or DnsPythonResolver()),
+        check_policy=platform.check_policy,
+        clock=platform.clock,
+        limits=platform.messaging_limits,
+        alias_domain=settings.alias_domain,
+        unauthenticated="refuse" if settings.relay_unauthenticated == "refuse" else "hold",
+    )
+
+
+def build_composer(platform: Platform, *, key: DkimKey | None = None) -> OutboxMail:
+    """The delivery worker's composer: signed mail from outbox rows."""
+    return OutboxMail(
+        engine=platform.engine,
+        alias_domain=platform.settings.alias_domain,
+        key=key if key is not None else load_dkim_key(platform),
+        clock=platform.clock,
+    )
+
+
+def build_smtp_transport(platform: Platform) -> SmtpTransport:
+    """The SMTP transport to the smarthost, telling senders of permanent failures."""
+    settings = platform.settings
+    return SmtpTransport(
+        settings.smarthost_host,
+        settings.smarthost_port,
+        helo=settings.alias_domain,
+        on_permanent_failure=FailureNotices(
+            engine=platform.engine, alias_domain=settings.alias_domain, clock=platform.clock
+        ),
+    )
+
+
+def start_listener(platform: Platform, *, resolver: Resolver | None = None) -> RelayController:
+    """Start the SMTP/LMTP listener on smtp_host:smtp_port; the caller stops it."""
+    settings = platform.settings
+    controller = RelayController(
+        build_relay(platform, resolver=resolver),
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        protocol=settings.smtp_protocol,
+        max_bytes=settings.smtp_max_bytes,
+    )
+    controller.start()
+    log.info(
+        "%s listener on %s:%d for @%s",
+        settings.smtp_protocol.upper(),
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.alias_domain,
+    )
+    return controller
