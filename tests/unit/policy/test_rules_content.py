@@ -465,6 +465,422 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": P, "language": "ja"},
         {"non_critical_proactive", "thank_you_only"},
     ),
+    (
+        "a1",
+        "Hello Ms. Park,\n\nThank you for reaching out. We looked at the photos you sent and "
+        "agree the finish is uneven. We'll make a new top for you at no charge and ship it next "
+        "week; please keep the old one.\n\nBest regards,\nGrain & Co",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "a2",
+        "Hi,\n\nYes, the charger works with 220 V. The manual (page 4) explains how to switch the "
+        "plug adapter.\n\nRegards,\nVoltShop",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "a3",
+        "Hello,\n\nThanks for your feedback about the packaging - we've passed it on to our "
+        "warehouse team.\n\nKind regards",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "a4",
+        "Hi Ben,\n\nI'm sorry the mug arrived chipped. Since Amazon shipped this order, please "
+        "use Your Orders > Return or replace items; Amazon will send a replacement or refund "
+        "you.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "a5",
+        "Hello,\n\nYour order includes a 2-year warranty. If the kettle develops a fault, call "
+        "the manufacturer's service line on 0800 123 4567 with your order number.\n\nRegards",
+        {"initiation": P, "contact_reason": "warranty"},
+        set(),
+    ),
+    (
+        "a6",
+        "Dear customer,\n\nPlease find attached the invoice you requested for order "
+        "123-4567890-1234567.\n\nRegards,\nAccounts",
+        {"initiation": P, "contact_reason": "invoice"},
+        set(),
+    ),
+    (
+        "a7",
+        "Hi,\n\nThe courier has asked us to confirm a delivery slot for your wardrobe. Would "
+        "Monday morning or Wednesday afternoon work? They will also need a phone number to call "
+        "on the day.\n\nThanks,\nHome Co",
+        {"initiation": P, "contact_reason": "delivery_scheduling"},
+        set(),
+    ),
+    (
+        "a8",
+        "Hello,\n\nWe noticed the address on your order has no flat number. Could you reply with "
+        "it so the parcel reaches you?\n\nThank you",
+        {"initiation": P, "contact_reason": "address_issue"},
+        set(),
+    ),
+    (
+        "a9",
+        "Hi,\n\nYour activation key is ABCD-1234-EFGH-5678. Enter it under Settings > "
+        "License.\n\nRegards",
+        {"initiation": P, "contact_reason": "digital_access_key"},
+        set(),
+    ),
+    (
+        "a10",
+        "Hi Sam,\n\nGood question! The sofa cover can be washed at 30 degrees; don't tumble dry "
+        "it. Hope that helps.\n\nCheers",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "a11",
+        "Hello,\n\nWe're sorry, but the engraving machine broke down and we can't personalise "
+        "your order in time. We will cancel it today so you are refunded "
+        "automatically.\n\nApologies",
+        {"initiation": P, "contact_reason": "unexpected_problem", "order_status": "unshipped"},
+        set(),
+    ),
+    (
+        "a12",
+        "Hi,\n\nThe refund was issued on our side yesterday; your bank may take 3-5 days to show "
+        "it.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "a13",
+        "Hi,\n\nNo problem, I've updated your shipping address to 12 Oak Road. It will go out "
+        "tomorrow.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "a14",
+        "Hello,\n\nThe rug is 160 x 230 cm and made of 100% wool. It's not suitable for "
+        "underfloor heating.\n\nRegards",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "a15",
+        "Hi Nora,\n\nThank you for your order! Before we print, could you check the spelling of "
+        "'Anneliese' on the proof we attached?\n\nBest,\nPrint Co",
+        {
+            "initiation": P,
+            "contact_reason": "customization",
+            "attachments": [
+                {
+                    "filename": "proof.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    ("a16", "Hi,\n\nYou're welcome! Enjoy the tea.\n\nBest", {"initiation": R}, set()),
+    (
+        "a17",
+        "Hello,\n\nI understand your frustration and I'm sorry for the experience. Please send us "
+        "a photo of the label here so we can check the batch.\n\nRegards",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "b1",
+        "Hi,\n\nGlad it works! A quick star rating would really help us out.\n\nBest",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "b2",
+        "Hi,\n\nGlad you like it. Could you spare 30 seconds to review it on Amazon?\n\nBest",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "b3",
+        "Hello,\n\nWe'd love to hear what you think - drop us a review!\n\nBest",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "b4",
+        "Hello,\n\nYour opinion helps other customers choose the right size, so please rate the "
+        "product once you've tried it.\n\nBest",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "b5",
+        "Hi,\n\nIf you could revise your rating now that the issue is fixed, we'd be "
+        "grateful.\n\nBest",
+        {"initiation": R},
+        {"review_change_request"},
+    ),
+    (
+        "b6",
+        "Hi,\n\nWe'll give you a full refund if you take your review down.\n\nBest",
+        {"initiation": R},
+        {"review_change_request", "review_incentive"},
+    ),
+    (
+        "b7",
+        "Hi,\n\nAs a thank-you for a 5-star review we'll send you a free sample pack.\n\nBest",
+        {"initiation": R},
+        {"review_incentive", "review_request"},
+    ),
+    (
+        "b8",
+        "Hello,\n\nThe sizes run small. Check out our new summer collection in our store, 20% off "
+        "this week!\n\nBest",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "b9",
+        "Hello,\n\nYes it's compatible. Buy a second one and get the third free!\n\nBest",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "b12",
+        "Hi,\n\nPlease send the design files to orders@woodshop-example.com.\n\nBest",
+        {"initiation": R, "contact_reason": "customization"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "b13",
+        "Hi,\n\nSorry for the trouble! Keep the damaged one, I'll post you a replacement myself "
+        "today.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "b14",
+        "Hi,\n\nNo need to involve Amazon, we'll sort the refund for you directly.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "b15",
+        "Hello,\n\nYour parcel has been handed to Royal Mail and should be with you on "
+        "Thursday.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "b16",
+        "Hello,\n\nJust a heads-up: we're running a little late with orders this week, yours will "
+        "go out on Monday.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "b17",
+        "Hello,\n\nTo get the best results from your new grinder, we've put together a short "
+        "guide on grind sizes (attached).\n\nBest",
+        {
+            "initiation": P,
+            "attachments": [
+                {
+                    "filename": "guide.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "b18",
+        "Hi Leo,\n\nWe just wanted to say thanks for choosing us. Enjoy your new "
+        "boots!\n\nCheers,\nTrail Co",
+        {"initiation": P},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "b19",
+        "Hello,\n\nHope you're enjoying the blender! If you have a moment, we'd appreciate your "
+        "feedback on Amazon.\n\nBest",
+        {"initiation": P, "buyer_opted_out": True},
+        {"buyer_opted_out", "non_critical_proactive", "review_request"},
+    ),
+    (
+        "de_a1",
+        "Hallo Herr Braun,\n\nvielen Dank für Ihre Nachricht. Die Lampe ist mit LED-Leuchtmitteln "
+        "bis 10 W kompatibel.\n\nViele Grüße\nLichthaus",
+        {"initiation": R, "language": "de"},
+        set(),
+    ),
+    (
+        "de_a2",
+        "Guten Tag,\n\ndiese Bestellung wurde von Amazon versandt. Bitte wenden Sie sich für die "
+        "Rücksendung an den Amazon-Kundenservice.\n\nFreundliche Grüße",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        set(),
+    ),
+    (
+        "fr_a1",
+        "Bonjour,\n\nmerci pour votre commande. Pourriez-vous nous confirmer la couleur du fil "
+        "pour la broderie ?\n\nCordialement",
+        {"initiation": P, "contact_reason": "customization", "language": "fr"},
+        set(),
+    ),
+    (
+        "fr_a2",
+        "Bonjour,\n\noui, le colis est parti hier avec Colissimo, numéro de suivi "
+        "6A12345678901.\n\nBonne journée",
+        {"initiation": R, "language": "fr"},
+        set(),
+    ),
+    (
+        "es_a1",
+        "Hola,\n\nla dirección indicada no incluye el número de piso. ¿Podría indicárnoslo para "
+        "que el transportista pueda entregar el paquete?\n\nGracias",
+        {"initiation": P, "contact_reason": "address_issue", "language": "es"},
+        set(),
+    ),
+    (
+        "es_a2",
+        "Hola,\n\nsí, la funda es compatible con el modelo 2023. Gracias por tu "
+        "pregunta.\n\nSaludos",
+        {"initiation": R, "language": "es"},
+        set(),
+    ),
+    (
+        "it_a1",
+        "Buongiorno,\n\nil corriere ci chiede un numero di telefono per concordare la consegna "
+        "del materasso. Può indicarcelo?\n\nCordiali saluti",
+        {"initiation": P, "contact_reason": "delivery_scheduling", "language": "it"},
+        set(),
+    ),
+    (
+        "it_a2",
+        "Buongiorno,\n\nla ringraziamo per la segnalazione: abbiamo verificato e il prodotto è "
+        "conforme.\n\nCordiali saluti",
+        {"initiation": R, "language": "it"},
+        set(),
+    ),
+    (
+        "ja_a1",
+        "佐藤様\n\nお問い合わせありがとうございます。こちらの商品は食洗機に対応しております。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        set(),
+    ),
+    (
+        "ja_a2",
+        "佐藤様\n\nご注文の商品はAmazonから発送されております。返品につきましてはAmazonカスタマーサービスへお問い合わせください。\n\nショップ",
+        {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
+        set(),
+    ),
+    (
+        "de_b1",
+        "Hallo,\n\nschön, dass Ihnen die Tasche gefällt! Wir würden uns über 5 Sterne sehr "
+        "freuen.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        {"review_request"},
+    ),
+    (
+        "de_b2",
+        "Hallo,\n\nsenden Sie die Schuhe einfach an unsere Adresse zurück, wir schicken Ihnen "
+        "sofort ein neues Paar.\n\nGrüße",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        {"fba_customer_service"},
+    ),
+    (
+        "de_b3",
+        "Hallo,\n\nfolgen Sie uns doch auf Instagram, dort zeigen wir jede Woche neue "
+        "Modelle.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        {"marketing", "off_platform"},
+    ),
+    (
+        "fr_b1",
+        "Bonjour,\n\nsi le produit vous plaît, un petit avis sur Amazon nous aiderait énormément "
+        "!\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        {"review_request"},
+    ),
+    (
+        "fr_b2",
+        "Bonjour,\n\nnotre nouvelle gamme de bougies parfumées est disponible dans notre "
+        "boutique.\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        {"marketing"},
+    ),
+    (
+        "fr_b3",
+        "Bonjour,\n\nvotre commande a été remise au transporteur ce matin.\n\nCordialement",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "es_b1",
+        "Hola,\n\n¡nos alegra que te guste! ¿Nos ayudarías con una valoración de 5 "
+        "estrellas?\n\nSaludos",
+        {"initiation": R, "language": "es"},
+        {"review_request"},
+    ),
+    (
+        "es_b2",
+        "Hola,\n\nlamentamos informarte de que el producto está agotado y no sabemos cuándo "
+        "volverá.\n\nSaludos",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "es_b3",
+        "Hola,\n\nescríbenos por WhatsApp al 600 123 456 y te ayudamos.\n\nSaludos",
+        {"initiation": R, "language": "es"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "it_b1",
+        "Buongiorno,\n\nse il prodotto le è piaciuto, ci lascerebbe una recensione a cinque "
+        "stelle?\n\nSaluti",
+        {"initiation": R, "language": "it"},
+        {"review_request"},
+    ),
+    (
+        "it_b2",
+        "Buongiorno,\n\nle rimborsiamo noi direttamente l'importo, non serve contattare "
+        "Amazon.\n\nSaluti",
+        {"initiation": R, "fulfillment": "marketplace", "language": "it"},
+        {"fba_customer_service"},
+    ),
+    (
+        "it_b3",
+        "Buongiorno,\n\nla ringraziamo di cuore per il suo acquisto!\n\nSaluti",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "ja_b1",
+        "佐藤様\n\nよろしければ、星5つの評価をいただけますと幸いです。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        {"review_request"},
+    ),
+    (
+        "ja_b2",
+        "佐藤様\n\n次回のご注文で使える10%割引クーポンをお送りします。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        {"marketing"},
+    ),
+    (
+        "ja_b3",
+        "佐藤様\n\n申し訳ございません、ご注文の商品は現在在庫切れとなっております。\n\nショップ",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
@@ -515,6 +931,62 @@ BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
         "Il pacco non è ancora arrivato, potete controllare?",
         {"direction": "buyer_to_seller", "language": "it"},
         ("needs_response", None),
+    ),
+    ("by1", "Got it, cheers!", {"direction": "buyer_to_seller"}, ("no_response_needed", None)),
+    (
+        "by2",
+        "Hi, the wrong color arrived. I ordered blue and got green.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "by3",
+        "Is it possible to get the invoice with my company name?",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "by4",
+        "Forget Amazon, send me your PayPal and I'll pay you right now for 5 more.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", "off_platform_payment"),
+    ),
+    (
+        "by5",
+        "Worst seller ever, you are a bunch of clowns and crooks.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", "abuse"),
+    ),
+    (
+        "by6",
+        "Dear seller, we offer professional Amazon account management and guaranteed sales "
+        "growth. Reply for a free consultation.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", "spam"),
+    ),
+    (
+        "by7",
+        "Merci beaucoup, tout est parfait !",
+        {"direction": "buyer_to_seller", "language": "fr"},
+        ("no_response_needed", None),
+    ),
+    (
+        "by8",
+        "¿Cuándo enviarán mi pedido? Lo necesito para el sábado.",
+        {"direction": "buyer_to_seller", "language": "es"},
+        ("needs_response", None),
+    ),
+    (
+        "by9",
+        "商品が届きましたが、箱が破損していました。交換できますか？",
+        {"direction": "buyer_to_seller", "language": "ja"},
+        ("needs_response", None),
+    ),
+    (
+        "by10",
+        "Grazie, tutto ok!",
+        {"direction": "buyer_to_seller", "language": "it"},
+        ("no_response_needed", None),
     ),
 ]
 
