@@ -11,7 +11,19 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, and_, exists, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import tables as t
@@ -40,6 +52,27 @@ def _insert(connection: Connection, table: Table) -> postgresql.Insert | sqlite.
     return sqlite.insert(table)
 
 
+def _seller_query(key: Any) -> Any:
+    """The seller row repeated per address (once, with NULLs, if none): one round trip."""
+    return (
+        select(
+            t.sellers,
+            t.seller_addresses.c.address.label("address"),
+            t.seller_addresses.c.kind.label("address_kind"),
+        )
+        .outerjoin(t.seller_addresses, t.seller_addresses.c.seller_id == t.sellers.c.id)
+        .where(key == bindparam("key"))
+        .order_by(t.seller_addresses.c.address)
+    )
+
+
+# Statements on the send path are built once: building a SQLAlchemy statement costs more than
+# running it against a local database.
+_SELLER_BY_ID = _seller_query(t.sellers.c.id)
+_SELLER_BY_BUYER_ID = _seller_query(t.sellers.c.buyer_id)
+_BUYER_BY_ID = select(t.buyers).where(t.buyers.c.id == bindparam("key"))
+
+
 class SqlSellerRepository:
     """Sellers with their registered and authorized sending addresses."""
 
@@ -47,7 +80,7 @@ class SqlSellerRepository:
         self._c = connection
 
     def find(self, seller_id: str) -> Seller | None:
-        return self._one(t.sellers.c.id == seller_id)
+        return self._one(_SELLER_BY_ID, seller_id)
 
     def find_by_address(self, address: str) -> Seller | None:
         seller_id = self._c.execute(
@@ -59,7 +92,7 @@ class SqlSellerRepository:
         return None if seller_id is None else self.find(seller_id)
 
     def find_by_buyer_id(self, buyer_id: str) -> Seller | None:
-        return self._one(t.sellers.c.buyer_id == buyer_id)
+        return self._one(_SELLER_BY_BUYER_ID, buyer_id)
 
     def upsert(self, seller: Seller, *, now: datetime) -> None:
         now = utc(now)
@@ -96,18 +129,8 @@ class SqlSellerRepository:
         if rows:
             self._c.execute(t.seller_addresses.insert(), rows)
 
-    def _one(self, condition: Any) -> Seller | None:
-        # One round trip: the seller row repeated per address (or once, with NULLs, if none).
-        rows = self._c.execute(
-            select(
-                t.sellers,
-                t.seller_addresses.c.address.label("address"),
-                t.seller_addresses.c.kind.label("address_kind"),
-            )
-            .outerjoin(t.seller_addresses, t.seller_addresses.c.seller_id == t.sellers.c.id)
-            .where(condition)
-            .order_by(t.seller_addresses.c.address)
-        ).all()
+    def _one(self, query: Any, key: str) -> Seller | None:
+        rows = self._c.execute(query, {"key": key}).all()
         if not rows:
             return None
         row = rows[0]
@@ -131,7 +154,7 @@ class SqlBuyerRepository:
         self._c = connection
 
     def find(self, buyer_id: str) -> Buyer | None:
-        row = self._c.execute(select(t.buyers).where(t.buyers.c.id == buyer_id)).first()
+        row = self._c.execute(_BUYER_BY_ID, {"key": buyer_id}).first()
         return None if row is None else _buyer(row)
 
     def find_by_email(self, email: str) -> Buyer | None:
@@ -184,7 +207,7 @@ class SqlOrderRepository:
         self._c = connection
 
     def find(self, order_id: str) -> Order | None:
-        found = self._load(t.orders.c.id == order_id)
+        found = _orders(self._c.execute(_ORDER_BY_ID, {"key": order_id}).all())
         return found[0] if found else None
 
     def upsert(self, order: Order, *, now: datetime) -> bool:
@@ -243,7 +266,10 @@ class SqlOrderRepository:
         return created
 
     def for_pair(self, buyer_id: str, seller_id: str) -> Sequence[Order]:
-        return self._load(and_(t.orders.c.buyer_id == buyer_id, t.orders.c.seller_id == seller_id))
+        query = _order_query(
+            and_(t.orders.c.buyer_id == buyer_id, t.orders.c.seller_id == seller_id)
+        )
+        return _orders(self._c.execute(query).all())
 
     def count_for_seller_since(self, seller_id: str, since: datetime) -> int:
         return int(
@@ -254,27 +280,34 @@ class SqlOrderRepository:
             ).scalar_one()
         )
 
-    def _load(self, condition: Any) -> list[Order]:
-        """Orders matching `condition`, newest first, with their items, in one round trip."""
-        i = t.order_items.c
-        rows = self._c.execute(
-            select(
-                t.orders,
-                i.position.label("item_position"),
-                i.sku.label("item_sku"),
-                i.title.label("item_title"),
-                i.quantity.label("item_quantity"),
-                i.price_minor.label("item_price_minor"),
-                i.currency.label("item_currency"),
-            )
-            .outerjoin(t.order_items, i.order_id == t.orders.c.id)
-            .where(condition)
-            .order_by(t.orders.c.purchased_at.desc(), t.orders.c.id, i.position)
-        ).all()
-        grouped: dict[str, list[Row[Any]]] = {}
-        for row in rows:
-            grouped.setdefault(row.id, []).append(row)
-        return [_order(group) for group in grouped.values()]
+
+def _order_query(condition: Any) -> Any:
+    """Orders matching `condition`, newest first, each row joined with one of its items."""
+    i = t.order_items.c
+    return (
+        select(
+            t.orders,
+            i.position.label("item_position"),
+            i.sku.label("item_sku"),
+            i.title.label("item_title"),
+            i.quantity.label("item_quantity"),
+            i.price_minor.label("item_price_minor"),
+            i.currency.label("item_currency"),
+        )
+        .outerjoin(t.order_items, i.order_id == t.orders.c.id)
+        .where(condition)
+        .order_by(t.orders.c.purchased_at.desc(), t.orders.c.id, i.position)
+    )
+
+
+_ORDER_BY_ID = _order_query(t.orders.c.id == bindparam("key"))
+
+
+def _orders(rows: Sequence[Row[Any]]) -> list[Order]:
+    grouped: dict[str, list[Row[Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row.id, []).append(row)
+    return [_order(group) for group in grouped.values()]
 
 
 def _order(rows: list[Row[Any]]) -> Order:
@@ -302,6 +335,13 @@ def _order(rows: list[Row[Any]]) -> Order:
     )
 
 
+_ALIASES_OF_PAIR = (
+    select(t.aliases)
+    .where(t.aliases.c.buyer_id == bindparam("buyer"), t.aliases.c.seller_id == bindparam("seller"))
+    .order_by(t.aliases.c.side)
+)
+
+
 class SqlAliasRepository:
     """Aliases; rows are never deleted, so a local part is never handed out twice."""
 
@@ -325,11 +365,7 @@ class SqlAliasRepository:
         return None if row is None else _alias(row)
 
     def of_pair(self, buyer_id: str, seller_id: str) -> Sequence[Alias]:
-        rows = self._c.execute(
-            select(t.aliases)
-            .where(t.aliases.c.buyer_id == buyer_id, t.aliases.c.seller_id == seller_id)
-            .order_by(t.aliases.c.side)
-        ).all()
+        rows = self._c.execute(_ALIASES_OF_PAIR, {"buyer": buyer_id, "seller": seller_id}).all()
         return [_alias(row) for row in rows]
 
     def add(self, alias: Alias, *, now: datetime) -> bool:
@@ -399,6 +435,22 @@ class SqlEventLog:
         ]
 
 
+_THREAD_FOR_ORDER_LOCKED = (
+    select(t.threads).where(t.threads.c.order_id == bindparam("key")).with_for_update()
+)
+_ADVANCE_THREAD = (
+    update(t.threads)
+    .where(
+        t.threads.c.id == bindparam("thread"), t.threads.c.message_count == bindparam("previous")
+    )
+    .values(
+        head_hash=bindparam("new_head"),
+        message_count=bindparam("new_count"),
+        last_message_at=bindparam("new_last"),
+    )
+)
+
+
 class SqlThreadRepository:
     """Threads and their chain heads."""
 
@@ -418,8 +470,7 @@ class SqlThreadRepository:
     ) -> Thread:
         # FOR UPDATE holds other writers of this thread until commit, so the chain cannot fork.
         # SQLite has no row locks; its BEGIN IMMEDIATE already serialises all writers.
-        locked = select(t.threads).where(t.threads.c.order_id == order_id).with_for_update()
-        row = self._c.execute(locked).first()
+        row = self._c.execute(_THREAD_FOR_ORDER_LOCKED, {"key": order_id}).first()
         if row is None:
             # Create-if-missing without a race: two first messages on one order both "insert",
             # one wins, and both then read (and on PostgreSQL lock) the same row.
@@ -435,20 +486,21 @@ class SqlThreadRepository:
                 )
                 .on_conflict_do_nothing(index_elements=["order_id"])
             )
-            row = self._c.execute(locked).one()
+            row = self._c.execute(_THREAD_FOR_ORDER_LOCKED, {"key": order_id}).one()
         return _thread(row)
 
     def advance(
         self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime
     ) -> None:
         moved = self._c.execute(
-            update(t.threads)
-            .where(t.threads.c.id == thread_id, t.threads.c.message_count == message_count - 1)
-            .values(
-                head_hash=head_hash,
-                message_count=message_count,
-                last_message_at=utc(last_message_at),
-            )
+            _ADVANCE_THREAD,
+            {
+                "thread": thread_id,
+                "previous": message_count - 1,
+                "new_head": head_hash,
+                "new_count": message_count,
+                "new_last": utc(last_message_at),
+            },
         ).rowcount
         if moved != 1:
             raise RuntimeError(f"thread {thread_id}: chain head moved under a held lock")
@@ -475,28 +527,27 @@ class SqlMessageRepository:
     def add(self, record: MessageRecord) -> int:
         message_id = int(
             self._c.execute(
-                t.messages.insert()
-                .values(
-                    thread_id=record.thread_id,
-                    seq=record.seq,
-                    direction=record.direction,
-                    sender_id=record.sender_id,
-                    channel=record.channel,
-                    initiation=record.initiation,
-                    contact_reason=record.contact_reason,
-                    subject=record.subject,
-                    body=record.body,
-                    language=record.language,
-                    verdict=record.verdict,
-                    critical=record.critical,
-                    disposition=record.disposition,
-                    triage=record.triage,
-                    report=record.report,
-                    created_at=utc(record.created_at),
-                    prev_hash=record.prev_hash,
-                    hash=record.hash,
-                )
-                .returning(t.messages.c.id)
+                _INSERT_MESSAGE,
+                {
+                    "thread_id": record.thread_id,
+                    "seq": record.seq,
+                    "direction": record.direction,
+                    "sender_id": record.sender_id,
+                    "channel": record.channel,
+                    "initiation": record.initiation,
+                    "contact_reason": record.contact_reason,
+                    "subject": record.subject,
+                    "body": record.body,
+                    "language": record.language,
+                    "verdict": record.verdict,
+                    "critical": record.critical,
+                    "disposition": record.disposition,
+                    "triage": record.triage,
+                    "report": record.report,
+                    "created_at": utc(record.created_at),
+                    "prev_hash": record.prev_hash,
+                    "hash": record.hash,
+                },
             ).scalar_one()
         )
         if record.findings:
@@ -572,40 +623,15 @@ class SqlMessageRepository:
         day_start: datetime,
         window_start: datetime,
     ) -> SellerSendingFacts:
-        m = t.messages.c
-        last_direction = (
-            select(m.direction)
-            .where(m.thread_id == thread_id, m.disposition != "blocked")
-            .order_by(m.seq.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        sent_today = (
-            select(func.count())
-            .select_from(t.messages)
-            .where(
-                m.sender_id == seller_id,
-                m.created_at >= utc(day_start),
-                m.direction == "seller_to_buyer",
-                m.disposition == "delivered",
-            )
-            .scalar_subquery()
-        )
-        orders_in_window = (
-            select(func.count())
-            .select_from(t.orders)
-            .where(t.orders.c.seller_id == seller_id, t.orders.c.purchased_at >= utc(window_start))
-            .scalar_subquery()
-        )
-        buyer_is_seller = exists().where(t.sellers.c.buyer_id == buyer_id)
-        # Four answers in one round trip: the send path is latency-bound, not work-bound.
         row = self._c.execute(
-            select(
-                last_direction.label("last_direction"),
-                sent_today.label("sent_today"),
-                orders_in_window.label("orders_in_window"),
-                buyer_is_seller.label("buyer_is_seller"),
-            )
+            _SENDING_FACTS,
+            {
+                "thread": thread_id,
+                "seller": seller_id,
+                "buyer": buyer_id,
+                "day_start": utc(day_start),
+                "window_start": utc(window_start),
+            },
         ).one()
         return SellerSendingFacts(
             awaiting_reply=row.last_direction == "buyer_to_seller",
@@ -613,6 +639,50 @@ class SqlMessageRepository:
             orders_in_window=int(row.orders_in_window),
             buyer_is_seller=bool(row.buyer_is_seller),
         )
+
+
+def _sending_facts_query() -> Any:
+    m = t.messages.c
+    last_direction = (
+        select(m.direction)
+        .where(m.thread_id == bindparam("thread"), m.disposition != "blocked")
+        .order_by(m.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    sent_today = (
+        select(func.count())
+        .select_from(t.messages)
+        .where(
+            m.sender_id == bindparam("seller"),
+            m.created_at >= bindparam("day_start"),
+            m.direction == "seller_to_buyer",
+            m.disposition == "delivered",
+        )
+        .scalar_subquery()
+    )
+    orders_in_window = (
+        select(func.count())
+        .select_from(t.orders)
+        .where(
+            t.orders.c.seller_id == bindparam("seller"),
+            t.orders.c.purchased_at >= bindparam("window_start"),
+        )
+        .scalar_subquery()
+    )
+    buyer_is_seller = exists().where(t.sellers.c.buyer_id == bindparam("buyer"))
+    # Four answers in one round trip: the send path is latency-bound, not work-bound.
+    return select(
+        last_direction.label("last_direction"),
+        sent_today.label("sent_today"),
+        orders_in_window.label("orders_in_window"),
+        buyer_is_seller.label("buyer_is_seller"),
+    )
+
+
+_SENDING_FACTS = _sending_facts_query()
+_INSERT_MESSAGE = t.messages.insert().returning(t.messages.c.id)
+_INSERT_OUTBOX = t.outbox.insert().returning(t.outbox.c.id)
 
 
 def load_messages(connection: Connection, condition: Any) -> list[MessageRecord]:
@@ -698,19 +768,18 @@ class SqlOutboxRepository:
         now = utc(now)
         return int(
             self._c.execute(
-                t.outbox.insert()
-                .values(
-                    kind=item.kind,
-                    message_id=item.message_id,
-                    recipient=item.recipient,
-                    delivery_key=item.delivery_key,
-                    payload=item.payload,
-                    status="pending",
-                    attempts=0,
-                    available_at=now,
-                    created_at=now,
-                )
-                .returning(t.outbox.c.id)
+                _INSERT_OUTBOX,
+                {
+                    "kind": item.kind,
+                    "message_id": item.message_id,
+                    "recipient": item.recipient,
+                    "delivery_key": item.delivery_key,
+                    "payload": item.payload,
+                    "status": "pending",
+                    "attempts": 0,
+                    "available_at": now,
+                    "created_at": now,
+                },
             ).scalar_one()
         )
 

@@ -86,6 +86,6 @@ class SqlUnitOfWork:
         """Make everything done in this unit of work durable, at once."""
         if self._connection is None:
             raise RuntimeError("commit() outside the `with` block")
+        # A statement after this starts a new transaction by itself (SQLAlchemy's autobegin), so
+        # no second BEGIN IMMEDIATE takes the SQLite write lock just to be rolled back.
         self._connection.commit()
-        # Later statements in the same `with` block get a fresh transaction.
-        self._connection.begin()
