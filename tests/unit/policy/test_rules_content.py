@@ -881,6 +881,348 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": P, "language": "ja"},
         {"non_critical_proactive", "stock_or_delay_notice"},
     ),
+    (
+        "xde1",
+        "Hallo Frau Koch,\n\nes freut uns, dass die Vase gut angekommen ist. Wir würden uns sehr "
+        "über eine Rezension freuen.\n\nHerzliche Grüße",
+        {"initiation": R, "language": "de"},
+        {"review_request"},
+    ),
+    (
+        "xde2",
+        "Guten Tag,\n\nhaben Sie schon Zeit gehabt, den Artikel zu bewerten? Ihre Meinung ist uns "
+        "wichtig.\n\nGrüße",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "xde3",
+        "Guten Tag,\n\nwenn Sie Ihre negative Bewertung löschen, erstatten wir Ihnen 20 "
+        "Euro.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        {"review_change_request", "review_incentive"},
+    ),
+    (
+        "xde4",
+        "Guten Tag,\n\nals Dankeschön erhalten Sie 10 % Rabatt auf Ihren nächsten Einkauf mit dem "
+        "Code DANKE10.\n\nGrüße",
+        {"initiation": P, "language": "de"},
+        {"marketing", "non_critical_proactive"},
+    ),
+    (
+        "xde5",
+        "Guten Tag,\n\nmelden Sie sich gern per WhatsApp, dann schicke ich Ihnen ein "
+        "Video.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        {"off_platform"},
+    ),
+    (
+        "xde6",
+        "Guten Tag,\n\nder Aufpreis von 15 Euro kann per PayPal an uns gezahlt werden.\n\nGrüße",
+        {"initiation": R, "contact_reason": "customization", "language": "de"},
+        {"off_platform"},
+    ),
+    (
+        "xde7",
+        "Guten Tag,\n\nhier ein paar Pflegetipps für Ihr neues Holzbrett: regelmäßig ölen und "
+        "nicht in die Spülmaschine.\n\nGrüße",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "xde8",
+        "Guten Tag,\n\nleider verzögert sich die Produktion Ihres Tisches um zwei Wochen.\n\nGrüße",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "xde9",
+        "Guten Tag,\n\nwir erstatten Ihnen den Betrag direkt, Sie müssen Amazon nicht "
+        "kontaktieren.\n\nGrüße",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        {"fba_customer_service"},
+    ),
+    (
+        "xde_ok1",
+        "Guten Tag,\n\nvielen Dank für Ihre Bestellung. Die Spedition benötigt Ihre Telefonnummer "
+        "für die Terminabsprache. Können Sie uns diese mitteilen?\n\nGrüße",
+        {"initiation": P, "contact_reason": "delivery_scheduling", "language": "de"},
+        set(),
+    ),
+    (
+        "xde_ok2",
+        "Guten Tag,\n\nja, das Ersatzteil passt auch für das Vorgängermodell. Die Bewertungen der "
+        "anderen Kunden bestätigen das.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        set(),
+    ),
+    (
+        "xde_ok3",
+        "Guten Tag,\n\ndanke für Ihr Feedback zur Verpackung, wir haben es an das Lager "
+        "weitergegeben.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        set(),
+    ),
+    (
+        "xfr1",
+        "Bonjour,\n\nravis que le sac vous plaise ! N'hésitez pas à partager votre expérience sur "
+        "Amazon.\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        {"review_request"},
+    ),
+    (
+        "xfr2",
+        "Bonjour,\n\npourriez-vous modifier votre évaluation maintenant que le problème est réglé "
+        "?\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        {"review_change_request"},
+    ),
+    (
+        "xfr3",
+        "Bonjour,\n\nnous vous offrons un bon d'achat de 10 € contre un avis cinq "
+        "étoiles.\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        {"review_incentive", "review_request"},
+    ),
+    (
+        "xfr5",
+        "Bonjour,\n\nrenvoyez-nous simplement l'article, nous vous rembourserons dès "
+        "réception.\n\nCordialement",
+        {"initiation": R, "fulfillment": "marketplace", "language": "fr"},
+        {"fba_customer_service"},
+    ),
+    (
+        "xfr6",
+        "Bonjour,\n\nmalheureusement, l'article est en rupture de stock jusqu'à la fin du "
+        "mois.\n\nCordialement",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "xfr7",
+        "Bonjour,\n\nvoici quelques conseils d'utilisation pour votre nouvelle "
+        "cafetière.\n\nCordialement",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "xfr_ok1",
+        "Bonjour,\n\nl'adresse de livraison ne comporte pas de numéro de rue. Pourriez-vous nous "
+        "l'indiquer ?\n\nCordialement",
+        {"initiation": P, "contact_reason": "address_issue", "language": "fr"},
+        set(),
+    ),
+    (
+        "xfr_ok2",
+        "Bonjour,\n\ncette commande a été expédiée par Amazon : pour un retour, merci de passer "
+        "par vos commandes ou de contacter le service client d'Amazon.\n\nCordialement",
+        {"initiation": R, "fulfillment": "marketplace", "language": "fr"},
+        set(),
+    ),
+    (
+        "xfr_ok3",
+        "Bonjour,\n\nmerci pour votre message. Le produit est garanti deux ans ; nous avons bien "
+        "noté votre remarque.\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        set(),
+    ),
+    (
+        "xes1",
+        "Hola,\n\nsi estás contento con la compra, te agradeceríamos mucho que dejaras tu opinión "
+        "en Amazon.\n\nUn saludo",
+        {"initiation": R, "language": "es"},
+        {"review_request"},
+    ),
+    (
+        "xes2",
+        "Hola,\n\n¿podría cambiar su valoración de una estrella? Ya hemos solucionado el "
+        "problema.\n\nUn saludo",
+        {"initiation": R, "language": "es"},
+        {"review_change_request"},
+    ),
+    (
+        "xes3",
+        "Hola,\n\nusa el código VERANO15 y consigue un 15 % de descuento en tu próxima "
+        "compra.\n\nUn saludo",
+        {"initiation": R, "language": "es"},
+        {"marketing"},
+    ),
+    (
+        "xes4",
+        "Hola,\n\nno hace falta que lo devuelvas por Amazon, te enviamos otro nuevo mañana.\n\nUn "
+        "saludo",
+        {"initiation": R, "fulfillment": "marketplace", "language": "es"},
+        {"fba_customer_service"},
+    ),
+    (
+        "xes5",
+        "Hola,\n\ntu pedido ha sido entregado esta mañana.\n\nUn saludo",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "xes6",
+        "Hola,\n\n¡muchas gracias por confiar en nosotros!\n\nUn saludo",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "xes_ok1",
+        "Hola,\n\ngracias por tu pedido. ¿Qué nombre quieres que grabemos en la pulsera?\n\nUn "
+        "saludo",
+        {"initiation": P, "contact_reason": "customization", "language": "es"},
+        set(),
+    ),
+    (
+        "xes_ok2",
+        "Hola,\n\nsentimos el problema. Como el pedido lo gestionó Amazon, solicita la devolución "
+        "desde Mis pedidos.\n\nUn saludo",
+        {"initiation": R, "fulfillment": "marketplace", "language": "es"},
+        set(),
+    ),
+    (
+        "xit1",
+        "Buongiorno,\n\nla sua opinione è preziosa: ci lascerebbe una valutazione sulla pagina "
+        "del prodotto?\n\nCordiali saluti",
+        {"initiation": R, "language": "it"},
+        {"review_request"},
+    ),
+    (
+        "xit2",
+        "Buongiorno,\n\npotrebbe eliminare il suo feedback negativo? Abbiamo risolto il "
+        "problema.\n\nCordiali saluti",
+        {"initiation": R, "language": "it"},
+        {"review_change_request"},
+    ),
+    (
+        "xit3",
+        "Buongiorno,\n\nle scriviamo per informarla che il suo ordine è stato spedito "
+        "oggi.\n\nCordiali saluti",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "xit4",
+        "Buongiorno,\n\nci scriva su WhatsApp al 333 123 4567 per i dettagli.\n\nCordiali saluti",
+        {"initiation": R, "language": "it", "marketplace_region": "IT"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "xit5",
+        "Buongiorno,\n\nscopra la nostra nuova collezione primaverile nel nostro "
+        "negozio!\n\nCordiali saluti",
+        {"initiation": R, "language": "it"},
+        {"marketing"},
+    ),
+    (
+        "xit_ok1",
+        "Buongiorno,\n\ngrazie per l'ordine. Quale frase desidera incidere sulla "
+        "targa?\n\nCordiali saluti",
+        {"initiation": P, "contact_reason": "customization", "language": "it"},
+        set(),
+    ),
+    (
+        "xit_ok2",
+        "Buongiorno,\n\nsì, la taglia M corrisponde a una 44 italiana.\n\nCordiali saluti",
+        {"initiation": R, "language": "it"},
+        set(),
+    ),
+    (
+        "xja1",
+        "山田様\n\nこの度はありがとうございました。商品のご感想をレビューでお聞かせください。\n\nショップ",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "xja2",
+        "山田様\n\n低評価を削除していただけましたら、全額返金いたします。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        {"review_change_request", "review_incentive"},
+    ),
+    (
+        "xja3",
+        "山田様\n\nお支払いは銀行振込で当店口座へお願いいたします。\n\nショップ",
+        {"initiation": R, "contact_reason": "customization", "language": "ja"},
+        {"off_platform"},
+    ),
+    (
+        "xja4",
+        "山田様\n\nAmazonへのご連絡は不要です。当店から新しい商品をお送りします。\n\nショップ",
+        {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
+        {"fba_customer_service"},
+    ),
+    (
+        "xja5",
+        "山田様\n\nお手入れの方法をご案内いたします。使用後は水洗いし、よく乾かしてください。\n\nショップ",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "xja_ok1",
+        "山田様\n\nご注文ありがとうございます。配送業者より、お届け日時のご希望を伺うよう依頼がありました。ご都合のよい日時をお知らせください。\n\nショップ",
+        {"initiation": P, "contact_reason": "delivery_scheduling", "language": "ja"},
+        set(),
+    ),
+    (
+        "xja_ok2",
+        "山田様\n\nご質問ありがとうございます。こちらのケースは2023年モデルにも対応しております。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        set(),
+    ),
+    (
+        "xen1",
+        "Hi,\n\nWe never ask customers for reviews, but we're glad you like it!\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "xen2",
+        "Hi,\n\nSorry to hear about the crack. We've reported it to the carrier; could you share "
+        "a photo of the box here?\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "xen3",
+        "Hi,\n\nThe bulbs are sold separately - you can find compatible E14 bulbs in most "
+        "hardware stores.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "xen4",
+        "Hi,\n\nWe have a few of the large size left. Would you like us to swap your order to it "
+        "before it ships?\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "xen5",
+        "Hi,\n\nYour 5-star review made our week - thank you! Here's 20% off your next order as a "
+        "thank-you.\n\nBest",
+        {"initiation": R},
+        {"marketing", "review_incentive", "review_request"},
+    ),
+    (
+        "xen6",
+        "Hi,\n\nWe've noticed you haven't left feedback yet - it only takes a minute!\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "xen7",
+        "Hi,\n\nThe second half of your order will ship separately next week because of a "
+        "manufacturing hold-up.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "xen8",
+        "Hi,\n\nShould you need anything else, we'd love to help. We also carry matching cushions "
+        "in the same fabric!\n\nBest",
+        {"initiation": R},
+        {"marketing"},
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
