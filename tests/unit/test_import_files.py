@@ -252,3 +252,11 @@ def test_csv_booleans_lists_and_json_cells() -> None:
 def test_an_empty_file_has_nothing_and_no_problems() -> None:
     assert read(b"", "csv", "e.csv") == ImportBatch(source="e.csv")
     assert read(b"\xef\xbb\xbf", "jsonl") == ImportBatch(source="in.jsonl")
+
+
+def test_binary_csv_header_is_shown_quoted() -> None:
+    with pytest.raises(ImportRejectedError) as caught:
+        read(bytes(range(10)) + b"\n", "csv", "bin.csv")
+    assert str(caught.value.problems[0]) == (
+        "bin.csv:1: '\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08': unknown column"
+    )

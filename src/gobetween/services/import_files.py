@@ -260,7 +260,9 @@ def _csv_records(
     unknown = [name for name in columns if name not in ALL_COLUMNS]
     duplicated = sorted({name for name in columns if columns.count(name) > 1})
     if unknown or duplicated or "type" not in columns:
-        problems = [ImportProblem(batch.source, 1, name, "unknown column") for name in unknown]
+        problems = [
+            ImportProblem(batch.source, 1, _printable(name), "unknown column") for name in unknown
+        ]
         problems += [
             ImportProblem(batch.source, 1, name, "column appears twice") for name in duplicated
         ]
@@ -309,6 +311,12 @@ class _CsvCell:
     """A CSV cell: text that a field parser reads as a list, a boolean or JSON where it must."""
 
     text: str
+
+
+def _printable(name: str) -> str:
+    """A column name as given, or quoted when it holds control characters (a binary file)."""
+    shown = name if name.isprintable() else repr(name)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _kind(value: object, batch: ImportBatch, line: int) -> RecordKind | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from functools import partial
 from typing import Annotated
@@ -64,9 +65,13 @@ def serve_command(
             )
         )
         stop = threading.Event()
+        # uvicorn handles SIGINT/SIGTERM while it runs, then restores these handlers and raises
+        # the signal again; with these in place that second delivery only confirms the stop, so
+        # the worker below is stopped and joined instead of the process dying mid-delivery.
+        for handled in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(handled, lambda _signum, _frame: stop.set())
         thread = _start_worker(platform, stop) if worker else None
         try:
-            # uvicorn installs its own SIGINT/SIGTERM handlers and returns after a graceful stop.
             server.run()
         finally:
             stop.set()
