@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from cases_world import T0, add_message, seed_thread
@@ -114,7 +114,10 @@ def _history(engine: Engine, rng: random.Random) -> list[ResponseClock]:
 def test_sql_figures_equal_the_domain_figures(engine: Engine, seed: int) -> None:
     clocks = _history(engine, random.Random(seed))
     reader = SqlMetricsReader(engine)
-    for now in (NOW, NOW - timedelta(days=3), NOW + timedelta(hours=20)):
+    midnight = datetime.combine(NOW.date(), time(), tzinfo=UTC)
+    # Now, in the past (stops recorded after it), in the future, and exactly at midnight, where
+    # the roll-up's whole days meet the clocks classified one by one.
+    for now in (NOW, NOW - timedelta(days=3), NOW + timedelta(hours=20), midnight):
         expected = figures_by_window(clocks, now=now)
         assert reader.response_figures("S1", now=now, windows=(7, 30, 90)) == expected
         assert reader.response_figures_for_all(now=now, windows=(7, 30, 90)) == (

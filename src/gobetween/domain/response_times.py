@@ -152,10 +152,16 @@ def in_window(started_at: datetime, *, now: datetime, days: int) -> bool:
 
 def classify(clock: ResponseClock, now: datetime) -> str:
     """Which bucket a clock falls in as of `now`: on_time, late, overdue, pending or excluded."""
-    reason = clock.stopped_by(now)
-    if reason is None:
+    if clock.stopped_by(now) is None:
         return "overdue" if now - clock.started_at > RESPONSE_LIMIT else "pending"
-    if reason != "answered":
+    return outcome(clock)
+
+
+def outcome(clock: ResponseClock) -> str:
+    """How a stopped clock ended, whatever `now`: on_time, late or excluded."""
+    if clock.stop_reason is None:
+        raise InvalidInput("clock", f"message {clock.message_id}'s clock is still running")
+    if clock.stop_reason != "answered":
         return "excluded"
     elapsed = clock.response_time
     return "on_time" if elapsed is not None and elapsed <= RESPONSE_LIMIT else "late"

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, case, func, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Table, and_, case, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from gobetween.adapters.db import case_tables as ct
@@ -25,11 +26,11 @@ from gobetween.domain.response_times import (
     ResponseClock,
     ResponseFigures,
     StopReason,
+    classify,
+    outcome,
     window_start,
 )
 from gobetween.services.webhooks import DeliveryAttempt, WebhookSubscription
-
-_LIMIT_US = RESPONSE_LIMIT // timedelta(microseconds=1)
 
 
 def utc(moment: datetime) -> datetime:
@@ -41,6 +42,13 @@ def utc(moment: datetime) -> datetime:
 
 def _utc_or_none(moment: datetime | None) -> datetime | None:
     return None if moment is None else utc(moment)
+
+
+def _insert(connection: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT on both backends."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def _micros(delta: timedelta) -> int:
@@ -180,8 +188,9 @@ class SqlResponseClockRepository:
         self, condition: Any, *, reason: StopReason, at: datetime, by_message_id: int | None
     ) -> int:
         at = utc(at)
-        query = select(ct.response_clocks.c.message_id, ct.response_clocks.c.started_at).where(
-            condition, ct.response_clocks.c.stopped_at.is_(None)
+        rc = ct.response_clocks
+        query = select(rc.c.message_id, rc.c.seller_id, rc.c.started_at).where(
+            condition, rc.c.stopped_at.is_(None)
         )
         if self._c.dialect.name == "postgresql":
             query = query.with_for_update()
@@ -202,8 +211,35 @@ class SqlResponseClockRepository:
                     stopped_by_message_id=by_message_id,
                 )
             )
-            stopped += result.rowcount
+            if result.rowcount:
+                stopped += result.rowcount
+                finished = ResponseClock(
+                    row.message_id, row.seller_id, 0, utc(row.started_at), at, reason
+                )
+                self._roll_up(finished, elapsed)
         return stopped
+
+    def _roll_up(self, clock: ResponseClock, elapsed_us: int) -> None:
+        """Add a finished clock to its seller's daily roll-up, in the stop's transaction."""
+        daily = ct.response_daily
+        ended = outcome(clock)
+        total = elapsed_us if ended != "excluded" else 0
+        statement = _insert(self._c, daily).values(
+            seller_id=clock.seller_id,
+            day=clock.started_at.date(),
+            outcome=ended,
+            clocks=1,
+            total_us=total,
+        )
+        self._c.execute(
+            statement.on_conflict_do_update(
+                index_elements=[daily.c.seller_id, daily.c.day, daily.c.outcome],
+                set_={
+                    "clocks": daily.c.clocks + statement.excluded.clocks,
+                    "total_us": daily.c.total_us + statement.excluded.total_us,
+                },
+            )
+        )
 
     def stop_running_on_thread(
         self, thread_id: int, *, reason: StopReason, at: datetime, by_message_id: int | None
@@ -256,6 +292,11 @@ class SqlResponseClockRepository:
                 .values(due_soon_at=now)
             )
         return [_clock(row) for row in rows]
+
+
+def _answered_us(clock: ResponseClock) -> int:
+    elapsed = clock.response_time
+    return 0 if elapsed is None or clock.stop_reason != "answered" else _micros(elapsed)
 
 
 def _clock(row: Row[Any]) -> ResponseClock:
@@ -388,44 +429,105 @@ class SqlMetricsReader:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _figures_query(self, *, now: datetime, windows: Sequence[int], by_seller: bool) -> Any:
-        rc = ct.response_clocks
-        ordered = sorted(windows)
-        lows = [utc(window_start(now, days)) for days in ordered]
+    # --- Response figures: whole days from the roll-up, the rest clock by clock. ---
+
+    @staticmethod
+    def _rollup_query(now: datetime, windows: Sequence[int]) -> Any:
+        """(seller, tier, outcome, clocks, total_us): whole days strictly inside each window."""
+        daily = ct.response_daily
+        low_days = [window_start(now, days).date() for days in sorted(windows)]
         tier = case(
-            *[(rc.c.started_at > low, index) for index, low in enumerate(lows[:-1])],
-            else_=len(lows) - 1,
+            *[(daily.c.day > low, index) for index, low in enumerate(low_days[:-1])],
+            else_=len(low_days) - 1,
+        ).label("tier")
+        return (
+            select(
+                daily.c.seller_id,
+                tier,
+                daily.c.outcome,
+                func.sum(daily.c.clocks).label("clocks"),
+                func.sum(daily.c.total_us).label("total_us"),
+            )
+            .where(daily.c.day > low_days[-1], daily.c.day < now.date())
+            .group_by(daily.c.seller_id, "tier", daily.c.outcome)
         )
-        running = or_(rc.c.stopped_at.is_(None), rc.c.stopped_at > now)
-        bucket = case(
-            (running & (rc.c.started_at < now - RESPONSE_LIMIT), "overdue"),
-            (running, "pending"),
-            (rc.c.stop_reason != "answered", "excluded"),
-            (rc.c.response_us <= _LIMIT_US, "on_time"),
-            else_="late",
+
+    @staticmethod
+    def _edges(now: datetime, windows: Sequence[int]) -> list[tuple[datetime, datetime]]:
+        """The started_at ranges not covered by whole days: each window's first day, and today."""
+        ranges = []
+        for days in sorted(windows):
+            low = window_start(now, days)
+            midnight = datetime.combine(low.date() + timedelta(days=1), time(), tzinfo=UTC)
+            ranges.append((low, midnight))
+        today = datetime.combine(now.date(), time(), tzinfo=UTC)
+        ranges.append((today - timedelta(microseconds=1), now + timedelta(microseconds=1)))
+        return ranges
+
+    def _exact_clocks(
+        self, connection: Connection, seller_id: str | None, now: datetime, windows: Sequence[int]
+    ) -> list[ResponseClock]:
+        """Clocks the roll-up cannot stand for: on edge days, running, or stopped after `now`."""
+        rc = ct.response_clocks
+        low = window_start(now, max(windows))
+        edges = self._edges(now, windows)
+        in_range = [and_(rc.c.started_at > a, rc.c.started_at < b) for a, b in edges]
+        if seller_id is None:
+            # Every seller: one filtered pass over the table.
+            query = select(rc).where(
+                rc.c.started_at > low,
+                rc.c.started_at <= now,
+                or_(rc.c.stopped_at.is_(None), rc.c.stopped_at > now, *in_range),
+            )
+            return [_clock(row) for row in connection.execute(query)]
+        # One seller: small index ranges, each on its own index.
+        mine = rc.c.seller_id == seller_id
+        queries = [select(rc).where(mine, condition) for condition in in_range]
+        queries.append(
+            select(rc).where(
+                mine, rc.c.stopped_at.is_(None), rc.c.started_at > low, rc.c.started_at <= now
+            )
         )
-        columns: list[ColumnElement[Any]] = [tier.label("tier"), bucket.label("bucket")]
-        if by_seller:
-            columns.insert(0, rc.c.seller_id)
-        # Sum only answered times: excluded stops have a response_us too.
-        answered_us = case((~running & (rc.c.stop_reason == "answered"), rc.c.response_us))
-        query = select(*columns, func.count().label("n"), func.sum(answered_us).label("us"))
-        query = query.where(rc.c.started_at > lows[-1], rc.c.started_at <= now)
-        group = [rc.c.seller_id, "tier", "bucket"] if by_seller else ["tier", "bucket"]
-        return query.group_by(*group)
+        queries.append(select(rc).where(mine, rc.c.stopped_at > now))
+        found: dict[int, ResponseClock] = {}
+        for query in queries:
+            for row in connection.execute(query):
+                found[row.message_id] = _clock(row)
+        return list(found.values())
 
     @staticmethod
     def _fold(
-        rows: Sequence[tuple[int, str, int, int | None]], windows: Sequence[int]
+        rollup: Sequence[tuple[int, str, int, int]],
+        exact: Sequence[ResponseClock],
+        *,
+        now: datetime,
+        windows: Sequence[int],
     ) -> dict[int, ResponseFigures]:
         ordered = sorted(windows)
         counts: list[defaultdict[str, int]] = [defaultdict(int) for _ in ordered]
         totals = [0] * len(ordered)
-        for tier, bucket, n, us in rows:
-            # A clock in tier k is inside every window from k up.
+        for tier, ended, clocks, total_us in rollup:
+            # A roll-up row of tier k lies inside every window from k up.
             for index in range(int(tier), len(ordered)):
-                counts[index][bucket] += int(n)
-                totals[index] += int(us or 0)
+                counts[index][ended] += int(clocks)
+                totals[index] += int(total_us)
+        today = now.date()
+        for clock in exact:
+            for index, days in enumerate(ordered):
+                low = window_start(now, days)
+                if not low < clock.started_at <= now:
+                    continue
+                whole_day = low.date() < clock.started_at.date() < today
+                if clock.stopped_at is not None and whole_day:
+                    if clock.stopped_at <= now:
+                        continue  # the roll-up counts it already
+                    # Stopped after `now`: the roll-up counted a stop that has not happened yet.
+                    counts[index][outcome(clock)] -= 1
+                    totals[index] -= _answered_us(clock)
+                bucket = classify(clock, now)
+                counts[index][bucket] += 1
+                if bucket in ("on_time", "late"):
+                    totals[index] += _answered_us(clock)
         return {
             days: ResponseFigures(
                 window_days=days,
@@ -443,23 +545,35 @@ class SqlMetricsReader:
         self, seller_id: str, *, now: datetime, windows: Sequence[int]
     ) -> dict[int, ResponseFigures]:
         now = utc(now)
-        query = self._figures_query(now=now, windows=windows, by_seller=False).where(
-            ct.response_clocks.c.seller_id == seller_id
-        )
+        query = self._rollup_query(now, windows).where(ct.response_daily.c.seller_id == seller_id)
         with self._engine.connect() as connection:
-            rows = [(r.tier, r.bucket, r.n, r.us) for r in connection.execute(query)]
-        return self._fold(rows, windows)
+            rollup = [(r.tier, r.outcome, r.clocks, r.total_us) for r in connection.execute(query)]
+            exact = self._exact_clocks(connection, seller_id, now, windows)
+        return self._fold(rollup, exact, now=now, windows=windows)
 
     def response_figures_for_all(
         self, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, ResponseFigures]]:
         now = utc(now)
-        query = self._figures_query(now=now, windows=windows, by_seller=True)
-        per_seller: dict[str, list[tuple[int, str, int, int | None]]] = defaultdict(list)
+        rollup: dict[str, list[tuple[int, str, int, int]]] = defaultdict(list)
+        exact: dict[str, list[ResponseClock]] = defaultdict(list)
         with self._engine.connect() as connection:
-            for r in connection.execute(query):
-                per_seller[r.seller_id].append((r.tier, r.bucket, r.n, r.us))
-        return {seller: self._fold(rows, windows) for seller, rows in per_seller.items()}
+            for r in connection.execute(self._rollup_query(now, windows)):
+                rollup[r.seller_id].append((r.tier, r.outcome, r.clocks, r.total_us))
+            for clock in self._exact_clocks(connection, None, now, windows):
+                exact[clock.seller_id].append(clock)
+        figures = {
+            seller: self._fold(
+                rollup.get(seller, []), exact.get(seller, []), now=now, windows=windows
+            )
+            for seller in set(rollup) | set(exact)
+        }
+        # Sellers whose only clocks fell outside every window are not reported.
+        return {
+            seller: f
+            for seller, f in figures.items()
+            if any(w.due + w.pending + w.excluded for w in f.values())
+        }
 
     def seller_exists(self, seller_id: str) -> bool:
         with self._engine.connect() as connection:

@@ -6,6 +6,10 @@ table (kind `case.changed`); the rows here are the current state, mutable by des
 - `cases`: one row per case, its state and the survey flag.
 - `response_clocks`: one row per delivered buyer message, stopped in the same transaction as the
   answer, "No response needed" or report that stops it. The metrics read only this table.
+- `response_daily`: finished clocks rolled up per (seller, UTC day the clock started, outcome),
+  written in the same transaction as the stop. A window's figures sum its whole days from here
+  and classify the few clocks at its two edges, the running ones and any stopped after `now`
+  one by one; so a seller with 100k messages costs a few hundred rows, not 100k.
 - `webhook_subscriptions` (operator-managed) and `webhook_deliveries` (one row per attempt).
 
 Indexes and the queries they serve (see docs/performance.md, Cases and metrics):
@@ -13,6 +17,8 @@ Indexes and the queries they serve (see docs/performance.md, Cases and metrics):
 - `ix_response_clocks_seller_started (seller_id, started_at, stop_reason, stopped_at,
   response_us)`: covers one seller's figures over 90 days (an index range scan, no table reads)
   and, read in order, the all-sellers GROUP BY.
+- `ix_response_clocks_seller_stopped (seller_id, stopped_at)`: clocks stopped after a given
+  `now` (none at the present time; figures "as of" a past time need them).
 - `ix_response_clocks_open_thread (thread_id) WHERE stopped_at IS NULL`: the running clocks an
   answer stops.
 - `ix_response_clocks_open_seller (seller_id, started_at) WHERE stopped_at IS NULL`: the
@@ -34,6 +40,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -110,6 +117,7 @@ response_clocks = Table(
         "stopped_at",
         "response_us",
     ),
+    Index("ix_response_clocks_seller_stopped", "seller_id", "stopped_at"),
     Index(
         "ix_response_clocks_open_thread",
         "thread_id",
@@ -129,6 +137,19 @@ response_clocks = Table(
         sqlite_where=text("stopped_at IS NULL AND due_soon_at IS NULL"),
         postgresql_where=text("stopped_at IS NULL AND due_soon_at IS NULL"),
     ),
+)
+
+response_daily = Table(
+    "response_daily",
+    metadata,
+    Column("seller_id", String(64), ForeignKey("sellers.id"), primary_key=True),
+    # The UTC day the clocks started (not the day they stopped).
+    Column("day", Date, primary_key=True),
+    Column("outcome", String(16), primary_key=True),
+    Column("clocks", BigInteger, nullable=False),
+    # Sum of response_us of the answered clocks (0 for excluded ones).
+    Column("total_us", BigInteger, nullable=False),
+    CheckConstraint("outcome IN ('on_time', 'late', 'excluded')", name="outcome"),
 )
 
 webhook_subscriptions = Table(

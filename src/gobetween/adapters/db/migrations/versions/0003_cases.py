@@ -109,6 +109,9 @@ def upgrade() -> None:
         ["seller_id", "started_at", "stop_reason", "stopped_at", "response_us"],
     )
     op.create_index(
+        "ix_response_clocks_seller_stopped", "response_clocks", ["seller_id", "stopped_at"]
+    )
+    op.create_index(
         "ix_response_clocks_open_thread",
         "response_clocks",
         ["thread_id"],
@@ -127,6 +130,21 @@ def upgrade() -> None:
         **_partial("stopped_at IS NULL AND due_soon_at IS NULL"),
     )
 
+    op.create_table(
+        "response_daily",
+        sa.Column("seller_id", sa.String(length=64), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("clocks", sa.BigInteger(), nullable=False),
+        sa.Column("total_us", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint(
+            "outcome IN ('on_time', 'late', 'excluded')", name=op.f("ck_response_daily_outcome")
+        ),
+        sa.ForeignKeyConstraint(
+            ["seller_id"], ["sellers.id"], name=op.f("fk_response_daily_seller_id_sellers")
+        ),
+        sa.PrimaryKeyConstraint("seller_id", "day", "outcome", name=op.f("pk_response_daily")),
+    )
     op.create_table(
         "webhook_subscriptions",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
@@ -178,10 +196,12 @@ def downgrade() -> None:
     op.drop_index("ix_webhook_deliveries_subscription", table_name="webhook_deliveries")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_subscriptions")
+    op.drop_table("response_daily")
     for index in (
         "ix_response_clocks_due_soon",
         "ix_response_clocks_open_seller",
         "ix_response_clocks_open_thread",
+        "ix_response_clocks_seller_stopped",
         "ix_response_clocks_seller_started",
     ):
         op.drop_index(index, table_name="response_clocks")
