@@ -71,9 +71,9 @@ TEMPLATES: Final[tuple[MessageTemplate, ...]] = (
         "delivery_scheduling",
         "delivery_scheduling",
         "Scheduling the delivery of your order {order_id}",
-        "Your order is delivered by {carrier}, who needs an appointment for the delivery. The "
-        "following times are possible:\n\n{proposed_times}\n\nPlease answer this message with "
-        "the time that suits you best.",
+        "To bring your order to you, {carrier} needs an appointment with you. The following times "
+        "are possible:\n\n{proposed_times}\n\nPlease answer this message with the time that "
+        "suits you best.",
         (
             TemplateField("carrier", "Carrier"),
             TemplateField("proposed_times", "Possible delivery times", multiline=True),
