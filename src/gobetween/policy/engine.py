@@ -109,10 +109,29 @@ def _language(text: str, context: MessageContext) -> str:
     return "en"
 
 
-def _applies(rule: RegisteredRule, context: MessageContext) -> bool:
+def _applies(rule: RegisteredRule, initiation: str) -> bool:
     if rule.category in _ALWAYS:
         return True
-    return rule.category in _PROACTIVE and context.initiation == "proactive"
+    return rule.category in _PROACTIVE and initiation == "proactive"
+
+
+# The rules to run for a seller message, by initiation: detector rules first, then the rest.
+# Rebuilt when a rule registers after import (an operator's own rule module).
+_PLAN: dict[str, tuple[tuple[RegisteredRule, ...], tuple[RegisteredRule, ...]]] = {}
+_PLANNED: list[int] = [-1]
+
+
+def _plan(initiation: str) -> tuple[tuple[RegisteredRule, ...], tuple[RegisteredRule, ...]]:
+    if _PLANNED[0] != len(registry.REGISTRY):
+        _PLAN.clear()
+        for kind in ("proactive", "reply"):
+            rules = [r for r in registry.REGISTRY if _applies(r, kind)]
+            _PLAN[kind] = (
+                tuple(r for r in rules if r.category in _FIRST),
+                tuple(r for r in rules if r.category not in _FIRST),
+            )
+        _PLANNED[0] = len(registry.REGISTRY)
+    return _PLAN[initiation]
 
 
 def check(
@@ -148,15 +167,13 @@ def check(
             language=message.language,
             policy_version=profile.name,
         )
-    applicable = [rule for rule in registry.REGISTRY if _applies(rule, ctx)]
+    first, rest = _plan(ctx.initiation)
     findings: list[Finding] = []
-    for rule in applicable:
-        if rule.category in _FIRST:
-            findings.extend(rule.function(message))
+    for rule in first:
+        findings.extend(rule.function(message))
     message = replace(message, prior=tuple(findings))
-    for rule in applicable:
-        if rule.category not in _FIRST:
-            findings.extend(rule.function(message))
+    for rule in rest:
+        findings.extend(rule.function(message))
     ordered = tuple(
         sorted(
             _distinct(findings),

@@ -188,6 +188,11 @@ class Lexicon:
                 entries.setdefault(key, []).append(Entry(lang, cls, check_left, check_right))
         self._keys = list(entries)
         self._entries = [tuple(entries[key]) for key in self._keys]
+        # The same, flattened to tuples for the scan loop: (lang, class, key, left, right).
+        self._flat = [
+            tuple((e.lang, e.cls, (e.lang, e.cls), e.check_left, e.check_right) for e in group)
+            for group in self._entries
+        ]
         self._automaton = ahocorasick_rs.AhoCorasick(
             self._keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD
         )
@@ -209,17 +214,19 @@ class Lexicon:
         """Find every phrase hit in `text` (already normalised) in one automaton pass."""
         hits: dict[tuple[str, str], list[Hit]] = {}
         length = len(text)
+        entries = self._flat
         for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            left_ok = start == 0 or not text[start - 1].isalnum()
-            right_ok = end == length or not text[end].isalnum()
-            for entry in self._entries[index]:
-                if entry.check_left and not left_ok and text[start].isalnum():
+            # A phrase that starts (ends) with a letter must not continue a word on that side.
+            left_ok = start == 0 or not text[start - 1].isalnum() or not text[start].isalnum()
+            right_ok = end == length or not text[end].isalnum() or not text[end - 1].isalnum()
+            for lang, cls, key, check_left, check_right in entries[index]:
+                if (check_left and not left_ok) or (check_right and not right_ok):
                     continue
-                if entry.check_right and not right_ok and text[end - 1].isalnum():
-                    continue
-                hits.setdefault((entry.lang, entry.cls), []).append(
-                    Hit(entry.lang, entry.cls, start, end)
-                )
+                found = hits.get(key)
+                if found is None:
+                    hits[key] = [Hit(lang, cls, start, end)]
+                else:
+                    found.append(Hit(lang, cls, start, end))
         return Scan(text, hits, self)
 
 
@@ -276,8 +283,8 @@ class Scan:
             hits = self.hits
             index = self._lexicon.index.get(group)
             if index:
-                for key in hits:
-                    for pattern, others in index.get(key, ()):
+                for key in index.keys() & hits.keys():
+                    for pattern, others in index[key]:
                         for other in others:
                             if other not in hits:
                                 break
