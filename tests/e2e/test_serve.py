@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
+import smtplib
 import socket
 import subprocess
 import time
@@ -33,13 +34,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
-    """A migrated SQLite database with the demo loaded, served on a free loopback port."""
+def served(tmp_path: Path) -> Iterator[tuple[str, int, Path, subprocess.Popen[str]]]:
+    """A migrated SQLite database with the demo loaded, served on free loopback ports."""
     environ = clean_environment(f"sqlite:///{tmp_path / 'gobetween.db'}", tmp_path)
     assert gobetween("migrate", environ=environ, cwd=tmp_path).returncode == 0
     demo = gobetween("demo", environ=environ, cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
     port = free_port()
+    environ["GOBETWEEN_SMTP_PORT"] = str(free_port())
     log = (tmp_path / "serve.log").open("w+")
     process = subprocess.Popen(
         [str(GOBETWEEN), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -51,7 +53,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
         text=True,
     )
     try:
-        yield f"http://127.0.0.1:{port}", tmp_path, process
+        yield f"http://127.0.0.1:{port}", int(environ["GOBETWEEN_SMTP_PORT"]), tmp_path, process
     finally:
         if process.poll() is None:
             process.kill()
@@ -71,16 +73,20 @@ def wait_for_health(base: str, process: subprocess.Popen[str]) -> httpx.Response
 
 
 @pytest.mark.slow
-def test_serve_answers_health_delivers_the_outbox_and_stops_cleanly(
-    served: tuple[str, Path, subprocess.Popen[str]],
+def test_serve_answers_health_and_smtp_delivers_the_outbox_and_stops_cleanly(
+    served: tuple[str, int, Path, subprocess.Popen[str]],
 ) -> None:
-    base, workdir, process = served
+    base, smtp_port, workdir, process = served
     response = wait_for_health(base, process)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["version"]
+    # The mail relay listens in the same process.
+    with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as relay:
+        code, _ = relay.noop()
+    assert code == 250
     # The worker in the same process drains the demo's outbox into the delivery folder.
     delivered = workdir / "delivered"
     deadline = time.monotonic() + START_SECONDS

@@ -20,9 +20,14 @@ from gobetween import policy
 from gobetween.adapters.db import migrate, tables
 from gobetween.adapters.db.engine import build_engine
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
+from gobetween.adapters.mail.dkim_keys import DkimKey, load_key
 from gobetween.adapters.mail.folder_transport import FolderTransport
+from gobetween.adapters.mail.outbox_mail import FailureNotices, OutboxMail
+from gobetween.adapters.mail.smtp_transport import SmtpTransport
+from gobetween.adapters.webhook_transport import with_webhooks
 from gobetween.bootstrap.settings import Settings, SettingsError, load_settings
-from gobetween.services.delivery import DeliveryPolicy
+from gobetween.domain.errors import InvalidInput
+from gobetween.services.delivery import Compose, DeliveryPolicy
 from gobetween.services.messaging import MessagingLimits, PolicyCheck
 from gobetween.services.ports import Clock, Transport
 
@@ -49,6 +54,9 @@ class Platform:
     settings: Settings
     engine: Engine
     clock: Clock
+    # The delivery worker's pair: outbox row -> exact bytes, and bytes -> recipient. Mail rows go
+    # to the mail transport (folder or smarthost), webhook rows to their endpoints.
+    compose: Compose
     transport: Transport
     messaging_limits: MessagingLimits
     delivery_policy: DeliveryPolicy
@@ -91,17 +99,30 @@ class Platform:
 
 
 def build_platform(settings: Settings, *, clock: Clock = utc_now) -> Platform:
-    """Wire the platform for `settings`; SettingsError for a choice this build cannot meet."""
-    if settings.delivery_transport != "folder":
-        raise SettingsError(
-            f"delivery_transport {settings.delivery_transport!r} is not available in this build;"
-            " use 'folder'"
+    """Wire the platform for `settings`; SettingsError for a choice that cannot work."""
+    engine = build_engine(settings.database_url)
+    mail_compose = OutboxMail(
+        engine=engine, alias_domain=settings.alias_domain, key=_dkim_key(settings), clock=clock
+    )
+    mail_transport: Transport
+    if settings.delivery_transport == "smtp":
+        mail_transport = SmtpTransport(
+            settings.smarthost_host,
+            settings.smarthost_port,
+            helo=settings.alias_domain,
+            on_permanent_failure=FailureNotices(
+                engine=engine, alias_domain=settings.alias_domain, clock=clock
+            ),
         )
+    else:
+        mail_transport = FolderTransport(Path(settings.delivery_folder))
+    compose, transport = with_webhooks(mail_compose, mail_transport, engine=engine, clock=clock)
     return Platform(
         settings=settings,
-        engine=build_engine(settings.database_url),
+        engine=engine,
         clock=clock,
-        transport=FolderTransport(Path(settings.delivery_folder)),
+        compose=compose,
+        transport=transport,
         messaging_limits=MessagingLimits(
             daily_limit_base=settings.daily_limit_base,
             daily_limit_multiplier=settings.daily_limit_multiplier,
@@ -114,6 +135,20 @@ def build_platform(settings: Settings, *, clock: Clock = utc_now) -> Platform:
         ),
         check_policy=policy.check,
     )
+
+
+def _dkim_key(settings: Settings) -> DkimKey | None:
+    """The outbound DKIM key, read and checked now so a bad key fails at start."""
+    if not settings.dkim_key_file:
+        return None
+    try:
+        return load_key(
+            Path(settings.dkim_key_file),
+            selector=settings.dkim_selector,
+            domain=settings.alias_domain,
+        )
+    except InvalidInput as error:
+        raise SettingsError(f"{error.field}: {error.problem}") from None
 
 
 @contextmanager

@@ -1,21 +1,20 @@
-"""`gobetween serve`: the web application and a delivery worker, in one process."""
+"""`gobetween serve`: the web application, the mail relay and a delivery worker, in one process."""
 
 from __future__ import annotations
 
 import logging
 import signal
 import threading
-from functools import partial
 from typing import Annotated
 
 import typer
 import uvicorn
 
-from gobetween.adapters.mail.compose import compose_delivery
 from gobetween.bootstrap import Platform
 from gobetween.entrypoints.cli.configuration import fail, platform_from
 from gobetween.entrypoints.delivery_worker import run_worker
 from gobetween.entrypoints.http.app import create_app
+from gobetween.entrypoints.smtp import start_listener
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ def serve_command(
         ),
     ] = True,
 ) -> None:
-    """Serve the web application on http_host:http_port until SIGINT or SIGTERM."""
+    """Serve the web app on http_host:http_port and the relay on smtp_host:smtp_port."""
     with platform_from(ctx, http_host=host, http_port=port) as platform:
         settings = platform.settings
         logging.basicConfig(
@@ -70,10 +69,21 @@ def serve_command(
         # the worker below is stopped and joined instead of the process dying mid-delivery.
         for handled in (signal.SIGINT, signal.SIGTERM):
             signal.signal(handled, lambda _signum, _frame: stop.set())
+        if not settings.dkim_key_file:
+            log.warning("dkim_key_file is not set: outbound mail is NOT DKIM-signed")
+        if settings.smtp_enabled:
+            try:
+                listener = start_listener(platform)
+            except OSError as error:
+                raise fail(
+                    f"cannot listen for mail on {settings.smtp_host}:{settings.smtp_port}: {error}"
+                ) from None
         thread = _start_worker(platform, stop) if worker else None
         try:
             server.run()
         finally:
+            if settings.smtp_enabled:
+                listener.stop()
             stop.set()
             if thread is not None:
                 thread.join(WORKER_STOP_SECONDS)
@@ -90,7 +100,7 @@ def _start_worker(platform: Platform, stop: threading.Event) -> threading.Thread
         kwargs={
             "uow_factory": platform.unit_of_work,
             "transport": platform.transport,
-            "compose": partial(compose_delivery, alias_domain=settings.alias_domain),
+            "compose": platform.compose,
             "clock": platform.clock,
             "policy": platform.delivery_policy,
             "stop": stop,
