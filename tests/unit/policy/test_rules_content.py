@@ -1223,6 +1223,332 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": R},
         {"marketing"},
     ),
+    (
+        "yr1",
+        "Hi Jen,\n\nSo happy the quilt arrived before the holidays! When you have a moment, a few "
+        "words about it on Amazon would mean the world to our little studio.\n\nWarmly,\nPatch",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "yr2",
+        "Hello,\n\nThank you for confirming. Your honest rating helps us grow, so please don't "
+        "hesitate to rate the item.\n\nBest",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "yr3",
+        "Hi,\n\nWe're glad the issue is resolved. Would you be willing to give us another chance "
+        "and amend your feedback?\n\nThanks",
+        {"initiation": R},
+        {"review_change_request"},
+    ),
+    (
+        "yr4",
+        "Hi,\n\nAnyone who posts a photo review this month gets a free mini candle in their next "
+        "order.\n\nBest",
+        {"initiation": R},
+        {"marketing", "review_incentive", "review_request"},
+    ),
+    (
+        "yr5",
+        "Hello,\n\nThe bracket supports up to 25 kg. Other customers have mounted it on "
+        "plasterboard with the included anchors.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "yr6",
+        "Hello,\n\nThanks for your review last month - we took your comments about the lid to "
+        "heart and improved the design.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "ym1",
+        "Hi,\n\nYes, the cover is machine washable. PS: our Black Friday event starts next week "
+        "with up to 40% off.\n\nBest",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "ym2",
+        "Hi,\n\nThe refill packs are available in our store too - grab three and save 15%.\n\nBest",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "ym3",
+        "Hello,\n\nSubscribe to our newsletter to be the first to know about restocks.\n\nBest",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "ym4",
+        "Hello,\n\nBecause you bought the espresso cups, we thought you might like our new "
+        "saucers as well.\n\nBest",
+        {"initiation": P},
+        {"marketing", "non_critical_proactive"},
+    ),
+    (
+        "yo2",
+        "Hi,\n\nYou can pay the engraving surcharge by bank transfer to our account; I'll send "
+        "the details.\n\nBest",
+        {"initiation": R, "contact_reason": "customization"},
+        {"off_platform"},
+    ),
+    (
+        "yo3",
+        "Hi,\n\nFind us on Facebook for more photos of this design.\n\nBest",
+        {"initiation": R},
+        {"off_platform"},
+    ),
+    (
+        "yf1",
+        "Hello,\n\nSo sorry about the leak. I'll ship a replacement bottle from our stock today; "
+        "no need to return anything.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "yf2",
+        "Hello,\n\nWe can refund you right away through our seller account if you'd prefer not to "
+        "wait for Amazon.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "yf3",
+        "Hello,\n\nI'm sorry it arrived late. Amazon delivered this order, so please contact "
+        "Amazon customer service about a refund of the shipping fee.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "yf4",
+        "Hello,\n\nThe replacement filter is part number F-22. Amazon can send you one through "
+        "Your Orders if yours is missing.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "yp1",
+        "Hi,\n\nYour order is packed and will be collected by UPS this afternoon.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "yp2",
+        "Hi,\n\nJust checking that the tent arrived in good shape and that you're happy with "
+        "it.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive"},
+    ),
+    (
+        "yp3",
+        "Hello,\n\nWe're sorry: the walnut version is sold out and won't be back until "
+        "spring.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "yp4",
+        "Hello,\n\nThe full FAQ for your speaker is attached in case you run into pairing "
+        "issues.\n\nBest",
+        {
+            "initiation": P,
+            "attachments": [
+                {
+                    "filename": "faq.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "yp5",
+        "Hello,\n\nThank you for your order. The name on the order is 'Jonh' - did you mean "
+        "'John' for the engraving?\n\nBest",
+        {"initiation": P, "contact_reason": "customization", "buyer_opted_out": True},
+        set(),
+    ),
+    (
+        "yp6",
+        "Hello,\n\nYour warranty card is attached; keep it with your receipt.\n\nBest",
+        {
+            "initiation": P,
+            "contact_reason": "warranty",
+            "attachments": [
+                {
+                    "filename": "warranty.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    (
+        "yok1",
+        "Hi,\n\nThe parcel is marked delivered at 2:15 pm. Could you check with your neighbours? "
+        "If it doesn't turn up by tomorrow we'll send another one.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "yok2",
+        "Hello,\n\nI've checked with the warehouse: your order will leave on Monday. Sorry for "
+        "the wait!\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "yok3",
+        "Hello,\n\nGood question. Yes, you can return it within 30 days; just start the return "
+        "from Your Orders.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "yok4",
+        "Hello,\n\nThe table ships in two boxes; the delivery driver will bring them to your "
+        "door. Could you tell us if there's a lift in the building?\n\nBest",
+        {"initiation": P, "contact_reason": "delivery_scheduling"},
+        set(),
+    ),
+    (
+        "yde1",
+        "Hallo,\n\nwir freuen uns, dass alles passt! Eine kurze Rückmeldung auf der Produktseite "
+        "würde uns sehr helfen.\n\nViele Grüße",
+        {"initiation": R, "language": "de"},
+        {"review_request"},
+    ),
+    (
+        "yde2",
+        "Hallo,\n\nkein Problem, ich schicke Ihnen heute einen neuen Deckel aus unserem Lager, "
+        "Sie müssen nichts zurücksenden.\n\nGrüße",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        {"fba_customer_service"},
+    ),
+    (
+        "yde3",
+        "Hallo,\n\nIhre Bestellung ist heute bei DHL eingegangen und kommt morgen an.\n\nGrüße",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "yde4",
+        "Hallo,\n\nja, das Kabel ist 2 Meter lang und hat einen USB-C-Stecker.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        set(),
+    ),
+    (
+        "yfr1",
+        "Bonjour,\n\ncontent que la lampe vous plaise ! Un petit commentaire sur Amazon serait "
+        "très apprécié.\n\nBien à vous",
+        {"initiation": R, "language": "fr"},
+        {"review_request"},
+    ),
+    (
+        "yfr2",
+        "Bonjour,\n\nsuivez-nous sur Instagram pour découvrir nos nouveautés.\n\nBien à vous",
+        {"initiation": R, "language": "fr"},
+        {"marketing", "off_platform"},
+    ),
+    (
+        "yfr3",
+        "Bonjour,\n\nnous sommes désolés, votre commande aura environ une semaine de "
+        "retard.\n\nBien à vous",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "yfr4",
+        "Bonjour,\n\noui, la housse est lavable à 40 degrés.\n\nBien à vous",
+        {"initiation": R, "language": "fr"},
+        set(),
+    ),
+    (
+        "yes1",
+        "Hola,\n\n¡qué bien que te haya gustado! Si puedes, cuéntales a otros compradores tu "
+        "experiencia en Amazon.\n\nSaludos",
+        {"initiation": R, "language": "es"},
+        {"review_request"},
+    ),
+    (
+        "yes2",
+        "Hola,\n\nte reembolsamos nosotros el importe ahora mismo, así no tienes que esperar a "
+        "Amazon.\n\nSaludos",
+        {"initiation": R, "fulfillment": "marketplace", "language": "es"},
+        {"fba_customer_service"},
+    ),
+    (
+        "yes3",
+        "Hola,\n\nsíguenos en Instagram y enterate de nuestras ofertas antes que nadie.\n\nSaludos",
+        {"initiation": R, "language": "es"},
+        {"marketing", "off_platform"},
+    ),
+    (
+        "yes4",
+        "Hola,\n\nsí, el cable mide dos metros.\n\nSaludos",
+        {"initiation": R, "language": "es"},
+        set(),
+    ),
+    (
+        "yit1",
+        "Buongiorno,\n\nsiamo felici che il caffè le piaccia! Una sua recensione ci aiuterebbe "
+        "molto.\n\nSaluti",
+        {"initiation": R, "language": "it"},
+        {"review_request"},
+    ),
+    (
+        "yit2",
+        "Buongiorno,\n\nil suo pacco è stato consegnato al corriere stamattina.\n\nSaluti",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "yit3",
+        "Buongiorno,\n\ncon il codice ESTATE20 avrà il 20% di sconto sul suo prossimo "
+        "ordine.\n\nSaluti",
+        {"initiation": R, "language": "it"},
+        {"marketing"},
+    ),
+    (
+        "yit4",
+        "Buongiorno,\n\nsì, la lampada funziona anche con lampadine LED.\n\nSaluti",
+        {"initiation": R, "language": "it"},
+        set(),
+    ),
+    (
+        "yja1",
+        "鈴木様\n\nお気に召していただけて嬉しいです。ぜひAmazonにレビューをお寄せください。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        {"review_request"},
+    ),
+    (
+        "yja2",
+        "鈴木様\n\nご注文の商品は本日発送いたしました。\n\nショップ",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "yja3",
+        "鈴木様\n\nLINEで友だち追加していただくと、新商品の情報をお届けします。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        {"marketing", "off_platform"},
+    ),
+    (
+        "yja4",
+        "鈴木様\n\nはい、こちらの商品は電子レンジでもご使用いただけます。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        set(),
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
