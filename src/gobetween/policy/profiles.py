@@ -79,7 +79,7 @@ class Limits:
         return self.text_length.get(reason, self.text_length.get("default", 2000))
 
     def daily_message_limit(self, average_daily_orders: float) -> int:
-        """policy.md §4 `daily_limit`: multiplier x the average daily orders (last 7 days) + base."""
+        """policy.md §4 `daily_limit`: multiplier x average daily orders (last 7 days) + base."""
         return (
             int(self.daily_limit_order_multiplier * max(average_daily_orders, 0.0))
             + self.daily_limit_base
