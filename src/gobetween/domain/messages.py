@@ -100,7 +100,15 @@ def check_text(value: object, *, field_name: str = "text") -> str:
     if not isinstance(value, str):
         raise InvalidInput(field_name, f"must be a string; got {type(value).__name__}")
     # A str of more than MAX_TEXT_BYTES characters is always more than MAX_TEXT_BYTES bytes.
-    if len(value) > MAX_TEXT_BYTES or len(value.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+    if len(value) > MAX_TEXT_BYTES:
+        raise InvalidInput(field_name, f"is too large: at most {MAX_TEXT_BYTES} bytes of UTF-8")
+    try:
+        encoded = value.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (from a broken "\ud800" JSON escape, say) is not text any database
+        # or mail can carry.
+        raise InvalidInput(field_name, "is not valid Unicode text (lone surrogate)") from None
+    if len(encoded) > MAX_TEXT_BYTES:
         raise InvalidInput(field_name, f"is too large: at most {MAX_TEXT_BYTES} bytes of UTF-8")
     if not value.strip():
         raise InvalidInput(field_name, "must not be empty")

@@ -31,6 +31,7 @@ def test_text_up_to_the_byte_cap_passes() -> None:
         ("", "must not be empty"),
         ("\t \n", "must not be empty"),
         ("a\x00b", "NUL"),
+        ("broken \ud800 escape", "lone surrogate"),
         ("a" * (MAX_TEXT_BYTES + 1), "too large"),
         ("€" * (MAX_TEXT_BYTES // 3 + 1), "too large"),
     ],

@@ -685,10 +685,38 @@ _INSERT_MESSAGE = t.messages.insert().returning(t.messages.c.id)
 _INSERT_OUTBOX = t.outbox.insert().returning(t.outbox.c.id)
 
 
+_MESSAGE_COLUMNS = [
+    t.messages.c[name]
+    for name in (
+        "thread_id",
+        "seq",
+        "direction",
+        "sender_id",
+        "channel",
+        "initiation",
+        "contact_reason",
+        "subject",
+        "body",
+        "language",
+        "verdict",
+        "critical",
+        "disposition",
+        "triage",
+        "report",
+        "created_at",
+        "prev_hash",
+        "hash",
+        "id",
+    )
+]
+
+
 def load_messages(connection: Connection, condition: Any) -> list[MessageRecord]:
     """Messages matching `condition` by (thread_id, seq), with findings and attachments."""
     rows = connection.execute(
-        select(t.messages).where(condition).order_by(t.messages.c.thread_id, t.messages.c.seq)
+        select(*_MESSAGE_COLUMNS)
+        .where(condition)
+        .order_by(t.messages.c.thread_id, t.messages.c.seq)
     ).all()
     if not rows:
         return []
@@ -733,29 +761,16 @@ def _message(
     findings: dict[int, list[FindingRecord]],
     attachments: dict[int, list[AttachmentMeta]],
 ) -> MessageRecord:
+    # Positional, in _MESSAGE_COLUMNS order: the audit builds millions of these.
+    v = tuple(row)
+    message_id = v[18]
     return MessageRecord(
-        thread_id=row.thread_id,
-        seq=row.seq,
-        direction=row.direction,
-        sender_id=row.sender_id,
-        channel=row.channel,
-        initiation=row.initiation,
-        contact_reason=row.contact_reason,
-        subject=row.subject,
-        body=row.body,
-        language=row.language,
-        verdict=row.verdict,
-        critical=row.critical,
-        disposition=row.disposition,
-        triage=row.triage,
-        report=row.report,
-        created_at=utc(row.created_at),
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        findings=tuple(findings.get(row.id, _NO_FINDINGS)),
-        attachments=tuple(attachments.get(row.id, _NO_ATTACHMENTS)),
-        id=row.id,
-    )
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
+        v[14], utc(v[15]), v[16], v[17],
+        tuple(findings.get(message_id, _NO_FINDINGS)),
+        tuple(attachments.get(message_id, _NO_ATTACHMENTS)),
+        message_id,
+    )  # fmt: skip
 
 
 class SqlOutboxRepository:

@@ -1,0 +1,152 @@
+"""Benchmark: send_seller_message end to end (real policy check, one durable transaction each).
+
+    python bench/send_message.py                      # quick: SQLite and PostgreSQL, 10k stored
+    python bench/send_message.py --stored 10000 100000 1000000 --sends 5000
+
+For each database and each pre-filled size it prints messages/s from one process and the p50/p99
+latency of a send, next to two baselines measured in the same run: the policy check alone, and the
+cheapest durable transaction (one small INSERT and its commit) on the same database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from gobetween import policy
+from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
+from gobetween.services.messaging import (
+    MessagingLimits,
+    SendSellerMessage,
+    send_seller_message,
+)
+from gobetween.services.ports import Event
+from message_core_fixture import (
+    DEFAULT_PG_URL,
+    SELLERS,
+    fresh_database,
+    machine,
+    prefill,
+    server_version,
+)
+
+TEXTS = (
+    ("customization", "Could you confirm the engraving text? We want to get the spelling right."),
+    ("delivery_scheduling", "The carrier needs a delivery window for your sofa. Which day suits?"),
+    ("address_issue", "Your shipping address is missing the apartment number. Could you add it?"),
+    ("customization", "Which colour would you like for the monogram: gold or silver?"),
+)
+# The benchmark measures throughput, not the daily limit: no seller should reach it.
+LIMITS = MessagingLimits(daily_limit_base=10**9)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def measure_policy(rounds: int) -> list[float]:
+    context = policy.MessageContext(
+        direction="seller_to_buyer", initiation="proactive", contact_reason="customization"
+    )
+    latencies = []
+    for number in range(rounds):
+        started = time.perf_counter()
+        policy.check(TEXTS[number % len(TEXTS)][1], context)
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def measure_minimal_transaction(unit_of_work: SqlUnitOfWork, rounds: int) -> list[float]:
+    latencies = []
+    for number in range(rounds):
+        started = time.perf_counter()
+        with unit_of_work as uow:
+            uow.events.append(Event("bench", "bench", str(number), "bench"), now=utc_now())
+            uow.commit()
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def run(kind: str, stored: int, sends: int, pg_url: str) -> None:
+    with fresh_database(kind, pg_url) as (engine, _url):
+        started = time.perf_counter()
+        orders = prefill(engine, stored, now=utc_now())
+        filled = time.perf_counter() - started
+        print(
+            f"\n{kind} {server_version(engine)}: {stored:,} messages stored "
+            f"(pre-fill {filled:.1f} s, {stored / filled:,.0f} msg/s)"
+        )
+        rng = random.Random(42)
+        baseline_rounds = min(sends, 1000)
+        policy_latency = measure_policy(baseline_rounds)
+        tx_latency = measure_minimal_transaction(SqlUnitOfWork(engine), baseline_rounds)
+
+        def send_one() -> float:
+            number = rng.randrange(len(orders))
+            reason, body = TEXTS[number % len(TEXTS)]
+            command = SendSellerMessage(
+                orders[number], f"s{number % SELLERS}", "About your order", body, reason, "web"
+            )
+            began = time.perf_counter()
+            result = send_seller_message(
+                command, uow=SqlUnitOfWork(engine), clock=utc_now, limits=LIMITS
+            )
+            elapsed = time.perf_counter() - began
+            assert result.disposition == "delivered", result
+            return elapsed
+
+        for _ in range(min(100, sends)):
+            send_one()
+        began = time.perf_counter()
+        latencies = [send_one() for _ in range(sends)]
+        total = time.perf_counter() - began
+        p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
+        policy_p50 = statistics.median(policy_latency)
+        tx_p50 = statistics.median(tx_latency)
+        print(
+            f"  send_seller_message: {sends / total:,.0f} msg/s, "
+            f"p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms ({sends} sends)"
+        )
+        print(
+            f"  baselines (median): policy.check {policy_p50 * 1000:.3f} ms, "
+            f"minimal durable transaction {tx_p50 * 1000:.2f} ms"
+        )
+        print(
+            f"  ratios: send p50 / policy.check = {p50 / policy_p50:.1f}x, "
+            f"send p50 / minimal transaction = {p50 / tx_p50:.1f}x"
+        )
+        print(
+            f"  | {kind} | {stored:,} | {sends / total:,.0f} | {p50 * 1000:.2f} | "
+            f"{p99 * 1000:.2f} | {policy_p50 * 1000:.3f} | {tx_p50 * 1000:.2f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--db", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--stored", nargs="+", type=int, default=[10_000])
+    parser.add_argument("--sends", type=int, default=2_000)
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    for kind in args.db:
+        for stored in args.stored:
+            run(kind, stored, args.sends, args.pg_url)
+
+
+if __name__ == "__main__":
+    main()
