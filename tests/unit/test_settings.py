@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,14 @@ def test_file_errors_name_the_file_and_key(tmp_path: Path) -> None:
 def test_environment_ignores_variables_that_are_not_settings() -> None:
     settings = load_settings(environ={"GOBETWEEN_TEST_DATABASE_URL": "postgresql://x/y"})
     assert settings.database_url == Settings().database_url
+
+
+def test_every_setting_is_documented_with_its_default() -> None:
+    table = (Path(__file__).parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+    for field in fields(Settings):
+        default = getattr(Settings(), field.name)
+        shown = str(default).lower() if isinstance(default, bool) else str(default)
+        if isinstance(default, float) and default.is_integer():
+            shown = str(int(default))
+        row = f"| `{field.name}` | " + (f"`{shown}`" if shown else "*(empty)*")
+        assert row in table, f"docs/operations.md lacks the row for {field.name}: {row}"
