@@ -35,10 +35,12 @@ class NormalizedText:
 
     original: str
     text: str
-    origin: tuple[int, ...]
+    # Per normalised character, its start in the original: a tuple, or a `range` when the view
+    # maps one for one (building a tuple of a long text's offsets costs more than the folding).
+    origin: Sequence[int]
     # End (exclusive) in the original of each normalised character; empty in hand-built values,
     # which then fall back to the start of the next character.
-    ends: tuple[int, ...] = ()
+    ends: Sequence[int] = ()
     # The detector view (see the module docstring); None on the detector view itself.
     contacts: NormalizedText | None = field(default=None, compare=False, repr=False)
 
@@ -67,12 +69,11 @@ def normalize(text: str) -> NormalizedText:
     contact_view = _digit_words(
         _deobfuscate(_join_spaced(folded, _SPACED_BLANK) if spaced else folded)
     )
-    origin = tuple(phrase_view.starts)
-    ends = tuple(phrase_view.ends)
+    origin, ends = _frozen(phrase_view.starts), _frozen(phrase_view.ends)
     if contact_view is not phrase_view:
-        # Usually both views are the folded text unchanged, and share their maps.
-        contact_origin, contact_ends = tuple(contact_view.starts), tuple(contact_view.ends)
+        contact_origin, contact_ends = _frozen(contact_view.starts), _frozen(contact_view.ends)
     else:
+        # Usually both views are the folded text unchanged, and share their maps.
         contact_origin, contact_ends = origin, ends
     return NormalizedText(
         original=text,
@@ -83,6 +84,10 @@ def normalize(text: str) -> NormalizedText:
             original=text, text=contact_view.text, origin=contact_origin, ends=contact_ends
         ),
     )
+
+
+def _frozen(offsets: Sequence[int]) -> Sequence[int]:
+    return offsets if isinstance(offsets, range | tuple) else tuple(offsets)
 
 
 @dataclass(slots=True)
@@ -147,9 +152,9 @@ _HOMOGLYPHS = {
     "т": "t", "у": "y", "ү": "y", "х": "x", "ԝ": "w", "ɡ": "g", "ı": "i",
     "А": "a", "В": "b", "С": "c", "Е": "e", "Н": "h", "І": "i", "Ј": "j", "К": "k", "М": "m",
     "О": "o", "Р": "p", "Ѕ": "s", "Т": "t", "Х": "x", "У": "y", "Ү": "y", "Ԁ": "d", "Ԛ": "q",
-    "Ԝ": "w", "Ӏ": "l",
+    "Ԝ": "w", "Ӏ": "l", "Ё": "e", "Һ": "h", "Ї": "i", "Ɡ": "g",
     "α": "a", "ο": "o", "ν": "v", "ρ": "p", "ι": "i", "κ": "k", "τ": "t", "υ": "u", "χ": "x",
-    "ε": "e", "ϲ": "c", "ϳ": "j",
+    "ε": "e", "ϲ": "c", "ϳ": "j", "Ϳ": "j",
     "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
     "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ϲ": "c",
 }  # fmt: skip
@@ -207,6 +212,16 @@ def _fold(text: str) -> _Draft:
 def _fold_once(text: str) -> _Draft:
     if text.isascii():
         return _Draft(text.lower(), range(len(text)), range(1, len(text) + 1))
+    if unicodedata.is_normalized("NFKC", text):
+        # Most text (accented letters, Japanese) only needs case folding, and when that keeps
+        # every character one character the map stays one for one: no cluster walk.
+        folded = text.casefold()
+        if (
+            len(folded) == len(text)
+            and _SPECIAL.search(folded) is None
+            and unicodedata.is_normalized("NFKC", folded)
+        ):
+            return _Draft(folded, range(len(text)), range(1, len(text) + 1))
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -459,6 +474,9 @@ def _deobfuscate(draft: _Draft) -> _Draft:
     done = -1
     for _, start, _end in _HINTS.find_matches_as_indexes(text, overlapping=True):
         if start < done or _TAIL.match(text, start) is None:
+            continue
+        # "du point de vue", "el punto de entrega": a function word before a spelled dot.
+        if text[max(0, text.rfind(" ", 0, start) + 1) : start] in _STOPWORDS:
             continue
         head = _HEAD.search(text, max(0, start - _HEAD_WINDOW), start)
         if head is None:
