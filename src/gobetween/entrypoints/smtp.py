@@ -1,4 +1,4 @@
-"""The relay's SMTP (or LMTP) listener on the alias domain, and the relay's wiring from a Platform.
+"""The relay's SMTP (or LMTP) listener on the alias domain, wired from a Platform.
 
 aiosmtpd runs the protocol on its own event loop thread; every decision that touches the
 database or DNS runs in a worker thread (`run_in_executor`), so one slow DNS lookup never stalls
@@ -12,19 +12,15 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session, syntax
 
-from gobetween.adapters.mail.dkim_keys import DkimKey, load_key
 from gobetween.adapters.mail.inbound import Envelope as RelayEnvelope
 from gobetween.adapters.mail.inbound import InboundRelay
-from gobetween.adapters.mail.outbox_mail import FailureNotices, OutboxMail
 from gobetween.adapters.mail.sender_auth import DnsPythonResolver, Resolver, SenderAuthenticator
-from gobetween.adapters.mail.smtp_transport import SmtpTransport
 from gobetween.bootstrap import Platform
 
 log = logging.getLogger(__name__)
@@ -162,17 +158,6 @@ class RelayController(Controller):
         return server_class(self.handler, **self.SMTP_kwargs)
 
 
-def load_dkim_key(platform: Platform) -> DkimKey | None:
-    """The configured DKIM key, validated now (a bad key fails at start, not on first mail)."""
-    settings = platform.settings
-    if not settings.dkim_key_file:
-        log.warning("dkim_key_file is not set: outbound mail is NOT DKIM-signed")
-        return None
-    return load_key(
-        Path(settings.dkim_key_file), selector=settings.dkim_selector, domain=settings.alias_domain
-    )
-
-
 def build_relay(platform: Platform, *, resolver: Resolver | None = None) -> InboundRelay:
     """The inbound relay wired from the platform's settings and services."""
     settings = platform.settings
@@ -184,29 +169,6 @@ def build_relay(platform: Platform, *, resolver: Resolver | None = None) -> Inbo
         limits=platform.messaging_limits,
         alias_domain=settings.alias_domain,
         unauthenticated="refuse" if settings.relay_unauthenticated == "refuse" else "hold",
-    )
-
-
-def build_composer(platform: Platform, *, key: DkimKey | None = None) -> OutboxMail:
-    """The delivery worker's composer: signed mail from outbox rows."""
-    return OutboxMail(
-        engine=platform.engine,
-        alias_domain=platform.settings.alias_domain,
-        key=key if key is not None else load_dkim_key(platform),
-        clock=platform.clock,
-    )
-
-
-def build_smtp_transport(platform: Platform) -> SmtpTransport:
-    """The SMTP transport to the smarthost, telling senders of permanent failures."""
-    settings = platform.settings
-    return SmtpTransport(
-        settings.smarthost_host,
-        settings.smarthost_port,
-        helo=settings.alias_domain,
-        on_permanent_failure=FailureNotices(
-            engine=platform.engine, alias_domain=settings.alias_domain, clock=platform.clock
-        ),
     )
 
 
