@@ -18,6 +18,7 @@ _TERMINAL = ("。", "！", "？", ".", "!", "?")
 # A greeting or sign-off line is short; anything longer is part of the body.
 _SHORT_LINE_WORDS = 6
 _SHORT_LINE_CHARS = 40
+_SIGNATURE_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,10 @@ def layout(text: str) -> Layout:
     last = len(lines) - 1
     while last > first:
         line = text[lines[last][0] : lines[last][1]].strip()
-        if _is_short(line) and (not line.endswith(_TERMINAL) or len(line) <= 3):
+        # A sign-off or signature: short, and either unpunctuated or a few words ("Acme Co.").
+        if _is_short(line) and (
+            not line.endswith(_TERMINAL) or len(_WORD.findall(line)) <= _SIGNATURE_WORDS
+        ):
             last -= 1
             continue
         break

@@ -1549,6 +1549,292 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": R, "language": "ja"},
         set(),
     ),
+    (
+        "za1",
+        "Hi Dana,\n\nThanks for the detailed feedback on the sizing. We've added a note to the "
+        "listing so other customers know the boots run small. Please let us know if the exchange "
+        "goes smoothly.\n\nBest,\nNorth Trail",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za2",
+        "Hello,\n\nThe gift box is included free of charge. Would you like a handwritten card "
+        "with a message? Just reply with the text.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za3",
+        "Hello Mr. Ruiz,\n\nI've sent a replacement cable today by USPS; the tracking number is "
+        "9400 1000 0000 0000 0000 00. Please keep the faulty one, no return needed.\n\nBest "
+        "regards",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za4",
+        "Hi,\n\nWe are sorry for the delay. The order left our warehouse yesterday and should "
+        "arrive by Friday.\n\nKind regards",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za5",
+        "Hi,\n\nPlease review the two layout options below and reply with A or B.\n\nA: names on "
+        "one line\nB: names on two lines\n\nThanks!",
+        {"initiation": P, "contact_reason": "customization"},
+        set(),
+    ),
+    (
+        "za6",
+        "Hello,\n\nWe rate this pump for up to 3 bar. For higher pressure you'd need the Pro "
+        "model.\n\nRegards",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za7",
+        "Hello,\n\nWe'd appreciate it if you could send a photo of the serial number label so we "
+        "can check the production date.\n\nThanks",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za8",
+        "Hi,\n\nYou're right, the instructions are confusing. Step 3 should say 'left panel'. "
+        "We'll fix it in the next print run.\n\nCheers",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za9",
+        "Hello,\n\nYour refund of $24.99 was issued this morning. Depending on your bank it can "
+        "take a few days to appear.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za10",
+        "Hello,\n\nThe carrier needs a contact phone number for the freight delivery. Could you "
+        "reply with one?\n\nThanks",
+        {"initiation": P, "contact_reason": "delivery_scheduling"},
+        set(),
+    ),
+    (
+        "za11",
+        "Hello,\n\nAs required by the EU Battery Regulation, please find the safety information "
+        "for the lithium battery in your order below.\n\nStore batteries between 10 and 25 "
+        "degrees.\n\nRegards",
+        {"initiation": P, "contact_reason": "legal_disclosure"},
+        set(),
+    ),
+    (
+        "za12",
+        "Hello,\n\nWe received your return and your replacement has been sent.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za13",
+        "Hi,\n\nThat model is discontinued, sorry. The closest one we sell is the K-200, which "
+        "has the same mount.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za14",
+        "Hello,\n\nGreat question! The discount shown at checkout applies automatically; there's "
+        "no code to enter.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za15",
+        "Hi,\n\nI'm sorry the colour looks different from the photos. Monitors vary a lot. If "
+        "you'd prefer, you can return it through Amazon for a full refund.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "za16",
+        "Hello,\n\nThe warranty covers manufacturing defects for two years. To start a claim, "
+        "reply here with a photo of the fault and your order number.\n\nBest",
+        {"initiation": R, "contact_reason": "warranty"},
+        set(),
+    ),
+    (
+        "za17",
+        "Guten Tag,\n\nvielen Dank für Ihre Rückmeldung. Wir prüfen das und melden uns "
+        "morgen.\n\nViele Grüße",
+        {"initiation": R, "language": "de"},
+        set(),
+    ),
+    (
+        "za18",
+        "Guten Tag,\n\nwir freuen uns auf Ihre Rückmeldung zum Gravurtext.\n\nViele Grüße",
+        {"initiation": P, "contact_reason": "customization", "language": "de"},
+        set(),
+    ),
+    (
+        "za19",
+        "Bonjour,\n\nmerci pour votre retour. Le remboursement a été effectué ce "
+        "matin.\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        set(),
+    ),
+    (
+        "za20",
+        "Hola,\n\ngracias por tu comentario. Hemos revisado el pedido y está todo "
+        "correcto.\n\nSaludos",
+        {"initiation": R, "language": "es"},
+        set(),
+    ),
+    (
+        "za21",
+        "Buongiorno,\n\ngrazie per il suo riscontro. Le invieremo la fattura entro oggi tramite "
+        "questa chat.\n\nSaluti",
+        {"initiation": R, "language": "it"},
+        set(),
+    ),
+    (
+        "za22",
+        "佐藤様\n\nご指摘ありがとうございます。商品ページの説明を修正いたしました。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        set(),
+    ),
+    (
+        "za23",
+        "Hi,\n\nNo need to send it back. We'll post a new one out today.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "za24",
+        "Hello,\n\nPlease don't worry about the review, we just want to make things right. A "
+        "replacement is on its way.\n\nBest",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "zb1",
+        "Hi,\n\nThrilled you love the print! Would you consider sharing a quick review? It really "
+        "helps independent artists.\n\nBest",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "zb2",
+        "Hi,\n\nIf the shoes fit well, it would be great if you could give them a rating on "
+        "Amazon.\n\nBest",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "zb3",
+        "Hi,\n\nThe mug is microwave safe. PS: we'd be so grateful for your feedback on the "
+        "listing!\n\nBest",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "zb4",
+        "Hi,\n\nSorry again about the mix-up. We've sent the right color; could you please "
+        "reconsider the one-star rating?\n\nBest",
+        {"initiation": R},
+        {"review_change_request"},
+    ),
+    (
+        "zb5",
+        "Hi,\n\nAs an apology, here's a 25% discount code for your next purchase: SORRY25.\n\nBest",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "zb6",
+        "Hi,\n\nThe blanket comes in grey. You may also want the matching throw pillows from our "
+        "shop.\n\nBest",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "zb7",
+        "Hi,\n\nEasiest is if you WhatsApp me the photo and I'll check it.\n\nBest",
+        {"initiation": R},
+        {"off_platform"},
+    ),
+    (
+        "zb8",
+        "Hi,\n\nFor a faster answer, contact our support team by email at "
+        "help@gadgetzone-example.com.\n\nBest",
+        {"initiation": R},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "zb9",
+        "Hi,\n\nSorry about that! Send it straight back to us at 14 Mill Lane, Leeds LS1 4AB and "
+        "we'll refund you the same day.\n\nBest",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "zb10",
+        "Hello,\n\nGood news - your order has left our warehouse and is heading your way.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "zb11",
+        "Hello,\n\nWe hope you're enjoying your new kettle! Here are a few tips to keep it "
+        "limescale-free.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "zb12",
+        "Hello,\n\nDue to high demand, your order will ship about 10 days later than "
+        "planned.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "zb13",
+        "Hello,\n\nThanks a lot for your purchase - it made our day!\n\nThe Candle Co.",
+        {"initiation": P},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "zb14",
+        "Guten Tag,\n\nbitte bewerten Sie uns auf Amazon, das hilft uns sehr.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        {"review_request"},
+    ),
+    (
+        "zb15",
+        "Bonjour,\n\nsi vous retirez votre avis négatif, nous vous offrons un remboursement "
+        "complet.\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        {"review_change_request", "review_incentive"},
+    ),
+    (
+        "zb16",
+        "Hola,\n\n¿podrías dejarnos una reseña? Te regalamos un cupón de 5 € para tu próxima "
+        "compra.\n\nSaludos",
+        {"initiation": R, "language": "es"},
+        {"marketing", "review_incentive", "review_request"},
+    ),
+    (
+        "zb17",
+        "Buongiorno,\n\nci chiami al numero 02 1234 5678 per concordare i dettagli.\n\nSaluti",
+        {"initiation": R, "language": "it", "marketplace_region": "IT"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "zb18",
+        "佐藤様\n\n返品は当店へ直接お送りください。到着後すぐに返金いたします。\n\nショップ",
+        {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
+        {"fba_customer_service"},
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
