@@ -31,6 +31,10 @@ from gobetween.policy.detectors.phones import find_phones
             "three one two, eight eight four, zero one nine eight",
         ),
         ("call five oh three five five five zero one four eight", ("US",), None),
+        ("appelez le zéro six un deux trois quatre cinq six sept huit", ("FR",), None),
+        ("llámame al seis uno dos tres cuatro cinco seis siete ocho", ("ES",), None),
+        ("chiamami al tre quattro sette uno due tre quattro cinque sei sette", ("IT",), None),
+        ("電話は〇九〇ー一二三四ー五六七八です", ("JP",), "〇九〇ー一二三四ー五六七八"),
         ("ruf an: null eins fünf eins zwei drei vier fünf sechs sieben acht neun", ("DE",), None),
     ],
 )

@@ -13,6 +13,7 @@ import pycld2
 
 SUPPORTED = ("en", "de", "fr", "es", "it", "ja")
 _MIN_LETTERS = 20
+_SAMPLE = 1000
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _LETTERS = re.compile(r"[^\W\d_]")
 # Markup, links and addresses say nothing about the language the text is written in.
@@ -21,6 +22,8 @@ _NOISE = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+|[^\s@]+@\S+")
 
 def detect_language(text: str) -> str | None:
     """The message's language code, or None when it is too short or unclear."""
+    # The language of a message shows in its first part; pycld2's time grows with the length.
+    text = text[:_SAMPLE]
     if _KANA.search(text) is not None:
         return "ja"
     cleaned = _NOISE.sub(" ", text) if ("<" in text or "@" in text or "/" in text) else text

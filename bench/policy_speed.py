@@ -1,0 +1,368 @@
+"""Speed of the policy checker, and its contact detectors against presidio-analyzer.
+
+Prints, as Markdown, with the machine it ran on:
+1. the whole `gobetween.policy.check` and the detector layer alone (normalise + every detector)
+   on the dev-set texts and on 10,000 synthetic messages of 100-2,000 characters: messages per
+   second and per-message p50/p99 in microseconds (each message's best of the passes, so the noise
+   of a shared machine counts less), plus the p50 for messages of 450-550 characters;
+2. the contact-information subset (`bench/policy_contact_cases.py`, hand-labelled): accuracy and
+   time of our e-mail, phone and link detectors next to presidio-analyzer's pattern recognizers
+   (`no_op` NLP engine, no model), when presidio is installed (`pip install -e '.[bench]'`).
+
+Runs on one core (pinned when the OS allows).
+
+    python bench/policy_speed.py [--data FILE.jsonl] [--synthetic 10000] [--passes 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+# presidio's EmailRecognizer calls tldextract, which would otherwise try to download the public
+# suffix list; set before anything imports tldextract.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gobetween.policy import check
+from gobetween.policy.detectors.contact_requests import find_contact_requests
+from gobetween.policy.detectors.emails import find_emails
+from gobetween.policy.detectors.emoji import find_emoji
+from gobetween.policy.detectors.language import detect_language
+from gobetween.policy.detectors.links import find_links
+from gobetween.policy.detectors.markup import find_markup
+from gobetween.policy.detectors.phones import find_phones
+from gobetween.policy.normalize import normalize
+from policy_contact_cases import CASES
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "policy-dev.jsonl"
+LANGUAGE_REGIONS = {"en": "US", "de": "DE", "fr": "FR", "es": "ES", "it": "IT", "ja": "JP"}
+
+# ---- machine ---------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """CPU model, cores, Python version and OS, for the report."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    cores = os.cpu_count() or 1
+    return (
+        f"{model}, {cores} cores (benchmark pinned to one), Python {platform.python_version()} "
+        f"({platform.python_implementation()}), {platform.system()} {platform.release()}"
+    )
+
+
+def pin_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+# ---- synthetic messages ----------------------------------------------------------------------
+
+_SENTENCES = {
+    "en": [
+        "Thank you for your order of the hand-thrown stoneware mug set.",
+        "Could you confirm the name you would like engraved on the lid?",
+        "The carrier will deliver on Tuesday between 8am and 12pm.",
+        "Your order 114-3941689-8772232 is ready to ship once we hear from you.",
+        "The frame measures 40 x 50 cm and weighs about 2 kg.",
+        "We noticed the house number is missing from the shipping address.",
+        "Please let us know which of the three colours you prefer.",
+        "The warranty covers the motor for two years from the delivery date.",
+    ],
+    "de": [
+        "Vielen Dank für Ihre Bestellung des Boxspringbetts.",
+        "Können Sie uns bitte den gewünschten Gravurtext bestätigen?",
+        "Die Spedition liefert am Dienstag zwischen 8 und 14 Uhr.",
+        "Ihre Bestellung 028-7719034-5562310 ist versandbereit.",
+        "Das Bett misst 180 x 200 cm und wiegt etwa 85 kg.",
+        "In der Lieferadresse fehlt leider die Hausnummer.",
+    ],
+    "fr": [
+        "Merci pour votre commande du service à thé en porcelaine.",
+        "Pouvez-vous nous confirmer l'orthographe du prénom à graver ?",
+        "Le transporteur passera mardi entre 8 h et 12 h.",
+        "Votre commande 171-0045829-6613470 partira dès votre réponse.",
+        "Du point de vue technique, les deux modèles sont identiques.",
+    ],
+    "es": [
+        "Gracias por tu pedido de la lámina personalizada.",
+        "¿Puedes confirmarnos el texto del grabado, por favor?",
+        "El transportista entregará el martes por la mañana.",
+        "Tu pedido 403-2290574-8813620 saldrá en cuanto nos respondas.",
+        "El punto de entrega es la tienda del barrio.",
+    ],
+    "it": [
+        "Grazie per il suo ordine della cornice in legno.",
+        "Può confermarci il testo della dedica da incidere?",
+        "Il corriere consegnerà martedì mattina.",
+        "Il suo ordine 405-7739201-6620184 partirà appena ci risponde.",
+    ],
+    "ja": [
+        "このたびはご注文いただき、誠にありがとうございます。",
+        "名入れの内容についてご確認をお願いいたします。",
+        "配送業者が火曜日の午前中にお届けいたします。",
+        "ご注文番号 503-2291846-0037715 の商品は準備が整っております。",
+    ],
+}
+_INJECTIONS = [
+    " Call me on 415-555-0132.",
+    " Write to anna.keller@gmail.com with the photo.",
+    " More at www.example-shop.com/sale today.",
+    " Thanks so much 👍",
+    ' <b>Note:</b> <span style="color:red">important</span>',
+    " Leave us a 5-star review!",
+    " reach me at anna dot keller at gmail dot com",
+    " three one two, eight eight four, zero one nine eight",
+]
+
+
+def synthetic(count: int, seed: int = 20251126) -> list[tuple[str, dict[str, Any]]]:
+    """`count` seller messages of 100-2,000 characters; a quarter carry an injection."""
+    rng = random.Random(seed)
+    languages = list(_SENTENCES)
+    messages: list[tuple[str, dict[str, Any]]] = []
+    for _ in range(count):
+        language = rng.choice(languages)
+        target = rng.randint(100, 2000)
+        parts: list[str] = []
+        size = 0
+        while size < target:
+            sentence = rng.choice(_SENTENCES[language])
+            if rng.random() < 0.25 / 6:
+                sentence += rng.choice(_INJECTIONS)
+            parts.append(sentence)
+            size += len(sentence) + 1
+        text = " ".join(parts)[:target]
+        context = {
+            "direction": "seller_to_buyer",
+            "initiation": rng.choice(["proactive", "reply"]),
+            "contact_reason": rng.choice(["customization", "delivery_scheduling", "other"]),
+            "language": language,
+            "marketplace_region": LANGUAGE_REGIONS[language],
+        }
+        messages.append((text, context))
+    return messages
+
+
+# ---- timing ----------------------------------------------------------------------------------
+
+
+def detectors(text: str, region: str) -> None:
+    """The detector layer alone: both normalised views and every detector."""
+    normalized = normalize(text)
+    find_phones(normalized, (region,))
+    find_emails(normalized)
+    find_links(normalized)
+    find_contact_requests(normalized)
+    find_emoji(text)
+    find_markup(text)
+    detect_language(text)
+
+
+def time_each(
+    function: Callable[[int], object], count: int, passes: int
+) -> tuple[list[int], float]:
+    """Per-item best time in ns over `passes`, and the median wall time of one pass in s."""
+    best = [1 << 62] * count
+    totals: list[float] = []
+    for _ in range(passes):
+        gc.collect()
+        started = time.perf_counter()
+        for index in range(count):
+            before = time.perf_counter_ns()
+            function(index)
+            elapsed = time.perf_counter_ns() - before
+            if elapsed < best[index]:
+                best[index] = elapsed
+        totals.append(time.perf_counter() - started)
+    return best, statistics.median(totals)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def row(name: str, best: list[int], wall: float, lengths: Sequence[int]) -> str:
+    us = [b / 1000 for b in best]
+    around_500 = [u for u, n in zip(us, lengths, strict=True) if 450 <= n <= 550]
+    p500 = f"{statistics.median(around_500):.0f}" if around_500 else "n/a"
+    return (
+        f"| {name} | {len(best) / wall:,.0f} | {statistics.median(us):.0f} | "
+        f"{percentile(us, 0.99):.0f} | {p500} |"
+    )
+
+
+# ---- contact-information subset vs presidio ---------------------------------------------------
+
+
+def ours(text: str, region: str) -> set[str]:
+    """Kinds our detectors find; a domain inside an e-mail address is not a link (§7)."""
+    normalized = normalize(text)
+    emails = find_emails(normalized)
+    found = {"email"} if emails else set()
+    if find_phones(normalized, (region,)):
+        found.add("phone")
+    for link in find_links(normalized):
+        if not any(e.start <= link.start < e.end for e in emails):
+            found.add("url")
+            break
+    return found
+
+
+def presidio_analyzer() -> Any | None:
+    try:
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+    except ImportError:
+        return None
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "no_op",
+            "models": [{"lang_code": "en", "model_name": "no_op"}],
+        }
+    )
+    return AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+
+
+_PRESIDIO_KINDS = {"EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "URL": "url"}
+
+
+def theirs(analyzer: Any, text: str) -> set[str]:
+    results: Iterable[Any] = analyzer.analyze(
+        text=text, language="en", entities=list(_PRESIDIO_KINDS), score_threshold=0.0
+    )
+    return {_PRESIDIO_KINDS[r.entity_type] for r in results}
+
+
+def score(found: list[set[str]]) -> dict[str, Any]:
+    stats: dict[str, Any] = {"exact": 0}
+    for kind in ("email", "phone", "url"):
+        stats[kind] = [0, 0, 0]  # tp, fp, fn
+    for got, (_, _, expected) in zip(found, CASES, strict=True):
+        stats["exact"] += got == set(expected)
+        for kind in ("email", "phone", "url"):
+            if kind in got and kind in expected:
+                stats[kind][0] += 1
+            elif kind in got:
+                stats[kind][1] += 1
+            elif kind in expected:
+                stats[kind][2] += 1
+    return stats
+
+
+def _bind(
+    function: Callable[..., object], items: Sequence[tuple[Any, ...]]
+) -> Callable[[int], object]:
+    """A function of the item's index, so every timed call has the same shape."""
+    return lambda index: function(*items[index])
+
+
+def contact_report(passes: int, dev_texts: list[str]) -> list[str]:
+    lines = [
+        "",
+        f"Contact-information subset: {len(CASES)} hand-labelled cases (e-mail, phone, URL, "
+        "obfuscated forms in six languages, and traps). Per kind: TP / FP / FN.",
+        "",
+        "| detector | cases right | e-mail | phone | URL | p50 µs | total ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    analyzer = presidio_analyzer()
+    runs: list[tuple[str, Callable[[str, str], set[str]]]] = [("gobetween detectors", ours)]
+    if analyzer is not None:
+        runs.append(("presidio (no_op engine, patterns)", lambda t, r: theirs(analyzer, t)))
+    medians: list[float] = []
+    totals: list[float] = []
+    for name, detect in runs:
+        found = [detect(text, region) for text, region, _ in CASES]  # warm-up and answers
+        best, _ = time_each(_bind(detect, [(t, r) for t, r, _ in CASES]), len(CASES), passes)
+        stats = score(found)
+        kinds = " | ".join("{}/{}/{}".format(*stats[k]) for k in ("email", "phone", "url"))
+        median_us = statistics.median(best) / 1000
+        medians.append(median_us)
+        totals.append(sum(best) / 1e6)
+        lines.append(
+            f"| {name} | {stats['exact']}/{len(CASES)} | {kinds} | {median_us:.0f} | "
+            f"{totals[-1]:.1f} |"
+        )
+    if analyzer is None:
+        lines.append("")
+        lines.append("presidio-analyzer is not installed: `pip install -e '.[bench]'`.")
+        return lines
+    lines.append("")
+    lines.append(
+        f"presidio / ours on these cases: {medians[1] / medians[0]:.0f}× (median per case), "
+        f"{totals[1] / totals[0]:.0f}× (total)."
+    )
+    # The same two on longer, real messages (speed only: the dev set has no per-kind labels).
+    items = [(text, "US") for text in dev_texts]
+    for text, _ in items:
+        theirs(analyzer, text)
+    ours_best, _ = time_each(_bind(ours, items), len(items), passes)
+    theirs_best, _ = time_each(
+        _bind(lambda text, _region: theirs(analyzer, text), items), len(items), passes
+    )
+    ours_p50 = statistics.median(ours_best) / 1000
+    theirs_p50 = statistics.median(theirs_best) / 1000
+    lines.append(
+        f"On the {len(items)} dev-set texts (median {statistics.median(map(len, dev_texts)):.0f} "
+        f"characters): ours p50 {ours_p50:.0f} µs, presidio p50 {theirs_p50:.0f} µs, "
+        f"{theirs_p50 / ours_p50:.0f}× (median), {sum(theirs_best) / sum(ours_best):.0f}× (total)."
+    )
+    return lines
+
+
+# ---- main -------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--synthetic", type=int, default=10_000)
+    parser.add_argument("--passes", type=int, default=3)
+    args = parser.parse_args()
+    pin_one_core()
+    print("## Policy checker speed\n")
+    print(f"Machine: {machine()}.\n")
+
+    dev = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line]
+    dev_items = [(r["text"], r["context"]) for r in dev]
+    synth = synthetic(args.synthetic)
+    print("| run | messages/s | p50 µs | p99 µs | p50 µs at 450-550 chars |\n|---|---|---|---|---|")
+    runs = ((f"dev set ({len(dev_items)})", dev_items), (f"synthetic ({len(synth)})", synth))
+    for label, items in runs:
+        lengths = [len(text) for text, _ in items]
+        for text, context in items:  # warm-up: caches, lazy imports
+            check(text, context)
+        best, wall = time_each(_bind(check, items), len(items), args.passes)
+        print(row(f"whole `check()`, {label}", best, wall, lengths))
+        regions = [
+            (text, c.get("marketplace_region") or LANGUAGE_REGIONS.get(c.get("language"), "US"))
+            for text, c in items
+        ]
+        best, wall = time_each(_bind(detectors, regions), len(items), args.passes)
+        print(row(f"detectors only, {label}", best, wall, lengths))
+    print("\n".join(contact_report(args.passes, [text for text, _ in dev_items])))
+
+
+if __name__ == "__main__":
+    main()
