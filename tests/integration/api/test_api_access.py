@@ -214,3 +214,13 @@ def test_the_inbox_pages_by_cursor_and_filters_by_alias(world: World) -> None:
     bad = world.get("anna", "/inbox", params={"cursor": "bm90LWEtY3Vyc29y"})
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "cursor"
+
+
+def test_a_json_body_over_one_megabyte_is_refused_before_it_is_read(sqlite_world: World) -> None:
+    response = sqlite_world.client.post(
+        f"/api/v1/orders/{ANNA_ORDER}/messages",
+        content=b"{" + b" " * (1024 * 1024 + 10) + b"}",
+        headers=sqlite_world.headers("anna") | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"

@@ -11,9 +11,9 @@ from gobetween.bootstrap.access import ApiServices
 from gobetween.entrypoints.http.api.callers import Party, PartyOrAuditor, Services
 from gobetween.entrypoints.http.api.errors import (
     ERROR_RESPONSES,
-    ApiRoute,
     ErrorResponse,
     TooLargeError,
+    UploadRoute,
 )
 from gobetween.entrypoints.http.api.schemas import UploadOut
 from gobetween.services.access import Principal
@@ -24,7 +24,7 @@ from gobetween.services.attachments import (
     store_attachment,
 )
 
-router = APIRouter(tags=["attachments"], route_class=ApiRoute, responses=ERROR_RESPONSES)
+router = APIRouter(tags=["attachments"], route_class=UploadRoute, responses=ERROR_RESPONSES)
 
 
 @router.post(

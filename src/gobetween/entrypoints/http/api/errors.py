@@ -89,6 +89,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "No token, or an unknown or revoked one"},
     403: {"model": ErrorResponse, "description": "The caller's role may not do this"},
     404: {"model": ErrorResponse, "description": "Not found, or not the caller's"},
+    413: {"model": ErrorResponse, "description": "The request body is too large"},
     422: {"model": ErrorResponse, "description": "Bad input; `field` names it"},
     429: {"model": ErrorResponse, "description": "Too many requests; see Retry-After"},
 }
@@ -162,16 +163,26 @@ def request_id_of(request: Request) -> str:
 
 
 class ApiRoute(APIRoute):
-    """A route whose errors all become the API's JSON error shape, with a request id."""
+    """A route whose errors all become the API's JSON error shape, with a request id.
+
+    A declared body larger than `body_limit` is refused (413) before anything reads it: a JSON
+    request of the API is a message of at most 100 kB of text, never megabytes.
+    """
+
+    body_limit: int = 1024 * 1024
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
+        limit = self.body_limit
 
         async def with_errors(request: Request) -> Response:
             request_id = request_id_of(request)
             request.state.request_id = request_id
             # Every error, expected or not, gets the one JSON shape and the request id.
             try:
+                declared = request.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise TooLargeError(f"the request body is larger than {limit:,} bytes")
                 response = await handle(request)
             except Exception as error:
                 response = error_response(error, request_id)
@@ -179,3 +190,9 @@ class ApiRoute(APIRoute):
             return response
 
         return with_errors
+
+
+class UploadRoute(ApiRoute):
+    """A route that takes one file as its body: up to the attachment limit (policy.md §4)."""
+
+    body_limit = 10 * 1024 * 1024 + 1
