@@ -314,7 +314,7 @@ class Scan:
                 continue
             start = min(hit.start for hit in chosen)
             end = max(hit.end for hit in chosen)
-            if self._vetoed(pattern, start, end):
+            if self._vetoed(pattern, start, end, chosen):
                 continue
             yield Match(pattern.group, pattern.name, lang, start, end)
 
@@ -347,7 +347,7 @@ class Scan:
             previous = best
         return chosen
 
-    def _vetoed(self, pattern: Pattern, start: int, end: int) -> bool:
+    def _vetoed(self, pattern: Pattern, start: int, end: int, chosen: Sequence[Hit]) -> bool:
         if pattern.unless_sentence:
             sentence = self.sentence_of(start)
             low, high = self.sentence_bounds(sentence)
@@ -359,7 +359,10 @@ class Scan:
             sentence = self.sentence_of(start)
             for cls in pattern.unless_before:
                 for hit in self.hits.get((pattern.lang, cls), ()):
-                    # A negation before the match or inside it ("we can't refund") cancels it.
+                    # A negation before the match or inside it ("we can't refund") cancels it;
+                    # one that is part of a matched phrase ("not in stock") does not.
+                    if any(part.start <= hit.start and hit.end <= part.end for part in chosen):
+                        continue
                     if hit.start < end and self.sentence_of(hit.start) == sentence:
                         gap = self._words_between(pattern.lang, hit.end, start)
                         if gap <= pattern.unless_window:

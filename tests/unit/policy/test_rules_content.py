@@ -1835,6 +1835,326 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
         {"fba_customer_service"},
     ),
+    (
+        "wde1",
+        "Guten Tag Herr Schulz,\n\nIhr Paket wurde heute an die Spedition übergeben und wird "
+        "Ihnen in 2-3 Werktagen zugestellt.\n\nMit freundlichen Grüßen",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "wde2",
+        "Hallo,\n\nwir hoffen, die Kaffeemühle gefällt Ihnen! Über ein paar Sterne auf Amazon "
+        "würden wir uns freuen.\n\nViele Grüße",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "wde3",
+        "Hallo,\n\nschreiben Sie mir doch einfach eine E-Mail an info@holzwerk-beispiel.de, dann "
+        "schicke ich Ihnen die Maße.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "wde4",
+        "Hallo,\n\nkleiner Tipp: Bestellen Sie beim nächsten Mal direkt in unserem Onlineshop, "
+        "dort ist es günstiger.\n\nGrüße",
+        {"initiation": R, "language": "de"},
+        {"marketing", "off_platform"},
+    ),
+    (
+        "wde5",
+        "Hallo,\n\nbitte entschuldigen Sie die Unannehmlichkeiten. Wir kümmern uns selbst um die "
+        "Rücksendung und erstatten Ihnen den Betrag.\n\nGrüße",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        {"fba_customer_service"},
+    ),
+    (
+        "wde6",
+        "Guten Tag,\n\ndie gewünschte Farbe ist leider nicht mehr vorrätig. Wir erwarten neue "
+        "Ware Ende des Monats.\n\nGrüße",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "wde7",
+        "Guten Tag,\n\ndanke für Ihren Einkauf! Wir wünschen Ihnen viel Freude mit der "
+        "Uhr.\n\nGrüße",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "wde8",
+        "Guten Tag,\n\nin der Anlage finden Sie die Rechnung zu Ihrer Bestellung mit "
+        "ausgewiesener Mehrwertsteuer.\n\nGrüße",
+        {
+            "initiation": P,
+            "contact_reason": "invoice",
+            "language": "de",
+            "attachments": [
+                {
+                    "filename": "rechnung.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    (
+        "wde9",
+        "Guten Tag,\n\nauf der Lieferadresse fehlt die Hausnummer. Können Sie uns diese bitte "
+        "mitteilen?\n\nGrüße",
+        {"initiation": P, "contact_reason": "address_issue", "language": "de"},
+        set(),
+    ),
+    (
+        "wde10",
+        "Guten Tag,\n\ndie Bestellung wurde von Amazon versandt. Für Umtausch oder Erstattung "
+        "wenden Sie sich bitte direkt an Amazon.\n\nGrüße",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        set(),
+    ),
+    (
+        "wfr1",
+        "Bonjour,\n\nvotre colis est en cours de livraison et arrivera demain.\n\nCordialement",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "wfr2",
+        "Bonjour,\n\nnous espérons que vous êtes satisfaite de votre achat. Pourriez-vous laisser "
+        "une note sur la fiche produit ?\n\nCordialement",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "wfr3",
+        "Bonjour,\n\nle plus rapide est de m'envoyer la photo par WhatsApp au 06 12 34 56 "
+        "78.\n\nCordialement",
+        {"initiation": R, "language": "fr", "marketplace_region": "FR"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "wfr4",
+        "Bonjour,\n\nnous vous renvoyons un article neuf dès aujourd'hui, inutile de contacter "
+        "Amazon.\n\nCordialement",
+        {"initiation": R, "fulfillment": "marketplace", "language": "fr"},
+        {"fba_customer_service"},
+    ),
+    (
+        "wfr5",
+        "Bonjour,\n\nvoici un code de réduction de 15 % valable sur toute la boutique : "
+        "BIENVENUE15.\n\nCordialement",
+        {"initiation": R, "language": "fr"},
+        {"marketing"},
+    ),
+    (
+        "wfr6",
+        "Bonjour,\n\npour des raisons de fabrication, l'expédition de votre commande est décalée "
+        "de deux semaines.\n\nCordialement",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "wfr7",
+        "Bonjour,\n\nveuillez trouver ci-joint votre facture.\n\nCordialement",
+        {
+            "initiation": P,
+            "contact_reason": "invoice",
+            "language": "fr",
+            "attachments": [
+                {
+                    "filename": "facture.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    (
+        "wfr8",
+        "Bonjour,\n\nle transporteur souhaite fixer un créneau de livraison pour votre canapé. "
+        "Quel jour vous conviendrait ?\n\nCordialement",
+        {"initiation": P, "contact_reason": "delivery_scheduling", "language": "fr"},
+        set(),
+    ),
+    (
+        "wes1",
+        "Hola:\n\ntu paquete ya ha sido entregado en la dirección indicada.\n\nUn saludo",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "wes2",
+        "Hola:\n\nesperamos que disfrutes de tu compra. Si tienes un momento, ¿podrías valorarnos "
+        "con cinco estrellas?\n\nUn saludo",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "wes3",
+        "Hola:\n\nmándame un correo a ventas@ejemplo-tienda.es y te paso el catálogo "
+        "completo.\n\nUn saludo",
+        {"initiation": R, "language": "es"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "wes4",
+        "Hola:\n\nno te preocupes, nosotros te devolvemos el dinero directamente sin pasar por "
+        "Amazon.\n\nUn saludo",
+        {"initiation": R, "fulfillment": "marketplace", "language": "es"},
+        {"fba_customer_service"},
+    ),
+    (
+        "wes5",
+        "Hola:\n\nsentimos comunicarte que tu pedido sufrirá un retraso de una semana.\n\nUn "
+        "saludo",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "wes6",
+        "Hola:\n\nte adjuntamos la factura de tu pedido.\n\nUn saludo",
+        {
+            "initiation": P,
+            "contact_reason": "invoice",
+            "language": "es",
+            "attachments": [
+                {
+                    "filename": "factura.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    (
+        "wes7",
+        "Hola:\n\nsí, el colchón viene enrollado al vacío y se puede subir por la escalera sin "
+        "problema.\n\nUn saludo",
+        {"initiation": R, "language": "es"},
+        set(),
+    ),
+    (
+        "wit1",
+        "Buongiorno,\n\nil suo ordine è in consegna oggi con BRT.\n\nCordiali saluti",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "wit2",
+        "Buongiorno,\n\nspero che il prodotto sia di suo gradimento. Ci farebbe piacere una sua "
+        "valutazione a cinque stelle.\n\nCordiali saluti",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "wit3",
+        "Buongiorno,\n\nmi mandi una mail a info@esempio-negozio.it con le foto e le rispondo "
+        "subito.\n\nCordiali saluti",
+        {"initiation": R, "language": "it"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "wit4",
+        "Buongiorno,\n\nnon si preoccupi, le spediamo noi un nuovo set dal nostro magazzino, "
+        "senza passare da Amazon.\n\nCordiali saluti",
+        {"initiation": R, "fulfillment": "marketplace", "language": "it"},
+        {"fba_customer_service"},
+    ),
+    (
+        "wit5",
+        "Buongiorno,\n\nle scriviamo per informarla che la spedizione subirà un ritardo di circa "
+        "dieci giorni.\n\nCordiali saluti",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "wit6",
+        "Buongiorno,\n\nin allegato trova la fattura richiesta.\n\nCordiali saluti",
+        {
+            "initiation": P,
+            "contact_reason": "invoice",
+            "language": "it",
+            "attachments": [
+                {
+                    "filename": "fattura.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    (
+        "wit7",
+        "Buongiorno,\n\nl'ordine è stato spedito da Amazon: per il reso può procedere da I miei "
+        "ordini o contattare il servizio clienti Amazon.\n\nCordiali saluti",
+        {"initiation": R, "fulfillment": "marketplace", "language": "it"},
+        set(),
+    ),
+    (
+        "wja1",
+        "田中様\n\nご注文の商品が本日配達完了となりました。\n\nショップ",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "wja2",
+        "田中様\n\n商品はお気に召しましたでしょうか。よろしければ星5つのレビューをお願いいたします。\n\nショップ",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "wja3",
+        "田中様\n\n詳細はメールでご連絡ください。アドレスは shop@example-store.jp です。\n\nショップ",
+        {"initiation": R, "language": "ja"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "wja4",
+        "田中様\n\nAmazonを通さずに当店で交換対応いたします。商品を当店までご返送ください。\n\nショップ",
+        {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
+        {"fba_customer_service"},
+    ),
+    (
+        "wja5",
+        "田中様\n\n誠に申し訳ございませんが、製造の遅れにより発送が2週間ほど遅れる見込みです。\n\nショップ",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "wja6",
+        "田中様\n\nご注文いただいた商品の請求書を添付いたします。\n\nショップ",
+        {
+            "initiation": P,
+            "contact_reason": "invoice",
+            "language": "ja",
+            "attachments": [
+                {
+                    "filename": "invoice.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    (
+        "wja7",
+        "田中様\n\nお届け先のマンション名と部屋番号が未記入のため、ご確認をお願いいたします。\n\nショップ",
+        {"initiation": P, "contact_reason": "address_issue", "language": "ja"},
+        set(),
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
