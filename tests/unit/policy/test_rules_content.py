@@ -2115,7 +2115,8 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ),
     (
         "wja3",
-        "田中様\n\n詳細はメールでご連絡ください。アドレスは shop@example-store.jp です。\n\nショップ",
+        "田中様\n\n詳細はメールでご連絡ください。"
+        "アドレスは shop@example-store.jp です。\n\nショップ",
         {"initiation": R, "language": "ja"},
         {"contact_info", "off_platform"},
     ),
