@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast, get_args
 
 from gobetween.domain.errors import InvalidInput, NotFound
 from gobetween.domain.evidence import GENESIS, message_hash
@@ -33,11 +33,20 @@ from gobetween.domain.orders import Order, check_order_id
 from gobetween.domain.parties import Buyer, Seller, check_party_id
 from gobetween.policy import Attachment, MessageContext, SystemFacts, Verdict, check
 from gobetween.policy.categories import CONTACT_REASONS
+from gobetween.policy.context import CaseState
 from gobetween.services.aliases import ensure_pair_aliases
-from gobetween.services.ports import Clock, OutboxItem, UnitOfWork
+from gobetween.services.ports import (
+    NO_HOOKS,
+    Clock,
+    MessageHooks,
+    OutboxItem,
+    StoredMessage,
+    UnitOfWork,
+)
 
 # policy.md §4: a bounce for an opted-out buyer is not a violation, so it is not "blocked".
 OPT_OUT_CATEGORY = "buyer_opted_out"
+CASE_STATES: tuple[str, ...] = get_args(CaseState)
 # Buyer messages carry no contact reason of their own (policy.md §2 is the seller's menu).
 BUYER_CONTACT_REASON = "other"
 
@@ -116,6 +125,7 @@ def send_seller_message(
     check_policy: PolicyCheck = check,
     clock: Clock,
     limits: MessagingLimits,
+    hooks: MessageHooks = NO_HOOKS,
 ) -> SendResult:
     """Check, store and queue a seller's message to a buyer in one transaction.
 
@@ -159,7 +169,7 @@ def send_seller_message(
         facts = SystemFacts(
             messages_sent_today=counted.sent_today,
             daily_limit=limits.daily_limit(counted.orders_in_window),
-            case_state=None,
+            case_state=_case_state(hooks.case_state(uow, thread.id)),
             days_since_delivery=_days_since_delivery(order, now),
             # system.md: seller-to-seller messages are refused. The recipient is a seller when
             # the order's buyer is the buying identity of any seller, this one included.
@@ -216,6 +226,22 @@ def send_seller_message(
                 ),
                 now=now,
             )
+        hooks.message_stored(
+            uow,
+            StoredMessage(
+                message_id=message_id,
+                thread_id=thread.id,
+                order_id=order.id,
+                seller_id=seller.id,
+                buyer_id=buyer.id,
+                direction="seller_to_buyer",
+                disposition=disposition,
+                categories=tuple(verdict.categories),
+                subject=command.subject,
+                text=command.text,
+                created_at=now,
+            ),
+        )
         uow.commit()
     return SendResult(message_id, thread.id, verdict, disposition)
 
@@ -227,6 +253,7 @@ def record_buyer_message(
     check_policy: PolicyCheck = check,
     clock: Clock,
     limits: MessagingLimits,
+    hooks: MessageHooks = NO_HOOKS,
 ) -> SendResult:
     """Check, store and queue a buyer's message to the seller's customer-service address.
 
@@ -295,6 +322,22 @@ def record_buyer_message(
                 ),
             ),
             now=now,
+        )
+        hooks.message_stored(
+            uow,
+            StoredMessage(
+                message_id=message_id,
+                thread_id=thread.id,
+                order_id=order.id,
+                seller_id=seller.id,
+                buyer_id=buyer.id,
+                direction="buyer_to_seller",
+                disposition="delivered",
+                categories=tuple(verdict.categories),
+                subject=command.subject,
+                text=command.text,
+                created_at=now,
+            ),
         )
         uow.commit()
     return SendResult(message_id, thread.id, verdict, "delivered")
@@ -375,6 +418,14 @@ def _days_since_delivery(order: Order, now: datetime) -> float | None:
     if order.delivered_at is None:
         return None
     return (now - order.delivered_at).total_seconds() / 86400
+
+
+def _case_state(state: str | None) -> CaseState | None:
+    if state is None:
+        return None
+    if state not in CASE_STATES:
+        raise ValueError(f"case state {state!r} is not one of {', '.join(CASE_STATES)}")
+    return cast(CaseState, state)
 
 
 def _seller_disposition(verdict: Verdict, context: MessageContext) -> Disposition:

@@ -200,6 +200,48 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 @dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message the message service just appended, as hooks see it inside that transaction."""
+
+    message_id: int
+    thread_id: int
+    order_id: str
+    seller_id: str
+    buyer_id: str
+    direction: str
+    disposition: str
+    categories: tuple[str, ...]
+    subject: str
+    text: str
+    created_at: datetime
+
+
+class MessageHooks(Protocol):
+    """What other parts (cases, response clocks) do inside the message service's transaction."""
+
+    def case_state(self, uow: UnitOfWork, thread_id: int) -> str | None:
+        """The state of the thread's current case, for SystemFacts.case_state; None if none."""
+        ...
+
+    def message_stored(self, uow: UnitOfWork, message: StoredMessage) -> None:
+        """Called after the message and its outbox row are written, before the commit."""
+        ...
+
+
+class NoHooks:
+    """Hooks that do nothing: a message service without cases (and unit tests)."""
+
+    def case_state(self, uow: UnitOfWork, thread_id: int) -> str | None:
+        return None
+
+    def message_stored(self, uow: UnitOfWork, message: StoredMessage) -> None:
+        return None
+
+
+NO_HOOKS: MessageHooks = NoHooks()
+
+
+@dataclass(frozen=True, slots=True)
 class OutboundMail:
     """What a transport delivers: the recipient and the exact bytes, plus an idempotency key."""
 
