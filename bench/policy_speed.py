@@ -64,9 +64,12 @@ def machine() -> str:
     except OSError:
         pass
     cores = os.cpu_count() or 1
+    # Other work on the machine slows every figure; the load average says how busy it was.
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     return (
-        f"{model}, {cores} cores (benchmark pinned to one), Python {platform.python_version()} "
-        f"({platform.python_implementation()}), {platform.system()} {platform.release()}"
+        f"{model}, {cores} cores (benchmark pinned to one){load}, Python "
+        f"{platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.release()}"
     )
 
 
@@ -362,6 +365,7 @@ def main() -> None:
         best, wall = time_each(_bind(detectors, regions), len(items), args.passes)
         print(row(f"detectors only, {label}", best, wall, lengths))
     print("\n".join(contact_report(args.passes, [text for text, _ in dev_items])))
+    print(f"\nAt the end: {machine()}.")
 
 
 if __name__ == "__main__":
