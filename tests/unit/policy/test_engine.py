@@ -228,3 +228,12 @@ LARGE = st.tuples(st.text(min_size=1, max_size=2_000), st.integers(1, 400)).map(
 def test_never_raises_on_large_arbitrary_unicode(text: str) -> None:
     check(text, {"initiation": "proactive"})
     check(text, {"direction": "buyer_to_seller"})
+
+
+def test_lone_surrogates_do_not_break_the_check() -> None:
+    text = "Please leave a review \ud800 on Amazon \udfff"
+    verdict = check(text, {"initiation": "reply"})
+    assert verdict.categories == ["review_request"]
+    for finding in verdict.findings:
+        assert finding.span is not None
+        assert 0 <= finding.span[0] < finding.span[1] <= len(text)
