@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, and_, case, func, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Table, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -418,6 +419,18 @@ def _subscription(row: Row[Any]) -> WebhookSubscription:
     )
 
 
+@dataclass
+class _Parts:
+    """One seller's pieces of the figures before folding them into windows."""
+
+    # (first window index, bucket, clocks, answered microseconds): counts in that window and up.
+    cumulative: list[tuple[int, str, int, int]] = field(default_factory=list)
+    # (window index, bucket, clocks, answered microseconds): counts in that window only.
+    single: list[tuple[int, str, int, int]] = field(default_factory=list)
+    # Clocks stopped after `now`, classified one by one.
+    later: list[ResponseClock] = field(default_factory=list)
+
+
 class SqlMetricsReader:
     """The SQL behind the metrics: one grouped scan of a covering index per request.
 
@@ -429,105 +442,134 @@ class SqlMetricsReader:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    # --- Response figures: whole days from the roll-up, the rest clock by clock. ---
+    # --- Response figures: aggregates over small index ranges, folded per window. ---
+    #
+    # A window (now - d, now] is split into parts that each have a cheap exact answer:
+    # - whole UTC days strictly inside it: finished clocks from the daily roll-up;
+    # - its first, partial day, and today: finished clocks aggregated over that started_at range;
+    # - running clocks, anywhere in it: overdue or pending, from the partial index of open clocks;
+    # - clocks stopped after `now` (only when asking about the past): classified one by one,
+    #   taking back what the roll-up counted for them.
 
     @staticmethod
-    def _rollup_query(now: datetime, windows: Sequence[int]) -> Any:
-        """(seller, tier, outcome, clocks, total_us): whole days strictly inside each window."""
-        daily = ct.response_daily
-        low_days = [window_start(now, days).date() for days in sorted(windows)]
-        tier = case(
-            *[(daily.c.day > low, index) for index, low in enumerate(low_days[:-1])],
-            else_=len(low_days) - 1,
+    def _plan(now: datetime, windows: Sequence[int]) -> tuple[list[datetime], list[Any]]:
+        """The windows' lower bounds, narrowest first, and the edge ranges: one each, then today."""
+        lows = [window_start(now, days) for days in sorted(windows)]
+        edges = []
+        for low in lows:
+            midnight = datetime.combine(low.date() + timedelta(days=1), time(), tzinfo=UTC)
+            edges.append((low, midnight))
+        edges.append((datetime.combine(now.date(), time(), tzinfo=UTC), now))
+        return lows, edges
+
+    def _parts(
+        self, connection: Connection, seller_id: str | None, now: datetime, windows: Sequence[int]
+    ) -> dict[str, _Parts]:
+        rc, daily = ct.response_clocks, ct.response_daily
+        lows, edges = self._plan(now, windows)
+        last = len(lows) - 1
+        parts: dict[str, _Parts] = defaultdict(_Parts)
+
+        def scoped(query: Any, column: Any) -> Any:
+            return query if seller_id is None else query.where(column == seller_id)
+
+        # Whole days: tier k holds the days inside every window from k up.
+        low_days = [low.date() for low in lows]
+        day_tier = case(
+            *[(daily.c.day > low, k) for k, low in enumerate(low_days[:-1])], else_=last
         ).label("tier")
-        return (
-            select(
-                daily.c.seller_id,
-                tier,
-                daily.c.outcome,
-                func.sum(daily.c.clocks).label("clocks"),
-                func.sum(daily.c.total_us).label("total_us"),
-            )
+        rollup = (
+            select(daily.c.seller_id, day_tier, daily.c.outcome, func.sum(daily.c.clocks),
+                   func.sum(daily.c.total_us))
             .where(daily.c.day > low_days[-1], daily.c.day < now.date())
             .group_by(daily.c.seller_id, "tier", daily.c.outcome)
-        )
+        )  # fmt: skip
+        for seller, tier, ended, n, us in connection.execute(scoped(rollup, daily.c.seller_id)):
+            parts[seller].cumulative.append((int(tier), ended, int(n), int(us or 0)))
 
-    @staticmethod
-    def _edges(now: datetime, windows: Sequence[int]) -> list[tuple[datetime, datetime]]:
-        """The started_at ranges not covered by whole days: each window's first day, and today."""
-        ranges = []
-        for days in sorted(windows):
-            low = window_start(now, days)
-            midnight = datetime.combine(low.date() + timedelta(days=1), time(), tzinfo=UTC)
-            ranges.append((low, midnight))
-        today = datetime.combine(now.date(), time(), tzinfo=UTC)
-        ranges.append((today - timedelta(microseconds=1), now + timedelta(microseconds=1)))
-        return ranges
+        # Edge ranges: finished (as of now) clocks by outcome. Edge k < last belongs to window k
+        # only (wider windows hold that day whole); today's edge belongs to every window.
+        ended_as = case(
+            (rc.c.stop_reason != "answered", "excluded"),
+            (rc.c.response_us <= RESPONSE_LIMIT // timedelta(microseconds=1), "on_time"),
+            else_="late",
+        ).label("ended")
+        answered_us = case((rc.c.stop_reason == "answered", rc.c.response_us), else_=0)
+        for k, (start, end) in enumerate(edges):
+            today = k == len(edges) - 1
+            edge = (
+                select(rc.c.seller_id, ended_as, func.count(), func.sum(answered_us))
+                .where(
+                    rc.c.started_at >= start if today else rc.c.started_at > start,
+                    rc.c.started_at <= end if today else rc.c.started_at < end,
+                    rc.c.stopped_at <= now,
+                )
+                .group_by(rc.c.seller_id, "ended")
+            )
+            for seller, ended, n, us in connection.execute(scoped(edge, rc.c.seller_id)):
+                entry = (0, ended, int(n), int(us or 0))
+                if today:
+                    parts[seller].cumulative.append(entry)
+                else:
+                    parts[seller].single.append((k, ended, int(n), int(us or 0)))
 
-    def _exact_clocks(
-        self, connection: Connection, seller_id: str | None, now: datetime, windows: Sequence[int]
-    ) -> list[ResponseClock]:
-        """Clocks the roll-up cannot stand for: on edge days, running, or stopped after `now`."""
-        rc = ct.response_clocks
-        low = window_start(now, max(windows))
-        edges = self._edges(now, windows)
-        in_range = [and_(rc.c.started_at > a, rc.c.started_at < b) for a, b in edges]
-        if seller_id is None:
-            # Every seller: one filtered pass over the table.
-            query = select(rc).where(
-                rc.c.started_at > low,
-                rc.c.started_at <= now,
-                or_(rc.c.stopped_at.is_(None), rc.c.stopped_at > now, *in_range),
-            )
-            return [_clock(row) for row in connection.execute(query)]
-        # One seller: small index ranges, each on its own index.
-        mine = rc.c.seller_id == seller_id
-        queries = [select(rc).where(mine, condition) for condition in in_range]
-        queries.append(
-            select(rc).where(
-                mine, rc.c.stopped_at.is_(None), rc.c.started_at > low, rc.c.started_at <= now
-            )
-        )
-        queries.append(select(rc).where(mine, rc.c.stopped_at > now))
-        found: dict[int, ResponseClock] = {}
-        for query in queries:
-            for row in connection.execute(query):
-                found[row.message_id] = _clock(row)
-        return list(found.values())
+        # Running clocks: overdue once more than 24 hours old. Counted per started_at range, each
+        # a plain count over the partial index of open clocks (no per-row expressions).
+        overdue_before = now - RESPONSE_LIMIT
+        bounds = [*reversed(lows), now]  # widest first
+        for k in range(len(lows)):
+            low, high, tier = bounds[k], bounds[k + 1], last - k
+            ranges = [
+                (low, min(high, overdue_before), "overdue", False),
+                (max(low, overdue_before), high, "pending", True),
+            ]
+            for start, end, bucket, from_start in ranges:
+                if start >= end:
+                    continue
+                running = (
+                    select(rc.c.seller_id, func.count())
+                    .where(
+                        rc.c.stopped_at.is_(None),
+                        rc.c.started_at >= start if from_start and start > low
+                        else rc.c.started_at > start,
+                        rc.c.started_at <= end if end == high else rc.c.started_at < end,
+                    )
+                    .group_by(rc.c.seller_id)
+                )  # fmt: skip
+                for seller, n in connection.execute(scoped(running, rc.c.seller_id)):
+                    parts[seller].cumulative.append((tier, bucket, int(n), 0))
+
+        # Stopped after `now`: none at the present time.
+        later = select(rc).where(rc.c.stopped_at > now, rc.c.started_at > lows[-1])
+        for row in connection.execute(scoped(later, rc.c.seller_id)):
+            parts[row.seller_id].later.append(_clock(row))
+        return parts
 
     @staticmethod
     def _fold(
-        rollup: Sequence[tuple[int, str, int, int]],
-        exact: Sequence[ResponseClock],
-        *,
-        now: datetime,
-        windows: Sequence[int],
+        parts: _Parts, *, now: datetime, windows: Sequence[int]
     ) -> dict[int, ResponseFigures]:
         ordered = sorted(windows)
         counts: list[defaultdict[str, int]] = [defaultdict(int) for _ in ordered]
         totals = [0] * len(ordered)
-        for tier, ended, clocks, total_us in rollup:
-            # A roll-up row of tier k lies inside every window from k up.
-            for index in range(int(tier), len(ordered)):
-                counts[index][ended] += int(clocks)
-                totals[index] += int(total_us)
+        for tier, bucket, n, us in parts.cumulative:
+            for index in range(tier, len(ordered)):
+                counts[index][bucket] += n
+                totals[index] += us
+        for index, bucket, n, us in parts.single:
+            counts[index][bucket] += n
+            totals[index] += us
         today = now.date()
-        for clock in exact:
+        for clock in parts.later:
             for index, days in enumerate(ordered):
                 low = window_start(now, days)
                 if not low < clock.started_at <= now:
                     continue
-                whole_day = low.date() < clock.started_at.date() < today
-                if clock.stopped_at is not None and whole_day:
-                    if clock.stopped_at <= now:
-                        continue  # the roll-up counts it already
-                    # Stopped after `now`: the roll-up counted a stop that has not happened yet.
+                if low.date() < clock.started_at.date() < today:
+                    # The roll-up counted a stop that, as of `now`, has not happened yet.
                     counts[index][outcome(clock)] -= 1
                     totals[index] -= _answered_us(clock)
-                bucket = classify(clock, now)
-                counts[index][bucket] += 1
-                if bucket in ("on_time", "late"):
-                    totals[index] += _answered_us(clock)
+                counts[index][classify(clock, now)] += 1
         return {
             days: ResponseFigures(
                 window_days=days,
@@ -545,30 +587,18 @@ class SqlMetricsReader:
         self, seller_id: str, *, now: datetime, windows: Sequence[int]
     ) -> dict[int, ResponseFigures]:
         now = utc(now)
-        query = self._rollup_query(now, windows).where(ct.response_daily.c.seller_id == seller_id)
         with self._engine.connect() as connection:
-            rollup = [(r.tier, r.outcome, r.clocks, r.total_us) for r in connection.execute(query)]
-            exact = self._exact_clocks(connection, seller_id, now, windows)
-        return self._fold(rollup, exact, now=now, windows=windows)
+            parts = self._parts(connection, seller_id, now, windows).get(seller_id, _Parts())
+        return self._fold(parts, now=now, windows=windows)
 
     def response_figures_for_all(
         self, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, ResponseFigures]]:
         now = utc(now)
-        rollup: dict[str, list[tuple[int, str, int, int]]] = defaultdict(list)
-        exact: dict[str, list[ResponseClock]] = defaultdict(list)
         with self._engine.connect() as connection:
-            for r in connection.execute(self._rollup_query(now, windows)):
-                rollup[r.seller_id].append((r.tier, r.outcome, r.clocks, r.total_us))
-            for clock in self._exact_clocks(connection, None, now, windows):
-                exact[clock.seller_id].append(clock)
-        figures = {
-            seller: self._fold(
-                rollup.get(seller, []), exact.get(seller, []), now=now, windows=windows
-            )
-            for seller in set(rollup) | set(exact)
-        }
-        # Sellers whose only clocks fell outside every window are not reported.
+            parts = self._parts(connection, None, now, windows)
+        figures = {seller: self._fold(p, now=now, windows=windows) for seller, p in parts.items()}
+        # Sellers whose clocks all fell outside every window are not reported.
         return {
             seller: f
             for seller, f in figures.items()

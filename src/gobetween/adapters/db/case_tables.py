@@ -14,11 +14,13 @@ table (kind `case.changed`); the rows here are the current state, mutable by des
 
 Indexes and the queries they serve (see docs/performance.md, Cases and metrics):
 
+- `pk_response_daily (seller_id, day, outcome)`: a seller's whole days, a few hundred rows.
 - `ix_response_clocks_seller_started (seller_id, started_at, stop_reason, stopped_at,
-  response_us)`: covers one seller's figures over 90 days (an index range scan, no table reads)
-  and, read in order, the all-sellers GROUP BY.
-- `ix_response_clocks_seller_stopped (seller_id, stopped_at)`: clocks stopped after a given
-  `now` (none at the present time; figures "as of" a past time need them).
+  response_us)`: covers the finished clocks of a window's partial first day and of today (an
+  index range, no table reads).
+- `ix_response_clocks_seller_stopped (seller_id, stopped_at) WHERE stopped_at IS NOT NULL`:
+  clocks stopped after a given `now` (none at the present time; figures "as of" a past time
+  need them). Partial, so that queries for open clocks never pick it.
 - `ix_response_clocks_open_thread (thread_id) WHERE stopped_at IS NULL`: the running clocks an
   answer stops.
 - `ix_response_clocks_open_seller (seller_id, started_at) WHERE stopped_at IS NULL`: the
@@ -117,7 +119,15 @@ response_clocks = Table(
         "stopped_at",
         "response_us",
     ),
-    Index("ix_response_clocks_seller_stopped", "seller_id", "stopped_at"),
+    # Partial, so that queries for open clocks (stopped_at IS NULL) never pick it over
+    # ix_response_clocks_open_seller.
+    Index(
+        "ix_response_clocks_seller_stopped",
+        "seller_id",
+        "stopped_at",
+        sqlite_where=text("stopped_at IS NOT NULL"),
+        postgresql_where=text("stopped_at IS NOT NULL"),
+    ),
     Index(
         "ix_response_clocks_open_thread",
         "thread_id",

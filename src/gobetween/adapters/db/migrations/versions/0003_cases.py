@@ -109,7 +109,10 @@ def upgrade() -> None:
         ["seller_id", "started_at", "stop_reason", "stopped_at", "response_us"],
     )
     op.create_index(
-        "ix_response_clocks_seller_stopped", "response_clocks", ["seller_id", "stopped_at"]
+        "ix_response_clocks_seller_stopped",
+        "response_clocks",
+        ["seller_id", "stopped_at"],
+        **_partial("stopped_at IS NOT NULL"),
     )
     op.create_index(
         "ix_response_clocks_open_thread",
