@@ -105,3 +105,12 @@ def body_sentences(text: str) -> list[Sentence]:
     """Sentences of the body only (no greeting, sign-off or signature)."""
     frame = layout(text)
     return split_sentences(text, frame.body_start, frame.body_end)
+
+
+# Japanese often ends a question with か and a full stop instead of a question mark.
+_QUESTION = re.compile(r"[?？¿]|か[。．\s]|でしょうか|ますか|ませんか")
+
+
+def asks_question(text: str) -> bool:
+    """Whether the text asks something (a question mark, or a Japanese question ending)."""
+    return _QUESTION.search(text) is not None

@@ -2341,6 +2341,168 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         set(),
     ),
     ("n20", "I'll pass your comments on to our designer.", {"initiation": R}, set()),
+    (
+        "crit_c1",
+        "Hello,\n\nThank you for your order of the engraved compass. To avoid any delay, could "
+        "you confirm the date format by Friday?\n\nBest",
+        {"initiation": P, "contact_reason": "customization"},
+        set(),
+    ),
+    (
+        "crit_c2",
+        "Hello,\n\nThank you for your order. The gold thread you chose is out of stock; would "
+        "silver or champagne work instead?\n\nBest",
+        {"initiation": P, "contact_reason": "customization"},
+        set(),
+    ),
+    (
+        "crit_c3",
+        "Hi,\n\nThanks so much for ordering! Before we ship, please confirm the spelling "
+        "'Katharina' on the cake topper.\n\nBest",
+        {"initiation": P, "contact_reason": "customization"},
+        set(),
+    ),
+    (
+        "crit_c4",
+        "Hello,\n\nYour custom rug is woven to order. Which of the two border colours in the "
+        "attached chart do you prefer? Once you confirm, it will ship within 10 days.\n\nKind "
+        "regards",
+        {"initiation": P, "contact_reason": "customization"},
+        set(),
+    ),
+    (
+        "crit_c5",
+        "Hello,\n\nWe're about to print your photo book. Page 12 has a low-resolution image; "
+        "would you like to replace it or keep it as is?\n\nThanks",
+        {"initiation": P, "contact_reason": "customization"},
+        set(),
+    ),
+    (
+        "crit_c6",
+        "Hello,\n\nThe delivery company will call you to arrange a time for the fridge. Could you "
+        "confirm that the number on your order is a mobile number?\n\nBest",
+        {"initiation": P, "contact_reason": "delivery_scheduling"},
+        set(),
+    ),
+    (
+        "crit_c7",
+        "Hello,\n\nYour sofa is ready for delivery. The carrier can come Tuesday or Thursday; "
+        "which suits you? Delivery takes about 30 minutes including assembly.\n\nBest",
+        {"initiation": P, "contact_reason": "delivery_scheduling"},
+        set(),
+    ),
+    (
+        "crit_c8",
+        "Hello,\n\nThe courier returned your parcel to us because the flat number was missing. "
+        "Could you send us the full address so we can reship it?\n\nBest",
+        {"initiation": P, "contact_reason": "address_issue", "order_status": "shipped"},
+        set(),
+    ),
+    (
+        "crit_c9",
+        "Hello,\n\nYour address says 'Main Stret'. Did you mean 'Main Street'? We want to make "
+        "sure the parcel is not delayed.\n\nThanks",
+        {"initiation": P, "contact_reason": "address_issue"},
+        set(),
+    ),
+    (
+        "crit_c10",
+        "Hello,\n\nWe're sorry: the glass top cracked during our final quality check and we can't "
+        "replace it in time. We'll cancel the order so you get a full refund "
+        "automatically.\n\nApologies",
+        {"initiation": P, "contact_reason": "unexpected_problem"},
+        set(),
+    ),
+    (
+        "crit_c11",
+        "Hello,\n\nThe warranty for your vacuum lasts 24 months from delivery. If it stops "
+        "working in that time, contact the manufacturer at 0800 000 1234.\n\nRegards",
+        {"initiation": P, "contact_reason": "warranty"},
+        set(),
+    ),
+    (
+        "crit_c12",
+        "Hello,\n\nUnder the Consumer Rights Act we must tell you that you can cancel within 14 "
+        "days of delivery. The details are in the attached notice.\n\nRegards",
+        {
+            "initiation": P,
+            "contact_reason": "legal_disclosure",
+            "attachments": [
+                {
+                    "filename": "notice.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    (
+        "crit_c13",
+        "Hello,\n\nHere is your download code: X7K2-99PL. The manual for installing the software "
+        "is in the app under Help.\n\nRegards",
+        {"initiation": P, "contact_reason": "digital_access_key"},
+        set(),
+    ),
+    (
+        "crit_c14",
+        "Hello,\n\nAs requested, the invoice for your order is attached. Thank you for your "
+        "business!\n\nRegards",
+        {
+            "initiation": P,
+            "contact_reason": "invoice",
+            "attachments": [
+                {
+                    "filename": "inv.pdf",
+                    "content_type": "application/pdf",
+                    "size": 20000,
+                    "head": b"%PDF-1.4",
+                }
+            ],
+        },
+        set(),
+    ),
+    (
+        "crit_c15",
+        "Guten Tag,\n\nvielen Dank für Ihre Bestellung. Damit es keine Verzögerung gibt, "
+        "bestätigen Sie bitte den Gravurtext bis Freitag.\n\nGrüße",
+        {"initiation": P, "contact_reason": "customization", "language": "de"},
+        set(),
+    ),
+    (
+        "crit_c16",
+        "Bonjour,\n\nmerci pour votre commande. Le fil doré n'est plus disponible : préférez-vous "
+        "l'argenté ?\n\nCordialement",
+        {"initiation": P, "contact_reason": "customization", "language": "fr"},
+        set(),
+    ),
+    (
+        "crit_c17",
+        "Hola:\n\ngracias por tu pedido. ¿Confirmas el texto «Feliz cumple, Ana» antes de que lo "
+        "enviemos?\n\nSaludos",
+        {"initiation": P, "contact_reason": "customization", "language": "es"},
+        set(),
+    ),
+    (
+        "crit_c18",
+        "Buongiorno,\n\ngrazie per l'ordine. Per evitare ritardi, ci conferma il colore del "
+        "nastro entro venerdì?\n\nSaluti",
+        {"initiation": P, "contact_reason": "customization", "language": "it"},
+        set(),
+    ),
+    (
+        "crit_c19",
+        "佐藤様\n\nご注文ありがとうございます。発送前に刻印の文字をご確認いただけますでしょうか。\n\nショップ",
+        {"initiation": P, "contact_reason": "customization", "language": "ja"},
+        set(),
+    ),
+    (
+        "crit_c20",
+        "佐藤様\n\nご注文ありがとうございます。ご指定の色が欠品のため、別の色をお選びいただけますでしょうか。\n\nショップ",
+        {"initiation": P, "contact_reason": "customization", "language": "ja"},
+        set(),
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [

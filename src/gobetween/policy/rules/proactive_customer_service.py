@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
-# A warranty notice or a legal disclosure necessarily says what to do if the product fails.
-_EXEMPT_REASONS = frozenset({"warranty", "legal_disclosure"})
+# A warranty notice or a legal disclosure necessarily says what to do if the product fails, and a
+# digital key comes with how to redeem it.
+_EXEMPT_REASONS = frozenset({"warranty", "legal_disclosure", "digital_access_key"})
 
 
 @rule("proactive_customer_service")

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gobetween.policy.rules import AnalyzedMessage, rule
-from gobetween.policy.sentences import body_sentences
+from gobetween.policy.sentences import asks_question, body_sentences
 from gobetween.policy.verdict import Finding
 
-_QUESTION = ("?", "？")
 # A message with any of these purposes is about something else, even if it also says thanks.
 _OTHER_PURPOSES = (
     "review_request",
@@ -44,7 +43,7 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
         return False
     text = scan.text
     # Cheapest tests first: a question, or a sentence with no warmth in it, is a purpose.
-    if any(mark in text for mark in _QUESTION):
+    if asks_question(text):
         return False
     sentences = body_sentences(text)
     if not sentences:
