@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +17,7 @@ from gobetween.policy.categories import (
     WARNING_CATEGORIES,
 )
 from gobetween.policy.context import MessageContext, SystemFacts
+from gobetween.policy.detectors.language import detect_language
 from gobetween.policy.normalize import normalize
 from gobetween.policy.phrases import LANGUAGES
 from gobetween.policy.profiles import get_profile
@@ -48,13 +49,9 @@ _RULE_MODULES = (
 for _name in _RULE_MODULES:
     importlib.import_module(f"gobetween.policy.rules.{_name}")
 
-try:
-    # The detector rules (contact_info, external_link, prohibited_media, attachments, length,
-    # language_mismatch) live in their own module.
-    importlib.import_module("gobetween.policy.rules.detector_rules")
-except ImportError as error:  # pragma: no cover - only while the detector rules are not merged
-    if error.name != "gobetween.policy.rules.detector_rules":
-        raise
+# The detector rules (contact_info, external_link, prohibited_media, attachments, length,
+# language_mismatch) register from their own module.
+importlib.import_module("gobetween.policy.rules.detector_rules")
 
 # The detector categories run first: later rules read their findings (`AnalyzedMessage.prior`).
 _FIRST = frozenset(
@@ -78,33 +75,11 @@ for _category in (*SYSTEM_CATEGORIES, "buyer_opted_out", "non_critical_proactive
     _ORDER.setdefault(_category, len(_ORDER))
 
 
-def _language_detector() -> Callable[[str], str | None] | None:
-    try:
-        module = importlib.import_module("gobetween.policy.detectors.language")
-    except ImportError:
-        return None
-    for name in ("detect_language", "detect"):
-        function = getattr(module, name, None)
-        if callable(function):
-            return function  # type: ignore[no-any-return]
-    return None
-
-
-_DETECT = _language_detector()
-
-
 def _language(text: str, context: MessageContext) -> str:
     """The message's language: detected when the detector is sure, else the buyer's language."""
-    if _DETECT is not None:
-        try:
-            detected = _DETECT(text)
-        except Exception:
-            detected = None
-        if isinstance(detected, str) and detected in LANGUAGES:
-            return detected
-        code = getattr(detected, "language", None) or getattr(detected, "code", None)
-        if isinstance(code, str) and code in LANGUAGES:
-            return code
+    detected = detect_language(text)
+    if detected in LANGUAGES:
+        return detected
     if context.language and context.language[:2] in LANGUAGES:
         return context.language[:2]
     return "en"
