@@ -45,16 +45,15 @@ class SqlRelayRepository:
 
     # Inbound -------------------------------------------------------------------------------
 
-    def find_inbound(self, alias: str, message_id: str, body_sha256: str) -> InboundRecord | None:
-        """The mail with this exactly-once key, if it was seen before."""
-        row = self._c.execute(
-            select(r.relay_inbound).where(
+    def find_reply(self, alias: str, message_id: str, body_sha256: str) -> str | None:
+        """The reply given to the mail with this exactly-once key, if it was seen before."""
+        return self._c.execute(
+            select(r.relay_inbound.c.reply).where(
                 r.relay_inbound.c.alias == alias,
                 r.relay_inbound.c.message_id == message_id,
                 r.relay_inbound.c.body_sha256 == body_sha256,
             )
-        ).first()
-        return None if row is None else _inbound(row)
+        ).scalar()
 
     def find_by_release_token(self, token_sha256: str) -> InboundRecord | None:
         row = self._c.execute(

@@ -179,12 +179,16 @@ class InboundRelay:
             )
             return f"{code} Message refused: {error.problem}"
         message_id, body_hash = _dedupe_key(envelope.data, parsed)
+        # One read transaction for everything the decision needs from the database.
+        order_id: str | None = None
         with self.engine.connect() as connection:
-            seen = SqlRelayRepository(connection).find_inbound(local, message_id, body_hash)
-            party = _party(connection, local)
+            seen = SqlRelayRepository(connection).find_reply(local, message_id, body_hash)
+            party = None if seen is not None else _party(connection, local)
+            if party is not None:
+                order_id = _order_for(connection, parsed, party)
         if seen is not None:
             # The same mail again (a retry after a lost 250): answer as the first time, do nothing.
-            return seen.reply
+            return seen
         if party is None or not party.alias.active:
             return f"550 5.1.1 <{envelope.recipient}>: no such alias here"
         refusal = self._check_sender(parsed, party)
@@ -206,7 +210,16 @@ class InboundRelay:
                 return f"550 5.7.26 Sender not authenticated: {auth.reason}"
             return self._hold(envelope, parsed, party, auth, local, message_id, body_hash, now)
         return self._store(
-            envelope, parsed, party, auth, local, message_id, body_hash, now, release_of=None
+            envelope,
+            parsed,
+            party,
+            auth,
+            local,
+            message_id,
+            body_hash,
+            now,
+            order_id=order_id,
+            release_of=None,
         )
 
     def release(self, token: str) -> str:
@@ -220,6 +233,8 @@ class InboundRelay:
         if held.status != "held":
             return held.reply
         parsed = parse_mail(held.raw, max_parts=self.max_parts, max_depth=self.max_depth)
+        with self.engine.connect() as connection:
+            order_id = _order_for(connection, parsed, party)
         auth = auth_from_dict(held.auth)
         envelope = Envelope("", f"{held.alias}@{self.alias_domain}", "", "", held.raw)
         return self._store(
@@ -231,6 +246,7 @@ class InboundRelay:
             held.message_id,
             held.body_sha256,
             self._now(),
+            order_id=order_id,
             release_of=held.id,
         )
 
@@ -317,6 +333,7 @@ class InboundRelay:
         body_hash: str,
         now: datetime,
         *,
+        order_id: str | None,
         release_of: int | None,
     ) -> str:
         if not parsed.text:
@@ -324,9 +341,7 @@ class InboundRelay:
                 "550 5.6.0 No new text: the mail holds only quoted history or a signature; "
                 "write the message above the quoted text"
             )
-        try:
-            order_id = self._order_for(parsed, party)
-        except NotFound:
+        if order_id is None:
             return "550 5.1.1 No order links the buyer and the seller of this alias"
         reason, subject = _contact_reason(parsed.subject)
         if reason not in CONTACT_REASONS:
@@ -426,36 +441,8 @@ class InboundRelay:
     def _reply_of_duplicate(self, local: str, message_id: str, body_hash: str) -> str:
         # A concurrent copy of the same mail won the race and is stored; answer as it did.
         with self.engine.connect() as connection:
-            seen = SqlRelayRepository(connection).find_inbound(local, message_id, body_hash)
-        return seen.reply if seen is not None else "451 4.3.0 Try again"
-
-    def _order_for(self, parsed: ParsedMail, party: Party) -> str:
-        """The order the mail is about: the one it replies to, one it names, or the newest."""
-        alias = party.alias
-        with self.engine.connect() as connection:
-            referenced = SqlRelayRepository(connection).messages_for_headers(
-                party.sender_side, parsed.in_reply_to + parsed.references
-            )
-            messages = repos.SqlMessageRepository(connection)
-            threads = repos.SqlThreadRepository(connection)
-            for message_ref in referenced:
-                record = messages.find(message_ref)
-                thread = None if record is None else threads.find(record.thread_id)
-                if thread is not None and (thread.buyer_id, thread.seller_id) == (
-                    alias.buyer_id,
-                    alias.seller_id,
-                ):
-                    return thread.order_id
-            orders = list(
-                repos.SqlOrderRepository(connection).for_pair(alias.buyer_id, alias.seller_id)
-            )
-        if not orders:
-            raise NotFound("order", f"of alias {alias.local_part}")
-        ids = {order.id for order in orders}
-        for named in ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}"):
-            if named in ids:
-                return str(named)
-        return max(orders, key=lambda order: order.purchased_at).id
+            seen = SqlRelayRepository(connection).find_reply(local, message_id, body_hash)
+        return seen if seen is not None else "451 4.3.0 Try again"
 
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -463,6 +450,32 @@ class InboundRelay:
 
 class _AlreadyReleasedError(Exception):
     """Two releases of one held mail raced; the other one stored it."""
+
+
+def _order_for(connection: Connection, parsed: ParsedMail, party: Party) -> str | None:
+    """The order the mail is about: the one it replies to, one it names, or the newest."""
+    alias = party.alias
+    referenced = SqlRelayRepository(connection).messages_for_headers(
+        party.sender_side, parsed.in_reply_to + parsed.references
+    )
+    messages = repos.SqlMessageRepository(connection)
+    threads = repos.SqlThreadRepository(connection)
+    for message_ref in referenced:
+        record = messages.find(message_ref)
+        thread = None if record is None else threads.find(record.thread_id)
+        if thread is not None and (thread.buyer_id, thread.seller_id) == (
+            alias.buyer_id,
+            alias.seller_id,
+        ):
+            return thread.order_id
+    orders = list(repos.SqlOrderRepository(connection).for_pair(alias.buyer_id, alias.seller_id))
+    if not orders:
+        return None
+    ids = {order.id for order in orders}
+    for named in ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}"):
+        if named in ids:
+            return str(named)
+    return max(orders, key=lambda order: order.purchased_at).id
 
 
 def _party(connection: Connection, local: str) -> Party | None:
