@@ -185,7 +185,10 @@ class Lexicon:
                 key = fold(raw.strip("*"))
                 if not key:
                     continue
-                entries.setdefault(key, []).append(Entry(lang, cls, check_left, check_right))
+                entry = Entry(lang, cls, check_left, check_right)
+                meanings = entries.setdefault(key, [])
+                if entry not in meanings:
+                    meanings.append(entry)
         self._keys = list(entries)
         self._entries = [tuple(entries[key]) for key in self._keys]
         # The same, flattened to tuples for the scan loop: (lang, class, key, left, right).
