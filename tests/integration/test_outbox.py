@@ -5,19 +5,23 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default
 from functools import partial
 from pathlib import Path
 
+import pytest
 from message_core_world import ALIAS_DOMAIN, NOW, buyer_sends, seed, seller_sends
 from sqlalchemy import Engine, select
+from typer.testing import CliRunner
 
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.compose import compose_delivery
 from gobetween.adapters.mail.folder_transport import FolderTransport
+from gobetween.entrypoints.cli import app
+from gobetween.entrypoints.delivery_worker import run_worker
 from gobetween.services.delivery import DeliveryPolicy, claim_batch, deliver_pending
 from gobetween.services.ports import OutboundMail, OutboxItem
 
@@ -179,3 +183,53 @@ def test_a_worker_killed_after_delivering_but_before_committing_delivers_once(
     assert attempts == ["message-1-buyer", "message-1-buyer", "message-2-seller"]
     files = sorted(p.name for p in folder.glob("*.eml"))
     assert files == ["message-1-buyer.eml", "message-2-seller.eml"]
+
+
+def test_run_worker_drains_the_outbox_until_stopped(engine: Engine, tmp_path: Path) -> None:
+    seed(engine)
+    seller_sends(engine)
+    buyer_sends(engine)
+    stop = threading.Event()
+    folder = tmp_path / "out"
+    worker = threading.Thread(
+        target=run_worker,
+        kwargs={
+            "uow_factory": lambda: SqlUnitOfWork(engine),
+            "transport": FolderTransport(folder),
+            "compose": COMPOSE,
+            "clock": lambda: NOW,
+            "policy": DeliveryPolicy(),
+            "stop": stop,
+            "poll_seconds": 0.05,
+        },
+    )
+    worker.start()
+    try:
+        # Wait for the outcome, not for a duration: the worker marks both rows done.
+        for _ in range(400):
+            if statuses(engine) == ["done", "done"]:
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert statuses(engine) == ["done", "done"]
+    assert len(list(folder.glob("*.eml"))) == 2
+
+
+def test_the_worker_command_delivers_what_is_due(
+    engine: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(engine)
+    # The command runs on the real clock; the message must be due by then.
+    seller_sends(engine, moment=datetime.now(UTC) - timedelta(minutes=1))
+    monkeypatch.setenv("GOBETWEEN_DATABASE_URL", database_url)
+    monkeypatch.setenv("GOBETWEEN_DELIVERY_FOLDER", str(tmp_path / "cli"))
+    monkeypatch.setenv("GOBETWEEN_ALIAS_DOMAIN", ALIAS_DOMAIN)
+    monkeypatch.delenv("GOBETWEEN_CONFIG", raising=False)
+    result = CliRunner().invoke(app, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "delivered 1" in result.output
+    assert [p.name for p in (tmp_path / "cli").glob("*.eml")] == ["message-1-buyer.eml"]
+    assert statuses(engine) == ["done"]
