@@ -33,7 +33,7 @@ from gobetween.domain.orders import Order, check_order_id
 from gobetween.domain.parties import Buyer, Seller, check_party_id
 from gobetween.policy import Attachment, MessageContext, SystemFacts, Verdict, check
 from gobetween.policy.categories import CONTACT_REASONS
-from gobetween.policy.context import CaseState
+from gobetween.policy.context import ORDER_STATUSES, CaseState, OrderStatus
 from gobetween.services.aliases import ensure_pair_aliases
 from gobetween.services.ports import (
     NO_HOOKS,
@@ -402,8 +402,10 @@ def _initiation(requested: Initiation | None, derived: Initiation) -> Initiation
     return requested or derived
 
 
-def _order_status(order: Order) -> Any:
-    # The order repository only ever holds the statuses the schema allows (a CHECK constraint).
+def _order_status(order: Order) -> OrderStatus:
+    # The schema's CHECK constraint keeps stored statuses to this list; a new one needs a policy.
+    if order.status not in ORDER_STATUSES:
+        raise ValueError(f"order {order.id}: unknown status {order.status!r}")
     return order.status
 
 
