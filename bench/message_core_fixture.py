@@ -54,9 +54,12 @@ def machine() -> str:
                     break
     except OSError:
         pass
+    # The load average says how much of the machine the figures really had.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return (
         f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}"
+        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}, "
+        f"load average {load}"
     )
 
 

@@ -127,6 +127,7 @@ def run(kind: str, stored: int, sends: int, pg_url: str) -> None:
             f"  ratios: send p50 / policy.check = {p50 / policy_p50:.1f}x, "
             f"send p50 / minimal transaction = {p50 / tx_p50:.1f}x"
         )
+        print(f"  machine now: {machine()}")
         print(
             f"  | {kind} | {stored:,} | {sends / total:,.0f} | {p50 * 1000:.2f} | "
             f"{p99 * 1000:.2f} | {policy_p50 * 1000:.3f} | {tx_p50 * 1000:.2f} |"
