@@ -237,3 +237,18 @@ def test_lone_surrogates_do_not_break_the_check() -> None:
     for finding in verdict.findings:
         assert finding.span is not None
         assert 0 <= finding.span[0] < finding.span[1] <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Could you send us a phone number the courier can use?", "address_issue"),
+        (
+            "Please send us your email address so the carrier can book a slot.",
+            "delivery_scheduling",
+        ),
+    ],
+)
+def test_asking_for_the_buyers_contact_is_contact_info_alone(text: str, reason: str) -> None:
+    verdict = check(text, proactive(contact_reason=reason))
+    assert verdict.categories == ["contact_info"]

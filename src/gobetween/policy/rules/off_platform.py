@@ -62,7 +62,13 @@ def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
                     _EXPLANATION,
                 )
             )
-    contacts = [f for f in message.prior if f.category == "contact_info" and f.span is not None]
+    # Asking for the buyer's number or address ("send us a phone number the courier can use") is
+    # `contact_info` alone: only the seller's own address or number can be an invitation.
+    contacts = [
+        f
+        for f in message.prior
+        if f.category == "contact_info" and f.span is not None and not f.rule.endswith("_request")
+    ]
     if contacts:
         invites = [to_original(hit.start, hit.end) for hit in scan.of_class("contact_invite")]
         if invites:
