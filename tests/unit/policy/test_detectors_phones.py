@@ -102,3 +102,37 @@ def test_spelled_number_is_marked() -> None:
     hit = find_phones("at three one two, eight eight four, zero one nine eight", ("US",))[0]
     assert hit.spelled
     assert hit.number == "+13128840198"
+
+
+@pytest.mark.parametrize(
+    ("candidate", "region"),
+    [
+        ("415-555-0132", "US"),
+        ("1-877-555-0117", "US"),
+        ("+1 213 555 0176", "US"),
+        ("+44 20 7946 0958", "US"),
+        ("020 7946 0958", "GB"),
+        ("0170 5551234", "DE"),
+        ("0049 30 1234567", "DE"),
+        ("01 45 55 12 34", "FR"),
+        ("655 555 123", "ES"),
+        ("06 1234 5678", "IT"),
+        ("+39 06 1234 5678", "US"),
+        ("347 555 1289", "IT"),
+        ("090-1234-5678", "JP"),
+        ("0120-555-284", "JP"),
+        ("123456789", "GB"),
+        ("4512-7789-0036", "JP"),
+        ("773922910456", "US"),
+    ],
+)
+def test_quick_validation_agrees_with_libphonenumber(candidate: str, region: str) -> None:
+    from gobetween.policy.detectors import phones
+
+    international = candidate.startswith(("+", "00"))
+    quick = phones._quick_valid(candidate, region, international=international)
+    parsed = phones._parsed_valid(candidate, region, international=international)
+    if quick is not None:
+        assert parsed is not None
+        assert quick.country_code == parsed.country_code
+        assert quick.national_number == parsed.national_number
