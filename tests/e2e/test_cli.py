@@ -144,6 +144,10 @@ def test_commands_refuse_an_unmigrated_database(env: dict[str, str], tmp_path: P
     demo = gobetween("demo", environ=env, cwd=tmp_path)
     assert demo.returncode == 1
     assert "needs migrating (run: gobetween migrate)" in demo.stderr
+    data = write_jsonl(tmp_path / "sellers.jsonl", SELLER)
+    imported = gobetween("import", str(data), environ=env, cwd=tmp_path)
+    assert imported.returncode == 1
+    assert "needs migrating (run: gobetween migrate)" in imported.stderr
 
 
 def test_config_file_option_and_bad_configuration(tmp_path: Path) -> None:

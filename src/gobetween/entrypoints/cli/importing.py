@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from gobetween.entrypoints.cli.configuration import USAGE_ERROR, fail, platform_from
 from gobetween.services.import_files import (
@@ -45,6 +46,9 @@ def import_command(
         for path, kind in zip(files, formats, strict=True):
             batches.append(_read(path, kind))
         with platform_from(ctx) as platform:
+            unusable = platform.database_problem()
+            if unusable is not None:
+                raise fail(f"database {unusable}")
             report = import_records(
                 batches,
                 uow=platform.unit_of_work(),
@@ -53,6 +57,10 @@ def import_command(
             )
     except ImportRejectedError as error:
         raise fail(str(error)) from None
+    except SQLAlchemyError as error:
+        # A race with another writer (the same e-mail stored meanwhile, say): rolled back whole.
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise fail(f"the database refused the import, nothing written: {reason}") from None
     for row in report.skipped:
         for problem in row.problems:
             typer.echo(f"skipped {problem}", err=True)
