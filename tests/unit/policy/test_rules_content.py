@@ -2503,6 +2503,113 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": P, "contact_reason": "customization", "language": "ja"},
         set(),
     ),
+    (
+        "vf1",
+        "Sorry about that! I've let Amazon know, and they will send you a replacement once you "
+        "start the return in Your Orders.",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "vf2",
+        "We checked the batch and found the problem. Amazon will refund you as soon as the return "
+        "is scanned.",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "vf3",
+        "We can't arrange returns ourselves for orders shipped by Amazon. Please contact Amazon "
+        "customer service.",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "vf4",
+        "We have updated the listing photos. For the replacement, please go to Your Orders and "
+        "choose 'Replace item'.",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "vf5",
+        "We are sorry it arrived damaged. We'll send you a brand-new one right away, no return "
+        "needed.",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "vf6",
+        "Just keep the extra one, and we'll refund you the difference.",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "vf7",
+        "We'll send you a new one right away.",
+        {"initiation": R, "fulfillment": "seller"},
+        set(),
+    ),
+    (
+        "vo1",
+        "You can reach the manufacturer's support at 1-800-555-0199 for warranty claims.",
+        {"initiation": R, "contact_reason": "warranty"},
+        set(),
+    ),
+    (
+        "vo2",
+        "Our customer service team answers here within 24 hours, so just reply to this message.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "vo3",
+        "We don't use WhatsApp for orders; please keep writing here.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "vo4",
+        "Please don't pay outside Amazon - we only accept payment through the order.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "vo5",
+        "For the custom colour, send the extra $15 with Zelle to our business account.",
+        {"initiation": R},
+        {"off_platform"},
+    ),
+    (
+        "vo7",
+        "My colleague will call you tomorrow to talk it through.",
+        {"initiation": R},
+        {"off_platform"},
+    ),
+    (
+        "vm1",
+        "The refill is also sold separately on Amazon under the same brand.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "vm2",
+        "Our other colours are listed on the same product page if you'd like to compare.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "vm3",
+        "We have a special bundle price if you buy the stand together with the lamp.",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "vm4",
+        "There's 10% off the matching chairs in our store this week.",
+        {"initiation": R},
+        {"marketing"},
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
