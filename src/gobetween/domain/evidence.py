@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any, Final
 
 from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord
@@ -20,6 +21,8 @@ GENESIS: Final = "0" * 64
 # One encoder for every message: json.dumps with non-default options builds a new encoder per
 # call, which costs more than the encoding itself when the audit hashes millions of messages.
 _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# The string quoting that encoder uses (the C one when available).
+_quote: Final = encode_basestring
 # Bumped if the canonical form ever changes; old chains keep verifying under their version.
 CANONICAL_VERSION: Final = 1
 
@@ -52,9 +55,9 @@ def _attachment(attachment: AttachmentMeta) -> list[Any]:
     return [attachment.sha256, attachment.filename, attachment.content_type, attachment.size]
 
 
-def canonical_content(record: MessageRecord) -> bytes:
-    """The exact bytes a message's hash covers: sorted-key compact JSON in UTF-8."""
-    content = {
+def canonical_mapping(record: MessageRecord) -> dict[str, Any]:
+    """What a message's hash covers, as a mapping: the definition of the canonical content."""
+    return {
         "v": CANONICAL_VERSION,
         "thread_id": record.thread_id,
         "seq": record.seq,
@@ -76,7 +79,65 @@ def canonical_content(record: MessageRecord) -> bytes:
         "findings": [_finding(f) for f in record.findings],
         "attachments": [_attachment(a) for a in record.attachments],
     }
-    return _ENCODER.encode(content).encode("utf-8", "surrogatepass")
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
+def canonical_content(record: MessageRecord) -> bytes:
+    """The exact bytes a message's hash covers: sorted-key compact JSON in UTF-8.
+
+    Byte for byte `json.dumps(canonical_mapping(record), sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)` (a property test holds it to that), assembled here in key order with
+    the json module's own string quoting: twice as fast, and the audit hashes every message.
+    """
+    findings = record.findings
+    attachments = record.attachments
+    text = (
+        '{"attachments":'
+        + (_ENCODER.encode([_attachment(a) for a in attachments]) if attachments else "[]")
+        + ',"body":'
+        + _quote(record.body)
+        + ',"channel":'
+        + _quote(record.channel)
+        + ',"contact_reason":'
+        + _quote(record.contact_reason)
+        + ',"created_at":"'
+        + canonical_time(record.created_at)
+        + '","critical":'
+        + ("true" if record.critical else "false")
+        + ',"direction":'
+        + _quote(record.direction)
+        + ',"disposition":'
+        + _quote(record.disposition)
+        + ',"findings":'
+        + (_ENCODER.encode([_finding(f) for f in findings]) if findings else "[]")
+        + ',"initiation":'
+        + _quote(record.initiation)
+        + ',"language":'
+        + _text(record.language)
+        + ',"prev_hash":'
+        + _quote(record.prev_hash)
+        + ',"report":'
+        + _text(record.report)
+        + ',"sender_id":'
+        + _quote(record.sender_id)
+        + ',"seq":'
+        + str(int(record.seq))
+        + ',"subject":'
+        + _quote(record.subject)
+        + ',"thread_id":'
+        + str(int(record.thread_id))
+        + ',"triage":'
+        + _text(record.triage)
+        + ',"v":'
+        + str(CANONICAL_VERSION)
+        + ',"verdict":'
+        + _quote(record.verdict)
+        + "}"
+    )
+    return text.encode("utf-8", "surrogatepass")
 
 
 def message_hash(record: MessageRecord) -> str:

@@ -8,10 +8,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gobetween.domain.evidence import (
     GENESIS,
     canonical_content,
+    canonical_mapping,
     canonical_time,
     message_hash,
     verify_thread,
@@ -132,3 +135,63 @@ def test_a_removed_last_message_is_caught_by_the_thread_head() -> None:
     _, broken = verify_thread(7, records[:-1], head_hash=records[-1].hash, message_count=4)
     assert broken is not None
     assert "4 messages" in broken.reason
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
+_OPTIONAL = st.none() | _TEXT
+
+
+@st.composite
+def records(draw: st.DrawFn) -> MessageRecord:
+    findings = draw(
+        st.lists(
+            st.builds(
+                FindingRecord,
+                _TEXT,
+                _TEXT,
+                st.sampled_from(["block", "warn"]),
+                st.none() | st.integers(0, 10**6),
+                st.none() | st.integers(0, 10**6),
+                _TEXT,
+            ),
+            max_size=3,
+        )
+    )
+    attachments = draw(
+        st.lists(
+            st.builds(
+                AttachmentMeta, _TEXT, _TEXT, st.integers(0, 10**12), st.text("0123456789abcdef")
+            ),
+            max_size=2,
+        )
+    )
+    return MessageRecord(
+        thread_id=draw(st.integers(1, 2**62)),
+        seq=draw(st.integers(1, 2**31)),
+        direction=draw(st.sampled_from(["seller_to_buyer", "buyer_to_seller"])),
+        sender_id=draw(_TEXT),
+        channel=draw(_TEXT),
+        initiation=draw(st.sampled_from(["proactive", "reply"])),
+        contact_reason=draw(_TEXT),
+        subject=draw(_TEXT),
+        body=draw(st.text(max_size=300)),
+        language=draw(_OPTIONAL),
+        verdict=draw(st.sampled_from(["allow", "block"])),
+        critical=draw(st.booleans()),
+        disposition=draw(st.sampled_from(["delivered", "blocked", "bounced"])),
+        triage=draw(_OPTIONAL),
+        report=draw(_OPTIONAL),
+        created_at=draw(st.datetimes(timezones=st.just(UTC))),
+        prev_hash=draw(st.text("0123456789abcdef", min_size=64, max_size=64)),
+        hash="",
+        findings=tuple(findings),
+        attachments=tuple(attachments),
+    )
+
+
+@given(records())
+def test_canonical_content_is_exactly_sorted_compact_json(record: MessageRecord) -> None:
+    reference = json.dumps(
+        canonical_mapping(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8", "surrogatepass")
+    assert canonical_content(record) == reference
