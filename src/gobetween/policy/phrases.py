@@ -211,7 +211,6 @@ class Lexicon:
             keys = tuple((pattern.lang, cls) for cls in pattern.classes)
             by_key = self.index.setdefault(pattern.group, {})
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
-        self.classes = frozenset(data.classes)
 
     def scan(self, text: str) -> Scan:
         """Find every phrase hit in `text` (already normalised) in one automaton pass."""
@@ -263,12 +262,6 @@ class Scan:
         start = ends[index - 1] if index > 0 else 0
         end = ends[index] if index < len(ends) else len(self.text)
         return start, end
-
-    def has(self, cls: str, lang: str | None = None) -> bool:
-        """Whether any phrase of `cls` (in `lang`, or in any language) occurs."""
-        if lang is not None:
-            return (lang, cls) in self.hits
-        return any((code, cls) in self.hits for code in LANGUAGES)
 
     def of_class(self, cls: str) -> list[Hit]:
         """Every hit of `cls` in every language, in text order."""
