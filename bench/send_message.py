@@ -14,6 +14,7 @@ import argparse
 import random
 import statistics
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,7 +80,7 @@ def measure_minimal_transaction(unit_of_work: SqlUnitOfWork, rounds: int) -> lis
     return latencies
 
 
-def run(kind: str, stored: int, sends: int, pg_url: str) -> None:
+def run(kind: str, stored: int, sends: int, pg_url: str, threads: int) -> None:
     with fresh_database(kind, pg_url) as (engine, _url):
         started = time.perf_counter()
         orders = prefill(engine, stored, now=utc_now())
@@ -89,11 +90,12 @@ def run(kind: str, stored: int, sends: int, pg_url: str) -> None:
             f"(pre-fill {filled:.1f} s, {stored / filled:,.0f} msg/s)"
         )
         rng = random.Random(42)
+        print(f"  {threads} sending thread(s) in this one process")
         baseline_rounds = min(sends, 1000)
         policy_latency = measure_policy(baseline_rounds)
         tx_latency = measure_minimal_transaction(SqlUnitOfWork(engine), baseline_rounds)
 
-        def send_one() -> float:
+        def send_one(rng: random.Random) -> float:
             number = rng.randrange(len(orders))
             reason, body = TEXTS[number % len(TEXTS)]
             command = SendSellerMessage(
@@ -108,10 +110,24 @@ def run(kind: str, stored: int, sends: int, pg_url: str) -> None:
             return elapsed
 
         for _ in range(min(100, sends)):
-            send_one()
+            send_one(rng)
+        latencies: list[float] = []
+
+        def work(seed: int) -> None:
+            own = random.Random(seed)
+            mine = [send_one(own) for _ in range(sends // threads)]
+            with lock:
+                latencies.extend(mine)
+
+        lock = threading.Lock()
+        workers = [threading.Thread(target=work, args=(seed,)) for seed in range(threads)]
         began, cpu = time.perf_counter(), time.process_time()
-        latencies = [send_one() for _ in range(sends)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
         total = time.perf_counter() - began
+        sends = len(latencies)
         # This process's CPU per send: the code's own cost, apart from waiting on the database
         # (fsync, the server) and on other processes sharing the machine.
         cpu_per_send = (time.process_time() - cpu) / sends
@@ -133,7 +149,7 @@ def run(kind: str, stored: int, sends: int, pg_url: str) -> None:
         )
         print(f"  machine now: {machine()}")
         print(
-            f"  | {kind} | {stored:,} | {sends / total:,.0f} | {p50 * 1000:.2f} | "
+            f"  | {kind} | {stored:,} | {threads} | {sends / total:,.0f} | {p50 * 1000:.2f} | "
             f"{p99 * 1000:.2f} | {cpu_per_send * 1000:.2f} | {policy_p50 * 1000:.3f} | "
             f"{tx_p50 * 1000:.2f} |"
         )
@@ -147,11 +163,14 @@ def main() -> None:
     parser.add_argument("--stored", nargs="+", type=int, default=[10_000])
     parser.add_argument("--sends", type=int, default=2_000)
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="concurrent senders in this process (default 1)"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     for kind in args.db:
         for stored in args.stored:
-            run(kind, stored, args.sends, args.pg_url)
+            run(kind, stored, args.sends, args.pg_url, args.threads)
 
 
 if __name__ == "__main__":
