@@ -2610,6 +2610,44 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": R},
         {"marketing"},
     ),
+    (
+        "seller_voice_1",
+        "As we say on the product page, the lamp needs E27 bulbs.",
+        {"initiation": R},
+        set(),
+    ),
+    ("seller_voice_2", "We share the exact dimensions on the listing.", {"initiation": R}, set()),
+    (
+        "seller_voice_3",
+        "We write the care instructions on the listing page too.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "seller_voice_4",
+        "We are reviewing your return on Amazon right now.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "seller_voice_5",
+        "The rating of the fuse is listed on the product page.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "seller_voice_6",
+        "Your experience with the product page matters: is the size chart clear enough?",
+        {"initiation": R},
+        set(),
+    ),
+    ("seller_voice_7", "Please check the rating on the label.", {"initiation": R}, set()),
+    (
+        "seller_voice_8",
+        "We read all reviews and appreciate honest opinions.",
+        {"initiation": R},
+        set(),
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
