@@ -139,7 +139,7 @@ _INJECTIONS = [
 
 
 def synthetic(count: int, seed: int = 20251126) -> list[tuple[str, dict[str, Any]]]:
-    """`count` seller messages of 100-2,000 characters; a quarter carry an injection."""
+    """`count` seller messages of 100-2,000 characters; one sentence in 24 carries an injection."""
     rng = random.Random(seed)
     languages = list(_SENTENCES)
     messages: list[tuple[str, dict[str, Any]]] = []
