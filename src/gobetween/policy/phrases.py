@@ -347,8 +347,10 @@ class Scan:
         if pattern.unless_sentence:
             sentence = self.sentence_of(start)
             low, high = self.sentence_bounds(sentence)
+            # Context vetoes count in any language: an English "coupon" in a French sentence about
+            # a code "que vous avez utilisé" is still a code already used.
             for cls in pattern.unless_sentence:
-                for hit in self.hits.get((pattern.lang, cls), ()):
+                for hit in self.of_class(cls):
                     if low <= hit.start < high:
                         return True
         if pattern.unless_before:
