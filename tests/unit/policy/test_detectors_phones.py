@@ -79,6 +79,11 @@ def test_finds_phone_numbers(text: str, regions: tuple[str, ...], expected: str 
         ("towing rating of 10,000 lb and 1,000 lb", ("US",)),
         ("commande 171-0045829-6613470", ("FR",)),
         ("注文番号 503-2291846-0037715", ("JP",)),
+        ("Preise 2024 2025 gleich", ("DE",)),
+        ("sizes 36 38 40 42 44 46", ("US", "DE", "IT")),
+        ("taglie 40 42 44 46 48", ("IT",)),
+        ("sizes 8 10 12 14 16", ("US",)),
+        ("between 10 and 12 1234567", ("FR",)),  # no trunk zero: not a French number
     ],
 )
 def test_skips_look_alikes(text: str, regions: tuple[str, ...]) -> None:

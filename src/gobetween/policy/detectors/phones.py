@@ -130,6 +130,16 @@ def _vetoed(text: str, start: int, end: int, raw: str) -> bool:
     bare = raw.strip("()+ ")
     if _DATE.fullmatch(bare) or _YEAR_RANGE.fullmatch(bare) or _THOUSANDS.fullmatch(bare):
         return True
+    groups = _GROUP.findall(raw)
+    if not raw.startswith("+") and len(groups) >= 2:
+        # Years ("2024 2025") and lists of small numbers ("sizes 36 38 40 42 44"); phone numbers
+        # written in pairs start with their trunk zero ("06 12 34 56 78").
+        if all(len(g) == 4 and g[:2] in ("19", "20") for g in groups):
+            return True
+        sizes = {len(g) for g in groups}
+        if len(groups) >= 4 and sizes in ({2}, {1, 2}) and groups[0][0] != "0":
+            # Single spaced digits ("4 1 5 5 5 …") are a number spelled out, not a list.
+            return True
     digits = "".join(c for c in raw if c.isdigit())
     if not raw.startswith("+") and (_is_ean13(digits) or _is_isbn10(digits)):
         return True
@@ -178,9 +188,17 @@ def _confirm(
 ) -> tuple[int, int, str, str | None] | None:
     """The first span that is a valid number in one of `regions` (tried in order)."""
     for region in regions or ("US",):
+        trunk = _TRUNK_ZERO.get(region)
+        if trunk is None:
+            metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+            trunk = _TRUNK_ZERO[region] = metadata is not None and metadata.national_prefix == "0"
         for candidate_start, candidate_end in spans:
             candidate = text[candidate_start:candidate_end]
             international = candidate[0] == "+" or candidate.startswith("00")
+            if not international and trunk and candidate.lstrip("(")[:1] != "0":
+                # Where national numbers are written with a trunk zero (DE, FR, GB, JP…), digits
+                # without it are not a phone number written for people ("2024 2025" in DE).
+                continue
             number = _quick_valid(candidate, region, international=international)
             if number is None:
                 number = _parsed_valid(candidate, region, international=international)
@@ -207,6 +225,9 @@ def _parsed_valid(
     )
     return parsed if valid else None
 
+
+# Whether a region writes national numbers with a leading trunk zero (filled on first use).
+_TRUNK_ZERO: dict[str, bool] = {}
 
 # Regions whose national numbers are read by dropping one trunk prefix ("0", or "1" for North
 # America), as libphonenumber does for every ordinary number of these regions.
