@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import timedelta
-from functools import partial
 from types import FrameType
 from typing import Annotated
 
 import typer
 
-from gobetween.adapters.mail.compose import compose_delivery
 from gobetween.entrypoints.cli.configuration import platform_from
 from gobetween.entrypoints.delivery_worker import run_worker
-from gobetween.services.delivery import DeliveryPolicy, deliver_pending
+from gobetween.services.delivery import deliver_pending
 
 
 def register(app: typer.Typer) -> None:
@@ -38,11 +35,8 @@ def worker_command(
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s"
         )
-        policy = DeliveryPolicy(
-            lease=timedelta(seconds=settings.delivery_lease_seconds),
-            retry_window=timedelta(hours=settings.delivery_retry_hours),
-        )
-        compose = partial(compose_delivery, alias_domain=settings.alias_domain)
+        policy = platform.delivery_policy
+        compose = platform.compose
         if once:
             total = 0
             while True:
