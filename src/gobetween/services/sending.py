@@ -21,6 +21,7 @@ from gobetween.policy import MessageContext, SystemFacts, Verdict
 from gobetween.services.access import Principal
 from gobetween.services.access_ports import AccessUnitOfWork, SellerPolicy
 from gobetween.services.attachments import BlobStore, attachments_for_message
+from gobetween.services.case_hooks import CaseHooks
 from gobetween.services.inbox import contact_options, visible_order
 from gobetween.services.messaging import (
     MessagingLimits,
@@ -217,6 +218,7 @@ def _send_as_seller(
         ),
         uow=sending.uow_factory(),
         check_policy=check,
+        hooks=CaseHooks(),
         clock=sending.clock,
         limits=limits,
     )
@@ -252,6 +254,7 @@ def _send_as_buyer(
         ),
         uow=sending.uow_factory(),
         check_policy=sending.check_policy,
+        hooks=CaseHooks(),
         clock=sending.clock,
         limits=sending.limits,
     )
