@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from gobetween.domain.errors import GobetweenError
 from gobetween.domain.orders import FULFILLMENTS, ORDER_STATUSES, Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
+from gobetween.services.case_hooks import CaseHooks
 from gobetween.services.demo_catalog import (
     EUR_RATES,
     MAIL_DOMAINS,
@@ -213,6 +214,7 @@ def _send(
             ),
             uow=uow_factory(),
             check_policy=check_policy,
+            hooks=CaseHooks(),
             clock=clock,
             limits=limits,
         )
@@ -228,6 +230,7 @@ def _send(
             ),
             uow=uow_factory(),
             check_policy=check_policy,
+            hooks=CaseHooks(),
             clock=clock,
             limits=limits,
         )
