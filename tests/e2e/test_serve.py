@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import smtplib
@@ -15,8 +16,10 @@ import httpx
 import pytest
 from cli_process import GOBETWEEN, clean_environment, gobetween
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from gobetween.bootstrap import build_platform, load_settings
+from gobetween.entrypoints.cli import app
 from gobetween.entrypoints.http.app import create_app
 
 pytestmark = pytest.mark.skipif(
@@ -100,10 +103,14 @@ def test_serve_answers_health_and_smtp_delivers_the_outbox_and_stops_cleanly(
     assert re.search(r"delivery worker \S+ stopped", log), log
 
 
-def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+def test_serve_refuses_an_unmigrated_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [k for k in os.environ if k.startswith("GOBETWEEN_")]:
+        monkeypatch.delenv(name)
     environ = clean_environment(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path)
-    result = gobetween("serve", "--port", str(free_port()), environ=environ, cwd=tmp_path)
-    assert result.returncode == 1
+    result = CliRunner().invoke(app, ["serve", "--port", str(free_port())], env=environ)
+    assert result.exit_code == 1
     assert "needs migrating (run: gobetween migrate)" in result.stderr
 
 

@@ -8,13 +8,10 @@ import threading
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from gobetween.bootstrap import Platform
 from gobetween.entrypoints.cli.configuration import fail, platform_from
 from gobetween.entrypoints.delivery_worker import run_worker
-from gobetween.entrypoints.http.app import create_app
-from gobetween.entrypoints.smtp import start_listener
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +40,12 @@ def serve_command(
     ] = True,
 ) -> None:
     """Serve the web app on http_host:http_port and the relay on smtp_host:smtp_port."""
+    # The web and mail stacks load here, not at the top: every other command starts without them.
+    import uvicorn
+
+    from gobetween.entrypoints.http.app import create_app
+    from gobetween.entrypoints.smtp import start_listener
+
     with platform_from(ctx, http_host=host, http_port=port) as platform:
         settings = platform.settings
         logging.basicConfig(
