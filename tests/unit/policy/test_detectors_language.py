@@ -17,9 +17,11 @@ from gobetween.policy.detectors.language import detect_language
         ("Grazie per il suo ordine. Può confermarci il testo dell'incisione, per favore?", "it"),
         ("ご注文ありがとうございます。刻印の内容をご確認ください。", "ja"),
         ("カタカナ", "ja"),  # kana always means Japanese
+        ("領収書発行希望。宛名株式会社緑商事。至急対応願。", "ja"),  # kanji only
         ("Danke, passt!", None),  # too short
         ("OK 👍", None),
         ("", None),
+        ("1234567890 " * 30, None),
         ("Dziękujemy za zamówienie, prosimy o potwierdzenie tekstu grawerunku.", None),  # Polish
     ],
 )

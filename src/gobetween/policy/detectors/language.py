@@ -1,7 +1,8 @@
 """The language of a message among the six with rules (en, de, fr, es, it, ja), or None.
 
 pycld2 (compact language detector 2) decides; kana always means Japanese, since only Japanese
-writes hiragana and katakana. Texts with fewer than 20 letters, or that pycld2 is not sure about,
+writes hiragana and katakana, and mostly-kanji text that pycld2 takes for Chinese is Japanese too
+(Chinese is not one of the six). Texts with fewer than 20 letters, or that pycld2 is not sure about,
 are None: a language warning on "Danke, passt!" would be noise.
 """
 
@@ -16,6 +17,7 @@ _MIN_LETTERS = 20
 _SAMPLE = 1000
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _LETTERS = re.compile(r"[^\W\d_]")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Markup, links and addresses say nothing about the language the text is written in.
 _NOISE = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+|[^\s@]+@\S+")
 
@@ -43,7 +45,10 @@ def detect_language(text: str) -> str | None:
     except pycld2.error:
         # pycld2 rejects a few byte sequences it considers invalid; that text has no language.
         return None
-    if not reliable or not details:
-        return None
-    code = str(details[0][1]).split("-")[0]
-    return code if code in SUPPORTED else None
+    code = str(details[0][1]).split("-")[0] if reliable and details else ""
+    if code in SUPPORTED:
+        return code
+    # Kanji without kana reads as Chinese to pycld2; of the six languages only Japanese writes
+    # it, so mostly-kanji text is Japanese here.
+    kanji = len(_KANJI.findall(cleaned))
+    return "ja" if kanji and kanji * 2 >= len(_LETTERS.findall(cleaned)) else None
