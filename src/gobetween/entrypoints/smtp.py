@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session, syntax
 
+from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.mail.inbound import Envelope as RelayEnvelope
 from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import DnsPythonResolver, Resolver, SenderAuthenticator
@@ -153,6 +154,13 @@ class RelayController(Controller):
             ident="gobetween relay",
         )
 
+    def stop(self, no_assert: bool = False) -> None:
+        """Stop listening, then let the relay finish its queued database work."""
+        try:
+            super().stop(no_assert=no_assert)
+        finally:
+            self.handler.relay.close()
+
     def factory(self) -> SMTP:
         server_class = RelayLMTP if self.protocol == "lmtp" else RelaySMTP
         return server_class(self.handler, **self.SMTP_kwargs)
@@ -161,14 +169,17 @@ class RelayController(Controller):
 def build_relay(platform: Platform, *, resolver: Resolver | None = None) -> InboundRelay:
     """The inbound relay wired from the platform's settings and services."""
     settings = platform.settings
+    engine = platform.engine
     return InboundRelay(
-        engine=platform.engine,
+        engine=engine,
         authenticator=SenderAuthenticator(resolver or DnsPythonResolver()),
         check_policy=platform.check_policy,
         clock=platform.clock,
         limits=platform.messaging_limits,
         alias_domain=settings.alias_domain,
         unauthenticated="refuse" if settings.relay_unauthenticated == "refuse" else "hold",
+        # SQLite has one writer and an fsync per COMMIT: batch the sessions' commits.
+        group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
     )
 
 

@@ -14,6 +14,7 @@ from relay_world import DOMAIN, NOW, zone
 
 from gobetween import policy
 from gobetween.adapters.db.engine import build_engine
+from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.mail.dkim_keys import generate_key
 from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import SenderAuthenticator
@@ -31,6 +32,7 @@ def main() -> None:
         clock=lambda: NOW,
         limits=MessagingLimits(),
         alias_domain=DOMAIN,
+        group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
     )
     controller = RelayController(relay, hostname="127.0.0.1", port=port)
     controller.start()

@@ -21,6 +21,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import Engine
 
 from gobetween import policy
+from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.inbound import InboundRelay, Unauthenticated
@@ -186,6 +187,8 @@ def running_world(
         limits=MessagingLimits(),
         alias_domain=DOMAIN,
         unauthenticated=unauthenticated,
+        # As in production (entrypoints/smtp.py): group commit on SQLite.
+        group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
         **relay_options,
     )
     sink = Sink()

@@ -23,13 +23,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from gobetween.adapters.db import repositories as repos
-from gobetween.adapters.db.relay_repository import SqlRelayRepository
+from gobetween.adapters.db.group_commit import GroupCommitter
+from gobetween.adapters.db.relay_repository import InboundRecord, SqlRelayRepository
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.parse import (
     MAX_DEPTH,
@@ -58,6 +59,7 @@ from gobetween.services.ports import Clock, OutboxItem
 log = logging.getLogger(__name__)
 
 Unauthenticated = Literal["hold", "refuse"]
+T = TypeVar("T")
 # Bytes of an attachment the policy sees to judge its type by content.
 ATTACHMENT_HEAD_BYTES = 512
 
@@ -131,8 +133,11 @@ class InboundRelay:
         unauthenticated: Unauthenticated = "hold",
         max_parts: int = MAX_PARTS,
         max_depth: int = MAX_DEPTH,
+        group_commit: GroupCommitter | None = None,
     ) -> None:
         self.engine = engine
+        # With SQLite, all database work goes through one group-committing writer thread.
+        self.group_commit = group_commit
         self.authenticator = authenticator
         self.check_policy = check_policy
         self.clock = clock
@@ -142,6 +147,11 @@ class InboundRelay:
         self.max_parts = max_parts
         self.max_depth = max_depth
 
+    def close(self) -> None:
+        """Finish queued database work and stop the group-commit writer, if any."""
+        if self.group_commit is not None:
+            self.group_commit.close()
+
     # RCPT ----------------------------------------------------------------------------------
 
     def check_recipient(self, address: str) -> str | None:
@@ -149,13 +159,18 @@ class InboundRelay:
         local = self._local_part(address)
         if local is None:
             return f"550 5.1.1 <{address}>: no such alias here"
-        with self.engine.connect() as connection:
-            alias = repos.SqlAliasRepository(connection).find(local)
+        alias = self._db(lambda engine: _find_alias(engine, local))
         if alias is None:
             return f"550 5.1.1 <{address}>: no such alias here"
         if not alias.active:
             return f"550 5.1.1 <{address}>: this alias is disabled"
         return None
+
+    def _db(self, job: Callable[[Engine], T]) -> T:
+        """Run database work: in the next group commit, or directly on the engine."""
+        if self.group_commit is not None:
+            return self.group_commit.run(job)
+        return job(self.engine)
 
     def _local_part(self, address: str) -> str | None:
         local, _, domain = address.strip().strip("<>").lower().rpartition("@")
@@ -179,13 +194,16 @@ class InboundRelay:
             )
             return f"{code} Message refused: {error.problem}"
         message_id, body_hash = _dedupe_key(envelope.data, parsed)
+
         # One read transaction for everything the decision needs from the database.
-        order_id: str | None = None
-        with self.engine.connect() as connection:
-            seen = SqlRelayRepository(connection).find_reply(local, message_id, body_hash)
-            party = None if seen is not None else _party(connection, local)
-            if party is not None:
-                order_id = _order_for(connection, parsed, party)
+        def look_up(engine: Engine) -> tuple[str | None, Party | None, str | None]:
+            with engine.connect() as connection:
+                seen = SqlRelayRepository(connection).find_reply(local, message_id, body_hash)
+                party = None if seen is not None else _party(connection, local)
+                order_id = None if party is None else _order_for(connection, parsed, party)
+            return seen, party, order_id
+
+        seen, party, order_id = self._db(look_up)
         if seen is not None:
             # The same mail again (a retry after a lost 250): answer as the first time, do nothing.
             return seen
@@ -225,16 +243,20 @@ class InboundRelay:
     def release(self, token: str) -> str:
         """Deliver a held mail after its registered address asked for it; returns the outcome."""
         token_hash = hashlib.sha256(token.encode("utf-8")).hexdigest()
-        with self.engine.connect() as connection:
-            held = SqlRelayRepository(connection).find_by_release_token(token_hash)
-            party = None if held is None else _party(connection, held.alias)
+
+        def look_up(engine: Engine) -> tuple[InboundRecord | None, Party | None]:
+            with engine.connect() as connection:
+                held = SqlRelayRepository(connection).find_by_release_token(token_hash)
+                party = None if held is None else _party(connection, held.alias)
+            return held, party
+
+        held, party = self._db(look_up)
         if held is None or party is None:
             raise NotFound("held mail", "with this release code")
         if held.status != "held":
             return held.reply
         parsed = parse_mail(held.raw, max_parts=self.max_parts, max_depth=self.max_depth)
-        with self.engine.connect() as connection:
-            order_id = _order_for(connection, parsed, party)
+        order_id = self._db(lambda engine: _order_in(engine, parsed, party))
         auth = auth_from_dict(held.auth)
         envelope = Envelope("", f"{held.alias}@{self.alias_domain}", "", "", held.raw)
         return self._store(
@@ -299,8 +321,8 @@ class InboundRelay:
                 release_token_sha256=token_hash,
             )
 
-        try:
-            with _RelayUnitOfWork(self.engine, record) as uow:
+        def write(engine: Engine) -> None:
+            with _RelayUnitOfWork(engine, record) as uow:
                 uow.outbox.add(
                     OutboxItem(
                         kind="relay_hold",
@@ -317,6 +339,9 @@ class InboundRelay:
                     now=now,
                 )
                 uow.commit()
+
+        try:
+            self._db(write)
         except IntegrityError:
             return self._reply_of_duplicate(local, message_id, body_hash)
         log.info("held mail to %s from %s: %s", local, parsed.from_address, auth.reason)
@@ -393,8 +418,8 @@ class InboundRelay:
                 )
             replies.append(reply)
 
-        uow = _RelayUnitOfWork(self.engine, record)
-        try:
+        def write(engine: Engine) -> None:
+            uow = _RelayUnitOfWork(engine, record)
             if party.sender_side == "seller":
                 send_seller_message(
                     SendSellerMessage(
@@ -426,6 +451,9 @@ class InboundRelay:
                     clock=self.clock,
                     limits=self.limits,
                 )
+
+        try:
+            self._db(write)
         except IntegrityError:
             return self._reply_of_duplicate(local, message_id, body_hash)
         except _AlreadyReleasedError:
@@ -440,8 +468,11 @@ class InboundRelay:
 
     def _reply_of_duplicate(self, local: str, message_id: str, body_hash: str) -> str:
         # A concurrent copy of the same mail won the race and is stored; answer as it did.
-        with self.engine.connect() as connection:
-            seen = SqlRelayRepository(connection).find_reply(local, message_id, body_hash)
+        def look_up(engine: Engine) -> str | None:
+            with engine.connect() as connection:
+                return SqlRelayRepository(connection).find_reply(local, message_id, body_hash)
+
+        seen = self._db(look_up)
         return seen if seen is not None else "451 4.3.0 Try again"
 
     def _now(self) -> datetime:
@@ -476,6 +507,16 @@ def _order_for(connection: Connection, parsed: ParsedMail, party: Party) -> str 
         if named in ids:
             return str(named)
     return max(orders, key=lambda order: order.purchased_at).id
+
+
+def _find_alias(engine: Engine, local: str) -> Alias | None:
+    with engine.connect() as connection:
+        return repos.SqlAliasRepository(connection).find(local)
+
+
+def _order_in(engine: Engine, parsed: ParsedMail, party: Party) -> str | None:
+    with engine.connect() as connection:
+        return _order_for(connection, parsed, party)
 
 
 def _party(connection: Connection, local: str) -> Party | None:

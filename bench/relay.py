@@ -1,0 +1,354 @@
+"""Benchmark: the mail relay under 20 concurrent SMTP clients, next to Postfix alone.
+
+    python bench/relay.py                       # SQLite, 400 messages per size
+    python bench/relay.py --database postgresql --messages 1000
+
+For 4 kB and 200 kB messages (the large one is a short text with a PDF attachment) it prints
+messages accepted per second, p50/p99 accept latency (MAIL FROM to the 250 after DATA) and
+messages delivered per second to a capturing smarthost. In the same run, Postfix alone (a private
+loopback instance, virtual alias map to the same real address, relayhost = the same kind of sink)
+takes the same load as the reference MTA, and the ratio is printed. Loopback only; it stops by
+itself after --messages per size.
+
+Our listener runs in its own process (as in production), the clients are threads here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import smtplib
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+# The private Postfix instance is shared with the relay's end-to-end test.
+sys.path.insert(0, str(HERE.parent / "tests" / "integration" / "relay"))
+
+from aiosmtpd.controller import Controller  # noqa: E402
+from postfix_instance import postfix_instance, postfix_problem  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
+
+from gobetween import policy  # noqa: E402
+from gobetween.adapters.db.engine import build_engine  # noqa: E402
+from gobetween.adapters.db.group_commit import GroupCommitter  # noqa: E402
+from gobetween.adapters.db.unit_of_work import SqlUnitOfWork  # noqa: E402
+from gobetween.adapters.mail.dkim_keys import generate_key  # noqa: E402
+from gobetween.adapters.mail.inbound import InboundRelay  # noqa: E402
+from gobetween.adapters.mail.outbox_mail import OutboxMail  # noqa: E402
+from gobetween.adapters.mail.sender_auth import SenderAuthenticator, StaticResolver  # noqa: E402
+from gobetween.adapters.mail.smtp_transport import SmtpTransport  # noqa: E402
+from gobetween.domain.orders import Order  # noqa: E402
+from gobetween.domain.parties import Buyer, Seller  # noqa: E402
+from gobetween.entrypoints.smtp import RelayController  # noqa: E402
+from gobetween.services.aliases import ensure_pair_aliases  # noqa: E402
+from gobetween.services.delivery import DeliveryPolicy, deliver_pending  # noqa: E402
+from gobetween.services.messaging import MessagingLimits  # noqa: E402
+from message_core_fixture import DEFAULT_PG_URL, fresh_database, machine  # noqa: E402
+
+DOMAIN = "relay.bench"
+CLIENTS = 20
+# Delivery workers draining the outbox at once (setting delivery_workers).
+DELIVERY_WORKERS = 4
+PAIRS = 200
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+LIMITS = MessagingLimits(daily_limit_base=10**9)
+SENTENCE = "The parcel left our warehouse this morning and the tracking shows it in transit. "
+
+
+def zone() -> StaticResolver:
+    resolver = StaticResolver()
+    resolver.add("buyers.bench", "TXT", "v=spf1 ip4:127.0.0.1 -all")
+    resolver.add("_dmarc.buyers.bench", "TXT", "v=DMARC1; p=reject")
+    return resolver
+
+
+def seed(engine: Engine) -> list[tuple[str, str]]:
+    """PAIRS buyers of one seller, one order each; returns (buyer address, seller alias)."""
+    pairs: list[tuple[str, str]] = []
+    with SqlUnitOfWork(engine) as uow:
+        uow.sellers.upsert(
+            Seller("s1", "Bench Store", "Bench Ltd", "cs@seller.bench", ("owner@seller.bench",)),
+            now=NOW,
+        )
+        for number in range(PAIRS):
+            buyer_id = f"b{number}"
+            address = f"buyer{number}@buyers.bench"
+            uow.buyers.upsert(Buyer(buyer_id, f"Buyer {number}", address, "en"), now=NOW)
+            order = f"114-{number:07d}-0000001"
+            uow.orders.upsert(
+                Order(
+                    order,
+                    "US",
+                    "s1",
+                    buyer_id,
+                    "seller",
+                    "shipped",
+                    "books",
+                    NOW - timedelta(days=1),
+                ),
+                now=NOW,
+            )
+            aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer_id, seller_id="s1", now=NOW)
+            pairs.append((address, aliases.seller.address(DOMAIN)))
+        uow.commit()
+    return pairs
+
+
+def message(sender: str, to: str, size: str, number: int) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = to
+    mail["Subject"] = f"Question {number}"
+    mail["Message-ID"] = f"<bench-{size}-{number}@buyers.bench>"
+    text = (SENTENCE * 60)[:4000] if size == "4k" else SENTENCE * 4
+    mail.set_content(f"Message {number}. {text}")
+    if size == "200k":
+        pdf = b"%PDF-1.4\n" + os.urandom(196_000)
+        mail.add_attachment(pdf, maintype="application", subtype="pdf", filename="photo.pdf")
+    return mail.as_bytes(policy=SMTP)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def serve(url: str, port: int) -> None:
+    """The listener process: runs until SIGTERM."""
+    engine = build_engine(url)
+    relay = InboundRelay(
+        engine=engine,
+        authenticator=SenderAuthenticator(zone()),
+        check_policy=policy.check,
+        clock=lambda: datetime.now(UTC),
+        limits=LIMITS,
+        alias_domain=DOMAIN,
+        group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+    )
+    controller = RelayController(relay, hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+@dataclass
+class Sink:
+    """The smarthost: counts what arrives and when."""
+
+    times: list[float]
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.times.append(time.perf_counter())
+        return "250 2.0.0 Ok"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def load(port: int, jobs: list[tuple[str, str, bytes]]) -> tuple[float, list[float]]:
+    """Send every job from CLIENTS threads, one connection each; (seconds, latencies)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    chunks = [jobs[i::CLIENTS] for i in range(CLIENTS)]
+
+    def client(chunk: list[tuple[str, str, bytes]]) -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=120) as connection:
+            connection.ehlo("client.buyers.bench")
+            for sender, recipient, data in chunk:
+                started = time.perf_counter()
+                refused = connection.sendmail(sender, [recipient], data)
+                elapsed = time.perf_counter() - started
+                if refused:
+                    raise RuntimeError(f"refused: {refused}")
+                with lock:
+                    latencies.append(elapsed)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        for future in [pool.submit(client, chunk) for chunk in chunks]:
+            future.result()
+    return time.perf_counter() - started, latencies
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def run_gobetween(kind: str, pg_url: str, size: str, count: int) -> dict[str, float]:
+    with fresh_database(kind, pg_url) as (engine, url):
+        pairs = seed(engine)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", url, str(port)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert server.stdout is not None
+            if server.stdout.readline().strip() != "ready":
+                raise RuntimeError("the relay process did not start")
+            warmup = [
+                (b, a, message(b, a, size, 10**6 + i)) for i, (b, a) in enumerate(pairs[:CLIENTS])
+            ]
+            load(port, warmup)
+            jobs = [
+                (pairs[i % PAIRS][0], pairs[i % PAIRS][1], message(*pairs[i % PAIRS], size, i))
+                for i in range(count)
+            ]
+            seconds, latencies = load(port, jobs)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+            if server.stdout is not None:
+                server.stdout.close()
+        # Deliver everything queued (warm-up included) to a sink, as the worker would.
+        times: list[float] = []
+        sink_port = free_port()
+        sink = Controller(Sink(times), hostname="127.0.0.1", port=sink_port)
+        sink.start()
+        try:
+            composer = OutboxMail(
+                engine=engine,
+                alias_domain=DOMAIN,
+                key=generate_key(selector="bench", domain=DOMAIN),
+                clock=lambda: datetime.now(UTC),
+            )
+            transport = SmtpTransport("127.0.0.1", sink_port, helo=DOMAIN)
+            policy_ = DeliveryPolicy(batch_size=20)
+
+            def worker(name: str) -> None:
+                while True:
+                    report = deliver_pending(
+                        uow_factory=lambda: SqlUnitOfWork(engine),
+                        transport=transport,
+                        compose=composer,
+                        worker=name,
+                        clock=lambda: datetime.now(UTC),
+                        policy=policy_,
+                    )
+                    if report.claimed == 0:
+                        return
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(DELIVERY_WORKERS) as pool:
+                for future in [pool.submit(worker, f"bench-{i}") for i in range(DELIVERY_WORKERS)]:
+                    future.result()
+            delivered_seconds = time.perf_counter() - started
+        finally:
+            sink.stop()
+        return {
+            "accepted_per_s": count / seconds,
+            "p50_ms": 1000 * statistics.median(latencies),
+            "p99_ms": 1000 * percentile(latencies, 0.99),
+            "delivered_per_s": len(times) / delivered_seconds if delivered_seconds else 0.0,
+        }
+
+
+def run_postfix(size: str, count: int) -> dict[str, float] | None:
+    if postfix_problem() is not None:
+        return None
+    times: list[float] = []
+    sink_port = free_port()
+    sink = Controller(Sink(times), hostname="127.0.0.1", port=sink_port)
+    sink.start()
+    front = free_port()
+    try:
+        with postfix_instance(
+            listen_port=front,
+            relay_domain=DOMAIN,
+            relay_port=sink_port,
+            virtual_alias=(f"@{DOMAIN}", "cs@seller.bench"),
+        ):
+            pairs = [(f"buyer{i}@buyers.bench", f"alias{i:012d}@{DOMAIN}") for i in range(PAIRS)]
+            warmup = [
+                (b, a, message(b, a, size, 10**6 + i)) for i, (b, a) in enumerate(pairs[:CLIENTS])
+            ]
+            load(front, warmup)
+            deadline = time.monotonic() + 60
+            while len(times) < len(warmup) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            times.clear()
+            jobs = [
+                (pairs[i % PAIRS][0], pairs[i % PAIRS][1], message(*pairs[i % PAIRS], size, i))
+                for i in range(count)
+            ]
+            started = time.perf_counter()
+            seconds, latencies = load(front, jobs)
+            deadline = time.monotonic() + 300
+            while len(times) < count and time.monotonic() < deadline:
+                time.sleep(0.05)
+            delivered_seconds = (max(times) - started) if times else 0.0
+    finally:
+        sink.stop()
+    return {
+        "accepted_per_s": count / seconds,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+        "delivered_per_s": len(times) / delivered_seconds if delivered_seconds else 0.0,
+    }
+
+
+def row(name: str, size: str, figures: dict[str, float]) -> str:
+    return (
+        f"{name:12} {size:>5} {figures['accepted_per_s']:11.1f} {figures['p50_ms']:8.1f} "
+        f"{figures['p99_ms']:8.1f} {figures['delivered_per_s']:12.1f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("GOBETWEEN_TEST_DATABASE_URL", DEFAULT_PG_URL)
+    )
+    parser.add_argument("--messages", type=int, default=400, help="messages per size")
+    parser.add_argument("--serve", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]))
+        return
+    print(f"machine: {machine()}")
+    print(f"load: {CLIENTS} concurrent SMTP clients, {args.messages} messages per size, loopback")
+    print(
+        f"gobetween: listener in its own process, {args.database}, real policy check, SPF/DMARC;"
+        f" {DELIVERY_WORKERS} delivery workers, DKIM-signed"
+    )
+    print()
+    header = (
+        f"{'':12} {'size':>5} {'accepted/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'delivered/s':>12}"
+    )
+    print(header)
+    for size in ("4k", "200k"):
+        ours = run_gobetween(args.database, args.pg_url, size, args.messages)
+        print(row("gobetween", size, ours))
+        reference = run_postfix(size, args.messages)
+        if reference is None:
+            print(f"{'postfix':12} {size:>5}   (not run: {postfix_problem()})")
+            continue
+        print(row("postfix", size, reference))
+        ratio = ours["accepted_per_s"] / reference["accepted_per_s"]
+        print(f"{'ratio':12} {size:>5} {ratio:11.0%} of Postfix's accept rate")
+
+
+if __name__ == "__main__":
+    main()
