@@ -3050,6 +3050,102 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": R, "language": "ja"},
         set(),
     ),
+    (
+        "proactive_n1",
+        "Hi,\n\nJust a quick hello to make sure everything arrived safely.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive"},
+    ),
+    (
+        "proactive_n2",
+        "Hello,\n\nWe noticed you bought our garden hose last month. Our new spray nozzle fits it "
+        "perfectly and is 15% off this week.\n\nBest",
+        {"initiation": P},
+        {"marketing", "non_critical_proactive"},
+    ),
+    (
+        "proactive_n3",
+        "Hello,\n\nYour parcel is out for delivery today.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "proactive_n4",
+        "Hello,\n\nOur records show that your refund went through this morning.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "proactive_n5",
+        "Hello,\n\nHow did the desk assembly go? Please share your thoughts in a review - it "
+        "helps other buyers.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "review_request"},
+    ),
+    (
+        "proactive_n6",
+        "Hello,\n\nA reminder: descale your coffee machine every two months to keep it working "
+        "well.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "proactive_n7",
+        "Hello,\n\nThank you for being such a loyal customer!\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "proactive_n8",
+        "Hello,\n\nWe're writing to let you know that your order is delayed by a few days because "
+        "of a carrier strike.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "proactive_n9",
+        "Hello,\n\nWe'd like to invite you to our customer survey about your shopping "
+        "experience.\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive"},
+    ),
+    (
+        "proactive_n10",
+        "Hello,\n\nHappy holidays from all of us at Pine & Co!\n\nBest",
+        {"initiation": P},
+        {"non_critical_proactive"},
+    ),
+    (
+        "proactive_n11",
+        "Hallo,\n\nwie zufrieden sind Sie mit Ihrem neuen Rucksack?\n\nGrüße",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive"},
+    ),
+    (
+        "proactive_n12",
+        "Bonjour,\n\nvotre colis a bien été livré ce matin.\n\nCordialement",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "proactive_n13",
+        "Hola:\n\n¡gracias por tu compra! Esperamos que la disfrutes.\n\nSaludos",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "proactive_n14",
+        "Buongiorno,\n\nle ricordiamo di pulire il filtro ogni mese per un funzionamento "
+        "ottimale.\n\nSaluti",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "proactive_n15",
+        "山田様\n\n先日はご購入いただきありがとうございました。今後ともよろしくお願いいたします。\n\nショップ",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
