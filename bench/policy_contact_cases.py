@@ -96,3 +96,23 @@ CASES: list[Case] = [
     ("at some point in the week", "US", NONE),
     ("fits 2015-2020 models, v2.3 firmware, 3.5mm jack", "US", NONE),
 ]
+
+# Written after the detectors were tuned and never used to change them: an honest sample.
+HELD_OUT: list[Case] = [
+    ("For the bulk quote ping orders-desk@tallowandwick.com before Friday.", "US", E),
+    ("Meine Mail: sabine punkt vogt at gmx punkt de", "DE", E),
+    ("Reach our studio on +33 6 12 34 56 78 (WhatsApp too).", "FR", P),
+    ("Il numero del laboratorio è 02 5555 1234.", "IT", P),
+    ("Pedidos grandes: 910 555 321", "ES", P),
+    ("Call five one two, four four four, nine eight seven six", "US", P),
+    ("Our lookbook lives at lookbook.tallowandwick.com/fall", "US", U),
+    ("schau mal auf holzliebe(punkt)de vorbei", "DE", U),
+    ("Photos: imgur dot com slash a slash x7Qp", "US", U),
+    ("ご不明点は support＠kurashi-denki.jp へ", "JP", E),
+    ("Invoice INV-2025-0091, PO 4500012345, net 30 days.", "US", NONE),
+    ("Lieferung KW 42, Paket 1 von 2, Gewicht 31,5 kg.", "DE", NONE),
+    ("The model no. is 5550123 and the batch 20250712.", "US", NONE),
+    ("Read it.Then tell me.", "US", NONE),
+    ("Le point fort de ce modèle est sa robustesse.", "FR", NONE),
+    ("Dimensioni 120 x 60 x 75 cm, peso 28 kg.", "IT", NONE),
+]
