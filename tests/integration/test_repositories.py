@@ -187,3 +187,29 @@ def test_outbox_marks_need_the_lease_holder(engine: Engine) -> None:
     assert item.attempts == 1
     assert early == []
     assert [i.id for i in later] == [item_id]
+
+
+def test_an_order_is_read_with_its_parties_in_one_go(engine: Engine) -> None:
+    seed(engine)
+    with SqlUnitOfWork(engine) as uow:
+        order = uow.orders.find(ORDER)
+        assert order is not None
+        two_items = replace(
+            order,
+            items=(
+                OrderItem("SKU-1", "A book", 1, 1999, "USD"),
+                OrderItem("SKU-2", "A pen", 3, 250, "USD"),
+            ),
+        )
+        uow.orders.upsert(two_items, now=NOW)
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        parties = uow.orders.find_with_parties(ORDER)
+        seller = uow.sellers.find("s1")
+        buyer = uow.buyers.find("b1")
+        assert uow.orders.find_with_parties("999-9999999-9999999") is None
+    assert parties is not None
+    # Two items times two seller addresses come back as rows; each appears once here.
+    assert parties.order == two_items
+    assert parties.seller == seller
+    assert parties.buyer == buyer

@@ -30,7 +30,7 @@ from gobetween.domain.messages import (
     check_text,
 )
 from gobetween.domain.orders import Order, check_order_id
-from gobetween.domain.parties import Buyer, Seller, check_party_id
+from gobetween.domain.parties import Seller, check_party_id
 from gobetween.policy import Attachment, MessageContext, SystemFacts, Verdict, check
 from gobetween.policy.categories import CONTACT_REASONS
 from gobetween.policy.context import ORDER_STATUSES, CaseState, OrderStatus
@@ -136,13 +136,13 @@ def send_seller_message(
     _check_seller_command(command)
     now = _now(clock)
     with uow:
-        seller = uow.sellers.find(command.seller_id)
-        if seller is None:
-            raise NotFound("seller", command.seller_id)
-        order = uow.orders.find(command.order_id)
-        if order is None or order.seller_id != seller.id:
+        parties = uow.orders.find_with_parties(command.order_id)
+        if parties is None or parties.seller.id != command.seller_id:
+            # Only on this error path: say which of the two is unknown, never whose order it is.
+            if uow.sellers.find(command.seller_id) is None:
+                raise NotFound("seller", command.seller_id)
             raise NotFound("order", command.order_id)
-        buyer = _get_buyer(uow, order.buyer_id)
+        order, seller, buyer = parties.order, parties.seller, parties.buyer
         thread = _lock_thread(uow, order, now)
         counted = uow.messages.seller_sending_facts(
             thread_id=thread.id,
@@ -263,15 +263,12 @@ def record_buyer_message(
     _check_buyer_command(command)
     now = _now(clock)
     with uow:
-        buyer = uow.buyers.find(command.buyer_id)
-        if buyer is None:
-            raise NotFound("buyer", command.buyer_id)
-        order = uow.orders.find(command.order_id)
-        if order is None or order.buyer_id != buyer.id:
+        parties = uow.orders.find_with_parties(command.order_id)
+        if parties is None or parties.buyer.id != command.buyer_id:
+            if uow.buyers.find(command.buyer_id) is None:
+                raise NotFound("buyer", command.buyer_id)
             raise NotFound("order", command.order_id)
-        seller = uow.sellers.find(order.seller_id)
-        if seller is None:
-            raise NotFound("seller", order.seller_id)
+        order, seller, buyer = parties.order, parties.seller, parties.buyer
         thread = _lock_thread(uow, order, now)
         # The buyer replies when the seller spoke last; otherwise the buyer opens the exchange.
         has_messages = thread.message_count > 0
@@ -380,13 +377,6 @@ def _now(clock: Clock) -> datetime:
     if now.tzinfo is None:
         raise InvalidInput("clock", "must return timezone-aware UTC time")
     return now.astimezone(UTC)
-
-
-def _get_buyer(uow: UnitOfWork, buyer_id: str) -> Buyer:
-    buyer = uow.buyers.find(buyer_id)
-    if buyer is None:
-        raise NotFound("buyer", buyer_id)
-    return buyer
 
 
 def _lock_thread(uow: UnitOfWork, order: Order, now: datetime) -> Thread:

@@ -39,8 +39,21 @@ class BuyerRepository(Protocol):
     def set_opted_out(self, buyer_id: str, opted_out: bool, *, now: datetime) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class OrderParties:
+    """An order with its seller and buyer, read together."""
+
+    order: Order
+    seller: Seller
+    buyer: Buyer
+
+
 class OrderRepository(Protocol):
     def find(self, order_id: str) -> Order | None: ...
+    def find_with_parties(self, order_id: str) -> OrderParties | None:
+        """The order, its seller (with addresses) and its buyer in one read; None if no order."""
+        ...
+
     def upsert(self, order: Order, *, now: datetime) -> bool:
         """Insert or update (status, dates, items move); True when the order was new."""
         ...

@@ -13,7 +13,13 @@ from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import MessageRecord, Thread
 from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
-from gobetween.services.ports import Event, OutboundMail, OutboxItem, SellerSendingFacts
+from gobetween.services.ports import (
+    Event,
+    OrderParties,
+    OutboundMail,
+    OutboxItem,
+    SellerSendingFacts,
+)
 
 T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -71,6 +77,12 @@ class FakeBuyers(_Repo):
 class FakeOrders(_Repo):
     def find(self, order_id: str) -> Order | None:
         return self.s.orders.get(order_id)
+
+    def find_with_parties(self, order_id: str) -> OrderParties | None:
+        order = self.s.orders.get(order_id)
+        if order is None:
+            return None
+        return OrderParties(order, self.s.sellers[order.seller_id], self.s.buyers[order.buyer_id])
 
     def upsert(self, order: Order, *, now: datetime) -> bool:
         new = order.id not in self.s.orders

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +32,13 @@ from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord, Thread
 from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
-from gobetween.services.ports import Event, OutboxItem, SellerSendingFacts, ThreadHead
+from gobetween.services.ports import (
+    Event,
+    OrderParties,
+    OutboxItem,
+    SellerSendingFacts,
+    ThreadHead,
+)
 
 
 def utc(moment: datetime) -> datetime:
@@ -210,6 +217,46 @@ class SqlOrderRepository:
         found = _orders(self._c.execute(_ORDER_BY_ID, {"key": order_id}).all())
         return found[0] if found else None
 
+    def find_with_parties(self, order_id: str) -> OrderParties | None:
+        rows = self._c.execute(_ORDER_WITH_PARTIES, {"key": order_id}).all()
+        if not rows:
+            return None
+        first = rows[0]
+        items: dict[int, OrderItem] = {}
+        addresses: dict[tuple[str, str], None] = {}
+        for row in rows:
+            if row.item_position is not None:
+                items[row.item_position] = OrderItem(
+                    row.item_sku,
+                    row.item_title,
+                    row.item_quantity,
+                    row.item_price_minor,
+                    row.item_currency,
+                )
+            if row.address is not None:
+                addresses[(row.address_kind, row.address)] = None
+        order = replace(_order([first]), items=tuple(items[p] for p in sorted(items)))
+        seller = Seller(
+            id=first.s_id,
+            display_name=first.s_display_name,
+            business_name=first.s_business_name,
+            customer_service_address=first.s_customer_service_address,
+            registered_addresses=tuple(a for k, a in addresses if k == "registered"),
+            authorized_addresses=tuple(a for k, a in addresses if k == "authorized"),
+            opt_out_bounce_notices=first.s_opt_out_bounce_notices,
+            buyer_id=first.s_buyer_id,
+            created_at=utc(first.s_created_at),
+        )
+        buyer = Buyer(
+            id=first.b_id,
+            name=first.b_name,
+            email=first.b_email,
+            language=first.b_language,
+            opted_out=first.b_opted_out,
+            created_at=utc(first.b_created_at),
+        )
+        return OrderParties(order, seller, buyer)
+
     def upsert(self, order: Order, *, now: datetime) -> bool:
         """Insert or update (status, dates, items move); True when the order was new.
 
@@ -301,6 +348,37 @@ def _order_query(condition: Any) -> Any:
 
 
 _ORDER_BY_ID = _order_query(t.orders.c.id == bindparam("key"))
+
+
+def _order_with_parties_query() -> Any:
+    """An order with its items, seller (and addresses) and buyer: the send path's one read."""
+    i, a = t.order_items.c, t.seller_addresses.c
+    return (
+        select(
+            t.orders,
+            i.position.label("item_position"),
+            i.sku.label("item_sku"),
+            i.title.label("item_title"),
+            i.quantity.label("item_quantity"),
+            i.price_minor.label("item_price_minor"),
+            i.currency.label("item_currency"),
+            *[column.label(f"s_{column.name}") for column in t.sellers.c],
+            a.address.label("address"),
+            a.kind.label("address_kind"),
+            *[column.label(f"b_{column.name}") for column in t.buyers.c],
+        )
+        .select_from(
+            t.orders.join(t.sellers, t.sellers.c.id == t.orders.c.seller_id)
+            .join(t.buyers, t.buyers.c.id == t.orders.c.buyer_id)
+            .outerjoin(t.order_items, i.order_id == t.orders.c.id)
+            .outerjoin(t.seller_addresses, a.seller_id == t.sellers.c.id)
+        )
+        .where(t.orders.c.id == bindparam("key"))
+        .order_by(i.position, a.address)
+    )
+
+
+_ORDER_WITH_PARTIES = _order_with_parties_query()
 
 
 def _orders(rows: Sequence[Row[Any]]) -> list[Order]:
