@@ -117,10 +117,16 @@ def _deliver_one(
     assert item.id is not None, "claimed outbox items always have an id"
     try:
         mail = compose(item)
-    except Exception as error:
-        # A row that cannot be composed never will be: retrying would only delay the report.
+    except (ValueError, LookupError, TypeError) as error:
+        # The row's data cannot make a mail (unknown kind, its message gone): it never will, and
+        # retrying would only delay telling the sender.
         log.exception("outbox %s: cannot compose", item.id)
         return _fail(item, uow_factory, worker, clock, f"cannot compose: {error}")
+    except Exception as error:
+        # Anything else (the database the composer reads went away, say) may pass: retry with
+        # backoff, so one bad row cannot hold up the rest of the outbox.
+        log.exception("outbox %s: composing failed; will retry", item.id)
+        return _retry(item, uow_factory, worker, clock, policy, f"composing failed: {error}")
     try:
         transport.deliver(mail)
     except PermanentDeliveryError as error:

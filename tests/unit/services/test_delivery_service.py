@@ -185,3 +185,23 @@ def test_a_pass_claims_at_most_one_batch(batch: int) -> None:
         policy=DeliveryPolicy(batch_size=batch),
     )
     assert report.claimed == batch
+
+
+def test_a_composer_that_fails_for_another_reason_is_retried() -> None:
+    clock = SteppingClock()
+    store = queued(1, clock)
+
+    def flaky(item: OutboxItem) -> OutboundMail:
+        raise ConnectionError("database went away")
+
+    report = deliver_pending(
+        uow_factory=lambda: FakeUnitOfWork(store),
+        transport=RecordingTransport(),
+        compose=flaky,
+        worker="w",
+        clock=clock,
+        policy=POLICY,
+    )
+    assert report.retried == 1
+    assert store.outbox[1]["status"] == "pending"
+    assert "database went away" in store.outbox[1]["error"]
