@@ -3146,6 +3146,200 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": P, "language": "ja"},
         {"non_critical_proactive", "thank_you_only"},
     ),
+    (
+        "L1",
+        "Hello Mrs. Alvarez,\n\nThank you for your message and sorry for the trouble with the "
+        "drawer runners. The runners on the left side are mounted upside down in step 7 of the "
+        "instructions - a common mix-up because the parts look symmetrical. If you swap them (the "
+        "one marked 'L' goes on the left, with the wheel facing down), the drawer will close "
+        "smoothly. We've updated the printed guide for future orders.\n\nIf it still sticks after "
+        "that, reply here with a short video and we'll figure it out together.\n\nKind "
+        "regards,\nMaple & Oak Furniture",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "L2",
+        "Hi Tom,\n\nThanks for checking before you order. The 18V battery (model B-18-40) fits "
+        "every tool in our 18V range, including the hedge trimmer you mentioned. It charges in "
+        "about 60 minutes with the standard charger and holds its charge for months in storage. "
+        "The 4.0 Ah version gives roughly 45 minutes of continuous trimming.\n\nBest "
+        "regards,\nGreenline Tools",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "L3",
+        "Hello,\n\nThank you for your order of the personalized leather journal. The name field "
+        "reads 'Dr. Amelia Hart-Winslow', which is 22 characters; the cover fits up to 18 in our "
+        "standard font. Could you tell us whether you'd prefer initials only ('A.H.W.'), a "
+        "smaller font on one line, or the name split over two lines? We'll start as soon as we "
+        "hear from you, and it will still ship within the 5 days shown at checkout.\n\nWarm "
+        "regards,\nFolio Leatherworks",
+        {"initiation": P, "contact_reason": "customization"},
+        set(),
+    ),
+    (
+        "L4",
+        "Hello Mr. Dubois,\n\nThank you for your order of the 3-seat sectional sofa. It will be "
+        "delivered by our freight partner, who needs to book a two-hour window with you. They can "
+        "deliver on Tuesday 14 or Thursday 16 between 8am and 6pm. Please also let us know if "
+        "there are stairs or a narrow hallway, as the largest box is 220 cm long. The carrier "
+        "will need a phone number to call you 30 minutes before arrival.\n\nBest "
+        "regards,\nComfort Living",
+        {"initiation": P, "contact_reason": "delivery_scheduling"},
+        set(),
+    ),
+    (
+        "L5",
+        "Hi Sarah,\n\nI'm sorry to hear the lamp arrived with a broken shade. Because this order "
+        "was fulfilled by Amazon, Amazon's customer service takes care of replacements and "
+        "refunds, and they are usually very quick. Please go to Your Orders, choose the lamp and "
+        "select 'Return or replace items'. You won't need to pay for the return shipping on a "
+        "damaged item.\n\nWe've also passed the photos on to our packaging team so it doesn't "
+        "happen again.\n\nBest,\nLumen Home",
+        {"initiation": R, "fulfillment": "marketplace"},
+        set(),
+    ),
+    (
+        "L6",
+        "Hello,\n\nThank you for getting back to us. We checked the tracking with DHL: the parcel "
+        "was delivered to the Packstation at 3:42 pm yesterday, and the collection code should be "
+        "in your DHL app. If it isn't there, DHL's customer service can resend it. If the parcel "
+        "is not in the Packstation, let us know here and we'll open an investigation with DHL and "
+        "send a replacement.\n\nBest regards,\nRadhaus Berlin",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "L7",
+        "Guten Tag Frau Neumann,\n\nvielen Dank für Ihre Nachricht. Die Lampe ist für "
+        "Leuchtmittel mit E27-Sockel bis 60 Watt geeignet. Für ein wärmeres Licht empfehlen wir "
+        "eine LED mit 2700 Kelvin. Die Kabellänge beträgt 1,8 Meter, und der Schalter sitzt im "
+        "Kabel. Wir haben Ihre Anregung zur Farbtemperatur aufgenommen und ergänzen die Angabe in "
+        "der Produktbeschreibung.\n\nMit freundlichen Grüßen\nLichtwerk Dresden",
+        {"initiation": R, "language": "de"},
+        set(),
+    ),
+    (
+        "L8",
+        "Bonjour Monsieur Lefort,\n\nmerci pour votre commande de la plaque gravée. Le texte "
+        "indiqué, « Famille Lefort - Depuis 1987 », tient sur deux lignes. Souhaitez-vous la "
+        "police classique ou la police manuscrite ? Les deux sont visibles sur les photos de "
+        "l'annonce. Dès votre réponse, nous lançons la gravure et la commande partira sous 48 "
+        "heures.\n\nCordialement,\nAtelier du Graveur",
+        {"initiation": P, "contact_reason": "customization", "language": "fr"},
+        set(),
+    ),
+    (
+        "L9",
+        "Hola, Sra. Gómez:\n\ngracias por escribirnos. Sentimos que la talla no sea la adecuada. "
+        "Como el pedido lo envió Amazon, el cambio se gestiona directamente desde su cuenta: "
+        "entre en «Mis pedidos», seleccione el vestido y elija «Devolver o sustituir productos». "
+        "Amazon le indicará cómo enviarlo y le mandará la talla correcta.\n\nUn saludo,\nModa "
+        "Sevilla",
+        {"initiation": R, "fulfillment": "marketplace", "language": "es"},
+        set(),
+    ),
+    (
+        "L10",
+        "Gentile Sig. Ferri,\n\nla ringraziamo per il messaggio. Il frullatore ha una potenza di "
+        "1200 W e la caraffa è in vetro temperato da 1,5 litri, lavabile in lavastoviglie. Le "
+        "lame sono removibili per la pulizia. Per il ghiaccio consigliamo il programma Pulse, "
+        "come indicato a pagina 6 del manuale.\n\nCordiali saluti,\nCucina Italia",
+        {"initiation": R, "language": "it"},
+        set(),
+    ),
+    (
+        "L11",
+        "佐藤様\n\nお問い合わせいただきありがとうございます。こちらの炊飯器は5.5合炊きで、玄米モードと予約タイマーを搭載しております。内釜はフッ素加工のため、金属製のしゃもじのご使用はお控えください。その他ご不明な点がございましたら、こちらのメッセージにてお気軽にお問い合わせください。\n\nくらしの家電",
+        {"initiation": R, "language": "ja"},
+        set(),
+    ),
+    (
+        "L12",
+        "Hello,\n\nThank you for your order. Unfortunately the courier has returned your parcel "
+        "to us marked 'address incomplete': the flat number seems to be missing from '12 Harbour "
+        "Street, Leith'. Could you confirm the full address, including the flat number and buzzer "
+        "name if there is one? We'll reship it free of charge the same day.\n\nKind "
+        "regards,\nThistle Tea Co.",
+        {"initiation": P, "contact_reason": "address_issue", "order_status": "shipped"},
+        set(),
+    ),
+    (
+        "LB1",
+        "Hello Priya,\n\nThank you for your order of the engraved cutting board. The engraving "
+        "text 'The Patels - Est. 2019' fits nicely on the front. Would you like it centred or in "
+        "the lower right corner?\n\nAlso, once it arrives, a quick review would mean a lot to our "
+        "small workshop!\n\nBest,\nWoodcraft Studio",
+        {"initiation": P, "contact_reason": "customization"},
+        {"review_request"},
+    ),
+    (
+        "LB2",
+        "Hi James,\n\nThe replacement part (hinge kit HK-2) fits all cabinets from 2018 onwards, "
+        "including yours. It ships in a padded envelope with the four screws you need.\n\nBy the "
+        "way, we have just launched a matching bathroom cabinet - it's in our storefront if you "
+        "want to complete the look.\n\nCheers,\nHomeFit",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "LB3",
+        "Hello,\n\nThank you for your order of the wall clock. Our carrier can deliver on Monday "
+        "or Wednesday; which day suits you better?\n\nIf the clock ever stops, replace the AA "
+        "battery and make sure the hands don't touch each other - that's the most common "
+        "cause.\n\nBest regards,\nTick Tock Shop",
+        {"initiation": P, "contact_reason": "delivery_scheduling"},
+        {"proactive_customer_service"},
+    ),
+    (
+        "LB4",
+        "Hi Kevin,\n\nSorry the kettle stopped working after a week. That shouldn't happen. Since "
+        "it was shipped by Amazon you could return it there, but honestly it's faster if you just "
+        "keep it and we refund you directly from our side today.\n\nBest,\nBrewMaster",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "LB5",
+        "Guten Tag Herr Weber,\n\nvielen Dank für Ihre Bestellung des gravierten Flachmanns. Der "
+        'Text „Für Opa - 80 Jahre" passt gut auf die Vorderseite. Soll die Schrift eher klassisch '
+        "oder modern sein?\n\nWenn Ihnen das Geschenk gefällt, freuen wir uns über eine Bewertung "
+        "auf Amazon.\n\nViele Grüße\nGravurwerk",
+        {"initiation": P, "contact_reason": "customization", "language": "de"},
+        {"review_request"},
+    ),
+    (
+        "LB6",
+        "Bonjour Madame Petit,\n\nmerci pour votre question. Oui, la housse est amovible et "
+        "lavable à 30 °C.\n\nPour les prochaines commandes, vous pouvez aussi commander "
+        "directement sur notre site, c'est moins cher qu'ici.\n\nCordialement,\nCoussins & Cie",
+        {"initiation": R, "language": "fr"},
+        {"marketing", "off_platform"},
+    ),
+    (
+        "LB7",
+        "Hola, Sr. Ruiz:\n\ngracias por su pedido de la placa personalizada. ¿Prefiere el texto "
+        "en mayúsculas o en minúsculas?\n\nPor cierto, si nos deja una reseña de cinco estrellas "
+        "le haremos un 10 % de descuento en su próxima compra.\n\nSaludos,\nGrabados Luna",
+        {"initiation": P, "contact_reason": "customization", "language": "es"},
+        {"marketing", "review_incentive", "review_request"},
+    ),
+    (
+        "LB8",
+        "Buongiorno Sig.ra Conti,\n\ngrazie per la domanda: sì, la borsa è in vera pelle conciata "
+        "al vegetale.\n\nPer qualsiasi altra domanda può scriverci anche su WhatsApp al 333 765 "
+        "4321, rispondiamo più velocemente.\n\nCordiali saluti,\nPelletteria Firenze",
+        {"initiation": R, "language": "it", "marketplace_region": "IT"},
+        {"contact_info", "off_platform"},
+    ),
+    (
+        "LB9",
+        "田中様\n\nご注文ありがとうございます。名入れの書体は楷書体と行書体からお選びいただけます。どちらがよろしいでしょうか。\n\nなお、商品到着後にレビューをご投稿いただけますと大変励みになります。\n\n工房みやび",
+        {"initiation": P, "contact_reason": "customization", "language": "ja"},
+        {"review_request"},
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
