@@ -3550,6 +3550,96 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": R, "language": "en"},
         set(),
     ),
+    (
+        "n_en1",
+        "Your order was dispatched this morning via Evri.",
+        {"initiation": P, "language": "en"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "n_en2",
+        "Tracking update: your parcel is at the local depot and will be delivered tomorrow.",
+        {"initiation": P, "language": "en"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "n_en3",
+        "We've processed your return and the money is on its way back to you.",
+        {"initiation": P, "language": "en"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "n_de1",
+        "Ihre Sendung befindet sich in der Zustellung.",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "n_de2",
+        "Die Rückerstattung wurde soeben veranlasst.",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "n_fr1",
+        "Votre commande vient d'être expédiée avec Chronopost.",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "n_es1",
+        "Tu pedido ya ha salido de nuestro almacén con SEUR.",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "n_it1",
+        "Il suo ordine è partito oggi con GLS.",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "n_ja1",
+        "ご注文の商品を本日出荷いたしました。",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "s_en1",
+        "Due to a supplier problem, we can only ship your chair at the end of next month.",
+        {"initiation": P, "language": "en"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "s_de1",
+        "Aufgrund hoher Nachfrage verzögert sich der Versand um etwa eine Woche.",
+        {"initiation": P, "language": "de"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "s_fr1",
+        "Suite à une forte demande, l'expédition prendra une semaine de plus.",
+        {"initiation": P, "language": "fr"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "s_es1",
+        "Por un problema con el proveedor, el envío se retrasará unos días.",
+        {"initiation": P, "language": "es"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "s_it1",
+        "A causa di un problema con il fornitore, la spedizione slitterà di una settimana.",
+        {"initiation": P, "language": "it"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "s_ja1",
+        "仕入れ先の都合により、発送が一週間ほど遅れます。",
+        {"initiation": P, "language": "ja"},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
@@ -3838,6 +3928,66 @@ BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
         "I'd like to return this, it doesn't fit.",
         {"direction": "buyer_to_seller", "fulfillment": "marketplace"},
         ("needs_response", None),
+    ),
+    (
+        "b_de1",
+        "Können wir das ohne Amazon machen? Ich überweise Ihnen das Geld direkt.",
+        {"direction": "buyer_to_seller", "language": "de"},
+        ("needs_response", "off_platform_payment"),
+    ),
+    (
+        "b_fr1",
+        "Bande d'incapables, rendez-moi mon argent !",
+        {"direction": "buyer_to_seller", "language": "fr"},
+        ("needs_response", "abuse"),
+    ),
+    (
+        "b_es1",
+        "¿Puedo pagarte por Bizum y cancelo el pedido en Amazon?",
+        {"direction": "buyer_to_seller", "language": "es"},
+        ("needs_response", "off_platform_payment"),
+    ),
+    (
+        "b_it1",
+        "Siete dei truffatori, vi denuncio!",
+        {"direction": "buyer_to_seller", "language": "it"},
+        ("no_response_needed", "abuse"),
+    ),
+    (
+        "b_ja1",
+        "アカウントが停止されます。今すぐこちらのリンクから本人確認をしてください。",
+        {"direction": "buyer_to_seller", "language": "ja"},
+        ("no_response_needed", "spam"),
+    ),
+    (
+        "b_de2",
+        "Hat sich erledigt, das Paket lag beim Nachbarn.",
+        {"direction": "buyer_to_seller", "language": "de"},
+        ("no_response_needed", None),
+    ),
+    (
+        "b_fr2",
+        "Laissez tomber, je l'ai retrouvé dans la boîte aux lettres.",
+        {"direction": "buyer_to_seller", "language": "fr"},
+        ("no_response_needed", None),
+    ),
+    (
+        "b_es2",
+        "Olvídalo, ya lo he encontrado. ¡Gracias!",
+        {"direction": "buyer_to_seller", "language": "es"},
+        ("no_response_needed", None),
+    ),
+    (
+        "b_it2",
+        "Lasci perdere, l'ho trovato dal vicino. Grazie!",
+        {"direction": "buyer_to_seller", "language": "it"},
+        ("no_response_needed", None),
+    ),
+    (
+        "b_ja2",
+        "お騒がせしました。荷物は隣の家に届いていました。",
+        {"direction": "buyer_to_seller", "language": "ja"},
+        ("no_response_needed", None),
     ),
 ]
 
