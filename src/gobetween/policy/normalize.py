@@ -305,7 +305,7 @@ _SPACED_ANY = re.compile(
 )
 _SPACED_BLANK = re.compile(r"(?<!\w)[^\W\d_](?P<sep>[ \t]{1,3})[^\W\d_](?:(?P=sep)[^\W\d_])+(?!\w)")
 # A cheap first test (a pattern that starts with a separator is scanned fast): the full patterns
-# above only run on text that has a separator, a letter, a separator, a letter.
+# above only run on text with a single letter between separators followed by two more.
 _SPACED_ANY_HINT = re.compile(
     r"[ \t.\-_*·][^\W\d_][ \t.\-_*·]+(?:[^\W\d_]|[013457])[ \t.\-_*·]+(?:[^\W\d_]|[013457])"
 )
