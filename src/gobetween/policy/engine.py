@@ -75,14 +75,16 @@ for _category in (*SYSTEM_CATEGORIES, "buyer_opted_out", "non_critical_proactive
     _ORDER.setdefault(_category, len(_ORDER))
 
 
-def _language(text: str, context: MessageContext) -> str:
-    """The message's language: detected when the detector is sure, else the buyer's language."""
+def _language(text: str, context: MessageContext) -> tuple[str, frozenset[str] | None]:
+    """The message's language (detected when the detector is sure, else the buyer's) and the
+    languages whose patterns apply: the detected one and English (product and brand words are
+    often English), or all six when the detector is not sure."""
     detected = detect_language(text)
     if detected in LANGUAGES:
-        return detected
+        return detected, frozenset({detected, "en"})
     if context.language and context.language[:2] in LANGUAGES:
-        return context.language[:2]
-    return "en"
+        return context.language[:2], None
+    return "en", None
 
 
 def _applies(rule: RegisteredRule, initiation: str) -> bool:
@@ -139,14 +141,15 @@ def _check(
     ctx = context if isinstance(context, MessageContext) else MessageContext.from_mapping(context)
     profile = get_profile(ctx.profile)
     normalized = normalize(text)
+    language, pattern_languages = _language(text, ctx)
     message = AnalyzedMessage(
         text=text,
         subject=subject,
         normalized=normalized,
-        language=_language(text, ctx),
+        language=language,
         context=ctx,
         facts=facts if facts is not None else SystemFacts(),
-        scan=profile.lexicon.scan(normalized.text),
+        scan=profile.lexicon.scan(normalized.text, pattern_languages),
         profile=profile,
     )
     if ctx.direction == "buyer_to_seller":

@@ -212,8 +212,12 @@ class Lexicon:
             by_key = self.index.setdefault(pattern.group, {})
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
 
-    def scan(self, text: str) -> Scan:
-        """Find every phrase hit in `text` (already normalised) in one automaton pass."""
+    def scan(self, text: str, languages: frozenset[str] | None = None) -> Scan:
+        """Find every phrase hit in `text` (already normalised) in one automaton pass.
+
+        `languages` limits the patterns evaluated to those languages (all when None): once the
+        message's language is known, Spanish words must not complete an Italian pattern.
+        """
         hits: dict[tuple[str, str], list[Hit]] = {}
         length = len(text)
         entries = self._flat
@@ -229,16 +233,23 @@ class Lexicon:
                     hits[key] = [Hit(lang, cls, start, end)]
                 else:
                     found.append(Hit(lang, cls, start, end))
-        return Scan(text, hits, self)
+        return Scan(text, hits, self, languages)
 
 
 class Scan:
     """The phrase hits of one message, with pattern matches computed on demand and cached."""
 
-    __slots__ = ("_cache", "_lexicon", "_sentence_ends", "hits", "memo", "text")
+    __slots__ = ("_cache", "_lexicon", "_sentence_ends", "hits", "languages", "memo", "text")
 
-    def __init__(self, text: str, hits: dict[tuple[str, str], list[Hit]], lexicon: Lexicon) -> None:
+    def __init__(
+        self,
+        text: str,
+        hits: dict[tuple[str, str], list[Hit]],
+        lexicon: Lexicon,
+        languages: frozenset[str] | None = None,
+    ) -> None:
         self.text = text
+        self.languages = languages
         self.hits = hits
         self._lexicon = lexicon
         self._cache: dict[str, list[Match]] = {}
@@ -279,7 +290,10 @@ class Scan:
             hits = self.hits
             index = self._lexicon.index.get(group)
             if index:
+                languages = self.languages
                 for key in index.keys() & hits.keys():
+                    if languages is not None and key[0] not in languages:
+                        continue
                     for pattern, others in index[key]:
                         for other in others:
                             if other not in hits:
