@@ -120,6 +120,11 @@ def test_sql_figures_equal_the_domain_figures(engine: Engine, seed: int) -> None
     for now in (NOW, NOW - timedelta(days=3), NOW + timedelta(hours=20), midnight):
         expected = figures_by_window(clocks, now=now)
         assert reader.response_figures("S1", now=now, windows=(7, 30, 90)) == expected
+        # One window alone, and windows of a single day, fold the same way.
+        assert reader.response_figures("S1", now=now, windows=(30,)) == {30: expected[30]}
+        assert reader.response_figures("S1", now=now, windows=(1, 2)) == figures_by_window(
+            clocks, now=now, windows=(1, 2)
+        )
         assert reader.response_figures_for_all(now=now, windows=(7, 30, 90)) == (
             {"S1": expected}
             if any(f.due + f.pending + f.excluded for f in expected.values())
@@ -204,8 +209,13 @@ def test_blocked_by_category_and_bounces_count_the_sellers_own_messages(engine: 
     )
     add_message(engine, thread_id=thread_id, buyer=False, sender_id="S1", at=at)
     reader = SqlMetricsReader(engine)
-    since, until = NOW - timedelta(days=7), NOW
-    assert reader.blocked_by_category("S1", since=since, until=until) == {"review_request": 2}
-    assert reader.bounces("S1", since=since, until=until) == 1
+    # The messages are 5 days old: inside a 7-day window, outside a 1-day one.
+    windows = (1, 7)
+    assert reader.blocked_by_category("S1", now=NOW, windows=windows) == {
+        "S1": {1: {}, 7: {"review_request": 2}}
+    }
+    assert reader.bounces("S1", now=NOW, windows=windows) == {"S1": {1: 0, 7: 1}}
+    assert reader.bounces("S2", now=NOW, windows=windows) == {}
     assert reader.sent_since("S1", at - timedelta(seconds=1)) == 1
-    assert reader.blocked_by_category("S1", since=at, until=until) == {}
+    # Exactly 5 days: a message received exactly `days` ago is outside the window.
+    assert reader.blocked_by_category(None, now=at + timedelta(days=5), windows=(5,)) == {}

@@ -8,17 +8,22 @@ Cases the buyer reported unresolved are shown for information and never counted 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from gobetween.domain.errors import InvalidInput, NotFound
-from gobetween.domain.response_times import WINDOWS_DAYS, ResponseFigures, window_start
+from gobetween.domain.response_times import WINDOWS_DAYS, ResponseFigures
 from gobetween.services.ports import Clock
 
 
 class MetricsReader(Protocol):
-    """Read-only queries behind the metrics; each call is one short read."""
+    """Read-only queries behind the metrics. Per-window answers are keyed by window days."""
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Reads inside the block see one consistent state of the database."""
+        ...
 
     def seller_exists(self, seller_id: str) -> bool: ...
     def response_figures(
@@ -31,24 +36,19 @@ class MetricsReader(Protocol):
         ...
 
     def blocked_by_category(
-        self, seller_id: str, *, since: datetime, until: datetime
-    ) -> dict[str, int]:
-        """The seller's blocked messages in (since, until], counted once per blocking category."""
+        self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
+    ) -> dict[str, dict[int, dict[str, int]]]:
+        """Per seller (one, or all for None): blocked messages per blocking category."""
         ...
 
-    def blocked_by_category_for_all(
-        self, *, now: datetime, windows: Sequence[int]
-    ) -> dict[str, dict[int, dict[str, int]]]: ...
-    def bounces_for_all(
-        self, *, now: datetime, windows: Sequence[int]
+    def bounces(
+        self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, int]]: ...
-    def reported_unresolved_for_all(
-        self, *, now: datetime, windows: Sequence[int]
+    def reported_unresolved(
+        self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, int]]: ...
-    def bounces(self, seller_id: str, *, since: datetime, until: datetime) -> int: ...
-    def reported_unresolved(self, seller_id: str, *, since: datetime, until: datetime) -> int: ...
     def sent_since(self, seller_id: str, since: datetime) -> int:
-        """Seller messages that count against the daily limit (not blocked) since `since`."""
+        """Seller messages that count against the daily limit (delivered) since `since`."""
         ...
 
     def orders_since(self, seller_id: str, since: datetime) -> int: ...
@@ -153,29 +153,30 @@ def seller_metrics(
     """Compute one seller's account health now. NotFound for an unknown seller."""
     days = _check_windows(windows)
     now = _now(clock)
-    if not reader.seller_exists(seller_id):
-        raise NotFound("seller", seller_id)
-    figures = reader.response_figures(seller_id, now=now, windows=days)
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    with reader.snapshot():
+        if not reader.seller_exists(seller_id):
+            raise NotFound("seller", seller_id)
+        figures = reader.response_figures(seller_id, now=now, windows=days)
+        blocked = reader.blocked_by_category(seller_id, now=now, windows=days).get(seller_id, {})
+        bounces = reader.bounces(seller_id, now=now, windows=days).get(seller_id, {})
+        unresolved = reader.reported_unresolved(seller_id, now=now, windows=days).get(seller_id, {})
+        sent_today = reader.sent_since(seller_id, day_start)
+        orders = reader.orders_since(seller_id, now - timedelta(days=limits.daily_limit_days))
     health = {
         d: WindowHealth(
             response=figures[d],
-            blocked_by_category=reader.blocked_by_category(
-                seller_id, since=window_start(now, d), until=now
-            ),
-            bounces=reader.bounces(seller_id, since=window_start(now, d), until=now),
-            reported_unresolved=reader.reported_unresolved(
-                seller_id, since=window_start(now, d), until=now
-            ),
+            blocked_by_category=blocked.get(d, {}),
+            bounces=bounces.get(d, 0),
+            reported_unresolved=unresolved.get(d, 0),
         )
         for d in days
     }
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    orders = reader.orders_since(seller_id, now - timedelta(days=limits.daily_limit_days))
     return SellerMetrics(
         seller_id=seller_id,
         as_of=now,
         windows=health,
-        sent_today=reader.sent_since(seller_id, day_start),
+        sent_today=sent_today,
         daily_limit=limits.daily_limit(orders),
         resets_at=day_start + timedelta(days=1),
     )
@@ -197,10 +198,11 @@ def all_account_health(
     """
     days = _check_windows(windows)
     now = _now(clock)
-    figures = reader.response_figures_for_all(now=now, windows=days)
-    blocked = reader.blocked_by_category_for_all(now=now, windows=days)
-    bounces = reader.bounces_for_all(now=now, windows=days)
-    unresolved = reader.reported_unresolved_for_all(now=now, windows=days)
+    with reader.snapshot():
+        figures = reader.response_figures_for_all(now=now, windows=days)
+        blocked = reader.blocked_by_category(None, now=now, windows=days)
+        bounces = reader.bounces(None, now=now, windows=days)
+        unresolved = reader.reported_unresolved(None, now=now, windows=days)
     empty = {d: ResponseFigures(window_days=d) for d in days}
     sellers = set(figures) | set(blocked) | set(bounces) | set(unresolved)
     return {

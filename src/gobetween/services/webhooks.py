@@ -33,12 +33,7 @@ from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
 from gobetween.domain.errors import InvalidInput, NotFound, Refused
-from gobetween.services.ports import (
-    OutboundMail,
-    OutboxItem,
-    OutboxRepository,
-    PermanentDeliveryError,
-)
+from gobetween.services.ports import OutboundMail, OutboxItem, OutboxRepository
 
 EVENT_TYPES: Final = ("message.received", "message.blocked", "case.changed", "response.due_soon")
 OUTBOX_KIND: Final = "webhook"
@@ -50,6 +45,17 @@ REPLAY_WINDOW: Final = timedelta(minutes=5)
 # transport can tell webhooks from mail.
 WEBHOOK_SENDER: Final = "gobetween-webhook"
 _SIGNATURE = re.compile(r"t=(\d{1,12}),v1=([0-9a-f]{64})")
+
+
+class SubscriptionGoneError(LookupError):
+    """A queued webhook's subscription was removed or paused: the delivery fails for good.
+
+    A LookupError, so the delivery worker marks the row failed at once instead of retrying.
+    """
+
+    def __init__(self, subscription_id: int) -> None:
+        super().__init__(f"webhook subscription {subscription_id} was removed or paused")
+        self.subscription_id = subscription_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,9 +290,9 @@ class WebhookRequest:
 def compose_webhook(
     item: OutboxItem, *, subscription: WebhookSubscription | None, now: datetime
 ) -> OutboundMail:
-    """Sign one queued webhook for sending now. PermanentDeliveryError if its endpoint is gone."""
+    """Sign one queued webhook for sending now; SubscriptionGoneError if its endpoint is gone."""
     if subscription is None or not subscription.active:
-        raise PermanentDeliveryError("the webhook subscription was removed or paused")
+        raise SubscriptionGoneError(int(item.payload["subscription_id"]))
     envelope = item.payload["event"]
     body = body_of(envelope)
     request = WebhookRequest(

@@ -8,13 +8,15 @@ computed in Python from the two timestamps, so "exactly 24 hours" is exact on bo
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, case, func, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Table, case, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -295,6 +297,19 @@ class SqlResponseClockRepository:
         return [_clock(row) for row in rows]
 
 
+def _tier_of(column: Any, lows: Sequence[Any]) -> Any:
+    """The index of the narrowest window whose (exclusive) lower bound `column` is above.
+
+    `lows` go from the narrowest window to the widest; the query's WHERE keeps `column` above the
+    last one, so what fails every test is in the widest window.
+    """
+    if len(lows) == 1:
+        return literal(0).label("tier")
+    return case(
+        *[(column > low, index) for index, low in enumerate(lows[:-1])], else_=len(lows) - 1
+    ).label("tier")
+
+
 def _answered_us(clock: ResponseClock) -> int:
     elapsed = clock.response_time
     return 0 if elapsed is None or clock.stop_reason != "answered" else _micros(elapsed)
@@ -434,13 +449,37 @@ class _Parts:
 class SqlMetricsReader:
     """The SQL behind the metrics: one grouped scan of a covering index per request.
 
-    The figures query groups a seller's clocks by (window tier, bucket): the tier is the narrowest
-    window a clock falls in, the bucket is on_time/late/overdue/pending/excluded as defined in
-    domain/response_times.py. Wider windows are the cumulative sums of the narrower tiers.
+    Every measure is one grouped query per request, each row tagged with its tier: the narrowest
+    window it falls in; wider windows are the cumulative sums of the narrower tiers. Inside
+    `snapshot()` all reads share one connection and transaction, so the figures agree with each
+    other (and a request pays for one connection, not ten).
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._pinned = threading.local()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Run the reads inside the block on one connection, as one consistent read."""
+        if getattr(self._pinned, "connection", None) is not None:
+            yield
+            return
+        with self._engine.connect() as connection:
+            self._pinned.connection = connection
+            try:
+                yield
+            finally:
+                self._pinned.connection = None
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        pinned = getattr(self._pinned, "connection", None)
+        if pinned is not None:
+            yield pinned
+            return
+        with self._engine.connect() as connection:
+            yield connection
 
     # --- Response figures: aggregates over small index ranges, folded per window. ---
     #
@@ -475,9 +514,7 @@ class SqlMetricsReader:
 
         # Whole days: tier k holds the days inside every window from k up.
         low_days = [low.date() for low in lows]
-        day_tier = case(
-            *[(daily.c.day > low, k) for k, low in enumerate(low_days[:-1])], else_=last
-        ).label("tier")
+        day_tier = _tier_of(daily.c.day, low_days)
         rollup = (
             select(daily.c.seller_id, day_tier, daily.c.outcome, func.sum(daily.c.clocks),
                    func.sum(daily.c.total_us))
@@ -518,24 +555,20 @@ class SqlMetricsReader:
         overdue_before = now - RESPONSE_LIMIT
         bounds = [*reversed(lows), now]  # widest first
         for k in range(len(lows)):
+            # The tier's own started_at range is (low, high]; overdue means started_at < now - 24 h.
             low, high, tier = bounds[k], bounds[k + 1], last - k
-            ranges = [
-                (low, min(high, overdue_before), "overdue", False),
-                (max(low, overdue_before), high, "pending", True),
-            ]
-            for start, end, bucket, from_start in ranges:
-                if start >= end:
+            in_tier = (rc.c.started_at > low, rc.c.started_at <= high)
+            for bucket, split, possible in (
+                ("overdue", rc.c.started_at < overdue_before, low < overdue_before),
+                ("pending", rc.c.started_at >= overdue_before, high >= overdue_before),
+            ):
+                if not possible:
                     continue
                 running = (
                     select(rc.c.seller_id, func.count())
-                    .where(
-                        rc.c.stopped_at.is_(None),
-                        rc.c.started_at >= start if from_start and start > low
-                        else rc.c.started_at > start,
-                        rc.c.started_at <= end if end == high else rc.c.started_at < end,
-                    )
+                    .where(rc.c.stopped_at.is_(None), *in_tier, split)
                     .group_by(rc.c.seller_id)
-                )  # fmt: skip
+                )
                 for seller, n in connection.execute(scoped(running, rc.c.seller_id)):
                     parts[seller].cumulative.append((tier, bucket, int(n), 0))
 
@@ -587,7 +620,7 @@ class SqlMetricsReader:
         self, seller_id: str, *, now: datetime, windows: Sequence[int]
     ) -> dict[int, ResponseFigures]:
         now = utc(now)
-        with self._engine.connect() as connection:
+        with self._connect() as connection:
             parts = self._parts(connection, seller_id, now, windows).get(seller_id, _Parts())
         return self._fold(parts, now=now, windows=windows)
 
@@ -595,7 +628,7 @@ class SqlMetricsReader:
         self, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, ResponseFigures]]:
         now = utc(now)
-        with self._engine.connect() as connection:
+        with self._connect() as connection:
             parts = self._parts(connection, None, now, windows)
         figures = {seller: self._fold(p, now=now, windows=windows) for seller, p in parts.items()}
         # Sellers whose clocks all fell outside every window are not reported.
@@ -606,64 +639,11 @@ class SqlMetricsReader:
         }
 
     def seller_exists(self, seller_id: str) -> bool:
-        with self._engine.connect() as connection:
+        with self._connect() as connection:
             found = connection.execute(
                 select(t.sellers.c.id).where(t.sellers.c.id == seller_id)
             ).first()
         return found is not None
-
-    def _seller_messages(self, seller_id: str, since: datetime, until: datetime) -> Any:
-        m = t.messages
-        return (
-            m.c.sender_id == seller_id,
-            m.c.direction == "seller_to_buyer",
-            m.c.created_at > utc(since),
-            m.c.created_at <= utc(until),
-        )
-
-    def blocked_by_category(
-        self, seller_id: str, *, since: datetime, until: datetime
-    ) -> dict[str, int]:
-        m, f = t.messages, t.findings
-        query = (
-            select(f.c.category, func.count(func.distinct(m.c.id)))
-            .select_from(m.join(f, f.c.message_id == m.c.id))
-            .where(
-                *self._seller_messages(seller_id, since, until),
-                m.c.disposition == "blocked",
-                f.c.severity == "block",
-            )
-            .group_by(f.c.category)
-        )
-        with self._engine.connect() as connection:
-            return {category: int(n) for category, n in connection.execute(query)}
-
-    def bounces(self, seller_id: str, *, since: datetime, until: datetime) -> int:
-        query = (
-            select(func.count())
-            .select_from(t.messages)
-            .where(
-                *self._seller_messages(seller_id, since, until),
-                t.messages.c.disposition == "bounced",
-            )
-        )
-        with self._engine.connect() as connection:
-            return int(connection.execute(query).scalar_one())
-
-    def reported_unresolved(self, seller_id: str, *, since: datetime, until: datetime) -> int:
-        c = ct.cases
-        query = (
-            select(func.count())
-            .select_from(c)
-            .where(
-                c.c.seller_id == seller_id,
-                c.c.buyer_reported_unresolved.is_(True),
-                c.c.opened_at > utc(since),
-                c.c.opened_at <= utc(until),
-            )
-        )
-        with self._engine.connect() as connection:
-            return int(connection.execute(query).scalar_one())
 
     def sent_since(self, seller_id: str, since: datetime) -> int:
         m = t.messages
@@ -672,12 +652,12 @@ class SqlMetricsReader:
             .select_from(m)
             .where(
                 m.c.sender_id == seller_id,
-                m.c.direction == "seller_to_buyer",
-                m.c.created_at >= utc(since),
                 m.c.disposition == "delivered",
+                m.c.created_at >= utc(since),
+                m.c.direction == "seller_to_buyer",
             )
         )
-        with self._engine.connect() as connection:
+        with self._connect() as connection:
             return int(connection.execute(query).scalar_one())
 
     def orders_since(self, seller_id: str, since: datetime) -> int:
@@ -687,96 +667,94 @@ class SqlMetricsReader:
             .select_from(o)
             .where(o.c.seller_id == seller_id, o.c.purchased_at >= utc(since))
         )
-        with self._engine.connect() as connection:
+        with self._connect() as connection:
             return int(connection.execute(query).scalar_one())
 
-    # --- Every seller at once: one grouped pass per measure, tiers folded as for the figures. ---
+    # --- Blocks, bounces, the survey flag: per seller (or every seller) and window. ---
 
     @staticmethod
-    def _tier(column: Any, lows: Sequence[datetime]) -> Any:
-        return case(
-            *[(column > low, index) for index, low in enumerate(lows[:-1])],
-            else_=len(lows) - 1,
-        )
+    def _tier(column: Any, now: datetime, windows: Sequence[int]) -> tuple[Any, datetime]:
+        """A CASE giving the narrowest window (index) `column` falls in, and the widest bound."""
+        lows = [utc(window_start(now, days)) for days in sorted(windows)]
+        return _tier_of(column, lows), lows[-1]
 
-    @staticmethod
-    def _lows(now: datetime, windows: Sequence[int]) -> list[datetime]:
-        return [utc(window_start(now, days)) for days in sorted(windows)]
-
-    def blocked_by_category_for_all(
-        self, *, now: datetime, windows: Sequence[int]
+    def blocked_by_category(
+        self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, dict[str, int]]]:
         """Per seller, per window: blocked messages per blocking category."""
         now, m, f = utc(now), t.messages, t.findings
-        lows = self._lows(now, windows)
-        tier = self._tier(m.c.created_at, lows).label("tier")
+        tier, low = self._tier(m.c.created_at, now, windows)
         query = (
             select(m.c.sender_id, f.c.category, tier, func.count(func.distinct(m.c.id)))
             .select_from(m.join(f, f.c.message_id == m.c.id))
             .where(
                 m.c.disposition == "blocked",
-                m.c.direction == "seller_to_buyer",
-                m.c.created_at > lows[-1],
+                m.c.created_at > low,
                 m.c.created_at <= now,
+                m.c.direction == "seller_to_buyer",
                 f.c.severity == "block",
             )
             .group_by(m.c.sender_id, f.c.category, "tier")
         )
+        if seller_id is not None:
+            query = query.where(m.c.sender_id == seller_id)
         ordered = sorted(windows)
         result: dict[str, dict[int, dict[str, int]]] = {}
-        with self._engine.connect() as connection:
+        with self._connect() as connection:
             for seller, category, row_tier, n in connection.execute(query):
                 per_window = result.setdefault(seller, {days: {} for days in ordered})
                 for days in ordered[int(row_tier) :]:
                     per_window[days][category] = per_window[days].get(category, 0) + int(n)
         return result
 
-    def _counts_for_all(self, query: Any, windows: Sequence[int]) -> dict[str, dict[int, int]]:
+    def _counts(self, query: Any, windows: Sequence[int]) -> dict[str, dict[int, int]]:
         ordered = sorted(windows)
         result: dict[str, dict[int, int]] = {}
-        with self._engine.connect() as connection:
+        with self._connect() as connection:
             for seller, row_tier, n in connection.execute(query):
                 per_window = result.setdefault(seller, dict.fromkeys(ordered, 0))
                 for days in ordered[int(row_tier) :]:
                     per_window[days] += int(n)
         return result
 
-    def bounces_for_all(
-        self, *, now: datetime, windows: Sequence[int]
+    def bounces(
+        self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, int]]:
         """Per seller, per window: messages bounced because the buyer opted out."""
         now, m = utc(now), t.messages
-        lows = self._lows(now, windows)
-        tier = self._tier(m.c.created_at, lows).label("tier")
+        tier, low = self._tier(m.c.created_at, now, windows)
         query = (
             select(m.c.sender_id, tier, func.count())
             .where(
                 m.c.disposition == "bounced",
-                m.c.direction == "seller_to_buyer",
-                m.c.created_at > lows[-1],
+                m.c.created_at > low,
                 m.c.created_at <= now,
+                m.c.direction == "seller_to_buyer",
             )
             .group_by(m.c.sender_id, "tier")
         )
-        return self._counts_for_all(query, windows)
+        if seller_id is not None:
+            query = query.where(m.c.sender_id == seller_id)
+        return self._counts(query, windows)
 
-    def reported_unresolved_for_all(
-        self, *, now: datetime, windows: Sequence[int]
+    def reported_unresolved(
+        self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, int]]:
         """Per seller, per window: cases the buyer reported unresolved (shown, never counted)."""
         now, c = utc(now), ct.cases
-        lows = self._lows(now, windows)
-        tier = self._tier(c.c.opened_at, lows).label("tier")
+        tier, low = self._tier(c.c.opened_at, now, windows)
         query = (
             select(c.c.seller_id, tier, func.count())
             .where(
                 c.c.buyer_reported_unresolved.is_(True),
-                c.c.opened_at > lows[-1],
+                c.c.opened_at > low,
                 c.c.opened_at <= now,
             )
             .group_by(c.c.seller_id, "tier")
         )
-        return self._counts_for_all(query, windows)
+        if seller_id is not None:
+            query = query.where(c.c.seller_id == seller_id)
+        return self._counts(query, windows)
 
 
 class SqlSubscriptionLookup:
