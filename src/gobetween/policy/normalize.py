@@ -442,8 +442,9 @@ _HINT_KEYS = [
     "ドット", "アット", " . ", " @ ",
 ]  # fmt: skip
 _HINTS = ahocorasick_rs.AhoCorasick(_HINT_KEYS)
-# From a hint, the rest of an address must follow: labels and separators, ending in a label.
-_TAIL = re.compile(rf"(?:{_DOT}|{_AT}){_LABEL}(?:(?:{_DOT}|{_AT}){_LABEL})*")
+# From a hint, the rest of an address must follow: labels and separators with at least one dot
+# (" at the door" stops here, before the costlier search for the labels in front).
+_TAIL = re.compile(rf"(?:(?:{_DOT}|{_AT}){_LABEL})*?{_DOT}{_LABEL}")
 # Before a hint, the labels of the address: searched only in a short window ending at the hint.
 _HEAD = re.compile(rf"(?<![a-z0-9_.@-])(?:{_LABEL}{_DOT})*{_LABEL}\s*\Z")
 _HEAD_WINDOW = 160
