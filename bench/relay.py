@@ -262,6 +262,53 @@ def run_gobetween(kind: str, pg_url: str, size: str, count: int) -> dict[str, fl
         }
 
 
+class _Accept:
+    """A handler that accepts everything: what aiosmtpd alone costs."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        return "250 2.0.0 Ok"
+
+
+def bare_listener(port: int) -> None:
+    """The aiosmtpd-alone process: runs until SIGTERM."""
+    controller = Controller(_Accept(), hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+def run_aiosmtpd_alone(size: str, count: int) -> dict[str, float]:
+    """aiosmtpd with a handler that does nothing, in its own process: the library's ceiling."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--bare", str(port)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        if server.stdout.readline().strip() != "ready":
+            raise RuntimeError("the aiosmtpd process did not start")
+        pairs = [(f"buyer{i}@buyers.bench", f"alias{i:012d}@{DOMAIN}") for i in range(PAIRS)]
+        jobs = [
+            (pairs[i % PAIRS][0], pairs[i % PAIRS][1], message(*pairs[i % PAIRS], size, i))
+            for i in range(count)
+        ]
+        seconds, latencies = load(port, jobs)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+        if server.stdout is not None:
+            server.stdout.close()
+    return {
+        "accepted_per_s": count / seconds,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+        "delivered_per_s": float("nan"),
+    }
+
+
 def run_postfix(size: str, count: int) -> dict[str, float] | None:
     if postfix_problem() is not None:
         return None
@@ -323,9 +370,13 @@ def main() -> None:
     )
     parser.add_argument("--messages", type=int, default=400, help="messages per size")
     parser.add_argument("--serve", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--bare", metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve[0], int(args.serve[1]))
+        return
+    if args.bare:
+        bare_listener(int(args.bare))
         return
     print(f"machine: {machine()}")
     print(f"load: {CLIENTS} concurrent SMTP clients, {args.messages} messages per size, loopback")
@@ -341,6 +392,7 @@ def main() -> None:
     for size in ("4k", "200k"):
         ours = run_gobetween(args.database, args.pg_url, size, args.messages)
         print(row("gobetween", size, ours))
+        print(row("aiosmtpd", size, run_aiosmtpd_alone(size, args.messages)))
         reference = run_postfix(size, args.messages)
         if reference is None:
             print(f"{'postfix':12} {size:>5}   (not run: {postfix_problem()})")
@@ -348,6 +400,8 @@ def main() -> None:
         print(row("postfix", size, reference))
         ratio = ours["accepted_per_s"] / reference["accepted_per_s"]
         print(f"{'ratio':12} {size:>5} {ratio:11.0%} of Postfix's accept rate")
+    print()
+    print("aiosmtpd = the same listener library with a handler that does nothing (its ceiling).")
 
 
 if __name__ == "__main__":
