@@ -168,3 +168,33 @@ def test_audit_verify_command_names_the_first_broken_link(
     )
     missing = runner.invoke(app, ["audit", "verify", "--thread", "999"])
     assert missing.exit_code == 1
+
+
+def test_the_audit_sees_no_broken_chain_while_writers_append(engine: Engine) -> None:
+    seed(engine)
+    seller_sends(engine)
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for number in range(30):
+                if number % 2:
+                    buyer_sends(engine)
+                else:
+                    seller_sends(engine, "Could you confirm the size you need?", reason="other")
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    reports = []
+    while not done.is_set():
+        reports.append(verify_chains(reader=SqlEvidenceReader(engine), batch_size=1))
+    writer.join()
+    reports.append(verify_chains(reader=SqlEvidenceReader(engine)))
+    assert errors == []
+    assert [r.broken for r in reports if not r.ok] == []
+    assert reports[-1].messages_checked == 31

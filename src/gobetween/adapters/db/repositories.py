@@ -982,8 +982,17 @@ class SqlEvidenceReader:
             elif after is not None:
                 query = query.where(t.threads.c.id > after)
             query = query.order_by(t.threads.c.id).limit(batch_size)
-            # Heads and messages come from one transaction, so they agree with each other.
-            with self._engine.connect() as connection, connection.begin():
+            # Heads and messages come from one snapshot, so they agree with each other while
+            # writers keep appending: REPEATABLE READ on PostgreSQL (READ COMMITTED would let a
+            # message committed between the two reads look like a broken chain); on SQLite the
+            # transaction holds the write lock (BEGIN IMMEDIATE, engine.py) for the batch.
+            with self._engine.connect() as plain:
+                connection = plain
+                if plain.dialect.name == "postgresql":
+                    connection = plain.execution_options(
+                        isolation_level="REPEATABLE READ", postgresql_readonly=True
+                    )
+                connection.begin()
                 heads = [
                     ThreadHead(r.id, r.head_hash, r.message_count)
                     for r in connection.execute(query)
