@@ -211,6 +211,8 @@ def attachments_for_message(
     A hash the sender did not upload is NotFound, whoever else uploaded it: knowing a hash is not
     a right to send the file.
     """
+    if not sha256s:
+        return ()
     metas: list[AttachmentMeta] = []
     with uow:
         for index, value in enumerate(sha256s):

@@ -215,7 +215,13 @@ def contact_options(
         buyer = uow.buyers.find(order.buyer_id)
     if buyer is None:
         raise NotFound("order", order_id)
-    now = clock().astimezone(UTC)
+    return options_for(order, buyer.language, now=clock().astimezone(UTC), window_days=window_days)
+
+
+def options_for(
+    order: Order, buyer_language: str, *, now: datetime, window_days: int = 30
+) -> ContactOptions:
+    """The contact options of an order already loaded (pure: no storage)."""
     since = None
     if order.delivered_at is not None:
         since = (now - order.delivered_at).total_seconds() / 86400
@@ -228,7 +234,7 @@ def contact_options(
         order=order,
         reasons=reasons,
         templates=tuple((template, field_budget(template)) for template in templates),
-        buyer_language=buyer.language,
+        buyer_language=buyer_language,
     )
 
 

@@ -22,7 +22,7 @@ from gobetween.services.access import Principal
 from gobetween.services.access_ports import AccessUnitOfWork, SellerPolicy
 from gobetween.services.attachments import BlobStore, attachments_for_message
 from gobetween.services.case_hooks import CaseHooks
-from gobetween.services.inbox import contact_options, visible_order
+from gobetween.services.inbox import options_for, visible_order
 from gobetween.services.messaging import (
     MessagingLimits,
     PolicyCheck,
@@ -156,20 +156,21 @@ def _send_as_seller(
     attachments: tuple[AttachmentMeta, ...],
     sending: Sending,
 ) -> SendOutcome:
-    options = contact_options(
-        draft.order_id,
-        viewer=sender,
-        uow=sending.uow_factory(),
-        clock=sending.clock,
-        window_days=sending.window_days,
-    )
+    # One read transaction for everything the draft is checked against.
     uow = sending.uow_factory()
     with uow:
+        order = visible_order(uow, draft.order_id, sender)
         seller = uow.sellers.find(seller_id)
-        buyer = uow.buyers.find(options.order.buyer_id)
+        buyer = uow.buyers.find(order.buyer_id)
         policy = uow.access.seller_policies.find(seller_id)
     if seller is None or buyer is None:
         raise NotFound("order", draft.order_id)
+    options = options_for(
+        order,
+        buyer.language,
+        now=sending.clock().astimezone(UTC),
+        window_days=sending.window_days,
+    )
     if draft.template_id is not None:
         if draft.text is not None:
             raise InvalidInput("text", "give either text or template_id, not both")

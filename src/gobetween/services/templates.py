@@ -203,6 +203,7 @@ def placeholders(text: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
 
 
+@cache
 def field_budget(template: MessageTemplate) -> int:
     """Characters left for the seller's fields: the reason's limit less the longest fixed text.
 
