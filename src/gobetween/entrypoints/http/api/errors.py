@@ -89,6 +89,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "No token, or an unknown or revoked one"},
     403: {"model": ErrorResponse, "description": "The caller's role may not do this"},
     404: {"model": ErrorResponse, "description": "Not found, or not the caller's"},
+    409: {"model": ErrorResponse, "description": "A rule refuses it; `code` names the rule"},
     413: {"model": ErrorResponse, "description": "The request body is too large"},
     422: {"model": ErrorResponse, "description": "Bad input; `field` names it"},
     429: {"model": ErrorResponse, "description": "Too many requests; see Retry-After"},
