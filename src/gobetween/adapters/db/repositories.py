@@ -789,8 +789,14 @@ _MESSAGE_COLUMNS = [
 ]
 
 
-def load_messages(connection: Connection, condition: Any) -> list[MessageRecord]:
-    """Messages matching `condition` by (thread_id, seq), with findings and attachments."""
+def load_messages(
+    connection: Connection, condition: Any, *, aware: bool = True
+) -> list[MessageRecord]:
+    """Messages matching `condition` by (thread_id, seq), with findings and attachments.
+
+    `aware=False` leaves SQLite's zone-less UTC timestamps as they are: the audit only hashes
+    them (canonical_time reads naive as UTC) and skips a conversion per message.
+    """
     rows = connection.execute(
         select(*_MESSAGE_COLUMNS)
         .where(condition)
@@ -811,7 +817,7 @@ def load_messages(connection: Connection, condition: Any) -> list[MessageRecord]
         .where(t.message_attachments.c.message_id.in_(ids))
         .order_by(t.message_attachments.c.message_id, t.message_attachments.c.position),
     )
-    return [_message(row, findings, attachments) for row in rows]
+    return [_message(row, findings, attachments, aware) for row in rows]
 
 
 def _findings_by_message(connection: Connection, query: Any) -> dict[int, list[FindingRecord]]:
@@ -838,13 +844,14 @@ def _message(
     row: Row[Any],
     findings: dict[int, list[FindingRecord]],
     attachments: dict[int, list[AttachmentMeta]],
+    aware: bool,
 ) -> MessageRecord:
     # Positional, in _MESSAGE_COLUMNS order: the audit builds millions of these.
     v = tuple(row)
     message_id = v[18]
     return MessageRecord(
         v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
-        v[14], utc(v[15]), v[16], v[17],
+        v[14], utc(v[15]) if aware else v[15], v[16], v[17],
         tuple(findings.get(message_id, _NO_FINDINGS)),
         tuple(attachments.get(message_id, _NO_ATTACHMENTS)),
         message_id,
@@ -1000,7 +1007,9 @@ class SqlEvidenceReader:
                 if not heads:
                     return
                 low, high = heads[0].thread_id, heads[-1].thread_id
-                records = load_messages(connection, t.messages.c.thread_id.between(low, high))
+                records = load_messages(
+                    connection, t.messages.c.thread_id.between(low, high), aware=False
+                )
             yield heads, iter(records)
             if thread_id is not None:
                 return
