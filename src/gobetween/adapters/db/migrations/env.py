@@ -7,6 +7,7 @@ from alembic import context
 from gobetween.adapters.db import access_tables as access_tables  # registers its tables
 from gobetween.adapters.db import case_tables as case_tables  # registers its tables
 from gobetween.adapters.db import relay_tables as relay_tables  # registers its tables
+from gobetween.adapters.db import spapi_tables as spapi_tables  # registers its tables
 from gobetween.adapters.db import web_tables as web_tables  # registers its tables
 from gobetween.adapters.db.tables import metadata
 
