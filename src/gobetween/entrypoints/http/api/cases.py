@@ -1,8 +1,9 @@
-"""Case routes: list and read cases, resolve, close, and the buyer's "Did this solve your problem?".
+"""Case routes: list and read cases, resolve them, and the buyer's "Did this solve your problem?".
 
 Everyone sees only the cases they are a party to (operators and auditors see all); another
 party's case answers 404. Changing a case: the seller (or an operator) resolves, the buyer answers
-the survey, an operator closes an opened case. Auditors read, never write.
+the survey. Auditors read, never write. (Operators close a case that needs nothing more with
+`gobetween cases close`; idle resolved cases close by themselves.)
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from gobetween.domain.cases import Case
 from gobetween.entrypoints.http.api.callers import (
     Anyone,
     BuyerOnly,
-    Operator,
     SellerOrOperator,
     Services,
 )
@@ -25,6 +25,8 @@ from gobetween.entrypoints.http.api.errors import ERROR_RESPONSES, ApiRoute
 from gobetween.services import cases
 
 router = APIRouter(route_class=ApiRoute, tags=["cases"], responses=ERROR_RESPONSES)
+# Ids are 64-bit in the database: anything larger cannot name a case.
+CaseId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class CaseOut(BaseModel):
@@ -103,7 +105,9 @@ def list_cases_route(
     seller_id: Annotated[
         str | None, Query(max_length=64, description="Operators and auditors only.")
     ] = None,
-    before: Annotated[int | None, Query(ge=1, description="Cursor: ids below this.")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=2**63 - 1, description="Cursor: ids below this.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CasePage:
     found = cases.list_cases(
@@ -120,7 +124,7 @@ def list_cases_route(
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetailOut, summary="A case and its history")
-def get_case_route(case_id: int, principal: Anyone, services: Services) -> CaseDetailOut:
+def get_case_route(case_id: CaseId, principal: Anyone, services: Services) -> CaseDetailOut:
     detail = cases.get_case(case_id=case_id, viewer=principal.actor, uow=services.unit_of_work())
     history = [
         CaseChangeOut(
@@ -136,7 +140,7 @@ def get_case_route(case_id: int, principal: Anyone, services: Services) -> CaseD
 
 
 @router.post("/cases/{case_id}/resolve", response_model=CaseOut, summary="Mark a case resolved")
-def resolve_case_route(case_id: int, principal: SellerOrOperator, services: Services) -> CaseOut:
+def resolve_case_route(case_id: CaseId, principal: SellerOrOperator, services: Services) -> CaseOut:
     """The buyer is then asked "Did this solve your problem?"; 409 when the case is not opened."""
     resolved = cases.resolve_case(
         case_id=case_id,
@@ -147,25 +151,13 @@ def resolve_case_route(case_id: int, principal: SellerOrOperator, services: Serv
     return CaseOut.of(resolved)
 
 
-@router.post("/cases/{case_id}/close", response_model=CaseOut, summary="Close an opened case")
-def close_case_route(case_id: int, principal: Operator, services: Services) -> CaseOut:
-    """For a case that needs nothing more (spam, a duplicate). Operators only."""
-    closed = cases.close_case(
-        case_id=case_id,
-        actor=principal.actor,
-        uow=services.unit_of_work(),
-        clock=services.platform.clock,
-    )
-    return CaseOut.of(closed)
-
-
 @router.post(
     "/cases/{case_id}/survey",
     response_model=CaseOut,
     summary='Answer "Did this solve your problem?"',
 )
 def answer_survey_route(
-    case_id: int, answer: SurveyAnswer, principal: BuyerOnly, services: Services
+    case_id: CaseId, answer: SurveyAnswer, principal: BuyerOnly, services: Services
 ) -> CaseOut:
     """Yes closes the case; No flags it `buyer_reported_unresolved` and keeps it resolved."""
     answered = cases.answer_survey(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from gobetween.adapters.db.case_repositories import SqlMetricsReader
@@ -96,7 +96,7 @@ class SellerFiguresOut(BaseModel):
     summary="A seller's account health",
 )
 def seller_metrics_route(
-    seller_id: str, principal: SellerOrReader, services: Services
+    seller_id: Annotated[str, Path(max_length=64)], principal: SellerOrReader, services: Services
 ) -> SellerMetricsOut:
     if principal.role == "seller" and principal.seller_id != seller_id:
         raise NotFound("seller", seller_id)
