@@ -11,9 +11,11 @@ from fastapi import APIRouter
 
 from gobetween.entrypoints.http.api import (
     attachments,
+    cases,
     inbox,
     me,
     messages,
+    metrics,
     operator,
     orders,
     threads,
@@ -22,5 +24,5 @@ from gobetween.entrypoints.http.api import (
 PREFIX = "/api/v1"
 
 router = APIRouter()
-for module in (me, inbox, threads, orders, messages, attachments, operator):
+for module in (me, inbox, threads, orders, messages, attachments, operator, cases, metrics):
     router.include_router(module.router)
