@@ -123,6 +123,18 @@ RULES: dict[tuple[str, str], Rule] = {
         frozenset({"operator"}), body={"extends": "amazon"}
     ),
     ("GET", "/api/v1/operator/reports"): Rule(frozenset({"operator"})),
+    ("GET", "/api/v1/cases"): Rule(ALL),
+    ("GET", "/api/v1/cases/{case_id}"): Rule(ALL, scoped=True),
+    ("POST", "/api/v1/cases/{case_id}/resolve"): Rule(
+        frozenset({"seller", "operator"}), scoped=True
+    ),
+    ("POST", "/api/v1/cases/{case_id}/survey"): Rule(
+        frozenset({"buyer"}), scoped=True, body={"solved": False}
+    ),
+    ("GET", "/api/v1/metrics/sellers"): Rule(frozenset({"operator", "auditor"})),
+    ("GET", "/api/v1/metrics/sellers/{seller_id}"): Rule(
+        frozenset({"seller", "operator", "auditor"}), scoped=True
+    ),
     ("POST", "/api/v1/operator/reports/{report_id}/handle"): Rule(
         frozenset({"operator"}), body={"resolution": "Warned the buyer."}
     ),
@@ -142,6 +154,7 @@ class Ids:
     name: str = "strict"
     template_id: str = "invoice"
     report_id: int = 1
+    case_id: int = 0
 
 
 @dataclass
@@ -178,6 +191,10 @@ def _matrix(world: World) -> Matrix:
     foreign = _conversation(world, BEN_ORDER, "noah", "ben")
     own = _conversation(world, ANNA_ORDER, "mira", "anna")
     own.seller_id, own.buyer_id = "s-anna", "b-mira"
+    for ids in (foreign, own):
+        ids.case_id = world.get("operator", "/cases", params={"order_id": ids.order_id}).json()[
+            "items"
+        ][0]["id"]
     reported = world.post(
         "noah", f"/messages/{foreign.buyer_message_id + 1}/report", json={"reason": "spam"}
     )
@@ -215,6 +232,7 @@ def _fill(path: str, ids: Ids) -> str:
         "name": ids.name,
         "template_id": ids.template_id,
         "report_id": ids.report_id,
+        "case_id": ids.case_id,
     }
     return re.sub(r"\{(\w+)\}", lambda match: str(values[match.group(1)]), path)
 
