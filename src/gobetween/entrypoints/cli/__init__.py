@@ -16,6 +16,7 @@ from gobetween.entrypoints.cli import (
     demo,
     dkim,
     importing,
+    relay,
     serve,
     tokens,
     worker,
@@ -47,7 +48,20 @@ def root(
     ctx.obj = Invocation(config_file=config)
 
 
-for module in (check, admin, importing, demo, serve, audit, worker, accounts, dkim, cases, tokens):
+for module in (
+    check,
+    admin,
+    importing,
+    demo,
+    serve,
+    audit,
+    worker,
+    accounts,
+    dkim,
+    cases,
+    tokens,
+    relay,
+):
     module.register(app)
 
 
