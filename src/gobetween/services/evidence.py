@@ -48,11 +48,13 @@ def export_thread_evidence(
     if not viewer.reads_everything:
         raise NotFound("thread", thread_id)
     exported_at = clock().astimezone(UTC)
+    # Read before the unit of work opens: on SQLite it holds the write lock a second read waits for.
+    wanted_cases = case_ids(thread_id)
     with uow:
         thread = visible_thread(uow, thread_id, viewer)
         order = uow.orders.find(thread.order_id)
         messages = list(uow.messages.for_thread(thread.id))
-        cases = [uow.cases.find(case_id) for case_id in case_ids(thread.id)]
+        cases = [uow.cases.find(case_id) for case_id in wanted_cases]
         case_events = {
             case.id: list(uow.events.for_subject("case", str(case.id)))
             for case in cases
