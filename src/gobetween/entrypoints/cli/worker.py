@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from gobetween.entrypoints.cli.cases import case_sweeper
 from gobetween.entrypoints.cli.configuration import platform_from
 from gobetween.entrypoints.delivery_worker import run_worker
 from gobetween.services.delivery import deliver_pending
@@ -78,6 +79,7 @@ def worker_command(
         ]
         for thread in threads:
             thread.start()
+        threads.append(case_sweeper(platform, stop))
         # The main thread waits on the event so signals are handled promptly.
         while not stop.wait(0.5):
             pass
