@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from gobetween.bootstrap import Platform
+from gobetween.entrypoints.cli.cases import case_sweeper
 from gobetween.entrypoints.cli.configuration import fail, platform_from
 from gobetween.entrypoints.delivery_worker import run_worker
 
@@ -82,6 +83,9 @@ def serve_command(
                     f"cannot listen for mail on {settings.smtp_host}:{settings.smtp_port}: {error}"
                 ) from None
         thread = _start_worker(platform, stop) if worker else None
+        # The case sweeps (idle cases close, due-soon webhooks) run beside the delivery worker.
+        if worker:
+            case_sweeper(platform, stop)
         try:
             server.run()
         finally:
