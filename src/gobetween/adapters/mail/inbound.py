@@ -189,9 +189,7 @@ class InboundRelay:
         try:
             parsed = parse_mail(envelope.data, max_parts=self.max_parts, max_depth=self.max_depth)
         except MalformedMail as error:
-            code = (
-                "552 5.3.4" if "MIME" in error.problem or "header" in error.problem else "550 5.6.0"
-            )
+            code = "552 5.3.4" if error.over_limit else "550 5.6.0"
             return f"{code} Message refused: {error.problem}"
         message_id, body_hash = _dedupe_key(envelope.data, parsed)
 

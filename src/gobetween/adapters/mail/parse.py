@@ -28,8 +28,10 @@ MAX_HEADER_BYTES = 64 * 1024
 class MalformedMail(InvalidInput):
     """The mail cannot be relayed as it is: too many parts, too deep, no sender, no text."""
 
-    def __init__(self, problem: str) -> None:
+    def __init__(self, problem: str, *, over_limit: bool = False) -> None:
         super().__init__("mail", problem)
+        # True when a size or complexity limit was hit (SMTP 552), not a malformed mail (550).
+        self.over_limit = over_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,9 @@ def parse_mail(
     """Parse raw RFC 5322 bytes; raise MalformedMail naming the limit or field that is wrong."""
     header_end = _header_end(raw)
     if header_end > max_header_bytes:
-        raise MalformedMail(f"header block is {header_end} bytes; the limit is {max_header_bytes}")
+        raise MalformedMail(
+            f"header block is {header_end} bytes; the limit is {max_header_bytes}", over_limit=True
+        )
     message = message_from_bytes(raw, _class=EmailMessage, policy=default)
     assert isinstance(message, EmailMessage)
     _check_shape(message, max_parts=max_parts, max_depth=max_depth)
@@ -132,9 +136,11 @@ def _check_shape(message: EmailMessage, *, max_parts: int, max_depth: int) -> No
         part, depth = stack.pop()
         count += 1
         if count > max_parts:
-            raise MalformedMail(f"has more than {max_parts} MIME parts")
+            raise MalformedMail(f"has more than {max_parts} MIME parts", over_limit=True)
         if depth > max_depth:
-            raise MalformedMail(f"MIME parts are nested deeper than {max_depth} levels")
+            raise MalformedMail(
+                f"MIME parts are nested deeper than {max_depth} levels", over_limit=True
+            )
         if part.is_multipart():
             payload = part.get_payload()
             if isinstance(payload, list):
