@@ -11,6 +11,8 @@ The indexes are explained in adapters/db/case_tables.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,7 +24,7 @@ depends_on = None
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _partial(condition: str) -> dict[str, sa.TextClause]:
+def _partial(condition: str) -> dict[str, Any]:
     """The same partial-index condition for both databases."""
     return {"sqlite_where": sa.text(condition), "postgresql_where": sa.text(condition)}
 
