@@ -50,6 +50,8 @@ class Settings:
     attachment_folder: str = "var/attachments"
     # Per API token: requests per minute before 429 with Retry-After (0 switches the limit off).
     api_requests_per_minute: int = 1200
+    # SP-API surface: Amazon's per-operation rates (1/s burst 5; uploads 10/s) times this; 0 = off.
+    spapi_rate_limit_scale: float = 1.0
     smarthost_host: str = "127.0.0.1"
     smarthost_port: int = 25
     delivery_workers: int = 1
