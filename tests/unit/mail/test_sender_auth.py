@@ -186,3 +186,31 @@ def test_alignment_modes() -> None:
     assert aligned("mail.example.com", "example.com", strict=False)
     assert not aligned("mail.example.com", "example.com", strict=True)
     assert not aligned("example.co.uk", "other.co.uk", strict=False)
+
+
+def test_spf_lookup_failure_is_temporary_not_a_failure(zone: StaticResolver) -> None:
+    zone.failing.add("seller.example")
+    result = SenderAuthenticator(zone).authenticate(
+        _raw(),
+        from_address="jane@seller.example",
+        client_ip="192.0.2.10",
+        mail_from="jane@seller.example",
+        helo="mx.seller.example",
+    )
+    assert result.spf == "temperror"
+    assert result.dmarc == "temperror"
+    assert "DNS did not answer" in result.reason
+
+
+def test_a_verified_signature_outweighs_an_spf_lookup_failure(
+    zone: StaticResolver, seller_key: DkimKey
+) -> None:
+    zone.failing.add("seller.example")
+    result = SenderAuthenticator(zone).authenticate(
+        sign(_raw(), seller_key),
+        from_address="jane@seller.example",
+        client_ip="192.0.2.10",
+        mail_from="jane@seller.example",
+        helo="mx.seller.example",
+    )
+    assert result.authenticated

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol, cast
 
 import dkim
@@ -159,7 +159,24 @@ class SenderAuthenticator:
         from_domain = from_address.rpartition("@")[2].lower()
         spf_domain = (mail_from.rpartition("@")[2] if mail_from else helo).lower().rstrip(".")
         spf_result = self.check_spf(client_ip=client_ip, mail_from=mail_from, helo=helo)
-        dkim_domains = self.check_dkim(raw)
+        dkim_domains, dkim_temporary = self._verify_dkim(raw)
+        result = self._dmarc(from_domain, spf_result, spf_domain, dkim_domains)
+        if result.dmarc == "fail" and (spf_result == "temperror" or dkim_temporary):
+            # A failure that a DNS answer might have turned into a pass: ask for a retry.
+            return replace(
+                result,
+                dmarc="temperror",
+                reason=f"DNS did not answer while checking {from_domain}; {result.reason}",
+            )
+        return result
+
+    def _dmarc(
+        self,
+        from_domain: str,
+        spf_result: SpfResult,
+        spf_domain: str,
+        dkim_domains: tuple[str, ...],
+    ) -> AuthResult:
         try:
             policy = self.dmarc_record(from_domain)
         except DnsTemporaryError as error:
@@ -233,21 +250,28 @@ class SenderAuthenticator:
 
     def check_dkim(self, raw: bytes) -> tuple[str, ...]:
         """The d= domains of every DKIM signature that verifies, in the order they appear."""
+        return self._verify_dkim(raw)[0]
+
+    def _verify_dkim(self, raw: bytes) -> tuple[tuple[str, ...], bool]:
+        """(domains that verify, whether a DNS lookup failed temporarily on the way)."""
         header_block = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
         if b"dkim-signature:" not in header_block.lower():
             # Unsigned: skip dkimpy's parse of the whole mail (it costs more than the rest).
-            return ()
+            return (), False
         verifier = dkim.DKIM(raw, minkey=1024, timeout=int(self.dns_timeout))
         count = sum(1 for name, _ in verifier.headers if name.lower() == b"dkim-signature")
         domains: list[str] = []
+        temporary = False
         for index in range(count):
             try:
                 ok = verifier.verify(idx=index, dnsfunc=self._dkim_txt)
+            except dkim.DnsTimeoutError:
+                ok, temporary = False, True
             except dkim.DKIMException:
                 ok = False
             if ok and verifier.domain:
                 domains.append(verifier.domain.decode("ascii", "replace").lower())
-        return tuple(dict.fromkeys(domains))
+        return tuple(dict.fromkeys(domains)), temporary
 
     def dmarc_record(self, from_domain: str) -> dict[str, str] | None:
         """The DMARC tags for the From domain, falling back to its organisational domain."""
