@@ -52,8 +52,10 @@ def serve_command(
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
-        # The health check reads the schema revision; alembic would log that on every request.
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        # The health check reads the schema revision; alembic would log that on every request,
+        # and aiosmtpd logs every SMTP connection at INFO.
+        for chatty in ("alembic", "mail.log"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
         problem = platform.database_problem()
         if problem is not None:
             raise fail(f"database {problem}")
