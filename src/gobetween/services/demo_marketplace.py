@@ -83,7 +83,7 @@ OPTED_OUT_SHARE = 0.1
 CHANNEL = "web"
 
 
-class DemoNotLoaded(GobetweenError):  # noqa: N818 - reads as the outcome, like NotFound
+class DemoNotLoaded(GobetweenError):  # noqa: N818 - named for the outcome, like NotFound
     """The demo refuses to load into a database that already holds marketplace data."""
 
 
