@@ -168,6 +168,8 @@ def test_audit_verify_command_names_the_first_broken_link(
     )
     missing = runner.invoke(app, ["audit", "verify", "--thread", "999"])
     assert missing.exit_code == 1
+    missing = runner.invoke(app, ["audit", "verify", "--thread", str(2**70)])
+    assert missing.exit_code == 1
 
 
 def test_the_audit_sees_no_broken_chain_while_writers_append(engine: Engine) -> None:

@@ -213,3 +213,12 @@ def test_an_order_is_read_with_its_parties_in_one_go(engine: Engine) -> None:
     assert parties.order == two_items
     assert parties.seller == seller
     assert parties.buyer == buyer
+
+
+def test_ids_too_large_for_the_keys_find_nothing(engine: Engine) -> None:
+    huge = 2**70
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.threads.find(huge) is None
+        assert uow.messages.find(huge) is None
+        assert uow.messages.for_thread(huge) == []
+        assert uow.outbox.find(huge) is None

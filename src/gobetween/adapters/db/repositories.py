@@ -48,6 +48,12 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def storable_id(value: int) -> bool:
+    """Whether an id fits the 64-bit key columns; a larger one (from a URL, say) names nothing,
+    and SQLite would fail to even bind it."""
+    return -(2**63) <= value < 2**63
+
+
 def _utc_or_none(moment: datetime | None) -> datetime | None:
     return None if moment is None else utc(moment)
 
@@ -536,6 +542,8 @@ class SqlThreadRepository:
         self._c = connection
 
     def find(self, thread_id: int) -> Thread | None:
+        if not storable_id(thread_id):
+            return None
         row = self._c.execute(select(t.threads).where(t.threads.c.id == thread_id)).first()
         return None if row is None else _thread(row)
 
@@ -663,10 +671,14 @@ class SqlMessageRepository:
         return message_id
 
     def find(self, message_id: int) -> MessageRecord | None:
+        if not storable_id(message_id):
+            return None
         records = load_messages(self._c, t.messages.c.id == message_id)
         return records[0] if records else None
 
     def for_thread(self, thread_id: int) -> Sequence[MessageRecord]:
+        if not storable_id(thread_id):
+            return []
         return load_messages(self._c, t.messages.c.thread_id == thread_id)
 
     def awaiting_reply(self, thread_id: int) -> bool:
@@ -955,6 +967,8 @@ class SqlOutboxRepository:
         return bool(result.rowcount)
 
     def find(self, item_id: int) -> OutboxItem | None:
+        if not storable_id(item_id):
+            return None
         row = self._c.execute(select(t.outbox).where(t.outbox.c.id == item_id)).first()
         return None if row is None else _outbox_item(row)
 
@@ -981,6 +995,8 @@ class SqlEvidenceReader:
     def thread_batches(
         self, *, thread_id: int | None = None, batch_size: int = 1000
     ) -> Iterator[tuple[Sequence[ThreadHead], Iterator[MessageRecord]]]:
+        if thread_id is not None and not storable_id(thread_id):
+            return
         after: int | None = None
         while True:
             query = select(t.threads.c.id, t.threads.c.head_hash, t.threads.c.message_count)
