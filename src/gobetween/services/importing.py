@@ -9,6 +9,7 @@ the caller asks to skip invalid rows, in which case every skipped row is reporte
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -48,17 +49,6 @@ class ImportReport:
     orders_updated: int = 0
     skipped: tuple[SkippedRow, ...] = ()
 
-    @property
-    def written(self) -> int:
-        return (
-            self.sellers_created
-            + self.sellers_updated
-            + self.buyers_created
-            + self.buyers_updated
-            + self.orders_created
-            + self.orders_updated
-        )
-
 
 def import_records(
     batches: Sequence[ImportBatch],
@@ -94,11 +84,11 @@ def import_records(
         problems += found
         if problems and not skip_invalid:
             raise ImportRejectedError(_in_file_order(problems))
-        counts = {"buyer": [0, 0], "seller": [0, 0], "order": [0, 0]}
+        written: Counter[tuple[str, bool]] = Counter()  # (kind, created) -> rows
         for row in buyers:
             buyer = _value(row, Buyer)
             stored_buyer = uow.buyers.find(buyer.id)
-            counts["buyer"][stored_buyer is None] += 1
+            written["buyer", stored_buyer is None] += 1
             if stored_buyer is not None and "opted_out" not in row.given:
                 # The opt-out is the buyer's own choice, made here; an import does not undo it.
                 buyer = replace(buyer, opted_out=stored_buyer.opted_out)
@@ -106,25 +96,28 @@ def import_records(
         for row in sellers:
             seller = _value(row, Seller)
             stored_seller = uow.sellers.find(seller.id)
-            counts["seller"][stored_seller is None] += 1
+            written["seller", stored_seller is None] += 1
             if stored_seller is not None:
                 seller = _keep_seller_choices(seller, stored_seller, row.given)
             uow.sellers.upsert(seller, now=now)
-        pairs: dict[tuple[str, str], None] = {}
+        new_pairs: dict[tuple[str, str], None] = {}
         for row in orders:
             order = _value(row, Order)
-            counts["order"][uow.orders.upsert(order, now=now)] += 1
-            pairs.setdefault((order.buyer_id, order.seller_id), None)
-        for buyer_id, seller_id in pairs:
+            created = uow.orders.upsert(order, now=now)
+            written["order", created] += 1
+            if created:
+                # A stored order's pair got its aliases when the order first arrived.
+                new_pairs.setdefault((order.buyer_id, order.seller_id), None)
+        for buyer_id, seller_id in new_pairs:
             ensure_pair_aliases(uow=uow, buyer_id=buyer_id, seller_id=seller_id, now=now)
         uow.commit()
     return ImportReport(
-        buyers_updated=counts["buyer"][0],
-        buyers_created=counts["buyer"][1],
-        sellers_updated=counts["seller"][0],
-        sellers_created=counts["seller"][1],
-        orders_updated=counts["order"][0],
-        orders_created=counts["order"][1],
+        buyers_created=written["buyer", True],
+        buyers_updated=written["buyer", False],
+        sellers_created=written["seller", True],
+        sellers_updated=written["seller", False],
+        orders_created=written["order", True],
+        orders_updated=written["order", False],
         skipped=_skipped_rows(problems),
     )
 
