@@ -39,7 +39,8 @@ from sqlalchemy import Engine, text
 sys.path.insert(0, str(Path(__file__).parent))
 
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
-from gobetween.services.access import create_token
+from gobetween.services.access import Principal, create_token
+from gobetween.services.inbox import list_inbox
 from message_core_fixture import (
     DEFAULT_PG_URL,
     MESSAGES_PER_THREAD,
@@ -156,6 +157,34 @@ def report(name: str, rate: float, latencies: list[float], baseline: float | Non
     print(f"  {name:<28} {rate:8.0f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms{ratio}")
 
 
+def measure_queries(engine: Engine, rounds: int) -> None:
+    """The inbox service in this process, without HTTP: what the query itself costs."""
+    rng = random.Random(11)
+    baseline: list[float] = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        with SqlAccessUnitOfWork(engine) as uow:
+            uow.sellers.find(f"s{rng.randrange(SELLERS)}")
+        baseline.append((time.perf_counter() - started) * 1000)
+    report("in-process: one-row read", rounds / (sum(baseline) / 1000), baseline, None)
+    for view in ("requires_response", "all"):
+        latencies: list[float] = []
+        for _ in range(rounds):
+            viewer = Principal("seller", seller_id=f"s{rng.randrange(SELLERS)}")
+            started = time.perf_counter()
+            page = list_inbox(
+                viewer=viewer,
+                uow=SqlAccessUnitOfWork(engine),
+                alias_domain="relay.example",
+                view=view,
+                limit=50,
+            )
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert page.entries, "the pre-fill gives every seller running clocks and messages"
+        rate = rounds / (sum(latencies) / 1000)
+        report(f"in-process: inbox {view}", rate, latencies, statistics.median(baseline))
+
+
 def run(kind: str, stored: int, sends: int, reads: int, concurrency: int, pg_url: str) -> None:
     now = datetime.now(UTC)
     with fresh_database(kind, pg_url) as (engine, url):
@@ -168,6 +197,7 @@ def run(kind: str, stored: int, sends: int, reads: int, concurrency: int, pg_url
             f" pre-filled in {time.perf_counter() - started:.0f} s;"
             f" {concurrency} connections"
         )
+        measure_queries(engine, reads)
         port = free_port()
         folder = Path(tempfile.mkdtemp(prefix="gobetween-api-bench-"))
         server = start_server(url, port, folder)
