@@ -74,7 +74,7 @@ def demo_command(
 def demo_json(marketplace: DemoMarketplace, summary: DemoSummary) -> dict[str, Any]:
     """The loaded demo as `--json` prints it: accounts with their tokens, orders, message counts.
 
-    Tokens are fixed placeholders until the API issues real ones.
+    The tokens here are placeholders; the command swaps in issued API tokens (`with_demo_tokens`).
     """
     return {
         "operator_token": "demo-operator-token",
