@@ -18,6 +18,7 @@ from gobetween.entrypoints.cli import (
     importing,
     relay,
     serve,
+    spapi,
     tokens,
     worker,
 )
@@ -61,6 +62,7 @@ for module in (
     cases,
     tokens,
     relay,
+    spapi,
 ):
     module.register(app)
 

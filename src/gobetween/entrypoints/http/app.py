@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from gobetween import __version__
 from gobetween.bootstrap import Platform
-from gobetween.entrypoints.http import api, pages
+from gobetween.entrypoints.http import api, pages, spapi
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -24,6 +24,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.add_api_route("/health", health, methods=["GET"], response_model=None)
     # Routers of later features go here, one line each: app.include_router(<module>.router)
     app.include_router(api.router, prefix=api.PREFIX)
+    app.include_router(spapi.router)
     pages.mount(app)
     return app
 
