@@ -3640,6 +3640,18 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": P, "language": "ja"},
         {"non_critical_proactive", "stock_or_delay_notice"},
     ),
+    (
+        "warranty_mentions_delivery",
+        "Your item comes with a two-year warranty from the day it was delivered.",
+        {"initiation": P, "contact_reason": "warranty"},
+        set(),
+    ),
+    (
+        "warranty_opted_out_bounces",
+        "Your item comes with a two-year warranty from the day it was delivered.",
+        {"initiation": P, "contact_reason": "warranty", "buyer_opted_out": True, "language": "de"},
+        {"buyer_opted_out"},
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
