@@ -52,7 +52,9 @@ def solicitation_window(facts: SolicitationFacts) -> tuple[datetime, datetime] |
     return facts.delivered_at + OPENS_AFTER, latest + CLOSES_AFTER
 
 
-def solicitation_refusals(facts: SolicitationFacts, *, now: datetime) -> tuple[SolicitationRefusal, ...]:
+def solicitation_refusals(
+    facts: SolicitationFacts, *, now: datetime
+) -> tuple[SolicitationRefusal, ...]:
     """Every condition that keeps the order from its review request now; empty when it may go."""
     refusals: list[SolicitationRefusal] = []
     if facts.already_requested_at is not None:
@@ -67,8 +69,8 @@ def solicitation_refusals(facts: SolicitationFacts, *, now: datetime) -> tuple[S
         refusals.append(
             SolicitationRefusal(
                 "proactive_message_sent",
-                "A proactive message was already sent on this order; an order gets either one "
-                "review request or free-form proactive messages, not both.",
+                "A non-critical proactive message was already sent on this order; an order gets "
+                "either one review request or free-form proactive messages, not both.",
             )
         )
     if facts.buyer_opted_out:

@@ -41,7 +41,7 @@ spapi_access_tokens = Table(
 spapi_upload_destinations = Table(
     "spapi_upload_destinations",
     metadata,
-    Column("id", String(64), primary_key=True),
+    Column("id", String(100), primary_key=True),
     Column("seller_id", String(64), ForeignKey("sellers.id"), nullable=False),
     Column("resource", String(500), nullable=False),
     Column("content_md5", String(32), nullable=False),

@@ -62,7 +62,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "spapi_upload_destinations",
-        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("id", sa.String(length=100), nullable=False),
         sa.Column("seller_id", sa.String(length=64), nullable=False),
         sa.Column("resource", sa.String(length=500), nullable=False),
         sa.Column("content_md5", sa.String(length=32), nullable=False),
