@@ -260,3 +260,14 @@ def test_binary_csv_header_is_shown_quoted() -> None:
     assert str(caught.value.problems[0]) == (
         "bin.csv:1: '\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08': unknown column"
     )
+
+
+def test_json_python_cannot_hold_is_a_located_problem() -> None:
+    deep = b"[" * 200_000 + b"]" * 200_000 + b"\n"
+    huge_number = b'{"type": "buyer", "id": ' + b"9" * 5000 + b"}\n"
+    batch = read(deep + huge_number)
+    assert [p.line for p in batch.problems] == [1, 2]
+    assert all(str(p).startswith(f"in.jsonl:{p.line}: not usable JSON: ") for p in batch.problems)
+    cell = b"type,id,items\norder,111-0000000-0000001," + b"[" * 50_000 + b"\n"
+    found = [str(p) for p in read(cell, "csv", "o.csv").problems]
+    assert "o.csv:2: items: must be JSON in this cell that nests and counts sensibly" in found

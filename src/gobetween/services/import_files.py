@@ -225,6 +225,11 @@ def _jsonl_records(
                 batch, [ImportProblem(batch.source, number, None, f"not valid JSON: {error.msg}")]
             )
             continue
+        except (ValueError, RecursionError) as error:
+            # Valid JSON Python will not hold: a 5000-digit number, arrays nested 100000 deep.
+            message = f"not usable JSON: {str(error).splitlines()[0][:80] or 'nested too deeply'}"
+            _add_problems(batch, [ImportProblem(batch.source, number, None, message)])
+            continue
         if not isinstance(data, dict):
             _add_problems(
                 batch, [ImportProblem(batch.source, number, None, "must be a JSON object")]
@@ -445,6 +450,9 @@ class _Fields:
                 return json.loads(raw.text)
             except json.JSONDecodeError as error:
                 self.report(name, f"must be JSON in this cell: {error.msg}")
+                return None
+            except (ValueError, RecursionError):
+                self.report(name, "must be JSON in this cell that nests and counts sensibly")
                 return None
         return raw
 
