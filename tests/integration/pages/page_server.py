@@ -66,6 +66,8 @@ def demo_server(workdir: Path, database_url: str) -> Iterator[Served]:
         "GOBETWEEN_ATTACHMENT_FOLDER": str(workdir / "attachments"),
         "GOBETWEEN_HTTP_PORT": str(port),
         "GOBETWEEN_HTTP_HOST": "127.0.0.1",
+        # `serve` also listens for mail; a port of its own so servers of parallel runs coexist.
+        "GOBETWEEN_SMTP_PORT": str(free_port()),
         "GOBETWEEN_LOG_LEVEL": "WARNING",
     }
     run_cli(environ, workdir, "migrate")
