@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean screenshots
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is needed (none found on PATH)" >&2; exit 1; }
@@ -27,6 +27,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/gobetween migrate
 	$(BIN)/gobetween demo --if-empty
+	$(BIN)/gobetween accounts demo
 	$(BIN)/gobetween serve
 
 test: $(STAMP)
@@ -40,3 +41,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# The message center's main pages as PNG files in docs/screenshots/ (needs /usr/bin/chromium).
+screenshots: $(STAMP)
+	$(BIN)/python tests/e2e/browser/screenshots.py docs/screenshots
