@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from conftest import ANNA_ORDER, BEN_ORDER, World, make_world
+from conftest import ANNA_ORDER, BEN_ORDER, World, make_world, start_clock
 from gobetween.adapters.db import access_tables as a
 from gobetween.adapters.db import migrate
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
@@ -224,3 +225,19 @@ def test_a_json_body_over_one_megabyte_is_refused_before_it_is_read(sqlite_world
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+def test_requires_response_pages_by_time_left(world: World) -> None:
+    sent = []
+    for number in range(3):
+        world.clock.now += timedelta(minutes=5)
+        message = world.send("mira", ANNA_ORDER, text=f"Question {number}?").json()
+        start_clock(world, message["message_id"])
+        sent.append(message["message_id"])
+    first = world.get("anna", "/inbox", params={"limit": 2}).json()
+    assert [e["message_id"] for e in first["entries"]] == sent[:2]
+    rest = world.get("anna", "/inbox", params={"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [e["message_id"] for e in rest["entries"]] == sent[2:]
+    assert rest["next_cursor"] is None
+    by_order = world.get("anna", "/inbox", params={"order_id": BEN_ORDER}).json()
+    assert by_order["entries"] == []

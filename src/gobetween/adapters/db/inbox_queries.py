@@ -53,20 +53,35 @@ class SqlInboxQueries:
         )
         # Typed loosely: the two branches build selects of different shapes.
         query: Any
+        narrowing = (
+            where.buyer_id is not None
+            or where.order_id is not None
+            or where.direction is not None
+            or where.delivered_only
+        )
         if where.view == "requires_response":
-            query = (
-                select(*columns, rc.c.started_at)
-                .select_from(
-                    rc.join(m, m.c.id == rc.c.message_id).join(th, th.c.id == m.c.thread_id)
-                )
-                .where(rc.c.stopped_at.is_(None))
-                .order_by(rc.c.started_at, rc.c.message_id)
-            )
+            # First the page's keys from the clocks alone (the partial index holds the seller's
+            # running clocks in started_at order), then the joins for those rows only: joining
+            # before the sort would read every running clock's message and thread.
+            keys = select(rc.c.message_id, rc.c.started_at).where(rc.c.stopped_at.is_(None))
             if where.seller_id is not None:
-                query = query.where(rc.c.seller_id == where.seller_id)
+                keys = keys.where(rc.c.seller_id == where.seller_id)
             if after is not None:
                 started = utc(datetime.fromisoformat(after[0]))
-                query = query.where(tuple_(rc.c.started_at, rc.c.message_id) > (started, after[1]))
+                keys = keys.where(tuple_(rc.c.started_at, rc.c.message_id) > (started, after[1]))
+            if narrowing:
+                keys = self._narrowed(
+                    keys.join(m, m.c.id == rc.c.message_id).join(th, th.c.id == m.c.thread_id),
+                    where,
+                )
+            page = keys.order_by(rc.c.started_at, rc.c.message_id).limit(limit).subquery()
+            query = (
+                select(*columns, page.c.started_at)
+                .select_from(
+                    page.join(m, m.c.id == page.c.message_id).join(th, th.c.id == m.c.thread_id)
+                )
+                .order_by(page.c.started_at, page.c.message_id)
+            )
         else:
             query = (
                 select(*columns, rc.c.started_at)
@@ -87,14 +102,7 @@ class SqlInboxQueries:
                 query = query.where(m.c.disposition == "delivered")
             if after is not None:
                 query = query.where(m.c.id < after[1])
-        if where.buyer_id is not None:
-            query = query.where(th.c.buyer_id == where.buyer_id)
-        if where.order_id is not None:
-            query = query.where(th.c.order_id == where.order_id)
-        if where.direction is not None:
-            query = query.where(m.c.direction == where.direction)
-        if where.delivered_only:
-            query = query.where(m.c.disposition == "delivered")
+            query = self._narrowed(query, where)
         rows = self._c.execute(query.limit(limit)).all()
         return [
             InboxEntry(
@@ -117,3 +125,17 @@ class SqlInboxQueries:
             )
             for row in rows
         ]
+
+    @staticmethod
+    def _narrowed(query: Any, where: InboxFilter) -> Any:
+        """Add the filters on thread and message columns (both tables must be in `query`)."""
+        m, th = t.messages, t.threads
+        if where.buyer_id is not None:
+            query = query.where(th.c.buyer_id == where.buyer_id)
+        if where.order_id is not None:
+            query = query.where(th.c.order_id == where.order_id)
+        if where.direction is not None:
+            query = query.where(m.c.direction == where.direction)
+        if where.delivered_only:
+            query = query.where(m.c.disposition == "delivered")
+        return query
