@@ -573,7 +573,9 @@ class SqlMetricsReader:
                     parts[seller].cumulative.append((tier, bucket, int(n), 0))
 
         # Stopped after `now`: none at the present time.
-        later = select(rc).where(rc.c.stopped_at > now, rc.c.started_at > lows[-1])
+        # Only the stopped_at condition, so that the partial index of stopped clocks is the one
+        # to use; the few rows found are filtered by window in _fold.
+        later = select(rc).where(rc.c.stopped_at > now)
         for row in connection.execute(scoped(later, rc.c.seller_id)):
             parts[row.seller_id].later.append(_clock(row))
         return parts

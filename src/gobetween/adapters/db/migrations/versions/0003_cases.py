@@ -106,9 +106,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("message_id", name=op.f("pk_response_clocks")),
     )
     op.create_index(
-        "ix_response_clocks_seller_started",
-        "response_clocks",
-        ["seller_id", "started_at", "stop_reason", "stopped_at", "response_us"],
+        "ix_response_clocks_seller_started", "response_clocks", ["seller_id", "started_at"]
     )
     op.create_index(
         "ix_response_clocks_seller_stopped",
