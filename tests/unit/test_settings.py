@@ -69,6 +69,8 @@ def test_config_file_named_by_environment_and_gobetween_table(tmp_path: Path) ->
         ),
         ({"GOBETWEEN_MARKETPLACE_REGION": "usa"}, "must be a two-letter region"),
         ({"GOBETWEEN_DAILY_LIMIT_BASE": "-1"}, "GOBETWEEN_DAILY_LIMIT_BASE (from environment)"),
+        ({"GOBETWEEN_SPAPI_RATE_LIMIT_SCALE": "-2"}, "SPAPI_RATE_LIMIT_SCALE (from environment)"),
+        ({"GOBETWEEN_SMTP_MAX_BYTES": "0"}, "GOBETWEEN_SMTP_MAX_BYTES (from environment) must"),
         ({"GOBETWEEN_CONFIG": "/nonexistent/gobetween.toml"}, "does not exist"),
     ],
 )

@@ -91,7 +91,10 @@ _POSITIVE = (
     "daily_limit_days",
     "proactive_window_days",
     "case_idle_days",
+    "smtp_max_bytes",
 )
+# Zero is meaningful for these (no base allowance, a rate limit switched off).
+_NOT_NEGATIVE = ("daily_limit_base", "api_requests_per_minute", "spapi_rate_limit_scale")
 
 
 def load_settings(
@@ -211,8 +214,9 @@ def _validate(settings: Settings, origins: Mapping[str, str]) -> None:
     for name in _POSITIVE:
         if getattr(settings, name) <= 0:
             raise fail(name, f"must be greater than 0; got {getattr(settings, name)}")
-    if settings.daily_limit_base < 0:
-        raise fail("daily_limit_base", f"must be 0 or more; got {settings.daily_limit_base}")
+    for name in _NOT_NEGATIVE:
+        if getattr(settings, name) < 0:
+            raise fail(name, f"must be 0 or more; got {getattr(settings, name)}")
     try:
         backend = make_url(settings.database_url).get_backend_name()
     except ArgumentError:
