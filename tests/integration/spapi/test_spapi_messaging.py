@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import select
+import pytest
+from spapi_world import CUSTOM, DE, DELIVERED, FBA, PNG, US, World, content_md5, running_world
+from sqlalchemy import Engine, select
 
-from conftest import CUSTOM, DE, DELIVERED, FBA, PNG, US, World, content_md5
 from gobetween.adapters.db import tables
+
+
+@pytest.fixture
+def world(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[World]:
+    """The marketplace on SQLite and on PostgreSQL."""
+    with running_world(engine, database_url, tmp_path) as built:
+        yield built
 
 
 def names(document: dict[str, object]) -> list[str]:

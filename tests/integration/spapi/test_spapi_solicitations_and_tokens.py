@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
-
-from conftest import (
+import pytest
+from spapi_world import (
     CUSTOM,
     DE,
     DELIVERED,
@@ -20,7 +20,10 @@ from conftest import (
     US,
     World,
     make_world,
+    running_world,
 )
+from sqlalchemy import Engine, select
+
 from gobetween.adapters.db import tables
 from gobetween.adapters.db.spapi_store import SqlSpapiUnitOfWork
 from gobetween.bootstrap.access import build_api_services
@@ -29,6 +32,13 @@ from gobetween.domain.errors import Refused
 from gobetween.domain.parties import Buyer
 from gobetween.services.access import Principal
 from gobetween.services.spapi import Spapi, request_review
+
+
+@pytest.fixture
+def world(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[World]:
+    """The marketplace on SQLite and on PostgreSQL."""
+    with running_world(engine, database_url, tmp_path) as built:
+        yield built
 
 
 def review_path(order: str) -> str:

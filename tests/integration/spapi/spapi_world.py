@@ -10,12 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -199,9 +199,9 @@ def make_world(engine: Engine, database_url: str, tmp_path: Path, **settings: An
     return world
 
 
-@pytest.fixture
-def world(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[World]:
-    """The marketplace on SQLite and on PostgreSQL, rate limits off."""
+@contextmanager
+def running_world(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[World]:
+    """The marketplace on the `engine` fixture's database, rate limits off, closed afterwards."""
     built = make_world(engine, database_url, tmp_path)
     try:
         yield built
