@@ -73,11 +73,18 @@ def main(folder: Path) -> None:
                         " ORDER BY t.message_count DESC, o.id LIMIT 1"
                     )
                 ).one()
+                busiest = connection.execute(
+                    text(
+                        "SELECT seller_id FROM response_clocks WHERE stopped_at IS NULL"
+                        " GROUP BY seller_id ORDER BY count(*) DESC, seller_id LIMIT 1"
+                    )
+                ).scalar()
             engine.dispose()
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                inbox = sign_in(browser, served, demo_email("seller", busiest or seller_id))
+                shoot(inbox, "/seller/inbox", folder / "seller-inbox.png", full=False)
                 seller = sign_in(browser, served, demo_email("seller", seller_id))
-                shoot(seller, "/seller/inbox?view=all", folder / "seller-inbox.png", full=False)
                 shoot(seller, f"/seller/threads/{thread_id}", folder / "seller-thread.png")
                 seller.get_by_role("textbox", name="Message", exact=True).fill(
                     "Thanks for your order! Please leave us a 5-star review, and for anything"
