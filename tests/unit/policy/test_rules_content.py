@@ -3652,6 +3652,100 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": P, "contact_reason": "warranty", "buyer_opted_out": True, "language": "de"},
         {"buyer_opted_out"},
     ),
+    (
+        "fba_de_b1",
+        "Das tut uns leid! Wir senden Ihnen umgehend Ersatz zu, eine Rücksendung ist nicht nötig.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_de_b2",
+        "Schicken Sie uns den Artikel bitte zurück, wir erstatten dann den vollen Betrag.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_de_ok",
+        "Das tut uns leid! Da Amazon den Versand übernommen hat, wenden Sie sich bitte an den "
+        "Amazon-Kundenservice; dort erhalten Sie Ersatz oder eine Erstattung.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "de"},
+        set(),
+    ),
+    (
+        "fba_fr_b1",
+        "Désolés ! Nous vous envoyons un remplacement dès demain, pas besoin de le retourner.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "fr"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_fr_b2",
+        "Renvoyez-nous le colis à nos frais et nous vous rembourserons intégralement.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "fr"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_fr_ok",
+        "Désolés ! Cette commande ayant été expédiée par Amazon, le remplacement se fait depuis "
+        "vos commandes sur Amazon.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "fr"},
+        set(),
+    ),
+    (
+        "fba_es_b1",
+        "¡Lo sentimos! Te mandamos otra unidad hoy mismo, no hace falta devolver nada.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "es"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_es_b2",
+        "Envíanos el producto a nuestra dirección y te devolvemos el dinero.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "es"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_es_ok",
+        "¡Lo sentimos! Como Amazon gestionó el envío, la sustitución se solicita desde Mis "
+        "pedidos.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "es"},
+        set(),
+    ),
+    (
+        "fba_it_b1",
+        "Ci dispiace! Le spediamo subito un nuovo articolo, non serve restituire quello difettoso.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "it"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_it_b2",
+        "Ci rimandi il prodotto e la rimborseremo noi direttamente.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "it"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_it_ok",
+        "Ci dispiace! Poiché l'ordine è gestito da Amazon, può richiedere la sostituzione da I "
+        "miei ordini.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "it"},
+        set(),
+    ),
+    (
+        "fba_ja_b1",
+        "大変申し訳ございません。当店より代替品をすぐにお送りいたしますので、返品は不要です。",
+        {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_ja_b2",
+        "商品を当店までご返送いただければ、当店にて全額返金いたします。",
+        {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fba_ja_ok",
+        "大変申し訳ございません。本商品はAmazonより発送されておりますので、交換はAmazonの注文履歴からお手続きください。",
+        {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
+        set(),
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
