@@ -46,6 +46,7 @@ from gobetween.domain.messages import AttachmentMeta
 from gobetween.domain.orders import ORDER_ID_PATTERN
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.policy.categories import CONTACT_REASONS
+from gobetween.services.case_hooks import CaseHooks
 from gobetween.services.messaging import (
     MessagingLimits,
     PolicyCheck,
@@ -431,6 +432,7 @@ class InboundRelay:
                     ),
                     uow=uow,
                     check_policy=self.check_policy,
+                    hooks=CaseHooks(),
                     clock=self.clock,
                     limits=self.limits,
                 )
@@ -446,6 +448,7 @@ class InboundRelay:
                     ),
                     uow=uow,
                     check_policy=self.check_policy,
+                    hooks=CaseHooks(),
                     clock=self.clock,
                     limits=self.limits,
                 )
