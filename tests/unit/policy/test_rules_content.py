@@ -3746,6 +3746,121 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
         set(),
     ),
+    (
+        "casual_z1",
+        "Hey there! Your mug shipped out this morning - can't wait for you to get it!",
+        {"initiation": P},
+        {"non_critical_proactive", "redundant_notification"},
+    ),
+    (
+        "casual_z2",
+        "Hi! Loving that you picked our candle. If it brightens your day, a shout-out in the "
+        "reviews would brighten ours!",
+        {"initiation": R},
+        {"review_request"},
+    ),
+    (
+        "casual_z3",
+        "Hello, just so you know, we have a sister shop on Etsy with more colours.",
+        {"initiation": R},
+        {"marketing", "off_platform"},
+    ),
+    (
+        "casual_z4",
+        "Hi, we're so sorry about the scratch! We'll knock 20% off your next order to make up for "
+        "it.",
+        {"initiation": R},
+        {"marketing"},
+    ),
+    (
+        "casual_z5",
+        "Hi, the crate was damaged in transit. No worries - we'll courier a new one to you "
+        "tomorrow, no need to go through Amazon.",
+        {"initiation": R, "fulfillment": "marketplace"},
+        {"fba_customer_service"},
+    ),
+    (
+        "casual_z6",
+        "Hello, for any future questions our direct line is 212-555-0172.",
+        {"initiation": R},
+        {"contact_info"},
+    ),
+    (
+        "casual_z7",
+        "Hello! Pop us a message on Insta @theclaystudio if you want to see the glaze options.",
+        {"initiation": R},
+        {"off_platform"},
+    ),
+    (
+        "casual_z8",
+        "Hi, quick heads-up that your order is running about a week late because our kiln broke.",
+        {"initiation": P},
+        {"non_critical_proactive", "stock_or_delay_notice"},
+    ),
+    (
+        "casual_z9",
+        "Hi, sending this along with a few ideas on how to style your new throw blanket!",
+        {"initiation": P},
+        {"non_critical_proactive", "proactive_customer_service"},
+    ),
+    (
+        "casual_z10",
+        "Hi, we just wanted to drop by and say a massive thank you for your order!",
+        {"initiation": P},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "casual_z11",
+        "Hi, could you knock that 2-star rating up a bit now that the new part works?",
+        {"initiation": R},
+        {"review_change_request"},
+    ),
+    (
+        "casual_z12",
+        "Hello, every customer who leaves a review gets entered into our monthly gift card raffle.",
+        {"initiation": R},
+        {"review_incentive", "review_request"},
+    ),
+    (
+        "casual_z13",
+        "Hi, sure - the legs unscrew, so it fits in a normal car.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "casual_z14",
+        "Hi, the discount code in the listing expired on Sunday, sorry about that.",
+        {"initiation": R},
+        set(),
+    ),
+    (
+        "casual_z15",
+        "Hello, we noticed the delivery address is a business; what time does reception close so "
+        "the courier can arrive before then?",
+        {"initiation": P, "contact_reason": "delivery_scheduling"},
+        set(),
+    ),
+    (
+        "casual_z16",
+        "Hi, the colour you picked for the embroidery isn't available anymore, would navy or "
+        "forest green work?",
+        {"initiation": P, "contact_reason": "customization"},
+        set(),
+    ),
+    (
+        "casual_z17",
+        "Hi, apologies - our warehouse flooded and we can't fulfil your order. We're cancelling "
+        "it now so you're refunded right away.",
+        {"initiation": P, "contact_reason": "unexpected_problem", "order_status": "unshipped"},
+        set(),
+    ),
+    (
+        "casual_z18",
+        "Hello, thanks for writing. We've logged the fault and the manufacturer will contact you "
+        "through this thread within two days.",
+        {"initiation": R},
+        set(),
+    ),
 ]
 
 BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
