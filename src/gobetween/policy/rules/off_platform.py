@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from gobetween.policy.rules import AnalyzedMessage, rule
+from gobetween.policy.rules import AnalyzedMessage, match_findings, rule
 from gobetween.policy.sentences import split_sentences
 from gobetween.policy.verdict import Finding
 
@@ -40,28 +40,11 @@ def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
     exempt_phone = message.context.contact_reason in _PHONE_EXEMPT_REASONS
     scan = message.phrases
     to_original = message.normalized.to_original
-    found: list[Finding] = []
-    for match in scan.matches("off_platform"):
-        found.append(
-            Finding(
-                "off_platform",
-                "off_platform_invitation",
-                "block",
-                to_original(match.start, match.end),
-                _EXPLANATION,
-            )
-        )
+    # The pattern's name is the rule: social_channel, payment_channel, call_invitation, ...
+    matches = list(scan.matches("off_platform"))
     if not exempt_phone:
-        for match in scan.matches("off_platform_call"):
-            found.append(
-                Finding(
-                    "off_platform",
-                    "off_platform_call",
-                    "block",
-                    to_original(match.start, match.end),
-                    _EXPLANATION,
-                )
-            )
+        matches.extend(scan.matches("off_platform_call"))
+    found = match_findings(message, matches, "off_platform", _EXPLANATION)
     # Asking for the buyer's number or address ("send us a phone number the courier can use") is
     # `contact_info` alone: only the seller's own address or number can be an invitation.
     contacts = [
