@@ -57,15 +57,25 @@ def seller_health(request: Request, seller_id: str) -> dict[str, Any]:
 
 
 def weekly_trend(reader: SqlMetricsReader, seller_id: str, *, now: datetime) -> list[TrendPoint]:
-    """On-time share of each of the last TREND_WEEKS weeks, oldest first."""
+    """On-time share of the buyer messages of each of the last TREND_WEEKS weeks, oldest first.
+
+    One query: the reader counts every window ending now (7, 14, ... days), and a week's counts
+    are the difference of two neighbouring windows (clocks started in that week, judged now).
+    """
+    windows = tuple(7 * weeks for weeks in range(1, TREND_WEEKS + 1))
+    figures: dict[int, ResponseFigures] = reader.response_figures(
+        seller_id, now=now, windows=windows
+    )
     points = []
     for weeks_ago in range(TREND_WEEKS - 1, -1, -1):
-        end = now - timedelta(weeks=weeks_ago)
-        # Asked with a second window: the reader's SQL needs two (a lone window builds an empty
-        # CASE; reported to the metrics' owners).
-        figures: ResponseFigures = reader.response_figures(seller_id, now=end, windows=(7, 8))[7]
-        counted = figures.on_time + figures.late + figures.overdue
-        points.append(TrendPoint(end, figures.on_time_percent, counted))
+        wide = figures[7 * (weeks_ago + 1)]
+        narrow = figures.get(7 * weeks_ago)
+        on_time = wide.on_time - (narrow.on_time if narrow else 0)
+        late = wide.late - (narrow.late if narrow else 0)
+        overdue = wide.overdue - (narrow.overdue if narrow else 0)
+        counted = on_time + late + overdue
+        percent = 100.0 * on_time / counted if counted else None
+        points.append(TrendPoint(now - timedelta(weeks=weeks_ago), percent, counted))
     return points
 
 
