@@ -4210,6 +4210,128 @@ BUYER_CASES: list[tuple[str, str, dict[str, Any], tuple[str, str | None]]] = [
         {"direction": "buyer_to_seller", "language": "ja"},
         ("no_response_needed", None),
     ),
+    (
+        "tri2_u1",
+        "Perfect, that's exactly what I needed to know.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", None),
+    ),
+    (
+        "tri2_u2",
+        "Cool, thanks for letting me know!",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", None),
+    ),
+    (
+        "tri2_u3",
+        "It came today and it's gorgeous. Thank you so much!!",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", None),
+    ),
+    (
+        "tri2_u4",
+        "All good, the courier just dropped it off.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", None),
+    ),
+    (
+        "tri2_u5",
+        "Ok, I'll wait for the replacement then.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", None),
+    ),
+    (
+        "tri2_u6",
+        "Appreciate the quick reply!",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", None),
+    ),
+    (
+        "tri2_u7",
+        "The strap snapped after two days of normal use.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "tri2_u8",
+        "How long does shipping to Canada usually take?",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "tri2_u9",
+        "I was charged twice for this order.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "tri2_u10",
+        "Please send the invoice to my company name, Brightwave Ltd.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "tri2_u11",
+        "Hi, I'd like to add a gift message to my order: 'Happy birthday, Sam!'",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "tri2_u12",
+        "The tracking hasn't moved in 5 days.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "tri2_u13",
+        "Thanks, but the part you sent is the wrong one again.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "tri2_u14",
+        "Can we settle this outside Amazon? I'll send you $50 by Zelle and you send me two more.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", "off_platform_payment"),
+    ),
+    (
+        "tri2_u15",
+        "Hello, I'm a buyer from a sourcing agency. Send me your WhatsApp for wholesale prices.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", None),
+    ),
+    (
+        "tri2_u16",
+        "Your company is a joke and you are thieves. I'm reporting you to everyone I know.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", "abuse"),
+    ),
+    (
+        "tri2_u17",
+        "Dear Seller, we can increase your sales by 300% with our Amazon SEO service. Reply for "
+        "pricing.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", "spam"),
+    ),
+    (
+        "tri2_u18",
+        "Important notice from Amazon Seller Support: click the link below to confirm your bank "
+        "details or your payouts will be held.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", "spam"),
+    ),
+    (
+        "tri2_u19",
+        "Are you kidding me? This is the third broken one, you morons. Fix it now.",
+        {"direction": "buyer_to_seller"},
+        ("needs_response", "abuse"),
+    ),
+    (
+        "tri2_u20",
+        "Never mind about the size question - I measured and the medium is fine.",
+        {"direction": "buyer_to_seller"},
+        ("no_response_needed", None),
+    ),
 ]
 
 
