@@ -108,3 +108,17 @@ policy_profiles = Table(
     Column("definition", JSON, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# Each message's seller and buyer, written by a database trigger on INSERT INTO messages (migration
+# 0002): the inbox reads a party's messages newest first straight from an index, where going
+# through `threads` would read and sort every message of the party.
+inbox_index = Table(
+    "inbox_index",
+    metadata,
+    # No foreign key: the index follows the evidence and must never stand in its way.
+    Column("message_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("seller_id", String(64), nullable=False),
+    Column("buyer_id", String(64), nullable=False),
+    Index("ix_inbox_index_seller_message", "seller_id", "message_id"),
+    Index("ix_inbox_index_buyer_message", "buyer_id", "message_id"),
+)

@@ -5,7 +5,8 @@ page 1, where OFFSET would read and skip every earlier row.
 
 - `requires_response`: buyer messages whose 24-hour clock still runs, least time left first, read
   through the partial index `ix_response_clocks_open_seller (seller_id, started_at)`.
-- every other view: newest first by message id.
+- every other view: newest first by message id, read for a seller or buyer through the inbox
+  index `(seller_id | buyer_id, message_id)` that a trigger keeps (migration 0002).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, tuple_
 
+from gobetween.adapters.db import access_tables as a
 from gobetween.adapters.db import case_tables as c
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.repositories import utc
@@ -83,17 +85,25 @@ class SqlInboxQueries:
                 .order_by(page.c.started_at, page.c.message_id)
             )
         else:
+            # A party's messages come newest first from the inbox index (party, message id),
+            # so a page reads its rows in index order and never sorts the party's history.
+            ix = a.inbox_index
+            party = where.seller_id is not None or where.buyer_id is not None
+            source = ix.join(m, m.c.id == ix.c.message_id) if party else m
+            newest = ix.c.message_id if party else m.c.id
             query = (
                 select(*columns, rc.c.started_at)
                 .select_from(
-                    m.join(th, th.c.id == m.c.thread_id).outerjoin(
+                    source.join(th, th.c.id == m.c.thread_id).outerjoin(
                         rc, (rc.c.message_id == m.c.id) & rc.c.stopped_at.is_(None)
                     )
                 )
-                .order_by(m.c.id.desc())
+                .order_by(newest.desc())
             )
             if where.seller_id is not None:
-                query = query.where(th.c.seller_id == where.seller_id)
+                query = query.where(ix.c.seller_id == where.seller_id)
+            if where.buyer_id is not None:
+                query = query.where(ix.c.buyer_id == where.buyer_id)
             if where.view == "blocked":
                 query = query.where(m.c.disposition == "blocked")
             elif where.view == "bounced":
@@ -101,7 +111,7 @@ class SqlInboxQueries:
             elif where.view == "sent":
                 query = query.where(m.c.disposition == "delivered")
             if after is not None:
-                query = query.where(m.c.id < after[1])
+                query = query.where(newest < after[1])
             query = self._narrowed(query, where)
         rows = self._c.execute(query.limit(limit)).all()
         return [

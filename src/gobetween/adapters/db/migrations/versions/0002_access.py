@@ -1,4 +1,5 @@
-"""API tokens, attachments, the reported-messages queue, seller policies and policy profiles
+"""API tokens, attachments, the reported-messages queue, seller policies and policy profiles,
+and the inbox index (a party's messages by id, kept by a trigger on INSERT INTO messages)
 
 Revision ID: 0002
 Revises: 0001
@@ -117,9 +118,64 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_policy_profiles")),
     )
+    _create_inbox_index()
+
+
+_PG_INDEX_FUNCTION = """
+CREATE OR REPLACE FUNCTION gobetween_index_message() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO inbox_index (message_id, seller_id, buyer_id)
+    SELECT NEW.id, seller_id, buyer_id FROM threads WHERE id = NEW.thread_id;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def _create_inbox_index() -> None:
+    op.create_table(
+        "inbox_index",
+        sa.Column("message_id", sa.BigInteger(), nullable=False),
+        sa.Column("seller_id", sa.String(length=64), nullable=False),
+        sa.Column("buyer_id", sa.String(length=64), nullable=False),
+        # No foreign key: the index follows the evidence and must never stand in its way.
+        sa.PrimaryKeyConstraint("message_id", name=op.f("pk_inbox_index")),
+    )
+    op.create_index("ix_inbox_index_seller_message", "inbox_index", ["seller_id", "message_id"])
+    op.create_index("ix_inbox_index_buyer_message", "inbox_index", ["buyer_id", "message_id"])
+    # Messages stored before this migration.
+    op.execute(
+        "INSERT INTO inbox_index (message_id, seller_id, buyer_id) "
+        "SELECT m.id, th.seller_id, th.buyer_id "
+        "FROM messages m JOIN threads th ON th.id = m.thread_id"
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_PG_INDEX_FUNCTION)
+        op.execute(
+            "CREATE TRIGGER messages_inbox_index AFTER INSERT ON messages "
+            "FOR EACH ROW EXECUTE FUNCTION gobetween_index_message()"
+        )
+    else:
+        op.execute(
+            "CREATE TRIGGER messages_inbox_index AFTER INSERT ON messages BEGIN "
+            "INSERT INTO inbox_index (message_id, seller_id, buyer_id) "
+            "SELECT NEW.id, seller_id, buyer_id FROM threads WHERE id = NEW.thread_id; END"
+        )
+
+
+def _drop_inbox_index() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS messages_inbox_index ON messages")
+        op.execute("DROP FUNCTION IF EXISTS gobetween_index_message()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS messages_inbox_index")
+    op.drop_index("ix_inbox_index_buyer_message", table_name="inbox_index")
+    op.drop_index("ix_inbox_index_seller_message", table_name="inbox_index")
+    op.drop_table("inbox_index")
 
 
 def downgrade() -> None:
+    _drop_inbox_index()
     op.drop_table("policy_profiles")
     op.drop_table("seller_policies")
     op.drop_index("ix_message_reports_status", table_name="message_reports")
