@@ -28,9 +28,10 @@ Indexes and the queries they serve (see docs/performance.md, Cases and metrics):
   the sweep that announces `response.due_soon` once per clock.
 - `uq_cases_live_thread (thread_id) WHERE state <> 'closed'`: at most one live case per thread.
 - `ix_cases_state_activity (state, last_activity_at)`: the idle-close sweep.
-- `ix_messages_sender_disposition (sender_id, disposition, created_at)` on the core's `messages`:
-  a seller's blocked and bounced messages in a window, read from the index alone instead of
-  every message the seller sent.
+- `ix_messages_sender_disposition (sender_id, disposition, created_at, direction, id)` on the
+  core's `messages` and `ix_findings_message_category (message_id, severity, category)` on its
+  `findings`: a seller's blocked (per category) and bounced messages in a window, read from the
+  two indexes alone instead of every message the seller sent.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from sqlalchemy import (
     text,
 )
 
-from gobetween.adapters.db.tables import Id, messages, metadata
+from gobetween.adapters.db.tables import Id, findings, messages, metadata
 
 cases = Table(
     "cases",
@@ -198,4 +199,12 @@ Index(
     messages.c.sender_id,
     messages.c.disposition,
     messages.c.created_at,
+    messages.c.direction,
+    messages.c.id,
+)
+Index(
+    "ix_findings_message_category",
+    findings.c.message_id,
+    findings.c.severity,
+    findings.c.category,
 )

@@ -187,13 +187,19 @@ def upgrade() -> None:
         "ix_webhook_deliveries_subscription", "webhook_deliveries", ["subscription_id", "id"]
     )
     op.create_index("ix_webhook_deliveries_key", "webhook_deliveries", ["delivery_key"])
-    # Account health: a seller's blocked and bounced messages per window, from the index alone.
+    # Account health: a seller's blocked and bounced messages per window, from indexes alone.
     op.create_index(
-        "ix_messages_sender_disposition", "messages", ["sender_id", "disposition", "created_at"]
+        "ix_messages_sender_disposition",
+        "messages",
+        ["sender_id", "disposition", "created_at", "direction", "id"],
+    )
+    op.create_index(
+        "ix_findings_message_category", "findings", ["message_id", "severity", "category"]
     )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_findings_message_category", table_name="findings")
     op.drop_index("ix_messages_sender_disposition", table_name="messages")
     op.drop_index("ix_webhook_deliveries_key", table_name="webhook_deliveries")
     op.drop_index("ix_webhook_deliveries_subscription", table_name="webhook_deliveries")
