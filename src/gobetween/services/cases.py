@@ -99,6 +99,8 @@ class CaseUnitOfWork(Protocol):
 
 
 class CaseUnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work (one transaction) for the sweeps."""
+
     def __call__(self) -> CaseUnitOfWork: ...
 
 
@@ -403,6 +405,8 @@ def list_cases(
 
 @dataclass(frozen=True, slots=True)
 class CaseDetail:
+    """A case with its history of changes, oldest first."""
+
     case: Case
     history: tuple[Event, ...]
 
@@ -412,6 +416,8 @@ class CaseDetail:
 
 @dataclass(frozen=True, slots=True)
 class SweepReport:
+    """What one pass of the sweeps did."""
+
     closed: int = 0
     announced_due_soon: int = 0
 
