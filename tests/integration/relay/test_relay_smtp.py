@@ -315,6 +315,22 @@ def test_too_many_mime_parts_is_refused(engine: Engine, relay_key: DkimKey) -> N
         assert "MIME parts" in reply
 
 
+def test_attachments_over_ten_megabytes_are_refused(engine: Engine, relay_key: DkimKey) -> None:
+    with running_world(engine, relay_key) as world:
+        message = mail(sender=BUYER_EMAIL, to=world.seller_alias, text="Photos of the damage")
+        for index in range(3):
+            message.add_attachment(
+                b"\x89PNG\r\n\x1a\n" + bytes(3_700_000),
+                maintype="image",
+                subtype="png",
+                filename=f"{index}.png",
+            )
+        code, reply = send(world, message)
+        assert code == 552
+        assert "attachments total" in reply
+        assert count(engine, t.messages) == 0
+
+
 def test_temporary_smarthost_failure_is_retried_with_the_same_bytes(
     engine: Engine, relay_key: DkimKey
 ) -> None:

@@ -63,6 +63,8 @@ Unauthenticated = Literal["hold", "refuse"]
 T = TypeVar("T")
 # Bytes of an attachment the policy sees to judge its type by content.
 ATTACHMENT_HEAD_BYTES = 512
+# relay-notes.md, Size and attachment limits: decoded attachments per message (Amazon's limit).
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +194,12 @@ class InboundRelay:
         except MalformedMail as error:
             code = "552 5.3.4" if error.over_limit else "550 5.6.0"
             return f"{code} Message refused: {error.problem}"
+        attached = sum(attachment.size for attachment in parsed.attachments)
+        if attached > MAX_ATTACHMENT_BYTES:
+            return (
+                f"552 5.3.4 Message refused: attachments total {attached} bytes; "
+                f"the limit is {MAX_ATTACHMENT_BYTES}"
+            )
         message_id, body_hash = _dedupe_key(envelope.data, parsed)
 
         # One read transaction for everything the decision needs from the database.
