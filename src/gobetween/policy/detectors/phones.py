@@ -6,7 +6,11 @@ A candidate is dropped by its shape (dates, prices, EAN-13/ISBN, IBAN, year rang
 units, codes glued to letters) or by a context word just before it (order, SKU, tracking, invoice,
 VAT, ZIP, case, serial… in six languages) unless a phone word (tel, call, WhatsApp, 電話…) is
 closer. What is left must parse and be a valid number (`phonenumbers.is_valid_number`) in one of
-the regions given, usually the marketplace's and the message language's.
+the regions given, usually the marketplace's and the message language's; or, when its shape is
+strongly phone-like (an explicit `+`/`00` country code, digits grouped the way the region writes
+phone numbers, or a phone word just before it), a POSSIBLE number there: a seller writing a
+number from a reserved or fictional range (`555-867-5309`, `07700 900123`) still writes a phone
+number.
 """
 
 from __future__ import annotations
@@ -57,7 +61,9 @@ _PHONE_WORDS = re.compile(
     r"\b(?:phone|telephone|tel|tél|téléphone|telefon\w*|teléfono|telefono|call|calls|calling|"
     r"text|sms|whatsapp|signal|viber|telegram|mobile|mobil|cell|fax|hotline|helpline|ring|"
     r"anrufen|rufen|ruf|handy|appel\w*|appelez|portable|llam\w*|móvil|movil|celular|chiam\w*|"
-    r"cellulare|reach|erreich\w*|joindre)\b|電話|携帯|ダイヤル|フリーダイヤル"
+    r"cellulare|reach|erreich\w*|joindre|customer (?:service|care|support)|service clients?|"
+    r"kundenservice|kundendienst|servicio al cliente|atención al cliente|servizio clienti|"
+    r"assistenza clienti)\b|電話|携帯|ダイヤル|フリーダイヤル|ＴＥＬ"
 )
 _WINDOW = 32
 # A number followed by a short extra group ("24/7", an extension) is tried without it; a longer
@@ -94,6 +100,8 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
         if not spans or _vetoed(text, start, end, raw):
             continue
         found = _confirm(text, spans, tried)
+        if found is None:
+            found = _confirm_possible(text, start, spans, tried)
         if found is None:
             continue
         number_start, number_end, number, region = found
@@ -141,7 +149,12 @@ def _vetoed(text: str, start: int, end: int, raw: str) -> bool:
             # Single spaced digits ("4 1 5 5 5 …") are a number spelled out, not a list.
             return True
     digits = "".join(c for c in raw if c.isdigit())
-    if not raw.startswith("+") and (_is_ean13(digits) or _is_isbn10(digits)):
+    if not raw.startswith("+") and _is_ean13(digits):
+        return True
+    isbn_layout = len(groups) == 1 or len(groups[-1]) == 1
+    if not raw.startswith("+") and isbn_layout and _is_isbn10(digits):
+        # ISBN-10 bare or hyphenated with its single check digit last ("0-306-40615-2"); a
+        # checksum that happens to hold for digits in phone pairs ("01 23 45 67 89") is not one.
         return True
     return _context_vetoes(text, start)
 
@@ -152,11 +165,13 @@ def _context_vetoes(text: str, start: int) -> bool:
     # not vetoed by "order" in the paragraph above.
     line_start = text.rfind("\n", window_start, start)
     window = text[line_start + 1 if line_start >= 0 else window_start : start]
+    # A phone word wins when it ends after the last veto word starts: "service client" is a phone
+    # word that contains one.
     vetoes = [m.start() for m in _VETO_WORDS.finditer(window)]
     if not vetoes:
         return False
-    phones = [m.start() for m in _PHONE_WORDS.finditer(window)]
-    return not phones or phones[-1] < vetoes[-1]
+    phones = [m.end() for m in _PHONE_WORDS.finditer(window)]
+    return not phones or phones[-1] <= vetoes[-1]
 
 
 def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -206,6 +221,75 @@ def _confirm(
                 e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
                 return candidate_start, candidate_end, e164, None if international else region
     return None
+
+
+# Separators between digit groups: a phone number written for people is grouped.
+_SEPARATED = re.compile(r"\d[ \t]?[-./)\t ][ \t(]?\d")
+# How North America groups a national number: (NPA) NXX-XXXX, with an optional leading 1.
+_NANP_LAYOUTS = ((3, 3, 4), (1, 3, 3, 4))
+_FALLBACK_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "JP")
+
+
+def _confirm_possible(
+    text: str, start: int, spans: list[tuple[int, int]], regions: tuple[str, ...]
+) -> tuple[int, int, str, str | None] | None:
+    """The first span that is a POSSIBLE number in one of `regions` and looks like a phone.
+
+    Reserved and fictional ranges are not valid numbers, but a seller who writes one still breaks
+    the rule. Only strong shapes count, so that the look-alikes that survived the vetoes (a case
+    number, a batch code) stay out: an explicit country code, a phone word just before the
+    number, or digits grouped in the region's national phone layout.
+    """
+    token_end = len(text[:start].rstrip())
+    token = text[text.rfind(" ", 0, token_end) + 1 : token_end]
+    if any(c.isdigit() for c in token):
+        # The tail of a longer code ("1Z 999 AA1 01 2345 6784"), not a number of its own.
+        return None
+    cue = _PHONE_WORDS.search(text, max(0, start - _WINDOW), start) is not None
+    given = tuple(regions or ("US",))
+    others = tuple(r for r in _FALLBACK_REGIONS if r not in given)
+    # The message's regions first, valid then merely possible; then, for digits grouped as
+    # another marketplace writes its numbers ("020 7946 0958", a London number, in a US
+    # message), the other regions, valid then possible.
+    for tried, layout_only in ((given, False), (others, True)):
+        for check in (phonenumbers.is_valid_number, phonenumbers.is_possible_number):
+            for region in tried:
+                metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+                trunk = metadata is not None and metadata.national_prefix == "0"
+                for candidate_start, candidate_end in spans:
+                    candidate = text[candidate_start:candidate_end]
+                    international = candidate[0] == "+" or candidate.startswith("00")
+                    layout = _national_layout(candidate, region, trunk=trunk)
+                    if not (layout if layout_only else international or cue or layout):
+                        continue
+                    if not international and trunk and candidate.lstrip("(")[:1] != "0":
+                        continue
+                    try:
+                        parsed = phonenumbers.parse(candidate, region)
+                    except phonenumbers.NumberParseException:
+                        continue
+                    if not check(parsed):
+                        continue
+                    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+                    return candidate_start, candidate_end, e164, None if international else region
+    return None
+
+
+def _national_layout(candidate: str, region: str, *, trunk: bool) -> bool:
+    """Whether the digits are grouped as the region writes national phone numbers."""
+    if _SEPARATED.search(candidate) is None:
+        return False
+    groups = tuple(len(g) for g in _GROUP.findall(candidate))
+    if region in ("US", "CA"):
+        return groups in _NANP_LAYOUTS
+    if not trunk or len(groups) < 2 or candidate.lstrip("(")[:1] != "0":
+        return False
+    # Trunk-zero regions: an area or mobile prefix of 2-5 digits, then groups of 2-4 (FR pairs,
+    # GB 5+6 or 3+4+4, DE 3-5 + the rest, JP 2-4 + 4 + 4); one long tail is a subscriber number.
+    if not 2 <= groups[0] <= 5:
+        return False
+    rest = groups[1:]
+    return all(2 <= g <= 4 for g in rest) or (len(rest) == 1 and 3 <= rest[0] <= 8)
 
 
 def _parsed_valid(
