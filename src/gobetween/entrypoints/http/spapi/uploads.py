@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from typing import Annotated
 
@@ -94,7 +93,3 @@ def _origin(request: Request) -> str:
         return f"{request.url.scheme}://{host}:{port}" if port else f"{request.url.scheme}://{host}"
     return str(request.base_url).rstrip("/")
 
-
-def content_md5_of(data: bytes) -> str:
-    """The base64 MD5 digest a client must send for `data` (as Amazon's Uploads API wants it)."""
-    return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
