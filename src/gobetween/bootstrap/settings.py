@@ -52,6 +52,8 @@ class Settings:
     api_requests_per_minute: int = 1200
     # SP-API surface: Amazon's per-operation rates (1/s burst 5; uploads 10/s) times this; 0 = off.
     spapi_rate_limit_scale: float = 1.0
+    # Base of the upload URLs the SP-API hands out behind a proxy; empty: the address served on.
+    spapi_public_url: str = ""
     smarthost_host: str = "127.0.0.1"
     smarthost_port: int = 25
     delivery_workers: int = 1
