@@ -8,7 +8,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from spapi_world import CUSTOM, DE, DELIVERED, FBA, PNG, US, World, content_md5, running_world
+from spapi_world import (
+    CUSTOM,
+    DE,
+    DELIVERED,
+    FBA,
+    PNG,
+    US,
+    World,
+    content_md5,
+    make_world,
+    running_world,
+)
 from sqlalchemy import Engine, select
 
 from gobetween.adapters.db import tables
@@ -258,3 +269,22 @@ def test_an_upload_of_a_refused_type_is_refused_at_put(world: World) -> None:
     put = world.client.put(created.json()["payload"]["url"], content=data)
     assert put.status_code == 400
     assert "Windows executable" in put.json()["errors"][0]["message"]
+
+
+def test_behind_a_proxy_upload_urls_use_the_public_url(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    world = make_world(
+        engine, database_url, tmp_path, spapi_public_url="https://sellers.market.example/"
+    )
+    try:
+        created = world.post(
+            "anna",
+            f"/uploads/2020-11-01/uploadDestinations/messaging/v1/orders/{DELIVERED}/messages/invoice",
+            params={"contentMD5": content_md5(PNG)},
+        )
+    finally:
+        world.client.close()
+        world.platform.close()
+    url = created.json()["payload"]["url"]
+    assert url.startswith("https://sellers.market.example/uploads/2020-11-01/destinations/amzn1.")

@@ -44,7 +44,8 @@ def create_upload_destination_for_resource(
     headers = {"Content-MD5": destination.content_md5}
     if destination.content_type:
         headers["Content-Type"] = destination.content_type
-    url = _origin(request) + PUT_PATH.format(destinationId=destination.id)
+    public = services.api.platform.settings.spapi_public_url.rstrip("/")
+    url = (public or _origin(request)) + PUT_PATH.format(destinationId=destination.id)
     return JSONResponse(
         {
             "payload": {
@@ -86,10 +87,10 @@ async def put_upload_bytes(
 
 
 def _origin(request: Request) -> str:
-    """Where this server really listens: Host may be wrong (python-amazon-sp-api cuts a letter)."""
+    """Where this server listens. Not the Host header: python-amazon-sp-api sends it without its
+    first letter over http (it cuts "https://" off the endpoint)."""
     server = request.scope.get("server")
     if server and server[0]:
         host, port = server
         return f"{request.url.scheme}://{host}:{port}" if port else f"{request.url.scheme}://{host}"
     return str(request.base_url).rstrip("/")
-
