@@ -31,9 +31,15 @@ class RequestHit:
     language: str
 
 
-def _load() -> tuple[list[str], list[tuple[RequestKind, str]]]:
+# How many words before a request phrase a possessive may stand ("our customer service email
+# address"): close enough to own the phrase, not so far that it belongs to another clause.
+_OWN_WINDOW = 3
+
+
+def _load() -> tuple[list[str], list[tuple[RequestKind, str]], dict[str, tuple[str, ...]]]:
     keys: list[str] = []
     meanings: list[tuple[RequestKind, str]] = []
+    own: dict[str, tuple[str, ...]] = {}
     root = resources.files("gobetween.policy") / "lexicons"
     for lang in LANGUAGES:
         source = root / lang / "contact.toml"
@@ -46,21 +52,33 @@ def _load() -> tuple[list[str], list[tuple[RequestKind, str]]]:
                 if folded:
                     keys.append(folded)
                     meanings.append((kind, lang))
-    return keys, meanings
+        own[lang] = tuple(normalize(str(word)).text for word in data.get("own", []))
+    return keys, meanings, own
 
 
-_KEYS, _MEANINGS = _load()
+_KEYS, _MEANINGS, _OWN = _load()
 _AUTOMATON = ahocorasick_rs.AhoCorasick(_KEYS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
 
 
-def find_contact_requests(message: NormalizedText | str) -> list[RequestHit]:
-    """Every phrase asking for a phone number or an e-mail address."""
+def find_contact_requests(
+    message: NormalizedText | str, languages: frozenset[str] | None = None
+) -> list[RequestHit]:
+    """Every phrase asking for the buyer's phone number or e-mail address.
+
+    `languages` limits the phrases to those languages (all when None): the Spanish "su whatsapp"
+    is not a request inside the Italian "ci contatti su WhatsApp". A phrase owned by a
+    possessive of the seller ("our email address") is the seller's own, not a request.
+    """
     normalized = normalize(message) if isinstance(message, str) else message
     text = normalized.text
     length = len(text)
     hits: list[RequestHit] = []
     for index, start, end in _AUTOMATON.find_matches_as_indexes(text):
         kind, lang = _MEANINGS[index]
+        if languages is not None and lang not in languages:
+            continue
+        if _owned(text, start, lang):
+            continue
         if lang not in _UNSPACED:
             if start > 0 and text[start - 1].isalnum() and text[start].isalnum():
                 continue
@@ -69,3 +87,15 @@ def find_contact_requests(message: NormalizedText | str) -> list[RequestHit]:
         original_start, original_end = normalized.to_original(start, end)
         hits.append(RequestHit(original_start, original_end, kind, lang))
     return hits
+
+
+def _owned(text: str, start: int, lang: str) -> bool:
+    """Whether a possessive of the seller stands just before the phrase at `start`."""
+    words = _OWN.get(lang, ())
+    if not words:
+        return False
+    if lang in _UNSPACED:
+        before = text[max(0, start - 8) : start]
+        return any(before.endswith(word) for word in words)
+    before = text[max(0, start - 60) : start].replace("'", " ").replace("\u2019", " ").split()
+    return any(word.strip(",;:") in words for word in before[-_OWN_WINDOW:])

@@ -59,7 +59,8 @@ def contact_info(message: AnalyzedMessage) -> Iterable[Finding]:
             found.append(
                 Finding("contact_info", "phone_number", "block", (phone.start, phone.end), _PHONE)
             )
-    for request in find_contact_requests(message.normalized):
+    languages = message.scan.languages if message.scan is not None else None
+    for request in find_contact_requests(message.normalized, languages):
         if request.kind == "phone_request":
             if reason in _PHONE_REQUEST_EXEMPT_REASONS:
                 continue

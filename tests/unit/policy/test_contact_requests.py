@@ -1,0 +1,46 @@
+"""Requests for the buyer's contact details: the seller's own address is not one; languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from gobetween.policy import check
+from gobetween.policy.detectors.contact_requests import find_contact_requests
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("For a faster answer write to us at our email address listed on our website.", "en"),
+        ("Schreiben Sie an unsere E-Mail-Adresse auf der Website.", "de"),
+        ("Écrivez-nous à notre adresse e-mail indiquée sur le site.", "fr"),
+        ("Escríbanos a nuestra dirección de correo de la web.", "es"),
+        ("Ci scriva al nostro indirizzo email indicato sul sito.", "it"),
+        ("当店のメールアドレスまでご連絡ください。", "ja"),
+    ],
+)
+def test_the_sellers_own_address_is_an_invitation_not_a_request(text: str, lang: str) -> None:
+    assert find_contact_requests(text) == []
+    verdict = check(text, {"language": lang})
+    # Pointing the buyer to the seller's address moves the conversation: off_platform alone.
+    assert verdict.categories == ["off_platform"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you send us your email address?",
+        "What is your email address so the courier can reach you?",
+        "Pourriez-vous nous donner votre adresse e-mail ?",
+    ],
+)
+def test_the_buyers_address_is_still_a_request(text: str) -> None:
+    assert [hit.kind for hit in find_contact_requests(text)] == ["email_request"]
+
+
+def test_a_phrase_of_another_language_is_no_request() -> None:
+    text = "Ci contatti direttamente su WhatsApp così facciamo prima."
+    assert find_contact_requests(text, frozenset({"it", "en"})) == []
+    # Without the language known, the Spanish "su whatsapp" would match.
+    assert [hit.language for hit in find_contact_requests(text)] == ["es"]
+    assert check(text, {"language": "it"}).categories == ["off_platform"]
