@@ -97,5 +97,5 @@ def _owned(text: str, start: int, lang: str) -> bool:
     if lang in _UNSPACED:
         before = text[max(0, start - 8) : start]
         return any(before.endswith(word) for word in words)
-    before = text[max(0, start - 60) : start].replace("'", " ").replace("\u2019", " ").split()
-    return any(word.strip(",;:") in words for word in before[-_OWN_WINDOW:])
+    window = text[max(0, start - 60) : start].replace("'", " ").replace("\u2019", " ")
+    return any(word.strip(",;:") in words for word in window.split()[-_OWN_WINDOW:])
