@@ -1,0 +1,61 @@
+"""Held-out batches: messages written after the rules, per category and language, in the words
+real buyers and sellers use (case id as test id). docs/policy.md reports each batch's accuracy
+before the fixes it prompted (the honest generalisation figure) and after.
+
+A case listed in KNOWN_MISSES is a miss the rules do not cover yet; it must stay a miss (strict
+xfail), so that fixing it is noticed and the list shrinks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gobetween.policy import check
+
+_HERE = Path(__file__).resolve().parent
+BATCHES = sorted(_HERE.glob("heldout-r*.jsonl"))
+
+# Misses left on purpose, with the reason the general rule that would catch them is not in.
+KNOWN_MISSES: dict[str, str] = {
+    "r1-003": (
+        "'pop a few words up about how you're finding the kettle': 'a few words' after a "
+        "request is also how a seller asks for a gift-card message; the audience is in the "
+        "next sentence"
+    ),
+}
+
+
+def _cases() -> list[Any]:
+    params = []
+    for batch in BATCHES:
+        for line in batch.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            marks = []
+            if case["id"] in KNOWN_MISSES:
+                marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[case["id"]]))
+            params.append(pytest.param(case, id=case["id"], marks=marks))
+    return params
+
+
+def test_batches_exist() -> None:
+    assert BATCHES, f"no held-out batch next to {__file__}"
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_heldout_case(case: dict[str, Any]) -> None:
+    expected = case["expected"]
+    verdict = check(case["text"], case["context"], subject=case.get("subject"))
+    if "verdict" in expected:
+        assert (verdict.verdict, sorted(verdict.categories)) == (
+            expected["verdict"],
+            sorted(expected["categories"]),
+        )
+    else:
+        assert verdict.verdict == "allow"
+        assert (verdict.triage, verdict.report) == (expected["triage"], expected.get("report"))
