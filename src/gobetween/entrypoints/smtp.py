@@ -16,7 +16,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
-from aiosmtpd.smtp import SMTP, Envelope, Session, syntax
+from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session, syntax
 
 from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.mail.inbound import Envelope as RelayEnvelope
@@ -60,6 +60,73 @@ class RelaySMTP(SMTP):
                 forwarded[name.upper()] = value.removeprefix("IPV6:")
         self.session.xforward = forwarded  # type: ignore[attr-defined]
         await self.push("250 2.0.0 Ok")
+
+    @syntax("DATA")
+    async def smtp_DATA(self, arg: str) -> None:  # noqa: N802 (aiosmtpd's naming)
+        """DATA read in large chunks; aiosmtpd's own loop awaits every line.
+
+        Measured with a handler that does nothing, aiosmtpd's line loop alone takes about 30 ms
+        for a 200 kB mail on our machine (bench/relay.py). Same rules as aiosmtpd's: the size
+        limit answers 552 after the whole mail is read, a line over 1000 bytes answers 500, and
+        dot-stuffing is undone (RFC 5321 §4.5.2).
+        """
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        assert self.envelope is not None
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        # A leading CRLF makes "<CRLF>.<CRLF>" also match a mail that is nothing but ".".
+        buffer = bytearray(b"\r\n")
+        limit = self.data_size_limit
+        too_big = False
+        scanned = 0
+        while True:
+            end = buffer.find(_END_OF_DATA, scanned)
+            if end >= 0:
+                break
+            chunk = await self._reader.read(_CHUNK)
+            if not chunk:
+                return  # the client went away mid-mail; nothing to answer
+            # The terminator may straddle two chunks: rescan the last four bytes.
+            scanned = max(0, len(buffer) - len(_END_OF_DATA) + 1)
+            buffer += chunk
+            if limit and len(buffer) - 2 > limit + len(_END_OF_DATA):
+                # Keep only the tail where the terminator may still be; discard the rest.
+                too_big = True
+                del buffer[: len(buffer) - len(_END_OF_DATA)]
+                scanned = 0
+        if too_big or (limit and end - 2 > limit):
+            await self._end_of_data("552 Error: Too much mail data")
+            return
+        if len(buffer) > end + len(_END_OF_DATA):
+            # Bytes after the terminator: a client pipelining without PIPELINING. Refuse the
+            # mail rather than lose or misread the commands that followed it.
+            await self._end_of_data("503 5.5.0 Data after end of mail: PIPELINING is not offered")
+            return
+        lines = bytes(buffer[2 : end + 2]).split(b"\r\n")
+        del buffer
+        if any(len(line) > self.line_length_limit - 2 for line in lines):
+            await self._end_of_data("500 Line too long (see RFC5321 4.5.3.1.6)")
+            return
+        content = b"\r\n".join(line[1:] if line[:1] == b"." else line for line in lines)
+        self.envelope.content = content
+        self.envelope.original_content = content
+        status = await self._call_handler_hook("DATA")
+        await self._end_of_data("250 OK" if status is MISSING else status)
+
+    async def _end_of_data(self, reply: str) -> None:
+        """Answer the mail and reset the transaction, as aiosmtpd does after DATA."""
+        self._set_post_data_state()  # type: ignore[no-untyped-call]
+        await self.push(reply)
+
+
+_END_OF_DATA = b"\r\n.\r\n"
+_CHUNK = 64 * 1024
 
 
 class RelayLMTP(LMTP, RelaySMTP):

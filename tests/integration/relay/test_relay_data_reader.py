@@ -1,0 +1,103 @@
+"""The listener's chunked DATA reader: dot-stuffing, line and size limits, split terminators."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import time
+
+from relay_world import BUYER_EMAIL, mail, running_world
+from sqlalchemy import Engine, select
+
+from gobetween.adapters.db import relay_tables as r
+from gobetween.adapters.db import tables as t
+from gobetween.adapters.mail.dkim_keys import DkimKey
+
+
+def _dialogue(port: int, lines: list[bytes]) -> list[bytes]:
+    """Send each chunk and read one reply after each; a raw client, no smtplib fixing things."""
+    replies: list[bytes] = []
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        reader = connection.makefile("rb")
+        replies.append(reader.readline())
+        for chunk in lines:
+            connection.sendall(chunk)
+            reply = reader.readline()
+            while reply[3:4] == b"-":
+                reply = reader.readline()
+            replies.append(reply)
+        reader.close()
+    return replies
+
+
+def test_dot_stuffing_is_undone_and_the_raw_mail_is_kept(
+    engine: Engine, relay_key: DkimKey
+) -> None:
+    with (
+        running_world(engine, relay_key) as world,
+        smtplib.SMTP("127.0.0.1", world.relay_port) as client,
+    ):
+        text = "First line\n.A line that starts with a dot\n.\nLast line"
+        message = mail(sender=BUYER_EMAIL, to=world.seller_alias, text=text)
+        assert client.sendmail(BUYER_EMAIL, [world.seller_alias], message.as_string()) == {}
+    with engine.connect() as connection:
+        body = connection.execute(select(t.messages.c.body)).scalar_one()
+        raw = bytes(connection.execute(select(r.relay_inbound.c.raw)).scalar_one())
+    assert body == "First line\n.A line that starts with a dot\n.\nLast line"
+    assert b"\r\n.A line that starts with a dot\r\n.\r\n" in raw
+
+
+def test_long_lines_big_mail_and_pipelined_commands(engine: Engine, relay_key: DkimKey) -> None:
+    with running_world(engine, relay_key, max_bytes=300_000) as world:
+        head = [b"EHLO client.example\r\n", f"MAIL FROM:<{BUYER_EMAIL}>\r\n".encode()]
+        rcpt = f"RCPT TO:<{world.seller_alias}>\r\n".encode()
+        headers = f"From: {BUYER_EMAIL}\r\nTo: {world.seller_alias}\r\nSubject: x\r\n\r\n".encode()
+
+        too_long = headers + b"x" * 1200 + b"\r\n.\r\n"
+        replies = _dialogue(world.relay_port, [*head, rcpt, b"DATA\r\n", too_long])
+        assert replies[-1].startswith(b"500 Line too long")
+
+        # 84 kB (over one 64 kB read) in odd-sized pieces: the terminator may straddle reads.
+        body = b"".join(b"line %06d of the mail\r\n" % n for n in range(3_500))
+        big = headers + body + b".\r\n"
+        pieces = [big[i : i + 9_999] for i in range(0, len(big), 9_999)]
+        with socket.create_connection(("127.0.0.1", world.relay_port), timeout=30) as connection:
+            reader = connection.makefile("rb")
+            reader.readline()
+            for command in (*head, rcpt, b"DATA\r\n"):
+                connection.sendall(command)
+                while reader.readline()[3:4] == b"-":
+                    pass
+            for piece in pieces:
+                connection.sendall(piece)
+            reply = reader.readline()
+            reader.close()
+        assert reply.startswith(b"250 2.0.0 Accepted"), reply
+
+        # The terminator split in the middle, in two writes the server reads apart.
+        split = headers + b"Short one.\r\n.\r\n"
+        with socket.create_connection(("127.0.0.1", world.relay_port), timeout=30) as connection:
+            reader = connection.makefile("rb")
+            reader.readline()
+            for command in (*head, rcpt, b"DATA\r\n"):
+                connection.sendall(command)
+                while reader.readline()[3:4] == b"-":
+                    pass
+            connection.sendall(split[:-4])
+            time.sleep(0.3)
+            connection.sendall(split[-4:])
+            reply = reader.readline()
+            reader.close()
+        assert reply.startswith(b"250 2.0.0 Accepted"), reply
+        with engine.connect() as connection_:
+            bodies = connection_.execute(select(t.messages.c.body)).scalars().all()
+        assert "Short one." in bodies
+
+        over = headers + b"y" * 900 + b"\r\n"
+        over_limit = over * 400 + b".\r\n"
+        replies = _dialogue(world.relay_port, [*head, rcpt, b"DATA\r\n", over_limit])
+        assert replies[-1].startswith(b"552")
+
+        pipelined = headers + b"Hello\r\n.\r\nNOOP\r\n"
+        replies = _dialogue(world.relay_port, [*head, rcpt, b"DATA\r\n", pipelined])
+        assert replies[-1].startswith(b"503 5.5.0")
