@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -112,9 +111,6 @@ def _plan(initiation: str) -> tuple[tuple[RegisteredRule, ...], tuple[Registered
     return _PLAN[initiation]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def check(
     text: str,
     context: MessageContext | Mapping[str, Any],
@@ -123,12 +119,7 @@ def check(
     facts: SystemFacts | None = None,
 ) -> Verdict:
     """Check one message against the policy and return the verdict with every finding."""
-    try:
-        return _check(text, context, subject=subject, facts=facts)
-    except UnicodeEncodeError:
-        # Lone surrogates (from JSON escapes such as "\ud800") cannot be encoded for the matching
-        # libraries. Each becomes U+FFFD, one character for one, so every span stays valid.
-        return _check(_SURROGATE.sub("\ufffd", text), context, subject=subject, facts=facts)
+    return _check(text, context, subject=subject, facts=facts)
 
 
 def _check(

@@ -60,9 +60,15 @@ class NormalizedText:
         return (first, max(last + 1, next_origin))
 
 
+# Lone surrogates (from JSON escapes such as "\ud800") cannot be encoded for the matching
+# libraries; each folds to U+FFFD, one character for one, so every offset stays exact.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
-    folded = _fold(text)
+    source = text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+    folded = _fold(source)
     spaced = _SPACED_ANY_HINT.search(folded.text) is not None
     phrase_view = _leet(_join_spaced(folded, _SPACED_ANY) if spaced else folded)
     # A blank-separated run is also a run of the broader hint, so one test serves both views.

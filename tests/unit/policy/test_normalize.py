@@ -200,3 +200,23 @@ def test_normalize_never_raises_on_large_input(text: str) -> None:
     text = text[:100_000]
     result = normalize(text)
     assert len(result.origin) == len(result.text)
+
+
+def test_lone_surrogates_fold_to_the_replacement_character_one_for_one() -> None:
+    text = "r\ud800eview \udfff jo at shop dot com"
+    normalized = normalize(text)
+    assert "\ud800" not in normalized.text
+    assert "\ufffd" in normalized.text
+    view = normalized.contacts
+    assert view is not None
+    start = view.text.index("@")
+    assert text[slice(*view.to_original(start, start + 1))] == " at "
+
+
+@given(st.text(alphabet=st.characters(codec=None, categories=None), max_size=200))
+def test_never_raises_on_any_code_point_including_surrogates(text: str) -> None:
+    normalized = normalize(text)
+    for view in (normalized, normalized.contacts):
+        assert view is not None
+        a, b = view.to_original(0, len(view.text))
+        assert 0 <= a <= b <= len(text)
