@@ -203,14 +203,14 @@ def test_normalize_never_raises_on_large_input(text: str) -> None:
 
 
 def test_lone_surrogates_fold_to_the_replacement_character_one_for_one() -> None:
-    text = "r\ud800eview \udfff jo at shop dot com"
+    text = "r\ud800eview \udfff jo (at) shop (dot) com"
     normalized = normalize(text)
     assert "\ud800" not in normalized.text
     assert "\ufffd" in normalized.text
     view = normalized.contacts
     assert view is not None
     start = view.text.index("@")
-    assert text[slice(*view.to_original(start, start + 1))] == " at "
+    assert text[slice(*view.to_original(start, start + 1))].strip() == "(at)"
 
 
 @given(st.text(alphabet=st.characters(codec=None, categories=None), max_size=200))
