@@ -345,24 +345,6 @@ def messaging_actions(
     return MessagingActions(options.order.id, tuple(offered), tuple(unavailable))
 
 
-def check_type_offered(
-    order_id: str,
-    type_name: str,
-    *,
-    seller: Principal,
-    spapi: Spapi,
-    marketplace_id: str | None = None,
-) -> None:
-    """Raise TypeNotOffered (with its rule) unless the order offers `type_name` now."""
-    message_type = get_message_type(type_name)
-    options, solicited = _order_options(
-        order_id, seller=seller, spapi=spapi, marketplace_id=marketplace_id
-    )
-    problem = _type_problem(message_type, options, solicited=solicited)
-    if problem is not None:
-        raise TypeNotOffered(problem.name, problem.reason, problem.rule, problem.explanation)
-
-
 def get_message_type(type_name: str) -> MessageType:
     """The message type `type_name`; Refused for a removed type, NotFound for an unknown one."""
     message_type = MESSAGE_TYPES_BY_NAME.get(type_name)
@@ -401,19 +383,22 @@ def send_spapi_message(
     when the message was stored but not delivered.
     """
     message_type = get_message_type(type_name)
-    _check_body(message_type, text, attachments, coverage)
-    check_type_offered(
-        order_id, type_name, seller=seller, spapi=spapi, marketplace_id=marketplace_id
+    # Whether the order offers the type comes first: a caller learns the rule before the body.
+    options, solicited = _order_options(
+        order_id, seller=seller, spapi=spapi, marketplace_id=marketplace_id
     )
-    order, buyer = _order_and_buyer(order_id, seller=seller, spapi=spapi)
+    problem = _type_problem(message_type, options, solicited=solicited)
+    if problem is not None:
+        raise TypeNotOffered(problem.name, problem.reason, problem.rule, problem.explanation)
+    _check_body(message_type, text, attachments, coverage)
     sha256s = tuple(
         _attachment_sha256(attached, index, seller=seller, spapi=spapi)
         for index, attached in enumerate(attachments)
     )
-    body = _message_text(message_type, text, attachments, coverage, buyer.language)
+    body = _message_text(message_type, text, attachments, coverage, options.buyer_language)
     outcome = send_message(
         Draft(
-            order_id=order.id,
+            order_id=options.order.id,
             text=body,
             contact_reason=message_type.reason,
             attachments=sha256s,

@@ -26,7 +26,6 @@ from gobetween.services.access import Principal
 from gobetween.services.spapi import (
     Attached,
     buyer_attributes,
-    check_type_offered,
     get_message_type,
     messaging_actions,
     send_spapi_message,
@@ -107,10 +106,6 @@ def create_message(
         start = _date_time(body.get("coverageStartDate"), "coverageStartDate")
         end = _date_time(body.get("coverageEndDate"), "coverageEndDate")
         coverage = (start, end) if start is not None and end is not None else None
-    # The type's availability is checked before the body's fit, so a caller learns the rule first.
-    check_type_offered(
-        order_id, message_type.name, seller=caller, spapi=services.spapi, marketplace_id=marketplace
-    )
     send_spapi_message(
         message_type.name,
         order_id,
