@@ -19,7 +19,7 @@ from gobetween.policy.context import MessageContext, SystemFacts
 from gobetween.policy.detectors.language import detect_language
 from gobetween.policy.normalize import normalize
 from gobetween.policy.phrases import LANGUAGES
-from gobetween.policy.profiles import get_profile
+from gobetween.policy.profiles import Profile, get_profile
 from gobetween.policy.rules import AnalyzedMessage, RegisteredRule
 from gobetween.policy.suggestions import suggest
 from gobetween.policy.triage import triage
@@ -162,6 +162,8 @@ def _check(
     message = replace(message, prior=tuple(findings))
     for rule in rest:
         findings.extend(rule.function(message))
+    if subject and subject.strip():
+        findings.extend(_subject_findings(message, subject, profile, pattern_languages))
     ordered = tuple(
         sorted(
             _distinct(findings),
@@ -179,13 +181,67 @@ def _check(
     )
 
 
+# What a subject line can break on its own: the content rules of policy.md §4. The purpose of a
+# message (thank-you only, a notification, not a §2 reason), its length and its attachments are
+# judged on the text, and the system rules do not read text at all.
+_SUBJECT_CATEGORIES = frozenset(
+    {
+        "review_request",
+        "review_incentive",
+        "review_change_request",
+        "marketing",
+        "external_link",
+        "contact_info",
+        "off_platform",
+        "prohibited_media",
+        "fba_customer_service",
+        "unprofessional",
+    }
+)
+
+
+def _subject_findings(
+    message: AnalyzedMessage,
+    subject: str,
+    profile: Profile,
+    pattern_languages: frozenset[str] | None,
+) -> list[Finding]:
+    """The content rules run on the subject line, in the text's language; findings name the
+    subject (`field="subject"`, no span: spans index the text)."""
+    normalized = normalize(subject)
+    line = replace(
+        message,
+        text=subject,
+        normalized=normalized,
+        scan=profile.lexicon.scan(normalized.text, pattern_languages),
+        prior=(),
+    )
+    first, rest = _plan(message.context.initiation)
+    found: list[Finding] = []
+    for stage in (first, rest):
+        for rule in stage:
+            if rule.category in _SUBJECT_CATEGORIES:
+                found.extend(rule.function(line))
+        line = replace(line, prior=tuple(found))
+    return [
+        replace(f, span=None, field="subject", message=f"In the subject line: {f.message}")
+        for f in found
+        # A subject naming the topic ("Re: Phone number") is a label, not a request for the
+        # buyer's number; an address or number written in the subject still counts.
+        if not (f.category == "contact_info" and f.rule.endswith("_request"))
+    ]
+
+
 def _distinct(findings: list[Finding]) -> list[Finding]:
     """One finding per category and stretch of text: overlapping spans of a category merge."""
     unique: list[Finding] = []
     spans: dict[str, list[int]] = {}
     for finding in sorted(findings, key=lambda f: (f.category, f.span or (-1, -1))):
         if finding.span is None:
-            if not any(f.category == finding.category and f.span is None for f in unique):
+            if not any(
+                f.category == finding.category and f.span is None and f.field == finding.field
+                for f in unique
+            ):
                 unique.append(finding)
             continue
         indexes = spans.setdefault(finding.category, [])

@@ -1,4 +1,4 @@
-"""The checker's answer (policy.md §3): a verdict, findings with spans into the original text, advice."""
+"""The checker's answer (policy.md §3): a verdict, findings with spans into the text, advice."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["block", "warn"]
+Field = Literal["text", "subject"]
 VerdictValue = Literal["allow", "block"]
 Triage = Literal["needs_response", "no_response_needed"]
 ReportReason = Literal["abuse", "off_platform_payment", "spam"]
@@ -13,22 +14,32 @@ ReportReason = Literal["abuse", "off_platform_payment", "spam"]
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule hit. `span` slices the ORIGINAL text to the offending characters, or is None."""
+    """One rule hit. `span` slices the ORIGINAL text to the offending characters, or is None.
+
+    `field` says which part of the message the finding is about: the text (the default) or the
+    subject line, whose findings have no span (spans index the text).
+    """
 
     category: str
     rule: str
     severity: Severity
     span: tuple[int, int] | None
     message: str
+    field: Field = "text"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The finding as JSON; `field` appears only for subject findings, so that the shape of
+        every text finding is what it always was."""
+        data: dict[str, Any] = {
             "category": self.category,
             "rule": self.rule,
             "severity": self.severity,
             "span": list(self.span) if self.span is not None else None,
             "message": self.message,
         }
+        if self.field != "text":
+            data["field"] = self.field
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +56,7 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """Allow or block, with every finding; buyer messages also carry triage and a report suggestion."""
+    """Allow or block, with every finding; buyer messages also carry triage and a report reason."""
 
     verdict: VerdictValue
     findings: tuple[Finding, ...] = ()
