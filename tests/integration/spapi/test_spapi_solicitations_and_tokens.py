@@ -24,7 +24,7 @@ from spapi_world import (
 )
 from sqlalchemy import Engine, select
 
-from gobetween.adapters.db import tables
+from gobetween.adapters.db import spapi_tables, tables
 from gobetween.adapters.db.spapi_store import SqlSpapiUnitOfWork
 from gobetween.bootstrap.access import build_api_services
 from gobetween.bootstrap.spapi import build_spapi_services
@@ -178,6 +178,10 @@ def test_token_endpoint_trades_the_refresh_token_for_a_short_lived_access_token(
     expired = world.client.get(path, headers=headers)
     assert expired.status_code == 403
     assert "expired" in expired.json()["errors"][0]["details"]
+    # A new token for the app drops its expired one.
+    assert world.client.post("/auth/o2/token", data=form).status_code == 200
+    with world.engine.connect() as connection:
+        assert len(connection.execute(select(spapi_tables.spapi_access_tokens)).all()) == 1
     wrong = world.client.post("/auth/o2/token", data={**form, "client_secret": "gbs_nope"})
     assert wrong.status_code == 401
     assert wrong.json()["error"] == "invalid_client"

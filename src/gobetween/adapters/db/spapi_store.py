@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
-from sqlalchemy import Connection, and_, exists, insert, select, update
+from sqlalchemy import Connection, and_, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gobetween.adapters.db import spapi_tables as s
@@ -75,6 +75,10 @@ class SqlSpapiStore:
         now: datetime,
         expires_at: datetime,
     ) -> None:
+        a = s.spapi_access_tokens
+        # A tool asks for a new token every hour: the app's expired ones go, so the table stays
+        # one or two rows per app.
+        self._c.execute(delete(a).where(a.c.credential_id == credential_id, a.c.expires_at < now))
         self._c.execute(
             insert(s.spapi_access_tokens).values(
                 token_hash=token_hash,
