@@ -64,7 +64,9 @@ def machine() -> str:
 
 
 @contextmanager
-def fresh_database(kind: str, pg_url: str = DEFAULT_PG_URL) -> Iterator[tuple[Engine, str]]:
+def fresh_database(
+    kind: str, pg_url: str = DEFAULT_PG_URL, *, pool_size: int = 5
+) -> Iterator[tuple[Engine, str]]:
     """A migrated, empty database: a new SQLite file, or a new PostgreSQL schema; dropped after."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="gobetween-bench-") as folder:
@@ -82,7 +84,7 @@ def fresh_database(kind: str, pg_url: str = DEFAULT_PG_URL) -> Iterator[tuple[En
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in pg_url else "?"
     url = f"{pg_url}{separator}options=-csearch_path%3D{schema}"
-    engine = build_engine(url)
+    engine = build_engine(url, pool_size=max(5, pool_size))
     try:
         migrate.upgrade(engine)
         yield engine, url

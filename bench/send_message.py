@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from gobetween import policy
+from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.services.messaging import (
     MessagingLimits,
@@ -80,8 +81,8 @@ def measure_minimal_transaction(unit_of_work: SqlUnitOfWork, rounds: int) -> lis
     return latencies
 
 
-def run(kind: str, stored: int, sends: int, pg_url: str, threads: int) -> None:
-    with fresh_database(kind, pg_url) as (engine, _url):
+def run(kind: str, stored: int, sends: int, pg_url: str, threads: int, group_commit: str) -> None:
+    with fresh_database(kind, pg_url, pool_size=threads) as (engine, _url):
         started = time.perf_counter()
         orders = prefill(engine, stored, now=utc_now())
         filled = time.perf_counter() - started
@@ -90,7 +91,11 @@ def run(kind: str, stored: int, sends: int, pg_url: str, threads: int) -> None:
             f"(pre-fill {filled:.1f} s, {stored / filled:,.0f} msg/s)"
         )
         rng = random.Random(42)
-        print(f"  {threads} sending thread(s) in this one process")
+        # Group commit: concurrent sends share one durable COMMIT (SQLite's one writer).
+        grouped = group_commit == "on" or (group_commit == "auto" and kind == "sqlite")
+        committer = GroupCommitter(engine) if grouped else None
+        mode = "group commit" if grouped else "one COMMIT per send"
+        print(f"  {threads} sending thread(s) in this one process, {mode}")
         baseline_rounds = min(sends, 1000)
         policy_latency = measure_policy(baseline_rounds)
         tx_latency = measure_minimal_transaction(SqlUnitOfWork(engine), baseline_rounds)
@@ -102,9 +107,16 @@ def run(kind: str, stored: int, sends: int, pg_url: str, threads: int) -> None:
                 orders[number], f"s{number % SELLERS}", "About your order", body, reason, "web"
             )
             began = time.perf_counter()
-            result = send_seller_message(
-                command, uow=SqlUnitOfWork(engine), clock=utc_now, limits=LIMITS
-            )
+            if committer is None:
+                result = send_seller_message(
+                    command, uow=SqlUnitOfWork(engine), clock=utc_now, limits=LIMITS
+                )
+            else:
+                result = committer.run(
+                    lambda shared: send_seller_message(
+                        command, uow=SqlUnitOfWork(shared), clock=utc_now, limits=LIMITS
+                    )
+                )
             elapsed = time.perf_counter() - began
             assert result.disposition == "delivered", result
             return elapsed
@@ -127,6 +139,8 @@ def run(kind: str, stored: int, sends: int, pg_url: str, threads: int) -> None:
         for worker in workers:
             worker.join()
         total = time.perf_counter() - began
+        if committer is not None:
+            committer.close()
         sends = len(latencies)
         # This process's CPU per send: the code's own cost, apart from waiting on the database
         # (fsync, the server) and on other processes sharing the machine.
@@ -166,11 +180,17 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=1, help="concurrent senders in this process (default 1)"
     )
+    parser.add_argument(
+        "--group-commit",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="share one COMMIT among concurrent sends (auto: on SQLite only)",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     for kind in args.db:
         for stored in args.stored:
-            run(kind, stored, args.sends, args.pg_url, args.threads)
+            run(kind, stored, args.sends, args.pg_url, args.threads, args.group_commit)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,17 @@
 """Group commit: many small transactions from many threads, made durable by one COMMIT.
 
 SQLite has one writer at a time and `synchronous=FULL` makes every COMMIT wait for the disk, so
-concurrent SMTP sessions each committing on their own queue behind each other's fsync. Here one
-writer thread takes the jobs waiting at that moment, runs each in its own SAVEPOINT (a failing
-job rolls back alone), commits the batch once, and only then answers every job: a caller still
-learns of success only after its writes are durable, which is what "250 after the commit" needs.
+concurrent senders (API requests, SMTP sessions) each committing on their own queue behind each
+other's fsync. Here one writer thread takes the jobs waiting at that moment, runs each in its own
+SAVEPOINT (a failing job rolls back alone), commits the batch once, and only then answers every
+job: a caller still learns of success only after its writes are durable ("250 after the commit",
+"201 after the commit"), so durability is unchanged; only the fsync is shared.
+
+A job is any function of an engine that opens its own SqlUnitOfWork on it, e.g.
+`committer.run(lambda engine: send_seller_message(cmd, uow=SqlUnitOfWork(engine), ...))`.
+`committer_for(engine)` is what the composition root calls: a GroupCommitter on SQLite, and on
+PostgreSQL a DirectCommitter that runs the job in the caller's thread on its own connection
+(PostgreSQL already merges the WAL flushes of concurrent commits, and row locks let them overlap).
 
 A job receives an engine-like object whose `connect()` hands out the batch's connection with
 `begin`/`commit`/`rollback` mapped to the job's savepoint, so the core's SqlUnitOfWork and
@@ -85,6 +92,27 @@ class _BatchEngine:
         connection = _SavepointConnection(self._connection)
         connection.begin()
         return connection
+
+
+class DirectCommitter:
+    """The same interface as GroupCommitter, running each job at once in the caller's thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def run(self, job: Callable[[Engine], T]) -> T:
+        """Run `job` on the engine; its unit of work commits on its own connection."""
+        return job(self.engine)
+
+    def close(self) -> None:
+        """Nothing to stop: there is no writer thread."""
+
+
+def committer_for(engine: Engine) -> GroupCommitter | DirectCommitter:
+    """Group commit where the database has one writer (SQLite), direct commits elsewhere."""
+    if engine.dialect.name == "sqlite":
+        return GroupCommitter(engine)
+    return DirectCommitter(engine)
 
 
 class GroupCommitter:
