@@ -7,8 +7,6 @@ app, the delivery worker) receive a `Platform` and never read the environment th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -38,7 +36,6 @@ __all__ = [
     "SettingsError",
     "build_platform",
     "load_settings",
-    "open_platform",
     "utc_now",
 ]
 
@@ -156,13 +153,3 @@ def _dkim_key(settings: Settings) -> DkimKey | None:
         )
     except InvalidInput as error:
         raise SettingsError(f"{error.field}: {error.problem}") from None
-
-
-@contextmanager
-def open_platform(settings: Settings, *, clock: Clock = utc_now) -> Iterator[Platform]:
-    """Build the platform for the length of a `with` block and release it afterwards."""
-    platform = build_platform(settings, clock=clock)
-    try:
-        yield platform
-    finally:
-        platform.close()
