@@ -159,7 +159,18 @@ def _check(
     findings: list[Finding] = []
     for rule in first:
         findings.extend(rule.function(message))
-    message = replace(message, prior=tuple(findings))
+    # Built directly: `dataclasses.replace` costs more than the rest of this function.
+    message = AnalyzedMessage(
+        text=message.text,
+        subject=message.subject,
+        normalized=message.normalized,
+        language=message.language,
+        context=message.context,
+        facts=message.facts,
+        scan=message.scan,
+        profile=message.profile,
+        prior=tuple(findings),
+    )
     for rule in rest:
         findings.extend(rule.function(message))
     if subject and subject.strip():
@@ -200,6 +211,10 @@ _SUBJECT_CATEGORIES = frozenset(
 )
 
 
+# Characters without which the contact, link and markup detectors find nothing in ASCII text.
+_DETECTOR_MARKS = frozenset("@.:/<>&")
+
+
 def _subject_findings(
     message: AnalyzedMessage,
     subject: str,
@@ -209,13 +224,18 @@ def _subject_findings(
     """The content rules run on the subject line, in the text's language; findings name the
     subject (`field="subject"`, no span: spans index the text)."""
     normalized = normalize(subject)
-    line = replace(
-        message,
-        text=subject,
-        normalized=normalized,
-        scan=profile.lexicon.scan(normalized.text, pattern_languages),
-        prior=(),
-    )
+    scan = profile.lexicon.scan(normalized.text, pattern_languages)
+    view = normalized.contacts
+    if (
+        not scan.hits
+        and subject.isascii()
+        and (view is None or view.text == normalized.text)
+        and not any(c.isdigit() or c in _DETECTOR_MARKS for c in subject)
+    ):
+        # No phrase, no digit, no address or markup character, nothing spelled out: no rule can
+        # fire on this subject, and most subjects are like that ("Your engraving").
+        return []
+    line = replace(message, text=subject, normalized=normalized, scan=scan, prior=())
     first, rest = _plan(message.context.initiation)
     found: list[Finding] = []
     for stage in (first, rest):

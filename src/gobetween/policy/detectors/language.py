@@ -9,12 +9,15 @@ are None: a language warning on "Danke, passt!" would be noise.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pycld2
 
 SUPPORTED = ("en", "de", "fr", "es", "it", "ja")
 _MIN_LETTERS = 20
-_SAMPLE = 1000
+# pycld2's time grows with the length and a message's language shows in its first sentences:
+# 400 characters decide as well as 1,000 on the dev and held-out sets, in half the time.
+_SAMPLE = 400
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _LETTERS = re.compile(r"[^\W\d_]")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -24,8 +27,13 @@ _NOISE = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+|[^\s@]+@\S+")
 
 def detect_language(text: str) -> str | None:
     """The message's language code, or None when it is too short or unclear."""
-    # The language of a message shows in its first part; pycld2's time grows with the length.
-    text = text[:_SAMPLE]
+    return _detect(text[:_SAMPLE])
+
+
+# The same text is often checked more than once (a draft, then the send; the relay, then the
+# API): the answer depends on the sample only.
+@lru_cache(maxsize=2048)
+def _detect(text: str) -> str | None:
     if _KANA.search(text) is not None:
         return "ja"
     cleaned = _NOISE.sub(" ", text) if ("<" in text or "@" in text or "/" in text) else text

@@ -1,0 +1,121 @@
+"""The policy checker's speed now against a baseline revision, measured side by side.
+
+A shared machine's load moves every absolute figure; two versions measured in alternating rounds
+in the same run see the same load, so their ratio holds. The baseline is checked out with
+`git worktree` into a temporary directory; each round runs one child process per version (the
+child imports `gobetween` from its own tree) that times `check()` on the same messages: the
+dev-set texts, and 300 messages cut to 500 characters from them. Per message the best of 5 runs,
+in CPU time of the thread (time the OS gave to other work is not counted); the figure per round
+is the median over the messages; the report gives the median over rounds.
+
+    .venv/bin/python bench/policy_speed_ab.py [--baseline REV] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "data" / "policy-dev.jsonl"
+
+_CHILD = r"""
+import json, random, statistics, sys, time
+import gobetween.policy as policy
+assert policy.__file__.startswith(sys.argv[1]), policy.__file__
+cases = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8") if line.strip()]
+dev = [(c["text"], c["context"], c.get("subject")) for c in cases]
+seller = [c["text"] for c in cases if c["context"]["direction"] == "seller_to_buyer"]
+rng = random.Random(7)
+long = []
+for _ in range(300):
+    text = ""
+    while len(text) < 500:
+        text += rng.choice(seller) + " "
+    long.append((text[:500], {}, None))
+def run(items):
+    best = []
+    for text, context, subject in items:
+        times = []
+        for _ in range(5):
+            start = time.thread_time_ns()
+            policy.check(text, context, subject=subject)
+            times.append(time.thread_time_ns() - start)
+        best.append(min(times))
+    return statistics.median(best) / 1000
+run(dev[:50])
+print(json.dumps({"dev": run(dev), "500": run(long)}))
+"""
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, load average {load:.1f}, "
+        f"Python {platform.python_version()} ({platform.python_implementation()})"
+    )
+
+
+def _measure(tree: Path) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(tree / "src"), str(DEV)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="HEAD", help="git revision to compare with")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    print(f"Machine: {_machine()}")
+    with tempfile.TemporaryDirectory() as scratch:
+        base = Path(scratch) / "baseline"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--quiet", str(base), args.baseline],
+            cwd=ROOT,
+            check=True,
+        )
+        try:
+            rounds: dict[str, list[dict[str, float]]] = {"baseline": [], "current": []}
+            for _ in range(args.rounds):
+                rounds["baseline"].append(_measure(base))
+                rounds["current"].append(_measure(ROOT))
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=True
+            )
+    print(f"\n`check()` CPU µs per message, median over {args.rounds} alternating rounds")
+    print(f"(baseline {args.baseline}):\n")
+    print("| messages | baseline p50 µs | current p50 µs | current / baseline |")
+    print("|---|---|---|---|")
+    for key, label in (("dev", "dev set (260)"), ("500", "500 characters (300)")):
+        old = statistics.median(r[key] for r in rounds["baseline"])
+        new = statistics.median(r[key] for r in rounds["current"])
+        print(f"| {label} | {old:.0f} | {new:.0f} | {new / old:.2f} |")
+    print(f"\nAt the end: {_machine()}")
+
+
+if __name__ == "__main__":
+    main()
