@@ -1,4 +1,4 @@
-"""Shared fixtures: real databases (SQLite always; PostgreSQL when GOBETWEEN_TEST_DATABASE_URL is set).
+"""Shared fixtures: real databases (SQLite always; PostgreSQL with GOBETWEEN_TEST_DATABASE_URL).
 
 PostgreSQL tests skip when no server is configured or reachable, unless GOBETWEEN_REQUIRE_POSTGRES=1
 (set by .ci/run), in which case they fail: CI never passes without having run them.

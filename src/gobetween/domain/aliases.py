@@ -1,4 +1,4 @@
-"""Anonymous aliases (system.md, Aliases): two per (buyer, seller) pair, random, stable, never reused."""
+"""Anonymous aliases (system.md): two per (buyer, seller) pair, random, stable, never reused."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def parse_alias(address: str, *, domain: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Alias:
-    """One alias. `side` says whose stand-in it is: the buyer's alias is what the seller writes to."""
+    """One alias; `side` says whose stand-in it is: the seller writes to the buyer's alias."""
 
     local_part: str
     buyer_id: str

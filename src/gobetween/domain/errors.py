@@ -1,4 +1,4 @@
-"""Errors the domain and the services raise; adapters translate them to HTTP, SMTP or CLI answers."""
+"""Errors the domain and services raise; adapters translate them to HTTP, SMTP or CLI answers."""
 
 from __future__ import annotations
 

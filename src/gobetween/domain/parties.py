@@ -12,12 +12,14 @@ LANGUAGES = ("en", "de", "fr", "es", "it", "ja")
 
 # Deliberately simple: one @, a dotted domain, no spaces. Real validation is the mail server's job;
 # this catches typos and garbage at the edge.
-_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+_ADDRESS = re.compile(
+    r"[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
+)
 _PARTY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def check_address(value: object, *, field_name: str) -> str:
-    """Return the address lower-cased if it is a plausible e-mail address, else raise InvalidInput."""
+    """Return the address lower-cased if it looks like an e-mail address; else InvalidInput."""
     if not isinstance(value, str) or not _ADDRESS.fullmatch(value.strip()):
         raise InvalidInput(field_name, f"must be an e-mail address; got {value!r}")
     return value.strip().lower()
@@ -26,7 +28,9 @@ def check_address(value: object, *, field_name: str) -> str:
 def check_party_id(value: object, *, field_name: str) -> str:
     """Return `value` if it is a usable seller or buyer id (letters, digits, _ . -; up to 64)."""
     if not isinstance(value, str) or not _PARTY_ID.fullmatch(value):
-        raise InvalidInput(field_name, f"must be 1-64 letters, digits, '_', '.' or '-'; got {value!r}")
+        raise InvalidInput(
+            field_name, f"must be 1-64 letters, digits, '_', '.' or '-'; got {value!r}"
+        )
     return value
 
 
