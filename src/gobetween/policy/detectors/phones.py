@@ -260,7 +260,10 @@ def _confirm_possible(
                     candidate = text[candidate_start:candidate_end]
                     international = candidate[0] == "+" or candidate.startswith("00")
                     layout = _national_layout(candidate, region, trunk=trunk)
-                    if not (layout if layout_only else international or cue or layout):
+                    # In the other regions: their layout, or a phone word before digits that
+                    # start with a trunk zero (a US seller's "mobile 07700900123" is British).
+                    elsewhere = layout or (cue and trunk and candidate[:1] == "0")
+                    if not (elsewhere if layout_only else international or cue or layout):
                         continue
                     if not international and trunk and candidate.lstrip("(")[:1] != "0":
                         continue
