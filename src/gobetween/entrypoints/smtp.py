@@ -200,7 +200,14 @@ class RelayHandler:
 
 
 class RelayController(Controller):
-    """Runs the relay's listener on its own thread; `protocol` is "smtp" or "lmtp"."""
+    """Runs the relay's listener on its own thread; `protocol` is "smtp" or "lmtp".
+
+    `reuse_port` binds with SO_REUSEPORT, so several listener processes can share one port and
+    the kernel spreads the connections over them: one Python process is bound to one core by the
+    GIL, and the relay's work per mail is CPU (parse, policy check, SQL). Each process decides
+    and commits its mails on its own; the exactly-once key is a UNIQUE index, so two processes
+    racing on copies of one mail still store it once (docs/relay.md, Several listeners).
+    """
 
     def __init__(
         self,
@@ -210,8 +217,10 @@ class RelayController(Controller):
         port: int,
         protocol: str = "smtp",
         max_bytes: int = 25 * 1024 * 1024,
+        reuse_port: bool = False,
     ) -> None:
         self.protocol = protocol
+        self.reuse_port = reuse_port
         super().__init__(
             RelayHandler(relay),
             hostname=hostname,
@@ -227,6 +236,24 @@ class RelayController(Controller):
             super().stop(no_assert=no_assert)
         finally:
             self.handler.relay.close()
+
+    def _create_server(self) -> Any:
+        return self.loop.create_server(
+            self._factory_invoker,
+            host=self.hostname,
+            port=self.port,
+            ssl=self.ssl_context,
+            reuse_port=self.reuse_port or None,
+        )
+
+    def _trigger_server(self) -> None:
+        if not self.reuse_port:
+            super()._trigger_server()  # type: ignore[no-untyped-call]
+            return
+        # aiosmtpd proves the listener works by connecting to the port; with several listeners
+        # on it the kernel may hand that connection to another one. Build the protocol on this
+        # listener's loop instead: a failing factory is still reported by start().
+        self.loop.call_soon_threadsafe(self._factory_invoker)
 
     def factory(self) -> SMTP:
         server_class = RelayLMTP if self.protocol == "lmtp" else RelaySMTP
