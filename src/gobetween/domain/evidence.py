@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
@@ -81,63 +81,78 @@ def canonical_mapping(record: MessageRecord) -> dict[str, Any]:
     }
 
 
-def _text(value: str | None) -> str:
-    return "null" if value is None else _quote(value)
+# The canonical JSON with its keys in sorted order; every value is filled in already encoded.
+_CANONICAL: Final = (
+    '{"attachments":%s,"body":%s,"channel":%s,"contact_reason":%s,"created_at":"%s",'
+    '"critical":%s,"direction":%s,"disposition":%s,"findings":%s,"initiation":%s,'
+    '"language":%s,"prev_hash":%s,"report":%s,"sender_id":%s,"seq":%d,"subject":%s,'
+    '"thread_id":%d,"triage":%s,"v":' + str(CANONICAL_VERSION) + ',"verdict":%s}'
+)
+
+
+def canonical_values(
+    thread_id: int,
+    seq: int,
+    direction: str,
+    sender_id: str,
+    channel: str,
+    initiation: str,
+    contact_reason: str,
+    subject: str,
+    body: str,
+    language: str | None,
+    verdict: str,
+    critical: bool,
+    disposition: str,
+    triage: str | None,
+    report: str | None,
+    created_at: datetime,
+    prev_hash: str,
+    findings: Sequence[FindingRecord],
+    attachments: Sequence[AttachmentMeta],
+) -> bytes:
+    """The canonical bytes of a message given as plain values, in MessageRecord's field order.
+
+    The one definition of the canonical form: `canonical_content(record)` calls it, and the audit
+    calls it on database rows without building a MessageRecord per message first.
+    """
+    text = _CANONICAL % (
+        _ENCODER.encode([_attachment(a) for a in attachments]) if attachments else "[]",
+        _quote(body),
+        _quote(channel),
+        _quote(contact_reason),
+        canonical_time(created_at),
+        "true" if critical else "false",
+        _quote(direction),
+        _quote(disposition),
+        _ENCODER.encode([_finding(f) for f in findings]) if findings else "[]",
+        _quote(initiation),
+        "null" if language is None else _quote(language),
+        _quote(prev_hash),
+        "null" if report is None else _quote(report),
+        _quote(sender_id),
+        seq,
+        _quote(subject),
+        thread_id,
+        "null" if triage is None else _quote(triage),
+        _quote(verdict),
+    )
+    return text.encode("utf-8", "surrogatepass")
 
 
 def canonical_content(record: MessageRecord) -> bytes:
     """The exact bytes a message's hash covers: sorted-key compact JSON in UTF-8.
 
     Byte for byte `json.dumps(canonical_mapping(record), sort_keys=True, separators=(",", ":"),
-    ensure_ascii=False)` (a property test holds it to that), assembled here in key order with
-    the json module's own string quoting: twice as fast, and the audit hashes every message.
+    ensure_ascii=False)` (a property test holds it to that), assembled in key order with the json
+    module's own string quoting: several times faster, and the audit hashes every message.
     """
-    findings = record.findings
-    attachments = record.attachments
-    text = (
-        '{"attachments":'
-        + (_ENCODER.encode([_attachment(a) for a in attachments]) if attachments else "[]")
-        + ',"body":'
-        + _quote(record.body)
-        + ',"channel":'
-        + _quote(record.channel)
-        + ',"contact_reason":'
-        + _quote(record.contact_reason)
-        + ',"created_at":"'
-        + canonical_time(record.created_at)
-        + '","critical":'
-        + ("true" if record.critical else "false")
-        + ',"direction":'
-        + _quote(record.direction)
-        + ',"disposition":'
-        + _quote(record.disposition)
-        + ',"findings":'
-        + (_ENCODER.encode([_finding(f) for f in findings]) if findings else "[]")
-        + ',"initiation":'
-        + _quote(record.initiation)
-        + ',"language":'
-        + _text(record.language)
-        + ',"prev_hash":'
-        + _quote(record.prev_hash)
-        + ',"report":'
-        + _text(record.report)
-        + ',"sender_id":'
-        + _quote(record.sender_id)
-        + ',"seq":'
-        + str(int(record.seq))
-        + ',"subject":'
-        + _quote(record.subject)
-        + ',"thread_id":'
-        + str(int(record.thread_id))
-        + ',"triage":'
-        + _text(record.triage)
-        + ',"v":'
-        + str(CANONICAL_VERSION)
-        + ',"verdict":'
-        + _quote(record.verdict)
-        + "}"
-    )
-    return text.encode("utf-8", "surrogatepass")
+    r = record
+    return canonical_values(
+        r.thread_id, r.seq, r.direction, r.sender_id, r.channel, r.initiation, r.contact_reason,
+        r.subject, r.body, r.language, r.verdict, r.critical, r.disposition, r.triage, r.report,
+        r.created_at, r.prev_hash, r.findings, r.attachments,
+    )  # fmt: skip
 
 
 def message_hash(record: MessageRecord) -> str:
@@ -198,3 +213,75 @@ def verify_thread(
             thread_id, expected_seq - 1, None, "thread head does not match the chain's last hash"
         )
     return checked, None
+
+
+# A stored message as the audit reads it: MessageRecord's first 18 fields (thread_id ... hash)
+# followed by the message id; its findings and attachments come in maps keyed by that id.
+MessageRow = Sequence[Any]
+_NONE: Final[tuple[()]] = ()
+
+
+def verify_rows(
+    heads: Sequence[tuple[int, str, int]],
+    rows: Sequence[MessageRow],
+    *,
+    findings: Mapping[int, Sequence[FindingRecord]],
+    attachments: Mapping[int, Sequence[AttachmentMeta]],
+) -> tuple[int, list[BrokenLink]]:
+    """Verify the chains of several threads from plain rows; return (messages checked, breaks).
+
+    `heads` are (thread id, head hash, message count) in ascending id; `rows` are their messages
+    ordered by (thread_id, seq). Same checks and same results as `verify_thread` on each thread,
+    without building a MessageRecord per message: the audit reads millions of them.
+    """
+    sha256 = hashlib.sha256
+    checked = 0
+    broken: list[BrokenLink] = []
+    position, total = 0, len(rows)
+    for thread_id, head_hash, message_count in heads:
+        # Rows of a thread outside `heads` cannot occur (foreign key); skip them if they do.
+        while position < total and rows[position][0] < thread_id:
+            position += 1
+        expected_prev = GENESIS
+        expected_seq = 1
+        link: BrokenLink | None = None
+        while position < total and rows[position][0] == thread_id:
+            row = rows[position]
+            position += 1
+            if link is not None:
+                continue
+            checked += 1
+            (
+                _, seq, direction, sender_id, channel, initiation, contact_reason, subject, body,
+                language, verdict, critical, disposition, triage, report, created_at, prev_hash,
+                stored_hash, message_id,
+            ) = row  # fmt: skip
+            if seq != expected_seq:
+                reason = f"expected seq {expected_seq}, found {seq}"
+                link = BrokenLink(thread_id, seq, message_id, reason)
+            elif prev_hash != expected_prev:
+                reason = "prev_hash does not match the previous message"
+                link = BrokenLink(thread_id, seq, message_id, reason)
+            else:
+                content = canonical_values(
+                    thread_id, seq, direction, sender_id, channel, initiation, contact_reason,
+                    subject, body, language, verdict, critical, disposition, triage, report,
+                    created_at, prev_hash, findings.get(message_id, _NONE),
+                    attachments.get(message_id, _NONE),
+                )  # fmt: skip
+                if sha256(content).hexdigest() != stored_hash:
+                    reason = "content does not match its hash"
+                    link = BrokenLink(thread_id, seq, message_id, reason)
+                else:
+                    expected_prev = stored_hash
+                    expected_seq += 1
+        if link is None:
+            if message_count != expected_seq - 1:
+                reason = f"thread records {message_count} messages, chain has {expected_seq - 1}"
+                link = BrokenLink(thread_id, expected_seq, None, reason)
+            elif head_hash != expected_prev:
+                reason = "thread head does not match the chain's last hash"
+                link = BrokenLink(thread_id, expected_seq - 1, None, reason)
+        if link is not None:
+            broken.append(link)
+    return checked, broken

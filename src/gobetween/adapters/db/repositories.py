@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord, Thread
 from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
+from gobetween.services.audit import RowBatch
 from gobetween.services.ports import (
     Event,
     OrderParties,
@@ -992,6 +994,60 @@ class SqlEvidenceReader:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    def row_batches(
+        self, *, thread_id: int | None = None, batch_size: int = 1000
+    ) -> Iterator[RowBatch]:
+        """Batches of threads with their messages as plain rows, straight from the DB cursor.
+
+        The audit's fast path: the driver's own cursor (no SQLAlchemy row processing) and no
+        MessageRecord per message. Each batch is one snapshot, as in `thread_batches`.
+        """
+        if thread_id is not None and not storable_id(thread_id):
+            return
+        after: int | None = None
+        while True:
+            query = select(t.threads.c.id, t.threads.c.head_hash, t.threads.c.message_count)
+            if thread_id is not None:
+                query = query.where(t.threads.c.id == thread_id)
+            elif after is not None:
+                query = query.where(t.threads.c.id > after)
+            query = query.order_by(t.threads.c.id).limit(batch_size)
+            with _snapshot(self._engine) as connection:
+                heads = [(int(r[0]), str(r[1]), int(r[2])) for r in connection.execute(query)]
+                if not heads:
+                    return
+                low, high = heads[0][0], heads[-1][0]
+                sqlite_rows = connection.dialect.name == "sqlite"
+                cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cursor.arraysize = 10_000
+                    cursor.execute(*_driver_statement(connection, low, high))
+                    rows: list[Any] = list(cursor.fetchall())
+                finally:
+                    cursor.close()
+                if sqlite_rows:
+                    # SQLite hands timestamps back as text (stored in UTC, without a zone).
+                    parse = datetime.fromisoformat
+                    rows = [(*r[:15], parse(r[15]), *r[16:]) for r in rows]
+                in_batch = t.messages.c.thread_id.between(low, high)
+                ids = select(t.messages.c.id).where(in_batch)
+                findings = _findings_by_message(
+                    connection,
+                    select(t.findings)
+                    .where(t.findings.c.message_id.in_(ids))
+                    .order_by(t.findings.c.message_id, t.findings.c.position),
+                )
+                attachments = _attachments_by_message(
+                    connection,
+                    select(t.message_attachments)
+                    .where(t.message_attachments.c.message_id.in_(ids))
+                    .order_by(t.message_attachments.c.message_id, t.message_attachments.c.position),
+                )
+            yield RowBatch(heads, rows, findings, attachments)
+            if thread_id is not None:
+                return
+            after = high
+
     def thread_batches(
         self, *, thread_id: int | None = None, batch_size: int = 1000
     ) -> Iterator[tuple[Sequence[ThreadHead], Iterator[MessageRecord]]]:
@@ -1005,17 +1061,8 @@ class SqlEvidenceReader:
             elif after is not None:
                 query = query.where(t.threads.c.id > after)
             query = query.order_by(t.threads.c.id).limit(batch_size)
-            # Heads and messages come from one snapshot, so they agree with each other while
-            # writers keep appending: REPEATABLE READ on PostgreSQL (READ COMMITTED would let a
-            # message committed between the two reads look like a broken chain); on SQLite the
-            # transaction holds the write lock (BEGIN IMMEDIATE, engine.py) for the batch.
-            with self._engine.connect() as plain:
-                connection = plain
-                if plain.dialect.name == "postgresql":
-                    connection = plain.execution_options(
-                        isolation_level="REPEATABLE READ", postgresql_readonly=True
-                    )
-                connection.begin()
+            # Heads and messages come from one snapshot (see _snapshot).
+            with _snapshot(self._engine) as connection:
                 heads = [
                     ThreadHead(r.id, r.head_hash, r.message_count)
                     for r in connection.execute(query)
@@ -1030,3 +1077,38 @@ class SqlEvidenceReader:
             if thread_id is not None:
                 return
             after = high
+
+
+# The audit's row query, in MessageRecord field order then the id (domain.evidence.MessageRow).
+_AUDIT_ROWS = (
+    select(*_MESSAGE_COLUMNS)
+    .where(t.messages.c.thread_id.between(bindparam("low"), bindparam("high")))
+    .order_by(t.messages.c.thread_id, t.messages.c.seq)
+)
+
+
+def _driver_statement(connection: Connection, low: int, high: int) -> tuple[str, Any]:
+    """The audit's row query as the driver's own SQL text and parameters, for its raw cursor."""
+    compiled = _AUDIT_ROWS.compile(dialect=connection.dialect)
+    values = compiled.construct_params({"low": low, "high": high})
+    if compiled.positiontup is not None:
+        return str(compiled), tuple(values[name] for name in compiled.positiontup)
+    return str(compiled), values
+
+
+@contextmanager
+def _snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read transaction whose statements all see one snapshot of the database.
+
+    Heads and messages must agree while writers keep appending: REPEATABLE READ on PostgreSQL
+    (READ COMMITTED would let a message committed between two reads look like a broken chain);
+    on SQLite the transaction holds the write lock (BEGIN IMMEDIATE, engine.py).
+    """
+    with engine.connect() as plain:
+        connection = plain
+        if plain.dialect.name == "postgresql":
+            connection = plain.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        with connection.begin():
+            yield connection
