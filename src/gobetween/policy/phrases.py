@@ -31,7 +31,11 @@ _UNSPACED = frozenset({"ja"})
 
 # A sentence ends at . ! ? followed by space, at CJK full stops, or at a line break. A decimal
 # point or a domain's dot is not followed by a space, so it does not split a sentence.
-_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'»)\]]|$)|[。！？!?]+|\n")
+# It starts with one character class so that the regex engine skips to candidates (see
+# sentences.py); same matches as `[.!?…]+(?=[\s"'»)\]]|$)|[。！？!?]+|\n`.
+_SENTENCE_END = re.compile(
+    r"[.!?…。！？\n](?:(?<=[.!?…])[.!?…]*(?=[\s\"'»)\]]|$)|(?<=[。！？!?])[。！？!?]*|(?<=\n))"
+)
 
 
 @dataclass(frozen=True, slots=True)
