@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from json.encoder import encode_basestring
 from typing import Any, Final
 
@@ -25,6 +25,7 @@ _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure
 _quote: Final = encode_basestring
 # Bumped if the canonical form ever changes; old chains keep verifying under their version.
 CANONICAL_VERSION: Final = 1
+_NO_OFFSET: Final = timedelta(0)
 
 
 def canonical_time(moment: datetime) -> str:
@@ -32,8 +33,10 @@ def canonical_time(moment: datetime) -> str:
 
     SQLite hands timestamps back without a zone; they are stored in UTC, so a naive value is UTC.
     """
-    if moment.tzinfo is UTC:
-        # The common case (repositories hand back UTC), without a zone conversion.
+    zone = moment.tzinfo
+    if zone is UTC or (zone is not None and moment.utcoffset() == _NO_OFFSET):
+        # The common cases (datetime.UTC from the repositories, psycopg's ZoneInfo("Etc/UTC")
+        # from the audit's raw rows) end in "+00:00": swap it for Z, no zone conversion.
         return moment.isoformat(timespec="microseconds")[:-6] + "Z"
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import astuple, replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gobetween.domain.evidence import GENESIS, message_hash, verify_rows, verify_thread
+from gobetween.domain.evidence import (
+    GENESIS,
+    canonical_time,
+    message_hash,
+    verify_rows,
+    verify_thread,
+)
 from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord
 
 T0 = datetime(2026, 11, 26, 9, 30, 15, 123456, tzinfo=UTC)
@@ -87,3 +94,10 @@ def test_a_changed_finding_is_caught() -> None:
     findings[101] = [FindingRecord("unprofessional", "caps", "block", 0, 4, "caps")]
     _, [link] = verify_rows([(1, "x" * 64, 3)], rows, findings=findings, attachments=attachments)
     assert (link.seq, link.message_id, link.reason) == (1, 101, "content does not match its hash")
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_time_from_the_postgresql_driver_renders_as_from_utc(moment: datetime) -> None:
+    # psycopg hands timestamptz back in ZoneInfo("Etc/UTC"), the audit's raw rows keep it.
+    assert canonical_time(moment.astimezone(ZoneInfo("Etc/UTC"))) == canonical_time(moment)
+    assert canonical_time(moment.astimezone(ZoneInfo("Europe/London"))) == canonical_time(moment)
