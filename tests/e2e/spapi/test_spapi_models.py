@@ -1,9 +1,9 @@
 """Schemathesis, driven by Amazon's own Messaging and Solicitations models, against a live server.
 
 Every operation of messaging.json and solicitations.json gets generated requests (real and
-random order ids, generated bodies and marketplace ids) sent to a real `gobetween serve`; every
-answer must be one the model documents, in status, content type, headers and body, and none
-may be a 5xx. The models are read from ../shared/spapi-models/; the test fails without them.
+random order ids, generated bodies and marketplace ids, and invalid ones) sent to a real
+`gobetween serve`; every answer must be one the model documents, in status, content type, headers
+and body, and none may be a 5xx. (Run once with 150 examples per operation and mode as well.) The models are read from ../shared/spapi-models/; the test fails without them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -56,6 +57,8 @@ def test_every_answer_conforms_to_amazon_models(live: Live, name: str) -> None:
     seen: dict[str, set[int]] = {}
     for operation in operations:
         seen[operation.label] = exercise(operation, live.base, headers)
+        # Invalid requests (wrong types, missing parameters) must get documented answers too.
+        exercise(operation, live.base, headers, GenerationMode.NEGATIVE)
     # The generated requests got past the order lookup everywhere, and some were answered in full
     # (the attachment-only types can only fail here: their generated upload ids do not exist).
     for label, statuses in seen.items():
@@ -64,15 +67,20 @@ def test_every_answer_conforms_to_amazon_models(live: Live, name: str) -> None:
     assert len(answered) >= 2, seen
 
 
-def exercise(operation: Any, base: str, headers: dict[str, str]) -> set[int]:
+def exercise(
+    operation: Any,
+    base: str,
+    headers: dict[str, str],
+    mode: GenerationMode = GenerationMode.POSITIVE,
+) -> set[int]:
     """Generated cases of one operation: as generated, or aimed at a real order and marketplace."""
 
-    @given(case=operation.as_strategy(), order_id=ORDER_IDS, aim=st.booleans())
+    @given(case=operation.as_strategy(mode), order_id=ORDER_IDS, aim=st.booleans())
     @settings(
         max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
     def call(case: Any, order_id: str, aim: bool) -> None:
-        if aim:
+        if aim and mode == GenerationMode.POSITIVE:
             case.path_parameters["amazonOrderId"] = order_id
             case.query = {**(case.query or {}), "marketplaceIds": [DE]}
         response = case.call_and_validate(base_url=base, headers=headers, checks=CHECKS)
