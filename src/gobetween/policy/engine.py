@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -17,8 +18,8 @@ from gobetween.policy.categories import (
 )
 from gobetween.policy.context import MessageContext, SystemFacts
 from gobetween.policy.detectors.language import detect_language
-from gobetween.policy.normalize import normalize
-from gobetween.policy.phrases import LANGUAGES
+from gobetween.policy.normalize import NormalizedText, normalize
+from gobetween.policy.phrases import LANGUAGES, Scan
 from gobetween.policy.profiles import Profile, get_profile
 from gobetween.policy.rules import AnalyzedMessage, RegisteredRule
 from gobetween.policy.suggestions import suggest
@@ -159,16 +160,11 @@ def _check(
     findings: list[Finding] = []
     for rule in first:
         findings.extend(rule.function(message))
-    # Built directly: `dataclasses.replace` costs more than the rest of this function.
-    message = AnalyzedMessage(
+    message = _with(
+        message,
         text=message.text,
-        subject=message.subject,
         normalized=message.normalized,
-        language=message.language,
-        context=message.context,
-        facts=message.facts,
         scan=message.scan,
-        profile=message.profile,
         prior=tuple(findings),
     )
     for rule in rest:
@@ -212,7 +208,30 @@ _SUBJECT_CATEGORIES = frozenset(
 
 
 # Characters without which the contact, link and markup detectors find nothing in ASCII text.
-_DETECTOR_MARKS = frozenset("@.:/<>&")
+_DETECTOR_MARKS = re.compile(r"[\d@.:/<>&]")
+
+
+def _with(
+    message: AnalyzedMessage,
+    *,
+    text: str,
+    normalized: NormalizedText,
+    scan: Scan | None,
+    prior: tuple[Finding, ...],
+) -> AnalyzedMessage:
+    """The message with another text and prior findings; built directly, because
+    `dataclasses.replace` costs more than a rule."""
+    return AnalyzedMessage(
+        text=text,
+        subject=message.subject,
+        normalized=normalized,
+        language=message.language,
+        context=message.context,
+        facts=message.facts,
+        scan=scan,
+        profile=message.profile,
+        prior=prior,
+    )
 
 
 def _subject_findings(
@@ -226,25 +245,33 @@ def _subject_findings(
     normalized = normalize(subject)
     scan = profile.lexicon.scan(normalized.text, pattern_languages)
     view = normalized.contacts
-    if (
-        not scan.hits
-        and subject.isascii()
-        and (view is None or view.text == normalized.text)
-        and not any(c.isdigit() or c in _DETECTOR_MARKS for c in subject)
-    ):
-        # No phrase, no digit, no address or markup character, nothing spelled out: no rule can
-        # fire on this subject, and most subjects are like that ("Your engraving").
+    # Most subjects ("Your engraving", "Re: Order 123-…") give the rules nothing to work on: the
+    # phrase rules need a phrase hit, the detectors a digit, an address or markup character, a
+    # non-ASCII character (emoji) or something spelled out.
+    phrases = bool(scan.hits)
+    detectors = (
+        not subject.isascii()
+        or (view is not None and view.text != normalized.text)
+        or _DETECTOR_MARKS.search(subject) is not None
+    )
+    if not (phrases or detectors):
         return []
-    line = replace(message, text=subject, normalized=normalized, scan=scan, prior=())
+    line = _with(message, text=subject, normalized=normalized, scan=scan, prior=())
     first, rest = _plan(message.context.initiation)
     found: list[Finding] = []
-    for stage in (first, rest):
-        for rule in stage:
+    if detectors:
+        for rule in first:
             if rule.category in _SUBJECT_CATEGORIES:
                 found.extend(rule.function(line))
-        line = replace(line, prior=tuple(found))
+        line = _with(line, text=subject, normalized=normalized, scan=scan, prior=tuple(found))
+    if phrases:
+        for rule in rest:
+            if rule.category in _SUBJECT_CATEGORIES:
+                found.extend(rule.function(line))
     return [
-        replace(f, span=None, field="subject", message=f"In the subject line: {f.message}")
+        Finding(
+            f.category, f.rule, f.severity, None, f"In the subject line: {f.message}", "subject"
+        )
         for f in found
         # A subject naming the topic ("Re: Phone number") is a label, not a request for the
         # buyer's number; an address or number written in the subject still counts.
