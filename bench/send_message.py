@@ -16,10 +16,14 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from sqlalchemy import Engine, event
 
 from gobetween import policy
 from gobetween.adapters.db.group_commit import GroupCommitter
@@ -81,7 +85,37 @@ def measure_minimal_transaction(unit_of_work: SqlUnitOfWork, rounds: int) -> lis
     return latencies
 
 
-def run(kind: str, stored: int, sends: int, pg_url: str, threads: int, group_commit: str) -> None:
+def explain_send_path(engine: Engine, send: Callable[[], object]) -> None:
+    """Print the database's plan for every statement one send runs (are they index lookups?)."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().split()[0].upper() in ("SELECT", "UPDATE"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        send()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+    with engine.connect() as connection:
+        for statement, parameters in seen:
+            print(f"  plan of: {' '.join(statement.split())[:100]}...")
+            for row in connection.exec_driver_sql(prefix + statement, parameters):
+                print(f"    {row[-1]}")
+        connection.rollback()
+
+
+def run(
+    kind: str,
+    stored: int,
+    sends: int,
+    pg_url: str,
+    threads: int,
+    group_commit: str,
+    explain: bool = False,
+) -> None:
     with fresh_database(kind, pg_url, pool_size=threads) as (engine, _url):
         started = time.perf_counter()
         orders = prefill(engine, stored, now=utc_now())
@@ -121,6 +155,8 @@ def run(kind: str, stored: int, sends: int, pg_url: str, threads: int, group_com
             assert result.disposition == "delivered", result
             return elapsed
 
+        if explain:
+            explain_send_path(engine, lambda: send_one(rng))
         for _ in range(min(100, sends)):
             send_one(rng)
         latencies: list[float] = []
@@ -186,11 +222,22 @@ def main() -> None:
         default="auto",
         help="share one COMMIT among concurrent sends (auto: on SQLite only)",
     )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plan of each statement of one send"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     for kind in args.db:
         for stored in args.stored:
-            run(kind, stored, args.sends, args.pg_url, args.threads, args.group_commit)
+            run(
+                kind,
+                stored,
+                args.sends,
+                args.pg_url,
+                args.threads,
+                args.group_commit,
+                args.explain,
+            )
 
 
 if __name__ == "__main__":
