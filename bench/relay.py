@@ -44,6 +44,7 @@ from sqlalchemy import Engine  # noqa: E402
 from gobetween import policy  # noqa: E402
 from gobetween.adapters.db.engine import build_engine  # noqa: E402
 from gobetween.adapters.db.group_commit import GroupCommitter  # noqa: E402
+from gobetween.adapters.db.read_engine import build_read_engine  # noqa: E402
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork  # noqa: E402
 from gobetween.adapters.mail.dkim_keys import generate_key  # noqa: E402
 from gobetween.adapters.mail.inbound import InboundRelay  # noqa: E402
@@ -135,6 +136,7 @@ def serve(url: str, port: int, reuse_port: bool) -> None:
         limits=LIMITS,
         alias_domain=DOMAIN,
         group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+        read_engine=build_read_engine(engine),
     )
     controller = RelayController(relay, hostname="127.0.0.1", port=port, reuse_port=reuse_port)
     controller.start()

@@ -19,6 +19,7 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session, syntax
 
 from gobetween.adapters.db.group_commit import GroupCommitter
+from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.adapters.mail.inbound import Envelope as RelayEnvelope
 from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import DnsPythonResolver, Resolver, SenderAuthenticator
@@ -274,6 +275,7 @@ def build_relay(platform: Platform, *, resolver: Resolver | None = None) -> Inbo
         unauthenticated="refuse" if settings.relay_unauthenticated == "refuse" else "hold",
         # SQLite has one writer and an fsync per COMMIT: batch the sessions' commits.
         group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+        read_engine=build_read_engine(engine),
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from gobetween import policy
 from gobetween.adapters.db.group_commit import GroupCommitter
+from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.inbound import InboundRelay, Unauthenticated
@@ -189,6 +190,7 @@ def running_world(
         unauthenticated=unauthenticated,
         # As in production (entrypoints/smtp.py): group commit on SQLite.
         group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+        read_engine=build_read_engine(engine),
         **relay_options,
     )
     sink = Sink()

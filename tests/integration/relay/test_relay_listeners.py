@@ -16,6 +16,7 @@ from gobetween import policy
 from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.group_commit import GroupCommitter
+from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import SenderAuthenticator
@@ -37,6 +38,7 @@ def _relay(engine: Engine, relay_key: DkimKey) -> InboundRelay:
         limits=MessagingLimits(),
         alias_domain=DOMAIN,
         group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+        read_engine=build_read_engine(engine),
     )
 
 

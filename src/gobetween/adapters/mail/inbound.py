@@ -137,8 +137,12 @@ class InboundRelay:
         max_parts: int = MAX_PARTS,
         max_depth: int = MAX_DEPTH,
         group_commit: GroupCommitter | None = None,
+        read_engine: Engine | None = None,
     ) -> None:
         self.engine = engine
+        # Lookups that only decide the reply (RCPT, seen-before, who writes): with SQLite, a
+        # read-only engine that never waits for the group-commit writer (read_engine.py).
+        self.read_engine = read_engine or engine
         # With SQLite, all database work goes through one group-committing writer thread.
         self.group_commit = group_commit
         self.authenticator = authenticator
@@ -151,9 +155,11 @@ class InboundRelay:
         self.max_depth = max_depth
 
     def close(self) -> None:
-        """Finish queued database work and stop the group-commit writer, if any."""
+        """Finish queued database work, stop the group-commit writer and the read engine, if any."""
         if self.group_commit is not None:
             self.group_commit.close()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
     # RCPT ----------------------------------------------------------------------------------
 
@@ -162,7 +168,7 @@ class InboundRelay:
         local = self._local_part(address)
         if local is None:
             return f"550 5.1.1 <{address}>: no such alias here"
-        alias = self._db(lambda engine: _find_alias(engine, local))
+        alias = self._read(lambda engine: _find_alias(engine, local))
         if alias is None:
             return f"550 5.1.1 <{address}>: no such alias here"
         if not alias.active:
@@ -174,6 +180,16 @@ class InboundRelay:
         if self.group_commit is not None:
             return self.group_commit.run(job)
         return job(self.engine)
+
+    def _read(self, job: Callable[[Engine], T]) -> T:
+        """Run a lookup: on the read engine when there is one, else like any database work.
+
+        A copy of this mail committed after the lookup still meets the UNIQUE exactly-once key
+        when it is stored (_reply_of_duplicate), so reading beside the writer loses nothing.
+        """
+        if self.read_engine is not self.engine:
+            return job(self.read_engine)
+        return self._db(job)
 
     def _local_part(self, address: str) -> str | None:
         local, _, domain = address.strip().strip("<>").lower().rpartition("@")
@@ -210,7 +226,7 @@ class InboundRelay:
                 order_id = None if party is None else _order_for(connection, parsed, party)
             return seen, party, order_id
 
-        seen, party, order_id = self._db(look_up)
+        seen, party, order_id = self._read(look_up)
         if seen is not None:
             # The same mail again (a retry after a lost 250): answer as the first time, do nothing.
             return seen

@@ -1,0 +1,34 @@
+"""An engine for reads that never take SQLite's write lock, beside the writing engine.
+
+`build_engine` starts every SQLite transaction with `BEGIN IMMEDIATE` (the writer must hold the
+lock before it reads the hash-chain head). A pure lookup does not need that lock, and taking it
+queues the lookup behind whatever is being written: with group commit, behind a whole batch and
+its fsync. In WAL mode readers never block the writer nor wait for it, so lookups that only
+decide what to answer (is this alias known, was this mail seen) read through this engine instead.
+Each statement reads the newest committed state; nothing here may write (`query_only`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+
+def build_read_engine(engine: Engine) -> Engine:
+    """A read-only engine on the same database; PostgreSQL's engine is returned as it is."""
+    if engine.dialect.name != "sqlite":
+        # PostgreSQL reads take no lock that writers wait for: the pool serves both.
+        return engine
+    reader = create_engine(engine.url, connect_args={"timeout": 30})
+
+    @event.listens_for(reader, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit: no BEGIN, so every SELECT is its own short read snapshot.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return reader
