@@ -1,4 +1,4 @@
-"""The category ids of policy.md: a public contract shared by the checker, API, database and tests."""
+"""The category ids of policy.md: a public contract of the checker, API, database and tests."""
 
 from __future__ import annotations
 
@@ -52,7 +52,13 @@ CONTACT_REASONS: Final = (
     "other",
 )
 CRITICAL_REASONS: Final = frozenset(
-    {"customization", "delivery_scheduling", "address_issue", "unexpected_problem", "legal_disclosure"}
+    {
+        "customization",
+        "delivery_scheduling",
+        "address_issue",
+        "unexpected_problem",
+        "legal_disclosure",
+    }
 )
 
 # policy.md §5.

@@ -38,7 +38,7 @@ FULFILLMENT_SYNONYMS: dict[str, Fulfillment] = {
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file sent with a message. `head` holds the first bytes, so the type is judged by content."""
+    """A file sent with a message; `head` holds the first bytes, to judge the type by content."""
 
     filename: str
     content_type: str
@@ -83,7 +83,7 @@ class MessageContext:
 
     @property
     def critical(self) -> bool:
-        """Whether the contact reason is critical (policy.md §2): delivered even to opted-out buyers."""
+        """Whether the contact reason is critical (policy.md §2): delivered to opted-out buyers."""
         return self.contact_reason in CRITICAL_REASONS
 
     @classmethod
@@ -91,17 +91,23 @@ class MessageContext:
         """Validate a JSON-like mapping; unknown values raise InvalidInput naming the field."""
         if not isinstance(data, Mapping):
             raise InvalidInput("context", "must be an object")
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise InvalidInput(f"context.{unknown[0]}", f"unknown field (known: {', '.join(sorted(known))})")
-        defaults = cls()
+        known = _KNOWN_FIELDS
+        if not known.issuperset(data):
+            unknown = sorted(set(data) - known)
+            raise InvalidInput(
+                f"context.{unknown[0]}", f"unknown field (known: {', '.join(sorted(known))})"
+            )
+        defaults = _DEFAULT_CONTEXT
         direction = _choice(data, "direction", DIRECTIONS, defaults.direction)
         initiation = _choice(data, "initiation", INITIATIONS, defaults.initiation)
         raw_fulfillment = data.get("fulfillment", defaults.fulfillment)
-        if not isinstance(raw_fulfillment, str) or raw_fulfillment.lower() not in FULFILLMENT_SYNONYMS:
+        if (
+            not isinstance(raw_fulfillment, str)
+            or raw_fulfillment.lower() not in FULFILLMENT_SYNONYMS
+        ):
             raise InvalidInput(
-                "context.fulfillment", f"must be one of marketplace, seller, FBA, AFN, MFN; got {raw_fulfillment!r}"
+                "context.fulfillment",
+                f"must be one of marketplace, seller, FBA, AFN, MFN; got {raw_fulfillment!r}",
             )
         order_status = _choice(data, "order_status", ORDER_STATUSES, defaults.order_status)
         reason = _choice(data, "contact_reason", CONTACT_REASONS, defaults.contact_reason)
@@ -112,7 +118,8 @@ class MessageContext:
         if not isinstance(raw_attachments, list | tuple):
             raise InvalidInput("context.attachments", "must be a list")
         attachments = tuple(
-            a if isinstance(a, Attachment) else _attachment(a, i) for i, a in enumerate(raw_attachments)
+            a if isinstance(a, Attachment) else _attachment(a, i)
+            for i, a in enumerate(raw_attachments)
         )
         domains = data.get("allowed_link_domains", ())
         if not isinstance(domains, list | tuple) or not all(isinstance(d, str) for d in domains):
@@ -122,7 +129,9 @@ class MessageContext:
             raise InvalidInput("context.language", "must be a language code such as 'en' or null")
         region = data.get("marketplace_region", defaults.marketplace_region)
         if not isinstance(region, str) or len(region) != 2 or not region.isalpha():
-            raise InvalidInput("context.marketplace_region", "must be a two-letter region code such as 'US'")
+            raise InvalidInput(
+                "context.marketplace_region", "must be a two-letter region code such as 'US'"
+            )
         profile = data.get("profile", defaults.profile)
         if not isinstance(profile, str) or not profile:
             raise InvalidInput("context.profile", "must be a profile name")
@@ -139,6 +148,11 @@ class MessageContext:
             marketplace_region=region.upper(),
             profile=profile,
         )
+
+
+# Made once: a context is parsed for every message checked.
+_KNOWN_FIELDS = frozenset(MessageContext.__dataclass_fields__)
+_DEFAULT_CONTEXT = MessageContext()
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,4 +178,6 @@ def _choice(data: Mapping[str, Any], name: str, allowed: tuple[str, ...], defaul
 def _attachment(value: object, index: int) -> Attachment:
     if not isinstance(value, Mapping):
         raise InvalidInput(f"context.attachments[{index}]", "must be an object")
-    return Attachment.from_mapping(cast(Mapping[str, Any], value), where=f"context.attachments[{index}]")
+    return Attachment.from_mapping(
+        cast(Mapping[str, Any], value), where=f"context.attachments[{index}]"
+    )
