@@ -42,17 +42,38 @@ class Resolver(Protocol):
 
 
 class DnsPythonResolver:
-    """The production resolver: dnspython with the system's resolver configuration."""
+    """The production resolver: dnspython with the system's resolver configuration.
 
-    def __init__(self, *, lifetime: float = 5.0) -> None:
+    Answers are cached for their records' TTL (dnspython's thread-safe Cache): a sender's SPF
+    and DMARC records are asked for on every mail it sends, and each miss is a network round
+    trip inside the SMTP session. `nameservers`/`port` replace the system's configuration.
+    """
+
+    def __init__(
+        self,
+        *,
+        lifetime: float = 5.0,
+        nameservers: Sequence[str] | None = None,
+        port: int = 53,
+    ) -> None:
         self._resolver: dns.resolver.Resolver | None = None
         self._lifetime = lifetime
+        self._nameservers = list(nameservers) if nameservers else None
+        self._port = port
+
+    def _configured(self) -> dns.resolver.Resolver:
+        resolver = dns.resolver.Resolver(configure=self._nameservers is None)
+        if self._nameservers is not None:
+            resolver.nameservers = self._nameservers
+            resolver.port = self._port
+        resolver.cache = dns.resolver.Cache()
+        return resolver
 
     def query(self, name: str, rtype: RecordType) -> list[str]:
         try:
             if self._resolver is None:
                 # Read the system's configuration on first use, not at start.
-                self._resolver = dns.resolver.Resolver()
+                self._resolver = self._configured()
             answer = self._resolver.resolve(name, rtype, lifetime=self._lifetime, search=False)
         except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
             return []
