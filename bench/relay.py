@@ -224,7 +224,9 @@ def run_gobetween(
                 (pairs[i % PAIRS][0], pairs[i % PAIRS][1], message(*pairs[i % PAIRS], size, i))
                 for i in range(count)
             ]
+            cpu_before = sum(cpu_seconds(server.pid) for server in servers)
             seconds, latencies = load(port, jobs)
+            cpu_ms = 1000 * (sum(cpu_seconds(server.pid) for server in servers) - cpu_before)
         finally:
             for server in servers:
                 server.send_signal(signal.SIGTERM)
@@ -272,7 +274,14 @@ def run_gobetween(
             "p50_ms": 1000 * statistics.median(latencies),
             "p99_ms": 1000 * percentile(latencies, 0.99),
             "delivered_per_s": len(times) / delivered_seconds if delivered_seconds else 0.0,
+            "cpu_ms_per_message": cpu_ms / count,
         }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): what a mail costs, under load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class _Accept:
@@ -367,9 +376,11 @@ def run_postfix(size: str, count: int) -> dict[str, float] | None:
 
 
 def row(name: str, size: str, figures: dict[str, float]) -> str:
+    cpu = figures.get("cpu_ms_per_message")
     return (
         f"{name:12} {size:>5} {figures['accepted_per_s']:11.1f} {figures['p50_ms']:8.1f} "
         f"{figures['p99_ms']:8.1f} {figures['delivered_per_s']:12.1f}"
+        + ("" if cpu is None else f" {cpu:13.2f}")
     )
 
 
@@ -409,6 +420,7 @@ def main() -> None:
     print()
     header = (
         f"{'':12} {'size':>5} {'accepted/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'delivered/s':>12}"
+        f" {'CPU ms/mail':>13}"
     )
     print(header)
     for size in args.sizes:
@@ -429,6 +441,7 @@ def main() -> None:
     print()
     print("load average at the end: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
     print("aiosmtpd = the same listener library with a handler that does nothing (its ceiling).")
+    print("CPU ms/mail = the listener processes' CPU time during the load, per accepted mail.")
 
 
 if __name__ == "__main__":
