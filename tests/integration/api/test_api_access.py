@@ -7,10 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from api_world import ANNA_ORDER, BEN_ORDER, World, make_world
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from conftest import ANNA_ORDER, BEN_ORDER, World, make_world, start_clock
 from gobetween.adapters.db import access_tables as a
 from gobetween.adapters.db import migrate
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
@@ -232,7 +232,6 @@ def test_requires_response_pages_by_time_left(world: World) -> None:
     for number in range(3):
         world.clock.now += timedelta(minutes=5)
         message = world.send("mira", ANNA_ORDER, text=f"Question {number}?").json()
-        start_clock(world, message["message_id"])
         sent.append(message["message_id"])
     first = world.get("anna", "/inbox", params={"limit": 2}).json()
     assert [e["message_id"] for e in first["entries"]] == sent[:2]

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from api_world import ANNA_ORDER, BEN_ORDER, World, make_world
 from sqlalchemy import Engine
 
-from conftest import ANNA_ORDER, BEN_ORDER, World, make_world, start_clock
 from gobetween.adapters.db import migrate
 from gobetween.adapters.db.engine import build_engine
 
@@ -176,7 +176,6 @@ def _conversation(world: World, order_id: str, buyer: str, seller: str) -> Ids:
     sha256 = upload.json()["sha256"]
     sent = world.send(buyer, order_id, text="Where is my parcel?", attachments=[sha256])
     assert sent.status_code == 201, sent.text
-    start_clock(world, sent.json()["message_id"])
     answer = world.send(seller, order_id, text="It left our workshop today.")
     assert answer.status_code == 201, answer.text
     return Ids(

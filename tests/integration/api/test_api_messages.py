@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from api_world import ANNA_ORDER, BEN_ORDER, CARL_BUYS_ORDER, OLD_ORDER, World
 from sqlalchemy import func, select
 
-from conftest import ANNA_ORDER, BEN_ORDER, CARL_BUYS_ORDER, OLD_ORDER, World, start_clock
 from gobetween.adapters.db import tables as t
 
 
@@ -226,8 +226,6 @@ def test_proactive_contact_ends_30_days_after_delivery(sqlite_world: World) -> N
 def test_no_response_needed_and_report_take_a_message_off_the_clock(world: World) -> None:
     thanks = world.send("mira", ANNA_ORDER, text="Thanks, got it!").json()
     rude = world.send("mira", ANNA_ORDER, text="Pay me via PayPal or I call the police.").json()
-    for message in (thanks, rude):
-        start_clock(world, message["message_id"])
     waiting = world.get("anna", "/inbox").json()
     assert waiting["view"] == "requires_response"
     assert [e["message_id"] for e in waiting["entries"]] == [

@@ -7,14 +7,13 @@ from typing import Any, cast
 
 import pytest
 import schemathesis
+from api_world import World
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import content_type_conformance, not_a_server_error
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from conftest import World
 
 CHECKS = [
     not_a_server_error,
