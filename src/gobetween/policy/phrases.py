@@ -373,11 +373,16 @@ class Scan:
                         return True
         if pattern.unless_before:
             sentence = self.sentence_of(start)
+            # Set phrases that contain a negation word without negating anything ("no problem",
+            # "kein Problem, wir erstatten …"): their negation words do not cancel a match.
+            idioms = self.hits.get((pattern.lang, "not_negation"), ())
             for cls in pattern.unless_before:
                 for hit in self.hits.get((pattern.lang, cls), ()):
                     # A negation before the match or inside it ("we can't refund") cancels it;
                     # one that is part of a matched phrase ("not in stock") does not.
                     if any(part.start <= hit.start and hit.end <= part.end for part in chosen):
+                        continue
+                    if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
                         continue
                     if hit.start < end and self.sentence_of(hit.start) == sentence:
                         gap = self._words_between(pattern.lang, hit.end, start)
