@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import relay_tables as r
@@ -114,25 +114,20 @@ class SqlRelayRepository:
 
     # Messages and Message-IDs --------------------------------------------------------------
 
-    def latest_message_of_order(self, order_id: str) -> int | None:
-        """The newest message of the order's thread (the caller holds the thread's lock)."""
-        return self._c.execute(
-            select(func.max(t.messages.c.id))
-            .select_from(t.messages.join(t.threads, t.threads.c.id == t.messages.c.thread_id))
-            .where(t.threads.c.order_id == order_id)
-        ).scalar()
+    def latest_outcome_of_order(self, order_id: str) -> tuple[int, str, list[str]] | None:
+        """The order's newest message: (id, disposition, words of its blocking findings).
 
-    def message_outcome(self, message_ref: int) -> tuple[str, list[str]]:
-        """The message's disposition and the words of its blocking findings."""
-        disposition = self._c.execute(
-            select(t.messages.c.disposition).where(t.messages.c.id == message_ref)
-        ).scalar_one()
-        findings = self._c.execute(
-            select(t.findings.c.message)
-            .where(t.findings.c.message_id == message_ref, t.findings.c.severity == "block")
-            .order_by(t.findings.c.position)
-        ).scalars()
-        return str(disposition), [str(text) for text in findings]
+        One statement, and a second only for a blocked message's findings; the caller holds the
+        thread's lock, so the newest message is the one it just stored.
+        """
+        row = self._c.execute(_LATEST_OF_ORDER, {"order_id": order_id}).first()
+        if row is None:
+            return None
+        message_ref, disposition = int(row.id), str(row.disposition)
+        findings: list[str] = []
+        if disposition == "blocked":
+            findings = [str(text[0]) for text in self._c.execute(_BLOCKING, {"ref": message_ref})]
+        return message_ref, disposition, findings
 
     def messages_for_headers(self, party: AliasSide, header_ids: Sequence[str]) -> list[int]:
         """The messages a party's mail client refers to by these ids, newest reference first."""
@@ -155,6 +150,14 @@ class SqlRelayRepository:
                 r.relay_message_ids.c.party == party,
             )
         ).scalar()
+
+    def add_header(self, message_ref: int, party: AliasSide, header_id: str) -> None:
+        """Record the id a party knows the message by, unless one is on record already."""
+        self._c.execute(
+            _insert(self._c, r.relay_message_ids)
+            .values(message_ref=message_ref, party=party, header_id=header_id)
+            .on_conflict_do_nothing()
+        )
 
     def remember_header(self, message_ref: int, party: AliasSide, header_id: str) -> str:
         """Record the id a party knows the message by; returns the id that is on record."""
@@ -210,6 +213,21 @@ class SqlRelayRepository:
             select(r.relay_attachments.c.data).where(r.relay_attachments.c.sha256 == sha256)
         ).scalar()
         return None if data is None else bytes(data)
+
+
+# Built once: the relay stores a mail with these on every accepted message.
+_LATEST_OF_ORDER = (
+    select(t.messages.c.id, t.messages.c.disposition)
+    .select_from(t.messages.join(t.threads, t.threads.c.id == t.messages.c.thread_id))
+    .where(t.threads.c.order_id == bindparam("order_id"))
+    .order_by(t.messages.c.id.desc())
+    .limit(1)
+)
+_BLOCKING = (
+    select(t.findings.c.message)
+    .where(t.findings.c.message_id == bindparam("ref"), t.findings.c.severity == "block")
+    .order_by(t.findings.c.position)
+)
 
 
 def _inbound(row: Any) -> InboundRecord:

@@ -411,10 +411,10 @@ class InboundRelay:
 
         def record(connection: Connection) -> None:
             repo = SqlRelayRepository(connection)
-            message_ref = repo.latest_message_of_order(order_id)
-            if message_ref is None:
+            outcome = repo.latest_outcome_of_order(order_id)
+            if outcome is None:
                 raise RuntimeError(f"the message service stored nothing for order {order_id}")
-            disposition, findings = repo.message_outcome(message_ref)
+            message_ref, disposition, findings = outcome
             reply = _reply(disposition, findings, message_ref)
             if release_of is None:
                 repo.add_inbound(
@@ -434,7 +434,7 @@ class InboundRelay:
             elif not repo.mark_released(release_of, message_ref=message_ref, reply=reply, now=now):
                 raise _AlreadyReleasedError
             if parsed.message_id is not None:
-                repo.remember_header(message_ref, party.sender_side, parsed.message_id)
+                repo.add_header(message_ref, party.sender_side, parsed.message_id)
             for attachment in parsed.attachments:
                 repo.keep_attachment(
                     attachment.sha256, attachment.content_type, attachment.data, now=now
