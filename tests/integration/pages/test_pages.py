@@ -307,7 +307,7 @@ def test_every_page_of_every_role_renders(
             "/buyer/settings",
         ]
     for email, paths in pages.items():
-        client = signed_in(served.base_url, email)
+        client = sign_in(email)
         for path in paths:
             response = client.get(path)
             assert response.status_code == 200, (email, path, response.text[:500])
