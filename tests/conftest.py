@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,12 +54,9 @@ def postgres_schema_url(schema: str) -> str:
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database of each kind: a new SQLite file or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'gobetween.db'}"
-        return
+@contextmanager
+def _postgres_schema() -> Iterator[str]:
+    """A new, empty PostgreSQL schema for one test, dropped afterwards; yields its URL."""
     require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(normalize_url(POSTGRES_URL))
@@ -72,12 +70,42 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin.dispose()
 
 
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A migrated engine on a fresh database of each kind."""
-    built = build_engine(database_url)
+@contextmanager
+def _migrated(url: str) -> Iterator[Engine]:
+    built = build_engine(url)
     migrate.upgrade(built)
     try:
         yield built
     finally:
         built.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database of each kind: a new SQLite file or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gobetween.db'}"
+        return
+    with _postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated engine on a fresh database of each kind."""
+    with _migrated(database_url) as built:
+        yield built
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated engine on a fresh SQLite file: for behaviour only SQLite has."""
+    with _migrated(f"sqlite:///{tmp_path / 'gobetween.db'}") as built:
+        yield built
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """A migrated engine on a fresh PostgreSQL schema: for behaviour only PostgreSQL has."""
+    with _postgres_schema() as url, _migrated(url) as built:
+        yield built

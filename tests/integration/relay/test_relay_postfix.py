@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import smtplib
 import time
 from email.policy import SMTP
@@ -36,6 +37,9 @@ def test_postfix_hands_alias_mail_to_gobetween_over_lmtp(
 ) -> None:
     problem = postfix_problem()
     if problem is not None:
+        # .ci/run installs Postfix: in CI a missing MTA fails the run instead of skipping.
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Postfix is required in CI: {problem}")
         pytest.skip(problem)
     with running_world(engine, relay_key, protocol="lmtp") as world:
         front = free_port()

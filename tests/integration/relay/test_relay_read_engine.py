@@ -18,15 +18,16 @@ from gobetween.adapters.mail.sender_auth import SenderAuthenticator
 from gobetween.services.messaging import MessagingLimits
 
 
-def test_postgresql_reads_through_its_own_engine(engine: Engine) -> None:
-    if engine.dialect.name == "sqlite":
-        pytest.skip("SQLite gets a separate read engine (the other tests)")
-    assert build_read_engine(engine) is engine
+@pytest.mark.postgres
+def test_postgresql_reads_through_its_own_engine(postgres_engine: Engine) -> None:
+    assert build_read_engine(postgres_engine) is postgres_engine
 
 
-def test_rcpt_is_answered_while_a_writer_holds_the_lock(engine: Engine, relay_key: DkimKey) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("only SQLite has one writer lock")
+def test_rcpt_is_answered_while_a_writer_holds_the_lock(
+    sqlite_engine: Engine, relay_key: DkimKey
+) -> None:
+    # Only SQLite has one writer lock; PostgreSQL reads through its own engine (test above).
+    engine = sqlite_engine
     aliases = seed(engine)
     relay = InboundRelay(
         engine=engine,
@@ -54,10 +55,8 @@ def test_rcpt_is_answered_while_a_writer_holds_the_lock(engine: Engine, relay_ke
         relay.close()
 
 
-def test_the_read_engine_cannot_write(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL has no separate read engine")
-    reader = build_read_engine(engine)
+def test_the_read_engine_cannot_write(sqlite_engine: Engine) -> None:
+    reader = build_read_engine(sqlite_engine)
     try:
         with reader.connect() as connection, pytest.raises(OperationalError, match="readonly"):
             connection.execute(text("DELETE FROM buyers"))
