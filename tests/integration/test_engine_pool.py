@@ -14,10 +14,9 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_engine(database_url: str) -> Iterator[Engine]:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the ping-after-idle pool is PostgreSQL's")
-    built = build_engine(database_url, pool_size=1)
+def pg_engine(postgres_engine: Engine) -> Iterator[Engine]:
+    # One pooled connection, so every checkout hands back the same server backend.
+    built = build_engine(postgres_engine.url.render_as_string(hide_password=False), pool_size=1)
     try:
         yield built
     finally:
