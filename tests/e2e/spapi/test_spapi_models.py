@@ -3,7 +3,8 @@
 Every operation of messaging.json and solicitations.json gets generated requests (real and
 random order ids, generated bodies and marketplace ids, and invalid ones) sent to a real
 `gobetween serve`; every answer must be one the model documents, in status, content type, headers
-and body, and none may be a 5xx. (Run once with 150 examples per operation and mode as well.) The models are read from ../shared/spapi-models/; the test fails without them.
+and body, and none may be a 5xx. (Run once with 150 examples per operation and mode as well.)
+The models are read from ../shared/spapi-models/; the test fails without them.
 """
 
 from __future__ import annotations
