@@ -14,7 +14,9 @@ from sqlalchemy import Connection, Row, and_, select, update
 from gobetween.adapters.db import access_tables as a
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.case_repositories import SqlResponseClockRepository
-from gobetween.adapters.db.repositories import _insert, utc
+from gobetween.adapters.db.dialect import insert_on_conflict as _insert
+from gobetween.adapters.db.dialect import utc
+from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
 from gobetween.domain.response_times import STOP_REASONS
 from gobetween.services.access_ports import (
     Blob,
@@ -24,10 +26,6 @@ from gobetween.services.access_ports import (
     TokenRecord,
     Upload,
 )
-
-
-def _utc_or_none(moment: datetime | None) -> datetime | None:
-    return None if moment is None else utc(moment)
 
 
 class SqlTokenRepository:

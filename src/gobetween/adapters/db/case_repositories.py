@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, case, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, Row, case, func, literal, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from gobetween.adapters.db import case_tables as ct
 from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.dialect import insert_on_conflict as _insert
+from gobetween.adapters.db.dialect import utc
+from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
 from gobetween.domain.cases import Case
 from gobetween.domain.response_times import (
     DUE_SOON,
@@ -34,24 +36,6 @@ from gobetween.domain.response_times import (
     window_start,
 )
 from gobetween.services.webhooks import DeliveryAttempt, WebhookSubscription
-
-
-def utc(moment: datetime) -> datetime:
-    """A timestamp as aware UTC; naive values (SQLite's) are UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def _utc_or_none(moment: datetime | None) -> datetime | None:
-    return None if moment is None else utc(moment)
-
-
-def _insert(connection: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT on both backends."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def _micros(delta: timedelta) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, func, select, tuple_
 from gobetween.adapters.db import access_tables as a
 from gobetween.adapters.db import case_tables as c
 from gobetween.adapters.db import tables as t
-from gobetween.adapters.db.repositories import utc
+from gobetween.adapters.db.dialect import utc
 from gobetween.services.access_ports import InboxEntry, InboxFilter
 
 PREVIEW_CHARS = 160

@@ -10,14 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Engine,
     Row,
-    Table,
     and_,
     bindparam,
     exists,
@@ -26,9 +25,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.dialect import insert_on_conflict as _insert
+from gobetween.adapters.db.dialect import utc
+from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
 from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord, Thread
 from gobetween.domain.orders import Order, OrderItem
@@ -43,28 +44,10 @@ from gobetween.services.ports import (
 )
 
 
-def utc(moment: datetime) -> datetime:
-    """A timestamp as aware UTC; naive values (SQLite's) are UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def storable_id(value: int) -> bool:
     """Whether an id fits the 64-bit key columns; a larger one (from a URL, say) names nothing,
     and SQLite would fail to even bind it."""
     return -(2**63) <= value < 2**63
-
-
-def _utc_or_none(moment: datetime | None) -> datetime | None:
-    return None if moment is None else utc(moment)
-
-
-def _insert(connection: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT on both backends."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def _seller_query(key: Any) -> Any:

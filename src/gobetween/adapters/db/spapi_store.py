@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from gobetween.adapters.db import spapi_tables as s
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
-from gobetween.adapters.db.repositories import utc
+from gobetween.adapters.db.dialect import utc
 from gobetween.services.spapi_ports import (
     SolicitationRecord,
     SpapiCredential,
