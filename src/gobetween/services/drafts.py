@@ -6,13 +6,18 @@ live check while typing and the verdict at sending agree.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from gobetween.domain.errors import InvalidInput, NotFound
 from gobetween.domain.messages import MAX_TEXT_BYTES
-from gobetween.policy import MessageContext, SystemFacts, Verdict
+from gobetween.policy import SystemFacts, Verdict
 from gobetween.policy.categories import CONTACT_REASONS
-from gobetween.services.messaging import MessagingLimits, PolicyCheck
+from gobetween.services.messaging import (
+    MessagingLimits,
+    PolicyCheck,
+    days_since_delivery,
+    seller_policy_context,
+)
 from gobetween.services.ports import Clock, UnitOfWork
 
 
@@ -53,24 +58,17 @@ def check_seller_draft(
             seller_id, now - timedelta(days=limits.daily_limit_days)
         )
         buyer_is_seller = uow.sellers.find_by_buyer_id(buyer.id) is not None
-    delivered_at: datetime | None = order.delivered_at
-    context = MessageContext(
-        direction="seller_to_buyer",
+    context = seller_policy_context(
+        order,
+        buyer,
         initiation="reply" if awaiting else "proactive",
-        fulfillment="marketplace" if order.fulfillment == "marketplace" else "seller",
-        order_status=order.status,  # type: ignore[arg-type]  # the schema's CHECK keeps it valid
         contact_reason=contact_reason,
-        buyer_opted_out=buyer.opted_out,
-        language=buyer.language,
-        marketplace_region=limits.marketplace_region,
-        profile=limits.policy_profile,
+        limits=limits,
     )
     facts = SystemFacts(
         messages_sent_today=sent_today,
         daily_limit=limits.daily_limit(orders_in_window),
-        days_since_delivery=None
-        if delivered_at is None
-        else (now - delivered_at).total_seconds() / 86400,
+        days_since_delivery=days_since_delivery(order, now),
         sender_and_recipient_are_sellers=buyer_is_seller,
     )
     return check_policy(text, context, subject=subject or None, facts=facts)

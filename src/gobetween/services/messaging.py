@@ -30,7 +30,7 @@ from gobetween.domain.messages import (
     check_text,
 )
 from gobetween.domain.orders import Order, check_order_id
-from gobetween.domain.parties import Seller, check_party_id
+from gobetween.domain.parties import Buyer, Seller, check_party_id
 from gobetween.policy import Attachment, MessageContext, SystemFacts, Verdict, check
 from gobetween.policy.categories import CONTACT_REASONS
 from gobetween.policy.context import ORDER_STATUSES, CaseState, OrderStatus
@@ -154,23 +154,19 @@ def send_seller_message(
         derived: Initiation = "reply" if counted.awaiting_reply else "proactive"
         initiation = _initiation(command.initiation, derived)
         aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
-        context = MessageContext(
-            direction="seller_to_buyer",
+        context = seller_policy_context(
+            order,
+            buyer,
             initiation=initiation,
-            fulfillment="marketplace" if order.fulfillment == "marketplace" else "seller",
-            order_status=_order_status(order),
             contact_reason=command.contact_reason,
-            buyer_opted_out=buyer.opted_out,
-            attachments=_policy_attachments(command.attachments),
-            language=buyer.language,
-            marketplace_region=limits.marketplace_region,
-            profile=limits.policy_profile,
+            attachments=command.attachments,
+            limits=limits,
         )
         facts = SystemFacts(
             messages_sent_today=counted.sent_today,
             daily_limit=limits.daily_limit(counted.orders_in_window),
             case_state=_case_state(hooks.case_state(uow, thread.id)),
-            days_since_delivery=_days_since_delivery(order, now),
+            days_since_delivery=days_since_delivery(order, now),
             # system.md: seller-to-seller messages are refused. The recipient is a seller when
             # the order's buyer is the buying identity of any seller, this one included.
             sender_and_recipient_are_sellers=counted.buyer_is_seller,
@@ -286,7 +282,7 @@ def record_buyer_message(
             marketplace_region=limits.marketplace_region,
             profile=limits.policy_profile,
         )
-        facts = SystemFacts(days_since_delivery=_days_since_delivery(order, now))
+        facts = SystemFacts(days_since_delivery=days_since_delivery(order, now))
         verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
         message_id = _append(
             uow,
@@ -392,6 +388,34 @@ def _initiation(requested: Initiation | None, derived: Initiation) -> Initiation
     return requested or derived
 
 
+def seller_policy_context(
+    order: Order,
+    buyer: Buyer,
+    *,
+    initiation: Initiation,
+    contact_reason: str,
+    limits: MessagingLimits,
+    attachments: tuple[AttachmentMeta, ...] = (),
+) -> MessageContext:
+    """The policy context of a seller's message to the buyer of `order` (policy.md §1).
+
+    Shared by the send path and the live draft check, so what a seller sees while typing is
+    what the message gets when sent.
+    """
+    return MessageContext(
+        direction="seller_to_buyer",
+        initiation=initiation,
+        fulfillment="marketplace" if order.fulfillment == "marketplace" else "seller",
+        order_status=_order_status(order),
+        contact_reason=contact_reason,
+        buyer_opted_out=buyer.opted_out,
+        attachments=_policy_attachments(attachments),
+        language=buyer.language,
+        marketplace_region=limits.marketplace_region,
+        profile=limits.policy_profile,
+    )
+
+
 def _order_status(order: Order) -> OrderStatus:
     # The schema's CHECK constraint keeps stored statuses to this list; a new one needs a policy.
     if order.status not in ORDER_STATUSES:
@@ -406,7 +430,8 @@ def _policy_attachments(attachments: tuple[AttachmentMeta, ...]) -> tuple[Attach
     )
 
 
-def _days_since_delivery(order: Order, now: datetime) -> float | None:
+def days_since_delivery(order: Order, now: datetime) -> float | None:
+    """Days (fractional) from the order's delivery to `now`; None before delivery."""
     if order.delivered_at is None:
         return None
     return (now - order.delivered_at).total_seconds() / 86400
