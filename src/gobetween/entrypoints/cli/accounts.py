@@ -72,9 +72,10 @@ def demo_command(ctx: typer.Context) -> None:
     """Print the demo sign-ins (creating any that are missing) for `make run`."""
     with platform_from(ctx) as platform:
         made = create_demo_accounts(platform)
+        settings = platform.settings
     if not made:
         raise fail("no demo data: run `gobetween demo` first")
-    print_demo_accounts(made)
+    print_demo_accounts(made, base_url=f"http://{settings.http_host}:{settings.http_port}/")
 
 
 def create_demo_accounts(platform: Platform) -> list[DemoAccount]:
@@ -91,9 +92,9 @@ def create_demo_accounts(platform: Platform) -> list[DemoAccount]:
     )
 
 
-def print_demo_accounts(accounts: list[DemoAccount]) -> None:
+def print_demo_accounts(accounts: list[DemoAccount], *, base_url: str) -> None:
     """The demo sign-ins, one a line, and their shared password."""
-    typer.echo("Demo sign-ins for the message center (http://127.0.0.1:8025/):")
+    typer.echo(f"Demo sign-ins for the message center ({base_url}):")
     for account in accounts:
         typer.echo(f"  {account.role:<9} {account.email:<48} {account.display_name}")
     typer.echo(f"Password for every demo account: {accounts[0].password}")

@@ -19,7 +19,7 @@ from gobetween.entrypoints.http import api, pages, spapi
 
 def create_app(platform: Platform) -> FastAPI:
     """Build the web application on a wired platform."""
-    app = FastAPI(title="gobetween", version=__version__, docs_url="/api/docs", redoc_url=None)
+    app = FastAPI(title="gobetween", version=__version__, docs_url="/docs", redoc_url=None)
     app.state.platform = platform
     app.add_api_route("/health", health, methods=["GET"], response_model=None)
     # Routers of later features go here, one line each: app.include_router(<module>.router)
