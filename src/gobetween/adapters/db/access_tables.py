@@ -20,7 +20,7 @@ from sqlalchemy import (
     Text,
 )
 
-from gobetween.adapters.db.tables import Id, metadata
+from gobetween.adapters.db.tables import Id, metadata, role_and_party_checks
 
 # Only the SHA-256 of a token is stored: a database dump does not hand out working tokens.
 api_tokens = Table(
@@ -36,13 +36,7 @@ api_tokens = Table(
     Column("label", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
-    CheckConstraint("role IN ('operator', 'seller', 'buyer', 'auditor')", name="role"),
-    CheckConstraint(
-        "(role = 'seller' AND seller_id IS NOT NULL AND buyer_id IS NULL)"
-        " OR (role = 'buyer' AND buyer_id IS NOT NULL AND seller_id IS NULL)"
-        " OR (role IN ('operator', 'auditor') AND seller_id IS NULL AND buyer_id IS NULL)",
-        name="party",
-    ),
+    *role_and_party_checks(),
 )
 
 # One row per distinct file content; the bytes live on disk under their SHA-256.

@@ -43,6 +43,19 @@ def _created_at() -> Column[object]:
     return Column("created_at", DateTime(timezone=True), nullable=False)
 
 
+def role_and_party_checks() -> tuple[CheckConstraint, CheckConstraint]:
+    """A principal's role, and the one party id that role needs (a seller's or a buyer's)."""
+    return (
+        CheckConstraint("role IN ('operator', 'seller', 'buyer', 'auditor')", name="role"),
+        CheckConstraint(
+            "(role = 'seller' AND seller_id IS NOT NULL AND buyer_id IS NULL)"
+            " OR (role = 'buyer' AND buyer_id IS NOT NULL AND seller_id IS NULL)"
+            " OR (role IN ('operator', 'auditor') AND seller_id IS NULL AND buyer_id IS NULL)",
+            name="party",
+        ),
+    )
+
+
 buyers = Table(
     "buyers",
     metadata,

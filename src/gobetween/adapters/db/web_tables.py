@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
-    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -18,7 +17,7 @@ from sqlalchemy import (
     Table,
 )
 
-from gobetween.adapters.db.tables import Id, metadata
+from gobetween.adapters.db.tables import Id, metadata, role_and_party_checks
 
 web_accounts = Table(
     "web_accounts",
@@ -33,13 +32,7 @@ web_accounts = Table(
     Column("display_name", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("disabled_at", DateTime(timezone=True), nullable=True),
-    CheckConstraint("role IN ('operator', 'seller', 'buyer', 'auditor')", name="role"),
-    CheckConstraint(
-        "(role = 'seller' AND seller_id IS NOT NULL AND buyer_id IS NULL)"
-        " OR (role = 'buyer' AND buyer_id IS NOT NULL AND seller_id IS NULL)"
-        " OR (role IN ('operator', 'auditor') AND seller_id IS NULL AND buyer_id IS NULL)",
-        name="party",
-    ),
+    *role_and_party_checks(),
 )
 
 web_sessions = Table(
