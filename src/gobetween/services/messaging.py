@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, cast, get_args
+from typing import Literal, Protocol, cast, get_args
 
 from gobetween.domain.errors import InvalidInput, NotFound
 from gobetween.domain.evidence import GENESIS, message_hash
@@ -190,19 +190,14 @@ def send_seller_message(
         )
         if disposition == "delivered":
             uow.outbox.add(
-                OutboxItem(
-                    kind="message",
+                _message_delivery(
+                    message_id,
+                    to="buyer",
                     recipient=buyer.email,
-                    delivery_key=f"message-{message_id}-buyer",
-                    message_id=message_id,
-                    payload=_message_payload(
-                        from_alias=aliases.seller.local_part,
-                        from_name=seller.display_name,
-                        order_id=order.id,
-                        subject=command.subject,
-                        text=command.text,
-                        attachments=command.attachments,
-                    ),
+                    from_alias=aliases.seller.local_part,
+                    from_name=seller.display_name,
+                    order_id=order.id,
+                    command=command,
                 ),
                 now=now,
             )
@@ -300,19 +295,14 @@ def record_buyer_message(
             disposition="delivered",
         )
         uow.outbox.add(
-            OutboxItem(
-                kind="message",
+            _message_delivery(
+                message_id,
+                to="seller",
                 recipient=seller.customer_service_address,
-                delivery_key=f"message-{message_id}-seller",
-                message_id=message_id,
-                payload=_message_payload(
-                    from_alias=aliases.buyer.local_part,
-                    from_name=buyer.first_name,
-                    order_id=order.id,
-                    subject=command.subject,
-                    text=command.text,
-                    attachments=command.attachments,
-                ),
+                from_alias=aliases.buyer.local_part,
+                from_name=buyer.first_name,
+                order_id=order.id,
+                command=command,
             ),
             now=now,
         )
@@ -530,29 +520,40 @@ def _with_hash(record: MessageRecord) -> MessageRecord:
     return replace(record, hash=message_hash(record))
 
 
-def _message_payload(
+def _message_delivery(
+    message_id: int,
     *,
+    to: Literal["buyer", "seller"],
+    recipient: str,
     from_alias: str,
     from_name: str,
     order_id: str,
-    subject: str,
-    text: str,
-    attachments: tuple[AttachmentMeta, ...],
-) -> dict[str, Any]:
-    """What the composer needs to build the outbound mail, so delivery needs no further reads."""
-    return {
-        "from_alias": from_alias,
-        "from_name": from_name,
-        "order_id": order_id,
-        "subject": subject,
-        "text": text,
-        "attachments": [
-            {
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-            }
-            for a in attachments
-        ],
-    }
+    command: SendSellerMessage | RecordBuyerMessage,
+) -> OutboxItem:
+    """The outbox row that delivers a stored message to one side's real address.
+
+    The payload carries what the composer needs, so delivery needs no further reads; the key
+    `message-<id>-<side>` makes the delivery happen once per recipient.
+    """
+    return OutboxItem(
+        kind="message",
+        recipient=recipient,
+        delivery_key=f"message-{message_id}-{to}",
+        message_id=message_id,
+        payload={
+            "from_alias": from_alias,
+            "from_name": from_name,
+            "order_id": order_id,
+            "subject": command.subject,
+            "text": command.text,
+            "attachments": [
+                {
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "sha256": a.sha256,
+                }
+                for a in command.attachments
+            ],
+        },
+    )
