@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol, cast, get_args
 
-from gobetween.domain.errors import InvalidInput, NotFound
+from gobetween.domain.errors import InvalidInput, NotFound, Refused
 from gobetween.domain.evidence import GENESIS, message_hash
 from gobetween.domain.messages import (
     INITIATIONS,
@@ -32,7 +32,7 @@ from gobetween.domain.messages import (
 from gobetween.domain.orders import Order, check_order_id
 from gobetween.domain.parties import Buyer, Seller, check_party_id
 from gobetween.policy import Attachment, MessageContext, SystemFacts, Verdict, check
-from gobetween.policy.categories import CONTACT_REASONS
+from gobetween.policy.categories import CONTACT_REASONS, CRITICAL_REASONS
 from gobetween.policy.context import ORDER_STATUSES, CaseState, OrderStatus
 from gobetween.services.aliases import ensure_pair_aliases
 from gobetween.services.ports import (
@@ -49,6 +49,11 @@ OPT_OUT_CATEGORY = "buyer_opted_out"
 CASE_STATES: tuple[str, ...] = get_args(CaseState)
 # Buyer messages carry no contact reason of their own (policy.md §2 is the seller's menu).
 BUYER_CONTACT_REASON = "other"
+# The rule id the SP-API surface also uses for this exclusion (services/spapi.py).
+REVIEW_REQUESTED = "review_requested"
+_CRITICAL_REASON_NAMES = ", ".join(
+    reason.replace("_", " ") for reason in CONTACT_REASONS if reason in CRITICAL_REASONS
+)
 
 
 class PolicyCheck(Protocol):
@@ -130,7 +135,10 @@ def send_seller_message(
     """Check, store and queue a seller's message to a buyer in one transaction.
 
     Raises NotFound for an unknown seller or an order that is not the seller's (the two are not
-    told apart, so order ids of other sellers do not leak), InvalidInput for a malformed command.
+    told apart, so order ids of other sellers do not leak), InvalidInput for a malformed command,
+    and Refused("review_requested") for a non-critical proactive message on an order that had its
+    review request (nothing is stored: like a contact reason the order does not offer, the send
+    was never allowed, so there is no policy verdict to keep as evidence).
     A policy block is not an error: the message is stored with its findings and not delivered.
     """
     _check_seller_command(command)
@@ -146,6 +154,7 @@ def send_seller_message(
         thread = _lock_thread(uow, order, now)
         counted = uow.messages.seller_sending_facts(
             thread_id=thread.id,
+            order_id=order.id,
             seller_id=seller.id,
             buyer_id=buyer.id,
             day_start=now.replace(hour=0, minute=0, second=0, microsecond=0),
@@ -153,6 +162,8 @@ def send_seller_message(
         )
         derived: Initiation = "reply" if counted.awaiting_reply else "proactive"
         initiation = _initiation(command.initiation, derived)
+        if counted.review_requested:
+            _check_after_review_request(initiation, command.contact_reason)
         aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
         context = seller_policy_context(
             order,
@@ -376,6 +387,21 @@ def _initiation(requested: Initiation | None, derived: Initiation) -> Initiation
     if requested == "reply" and derived == "proactive":
         raise InvalidInput("initiation", "is 'reply' but no buyer message awaits an answer")
     return requested or derived
+
+
+def _check_after_review_request(initiation: Initiation, contact_reason: str) -> None:
+    """An order gets its review request or free-form proactive messages, not both (issue 5).
+
+    Replies stay allowed, and so do critical contact reasons (the same test as the verdict's
+    `critical`): an unexpected problem or a legal disclosure must reach the buyer regardless.
+    """
+    if initiation == "proactive" and contact_reason not in CRITICAL_REASONS:
+        raise Refused(
+            REVIEW_REQUESTED,
+            "A review was already requested for this order, so it takes no further proactive "
+            f"messages except critical ones ({_CRITICAL_REASON_NAMES}). You can still reply to "
+            "the buyer.",
+        )
 
 
 def seller_policy_context(

@@ -129,6 +129,9 @@ class SellerSendingFacts:
     sent_today: int
     orders_in_window: int
     buyer_is_seller: bool
+    # The order had its review request (SP-API Solicitations): it excludes free-form proactive
+    # messages that are not critical (issue 5, spapi-notes.md).
+    review_requested: bool
 
 
 class MessageRepository(Protocol):
@@ -150,13 +153,15 @@ class MessageRepository(Protocol):
         self,
         *,
         thread_id: int,
+        order_id: str,
         seller_id: str,
         buyer_id: str,
         day_start: datetime,
         window_start: datetime,
     ) -> SellerSendingFacts:
         """awaiting_reply(thread), count_seller_sent_since(day_start), the seller's orders since
-        window_start, and whether the buyer is some seller's buying identity."""
+        window_start, whether the buyer is some seller's buying identity, and whether the order
+        had its review request."""
         ...
 
 

@@ -36,6 +36,8 @@ class Store:
     threads: dict[int, Thread] = field(default_factory=dict)
     messages: dict[int, MessageRecord] = field(default_factory=dict)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Orders that had their review request (the SP-API store's solicitations).
+    review_requested: set[str] = field(default_factory=set)
     commits: int = 0
 
 
@@ -201,6 +203,7 @@ class FakeMessages(_Repo):
         self,
         *,
         thread_id: int,
+        order_id: str,
         seller_id: str,
         buyer_id: str,
         day_start: datetime,
@@ -211,6 +214,7 @@ class FakeMessages(_Repo):
             sent_today=self.count_seller_sent_since(seller_id, day_start),
             orders_in_window=FakeOrders(self.s).count_for_seller_since(seller_id, window_start),
             buyer_is_seller=FakeSellers(self.s).find_by_buyer_id(buyer_id) is not None,
+            review_requested=order_id in self.s.review_requested,
         )
 
 

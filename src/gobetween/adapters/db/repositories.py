@@ -30,6 +30,7 @@ from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.dialect import insert_on_conflict as _insert
 from gobetween.adapters.db.dialect import utc
 from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
+from gobetween.adapters.db.spapi_tables import spapi_solicitations
 from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord, Thread
 from gobetween.domain.orders import Order, OrderItem
@@ -693,6 +694,7 @@ class SqlMessageRepository:
         self,
         *,
         thread_id: int,
+        order_id: str,
         seller_id: str,
         buyer_id: str,
         day_start: datetime,
@@ -702,6 +704,7 @@ class SqlMessageRepository:
             _SENDING_FACTS,
             {
                 "thread": thread_id,
+                "order": order_id,
                 "seller": seller_id,
                 "buyer": buyer_id,
                 "day_start": utc(day_start),
@@ -713,6 +716,7 @@ class SqlMessageRepository:
             sent_today=int(row.sent_today),
             orders_in_window=int(row.orders_in_window),
             buyer_is_seller=bool(row.buyer_is_seller),
+            review_requested=bool(row.review_requested),
         )
 
 
@@ -746,12 +750,15 @@ def _sending_facts_query() -> Any:
         .scalar_subquery()
     )
     buyer_is_seller = exists().where(t.sellers.c.buyer_id == bindparam("buyer"))
-    # Four answers in one round trip: the send path is latency-bound, not work-bound.
+    # A primary-key probe: the order's one review request, if it had it.
+    review_requested = exists().where(spapi_solicitations.c.order_id == bindparam("order"))
+    # Five answers in one round trip: the send path is latency-bound, not work-bound.
     return select(
         last_direction.label("last_direction"),
         sent_today.label("sent_today"),
         orders_in_window.label("orders_in_window"),
         buyer_is_seller.label("buyer_is_seller"),
+        review_requested.label("review_requested"),
     )
 
 
