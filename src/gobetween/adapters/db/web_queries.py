@@ -6,12 +6,13 @@ these are the few lists the API has no endpoint for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
+from gobetween.adapters.db.access_tables import message_reports
 from gobetween.adapters.db.case_tables import cases
 from gobetween.adapters.db.tables import order_items, orders, sellers, threads
 
@@ -153,6 +154,16 @@ class SqlWebQueries:
                 select(threads.c.id).where(threads.c.order_id == order_id)
             ).scalar()
         return None if value is None else int(value)
+
+    def reported_message_ids(self, message_ids: Collection[int]) -> frozenset[int]:
+        """Which of these messages have been reported (message_reports.message_id is unique)."""
+        if not message_ids:
+            return frozenset()
+        query = select(message_reports.c.message_id).where(
+            message_reports.c.message_id.in_(sorted(message_ids))
+        )
+        with self._engine.connect() as connection:
+            return frozenset(int(v) for v in connection.scalars(query))
 
     def case_ids(self, thread_id: int) -> Sequence[int]:
         """Ids of all the thread's cases, oldest first."""

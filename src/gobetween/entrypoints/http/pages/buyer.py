@@ -23,9 +23,9 @@ from gobetween.entrypoints.http.pages.web import (
     sending,
 )
 from gobetween.services.cases import answer_survey
-from gobetween.services.inbox import get_thread, visible_order
+from gobetween.services.inbox import get_thread, visible_message, visible_order
 from gobetween.services.preferences import set_buyer_opt_out
-from gobetween.services.reports import REPORT_REASONS
+from gobetween.services.reports import REPORT_REASONS, report_message
 from gobetween.services.sending import Draft, send_message
 
 router = APIRouter(prefix="/buyer")
@@ -67,6 +67,17 @@ def thread_redirect(request: Request, thread_id: int) -> Response:
 @router.get("/orders/{order_id}", response_model=None)
 def order_page(request: Request, order_id: str, text: str = "", error: str = "") -> Response:
     """One order: its conversation with the seller, the survey, and the message box."""
+    return _order_page(request, order_id, draft=text, error=error or None)
+
+
+def _order_page(
+    request: Request,
+    order_id: str,
+    *,
+    draft: str = "",
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
     session = require(request, "buyer")
     wired = platform(request)
     viewer = principal(session)
@@ -81,6 +92,7 @@ def order_page(request: Request, order_id: str, text: str = "", error: str = "")
     thread_id = queries.thread_for_order(order.id)
     view = None
     case = None
+    reported: frozenset[int] = frozenset()
     if thread_id is not None:
         view = get_thread(
             thread_id,
@@ -90,9 +102,13 @@ def order_page(request: Request, order_id: str, text: str = "", error: str = "")
         )
         with wired.unit_of_work() as uow:
             case = uow.cases.latest_for_thread(thread_id)
+        reported = queries.reported_message_ids(
+            [m.id for m in view.messages if m.id is not None and m.direction == "seller_to_buyer"]
+        )
     return render(
         request,
         "buyer/order.html",
+        status_code=status_code,
         title=f"Order {order.id}",
         section="orders",
         order=order,
@@ -103,8 +119,9 @@ def order_page(request: Request, order_id: str, text: str = "", error: str = "")
         clocks={},
         buyer_language=buyer.language if buyer else None,
         report_reasons=REPORT_REASONS,
-        draft=text,
-        error=error or None,
+        reported=reported,
+        draft=draft,
+        error=error,
         notice=request.query_params.get("notice"),
     )
 
@@ -121,7 +138,9 @@ def write(
     session = require(request, "buyer")
     check_csrf(session, csrf_token)
     if not text.strip():
-        return order_page(request, order_id, text=text, error="Write your message first.")
+        return _order_page(
+            request, order_id, draft=text, error="Write your message first.", status_code=422
+        )
     try:
         send_message(
             Draft(order_id=order_id, subject=subject.strip() or None, text=text),
@@ -131,8 +150,44 @@ def write(
     except NotFound:
         raise PageError(404, "There is no such order among yours.") from None
     except (InvalidInput, Refused) as error:
-        return order_page(request, order_id, text=text, error=str(error))
+        return _order_page(request, order_id, draft=text, error=str(error), status_code=422)
     return redirect(f"/buyer/orders/{order_id}", notice="Sent to the seller.")
+
+
+@router.post("/messages/{message_id}/report", response_model=None)
+def report(
+    request: Request,
+    message_id: int,
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    reason: Annotated[str, Form(max_length=40)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Report the seller's message to the marketplace: it goes to the operator's queue."""
+    session = require(request, "buyer")
+    check_csrf(session, csrf_token)
+    reporter = principal(session)
+    try:
+        # The order to come back to; the same party check the report itself makes.
+        with access_uow(request) as uow:
+            _message, thread = visible_message(uow, message_id, reporter)
+    except NotFound:
+        raise PageError(404, "There is no such message among yours.") from None
+    try:
+        report_message(
+            message_id,
+            reason=reason,
+            note=note,
+            reporter=reporter,
+            uow=access_uow(request),
+            clock=platform(request).clock,
+        )
+    except InvalidInput as error:
+        return _order_page(
+            request, thread.order_id, error=f"The report was not sent: {error}", status_code=422
+        )
+    return redirect(
+        f"/buyer/orders/{thread.order_id}", notice="Reported. The marketplace will review it."
+    )
 
 
 @router.post("/cases/{case_id}/survey", response_model=None)

@@ -253,7 +253,7 @@ def report(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Report the buyer's message to the marketplace; it leaves the response-time figures."""
-    session = require(request, "seller", "buyer")
+    session = require(request, "seller")
     check_csrf(session, csrf_token)
     wired = platform(request)
     try:
@@ -269,9 +269,8 @@ def report(
         raise PageError(404, "There is no such message.") from None
     except InvalidInput as error:
         raise PageError(422, f"The report was not sent: {error.problem}") from None
-    home = "seller" if session.account.role == "seller" else "buyer"
     return redirect(
-        f"/{home}/threads/{thread_id}", notice="Reported. The marketplace will review it."
+        f"/seller/threads/{thread_id}", notice="Reported. The marketplace will review it."
     )
 
 
