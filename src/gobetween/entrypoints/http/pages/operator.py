@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from typing import Annotated, Any, Final
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -27,7 +32,14 @@ from gobetween.policy.categories import (
     SYSTEM_CATEGORIES,
     WARNING_CATEGORIES,
 )
-from gobetween.policy.profiles import get_profile
+from gobetween.policy.profiles import DEFAULT_PROFILE, get_profile
+from gobetween.services.access_ports import SellerPolicy
+from gobetween.services.administration import (
+    get_policy_profile,
+    get_seller_policy,
+    put_policy_profile,
+    put_seller_policy,
+)
 from gobetween.services.metrics import all_response_figures
 from gobetween.services.reports import handle_report, report_queue
 
@@ -100,22 +112,192 @@ def sellers(request: Request) -> Response:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SellerPolicyForm:
+    """The seller-policy form as typed, with the one field that is wrong (if any)."""
+
+    seller_id: str = ""
+    profile: str = DEFAULT_PROFILE
+    allowed_link_domains: str = ""
+    daily_limit_base: str = ""
+    daily_limit_multiplier: str = ""
+    # Whether the form holds a known seller's settings (and so shows the settings fields).
+    loaded: bool = False
+    error_field: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileForm:
+    """The operator-profile form as typed, with the one field that is wrong (if any)."""
+
+    name: str = ""
+    definition: str = ""
+    error_field: str | None = None
+    error: str | None = None
+
+
+# What the operator sees a field called, to name it in an error.
+SELLER_POLICY_LABELS: Final = {
+    "seller_id": "Seller id",
+    "profile": "Policy profile",
+    "allowed_link_domains": "Allowed link domains",
+    "daily_limit_base": "Daily limit base",
+    "daily_limit_multiplier": "Daily limit multiplier",
+}
+_SELLER_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
 @router.get("/policy", response_model=None)
-def policy(request: Request) -> Response:
-    """The active policy profile: what blocks, what warns, the limits; seller overrides."""
+def policy(request: Request, seller: str = "", profile: str = "") -> Response:
+    """The active policy profile; a seller's policy settings and an operator profile to edit."""
     require(request, "operator")
+    seller_form = SellerPolicyForm()
+    status_code = 200
+    if seller:
+        seller_form = _load_seller_policy(request, seller)
+        status_code = 404 if seller_form.error else 200
+    profile_form = ProfileForm()
+    if profile:
+        try:
+            definition = get_policy_profile(profile, uow=access_uow(request))
+        except NotFound:
+            profile_form = ProfileForm(
+                name=profile,
+                error_field="name",
+                error=f"Name: there is no stored profile called {profile!r}.",
+            )
+            status_code = 404
+        else:
+            profile_form = ProfileForm(name=profile, definition=json.dumps(definition, indent=2))
+    return _policy_page(
+        request, seller_form=seller_form, profile_form=profile_form, status_code=status_code
+    )
+
+
+@router.post("/policy/seller", response_model=None)
+def save_seller_policy(
+    request: Request,
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    seller_id: Annotated[str, Form(max_length=200)] = "",
+    profile: Annotated[str, Form(max_length=200)] = DEFAULT_PROFILE,
+    allowed_link_domains: Annotated[str, Form(max_length=20_000)] = "",
+    daily_limit_base: Annotated[str, Form(max_length=40)] = "",
+    daily_limit_multiplier: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Replace a seller's policy settings through the same service and checks as the API."""
+    session = require(request, "operator")
+    check_csrf(session, csrf_token)
+    typed = SellerPolicyForm(
+        seller_id=seller_id.strip(),
+        profile=profile,
+        allowed_link_domains=allowed_link_domains,
+        daily_limit_base=daily_limit_base.strip(),
+        daily_limit_multiplier=daily_limit_multiplier.strip(),
+        loaded=True,
+    )
+    wired = platform(request)
+    try:
+        if not _SELLER_ID.fullmatch(typed.seller_id):
+            raise InvalidInput("seller_id", "must be a seller id such as s1 or ACME-DE")
+        put_seller_policy(
+            SellerPolicy(
+                seller_id=typed.seller_id,
+                profile=typed.profile,
+                allowed_link_domains=tuple(
+                    line.strip() for line in typed.allowed_link_domains.splitlines() if line.strip()
+                ),
+                daily_limit_base=_optional_whole_number(typed.daily_limit_base, "daily_limit_base"),
+                daily_limit_multiplier=_optional_whole_number(
+                    typed.daily_limit_multiplier, "daily_limit_multiplier"
+                ),
+            ),
+            uow=access_uow(request),
+            clock=wired.clock,
+        )
+    except NotFound:
+        wrong = replace(
+            typed,
+            loaded=False,
+            error_field="seller_id",
+            error=f"Seller id: there is no seller {typed.seller_id!r}. Nothing was changed.",
+        )
+        return _policy_page(request, seller_form=wrong, status_code=404)
+    except InvalidInput as error:
+        field = _seller_policy_field(error.field)
+        wrong = replace(
+            typed,
+            error_field=field,
+            error=f"{SELLER_POLICY_LABELS[field]}: {error.problem}. Nothing was changed.",
+        )
+        return _policy_page(request, seller_form=wrong, status_code=422)
+    return redirect(
+        f"/operator/policy?seller={quote(typed.seller_id)}",
+        notice=f"Policy of seller {typed.seller_id} saved.",
+    )
+
+
+@router.post("/policy/profiles", response_model=None)
+def save_profile(
+    request: Request,
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    definition: Annotated[str, Form(max_length=200_000)] = "",
+) -> Response:
+    """Store an operator profile (TOML as in docs/policy.md, or the API's JSON), checked first."""
+    session = require(request, "operator")
+    check_csrf(session, csrf_token)
+    typed = ProfileForm(name=name.strip(), definition=definition)
+    try:
+        put_policy_profile(
+            typed.name,
+            _profile_definition(typed.definition),
+            uow=access_uow(request),
+            clock=platform(request).clock,
+        )
+    except InvalidInput as error:
+        if error.field == "name":
+            wrong = replace(typed, error_field="name", error=f"Name: {error.problem}.")
+        else:
+            # An unknown `extends` is reported by the checker under its own name for a profile.
+            where = "profile.extends" if error.field == "context.profile" else error.field
+            wrong = replace(
+                typed,
+                error_field="definition",
+                error=f"Definition: {where}: {error.problem}. Nothing was stored.",
+            )
+        return _policy_page(request, profile_form=wrong, status_code=422)
+    return redirect(
+        f"/operator/policy?profile={quote(typed.name)}",
+        notice=f"Profile {typed.name} saved; sellers set to it are checked with it from now on.",
+    )
+
+
+def _policy_page(
+    request: Request,
+    *,
+    seller_form: SellerPolicyForm | None = None,
+    profile_form: ProfileForm | None = None,
+    status_code: int = 200,
+) -> Response:
     wired = platform(request)
     profile = get_profile(wired.messaging_limits.policy_profile)
     with access_uow(request) as uow:
         stored = uow.access.seller_policies.all_profiles()
+    stored_names = [str(p.get("name", "")) for p in stored]
     return render(
         request,
         "operator/policy.html",
+        status_code=status_code,
         title="Policy profile",
         section="policy",
         profile=profile,
         stored_profiles=stored,
+        profile_names=[DEFAULT_PROFILE, *(n for n in stored_names if n != DEFAULT_PROFILE)],
         limits=wired.messaging_limits,
+        seller_form=seller_form or SellerPolicyForm(),
+        profile_form=profile_form or ProfileForm(),
+        notice=request.query_params.get("notice"),
         groups=(
             ("Every seller message", SELLER_CATEGORIES),
             ("Proactive seller messages", PROACTIVE_CATEGORIES),
@@ -123,3 +305,68 @@ def policy(request: Request) -> Response:
             ("Warnings (never block)", WARNING_CATEGORIES),
         ),
     )
+
+
+def _load_seller_policy(request: Request, seller_id: str) -> SellerPolicyForm:
+    try:
+        stored = get_seller_policy(seller_id, uow=access_uow(request))
+    except NotFound:
+        return SellerPolicyForm(
+            seller_id=seller_id,
+            error_field="seller_id",
+            error=f"Seller id: there is no seller {seller_id!r}.",
+        )
+    return SellerPolicyForm(
+        seller_id=stored.seller_id,
+        profile=stored.profile,
+        allowed_link_domains="\n".join(stored.allowed_link_domains),
+        daily_limit_base="" if stored.daily_limit_base is None else str(stored.daily_limit_base),
+        daily_limit_multiplier=(
+            "" if stored.daily_limit_multiplier is None else str(stored.daily_limit_multiplier)
+        ),
+        loaded=True,
+    )
+
+
+def _optional_whole_number(typed: str, field: str) -> int | None:
+    """Empty means the marketplace's default; anything else must be a whole number."""
+    if not typed:
+        return None
+    if not re.fullmatch(r"-?\d{1,9}", typed):
+        raise InvalidInput(
+            field, f"must be a whole number, or empty for the default; got {typed!r}"
+        )
+    return int(typed)
+
+
+def _seller_policy_field(service_field: str) -> str:
+    """The form field that a service's InvalidInput field names (allowed_link_domains[2] ...)."""
+    if service_field == "context.profile":  # the checker's name for an unknown profile
+        return "profile"
+    base = service_field.split("[", 1)[0]
+    return base if base in SELLER_POLICY_LABELS else "seller_id"
+
+
+def _profile_definition(text: str) -> dict[str, Any]:
+    """Parse the profile text: JSON when it starts with "{", else TOML as in docs/policy.md."""
+    if not text.strip():
+        raise InvalidInput("definition", 'is empty; write at least extends = "amazon"')
+    if text.lstrip().startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InvalidInput("definition", f"not valid JSON: {error}") from None
+        if not isinstance(parsed, dict):
+            raise InvalidInput("definition", "must be a JSON object")
+        data: dict[str, Any] = parsed
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidInput("definition", f"not valid TOML: {error}") from None
+        try:
+            # Stored as JSON, like the API's: TOML's dates and times have no place in a profile.
+            json.dumps(data)
+        except TypeError:
+            raise InvalidInput("definition", "dates and times are not profile values") from None
+    return data
