@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from fastapi import Request
 
 from gobetween.domain.contact_reasons import OfferedReason
-from gobetween.domain.errors import InvalidInput, NotFound
+from gobetween.domain.errors import InvalidInput, NotFound, Refused
 from gobetween.domain.orders import Order
 from gobetween.entrypoints.http.pages.presenting import Segment, highlight
 from gobetween.entrypoints.http.pages.web import (
@@ -257,6 +257,9 @@ def send_draft(request: Request, compose: ComposeState) -> SendOutcomeView:
         raise PageError(404, "There is no such order among yours.") from None
     except InvalidInput as error:
         return SendOutcomeView(False, replace(compose, error=f"{error.field}: {error.problem}"))
+    except Refused as error:
+        # A rule of the core refused the send before storing it (e.g. after a review request).
+        return SendOutcomeView(False, replace(compose, error=error.reason))
     result = outcome.result
     if result.disposition == "blocked":
         blocked = _with_verdict(compose, result.verdict, outcome.text, outcome.text)

@@ -1,0 +1,104 @@
+"""The seller's contact page after an order's review request: the send shows why it was refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from page_server import Served, csrf_of, demo_email, signed_in
+from sqlalchemy import Engine, text
+
+from gobetween.adapters.db.engine import build_engine
+from gobetween.adapters.db.spapi_tables import spapi_solicitations
+
+
+@pytest.fixture(scope="module")
+def db(served: Served) -> Iterator[Engine]:
+    engine = build_engine(served.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sign_in(served: Served) -> Iterator[Callable[[str], httpx.Client]]:
+    clients: list[httpx.Client] = []
+
+    def open_session(email: str) -> httpx.Client:
+        client = signed_in(served.base_url, email)
+        clients.append(client)
+        return client
+
+    yield open_session
+    for client in clients:
+        client.close()
+
+
+def quiet_orders(db: Engine) -> list[tuple[str, str, str]]:
+    """(order id, seller id, buyer id) of seller-fulfilled orders an invoice may go to, with no
+    messages yet, of sellers that have a web sign-in."""
+    with db.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT o.id, o.seller_id, o.buyer_id FROM orders o"
+                " WHERE o.fulfillment = 'seller' AND o.status IN ('unshipped', 'shipped')"
+                " AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.order_id = o.id)"
+                " AND NOT EXISTS (SELECT 1 FROM spapi_solicitations s WHERE s.order_id = o.id)"
+                " AND EXISTS (SELECT 1 FROM web_accounts w WHERE w.seller_id = o.seller_id)"
+                " ORDER BY o.seller_id, o.id"
+            )
+        ).all()
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+def contact(client: httpx.Client, order_id: str) -> httpx.Response:
+    page = client.get(f"/seller/orders/{order_id}/contact")
+    assert page.status_code == 200, page.text[:500]
+    return client.post(
+        f"/seller/orders/{order_id}/contact",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "reason": "invoice",
+            "subject": "Your invoice",
+            "text": "Your invoice for this order is ready in your account.",
+        },
+    )
+
+
+def test_the_contact_send_shows_the_review_request_refusal(
+    db: Engine, sign_in: Callable[[str], httpx.Client]
+) -> None:
+    orders = quiet_orders(db)
+    order_id, seller_id, buyer_id = orders[0]
+    other_order = next(o for o, s, _b in orders[1:] if s == seller_id)
+    with db.begin() as connection:
+        connection.execute(
+            spapi_solicitations.insert().values(
+                order_id=order_id,
+                seller_id=seller_id,
+                buyer_id=buyer_id,
+                language="en",
+                subject="Review your order",
+                body="How was it?",
+                created_at=datetime.now(UTC),
+            )
+        )
+    client = sign_in(demo_email("seller", seller_id))
+    refused = contact(client, order_id)
+    assert refused.status_code == 422, refused.text[:500]
+    assert "A review was already requested for this order" in refused.text
+    # The draft is kept for the seller to change, and nothing was stored.
+    assert "Your invoice for this order is ready in your account." in refused.text
+    with db.connect() as connection:
+        threads = connection.execute(
+            text(
+                "SELECT count(*) FROM messages m JOIN threads t ON t.id = m.thread_id"
+                " WHERE t.order_id = :o"
+            ),
+            {"o": order_id},
+        ).scalar_one()
+    assert threads == 0
+    # The same message on the seller's order without a review request is sent.
+    sent = contact(client, other_order)
+    assert sent.status_code == 303, sent.text[:500]
