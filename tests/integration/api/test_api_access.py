@@ -44,7 +44,7 @@ def test_bad_credentials_answer_401(
     headers = {} if authorization is None else {"Authorization": authorization}
     response = sqlite_world.client.get("/api/v1/me", headers=headers)
     assert response.status_code == 401
-    assert message in response.json()["error"]["message"]
+    assert message in response.json()["detail"]
 
 
 def test_the_tokens_command_creates_lists_and_revokes(
@@ -110,7 +110,7 @@ def test_each_token_has_its_own_rate_limit_with_retry_after(limited_world: World
     statuses = [limited_world.get("anna", "/me").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     limited = limited_world.get("anna", "/me")
-    assert limited.json()["error"]["code"] == "rate_limited"
+    assert limited.json()["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) >= 1
     assert limited_world.get("ben", "/me").status_code == 200
 
@@ -123,11 +123,11 @@ def test_errors_carry_the_request_id_and_name_the_field(sqlite_world: World) -> 
     )
     assert response.status_code == 422
     assert response.headers["X-Request-ID"] == "trace-42"
-    assert response.json()["error"]["request_id"] == "trace-42"
-    assert response.json()["error"]["field"] == "limit"
+    assert response.json()["request_id"] == "trace-42"
+    assert response.json()["field"] == "limit"
     typo = sqlite_world.send("anna", ANNA_ORDER, txt="Hello")
     assert typo.status_code == 422
-    assert typo.json()["error"]["field"] == "txt"
+    assert typo.json()["field"] == "txt"
     generated = sqlite_world.get("anna", "/threads/999")
     assert generated.status_code == 404
     assert len(generated.headers["X-Request-ID"]) == 32
@@ -142,10 +142,10 @@ def test_operator_upserts_use_the_imports_validation(sqlite_world: World) -> Non
     assert updated.json()["created"] is False
     bad = world.put("operator", "/operator/buyers/b-bad", json=buyer | {"email": "not-an-address"})
     assert bad.status_code == 422
-    assert bad.json()["error"]["field"] == "email"
+    assert bad.json()["field"] == "email"
     assert world.get("operator", "/operator/sellers/s-ghost/policy").status_code == 404
     mismatch = world.put("operator", "/operator/buyers/b-lea", json=buyer | {"id": "b-other"})
-    assert mismatch.json()["error"]["field"] == "id"
+    assert mismatch.json()["field"] == "id"
 
 
 def test_a_sellers_essential_link_domain_is_allowed_by_the_policy(sqlite_world: World) -> None:
@@ -166,7 +166,7 @@ def test_a_sellers_essential_link_domain_is_allowed_by_the_policy(sqlite_world: 
         "/operator/sellers/s-anna/policy",
         json={"allowed_link_domains": ["not a domain"]},
     )
-    assert bad.json()["error"]["field"] == "allowed_link_domains[0]"
+    assert bad.json()["field"] == "allowed_link_domains[0]"
     unknown = world.put("operator", "/operator/sellers/s-anna/policy", json={"profile": "nope"})
     assert unknown.status_code == 422
 
@@ -180,7 +180,7 @@ def test_policy_profiles_are_validated_by_the_checker_and_stored(sqlite_world: W
     policy = world.put("operator", "/operator/sellers/s-anna/policy", json={"profile": "strict"})
     assert policy.json()["profile"] == "strict"
     builtin = world.put("operator", "/operator/policy-profiles/amazon", json=profile)
-    assert builtin.json()["error"]["field"] == "name"
+    assert builtin.json()["field"] == "name"
 
 
 def test_the_inbox_pages_by_cursor_and_filters_by_alias(world: World) -> None:
@@ -214,7 +214,7 @@ def test_the_inbox_pages_by_cursor_and_filters_by_alias(world: World) -> None:
     assert foreign.json()["entries"] == []
     bad = world.get("anna", "/inbox", params={"cursor": "bm90LWEtY3Vyc29y"})
     assert bad.status_code == 422
-    assert bad.json()["error"]["field"] == "cursor"
+    assert bad.json()["field"] == "cursor"
 
 
 def test_a_json_body_over_one_megabyte_is_refused_before_it_is_read(sqlite_world: World) -> None:
@@ -224,7 +224,7 @@ def test_a_json_body_over_one_megabyte_is_refused_before_it_is_read(sqlite_world
         headers=sqlite_world.headers("anna") | {"Content-Type": "application/json"},
     )
     assert response.status_code == 413
-    assert response.json()["error"]["code"] == "too_large"
+    assert response.json()["code"] == "too_large"
 
 
 def test_requires_response_pages_by_time_left(world: World) -> None:

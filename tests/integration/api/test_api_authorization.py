@@ -138,6 +138,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/operator/reports/{report_id}/handle"): Rule(
         frozenset({"operator"}), body={"resolution": "Warned the buyer."}
     ),
+    ("POST", "/api/v1/operator/cases/{case_id}/close"): Rule(
+        frozenset({"operator"}), body={"reason": "Duplicate."}
+    ),
+    ("GET", "/api/v1/webhooks"): Rule(frozenset({"seller", "operator", "auditor"})),
+    ("POST", "/api/v1/webhooks"): Rule(
+        frozenset({"operator"}),
+        body={"url": "https://hooks.example/gb", "events": ["case.changed"]},
+    ),
+    ("GET", "/api/v1/webhooks/{subscription_id}"): Rule(
+        frozenset({"seller", "operator", "auditor"}), scoped=True
+    ),
+    ("GET", "/api/v1/webhooks/{subscription_id}/deliveries"): Rule(
+        frozenset({"seller", "operator", "auditor"}), scoped=True
+    ),
+    ("POST", "/api/v1/webhooks/{subscription_id}/pause"): Rule(frozenset({"operator"})),
+    ("POST", "/api/v1/webhooks/{subscription_id}/resume"): Rule(frozenset({"operator"})),
 }
 
 
@@ -155,6 +171,7 @@ class Ids:
     template_id: str = "invoice"
     report_id: int = 1
     case_id: int = 0
+    subscription_id: int = 0
 
 
 @dataclass
@@ -194,6 +211,15 @@ def _matrix(world: World) -> Matrix:
         ids.case_id = world.get("operator", "/cases", params={"order_id": ids.order_id}).json()[
             "items"
         ][0]["id"]
+    for ids in (foreign, own):
+        subscribed = world.post(
+            "operator",
+            "/webhooks",
+            json={"url": "https://hooks.example/gb", "events": ["case.changed"],
+                  "seller_id": ids.seller_id},
+        )  # fmt: skip
+        assert subscribed.status_code == 201, subscribed.text
+        ids.subscription_id = subscribed.json()["id"]
     reported = world.post(
         "noah", f"/messages/{foreign.buyer_message_id + 1}/report", json={"reason": "spam"}
     )
@@ -232,6 +258,7 @@ def _fill(path: str, ids: Ids) -> str:
         "template_id": ids.template_id,
         "report_id": ids.report_id,
         "case_id": ids.case_id,
+        "subscription_id": ids.subscription_id,
     }
     return re.sub(r"\{(\w+)\}", lambda match: str(values[match.group(1)]), path)
 
@@ -263,7 +290,7 @@ def test_the_table_names_every_route_of_the_api(matrix: Matrix) -> None:
 def test_without_a_token_every_route_answers_401(matrix: Matrix, method: str, path: str) -> None:
     response = _call(matrix, method, path, RULES[(method, path)], None, matrix.foreign)
     assert response.status_code == 401, response.text
-    assert response.json()["error"]["code"] == "unauthenticated"
+    assert response.json()["code"] == "unauthenticated"
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
@@ -276,10 +303,10 @@ def test_every_role_on_every_route_with_foreign_ids(
     response = _call(matrix, method, path, rule, CALLERS[role], matrix.foreign)
     if role not in rule.roles:
         assert response.status_code == 403, response.text
-        assert response.json()["error"]["code"] == "forbidden"
+        assert response.json()["code"] == "forbidden"
     elif rule.scoped and role in ("seller", "buyer"):
         assert response.status_code == 404, response.text
-        assert response.json()["error"]["code"] == "not_found"
+        assert response.json()["code"] == "not_found"
         # Nothing of the foreign resource comes back, not even in the error.
         assert "Where is my parcel" not in response.text
     elif method == "GET":

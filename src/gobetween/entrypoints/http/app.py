@@ -1,7 +1,8 @@
 """The HTTP application: `create_app(platform)` builds the FastAPI app every web route lives in.
 
 Each router of the API, the SP-API surface and the pages is added here with one `include_router`
-line; routers receive the platform through `request.app.state.platform`.
+line; routers receive the platform through `request.app.state.platform`. Every request passes
+the request observer (observability.py): request id, one log line, latency for `GET /metrics`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,20 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gobetween import __version__
 from gobetween.bootstrap import Platform
 from gobetween.entrypoints.http import api, pages, spapi
+from gobetween.entrypoints.http.api.errors import (
+    REQUEST_ID_HEADER,
+    error_response,
+    problems_in_openapi,
+    request_id_of,
+)
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -26,7 +36,29 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(api.router, prefix=api.PREFIX)
     app.include_router(spapi.router)
     pages.mount(app)
+    app.add_exception_handler(StarletteHTTPException, _api_problem_or_default)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, routes=app.routes, tags=app.openapi_tags
+            )
+            app.openapi_schema = problems_in_openapi(schema, api.PREFIX + "/")
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+async def _api_problem_or_default(request: Request, error: Exception) -> Response:
+    """An unknown path or method under /api/v1 is a problem too; elsewhere Starlette's answer."""
+    assert isinstance(error, StarletteHTTPException)
+    if not request.url.path.startswith(api.PREFIX + "/"):
+        return await http_exception_handler(request, error)
+    request_id = request_id_of(request)
+    response = error_response(error, request_id, request.url.path)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
 
 
 def platform_of(request: Request) -> Platform:

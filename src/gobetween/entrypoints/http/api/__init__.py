@@ -1,7 +1,7 @@
 """The native REST API, mounted under /api/v1: one module per resource, one router here.
 
 Every route authenticates with a bearer token (`gobetween tokens create`), lets a caller see and
-change only its own data (a foreign id answers 404), and answers errors in one JSON shape
+change only its own data (a foreign id answers 404), and answers errors as RFC 9457 problem details
 (errors.py). Routes validate and call services; the services do the work.
 """
 

@@ -11,7 +11,7 @@ from gobetween.bootstrap.access import ApiServices
 from gobetween.entrypoints.http.api.callers import Party, PartyOrAuditor, Services
 from gobetween.entrypoints.http.api.errors import (
     ERROR_RESPONSES,
-    ErrorResponse,
+    Problem,
     TooLargeError,
     UploadRoute,
 )
@@ -31,7 +31,7 @@ router = APIRouter(tags=["attachments"], route_class=UploadRoute, responses=ERRO
     "/attachments",
     response_model=UploadOut,
     status_code=201,
-    responses={413: {"model": ErrorResponse, "description": "Larger than 10 MB"}},
+    responses={413: {"model": Problem, "description": "Larger than 10 MB"}},
     openapi_extra={
         "requestBody": {
             "required": True,

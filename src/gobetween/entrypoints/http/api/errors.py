@@ -1,9 +1,16 @@
-"""One error shape for the whole API: `{"error": {"code", "message", "field"?, "request_id"}}`.
+"""Errors of the native API as RFC 9457 problem details (`application/problem+json`).
 
 Every route of the API uses `ApiRoute`, which catches what the services raise and answers with
 the matching status: 401 no or bad token, 403 a role that may not do this, 404 anything not found
 or not the caller's (never 403 with data), 409 a refusal by rule, 413 too large, 422 bad input
 with the field named, 429 the daily limit or the per-token rate limit (with Retry-After).
+
+A problem carries RFC 9457's members — `type`, `title`, `status`, `detail`, `instance` (the
+request path) — and these extension members: `code` (stable, for programs), `field` (the input
+that is wrong), `request_id` (also in the X-Request-ID header and the request's log line) and,
+for the daily limit, `limit`, `count`, `reset` and `message_id`. Errors that say no more than
+their HTTP status (401, 403, 404, 405, 413, 500) have the type `about:blank` and the status
+phrase as title; the others have a type of their own, listed in docs/api.md.
 """
 
 from __future__ import annotations
@@ -13,47 +20,66 @@ import re
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Any
+from http import HTTPStatus
+from typing import Any, Final
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gobetween.domain.errors import GobetweenError, InvalidInput, NotFound, Refused
 from gobetween.services.access import UnauthenticatedError
 from gobetween.services.administration import RecordRejectedError
 
 log = logging.getLogger("gobetween.api")
-REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_HEADER: Final = "X-Request-ID"
+PROBLEM_JSON: Final = "application/problem+json"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The problem types of this API: `urn:gobetween:problem:<code>`, one per code that means more
+# than its HTTP status. docs/api.md lists them; a refusal by rule uses its rule's code.
+PROBLEM_TYPE_PREFIX: Final = "urn:gobetween:problem:"
+PLAIN: Final = "about:blank"
+_TITLES: Final = {
+    "invalid_input": "Invalid input",
+    "invalid_record": "Invalid record",
+    "daily_limit": "Daily message limit reached",
+    "rate_limited": "Too many requests for this token",
+}
 
 
-class ErrorBody(BaseModel):
-    """What went wrong, for people (message) and programs (code, field)."""
+class Problem(BaseModel):
+    """RFC 9457 problem details: what went wrong, for people (title, detail) and programs (code)."""
 
+    model_config = ConfigDict(title="Problem")
+
+    type: str = Field(
+        description="`about:blank` when the status says it all, else urn:gobetween:problem:<code>",
+        examples=["about:blank", "urn:gobetween:problem:invalid_input"],
+    )
+    title: str = Field(examples=["Not Found", "Invalid input"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["thread 42 not found"])
+    instance: str = Field(description="The request path", examples=["/api/v1/threads/42"])
     code: str = Field(examples=["not_found"])
-    message: str = Field(examples=["thread 42 not found"])
     field: str | None = Field(default=None, examples=["fields.question"])
     request_id: str = Field(examples=["3f2a9c1e0b7d4e5f8a6b2c1d0e9f8a7b"])
+    problems: list[str] | None = Field(
+        default=None, description="invalid_record: every problem the import's validation found"
+    )
 
 
-class DailyLimitBody(ErrorBody):
+class DailyLimitProblem(Problem):
     """policy.md §4 daily_limit: the limit, today's count and when the day resets (UTC)."""
+
+    model_config = ConfigDict(title="DailyLimitProblem")
 
     limit: int
     count: int
     reset: datetime
-    message_id: int
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
-
-
-class DailyLimitResponse(BaseModel):
-    error: DailyLimitBody
+    message_id: int = Field(description="The refused message, stored as blocked evidence")
 
 
 class ForbiddenError(GobetweenError):
@@ -86,85 +112,117 @@ class DailyLimitError(GobetweenError):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "No token, or an unknown or revoked one"},
-    403: {"model": ErrorResponse, "description": "The caller's role may not do this"},
-    404: {"model": ErrorResponse, "description": "Not found, or not the caller's"},
-    409: {"model": ErrorResponse, "description": "A rule refuses it; `code` names the rule"},
-    413: {"model": ErrorResponse, "description": "The request body is too large"},
-    422: {"model": ErrorResponse, "description": "Bad input; `field` names it"},
-    429: {"model": ErrorResponse, "description": "Too many requests; see Retry-After"},
+    401: {"model": Problem, "description": "No token, or an unknown or revoked one"},
+    403: {"model": Problem, "description": "The caller's role may not do this"},
+    404: {"model": Problem, "description": "Not found, or not the caller's"},
+    409: {"model": Problem, "description": "A rule refuses it; `code` names the rule"},
+    413: {"model": Problem, "description": "The request body is too large"},
+    422: {"model": Problem, "description": "Bad input; `field` names it"},
+    429: {"model": Problem, "description": "Too many requests; see Retry-After"},
 }
 
 
-def error_response(error: Exception, request_id: str) -> JSONResponse:
-    """The JSON answer for an exception raised while handling an API request."""
-    status, body, headers = _describe(error)
-    body["request_id"] = request_id
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_JSON
 
 
-def _describe(error: Exception) -> tuple[int, dict[str, Any], dict[str, str]]:
+def error_response(error: Exception, request_id: str, instance: str) -> JSONResponse:
+    """The problem-details answer for an exception raised while handling an API request."""
+    status, code, detail, extra, headers = _describe(error)
+    # A refusal (409) is typed by its rule's code; others by theirs when it means more than
+    # the status (docs/api.md lists the types).
+    typed = code in _TITLES or status == 409
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + code if typed else PLAIN,
+        "title": _TITLES.get(code) or _status_phrase(status, refusal=status == 409),
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+        **extra,
+        "request_id": request_id,
+    }
+    return ProblemResponse(body, status_code=status, headers=headers)
+
+
+def _status_phrase(status: int, *, refusal: bool) -> str:
+    if refusal:
+        return "Refused by a rule"
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+Described = tuple[int, str, str, dict[str, Any], dict[str, str]]
+
+
+def _describe(error: Exception) -> Described:
     if isinstance(error, UnauthenticatedError):
-        return 401, _body("unauthenticated", str(error)), {"WWW-Authenticate": "Bearer"}
+        return 401, "unauthenticated", str(error), {}, {"WWW-Authenticate": "Bearer"}
     if isinstance(error, ForbiddenError):
-        return 403, _body("forbidden", str(error)), {}
+        return 403, "forbidden", str(error), {}, {}
     if isinstance(error, NotFound):
-        return 404, _body("not_found", str(error)), {}
+        return 404, "not_found", str(error), {}, {}
     if isinstance(error, RecordRejectedError):
-        body = _body("invalid_record", error.problem, error.field)
-        body["problems"] = list(error.problems)
-        return 422, body, {}
+        extra = {"field": error.field, "problems": list(error.problems)}
+        return 422, "invalid_record", error.problem, extra, {}
     if isinstance(error, InvalidInput):
-        return 422, _body("invalid_input", error.problem, error.field), {}
+        return 422, "invalid_input", error.problem, {"field": error.field}, {}
     if isinstance(error, RequestValidationError):
-        return 422, _validation_body(error), {}
+        detail, field = _validation_problem(error)
+        return 422, "invalid_input", detail, {"field": field}, {}
     if isinstance(error, Refused):
-        return 409, _body(error.code, error.reason), {}
+        return 409, error.code, error.reason, {}, {}
     if isinstance(error, TooLargeError):
-        return 413, _body("too_large", str(error)), {}
+        return 413, "too_large", str(error), {}, {}
     if isinstance(error, RateLimitedError):
-        return 429, _body("rate_limited", str(error)), {"Retry-After": str(error.retry_after)}
+        return 429, "rate_limited", str(error), {}, {"Retry-After": str(error.retry_after)}
     if isinstance(error, DailyLimitError):
-        body = _body("daily_limit", str(error))
-        body |= {
+        limit: dict[str, Any] = {
             "limit": error.limit,
             "count": error.count,
             "reset": error.reset.isoformat(),
             "message_id": error.message_id,
         }
         retry = max(1, int((error.reset - datetime.now(error.reset.tzinfo)).total_seconds()))
-        return 429, body, {"Retry-After": str(retry)}
-    if isinstance(error, HTTPException):
+        return 429, "daily_limit", str(error), limit, {"Retry-After": str(retry)}
+    if isinstance(error, StarletteHTTPException):
         code = {405: "method_not_allowed", 404: "not_found"}.get(error.status_code, "http_error")
-        return error.status_code, _body(code, str(error.detail)), dict(error.headers or {})
+        return error.status_code, code, str(error.detail), {}, dict(error.headers or {})
     log.exception("unhandled error in an API request", exc_info=error)
-    return 500, _body("internal", "internal error; quote the request id when reporting it"), {}
+    return 500, "internal", "internal error; quote the request id when reporting it", {}, {}
 
 
-def _body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if field is not None:
-        body["field"] = field
-    return body
-
-
-def _validation_body(error: RequestValidationError) -> dict[str, Any]:
+def _validation_problem(error: RequestValidationError) -> tuple[str, str]:
     problems = error.errors()
     first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
     # FastAPI locates a problem as ("body" | "query" | "path" | "header", name, ...).
     location = [str(part) for part in first.get("loc", ())]
     field = ".".join(location[1:]) if len(location) > 1 else (location[0] if location else None)
-    return _body("invalid_input", str(first.get("msg", "invalid request")), field or "body")
+    return str(first.get("msg", "invalid request")), field or "body"
 
 
 def request_id_of(request: Request) -> str:
-    """The caller's X-Request-ID when it is sane, else a fresh one."""
-    supplied = request.headers.get(REQUEST_ID_HEADER, "")
+    """The request's id: set once per request by the app's middleware, else made here.
+
+    The caller's X-Request-ID is kept when it is sane (1-64 of `A-Za-z0-9._-`), else a fresh one.
+    """
+    known: str | None = getattr(request.state, "request_id", None)
+    if known is not None:
+        return known
+    made = request_id_from(request.headers.get(REQUEST_ID_HEADER, ""))
+    request.state.request_id = made
+    return made
+
+
+def request_id_from(supplied: str) -> str:
+    """`supplied` when it is a well-formed request id, else a fresh random one."""
     return supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
 
 
 class ApiRoute(APIRoute):
-    """A route whose errors all become the API's JSON error shape, with a request id.
+    """A route whose errors all become problem details, with a request id.
 
     A declared body larger than `body_limit` is refused (413) before anything reads it: a JSON
     request of the API is a message of at most 100 kB of text, never megabytes.
@@ -178,15 +236,14 @@ class ApiRoute(APIRoute):
 
         async def with_errors(request: Request) -> Response:
             request_id = request_id_of(request)
-            request.state.request_id = request_id
-            # Every error, expected or not, gets the one JSON shape and the request id.
+            # Every error, expected or not, becomes a problem with the request id.
             try:
                 declared = request.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit:
                     raise TooLargeError(f"the request body is larger than {limit:,} bytes")
                 response = await handle(request)
             except Exception as error:
-                response = error_response(error, request_id)
+                response = error_response(error, request_id, request.url.path)
             response.headers[REQUEST_ID_HEADER] = request_id
             return response
 
@@ -197,3 +254,20 @@ class UploadRoute(ApiRoute):
     """A route that takes one file as its body: up to the attachment limit (policy.md §4)."""
 
     body_limit = 10 * 1024 * 1024 + 1
+
+
+def problems_in_openapi(schema: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """Document the error answers of the routes under `prefix` as `application/problem+json`.
+
+    FastAPI files every declared response model under the route's own media type (JSON); the
+    error answers are problem details, so their content moves to the problem type.
+    """
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith(prefix):
+            continue
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status.isdigit() and int(status) >= 400 and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    return schema

@@ -11,7 +11,7 @@ from gobetween.entrypoints.http.api.errors import (
     ERROR_RESPONSES,
     ApiRoute,
     DailyLimitError,
-    DailyLimitResponse,
+    DailyLimitProblem,
 )
 from gobetween.entrypoints.http.api.schemas import (
     ContactReasonsOut,
@@ -70,7 +70,7 @@ def render(
     "/orders/{order_id}/messages",
     response_model=SendOut,
     status_code=201,
-    responses={429: {"model": DailyLimitResponse, "description": "Daily limit or rate limit"}},
+    responses={429: {"model": DailyLimitProblem, "description": "Daily limit or rate limit"}},
 )
 def send(caller: Party, services: Services, order_id: OrderId, body: SendIn) -> SendOut:
     """Send a message on an order: checked, stored as evidence, delivered unless blocked.
