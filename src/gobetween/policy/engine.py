@@ -248,7 +248,11 @@ def _subject_findings(
     # Most subjects ("Your engraving", "Re: Order 123-…") give the rules nothing to work on: the
     # phrase rules need a phrase hit, the detectors a digit, an address or markup character, a
     # non-ASCII character (emoji) or something spelled out.
-    phrases = bool(scan.hits)
+    # (A hit in any language counts, as it always has: a scan limited to the pattern languages
+    # may have none where the complete one has some.)
+    phrases = bool(scan.hits) or (
+        pattern_languages is not None and bool(profile.lexicon.scan(normalized.text).hits)
+    )
     detectors = (
         not subject.isascii()
         or (view is not None and view.text != normalized.text)

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -175,6 +176,49 @@ def _variants(phrases: Iterable[str]) -> list[str]:
     return out
 
 
+# Word classes read in every language whatever the message's language (`Scan.of_class`): the
+# classes of `unless_sentence` vetoes are added per lexicon; rules add the ones they read with
+# `read_in_every_language`. A class missing here is still found, by a full scan on demand.
+_EVERY_LANGUAGE: set[str] = set()
+
+
+def read_in_every_language(*classes: str) -> None:
+    """Declare word classes that a rule reads with `Scan.of_class` (hits of every language), so
+    that a scan limited to the message's languages still collects them in its one pass."""
+    _EVERY_LANGUAGE.update(classes)
+
+
+# (check_left, check_right, ((hits key, lang, class), ...)) for each meaning group of one phrase.
+_Targets = tuple[tuple[bool, bool, tuple[tuple[tuple[str, str], str, str], ...]], ...]
+_END_THEN_START = itemgetter(3, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    """The phrases that matter for one set of languages, ready for the scan loop.
+
+    `automaton` finds every phrase but the single-letter words, which `letters` (a regex with the
+    word boundaries built in) finds instead: an automaton reports "i" at every letter i of a text,
+    and checking the boundaries of each in Python costs more than the rest of the scan.
+    """
+
+    automaton: ahocorasick_rs.AhoCorasick
+    targets: list[_Targets]
+    letters: re.Pattern[str] | None
+    letter_targets: dict[str, _Targets]
+    # The classes collected in every language; None when every phrase of every language is.
+    every_language: frozenset[str] | None
+
+
+def _group_targets(entries: Sequence[Entry]) -> _Targets:
+    groups: dict[tuple[bool, bool], list[tuple[tuple[str, str], str, str]]] = {}
+    for e in entries:
+        groups.setdefault((e.check_left, e.check_right), []).append(
+            ((e.lang, e.cls), e.lang, e.cls)
+        )
+    return tuple((left, right, tuple(items)) for (left, right), items in groups.items())
+
+
 class Lexicon:
     """The compiled form of a lexicon: one automaton plus the patterns grouped by rule group."""
 
@@ -195,17 +239,14 @@ class Lexicon:
                     meanings.append(entry)
         self._keys = list(entries)
         self._entries = [tuple(entries[key]) for key in self._keys]
-        # The same, flattened to tuples for the scan loop: (lang, class, key, left, right).
-        self._flat = [
-            tuple((e.lang, e.cls, (e.lang, e.cls), e.check_left, e.check_right) for e in group)
-            for group in self._entries
-        ]
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD
-        )
+        # One matcher per set of pattern languages, built on first use (a handful of sets occur:
+        # each language with English, and all six).
+        self._matchers: dict[frozenset[str] | None, _Matcher] = {}
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
+        # Classes whose hits count in any language: the context vetoes of the patterns.
+        self._vetoes = frozenset(cls for p in data.patterns for cls in p.unless_sentence)
         # Patterns indexed by group and by the (language, class) key of their first class: a scan
         # only looks at the patterns whose first class occurred, then checks the other classes.
         self.index: dict[
@@ -216,34 +257,111 @@ class Lexicon:
             by_key = self.index.setdefault(pattern.group, {})
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
 
+    def read_in_every_language(self) -> frozenset[str]:
+        """The classes a scan limited to some languages still collects in every language."""
+        return self._vetoes | _EVERY_LANGUAGE
+
+    def _matcher(self, languages: frozenset[str] | None) -> _Matcher:
+        matcher = self._matchers.get(languages)
+        if matcher is None:
+            matcher = self._build_matcher(languages)
+            self._matchers[languages] = matcher
+        return matcher
+
+    def _build_matcher(self, languages: frozenset[str] | None) -> _Matcher:
+        # Hits of another language only matter for the classes read in every language: the
+        # patterns of a language combine that language's classes alone.
+        every = self.read_in_every_language()
+        keys: list[str] = []
+        targets: list[_Targets] = []
+        letter_targets: dict[str, _Targets] = {}
+        for key, meanings in zip(self._keys, self._entries, strict=True):
+            kept = [
+                e for e in meanings if languages is None or e.lang in languages or e.cls in every
+            ]
+            if not kept:
+                continue
+            if (
+                len(key) == 1
+                and key.isalnum()
+                and all(e.check_left and e.check_right for e in kept)
+            ):
+                letter_targets[key] = _group_targets(kept)
+                continue
+            keys.append(key)
+            targets.append(_group_targets(kept))
+        letters = None
+        if letter_targets:
+            # A letter that neither follows nor precedes a letter or digit (as `str.isalnum`).
+            letters = re.compile(
+                "(?<![^\\W_])[" + re.escape("".join(letter_targets)) + "](?![^\\W_])"
+            )
+        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
+        return _Matcher(
+            automaton, targets, letters, letter_targets, None if languages is None else every
+        )
+
     def scan(self, text: str, languages: frozenset[str] | None = None) -> Scan:
         """Find every phrase hit in `text` (already normalised) in one automaton pass.
 
         `languages` limits the patterns evaluated to those languages (all when None): once the
-        message's language is known, Spanish words must not complete an Italian pattern.
+        message's language is known, Spanish words must not complete an Italian pattern. The
+        hits of other languages are then only collected for the classes read in every language.
         """
+        matcher = self._matcher(languages)
         hits: dict[tuple[str, str], list[Hit]] = {}
         length = len(text)
-        entries = self._flat
-        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            # A phrase that starts (ends) with a letter must not continue a word on that side.
-            left_ok = start == 0 or not text[start - 1].isalnum() or not text[start].isalnum()
-            right_ok = end == length or not text[end].isalnum() or not text[end - 1].isalnum()
-            for lang, cls, key, check_left, check_right in entries[index]:
-                if (check_left and not left_ok) or (check_right and not right_ok):
+        targets = matcher.targets
+        for index, start, end in matcher.automaton.find_matches_as_indexes(text, overlapping=True):
+            for check_left, check_right, meanings in targets[index]:
+                # A phrase that starts (ends) with a letter must not continue a word on that side.
+                if check_left and start > 0 and text[start - 1].isalnum() and text[start].isalnum():
                     continue
-                found = hits.get(key)
-                if found is None:
-                    hits[key] = [Hit(lang, cls, start, end)]
-                else:
-                    found.append(Hit(lang, cls, start, end))
-        return Scan(text, hits, self, languages)
+                if check_right and end < length and text[end].isalnum() and text[end - 1].isalnum():
+                    continue
+                for key, lang, cls in meanings:
+                    found = hits.get(key)
+                    if found is None:
+                        hits[key] = [Hit(lang, cls, start, end)]
+                    else:
+                        found.append(Hit(lang, cls, start, end))
+        if matcher.letters is not None:
+            self._add_letters(text, matcher, hits)
+        return Scan(text, hits, self, languages, every_language=matcher.every_language)
+
+    @staticmethod
+    def _add_letters(text: str, matcher: _Matcher, hits: dict[tuple[str, str], list[Hit]]) -> None:
+        """Add the single-letter words, keeping every list in the automaton's order (by end,
+        the longer phrase first)."""
+        touched: set[tuple[str, str]] = set()
+        for letter in matcher.letters.finditer(text) if matcher.letters else ():
+            start = letter.start()
+            for _, _, meanings in matcher.letter_targets[letter.group()]:
+                for key, lang, cls in meanings:
+                    found = hits.get(key)
+                    if found is None:
+                        hits[key] = [Hit(lang, cls, start, start + 1)]
+                    else:
+                        found.append(Hit(lang, cls, start, start + 1))
+                        touched.add(key)
+        for key in touched:
+            hits[key].sort(key=_END_THEN_START)
 
 
 class Scan:
     """The phrase hits of one message, with pattern matches computed on demand and cached."""
 
-    __slots__ = ("_cache", "_lexicon", "_sentence_ends", "hits", "languages", "memo", "text")
+    __slots__ = (
+        "_cache",
+        "_every_language",
+        "_lexicon",
+        "_sentence_ends",
+        "_whole",
+        "hits",
+        "languages",
+        "memo",
+        "text",
+    )
 
     def __init__(
         self,
@@ -251,10 +369,16 @@ class Scan:
         hits: dict[tuple[str, str], list[Hit]],
         lexicon: Lexicon,
         languages: frozenset[str] | None = None,
+        *,
+        every_language: frozenset[str] | None = None,
     ) -> None:
         self.text = text
         self.languages = languages
+        # `hits` holds every language's hits of every class, or (a scan limited to `languages`)
+        # those of the languages plus the `every_language` classes in all languages.
         self.hits = hits
+        self._every_language = every_language
+        self._whole: dict[tuple[str, str], list[Hit]] | None = None
         self._lexicon = lexicon
         self._cache: dict[str, list[Match]] = {}
         self._sentence_ends: list[int] | None = None
@@ -280,9 +404,15 @@ class Scan:
 
     def of_class(self, cls: str) -> list[Hit]:
         """Every hit of `cls` in every language, in text order."""
+        hits = self.hits
+        if self._every_language is not None and cls not in self._every_language:
+            # A class nobody declared (`read_in_every_language`): scan once more for all of it.
+            if self._whole is None:
+                self._whole = self._lexicon.scan(self.text).hits
+            hits = self._whole
         found: list[Hit] = []
         for code in LANGUAGES:
-            found.extend(self.hits.get((code, cls), ()))
+            found.extend(hits.get((code, cls), ()))
         found.sort(key=lambda hit: hit.start)
         return found
 
@@ -295,10 +425,12 @@ class Scan:
             index = self._lexicon.index.get(group)
             if index:
                 languages = self.languages
-                for key in index.keys() & hits.keys():
-                    if languages is not None and key[0] not in languages:
+                # In the lexicon's order, not a set's: which of two matches starting at the same
+                # place names the finding must not depend on the process's string hashing.
+                for key, candidates in index.items():
+                    if key not in hits or (languages is not None and key[0] not in languages):
                         continue
-                    for pattern, others in index[key]:
+                    for pattern, others in candidates:
                         for other in others:
                             if other not in hits:
                                 break

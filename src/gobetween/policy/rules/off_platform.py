@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from gobetween.policy.phrases import read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, match_findings, rule
 from gobetween.policy.sentences import split_sentences
 from gobetween.policy.verdict import Finding
+
+# An invitation next to an address counts in any language.
+read_in_every_language("contact_invite")
 
 _EXPLANATION = (
     "Keep the conversation and any payment in the marketplace's messaging: inviting the buyer to "

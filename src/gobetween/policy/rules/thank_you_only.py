@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from gobetween.policy.phrases import read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.sentences import asks_question, body_sentences
 from gobetween.policy.verdict import Finding
+
+# Thanks and warmth count in any language ("Danke!" in an English message is still thanks).
+read_in_every_language("thanks", "warm")
 
 # A message with any of these purposes is about something else, even if it also says thanks.
 _OTHER_PURPOSES = (
