@@ -193,3 +193,85 @@ def test_auditor_verifies_a_chain_and_exports_evidence(
     assert len(evidence["messages"]) == count
     assert evidence["chain"]["verified"] is True
     assert any(m["findings"] for m in evidence["messages"] if m["disposition"] == "blocked")
+
+
+def test_buyer_reports_a_sellers_message_and_the_operator_sees_it_in_the_queue(
+    browser: Browser, served: Served, db: Engine
+) -> None:
+    with db.connect() as connection:
+        buyer_id, order_id, body = connection.execute(
+            text(
+                "SELECT t.buyer_id, t.order_id, m.body FROM messages m"
+                " JOIN threads t ON t.id = m.thread_id"
+                " JOIN web_accounts a ON a.buyer_id = t.buyer_id"
+                " WHERE m.direction = 'seller_to_buyer' AND m.disposition = 'delivered'"
+                " AND NOT EXISTS (SELECT 1 FROM message_reports r WHERE r.message_id = m.id)"
+                " ORDER BY m.id DESC LIMIT 1"
+            )
+        ).one()
+    buyer = sign_in(browser, served, demo_email("buyer", buyer_id))
+    buyer.goto(f"{served.base_url}/buyer/orders/{order_id}")
+    message = buyer.locator("li.message", has_text=body[:40]).first
+    # Keyboard only: the disclosure opens with Enter, the controls are reached by their labels.
+    summary = message.locator("summary", has_text="Report message")
+    summary.focus()
+    buyer.keyboard.press("Enter")
+    message.get_by_label("Why are you reporting it?").select_option("off_platform_payment")
+    message.get_by_label("Note for the marketplace (optional)").fill("Asked me to pay by PayPal")
+    message.get_by_role("button", name="Send report").click()
+    expect(buyer.get_by_role("status")).to_contain_text("Reported")
+    reported = buyer.locator("li.message", has_text=body[:40]).first
+    expect(reported.locator(".badge", has_text="Reported to the marketplace")).to_be_visible()
+    expect(reported.locator("summary", has_text="Report message")).to_have_count(0)
+
+    operator = sign_in(browser, served, demo_email("operator"))
+    operator.goto(f"{served.base_url}/operator/reports")
+    queued = operator.locator("li.message", has_text="Asked me to pay by PayPal")
+    expect(queued).to_contain_text("Off platform payment")
+    expect(queued).to_contain_text(f"by buyer {buyer_id}")
+
+
+def test_operator_edits_a_sellers_policy_and_fixes_the_field_named_wrong(
+    browser: Browser, served: Served, db: Engine
+) -> None:
+    with db.connect() as connection:
+        seller_id = connection.execute(text("SELECT id FROM sellers ORDER BY id LIMIT 1")).scalar()
+    operator = sign_in(browser, served, demo_email("operator"))
+    operator.get_by_role("link", name="Policy profile").click()
+    operator.get_by_label("Seller id").fill(str(seller_id))
+    operator.get_by_role("button", name="Show settings").click()
+    expect(operator.get_by_role("heading", name=f"Settings of seller {seller_id}")).to_be_visible()
+
+    operator.get_by_label("Allowed link domains").fill("portal.shop.example\nnot a domain")
+    operator.get_by_label("Daily limit base").fill("250")
+    operator.get_by_role("button", name="Save seller policy").click()
+    domains = operator.get_by_label("Allowed link domains")
+    expect(domains).to_have_attribute("aria-invalid", "true")
+    expect(operator.get_by_role("alert")).to_contain_text("Allowed link domains: must be a domain")
+    expect(operator.get_by_role("alert")).to_contain_text("Nothing was changed")
+    expect(operator.get_by_label("Daily limit base")).to_have_value("250")  # kept as typed
+
+    domains.fill("portal.shop.example")
+    operator.get_by_role("button", name="Save seller policy").click()
+    expect(operator.get_by_role("status")).to_contain_text(f"Policy of seller {seller_id} saved")
+    expect(operator.get_by_label("Allowed link domains")).to_have_value("portal.shop.example")
+    expect(operator.get_by_label("Daily limit base")).to_have_value("250")
+
+    # An operator profile: refused whole with the wrong field named, then stored and offered.
+    operator.get_by_label("Name", exact=True).fill("e2e-shop")
+    operator.get_by_label("Definition").fill(
+        'extends = "amazon"\n[limits]\ndaily_limit_base = -5\n'
+    )
+    operator.get_by_role("button", name="Save profile").click()
+    expect(operator.get_by_role("alert")).to_contain_text("profile.limits.daily_limit_base")
+    operator.get_by_label("Definition").fill(
+        'extends = "amazon"\n[limits]\ndaily_limit_base = 50\n'
+    )
+    operator.get_by_role("button", name="Save profile").click()
+    expect(operator.get_by_role("status")).to_contain_text("Profile e2e-shop saved")
+    expect(operator.get_by_role("link", name="e2e-shop")).to_be_visible()
+
+    # At phone width the policy page does not scroll sideways.
+    operator.set_viewport_size({"width": 375, "height": 800})
+    operator.goto(f"{served.base_url}/operator/policy?seller={seller_id}")
+    assert operator.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
