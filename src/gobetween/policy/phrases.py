@@ -292,10 +292,11 @@ class Lexicon:
             targets.append(_group_targets(kept))
         letters = None
         if letter_targets:
-            # A letter that neither follows nor precedes a letter or digit (as `str.isalnum`).
-            letters = re.compile(
-                "(?<![^\\W_])[" + re.escape("".join(letter_targets)) + "](?![^\\W_])"
-            )
+            # A letter that neither follows nor precedes a letter or digit (as `str.isalnum`),
+            # written to start with the letters' class: the regex engine then jumps from one
+            # candidate letter to the next (a leading lookbehind is tried at every position).
+            letter = "[" + re.escape("".join(letter_targets)) + "]"
+            letters = re.compile(f"{letter}(?<![^\\W_]{letter})(?![^\\W_])")
         automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
         return _Matcher(
             automaton, targets, letters, letter_targets, None if languages is None else every
