@@ -70,10 +70,18 @@ def test_cases_list_and_show(gobetween: CliRunner) -> None:
 
 def test_cases_close_and_sweep(gobetween: CliRunner) -> None:
     case_id = json.loads(gobetween.invoke(app, ["cases", "list", "--json"]).output)[0]["id"]
-    closed = gobetween.invoke(app, ["cases", "close", str(case_id)])
+    unexplained = gobetween.invoke(app, ["cases", "close", str(case_id), "--reason", "  "])
+    assert unexplained.exit_code == 1
+    assert "reason" in unexplained.output
+    closed = gobetween.invoke(app, ["cases", "close", str(case_id), "--reason", "Duplicate."])
     assert closed.exit_code == 0, closed.output
     assert f"case {case_id} closed" in closed.output
-    again = gobetween.invoke(app, ["cases", "close", str(case_id)])
+    shown = json.loads(gobetween.invoke(app, ["cases", "show", str(case_id), "--json"]).output)
+    assert shown["history"][-1] | {"at": None} == {
+        "at": None, "action": "close", "actor": "operator:cli", "from": "opened", "to": "closed",
+        "reason": "Duplicate.",
+    }  # fmt: skip
+    again = gobetween.invoke(app, ["cases", "close", str(case_id), "--reason", "Again."])
     assert again.exit_code == 1
     assert "case_closed" in again.output
     swept = gobetween.invoke(app, ["cases", "sweep"])

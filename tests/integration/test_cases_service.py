@@ -124,7 +124,13 @@ def test_a_follow_up_on_a_closed_case_opens_a_new_linked_case(
 ) -> None:
     _, first = buyer_writes(engine, thread_id, T0)
     assert first.id is not None
-    cases.close_case(case_id=first.id, actor=OPERATOR, uow=SqlUnitOfWork(engine), clock=Clock(T0))
+    cases.close_case(
+        case_id=first.id,
+        reason="Spam.",
+        actor=OPERATOR,
+        uow=SqlUnitOfWork(engine),
+        clock=Clock(T0),
+    )
     with SqlUnitOfWork(engine) as uow:
         assert cases.case_state_for_thread(uow, thread_id) == "closed"
     _, second = buyer_writes(engine, thread_id, T0 + timedelta(days=1))

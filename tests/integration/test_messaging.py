@@ -194,6 +194,7 @@ def test_case_hooks_open_the_case_run_the_clock_and_refuse_a_closed_case(engine:
     assert answered.stop_reason == "answered"
     close_case(
         case_id=case.id,
+        reason="Duplicate of another case.",
         actor=Actor("operator"),
         uow=uow(),
         clock=lambda: NOW + timedelta(hours=2),

@@ -278,3 +278,28 @@ def test_verify_refuses_tampering_wrong_secrets_and_garbage() -> None:
     webhooks.verify("s3cret", header, body, now=now + timedelta(minutes=5))
     with pytest.raises(Refused, match="window"):
         webhooks.verify("s3cret", header, body, now=now + timedelta(minutes=5, seconds=1))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://tools.example/h", "http://127.0.0.1:8080/h", "http://[::1]/h", "http://localhost/h"],
+)
+def test_https_anywhere_and_plain_http_only_to_this_machine(url: str) -> None:
+    assert webhooks.check_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://tools.example/h", "https"),
+        ("http://10.0.0.7/h", "https"),
+        ("http://127.0.0.1.example/h", "https"),
+        ("https://me:pw@tools.example/h", "user name"),
+        ("https://tools.example:99999/h", "not a valid URL"),
+        ("https:///h", "absolute"),
+    ],
+)
+def test_webhook_urls_refused_name_the_problem(url: str, problem: str) -> None:
+    with pytest.raises(InvalidInput, match=problem) as refused:
+        webhooks.check_url(url)
+    assert refused.value.field == "url"

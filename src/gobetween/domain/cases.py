@@ -6,6 +6,7 @@ A case groups the messages about one matter on one order (system.md, Cases):
                           resolved  --expire--->  closed
                           resolved  --reopen--->  opened
     opened  --close---->  closed
+                          resolved  --close---->  closed
 
 Every allowed move is one line of `TRANSITIONS`, with the roles that may take it. Each move returns
 a `CaseChange`, which the services store as an append-only event. A closed case is final: the
@@ -55,7 +56,10 @@ TRANSITIONS: tuple[Transition, ...] = (
                "the buyer writes again before the case closed"),
     Transition("opened", "close", "closed", frozenset({"operator"}),
                "an operator closes a case that needs nothing more (spam, duplicate)"),
+    Transition("resolved", "close", "closed", frozenset({"operator"}),
+               "an operator closes a resolved case without waiting for the buyer or the idle days"),
 )  # fmt: skip
+MAX_REASON_CHARS = 500
 
 _EDGES: dict[tuple[CaseState, CaseAction], Transition] = {
     (edge.source, edge.action): edge for edge in TRANSITIONS
@@ -115,16 +119,32 @@ class CaseChange:
     target: CaseState
     actor: Actor
     at: datetime
+    # Why, when the actor gave a reason (an operator closing a case must).
+    reason: str | None = None
 
     def as_data(self) -> dict[str, str | None]:
-        """The event payload: plain JSON types."""
-        return {
+        """The event payload: plain JSON types (`reason` only when one was given)."""
+        data = {
             "action": self.action,
             "from": self.source,
             "to": self.target,
             "actor": str(self.actor),
             "at": self.at.isoformat(),
         }
+        if self.reason is not None:
+            data["reason"] = self.reason
+        return data
+
+
+def check_reason(reason: object) -> str:
+    """A reason for a case change: text of 1 to MAX_REASON_CHARS characters, trimmed."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("reason", "must say why, in 1 to 500 characters")
+    if len(reason.strip()) > MAX_REASON_CHARS:
+        raise InvalidInput(
+            "reason", f"must be at most {MAX_REASON_CHARS} characters; got {len(reason.strip())}"
+        )
+    return reason.strip()
 
 
 def _check_aware(at: datetime) -> None:
@@ -168,10 +188,15 @@ def find_transition(state: CaseState, action: CaseAction) -> Transition | None:
 
 
 def transition(
-    case: Case, action: CaseAction, *, actor: Actor, at: datetime
+    case: Case, action: CaseAction, *, actor: Actor, at: datetime, reason: str | None = None
 ) -> tuple[Case, CaseChange]:
-    """Take one edge of the state table; Refused when no such edge or the actor may not take it."""
+    """Take one edge of the state table; Refused when no such edge or the actor may not take it.
+
+    `reason`, if given, is checked (`check_reason`) and recorded with the change.
+    """
     _check_aware(at)
+    if reason is not None:
+        reason = check_reason(reason)
     edge = find_transition(case.state, action)
     if edge is None:
         allowed = sorted(e.action for e in TRANSITIONS if e.source == case.state)
@@ -189,7 +214,7 @@ def transition(
         changed = replace(changed, closed_at=at)
     elif edge.target == "opened":
         changed = replace(changed, resolved_at=None)
-    return changed, CaseChange(action, case.state, edge.target, actor, at)
+    return changed, CaseChange(action, case.state, edge.target, actor, at, reason)
 
 
 def answer_survey(

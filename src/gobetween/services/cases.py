@@ -300,18 +300,31 @@ def resolve_case(*, case_id: int, actor: Actor, uow: CaseUnitOfWork, clock: Cloc
     return _take(case_id, "resolve", actor=actor, uow=uow, clock=clock)
 
 
-def close_case(*, case_id: int, actor: Actor, uow: CaseUnitOfWork, clock: Clock) -> Case:
-    """An operator closes an opened case that needs nothing more (spam, duplicate)."""
-    return _take(case_id, "close", actor=actor, uow=uow, clock=clock)
+def close_case(
+    *, case_id: int, reason: str, actor: Actor, uow: CaseUnitOfWork, clock: Clock
+) -> Case:
+    """An operator closes a live case that needs nothing more (spam, duplicate), saying why.
+
+    The reason is recorded with the change in the event log, beside who closed it and when.
+    """
+    return _take(
+        case_id, "close", actor=actor, uow=uow, clock=clock, reason=domain.check_reason(reason)
+    )
 
 
 def _take(
-    case_id: int, action: domain.CaseAction, *, actor: Actor, uow: CaseUnitOfWork, clock: Clock
+    case_id: int,
+    action: domain.CaseAction,
+    *,
+    actor: Actor,
+    uow: CaseUnitOfWork,
+    clock: Clock,
+    reason: str | None = None,
 ) -> Case:
     now = _utc(clock)
     with uow:
         case = _visible_case(uow, case_id, actor, lock=True)
-        changed, change = domain.transition(case, action, actor=actor, at=now)
+        changed, change = domain.transition(case, action, actor=actor, at=now, reason=reason)
         uow.cases.save(changed)
         _record(uow, changed, change)
         uow.commit()

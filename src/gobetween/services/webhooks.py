@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import re
 import secrets
@@ -32,8 +33,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
+from gobetween.domain.cases import Actor
 from gobetween.domain.errors import InvalidInput, NotFound, Refused
-from gobetween.services.ports import OutboundMail, OutboxItem, OutboxRepository
+from gobetween.services.ports import OutboundMail, OutboxItem, OutboxRepository, SellerRepository
 
 EVENT_TYPES: Final = ("message.received", "message.blocked", "case.changed", "response.due_soon")
 OUTBOX_KIND: Final = "webhook"
@@ -107,6 +109,12 @@ class WebhookUnitOfWork(Protocol):
     webhooks: WebhookRepository
 
 
+class SubscriptionUnitOfWork(WebhookUnitOfWork, Protocol):
+    """What creating a subscription needs: the seller it is limited to must exist."""
+
+    sellers: SellerRepository
+
+
 @dataclass(frozen=True, slots=True)
 class WebhookEvent:
     """What an integrator receives: an envelope with a stable id around the event's data."""
@@ -126,13 +134,41 @@ class WebhookEvent:
 
 
 def check_url(url: object) -> str:
-    """Return a webhook URL if it is absolute http(s) with a host, else raise InvalidInput."""
+    """Return a webhook URL if it is absolute https, or http to this machine; else InvalidInput.
+
+    Events carry buyers' messages (personal data), so they travel only over TLS, except to a
+    loopback address (an integration running beside gobetween, and the tests): that traffic never
+    leaves the machine, as RFC 8252 reasons for OAuth redirects.
+    """
     if not isinstance(url, str) or len(url) > 2000:
-        raise InvalidInput("url", "must be an http:// or https:// URL of at most 2000 characters")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("url", f"must be an absolute http:// or https:// URL; got {url!r}")
+        raise InvalidInput("url", "must be an https:// URL of at most 2000 characters")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        raise InvalidInput("url", f"is not a valid URL ({error}); got {url!r}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise InvalidInput("url", f"must be an absolute https:// URL; got {url!r}")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput(
+            "url", "must not carry a user name or password; the signature is the proof"
+        )
+    if parts.scheme == "http" and not is_loopback_host(host):
+        raise InvalidInput(
+            "url", f"must use https:// (plain http:// only to a loopback address); got {url!r}"
+        )
     return url
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether `host` names this machine: `localhost` or a loopback IP address."""
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def check_event_types(events: Sequence[str]) -> tuple[str, ...]:
@@ -147,7 +183,7 @@ def check_event_types(events: Sequence[str]) -> tuple[str, ...]:
 
 def subscribe(
     *,
-    uow: WebhookUnitOfWork,
+    uow: SubscriptionUnitOfWork,
     url: str,
     events: Sequence[str],
     now: datetime,
@@ -155,6 +191,8 @@ def subscribe(
     description: str = "",
 ) -> WebhookSubscription:
     """Create a subscription with a fresh secret; the caller shows the secret once."""
+    if seller_id is not None and uow.sellers.find(seller_id) is None:
+        raise InvalidInput("seller_id", f"no seller {seller_id!r}")
     subscription = WebhookSubscription(
         id=None,
         url=check_url(url),
@@ -183,6 +221,40 @@ def set_subscription_active(
     """Pause or resume a subscription; queued deliveries to a paused one are dropped as failed."""
     if not uow.webhooks.set_active(subscription_id, active, now=now):
         raise NotFound("webhook subscription", subscription_id)
+
+
+def may_see(viewer: Actor, subscription: WebhookSubscription) -> bool:
+    """Operators and auditors see every subscription; a seller those limited to its own events."""
+    if viewer.role in ("operator", "auditor"):
+        return True
+    return viewer.role == "seller" and subscription.seller_id == viewer.id
+
+
+def visible_subscriptions(
+    *, uow: WebhookUnitOfWork, viewer: Actor
+) -> Sequence[WebhookSubscription]:
+    """The subscriptions `viewer` may see, oldest first (their secrets are the caller's to hide)."""
+    return [s for s in uow.webhooks.list_subscriptions() if may_see(viewer, s)]
+
+
+def visible_subscription(
+    *, uow: WebhookUnitOfWork, subscription_id: int, viewer: Actor
+) -> WebhookSubscription:
+    """One subscription if `viewer` may see it; NotFound otherwise (others' do not leak)."""
+    found = uow.webhooks.find_subscription(subscription_id)
+    if found is None or not may_see(viewer, found):
+        raise NotFound("webhook subscription", subscription_id)
+    return found
+
+
+def delivery_log(
+    *, uow: WebhookUnitOfWork, subscription_id: int, viewer: Actor, limit: int = 50
+) -> Sequence[DeliveryAttempt]:
+    """The latest delivery attempts to one subscription, newest first, if `viewer` may see it."""
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("limit", f"must be between 1 and 1000; got {limit}")
+    visible_subscription(uow=uow, subscription_id=subscription_id, viewer=viewer)
+    return uow.webhooks.attempts(subscription_id=subscription_id, limit=limit)
 
 
 def announce(

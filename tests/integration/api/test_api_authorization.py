@@ -138,6 +138,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/operator/reports/{report_id}/handle"): Rule(
         frozenset({"operator"}), body={"resolution": "Warned the buyer."}
     ),
+    ("POST", "/api/v1/operator/cases/{case_id}/close"): Rule(
+        frozenset({"operator"}), body={"reason": "Duplicate."}
+    ),
+    ("GET", "/api/v1/webhooks"): Rule(frozenset({"seller", "operator", "auditor"})),
+    ("POST", "/api/v1/webhooks"): Rule(
+        frozenset({"operator"}),
+        body={"url": "https://hooks.example/gb", "events": ["case.changed"]},
+    ),
+    ("GET", "/api/v1/webhooks/{subscription_id}"): Rule(
+        frozenset({"seller", "operator", "auditor"}), scoped=True
+    ),
+    ("GET", "/api/v1/webhooks/{subscription_id}/deliveries"): Rule(
+        frozenset({"seller", "operator", "auditor"}), scoped=True
+    ),
+    ("POST", "/api/v1/webhooks/{subscription_id}/pause"): Rule(frozenset({"operator"})),
+    ("POST", "/api/v1/webhooks/{subscription_id}/resume"): Rule(frozenset({"operator"})),
 }
 
 
@@ -155,6 +171,7 @@ class Ids:
     template_id: str = "invoice"
     report_id: int = 1
     case_id: int = 0
+    subscription_id: int = 0
 
 
 @dataclass
@@ -194,6 +211,15 @@ def _matrix(world: World) -> Matrix:
         ids.case_id = world.get("operator", "/cases", params={"order_id": ids.order_id}).json()[
             "items"
         ][0]["id"]
+    for ids in (foreign, own):
+        subscribed = world.post(
+            "operator",
+            "/webhooks",
+            json={"url": "https://hooks.example/gb", "events": ["case.changed"],
+                  "seller_id": ids.seller_id},
+        )  # fmt: skip
+        assert subscribed.status_code == 201, subscribed.text
+        ids.subscription_id = subscribed.json()["id"]
     reported = world.post(
         "noah", f"/messages/{foreign.buyer_message_id + 1}/report", json={"reason": "spam"}
     )
@@ -232,6 +258,7 @@ def _fill(path: str, ids: Ids) -> str:
         "template_id": ids.template_id,
         "report_id": ids.report_id,
         "case_id": ids.case_id,
+        "subscription_id": ids.subscription_id,
     }
     return re.sub(r"\{(\w+)\}", lambda match: str(values[match.group(1)]), path)
 

@@ -186,3 +186,16 @@ def test_idle_means_resolved_and_quiet_for_at_least_n_days() -> None:
     assert not is_idle(opened(), now=T0 + timedelta(days=70), idle_days=7)
     with pytest.raises(InvalidInput, match="idle_days"):
         is_idle(case, now=T0, idle_days=0)
+
+
+def test_a_reason_is_recorded_with_the_change_and_checked() -> None:
+    case, change = transition(
+        resolved(), "close", actor=OPERATOR, at=T0 + timedelta(days=1), reason="  Settled.  "
+    )
+    assert (case.state, change.reason) == ("closed", "Settled.")
+    assert change.as_data()["reason"] == "Settled."
+    _, plain = transition(opened(), "resolve", actor=Actor("seller", "S1"), at=T0)
+    assert "reason" not in plain.as_data()
+    for bad in ("", "   ", "x" * 501):
+        with pytest.raises(InvalidInput, match="reason"):
+            transition(opened(), "close", actor=OPERATOR, at=T0, reason=bad)

@@ -2,7 +2,7 @@
 
 gobetween cases list [--seller ID] [--state S] [--order ID] [--limit N] [--json]
 gobetween cases show ID [--json]
-gobetween cases close ID          (an opened case that needs nothing more)
+gobetween cases close ID --reason TEXT   (a live case that needs nothing more)
 gobetween cases sweep             (close idle resolved cases, announce due-soon clocks)
 gobetween metrics --seller ID [--json]
 gobetween webhooks add URL --event TYPE... [--seller ID] [--description TEXT]
@@ -129,7 +129,7 @@ def show_command(
     payload = cases.case_payload(detail.case)
     history = [
         {"at": e.data.get("at"), "action": e.data.get("action"), "actor": e.actor,
-         "from": e.data.get("from"), "to": e.data.get("to")}
+         "from": e.data.get("from"), "to": e.data.get("to"), "reason": e.data.get("reason")}
         for e in detail.history
     ]  # fmt: skip
     if as_json:
@@ -143,22 +143,29 @@ def show_command(
         summary.add_row(key, "-" if value is None else str(value))
     console.print(summary)
     changes = Table(title="History")
-    for column in ("at", "action", "actor", "from", "to"):
+    columns = ("at", "action", "actor", "from", "to", "reason")
+    for column in columns:
         changes.add_column(column)
     for entry in history:
-        changes.add_row(*(str(entry[k] or "-") for k in ("at", "action", "actor", "from", "to")))
+        changes.add_row(*(str(entry[k] or "-") for k in columns))
     console.print(changes)
 
 
 @cases_app.command("close")
 def close_command(
-    ctx: typer.Context, case_id: Annotated[int, typer.Argument(metavar="ID")]
+    ctx: typer.Context,
+    case_id: Annotated[int, typer.Argument(metavar="ID")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the case's history).")],
 ) -> None:
-    """Close an opened case that needs nothing more (spam, duplicate)."""
+    """Close a live case that needs nothing more (spam, duplicate), saying why."""
     with platform_from(ctx) as platform:
         try:
             closed = cases.close_case(
-                case_id=case_id, actor=OPERATOR, uow=platform.unit_of_work(), clock=platform.clock
+                case_id=case_id,
+                reason=reason,
+                actor=OPERATOR,
+                uow=platform.unit_of_work(),
+                clock=platform.clock,
             )
         except GobetweenError as error:
             raise fail(str(error)) from None

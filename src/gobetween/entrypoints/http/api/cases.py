@@ -2,8 +2,9 @@
 
 Everyone sees only the cases they are a party to (operators and auditors see all); another
 party's case answers 404. Changing a case: the seller (or an operator) resolves, the buyer answers
-the survey. Auditors read, never write. (Operators close a case that needs nothing more with
-`gobetween cases close`; idle resolved cases close by themselves.)
+the survey, an operator closes a live case that needs nothing more (with a reason), and idle
+resolved cases close by themselves. Auditors read, never write. The webhook subscription routes
+(webhooks.py) are included here.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from gobetween.domain.cases import Case
+from gobetween.domain.cases import MAX_REASON_CHARS, Actor, Case
+from gobetween.entrypoints.http.api import webhooks
 from gobetween.entrypoints.http.api.callers import (
     Anyone,
     BuyerOnly,
+    Operator,
     SellerOrOperator,
     Services,
 )
 from gobetween.entrypoints.http.api.errors import ERROR_RESPONSES, ApiRoute
 from gobetween.services import cases
+from gobetween.services.access import Principal
 
 router = APIRouter(route_class=ApiRoute, tags=["cases"], responses=ERROR_RESPONSES)
 # Ids are 64-bit in the database: anything larger cannot name a case.
@@ -77,6 +81,7 @@ class CaseChangeOut(BaseModel):
     actor: str
     from_state: str | None
     to_state: str
+    reason: str | None = Field(default=None, description="Why, when the actor said (closing).")
 
 
 class CaseDetailOut(CaseOut):
@@ -88,6 +93,12 @@ class CasePage(BaseModel):
     next_before: int | None = Field(
         description="Pass as `before` for the next (older) page; null on the last page."
     )
+
+
+class CloseRequest(BaseModel):
+    """Why an operator closes the case; recorded in its history with who and when."""
+
+    reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS, examples=["Duplicate of 4711."])
 
 
 class SurveyAnswer(BaseModel):
@@ -133,6 +144,7 @@ def get_case_route(case_id: CaseId, principal: Anyone, services: Services) -> Ca
             actor=event.actor,
             from_state=event.data.get("from"),
             to_state=str(event.data["to"]),
+            reason=event.data.get("reason"),
         )
         for event in detail.history
     ]
@@ -168,3 +180,33 @@ def answer_survey_route(
         clock=services.platform.clock,
     )
     return CaseOut.of(answered)
+
+
+def operator_actor(principal: Principal) -> Actor:
+    """An operator as the event log names it: which token acted, so the history says who."""
+    if principal.token_id is None:
+        return principal.actor
+    return Actor("operator", f"token-{principal.token_id}")
+
+
+@router.post(
+    "/operator/cases/{case_id}/close",
+    response_model=CaseOut,
+    summary="Close a live case that needs nothing more (operators)",
+)
+def close_case_route(
+    case_id: CaseId, body: CloseRequest, principal: Operator, services: Services
+) -> CaseOut:
+    """An opened or resolved case is closed at once (spam, a duplicate, settled elsewhere); the
+    reason goes into its history. A closed case is final: 409 `case_closed`."""
+    closed = cases.close_case(
+        case_id=case_id,
+        reason=body.reason,
+        actor=operator_actor(principal),
+        uow=services.unit_of_work(),
+        clock=services.platform.clock,
+    )
+    return CaseOut.of(closed)
+
+
+router.include_router(webhooks.router)
