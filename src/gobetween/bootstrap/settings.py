@@ -71,6 +71,8 @@ class Settings:
     # system.md Cases: a resolved case closes after this many idle days.
     case_idle_days: int = 7
     log_level: str = "INFO"
+    # "text" for people, "json" for a log collector: one JSON object per line (docs/operations.md).
+    log_format: str = "text"
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,6 +82,7 @@ class Settings:
 _CHOICES: dict[str, tuple[str, ...]] = {
     "delivery_transport": ("folder", "smtp"),
     "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+    "log_format": ("text", "json"),
     "smtp_protocol": ("smtp", "lmtp"),
     "relay_unauthenticated": ("hold", "refuse"),
 }

@@ -13,6 +13,7 @@ from gobetween.bootstrap import Platform
 from gobetween.entrypoints.cli.cases import case_sweeper
 from gobetween.entrypoints.cli.configuration import fail, platform_from
 from gobetween.entrypoints.delivery_worker import run_worker
+from gobetween.entrypoints.log_format import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,12 @@ def serve_command(
             help="Run a delivery worker in this process (off when `gobetween worker` runs apart).",
         ),
     ] = True,
+    log_format: Annotated[
+        str | None,
+        typer.Option(
+            "--log-format", help="text or json: one JSON object per line (default: log_format)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web app on http_host:http_port and the relay on smtp_host:smtp_port."""
     # The web and mail stacks load here, not at the top: every other command starts without them.
@@ -47,11 +54,9 @@ def serve_command(
     from gobetween.entrypoints.http.app import create_app
     from gobetween.entrypoints.smtp import start_listener
 
-    with platform_from(ctx, http_host=host, http_port=port) as platform:
+    with platform_from(ctx, http_host=host, http_port=port, log_format=log_format) as platform:
         settings = platform.settings
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-        )
+        configure_logging(settings.log_level, settings.log_format)
         # The health check reads the schema revision; alembic would log that on every request,
         # and aiosmtpd logs every SMTP connection at INFO.
         for chatty in ("alembic", "mail.log"):
@@ -65,8 +70,10 @@ def serve_command(
                 host=settings.http_host,
                 port=settings.http_port,
                 log_level=settings.log_level.lower(),
-                # Logging is configured above, once, for the whole process.
+                # Logging is configured above, once, for the whole process; every request's
+                # line comes from the app's request observer, with its request id.
                 log_config=None,
+                access_log=False,
             )
         )
         stop = threading.Event()

@@ -25,6 +25,7 @@ from gobetween.entrypoints.http.api.errors import (
     problems_in_openapi,
     request_id_of,
 )
+from gobetween.entrypoints.http.observability import observe
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -37,6 +38,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(spapi.router)
     pages.mount(app)
     app.add_exception_handler(StarletteHTTPException, _api_problem_or_default)
+    observe(app, platform.engine, router_prefixes=(api.PREFIX,))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -85,6 +85,8 @@ def caller(
     """The authenticated caller; 401 without a valid token, 429 over the token's rate."""
     token = credentials.credentials if credentials is not None else None
     principal = authenticate(token, uow=services.unit_of_work())
+    # The request's log line names the caller's role (observability.py).
+    request.state.caller_role = principal.role
     if principal.token_id is not None:
         rate_limiter(request).take(principal.token_id)
     return principal

@@ -1,0 +1,72 @@
+"""GET /metrics: Prometheus figures for messages, blocks by category, deliveries and the outbox,
+read from the database, and request latency from the app's own observer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from api_world import ANNA_ORDER, World
+from prometheus_client.parser import text_string_to_metric_families
+
+from gobetween.services.delivery import deliver_pending
+
+
+def scrape(world: World) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = world.client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def test_metrics_count_messages_blocks_deliveries_and_the_outbox(world: World) -> None:
+    empty = scrape(world)
+    assert empty[("gobetween_messages_total", (("disposition", "delivered"),))] == 0
+    assert empty[("gobetween_outbox_depth", ())] == 0
+    assert empty[("gobetween_outbox_oldest_age_seconds", ())] == 0
+
+    question = "Could you confirm the engraving text?"
+    for _ in range(2):
+        sent = world.send("anna", ANNA_ORDER, text=question, contact_reason="customization")
+        assert sent.json()["disposition"] == "delivered"
+    review = "Please leave us a 5-star review on the product page!"
+    assert world.send("anna", ANNA_ORDER, text=review).json()["disposition"] == "blocked"
+    after = scrape(world)
+    assert after[("gobetween_messages_total", (("disposition", "delivered"),))] == 2
+    assert after[("gobetween_messages_total", (("disposition", "blocked"),))] == 1
+    assert after[("gobetween_messages_total", (("disposition", "bounced"),))] == 0
+    assert after[("gobetween_blocked_findings_total", (("category", "review_request"),))] >= 1
+    assert after[("gobetween_outbox_depth", ())] == 2
+    # The world's clock is fixed in 2026; the outbox rows were written at that time.
+    assert after[("gobetween_outbox_oldest_age_seconds", ())] > 0
+
+    platform = world.platform
+    world.clock.now += timedelta(seconds=1)
+    report = deliver_pending(
+        uow_factory=platform.unit_of_work,
+        transport=platform.transport,
+        compose=platform.compose,
+        worker="metrics-test",
+        clock=platform.clock,
+        policy=platform.delivery_policy,
+    )
+    assert report.delivered == 2
+    delivered = scrape(world)
+    assert delivered[("gobetween_deliveries_total", (("outcome", "done"),))] == 2
+    assert delivered[("gobetween_outbox_depth", ())] == 0
+    assert delivered[("gobetween_outbox_oldest_age_seconds", ())] == 0
+
+
+def test_metrics_time_requests_by_route_template(sqlite_world: World) -> None:
+    for _ in range(3):
+        assert sqlite_world.get("anna", "/me").status_code == 200
+    assert sqlite_world.get("anna", "/threads/424242").status_code == 404
+    samples = scrape(sqlite_world)
+    me = (("method", "GET"), ("route", "/api/v1/me"))
+    assert samples[("gobetween_http_request_duration_seconds_count", me)] == 3
+    assert samples[("gobetween_http_request_duration_seconds_sum", me)] > 0
+    thread = (("method", "GET"), ("route", "/api/v1/threads/{thread_id}"))
+    assert samples[("gobetween_http_request_duration_seconds_count", thread)] == 1
