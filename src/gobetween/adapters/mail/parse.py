@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import getaddresses
 from html.parser import HTMLParser
@@ -23,6 +25,8 @@ from gobetween.domain.errors import InvalidInput
 MAX_PARTS = 100
 MAX_DEPTH = 10
 MAX_HEADER_BYTES = 64 * 1024
+# Leaf bodies from this size are cut out before the stdlib parser reads the mail (_lift_bodies).
+LIFT_BYTES = 16 * 1024
 
 
 class MalformedMail(InvalidInput):
@@ -88,15 +92,19 @@ def parse_mail(
     max_parts: int = MAX_PARTS,
     max_depth: int = MAX_DEPTH,
     max_header_bytes: int = MAX_HEADER_BYTES,
+    lift_from: int | None = LIFT_BYTES,
 ) -> ParsedMail:
-    """Parse raw RFC 5322 bytes; raise MalformedMail naming the limit or field that is wrong."""
+    """Parse raw RFC 5322 bytes; raise MalformedMail naming the limit or field that is wrong.
+
+    `lift_from`: leaf bodies of at least this many bytes skip the stdlib's line-by-line reader
+    (_lift_bodies); None reads everything with the stdlib alone. The result is the same.
+    """
     header_end = _header_end(raw)
     if header_end > max_header_bytes:
         raise MalformedMail(
             f"header block is {header_end} bytes; the limit is {max_header_bytes}", over_limit=True
         )
-    message = message_from_bytes(raw, _class=EmailMessage, policy=default)
-    assert isinstance(message, EmailMessage)
+    message = _read_message(raw, lift_from, max_parts=max_parts, max_depth=max_depth)
     _check_shape(message, max_parts=max_parts, max_depth=max_depth)
     senders = _addresses(message, "from")
     if len(senders) != 1:
@@ -123,9 +131,186 @@ def parse_mail(
     )
 
 
+def _read_message(
+    raw: bytes, lift_from: int | None, *, max_parts: int, max_depth: int
+) -> EmailMessage:
+    """The stdlib's parse of `raw`, with large leaf bodies lifted out and put back (if any)."""
+    skeleton, bodies = (
+        (raw, {})
+        if lift_from is None
+        else _lift_bodies(raw, lift_from, max_parts=max_parts, max_depth=max_depth)
+    )
+    message = message_from_bytes(skeleton, _class=EmailMessage, policy=default)
+    assert isinstance(message, EmailMessage)
+    if bodies and _put_back(message, bodies) != len(bodies):
+        # A body landed where no leaf payload holds it: trust the plain parse instead.
+        message = message_from_bytes(raw, _class=EmailMessage, policy=default)
+        assert isinstance(message, EmailMessage)
+    return message
+
+
+# ---------------------------------------------------------------------------------------------
+# Large bodies around the stdlib parser
+#
+# The stdlib's feed parser reads a mail line by line in Python, also the 2,600 lines of a 200 kB
+# base64 attachment whose only use is to be decoded later: 5 of the 6 ms a 200 kB mail took to
+# parse (docs/performance.md, Mail relay). So large leaf bodies are cut out of the bytes first,
+# each replaced by a one-line token, the much smaller rest goes through the stdlib parser as
+# usual, and the tokens in the parsed leaves are replaced by the original text: the payloads are
+# the very strings the stdlib would have stored, and decoding them runs the stdlib's own code.
+#
+# Why the structure cannot change: the feed parser splits a multipart only at lines that start
+# with "--", and a lifted body contains no such line (and no bare CR, the other line break it
+# knows, is followed by "--" in it either); a lifted body starts after the first empty line of
+# its part, so it is body text for
+# the stdlib too, whatever it makes of that part's headers. Each part's type comes from the
+# stdlib's own header parser, and message/* parts (whose body is parsed as a mail) are never
+# lifted. Should a token still end up anywhere but in a leaf's payload, the mail is parsed again
+# without lifting (_read_message).
+
+
+def _lift_bodies(
+    raw: bytes, lift_from: int, *, max_parts: int, max_depth: int
+) -> tuple[bytes, dict[str, str]]:
+    """(raw with its large leaf bodies replaced by tokens, {token: body as the stdlib holds it})."""
+    if len(raw) < lift_from:
+        return raw, {}
+    spans: list[tuple[int, int]] = []
+    _find_large_leaves(raw, 0, len(raw), spans, lift_from, [max_parts], max_depth)
+    if not spans:
+        return raw, {}
+    tag = secrets.token_hex(8)
+    pieces: list[bytes] = []
+    bodies: dict[str, str] = {}
+    position = 0
+    for number, (start, end) in enumerate(spans):
+        token = f"gobetween-lifted-{tag}-{number}"
+        pieces += [raw[position:start], token.encode("ascii")]
+        # BytesParser reads bytes as ASCII with surrogateescape: the same string it would store.
+        bodies[token] = raw[start:end].decode("ascii", "surrogateescape")
+        position = end
+    pieces.append(raw[position:])
+    return b"".join(pieces), bodies
+
+
+def _find_large_leaves(
+    raw: bytes,
+    start: int,
+    end: int,
+    spans: list[tuple[int, int]],
+    lift_from: int,
+    parts_left: list[int],
+    depth_left: int,
+) -> None:
+    """Add the spans of the large leaf bodies in the entity raw[start:end], in order."""
+    parts_left[0] -= 1
+    if parts_left[0] < 0 or depth_left <= 0 or end - start < lift_from:
+        return
+    body_start = _body_start(raw, start, end)
+    if body_start is None:
+        return
+    headers = _HEADER_PARSER.parsebytes(raw[start:body_start])
+    maintype = headers.get_content_maintype()
+    if maintype == "message":
+        return
+    if maintype != "multipart":
+        if end - body_start >= lift_from and not _has_dash_line(raw, body_start, end):
+            spans.append((body_start, end))
+        return
+    boundary = headers.get_boundary()
+    if not boundary:
+        return
+    try:
+        marker = b"\n--" + boundary.encode("ascii")
+    except UnicodeEncodeError:
+        return
+    part_start: int | None = None
+    # The first delimiter may open the body itself; every other one follows a line break.
+    found = (
+        body_start - 1
+        if raw.startswith(marker[1:], body_start)
+        else raw.find(marker, body_start, end)
+    )
+    while found >= 0:
+        line_end = raw.find(b"\n", found + len(marker), end)
+        line_end = end if line_end < 0 else line_end
+        delimiter = _DELIMITER_REST.fullmatch(raw, found + len(marker), line_end)
+        if delimiter is not None:
+            if part_start is not None:
+                # The line break before a delimiter belongs to the delimiter, not to the part.
+                part_end = found - 1 if raw[found - 1 : found] == b"\r" else found
+                if part_end > part_start:
+                    _find_large_leaves(
+                        raw, part_start, part_end, spans, lift_from, parts_left, depth_left - 1
+                    )
+            if delimiter.group(1):
+                return
+            part_start = line_end + 1
+        found = raw.find(marker, line_end, end)
+    # No closing delimiter: the last part is left to the stdlib as it is.
+
+
+# After "--boundary" on a delimiter line: "--" when it closes, blanks, the CR of the line break.
+_DELIMITER_REST = re.compile(rb"(--)?[ \t]*\r?")
+
+
+def _has_dash_line(raw: bytes, start: int, end: int) -> bool:
+    """Whether a line in raw[start:end] starts with "--" (after LF or a bare CR, or at start).
+
+    One pass of a fast search for "--", which base64 never contains.
+    """
+    found = raw.find(b"--", start, end)
+    while found >= 0:
+        if found == start or raw[found - 1] in b"\r\n":
+            return True
+        found = raw.find(b"--", found + 2, end)
+    return False
+
+
+def _body_start(raw: bytes, start: int, end: int) -> int | None:
+    """Where the body of the entity at raw[start:end] begins: after its first empty line."""
+    if raw.startswith(b"\r\n", start):
+        return start + 2
+    if raw.startswith(b"\n", start):
+        return start + 1
+    return _after_empty_line(raw, start, end)
+
+
+def _after_empty_line(raw: bytes, start: int, end: int) -> int | None:
+    """Just past the first empty line (CRLF or LF) in raw[start:end], None without one."""
+    crlf = raw.find(b"\r\n\r\n", start, end)
+    # Only up to the CRLF one: a mail without LF-only lines is not searched to its end.
+    lf = raw.find(b"\n\n", start, end if crlf < 0 else crlf)
+    if lf >= 0:
+        return lf + 2
+    return None if crlf < 0 else crlf + 4
+
+
+_HEADER_PARSER = BytesHeaderParser(_class=EmailMessage, policy=default)
+
+
+def _put_back(message: EmailMessage, bodies: dict[str, str]) -> int:
+    """Replace the tokens in the leaves' payloads by their bodies; how many were replaced."""
+    restored = 0
+    for part in message.walk():
+        # The payload as stored, not get_payload(): that one may re-decode a string holding
+        # surrogates, and the stored string is what the stdlib itself would keep.
+        payload = getattr(part, "_payload", None)
+        if not isinstance(payload, str) or "gobetween-lifted-" not in payload:
+            continue
+        for token, body in bodies.items():
+            if token in payload:
+                payload = payload.replace(token, body)
+                restored += 1
+        part.set_payload(payload)
+    return restored
+
+
 def _header_end(raw: bytes) -> int:
-    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
-    return min(ends) if ends else len(raw)
+    after = _after_empty_line(raw, 0, len(raw))
+    return (
+        len(raw) if after is None else after - (4 if raw[after - 4 : after] == b"\r\n\r\n" else 2)
+    )
 
 
 def _check_shape(message: EmailMessage, *, max_parts: int, max_depth: int) -> None:
