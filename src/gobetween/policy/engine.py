@@ -24,7 +24,7 @@ from gobetween.policy.profiles import Profile, get_profile
 from gobetween.policy.rules import AnalyzedMessage, RegisteredRule
 from gobetween.policy.suggestions import suggest
 from gobetween.policy.triage import triage
-from gobetween.policy.verdict import Finding, Verdict
+from gobetween.policy.verdict import DeferredSuggestions, Finding, Verdict
 
 # The rule modules register themselves on import; one module per policy.md category.
 _RULE_MODULES = (
@@ -182,7 +182,8 @@ def _check(
         verdict="block" if blocked else "allow",
         findings=ordered,
         critical=ctx.critical,
-        suggestions=suggest(message, ordered),
+        # The rewrite and advice are built when read: many callers only need the verdict.
+        suggestions=DeferredSuggestions(lambda: suggest(message, ordered)) if blocked else (),
         language=message.language,
         policy_version=profile.name,
     )

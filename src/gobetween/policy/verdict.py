@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 Severity = Literal["block", "warn"]
 Field = Literal["text", "subject"]
@@ -54,6 +55,60 @@ class Suggestion:
         return {"explanation": self.explanation, "rewrite": self.rewrite, "action": self.action}
 
 
+class DeferredSuggestions(Sequence[Suggestion]):
+    """A verdict's suggestions, built the first time they are read.
+
+    The rewrite of a blocked message (sentence and layout splitting) costs as much as several
+    rules, and many callers only want the verdict and the findings. It reads like the tuple it
+    stands for: it iterates, indexes, compares equal to that tuple and pickles as one.
+    """
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, make: Callable[[], tuple[Suggestion, ...]]) -> None:
+        self._make: Callable[[], tuple[Suggestion, ...]] | None = make
+        self._items: tuple[Suggestion, ...] = ()
+
+    def _resolved(self) -> tuple[Suggestion, ...]:
+        make = self._make
+        if make is not None:
+            self._items = make()
+            # Drop the maker and with it the analysed message it holds.
+            self._make = None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> Suggestion: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Suggestion, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Suggestion | tuple[Suggestion, ...]:
+        return self._resolved()[index]
+
+    def __len__(self) -> int:
+        return len(self._resolved())
+
+    def __iter__(self) -> Iterator[Suggestion]:
+        return iter(self._resolved())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DeferredSuggestions):
+            other = other._resolved()
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return self._resolved() == other
+
+    def __hash__(self) -> int:
+        return hash(self._resolved())
+
+    def __repr__(self) -> str:
+        return repr(self._resolved())
+
+    def __reduce__(self) -> tuple[type[tuple[Suggestion, ...]], tuple[tuple[Suggestion, ...]]]:
+        return (tuple, (self._resolved(),))
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """Allow or block, with every finding; buyer messages also carry triage and a report reason."""
@@ -61,7 +116,8 @@ class Verdict:
     verdict: VerdictValue
     findings: tuple[Finding, ...] = ()
     critical: bool = False
-    suggestions: tuple[Suggestion, ...] = ()
+    # A tuple, or for a checked seller message its `DeferredSuggestions` (built when read).
+    suggestions: Sequence[Suggestion] = ()
     triage: Triage | None = None
     report: ReportReason | None = None
     language: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from gobetween.domain.errors import InvalidInput
 from gobetween.policy import MessageContext, check
 from gobetween.policy.profiles import load_profile_toml, profile_from_mapping
+from gobetween.policy.verdict import DeferredSuggestions, Suggestion
 
 THANKS = "Hi Jo,\n\nThank you so much for your order, we really appreciate it!\n\nBest,\nAnna"
 TIPS = "Hello,\n\nA few care tips: oil the board monthly and never soak it.\n\nBest,\nAnna"
@@ -252,3 +254,34 @@ def test_lone_surrogates_do_not_break_the_check() -> None:
 def test_asking_for_the_buyers_contact_is_contact_info_alone(text: str, reason: str) -> None:
     verdict = check(text, proactive(contact_reason=reason))
     assert verdict.categories == ["contact_info"]
+
+
+def test_suggestions_are_built_when_read_and_behave_like_the_tuple() -> None:
+    calls: list[int] = []
+    advice = (Suggestion(explanation="Use the review action.", action="request_review"),)
+
+    def make() -> tuple[Suggestion, ...]:
+        calls.append(1)
+        return advice
+
+    deferred = DeferredSuggestions(make)
+    assert calls == []
+    assert deferred == advice
+    assert advice == deferred
+    assert list(deferred) == list(advice)
+    assert deferred[0] is advice[0]
+    assert len(deferred) == 1
+    assert hash(deferred) == hash(advice)
+    assert calls == [1]  # built once, whatever reads it
+    restored = pickle.loads(pickle.dumps(deferred))  # noqa: S301 (our own bytes)
+    assert type(restored) is tuple
+    assert restored == advice
+    assert deferred != [advice[0]]
+
+    text = "Hi! Please leave us a 5-star review. Your parcel ships on Monday."
+    verdict = check(text, {})
+    assert isinstance(verdict.suggestions, DeferredSuggestions)
+    assert verdict == check(text, {})
+    assert verdict.suggestions[0].rewrite == "Hi! Your parcel ships on Monday."
+    # An allowed message has nothing to suggest, and no deferred builder either.
+    assert check("Your parcel ships on Monday.", {"initiation": "reply"}).suggestions == ()

@@ -6,7 +6,7 @@ import pytest
 
 from gobetween.domain.errors import InvalidInput
 from gobetween.policy.normalize import normalize
-from gobetween.policy.phrases import Lexicon, LexiconData, parse_lexicon
+from gobetween.policy.phrases import Lexicon, LexiconData, Scan, parse_lexicon
 
 
 def fold(text: str) -> str:
@@ -95,3 +95,89 @@ def test_lexicon_validation_names_the_problem() -> None:
             {"classes": {"x": ["a"]}, "patterns": [{"group": "g", "all": ["x"], "scope": "page"}]},
             where="t",
         )
+
+
+# ---- a scan limited to the message's languages ----------------------------------------------
+
+MIXED = Lexicon(
+    LexiconData()
+    .merge(
+        parse_lexicon(
+            "en",
+            {
+                "classes": {"verb": ["leave", "i"], "noun": ["review"], "proof": ["proof"]},
+                "patterns": [
+                    {"group": "ask", "all": ["verb", "noun"], "unless_sentence": ["proof"]}
+                ],
+            },
+            where="test",
+        )
+    )
+    .merge(
+        parse_lexicon(
+            "de",
+            {
+                "classes": {
+                    "verb": ["hinterlassen"],
+                    "noun": ["review", "bewertung"],
+                    "proof": ["beleg"],
+                    "greeting": ["hallo"],
+                },
+                "patterns": [{"group": "ask", "all": ["verb", "noun"]}],
+            },
+            where="test",
+        )
+    ),
+    fold,
+)
+
+
+def test_a_limited_scan_keeps_its_languages_and_the_veto_classes_of_every_language() -> None:
+    text = fold("Hallo, i leave a review. Bewertung hinterlassen: leave a review, Beleg.")
+    whole = MIXED.scan(text)
+    limited = MIXED.scan(text, frozenset({"en"}))
+    # English hits all there, with the same spans and in the same order.
+    for key, hits in whole.hits.items():
+        if key[0] == "en" or key[1] == "proof":
+            assert limited.hits.get(key) == hits, key
+    # German hits of classes no English pattern reads in every language are left out...
+    assert ("de", "verb") not in limited.hits
+    assert ("de", "noun") not in limited.hits
+    # ...but the context veto classes count in any language.
+    assert [text[h.start : h.end] for h in limited.of_class("proof")] == ["beleg"]
+    # The matches are those of the complete scan read in English: the second sentence's
+    # English request is vetoed by the German proof word.
+    as_before = Scan(text, whole.hits, MIXED, frozenset({"en"}))
+    assert limited.matches("ask") == as_before.matches("ask")
+    assert [text[m.start : m.end] for m in limited.matches("ask")] == [
+        "i leave a review",
+        "leave a review",
+    ]
+
+
+def test_a_class_read_in_every_language_without_declaring_it_is_still_found() -> None:
+    text = fold("Hallo! I leave a review.")
+    limited = MIXED.scan(text, frozenset({"en"}))
+    assert ("de", "greeting") not in limited.hits
+    # `greeting` was never declared with `read_in_every_language`: found by a second, full scan.
+    assert [text[h.start : h.end] for h in limited.of_class("greeting")] == ["hallo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("i leave", ["i"]),
+        ("so i_i and ii, i9, 9i, wiki, i.", ["i", "i", "i"]),
+        ("", []),
+        ("i", ["i"]),
+        ("éi ié à i", ["i"]),
+    ],
+)
+def test_single_letter_words_need_a_word_boundary_on_both_sides(
+    text: str, words: list[str]
+) -> None:
+    scan = MIXED.scan(text, frozenset({"en"}))
+    assert [
+        text[h.start : h.end] for h in scan.hits.get(("en", "verb"), ()) if h.end - h.start == 1
+    ] == words
+    assert scan.hits.get(("en", "verb"), []) == MIXED.scan(text).hits.get(("en", "verb"), [])
