@@ -259,3 +259,50 @@ def test_a_buyer_reports_a_sellers_message_and_it_reaches_the_operators_queue(
         ).status_code
         == 404
     )
+
+
+def test_the_sellers_overview_pages_by_name_says_how_old_its_figures_are(
+    db: Engine, sign_in: Callable[[str], httpx.Client]
+) -> None:
+    with db.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sellers (id, display_name, business_name, customer_service_address,"
+                " opt_out_bounce_notices, created_at, updated_at) VALUES (:id, :name, :business,"
+                " :address, :notices, :now, :now)"
+            ),
+            [
+                {
+                    "id": f"zz-{n:02d}",
+                    "name": f"Zz Paging {n:02d}",
+                    "business": f"Zz Paging {n:02d} Ltd",
+                    "address": f"cs@zz{n}.example",
+                    "notices": True,
+                    "now": "2026-01-01 00:00:00",
+                }
+                for n in range(60)
+            ],
+        )
+    with db.connect() as connection:
+        by_name = list(connection.scalars(text("SELECT id FROM sellers ORDER BY display_name, id")))
+    operator = sign_in(demo_email("operator"))
+    first = operator.get("/operator/sellers")
+    assert first.status_code == 200
+    assert re.search(
+        r"Figures as of <time datetime=\"[^\"]+\">\d\d:\d\d:\d\d UTC</time>", first.text
+    )
+    assert f"Sellers 1–50 of {len(by_name)}" in first.text
+    assert 'rel="next"' in first.text
+    assert 'rel="prev"' not in first.text
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'href="/operator/policy\?seller=([^"#]+)#seller-policy"', html)
+
+    assert listed(first.text) == by_name[:50]
+    last = operator.get("/operator/sellers", params={"page": 2})
+    assert listed(last.text) == by_name[50:]
+    assert 'rel="prev"' in last.text
+    assert 'rel="next"' not in last.text
+    beyond = operator.get("/operator/sellers", params={"page": 99})
+    assert beyond.status_code == 200
+    assert listed(beyond.text) == by_name[50:]

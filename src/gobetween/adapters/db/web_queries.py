@@ -113,14 +113,22 @@ class SqlWebQueries:
             for row in rows
         ]
 
-    def sellers(self) -> Sequence[SellerSummary]:
-        """Every seller, by name."""
-        query = select(sellers.c.id, sellers.c.display_name, sellers.c.business_name).order_by(
-            sellers.c.display_name, sellers.c.id
+    def sellers(self, *, offset: int = 0, limit: int | None = None) -> Sequence[SellerSummary]:
+        """Sellers by name; a page of them with `offset` and `limit`."""
+        query = (
+            select(sellers.c.id, sellers.c.display_name, sellers.c.business_name)
+            .order_by(sellers.c.display_name, sellers.c.id)
+            .offset(offset)
+            .limit(limit)
         )
         with self._engine.connect() as connection:
             rows = connection.execute(query).all()
         return [SellerSummary(r.id, r.display_name, r.business_name) for r in rows]
+
+    def seller_count(self) -> int:
+        """How many sellers there are."""
+        with self._engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(sellers)).scalar_one())
 
     def recent_threads(
         self, *, limit: int = 50, seller_id: str | None = None

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 from urllib.parse import quote
 
@@ -15,6 +19,7 @@ from fastapi.responses import Response
 from gobetween.adapters.db.case_repositories import SqlMetricsReader
 from gobetween.adapters.db.web_queries import SqlWebQueries
 from gobetween.domain.errors import InvalidInput, NotFound
+from gobetween.domain.response_times import ResponseFigures
 from gobetween.entrypoints.http.pages.web import (
     CSRF_FIELD,
     PageError,
@@ -96,19 +101,89 @@ def handle(
     return redirect("/operator/reports", notice=f"Report {report_id} closed.")
 
 
+# The sellers page shows every seller's figures, which cost one pass over every running clock and
+# the daily roll-ups (tens of milliseconds of CPU at a million messages). An overview may be a
+# minute old, and says so; a seller's own health page is always computed at request time.
+SELLER_FIGURES_MAX_AGE_SECONDS: Final = 60.0
+SELLERS_PER_PAGE: Final = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SellerFigures:
+    """Every seller's response figures, as of one moment."""
+
+    as_of: datetime
+    figures: Mapping[str, Mapping[int, ResponseFigures]]
+
+
+class RecentSellerFigures:
+    """Every seller's figures, recomputed when older than `max_age_seconds` (per web process).
+
+    One computation at a time: requests arriving during it wait for its result instead of
+    starting the same work again.
+    """
+
+    def __init__(
+        self,
+        compute: Callable[[], SellerFigures],
+        *,
+        max_age_seconds: float = SELLER_FIGURES_MAX_AGE_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._compute = compute
+        self._max_age = max_age_seconds
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._value: SellerFigures | None = None
+        self._computed_at = 0.0
+
+    def get(self) -> SellerFigures:
+        with self._lock:
+            if self._value is None or self._monotonic() - self._computed_at >= self._max_age:
+                self._value = self._compute()
+                self._computed_at = self._monotonic()
+            return self._value
+
+
+def _recent_seller_figures(request: Request) -> RecentSellerFigures:
+    recent: RecentSellerFigures | None = getattr(request.app.state, "seller_figures", None)
+    if recent is None:
+        wired = platform(request)
+        reader = SqlMetricsReader(wired.engine)
+
+        def compute() -> SellerFigures:
+            as_of = wired.clock()
+            figures = all_response_figures(reader=reader, clock=lambda: as_of)
+            return SellerFigures(as_of.astimezone(UTC), figures)
+
+        recent = RecentSellerFigures(compute)
+        request.app.state.seller_figures = recent
+    return recent
+
+
 @router.get("/sellers", response_model=None)
-def sellers(request: Request) -> Response:
-    """Every seller with its response figures over 7, 30 and 90 days."""
+def sellers(request: Request, page: int = 1) -> Response:
+    """Sellers by name, a page at a time, with their response figures over 7, 30 and 90 days."""
     require(request, "operator")
-    wired = platform(request)
-    figures = all_response_figures(reader=SqlMetricsReader(wired.engine), clock=wired.clock)
+    queries = SqlWebQueries(platform(request).engine)
+    total = queries.seller_count()
+    pages = max(1, -(-total // SELLERS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    offset = (page - 1) * SELLERS_PER_PAGE
+    recent = _recent_seller_figures(request).get()
     return render(
         request,
         "operator/sellers.html",
         title="Sellers",
         section="sellers",
-        sellers=SqlWebQueries(wired.engine).sellers(),
-        figures=figures,
+        sellers=queries.sellers(offset=offset, limit=SELLERS_PER_PAGE),
+        figures=recent.figures,
+        as_of=recent.as_of,
+        max_age_seconds=int(SELLER_FIGURES_MAX_AGE_SECONDS),
+        page=page,
+        pages=pages,
+        first=offset + 1,
+        total=total,
     )
 
 
