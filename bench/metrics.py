@@ -12,12 +12,15 @@ seller messages are blocked (with a finding) or bounced.
 
 Measured, each as the median of several runs after one warm-up:
 - `seller_metrics("s0")`: the full account health (figures, blocked per category, bounces,
-  reported-unresolved, daily limit) as the API and CLI compute it.
+  reported-unresolved, daily limit) as the API and CLI compute it: one statement (counted here);
+  on PostgreSQL also its server-side execution time (EXPLAIN ANALYZE, median of 5) and plan.
 - `all_account_health()`: every seller's account health in four grouped queries.
-Baselines in the same run: the same response figures computed by loading the clocks into Python
-and running the domain's pure functions (what the SQL replaces).
+Baselines in the same run: a plain `SELECT count(*)` over the seller's response clocks (the
+cheapest question one can ask about the seller's rows: an index-only count of 50,000 entries),
+and the same response figures computed by loading the clocks into Python and running the domain's
+pure functions (what the SQL replaces).
 
-Run: .venv/bin/python bench/metrics.py [--backend sqlite|postgresql|both] [--pg-url URL]
+Run: .venv/bin/python bench/metrics.py [--backend sqlite|postgresql|both] [--pg-url URL] [--plan]
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, event, func, select, text
 
 from gobetween.adapters.db import case_tables as ct
 from gobetween.adapters.db import tables as t
@@ -280,7 +283,49 @@ def python_all_sellers(engine: Engine) -> object:
     return {seller: figures_by_window(c, now=NOW) for seller, c in by_seller.items()}
 
 
-def run(kind: str, pg_url: str) -> None:
+class StatementLog:
+    """The statements an engine runs, with their parameters (to count round trips and EXPLAIN)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.statements: list[tuple[str, Any]] = []
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if not statement.startswith("EXPLAIN"):
+            self.statements.append((statement, parameters))
+
+    def during(self, action: Callable[[], object]) -> list[tuple[str, Any]]:
+        self.statements.clear()
+        action()
+        return list(self.statements)
+
+
+def explain(engine: Engine, statement: str, parameters: Any, *, runs: int = 5) -> tuple[float, str]:
+    """PostgreSQL's own execution time of one statement (median ms of `runs`) and its plan."""
+    times, plan = [], ""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for _ in range(runs):
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            lines = [line for (line,) in cursor.fetchall()]
+            times.append(float(lines[-1].split(":")[1].split()[0]))
+            plan = "\n".join(lines)
+        raw.rollback()
+    finally:
+        raw.close()
+    return statistics.median(times), plan
+
+
+def count_clocks(engine: Engine, seller: str) -> int:
+    """The same-run baseline: a plain count of the seller's response clocks."""
+    rc = ct.response_clocks
+    with engine.connect() as connection:
+        query = select(func.count()).select_from(rc).where(rc.c.seller_id == seller)
+        return int(connection.execute(query).scalar_one())
+
+
+def run(kind: str, pg_url: str, *, show_plan: bool = False) -> None:
     with fresh_database(kind, pg_url) as (engine, _url):
         started = time.perf_counter()
         stored = prefill(engine)
@@ -299,6 +344,11 @@ def run(kind: str, pg_url: str) -> None:
             lambda: reader.response_figures("s0", now=NOW, windows=(7, 30, 90)), 25
         )
         one_python, _ = timed(lambda: python_one_seller(engine), 3)
+        counted, counted_cpu = timed(lambda: count_clocks(engine, "s0"), 25)
+        log = StatementLog(engine)
+        statements = log.during(
+            lambda: metrics.seller_metrics("s0", reader=reader, clock=clock, limits=limits)
+        )
         health = metrics.seller_metrics("s0", reader=reader, clock=clock, limits=limits)
         # The SQL answer must equal the domain's pure functions before its speed means anything.
         assert {d: w.response for d, w in health.windows.items()} == python_one_seller(engine)
@@ -310,6 +360,16 @@ def run(kind: str, pg_url: str) -> None:
             f"CPU; Python baseline {one_python:.0f} ms ({one_python / one_figures:.0f}x slower "
             "than the SQL figures)"
         )
+        print(
+            f"  statements per account health: {len(statements)}; baseline SELECT count(*) of "
+            f"s0's {count_clocks(engine, 's0'):,} clocks {counted:.1f} ms wall, {counted_cpu:.1f}"
+            f" ms CPU: account health = {one / counted:.1f}x the plain count"
+        )
+        if engine.dialect.name == "postgresql":
+            server, plan = explain(engine, *statements[-1])
+            print(f"  server-side execution (EXPLAIN ANALYZE, median of 5): {server:.1f} ms")
+            if show_plan:
+                print(plan)
         everyone, everyone_cpu = timed(
             lambda: metrics.all_account_health(reader=reader, clock=clock), 3
         )
@@ -331,10 +391,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--plan", action="store_true", help="Print the PostgreSQL plan.")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     for kind in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
-        run(kind, args.pg_url)
+        run(kind, args.pg_url, show_plan=args.plan)
+        print(f"machine after the run: {machine()}")
 
 
 if __name__ == "__main__":

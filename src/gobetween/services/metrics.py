@@ -18,11 +18,35 @@ from gobetween.domain.response_times import WINDOWS_DAYS, ResponseFigures
 from gobetween.services.ports import Clock
 
 
+@dataclass(frozen=True, slots=True)
+class SellerReading:
+    """Everything one seller's account health needs, read at once; per-window maps by days."""
+
+    figures: dict[int, ResponseFigures]
+    blocked: dict[int, dict[str, int]]
+    bounces: dict[int, int]
+    reported_unresolved: dict[int, int]
+    sent: int  # delivered seller messages since the start of the day (the daily limit)
+    orders: int  # orders in the daily limit's averaging window
+
+
 class MetricsReader(Protocol):
     """Read-only queries behind the metrics. Per-window answers are keyed by window days."""
 
     def snapshot(self) -> AbstractContextManager[None]:
         """Reads inside the block see one consistent state of the database."""
+        ...
+
+    def seller_health(
+        self,
+        seller_id: str,
+        *,
+        now: datetime,
+        windows: Sequence[int],
+        sent_since: datetime,
+        orders_since: datetime,
+    ) -> SellerReading | None:
+        """One seller's whole account health in one consistent read; None for an unknown seller."""
         ...
 
     def seller_exists(self, seller_id: str) -> bool: ...
@@ -154,21 +178,21 @@ def seller_metrics(
     days = _check_windows(windows)
     now = _now(clock)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    with reader.snapshot():
-        if not reader.seller_exists(seller_id):
-            raise NotFound("seller", seller_id)
-        figures = reader.response_figures(seller_id, now=now, windows=days)
-        blocked = reader.blocked_by_category(seller_id, now=now, windows=days).get(seller_id, {})
-        bounces = reader.bounces(seller_id, now=now, windows=days).get(seller_id, {})
-        unresolved = reader.reported_unresolved(seller_id, now=now, windows=days).get(seller_id, {})
-        sent_today = reader.sent_since(seller_id, day_start)
-        orders = reader.orders_since(seller_id, now - timedelta(days=limits.daily_limit_days))
+    reading = reader.seller_health(
+        seller_id,
+        now=now,
+        windows=days,
+        sent_since=day_start,
+        orders_since=now - timedelta(days=limits.daily_limit_days),
+    )
+    if reading is None:
+        raise NotFound("seller", seller_id)
     health = {
         d: WindowHealth(
-            response=figures[d],
-            blocked_by_category=blocked.get(d, {}),
-            bounces=bounces.get(d, 0),
-            reported_unresolved=unresolved.get(d, 0),
+            response=reading.figures[d],
+            blocked_by_category=reading.blocked.get(d, {}),
+            bounces=reading.bounces.get(d, 0),
+            reported_unresolved=reading.reported_unresolved.get(d, 0),
         )
         for d in days
     }
@@ -176,8 +200,8 @@ def seller_metrics(
         seller_id=seller_id,
         as_of=now,
         windows=health,
-        sent_today=sent_today,
-        daily_limit=limits.daily_limit(orders),
+        sent_today=reading.sent,
+        daily_limit=limits.daily_limit(reading.orders),
         resets_at=day_start + timedelta(days=1),
     )
 

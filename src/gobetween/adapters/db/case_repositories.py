@@ -16,7 +16,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, case, func, literal, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    DateTime,
+    Engine,
+    Row,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from gobetween.adapters.db import case_tables as ct
@@ -35,6 +51,7 @@ from gobetween.domain.response_times import (
     outcome,
     window_start,
 )
+from gobetween.services.metrics import SellerReading
 from gobetween.services.webhooks import DeliveryAttempt, WebhookSubscription
 
 
@@ -430,6 +447,95 @@ class _Parts:
     later: list[ResponseClock] = field(default_factory=list)
 
 
+# What a row of the metrics' one statement is part of (the `part` column of `_row`).
+PART_CUMULATIVE = "cumulative"  # response figures counted in the row's tier and every wider one
+PART_SINGLE = "single"  # response figures counted in the row's tier only (a window's first day)
+PART_LATER = "later"  # one clock stopped after `now`
+PART_BLOCKED, PART_BOUNCES, PART_UNRESOLVED = "blocked", "bounces", "unresolved"
+PART_SELLER, PART_SENT, PART_ORDERS = "seller", "sent", "orders"
+
+
+def _row(
+    part: str,
+    seller: Any,
+    tier: Any,
+    *,
+    n: Any,
+    bucket: Any = None,
+    us: Any = None,
+    started: Any = None,
+    stopped: Any = None,
+) -> Select[Any]:
+    """A SELECT of the one shape every part of the metrics has, so they can be UNIONed.
+
+    Columns: part, seller, tier (the narrowest window index), bucket (an outcome or a category),
+    n (a count, or a clock's message id), us (microseconds, or a clock's thread id), started and
+    stopped (a clock's times, for PART_LATER). Types are explicit so both databases agree.
+    """
+    moment = DateTime(timezone=True)
+    return select(
+        literal(part, String).label("part"),
+        seller.label("seller"),
+        tier.label("tier"),
+        (literal(None, String) if bucket is None else bucket).label("bucket"),
+        cast(n, BigInteger).label("n"),
+        (literal(None, BigInteger) if us is None else cast(us, BigInteger)).label("us"),
+        (literal(None, moment) if started is None else started).label("started"),
+        (literal(None, moment) if stopped is None else stopped).label("stopped"),
+    )
+
+
+class _Reading:
+    """The rows of one metrics statement, sorted by part and seller."""
+
+    def __init__(self) -> None:
+        self.parts: defaultdict[str, _Parts] = defaultdict(_Parts)
+        self.totals: defaultdict[str, dict[str, int]] = defaultdict(dict)
+        # part -> (seller, tier, bucket, n)
+        self._rows: defaultdict[str, list[tuple[str, int, str | None, int]]] = defaultdict(list)
+
+    def add(self, row: Row[Any]) -> None:
+        part, seller = row.part, row.seller
+        if part in (PART_CUMULATIVE, PART_SINGLE):
+            entry = (int(row.tier), row.bucket, int(row.n), int(row.us or 0))
+            target = self.parts[seller]
+            (target.cumulative if part == PART_CUMULATIVE else target.single).append(entry)
+        elif part == PART_LATER:
+            self.parts[seller].later.append(
+                ResponseClock(
+                    message_id=int(row.n),
+                    seller_id=seller,
+                    thread_id=int(row.us),
+                    started_at=utc(row.started),
+                    stopped_at=_utc_or_none(row.stopped),
+                    stop_reason=row.bucket,
+                )
+            )
+        elif part in (PART_SELLER, PART_SENT, PART_ORDERS):
+            self.totals[part][seller] = self.totals[part].get(seller, 0) + int(row.n)
+        else:
+            self._rows[part].append((seller, int(row.tier), row.bucket, int(row.n)))
+
+    def by_window(self, part: str, ordered: Sequence[int]) -> dict[str, dict[int, int]]:
+        """Per seller, per window (days, narrowest first): the part's counts."""
+        result: dict[str, dict[int, int]] = {}
+        for seller, tier, _, n in self._rows[part]:
+            per_window = result.setdefault(seller, dict.fromkeys(ordered, 0))
+            for days in ordered[tier:]:
+                per_window[days] += n
+        return result
+
+    def blocked_by_window(self, ordered: Sequence[int]) -> dict[str, dict[int, dict[str, int]]]:
+        """Per seller, per window: blocked messages per category."""
+        result: dict[str, dict[int, dict[str, int]]] = {}
+        for seller, tier, category, n in self._rows[PART_BLOCKED]:
+            per_window = result.setdefault(seller, {days: {} for days in ordered})
+            assert category is not None
+            for days in ordered[tier:]:
+                per_window[days][category] = per_window[days].get(category, 0) + n
+        return result
+
+
 class SqlMetricsReader:
     """The SQL behind the metrics: one grouped scan of a covering index per request.
 
@@ -463,6 +569,11 @@ class SqlMetricsReader:
             yield pinned
             return
         with self._engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                # Outside snapshot() each read is one statement, which PostgreSQL answers from
+                # one snapshot of its own: autocommit spares the BEGIN and ROLLBACK round trips.
+                # (SQLite keeps its transaction: the engine's BEGIN IMMEDIATE is not optional.)
+                connection.execution_options(isolation_level="AUTOCOMMIT")
             yield connection
 
     # --- Response figures: aggregates over small index ranges, folded per window. ---
@@ -473,6 +584,10 @@ class SqlMetricsReader:
     # - running clocks, anywhere in it: overdue or pending, from the partial index of open clocks;
     # - clocks stopped after `now` (only when asking about the past): classified one by one,
     #   taking back what the roll-up counted for them.
+    #
+    # Every part, and every other measure of account health, is one small grouped SELECT with the
+    # same columns (`_row`); a request sends them all as one UNION ALL, so one seller's whole
+    # account health is one statement and one round trip to the database.
 
     @staticmethod
     def _plan(now: datetime, windows: Sequence[int]) -> tuple[list[datetime], list[Any]]:
@@ -485,28 +600,27 @@ class SqlMetricsReader:
         edges.append((datetime.combine(now.date(), time(), tzinfo=UTC), now))
         return lows, edges
 
-    def _parts(
-        self, connection: Connection, seller_id: str | None, now: datetime, windows: Sequence[int]
-    ) -> dict[str, _Parts]:
+    def _response_parts(
+        self, seller_id: str | None, now: datetime, windows: Sequence[int]
+    ) -> list[Select[Any]]:
+        """The SELECTs of the response figures' parts, in the shape of `_row`."""
         rc, daily = ct.response_clocks, ct.response_daily
         lows, edges = self._plan(now, windows)
         last = len(lows) - 1
-        parts: dict[str, _Parts] = defaultdict(_Parts)
+        queries: list[Select[Any]] = []
 
-        def scoped(query: Any, column: Any) -> Any:
+        def scoped(query: Select[Any], column: Any) -> Select[Any]:
             return query if seller_id is None else query.where(column == seller_id)
 
         # Whole days: tier k holds the days inside every window from k up.
         low_days = [low.date() for low in lows]
-        day_tier = _tier_of(daily.c.day, low_days)
         rollup = (
-            select(daily.c.seller_id, day_tier, daily.c.outcome, func.sum(daily.c.clocks),
-                   func.sum(daily.c.total_us))
+            _row(PART_CUMULATIVE, daily.c.seller_id, _tier_of(daily.c.day, low_days),
+                 bucket=daily.c.outcome, n=func.sum(daily.c.clocks), us=func.sum(daily.c.total_us))
             .where(daily.c.day > low_days[-1], daily.c.day < now.date())
             .group_by(daily.c.seller_id, "tier", daily.c.outcome)
         )  # fmt: skip
-        for seller, tier, ended, n, us in connection.execute(scoped(rollup, daily.c.seller_id)):
-            parts[seller].cumulative.append((int(tier), ended, int(n), int(us or 0)))
+        queries.append(scoped(rollup, daily.c.seller_id))
 
         # Edge ranges: finished (as of now) clocks by outcome. Edge k < last belongs to window k
         # only (wider windows hold that day whole); today's edge belongs to every window.
@@ -514,25 +628,22 @@ class SqlMetricsReader:
             (rc.c.stop_reason != "answered", "excluded"),
             (rc.c.response_us <= RESPONSE_LIMIT // timedelta(microseconds=1), "on_time"),
             else_="late",
-        ).label("ended")
+        )
         answered_us = case((rc.c.stop_reason == "answered", rc.c.response_us), else_=0)
         for k, (start, end) in enumerate(edges):
             today = k == len(edges) - 1
             edge = (
-                select(rc.c.seller_id, ended_as, func.count(), func.sum(answered_us))
+                _row(PART_CUMULATIVE if today else PART_SINGLE, rc.c.seller_id,
+                     literal(0 if today else k), bucket=ended_as, n=func.count(),
+                     us=func.sum(answered_us))
                 .where(
                     rc.c.started_at >= start if today else rc.c.started_at > start,
                     rc.c.started_at <= end if today else rc.c.started_at < end,
                     rc.c.stopped_at <= now,
                 )
-                .group_by(rc.c.seller_id, "ended")
-            )
-            for seller, ended, n, us in connection.execute(scoped(edge, rc.c.seller_id)):
-                entry = (0, ended, int(n), int(us or 0))
-                if today:
-                    parts[seller].cumulative.append(entry)
-                else:
-                    parts[seller].single.append((k, ended, int(n), int(us or 0)))
+                .group_by(rc.c.seller_id, "bucket")
+            )  # fmt: skip
+            queries.append(scoped(edge, rc.c.seller_id))
 
         # Running clocks: overdue once more than 24 hours old. Counted per started_at range, each
         # a plain count over the partial index of open clocks (no per-row expressions).
@@ -549,20 +660,87 @@ class SqlMetricsReader:
                 if not possible:
                     continue
                 running = (
-                    select(rc.c.seller_id, func.count())
+                    _row(PART_CUMULATIVE, rc.c.seller_id, literal(tier), bucket=literal(bucket),
+                         n=func.count())
                     .where(rc.c.stopped_at.is_(None), *in_tier, split)
                     .group_by(rc.c.seller_id)
-                )
-                for seller, n in connection.execute(scoped(running, rc.c.seller_id)):
-                    parts[seller].cumulative.append((tier, bucket, int(n), 0))
+                )  # fmt: skip
+                queries.append(scoped(running, rc.c.seller_id))
 
-        # Stopped after `now`: none at the present time.
-        # Only the stopped_at condition, so that the partial index of stopped clocks is the one
-        # to use; the few rows found are filtered by window in _fold.
-        later = select(rc).where(rc.c.stopped_at > now)
-        for row in connection.execute(scoped(later, rc.c.seller_id)):
-            parts[row.seller_id].later.append(_clock(row))
-        return parts
+        # Stopped after `now`: none at the present time. Only the stopped_at condition, so that
+        # the partial index of stopped clocks is the one to use; the few rows found are filtered
+        # by window in _fold. One row per clock: n carries the message id, us the thread id.
+        later = _row(
+            PART_LATER, rc.c.seller_id, literal(0), bucket=rc.c.stop_reason, n=rc.c.message_id,
+            us=rc.c.thread_id, started=rc.c.started_at, stopped=rc.c.stopped_at,
+        ).where(rc.c.stopped_at > now)  # fmt: skip
+        queries.append(scoped(later, rc.c.seller_id))
+        return queries
+
+    def _blocked_part(
+        self, seller_id: str | None, now: datetime, windows: Sequence[int]
+    ) -> Select[Any]:
+        """Blocked seller messages per blocking category, per seller and tier."""
+        m, f = t.messages, t.findings
+        tier, low = self._tier(m.c.created_at, now, windows)
+        query = (
+            _row(PART_BLOCKED, m.c.sender_id, tier, bucket=f.c.category,
+                 n=func.count(func.distinct(m.c.id)))
+            .select_from(m.join(f, f.c.message_id == m.c.id))
+            .where(
+                m.c.disposition == "blocked",
+                m.c.created_at > low,
+                m.c.created_at <= now,
+                m.c.direction == "seller_to_buyer",
+                f.c.severity == "block",
+            )
+            .group_by(m.c.sender_id, f.c.category, "tier")
+        )  # fmt: skip
+        return query if seller_id is None else query.where(m.c.sender_id == seller_id)
+
+    def _bounces_part(
+        self, seller_id: str | None, now: datetime, windows: Sequence[int]
+    ) -> Select[Any]:
+        """Messages bounced because the buyer opted out, per seller and tier."""
+        m = t.messages
+        tier, low = self._tier(m.c.created_at, now, windows)
+        query = (
+            _row(PART_BOUNCES, m.c.sender_id, tier, n=func.count())
+            .where(
+                m.c.disposition == "bounced",
+                m.c.created_at > low,
+                m.c.created_at <= now,
+                m.c.direction == "seller_to_buyer",
+            )
+            .group_by(m.c.sender_id, "tier")
+        )
+        return query if seller_id is None else query.where(m.c.sender_id == seller_id)
+
+    def _unresolved_part(
+        self, seller_id: str | None, now: datetime, windows: Sequence[int]
+    ) -> Select[Any]:
+        """Cases the buyer reported unresolved (shown, never counted), per seller and tier."""
+        c = ct.cases
+        tier, low = self._tier(c.c.opened_at, now, windows)
+        query = (
+            _row(PART_UNRESOLVED, c.c.seller_id, tier, n=func.count())
+            .where(
+                c.c.buyer_reported_unresolved.is_(True),
+                c.c.opened_at > low,
+                c.c.opened_at <= now,
+            )
+            .group_by(c.c.seller_id, "tier")
+        )
+        return query if seller_id is None else query.where(c.c.seller_id == seller_id)
+
+    def _read(self, queries: Sequence[Select[Any]]) -> _Reading:
+        """Run the parts as one statement (one round trip) and sort the rows by part."""
+        statement = queries[0] if len(queries) == 1 else union_all(*queries)
+        reading = _Reading()
+        with self._connect() as connection:
+            for row in connection.execute(statement):
+                reading.add(row)
+        return reading
 
     @staticmethod
     def _fold(
@@ -606,23 +784,67 @@ class SqlMetricsReader:
         self, seller_id: str, *, now: datetime, windows: Sequence[int]
     ) -> dict[int, ResponseFigures]:
         now = utc(now)
-        with self._connect() as connection:
-            parts = self._parts(connection, seller_id, now, windows).get(seller_id, _Parts())
-        return self._fold(parts, now=now, windows=windows)
+        reading = self._read(self._response_parts(seller_id, now, windows))
+        return self._fold(reading.parts.get(seller_id, _Parts()), now=now, windows=windows)
 
     def response_figures_for_all(
         self, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, ResponseFigures]]:
         now = utc(now)
-        with self._connect() as connection:
-            parts = self._parts(connection, None, now, windows)
-        figures = {seller: self._fold(p, now=now, windows=windows) for seller, p in parts.items()}
+        reading = self._read(self._response_parts(None, now, windows))
+        figures = {
+            seller: self._fold(p, now=now, windows=windows) for seller, p in reading.parts.items()
+        }
         # Sellers whose clocks all fell outside every window are not reported.
         return {
             seller: f
             for seller, f in figures.items()
             if any(w.due + w.pending + w.excluded for w in f.values())
         }
+
+    def seller_health(
+        self,
+        seller_id: str,
+        *,
+        now: datetime,
+        windows: Sequence[int],
+        sent_since: datetime,
+        orders_since: datetime,
+    ) -> SellerReading | None:
+        """One seller's whole account health in one statement; None for an unknown seller."""
+        now, m, o, s = utc(now), t.messages, t.orders, t.sellers
+        exists = _row(PART_SELLER, s.c.id, literal(0), n=literal(1)).where(s.c.id == seller_id)
+        sent = _row(PART_SENT, literal(seller_id), literal(0), n=func.count()).where(
+            m.c.sender_id == seller_id,
+            m.c.disposition == "delivered",
+            m.c.created_at >= utc(sent_since),
+            m.c.direction == "seller_to_buyer",
+        )
+        orders = _row(PART_ORDERS, literal(seller_id), literal(0), n=func.count()).where(
+            o.c.seller_id == seller_id, o.c.purchased_at >= utc(orders_since)
+        )
+        reading = self._read(
+            [
+                exists,
+                *self._response_parts(seller_id, now, windows),
+                self._blocked_part(seller_id, now, windows),
+                self._bounces_part(seller_id, now, windows),
+                self._unresolved_part(seller_id, now, windows),
+                sent,
+                orders,
+            ]
+        )
+        if not reading.totals[PART_SELLER].get(seller_id):
+            return None
+        ordered = sorted(windows)
+        return SellerReading(
+            figures=self._fold(reading.parts.get(seller_id, _Parts()), now=now, windows=windows),
+            blocked=reading.blocked_by_window(ordered).get(seller_id, {}),
+            bounces=reading.by_window(PART_BOUNCES, ordered).get(seller_id, {}),
+            reported_unresolved=reading.by_window(PART_UNRESOLVED, ordered).get(seller_id, {}),
+            sent=reading.totals[PART_SENT].get(seller_id, 0),
+            orders=reading.totals[PART_ORDERS].get(seller_id, 0),
+        )
 
     def seller_exists(self, seller_id: str) -> bool:
         with self._connect() as connection:
@@ -668,79 +890,22 @@ class SqlMetricsReader:
         self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, dict[str, int]]]:
         """Per seller, per window: blocked messages per blocking category."""
-        now, m, f = utc(now), t.messages, t.findings
-        tier, low = self._tier(m.c.created_at, now, windows)
-        query = (
-            select(m.c.sender_id, f.c.category, tier, func.count(func.distinct(m.c.id)))
-            .select_from(m.join(f, f.c.message_id == m.c.id))
-            .where(
-                m.c.disposition == "blocked",
-                m.c.created_at > low,
-                m.c.created_at <= now,
-                m.c.direction == "seller_to_buyer",
-                f.c.severity == "block",
-            )
-            .group_by(m.c.sender_id, f.c.category, "tier")
-        )
-        if seller_id is not None:
-            query = query.where(m.c.sender_id == seller_id)
-        ordered = sorted(windows)
-        result: dict[str, dict[int, dict[str, int]]] = {}
-        with self._connect() as connection:
-            for seller, category, row_tier, n in connection.execute(query):
-                per_window = result.setdefault(seller, {days: {} for days in ordered})
-                for days in ordered[int(row_tier) :]:
-                    per_window[days][category] = per_window[days].get(category, 0) + int(n)
-        return result
-
-    def _counts(self, query: Any, windows: Sequence[int]) -> dict[str, dict[int, int]]:
-        ordered = sorted(windows)
-        result: dict[str, dict[int, int]] = {}
-        with self._connect() as connection:
-            for seller, row_tier, n in connection.execute(query):
-                per_window = result.setdefault(seller, dict.fromkeys(ordered, 0))
-                for days in ordered[int(row_tier) :]:
-                    per_window[days] += int(n)
-        return result
+        reading = self._read([self._blocked_part(seller_id, utc(now), windows)])
+        return reading.blocked_by_window(sorted(windows))
 
     def bounces(
         self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, int]]:
         """Per seller, per window: messages bounced because the buyer opted out."""
-        now, m = utc(now), t.messages
-        tier, low = self._tier(m.c.created_at, now, windows)
-        query = (
-            select(m.c.sender_id, tier, func.count())
-            .where(
-                m.c.disposition == "bounced",
-                m.c.created_at > low,
-                m.c.created_at <= now,
-                m.c.direction == "seller_to_buyer",
-            )
-            .group_by(m.c.sender_id, "tier")
-        )
-        if seller_id is not None:
-            query = query.where(m.c.sender_id == seller_id)
-        return self._counts(query, windows)
+        reading = self._read([self._bounces_part(seller_id, utc(now), windows)])
+        return reading.by_window(PART_BOUNCES, sorted(windows))
 
     def reported_unresolved(
         self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, int]]:
         """Per seller, per window: cases the buyer reported unresolved (shown, never counted)."""
-        now, c = utc(now), ct.cases
-        tier, low = self._tier(c.c.opened_at, now, windows)
-        query = (
-            select(c.c.seller_id, tier, func.count())
-            .where(
-                c.c.buyer_reported_unresolved.is_(True),
-                c.c.opened_at > low,
-                c.c.opened_at <= now,
-            )
-            .group_by(c.c.seller_id, "tier")
-        )
-        if seller_id is not None:
-            query = query.where(c.c.seller_id == seller_id)
-        return self._counts(query, windows)
+        reading = self._read([self._unresolved_part(seller_id, utc(now), windows)])
+        return reading.by_window(PART_UNRESOLVED, sorted(windows))
 
 
 class SqlSubscriptionLookup:
