@@ -198,7 +198,7 @@ _new_tuple = tuple.__new__
 
 @dataclass(frozen=True, slots=True)
 class _Matcher:
-    """The phrases that matter for one set of languages, ready for the scan loop.
+    """Some of the lexicon's phrases, ready for the scan loop.
 
     `automaton` finds every phrase but the single-letter words, which `letters` (a regex with the
     word boundaries built in) finds instead: an automaton reports "i" at every letter i of a text,
@@ -209,8 +209,74 @@ class _Matcher:
     targets: list[_Targets]
     letters: re.Pattern[str] | None
     letter_targets: dict[str, _Targets]
-    # The classes collected in every language; None when every phrase of every language is.
-    every_language: frozenset[str] | None
+
+    def collect(self, text: str) -> dict[tuple[str, str], list[Hit]]:
+        """The hits of these phrases in `text`, per (language, class), each list in text order
+        (by end, the longer phrase first, as the automaton reports them)."""
+        hits: dict[tuple[str, str], list[Hit]] = {}
+        length = len(text)
+        targets = self.targets
+        new_hit = _new_tuple
+        for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            for check_left, check_right, meanings in targets[index]:
+                # A phrase that starts (ends) with a letter must not continue a word on that side.
+                if check_left and start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+                    continue
+                if check_right and end < length and text[end].isalnum() and text[end - 1].isalnum():
+                    continue
+                for key, lang, cls in meanings:
+                    hit = new_hit(Hit, (lang, cls, start, end))
+                    found = hits.get(key)
+                    if found is None:
+                        hits[key] = [hit]
+                    else:
+                        found.append(hit)
+        if self.letters is not None:
+            self._add_letters(text, self.letters, hits)
+        return hits
+
+    def _add_letters(
+        self, text: str, letters: re.Pattern[str], hits: dict[tuple[str, str], list[Hit]]
+    ) -> None:
+        touched: set[tuple[str, str]] = set()
+        for letter in letters.finditer(text):
+            start = letter.start()
+            for _, _, meanings in self.letter_targets[letter.group()]:
+                for key, lang, cls in meanings:
+                    hit = _new_tuple(Hit, (lang, cls, start, start + 1))
+                    found = hits.get(key)
+                    if found is None:
+                        hits[key] = [hit]
+                    else:
+                        found.append(hit)
+                        touched.add(key)
+        for key in touched:
+            hits[key].sort(key=_END_THEN_START)
+
+
+def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
+    keys: list[str] = []
+    targets: list[_Targets] = []
+    letter_targets: dict[str, _Targets] = {}
+    for key, meanings in entries:
+        if (
+            len(key) == 1
+            and key.isalnum()
+            and all(e.check_left and e.check_right for e in meanings)
+        ):
+            letter_targets[key] = _group_targets(meanings)
+            continue
+        keys.append(key)
+        targets.append(_group_targets(meanings))
+    letters = None
+    if letter_targets:
+        # A letter that neither follows nor precedes a letter or digit (as `str.isalnum`),
+        # written to start with the letters' class: the regex engine then jumps from one
+        # candidate letter to the next (a leading lookbehind is tried at every position).
+        letter = "[" + re.escape("".join(letter_targets)) + "]"
+        letters = re.compile(f"{letter}(?<![^\\W_]{letter})(?![^\\W_])")
+    automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
+    return _Matcher(automaton, targets, letters, letter_targets)
 
 
 def _group_targets(entries: Sequence[Entry]) -> _Targets:
@@ -242,9 +308,10 @@ class Lexicon:
                     meanings.append(entry)
         self._keys = list(entries)
         self._entries = [tuple(entries[key]) for key in self._keys]
-        # One matcher per set of pattern languages, built on first use (a handful of sets occur:
-        # each language with English, and all six).
-        self._matchers: dict[frozenset[str] | None, _Matcher] = {}
+        # Per set of pattern languages, built on first use (a handful of sets occur: each
+        # language with English, and all six): the matcher of those languages' phrases, and the
+        # one of the other languages' phrases of the classes read in every language.
+        self._matchers: dict[frozenset[str] | None, tuple[_Matcher, _Matcher | None]] = {}
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
@@ -264,95 +331,48 @@ class Lexicon:
         """The classes a scan limited to some languages still collects in every language."""
         return self._vetoes | _EVERY_LANGUAGE
 
-    def _matcher(self, languages: frozenset[str] | None) -> _Matcher:
-        matcher = self._matchers.get(languages)
-        if matcher is None:
-            matcher = self._build_matcher(languages)
-            self._matchers[languages] = matcher
-        return matcher
+    def _matcher(self, languages: frozenset[str] | None) -> tuple[_Matcher, _Matcher | None]:
+        matchers = self._matchers.get(languages)
+        if matchers is None:
+            matchers = self._build_matchers(languages)
+            self._matchers[languages] = matchers
+        return matchers
 
-    def _build_matcher(self, languages: frozenset[str] | None) -> _Matcher:
-        # Hits of another language only matter for the classes read in every language: the
-        # patterns of a language combine that language's classes alone.
+    def _build_matchers(self, languages: frozenset[str] | None) -> tuple[_Matcher, _Matcher | None]:
+        pairs = list(zip(self._keys, self._entries, strict=True))
+        if languages is None:
+            return _matcher_of(pairs), None
+        # The patterns of a language combine that language's classes alone; the hits of the
+        # other languages only matter for the classes read in every language (context vetoes),
+        # which few messages ask for: those are found by a second pass, when first asked for.
         every = self.read_in_every_language()
-        keys: list[str] = []
-        targets: list[_Targets] = []
-        letter_targets: dict[str, _Targets] = {}
-        for key, meanings in zip(self._keys, self._entries, strict=True):
-            kept = [
-                e for e in meanings if languages is None or e.lang in languages or e.cls in every
-            ]
-            if not kept:
-                continue
-            if (
-                len(key) == 1
-                and key.isalnum()
-                and all(e.check_left and e.check_right for e in kept)
-            ):
-                letter_targets[key] = _group_targets(kept)
-                continue
-            keys.append(key)
-            targets.append(_group_targets(kept))
-        letters = None
-        if letter_targets:
-            # A letter that neither follows nor precedes a letter or digit (as `str.isalnum`),
-            # written to start with the letters' class: the regex engine then jumps from one
-            # candidate letter to the next (a leading lookbehind is tried at every position).
-            letter = "[" + re.escape("".join(letter_targets)) + "]"
-            letters = re.compile(f"{letter}(?<![^\\W_]{letter})(?![^\\W_])")
-        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
-        return _Matcher(
-            automaton, targets, letters, letter_targets, None if languages is None else every
-        )
+        own: list[tuple[str, list[Entry]]] = []
+        elsewhere: list[tuple[str, list[Entry]]] = []
+        for key, meanings in pairs:
+            mine = [e for e in meanings if e.lang in languages]
+            theirs = [e for e in meanings if e.lang not in languages and e.cls in every]
+            if mine:
+                own.append((key, mine))
+            if theirs:
+                elsewhere.append((key, theirs))
+        return _matcher_of(own), _matcher_of(elsewhere)
 
     def scan(self, text: str, languages: frozenset[str] | None = None) -> Scan:
         """Find every phrase hit in `text` (already normalised) in one automaton pass.
 
         `languages` limits the patterns evaluated to those languages (all when None): once the
         message's language is known, Spanish words must not complete an Italian pattern. The
-        hits of other languages are then only collected for the classes read in every language.
+        hits of other languages are then found only for `Scan.of_class`, when it asks.
         """
-        matcher = self._matcher(languages)
-        hits: dict[tuple[str, str], list[Hit]] = {}
-        length = len(text)
-        targets = matcher.targets
-        new_hit = _new_tuple
-        for index, start, end in matcher.automaton.find_matches_as_indexes(text, overlapping=True):
-            for check_left, check_right, meanings in targets[index]:
-                # A phrase that starts (ends) with a letter must not continue a word on that side.
-                if check_left and start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-                    continue
-                if check_right and end < length and text[end].isalnum() and text[end - 1].isalnum():
-                    continue
-                for key, lang, cls in meanings:
-                    hit = new_hit(Hit, (lang, cls, start, end))
-                    found = hits.get(key)
-                    if found is None:
-                        hits[key] = [hit]
-                    else:
-                        found.append(hit)
-        if matcher.letters is not None:
-            self._add_letters(text, matcher, hits)
-        return Scan(text, hits, self, languages, every_language=matcher.every_language)
-
-    @staticmethod
-    def _add_letters(text: str, matcher: _Matcher, hits: dict[tuple[str, str], list[Hit]]) -> None:
-        """Add the single-letter words, keeping every list in the automaton's order (by end,
-        the longer phrase first)."""
-        touched: set[tuple[str, str]] = set()
-        for letter in matcher.letters.finditer(text) if matcher.letters else ():
-            start = letter.start()
-            for _, _, meanings in matcher.letter_targets[letter.group()]:
-                for key, lang, cls in meanings:
-                    hit = _new_tuple(Hit, (lang, cls, start, start + 1))
-                    found = hits.get(key)
-                    if found is None:
-                        hits[key] = [hit]
-                    else:
-                        found.append(hit)
-                        touched.add(key)
-        for key in touched:
-            hits[key].sort(key=_END_THEN_START)
+        own, elsewhere = self._matcher(languages)
+        return Scan(
+            text,
+            own.collect(text),
+            self,
+            languages,
+            every_language=None if elsewhere is None else self.read_in_every_language(),
+            elsewhere=elsewhere,
+        )
 
 
 class Scan:
@@ -360,6 +380,8 @@ class Scan:
 
     __slots__ = (
         "_cache",
+        "_elsewhere",
+        "_elsewhere_hits",
         "_every_language",
         "_lexicon",
         "_sentence_ends",
@@ -378,13 +400,17 @@ class Scan:
         languages: frozenset[str] | None = None,
         *,
         every_language: frozenset[str] | None = None,
+        elsewhere: _Matcher | None = None,
     ) -> None:
         self.text = text
         self.languages = languages
-        # `hits` holds every language's hits of every class, or (a scan limited to `languages`)
-        # those of the languages plus the `every_language` classes in all languages.
+        # `hits` holds every language's hits, or (a scan limited to `languages`) those of the
+        # languages; `of_class` adds the other languages' hits of the `every_language` classes
+        # (found by `elsewhere`) and, for another class, of a complete scan.
         self.hits = hits
         self._every_language = every_language
+        self._elsewhere = elsewhere
+        self._elsewhere_hits: dict[tuple[str, str], list[Hit]] | None = None
         self._whole: dict[tuple[str, str], list[Hit]] | None = None
         self._lexicon = lexicon
         self._cache: dict[str, list[Match]] = {}
@@ -412,14 +438,25 @@ class Scan:
     def of_class(self, cls: str) -> list[Hit]:
         """Every hit of `cls` in every language, in text order."""
         hits = self.hits
-        if self._every_language is not None and cls not in self._every_language:
+        found: list[Hit] = []
+        if self._every_language is None:
+            for code in LANGUAGES:
+                found.extend(hits.get((code, cls), ()))
+        elif cls in self._every_language:
+            others = self._elsewhere_hits
+            if others is None:
+                others = {} if self._elsewhere is None else self._elsewhere.collect(self.text)
+                self._elsewhere_hits = others
+            # The message's languages from this scan, the others from the second pass.
+            for code in LANGUAGES:
+                own = hits.get((code, cls))
+                found.extend(own if own is not None else others.get((code, cls), ()))
+        else:
             # A class nobody declared (`read_in_every_language`): scan once more for all of it.
             if self._whole is None:
                 self._whole = self._lexicon.scan(self.text).hits
-            hits = self._whole
-        found: list[Hit] = []
-        for code in LANGUAGES:
-            found.extend(hits.get((code, cls), ()))
+            for code in LANGUAGES:
+                found.extend(self._whole.get((code, cls), ()))
         found.sort(key=lambda hit: hit.start)
         return found
 
