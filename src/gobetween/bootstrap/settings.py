@@ -50,6 +50,9 @@ class Settings:
     attachment_folder: str = "var/attachments"
     # Per API token: requests per minute before 429 with Retry-After (0 switches the limit off).
     api_requests_per_minute: int = 1200
+    # A token found active is trusted this long per process before it is looked up again: a
+    # revoked token stops working within this many seconds (0: looked up on every request).
+    api_token_cache_seconds: float = 5.0
     # SP-API surface: Amazon's per-operation rates (1/s burst 5; uploads 10/s) times this; 0 = off.
     spapi_rate_limit_scale: float = 1.0
     # Base of the upload URLs the SP-API hands out behind a proxy; empty: the address served on.
@@ -99,7 +102,12 @@ _POSITIVE = (
     "smtp_max_bytes",
 )
 # Zero is meaningful for these (no base allowance, a rate limit switched off).
-_NOT_NEGATIVE = ("daily_limit_base", "api_requests_per_minute", "spapi_rate_limit_scale")
+_NOT_NEGATIVE = (
+    "daily_limit_base",
+    "api_requests_per_minute",
+    "api_token_cache_seconds",
+    "spapi_rate_limit_scale",
+)
 
 
 def load_settings(

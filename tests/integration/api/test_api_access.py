@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from api_world import ANNA_ORDER, BEN_ORDER, World, make_world
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from gobetween.adapters.db import access_tables as a
@@ -16,7 +16,7 @@ from gobetween.adapters.db import migrate
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.adapters.db.engine import build_engine
 from gobetween.entrypoints.cli import app as cli
-from gobetween.services.access import token_hash
+from gobetween.services.access import VerifiedTokens, token_hash
 
 
 def test_only_the_sha256_of_a_token_is_stored(world: World) -> None:
@@ -51,6 +51,10 @@ def test_the_tokens_command_creates_lists_and_revokes(
     sqlite_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = sqlite_world
+    # The server trusts a verified token for api_token_cache_seconds (5 by default); this clock
+    # says when that has passed.
+    seconds = [0.0]
+    world.client.app.state.api_verified_tokens = VerifiedTokens(5.0, now=lambda: seconds[0])
     monkeypatch.setenv("GOBETWEEN_DATABASE_URL", world.platform.settings.database_url)
     runner = CliRunner()
     created = runner.invoke(cli, ["tokens", "create", "--role", "seller", "--seller", "s-ben"])
@@ -67,6 +71,10 @@ def test_the_tokens_command_creates_lists_and_revokes(
     assert record is not None
     revoked = runner.invoke(cli, ["tokens", "revoke", str(record.id)])
     assert revoked.exit_code == 0, revoked.output
+    seconds[0] = 4.9
+    within = world.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert within.status_code == 200, "verified 4.9 s ago: not looked up again yet"
+    seconds[0] = 5.0
     after = world.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert after.status_code == 401
     again = runner.invoke(cli, ["tokens", "revoke", str(record.id)])
@@ -240,3 +248,20 @@ def test_requires_response_pages_by_time_left(world: World) -> None:
     assert rest["next_cursor"] is None
     by_order = world.get("anna", "/inbox", params={"order_id": BEN_ORDER}).json()
     assert by_order["entries"] == []
+
+
+def test_without_the_token_cache_a_revocation_counts_from_the_next_request(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    world = make_world(engine, database_url, tmp_path, api_token_cache_seconds=0)
+    try:
+        assert world.get("anna", "/me").status_code == 200
+        with SqlAccessUnitOfWork(engine) as uow:
+            record = uow.access.tokens.find_active_by_hash(token_hash(world.tokens["anna"]))
+            assert record is not None
+            assert uow.access.tokens.revoke(record.id, now=datetime.now(UTC))
+            uow.commit()
+        assert world.get("anna", "/me").status_code == 401
+    finally:
+        world.client.close()
+        world.platform.close()

@@ -5,15 +5,21 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gobetween.bootstrap.access import ApiServices, build_api_services
 from gobetween.entrypoints.http.api.errors import ForbiddenError, RateLimitedError
-from gobetween.services.access import Principal, authenticate
+from gobetween.services.access import (
+    Principal,
+    VerifiedTokens,
+    authenticate,
+    checked_token_hash,
+)
 from gobetween.services.access_ports import Role
 
 bearer = HTTPBearer(
@@ -21,6 +27,11 @@ bearer = HTTPBearer(
     description="An API token from `gobetween tokens create` (or `gobetween demo --json`).",
 )
 _services_lock = threading.Lock()
+
+
+# The dependencies below are `async def` on purpose: FastAPI runs a plain `def` dependency in
+# the thread pool, one hand-off per dependency per request, and these do no blocking work once
+# warm. What blocks (the first wiring, a token lookup) is sent to the thread pool explicitly.
 
 
 def api_services(request: Request) -> ApiServices:
@@ -33,6 +44,15 @@ def api_services(request: Request) -> ApiServices:
             if services is None:
                 services = build_api_services(state.platform)
                 state.api_services = services
+    return services
+
+
+async def wired_services(request: Request) -> ApiServices:
+    """`api_services` as a dependency: built in the thread pool the first time (it reads the
+    database), straight from the app's state afterwards."""
+    services: ApiServices | None = getattr(request.app.state, "api_services", None)
+    if services is None:
+        services = await run_in_threadpool(api_services, request)
     return services
 
 
@@ -77,14 +97,36 @@ def rate_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
-def caller(
+def verified_tokens(request: Request) -> VerifiedTokens:
+    state = request.app.state
+    verified: VerifiedTokens | None = getattr(state, "api_verified_tokens", None)
+    if verified is None:
+        with _services_lock:
+            verified = getattr(state, "api_verified_tokens", None)
+            if verified is None:
+                ttl = state.platform.settings.api_token_cache_seconds
+                verified = VerifiedTokens(ttl)
+                state.api_verified_tokens = verified
+    return verified
+
+
+async def caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    services: Annotated[ApiServices, Depends(api_services)],
+    services: Annotated[ApiServices, Depends(wired_services)],
 ) -> Principal:
-    """The authenticated caller; 401 without a valid token, 429 over the token's rate."""
+    """The authenticated caller; 401 without a valid token, 429 over the token's rate.
+
+    A token verified within `api_token_cache_seconds` is answered from memory, without leaving
+    the event loop; otherwise the lookup runs in the thread pool.
+    """
     token = credentials.credentials if credentials is not None else None
-    principal = authenticate(token, uow=services.unit_of_work())
+    verified = verified_tokens(request)
+    principal = verified.get(checked_token_hash(token))
+    if principal is None:
+        principal = await run_in_threadpool(
+            authenticate, token, uow=services.unit_of_work(), verified=verified
+        )
     # The request's log line names the caller's role (observability.py).
     request.state.caller_role = principal.role
     if principal.token_id is not None:
@@ -92,10 +134,10 @@ def caller(
     return principal
 
 
-def allow(*roles: Role) -> Callable[[Principal], Principal]:
+def allow(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
     """A dependency that lets only `roles` through (403 for the others)."""
 
-    def gate(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+    async def gate(principal: Annotated[Principal, Depends(caller)]) -> Principal:
         if principal.role not in roles:
             raise ForbiddenError(
                 f"a {principal.role} may not do this (allowed: {', '.join(roles)})"
@@ -105,7 +147,7 @@ def allow(*roles: Role) -> Callable[[Principal], Principal]:
     return gate
 
 
-Services = Annotated[ApiServices, Depends(api_services)]
+Services = Annotated[ApiServices, Depends(wired_services)]
 Anyone = Annotated[Principal, Depends(caller)]
 Operator = Annotated[Principal, Depends(allow("operator"))]
 Party = Annotated[Principal, Depends(allow("seller", "buyer"))]
