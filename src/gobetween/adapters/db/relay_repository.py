@@ -12,7 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import tables as t
-from gobetween.domain.aliases import AliasSide
+from gobetween.adapters.db.dialect import utc
+from gobetween.domain.aliases import Alias, AliasSide
+from gobetween.domain.parties import Buyer, Seller
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,15 @@ class InboundRecord:
     message_ref: int | None
     raw: bytes
     auth: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AliasParties:
+    """An alias with the seller and the buyer of its pair, read in one statement."""
+
+    alias: Alias
+    seller: Seller
+    buyer: Buyer
 
 
 def _insert(connection: Connection, table: Any) -> Any:
@@ -48,12 +59,52 @@ class SqlRelayRepository:
     def find_reply(self, alias: str, message_id: str, body_sha256: str) -> str | None:
         """The reply given to the mail with this exactly-once key, if it was seen before."""
         return self._c.execute(
-            select(r.relay_inbound.c.reply).where(
-                r.relay_inbound.c.alias == alias,
-                r.relay_inbound.c.message_id == message_id,
-                r.relay_inbound.c.body_sha256 == body_sha256,
-            )
+            _REPLY_OF_KEY, {"alias": alias, "message_id": message_id, "body": body_sha256}
         ).scalar()
+
+    def alias_with_parties(self, local_part: str) -> AliasParties | None:
+        """The alias, its seller (with sending addresses) and its buyer; None if any is missing."""
+        rows = self._c.execute(_ALIAS_WITH_PARTIES, {"local": local_part.lower()}).all()
+        if not rows:
+            return None
+        first = rows[0]
+        return AliasParties(
+            alias=Alias(
+                local_part=first.local_part,
+                buyer_id=first.buyer_id,
+                seller_id=first.seller_id,
+                side=first.side,
+                active=first.active,
+            ),
+            seller=Seller(
+                id=first.s_id,
+                display_name=first.s_display_name,
+                business_name=first.s_business_name,
+                customer_service_address=first.s_customer_service_address,
+                registered_addresses=tuple(
+                    row.address for row in rows if row.address_kind == "registered"
+                ),
+                authorized_addresses=tuple(
+                    row.address for row in rows if row.address_kind == "authorized"
+                ),
+                opt_out_bounce_notices=first.s_opt_out_bounce_notices,
+                buyer_id=first.s_buyer_id,
+                created_at=utc(first.s_created_at),
+            ),
+            buyer=Buyer(
+                id=first.b_id,
+                name=first.b_name,
+                email=first.b_email,
+                language=first.b_language,
+                opted_out=first.b_opted_out,
+                created_at=utc(first.b_created_at),
+            ),
+        )
+
+    def orders_of_pair(self, buyer_id: str, seller_id: str) -> list[str]:
+        """The ids of the pair's orders, the most recently purchased first."""
+        rows = self._c.execute(_ORDERS_OF_PAIR, {"buyer": buyer_id, "seller": seller_id})
+        return [str(row[0]) for row in rows]
 
     def find_by_release_token(self, token_sha256: str) -> InboundRecord | None:
         row = self._c.execute(
@@ -129,17 +180,18 @@ class SqlRelayRepository:
             findings = [str(text[0]) for text in self._c.execute(_BLOCKING, {"ref": message_ref})]
         return message_ref, disposition, findings
 
-    def messages_for_headers(self, party: AliasSide, header_ids: Sequence[str]) -> list[int]:
-        """The messages a party's mail client refers to by these ids, newest reference first."""
+    def orders_for_headers(
+        self, party: AliasSide, header_ids: Sequence[str]
+    ) -> list[tuple[str, str, str]]:
+        """(buyer, seller, order) of the messages a party's mail refers to, newest reference first.
+
+        The relay's Message-ID map joined with the messages' threads: one statement however many
+        ids the mail's In-Reply-To and References carry.
+        """
         if not header_ids:
             return []
-        rows = self._c.execute(
-            select(r.relay_message_ids.c.header_id, r.relay_message_ids.c.message_ref).where(
-                r.relay_message_ids.c.party == party,
-                r.relay_message_ids.c.header_id.in_(list(header_ids)),
-            )
-        ).all()
-        by_header = {row.header_id: int(row.message_ref) for row in rows}
+        rows = self._c.execute(_ORDERS_FOR_HEADERS, {"party": party, "ids": list(header_ids)})
+        by_header = {row.header_id: (row.buyer_id, row.seller_id, row.order_id) for row in rows}
         return [by_header[h] for h in reversed(header_ids) if h in by_header]
 
     def header_for(self, message_ref: int, party: AliasSide) -> str | None:
@@ -215,6 +267,51 @@ class SqlRelayRepository:
         return None if data is None else bytes(data)
 
 
+# Built once: the relay reads and stores with these on every mail (building a statement costs
+# more than running it on a local database).
+_REPLY_OF_KEY = select(r.relay_inbound.c.reply).where(
+    r.relay_inbound.c.alias == bindparam("alias"),
+    r.relay_inbound.c.message_id == bindparam("message_id"),
+    r.relay_inbound.c.body_sha256 == bindparam("body"),
+)
+_ALIAS_WITH_PARTIES = (
+    select(
+        t.aliases,
+        *[column.label(f"s_{column.name}") for column in t.sellers.c],
+        t.seller_addresses.c.address.label("address"),
+        t.seller_addresses.c.kind.label("address_kind"),
+        *[column.label(f"b_{column.name}") for column in t.buyers.c],
+    )
+    .select_from(
+        t.aliases.join(t.sellers, t.sellers.c.id == t.aliases.c.seller_id)
+        .join(t.buyers, t.buyers.c.id == t.aliases.c.buyer_id)
+        .outerjoin(t.seller_addresses, t.seller_addresses.c.seller_id == t.sellers.c.id)
+    )
+    .where(t.aliases.c.local_part == bindparam("local"))
+    .order_by(t.seller_addresses.c.address)
+)
+_ORDERS_OF_PAIR = (
+    select(t.orders.c.id)
+    .where(t.orders.c.buyer_id == bindparam("buyer"), t.orders.c.seller_id == bindparam("seller"))
+    .order_by(t.orders.c.purchased_at.desc(), t.orders.c.id)
+)
+_ORDERS_FOR_HEADERS = (
+    select(
+        r.relay_message_ids.c.header_id,
+        t.threads.c.buyer_id,
+        t.threads.c.seller_id,
+        t.threads.c.order_id,
+    )
+    .select_from(
+        r.relay_message_ids.join(
+            t.messages, t.messages.c.id == r.relay_message_ids.c.message_ref
+        ).join(t.threads, t.threads.c.id == t.messages.c.thread_id)
+    )
+    .where(
+        r.relay_message_ids.c.party == bindparam("party"),
+        r.relay_message_ids.c.header_id.in_(bindparam("ids", expanding=True)),
+    )
+)
 # Built once: the relay stores a mail with these on every accepted message.
 _LATEST_OF_ORDER = (
     select(t.messages.c.id, t.messages.c.disposition)

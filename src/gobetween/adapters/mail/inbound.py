@@ -511,27 +511,21 @@ class _AlreadyReleasedError(Exception):
 def _order_for(connection: Connection, parsed: ParsedMail, party: Party) -> str | None:
     """The order the mail is about: the one it replies to, one it names, or the newest."""
     alias = party.alias
-    referenced = SqlRelayRepository(connection).messages_for_headers(
+    repo = SqlRelayRepository(connection)
+    pair = (alias.buyer_id, alias.seller_id)
+    for buyer_id, seller_id, order_id in repo.orders_for_headers(
         party.sender_side, parsed.in_reply_to + parsed.references
-    )
-    messages = repos.SqlMessageRepository(connection)
-    threads = repos.SqlThreadRepository(connection)
-    for message_ref in referenced:
-        record = messages.find(message_ref)
-        thread = None if record is None else threads.find(record.thread_id)
-        if thread is not None and (thread.buyer_id, thread.seller_id) == (
-            alias.buyer_id,
-            alias.seller_id,
-        ):
-            return thread.order_id
-    orders = list(repos.SqlOrderRepository(connection).for_pair(alias.buyer_id, alias.seller_id))
+    ):
+        if (buyer_id, seller_id) == pair:
+            return order_id
+    orders = repo.orders_of_pair(alias.buyer_id, alias.seller_id)
     if not orders:
         return None
-    ids = {order.id for order in orders}
+    ids = set(orders)
     for named in ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}"):
         if named in ids:
             return str(named)
-    return max(orders, key=lambda order: order.purchased_at).id
+    return orders[0]
 
 
 def _find_alias(engine: Engine, local: str) -> Alias | None:
@@ -545,16 +539,12 @@ def _order_in(engine: Engine, parsed: ParsedMail, party: Party) -> str | None:
 
 
 def _party(connection: Connection, local: str) -> Party | None:
-    alias = repos.SqlAliasRepository(connection).find(local)
-    if alias is None:
-        return None
-    seller = repos.SqlSellerRepository(connection).find(alias.seller_id)
-    buyer = repos.SqlBuyerRepository(connection).find(alias.buyer_id)
-    if seller is None or buyer is None:
+    found = SqlRelayRepository(connection).alias_with_parties(local)
+    if found is None:
         return None
     # The buyer's alias stands in for the buyer: whoever writes to it is the seller.
-    sender_side: AliasSide = "seller" if alias.side == "buyer" else "buyer"
-    return Party(alias=alias, sender_side=sender_side, seller=seller, buyer=buyer)
+    sender_side: AliasSide = "seller" if found.alias.side == "buyer" else "buyer"
+    return Party(alias=found.alias, sender_side=sender_side, seller=found.seller, buyer=found.buyer)
 
 
 def _dedupe_key(raw: bytes, parsed: ParsedMail) -> tuple[str, str]:
