@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from relay_world import BUYER_EMAIL, DOMAIN, SELLER_CS, mail, running_world
 from sqlalchemy import Engine
@@ -39,5 +41,8 @@ def test_release_command_delivers_a_held_mail(
         assert released.exit_code == 0, released.output
         assert released.output.startswith("250 2.0.0 Accepted as message")
         assert count(engine, t.messages) == 1
+        # The command stored the mail on the real clock; the world's worker runs on a fixed one
+        # (NOW), which real time has passed: let the worker catch up so the mail is due.
+        world.clock[0] = max(world.clock[0], datetime.now(UTC))
         world.deliver()
         assert world.sink.received[-1][1] == [SELLER_CS]
