@@ -1,27 +1,31 @@
 """Benchmark: the messaging API under load, server and load generator as separate processes.
 
     python bench/api_load.py                                  # SQLite and PostgreSQL, 100k stored
-    python bench/api_load.py --db postgresql --stored 1000000 --sends 5000
+    python bench/api_load.py --db postgresql --stored 1000000 --workers 2
 
 For each database it pre-fills `--stored` messages (valid hash chains, one running 24-hour clock
-per thread), starts `gobetween serve` on a loopback port as its own process, and drives it from
-this process with `--concurrency` concurrent HTTP/1.1 connections (httpx, asyncio). It prints:
+per thread), starts `gobetween serve` on a loopback port as its own process (`--workers` web
+processes), and drives it with wrk (`apt-get install wrk`; bench/wrk/api.lua), `--connections`
+concurrent HTTP/1.1 connections from `--threads` wrk threads, each scenario for `--seconds`:
 
+- baseline: GET /api/v1/me (token check, no other work), measured in the same run;
 - sends: POST /api/v1/orders/{id}/messages (auth, policy check, one durable transaction);
 - inbox: GET /api/v1/inbox as a seller, the `requires_response` view (least time left first) and
-  the `all` view (newest first), 50 entries a page;
-- baseline: GET /api/v1/me (auth and one indexed read), measured in the same run.
+  the `all` view (newest first), 50 entries a page.
 
-Figures are throughput (requests/s over the whole run) and p50/p99 latency as the client saw it,
-plus each figure's ratio to the baseline, and the machine they ran on.
+wrk is C and event-driven: it costs the machine far less per request than a Python client, so on
+2 cores more of them is left to the server. Figures are throughput (requests/s), p50/p90/p99
+latency as wrk saw it, the server's CPU time per request (all its processes, from /proc: the one
+figure a noisy machine disturbs least), each latency's ratio to the baseline, and the machine.
+The inbox query is also timed in this process, without HTTP, beside a one-row read.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -29,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,7 +96,11 @@ def seller_tokens(engine: Engine, now: datetime) -> list[str]:
     return tokens
 
 
-def start_server(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
+WRK_SCRIPT = Path(__file__).parent / "wrk" / "api.lua"
+WRK_LINE = re.compile(r"^WRK (.*)$", re.MULTILINE)
+
+
+def start_server(url: str, port: int, folder: Path, workers: int) -> subprocess.Popen[bytes]:
     environ = os.environ | {
         "GOBETWEEN_DATABASE_URL": url,
         "GOBETWEEN_LOG_LEVEL": "WARNING",
@@ -103,10 +111,10 @@ def start_server(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
         # The benchmark measures throughput, not the daily limit: no seller should reach it.
         "GOBETWEEN_DAILY_LIMIT_BASE": str(10**9),
     }
-    server = subprocess.Popen(
-        [str(GOBETWEEN), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"],
-        env=environ,
-    )
+    command = [str(GOBETWEEN), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    server = subprocess.Popen(command, env=environ)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -121,34 +129,78 @@ def start_server(url: str, port: int, folder: Path) -> subprocess.Popen[bytes]:
     raise SystemExit("gobetween serve did not become healthy within 60 s")
 
 
-async def drive(
-    base: str,
-    count: int,
-    concurrency: int,
-    request: Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]],
-) -> tuple[float, list[float]]:
-    """Run `count` requests over `concurrency` connections; (requests/s, latencies in ms)."""
-    latencies: list[float] = []
-    failures: list[str] = []
-    queue = iter(range(count))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by `pid` and its children: the server's work."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                pending.extend(int(child) for child in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
 
-        async def worker() -> None:
-            for number in queue:
-                started = time.perf_counter()
-                response = await request(client, number)
-                latencies.append((time.perf_counter() - started) * 1000)
-                if response.status_code >= 300:
-                    failures.append(f"{response.status_code} {response.text[:200]}")
+@dataclass(frozen=True)
+class Run:
+    """What wrk measured for one scenario, and what it cost the server."""
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    if failures:
-        raise SystemExit(f"{len(failures)} requests failed, first: {failures[0]}")
-    return count / elapsed, latencies
+    rate: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    server_cpu_ms: float  # per request
+
+
+def drive(
+    base: str, scenario: str, data: Path, seconds: int, threads: int, connections: int, pid: int
+) -> Run:
+    """Run wrk for `seconds` on one scenario; fail on any non-2xx answer or socket error."""
+    cpu_before = process_tree_cpu(pid)
+    finished = subprocess.run(
+        [
+            "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+            "-s", str(WRK_SCRIPT), base, "--", scenario, str(data),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )  # fmt: skip
+    cpu = process_tree_cpu(pid) - cpu_before
+    match = WRK_LINE.search(finished.stdout)
+    if match is None:
+        raise SystemExit(f"wrk printed no summary:\n{finished.stdout}\n{finished.stderr}")
+    figures = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(1))}
+    if figures["non2xx"] or figures["socket_errors"]:
+        raise SystemExit(
+            f"{scenario}: {figures['non2xx']} non-2xx, {figures['socket_errors']} socket errors"
+        )
+    requests = figures["requests"]
+    return Run(
+        rate=requests / (figures["duration_us"] / 1e6),
+        p50_ms=figures["p50_us"] / 1000,
+        p90_ms=figures["p90_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        server_cpu_ms=cpu * 1000 / max(1, requests),
+    )
+
+
+def report_run(name: str, run: Run, baseline: Run | None) -> None:
+    ratio = ""
+    if baseline:
+        latency = run.p50_ms / baseline.p50_ms
+        cpu = run.server_cpu_ms / baseline.server_cpu_ms
+        ratio = f"  (p50 x{latency:.1f}, CPU x{cpu:.1f} of baseline)"
+    print(
+        f"  {name:<26} {run.rate:7.0f} req/s  p50 {run.p50_ms:6.1f} ms  p90 {run.p90_ms:6.1f} ms"
+        f"  p99 {run.p99_ms:6.1f} ms  server CPU {run.server_cpu_ms:5.2f} ms/req{ratio}"
+    )
 
 
 def report(name: str, rate: float, latencies: list[float], baseline: float | None) -> None:
@@ -185,62 +237,44 @@ def measure_queries(engine: Engine, rounds: int) -> None:
         report(f"in-process: inbox {view}", rate, latencies, statistics.median(baseline))
 
 
-def run(kind: str, stored: int, sends: int, reads: int, concurrency: int, pg_url: str) -> None:
+def run(kind: str, args: argparse.Namespace) -> None:
     now = datetime.now(UTC)
-    with fresh_database(kind, pg_url) as (engine, url):
+    with fresh_database(kind, args.pg_url) as (engine, url):
         started = time.perf_counter()
-        orders = prefill(engine, stored, now=now)
+        orders = prefill(engine, args.stored, now=now)
         clocks = start_clocks(engine)
         tokens = seller_tokens(engine, now)
         print(
-            f"\n{kind} {server_version(engine)}: {stored:,} messages, {clocks:,} running clocks"
-            f" pre-filled in {time.perf_counter() - started:.0f} s;"
-            f" {concurrency} connections"
+            f"\n{kind} {server_version(engine)}: {args.stored:,} messages, {clocks:,} running"
+            f" clocks pre-filled in {time.perf_counter() - started:.0f} s; wrk {args.threads}"
+            f" threads, {args.connections} connections, {args.seconds} s a scenario;"
+            f" {args.workers} server process(es)"
         )
-        measure_queries(engine, reads)
+        measure_queries(engine, args.reads)
         port = free_port()
         folder = Path(tempfile.mkdtemp(prefix="gobetween-api-bench-"))
-        server = start_server(url, port, folder)
-        base = f"http://127.0.0.1:{port}/api/v1"
         rng = random.Random(7)
-        # Order n belongs to seller s{n % SELLERS}.
-        picks = [rng.randrange(len(orders)) for _ in range(max(sends, reads))]
+        # Order n belongs to seller s{n % SELLERS}: each line sends as the order's own seller.
+        data = folder / "requests.tsv"
+        with data.open("w") as lines:
+            for _ in range(20_000):
+                number = rng.randrange(len(orders))
+                lines.write(f"{tokens[number % SELLERS]}\t{orders[number]}\n")
+        server = start_server(url, port, folder, args.workers)
+        base = f"http://127.0.0.1:{port}"
 
-        def auth(n: int) -> dict[str, str]:
-            return {"Authorization": f"Bearer {tokens[picks[n] % SELLERS]}"}
+        def scenario(name: str, seconds: int) -> Run:
+            return drive(base, name, data, seconds, args.threads, args.connections, server.pid)
 
         try:
-            asyncio.run(drive(base, 200, concurrency, lambda c, n: c.get("/me", headers=auth(n))))
-            rate, lat = asyncio.run(
-                drive(base, reads, concurrency, lambda c, n: c.get("/me", headers=auth(n)))
-            )
-            baseline = statistics.median(lat)
-            report("baseline GET /me", rate, lat, None)
-            rate, lat = asyncio.run(
-                drive(
-                    base,
-                    sends,
-                    concurrency,
-                    lambda c, n: c.post(
-                        f"/orders/{orders[picks[n]]}/messages",
-                        json={"text": TEXT, "contact_reason": "address_issue"},
-                        headers=auth(n),
-                    ),
-                )
-            )
-            report("send (POST messages)", rate, lat, baseline)
+            scenario("me", 2)  # warm-up: connections, caches, the first imports of each route
+            print(f"  load average before the HTTP runs: {os.getloadavg()[0]:.1f}")
+            baseline = scenario("me", args.seconds)
+            report_run("baseline GET /me", baseline, None)
+            report_run("send (POST messages)", scenario("send", args.seconds), baseline)
             for view in ("requires_response", "all"):
-                rate, lat = asyncio.run(
-                    drive(
-                        base,
-                        reads,
-                        concurrency,
-                        lambda c, n, view=view: c.get(  # type: ignore[misc]
-                            "/inbox", params={"view": view, "limit": 50}, headers=auth(n)
-                        ),
-                    )
-                )
-                report(f"inbox {view}", rate, lat, baseline)
+                report_run(f"inbox {view}", scenario(f"inbox_{view}", args.seconds), baseline)
+            print(f"  load average after: {os.getloadavg()[0]:.1f}")
         finally:
             server.terminate()
             server.wait(30)
@@ -251,15 +285,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--stored", type=int, default=100_000)
-    parser.add_argument("--sends", type=int, default=3000)
-    parser.add_argument("--reads", type=int, default=3000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk's run per scenario")
+    parser.add_argument("--reads", type=int, default=1000, help="in-process inbox reads")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=1, help="gobetween serve --workers")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/api_load.py drives the server with wrk: apt-get install wrk")
     print(f"machine: {machine()}")
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     for kind in kinds:
-        run(kind, args.stored, args.sends, args.reads, args.concurrency, args.pg_url)
+        run(kind, args)
 
 
 if __name__ == "__main__":
