@@ -6,6 +6,7 @@ import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from gobetween.policy import rules as registry
@@ -112,6 +113,29 @@ def _plan(initiation: str) -> tuple[tuple[RegisteredRule, ...], tuple[Registered
     return _PLAN[initiation]
 
 
+def _context(data: Mapping[str, Any]) -> MessageContext:
+    """The validated context, parsed once per distinct mapping: a service sends a few dozen
+    different contexts (direction, initiation, reason, status, language) millions of times."""
+    if not isinstance(data, Mapping):
+        return MessageContext.from_mapping(data)
+    try:
+        # Each value's type is part of the key: 1 == True, but only True is a valid flag.
+        key = tuple(
+            (name, type(value), tuple(value) if type(value) is list else value)
+            for name, value in data.items()
+        )
+        return _parsed_context(key)
+    except TypeError:
+        # Unhashable values (attachments as mappings): parsed every time.
+        return MessageContext.from_mapping(data)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_context(key: tuple[tuple[Any, type, Any], ...]) -> MessageContext:
+    # Invalid contexts raise, and an exception is never cached.
+    return MessageContext.from_mapping({name: value for name, _, value in key})
+
+
 def check(
     text: str,
     context: MessageContext | Mapping[str, Any],
@@ -130,7 +154,7 @@ def _check(
     subject: str | None,
     facts: SystemFacts | None,
 ) -> Verdict:
-    ctx = context if isinstance(context, MessageContext) else MessageContext.from_mapping(context)
+    ctx = context if isinstance(context, MessageContext) else _context(context)
     profile = get_profile(ctx.profile)
     normalized = normalize(text)
     language, pattern_languages = _language(text, ctx)

@@ -285,3 +285,18 @@ def test_suggestions_are_built_when_read_and_behave_like_the_tuple() -> None:
     assert verdict.suggestions[0].rewrite == "Hi! Your parcel ships on Monday."
     # An allowed message has nothing to suggest, and no deferred builder either.
     assert check("Your parcel ships on Monday.", {"initiation": "reply"}).suggestions == ()
+
+
+def test_a_context_mapping_is_validated_every_time_though_parsed_once() -> None:
+    domains = ["shop.example"]
+    link = "Manual: https://shop.example/manual"
+    assert check(link, {"allowed_link_domains": domains}).verdict == "allow"
+    # The same mapping changed in place is a new context, not the one parsed before.
+    domains[0] = "other.example"
+    assert check(link, {"allowed_link_domains": domains}).verdict == "block"
+    assert check("Hello", {"buyer_opted_out": True, "initiation": "proactive"}).blocked
+    # 1 equals True, but only a boolean is a valid flag, cached parse or not.
+    with pytest.raises(InvalidInput, match="buyer_opted_out"):
+        check("Hello", {"buyer_opted_out": 1, "initiation": "proactive"})
+    attachment = {"filename": "manual.pdf", "content_type": "application/pdf", "size": 10}
+    assert check("See the manual.", {"attachments": [attachment]}).verdict == "allow"
