@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -19,11 +19,13 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Connection,
+    Date,
     DateTime,
     Engine,
     Row,
     Select,
     String,
+    bindparam,
     case,
     cast,
     func,
@@ -485,6 +487,23 @@ def _row(
     )
 
 
+# Every time in the metrics' statements is a parameter, so that a statement is built once per set
+# of window lengths and reused (`SqlMetricsReader._read`): building and hashing a SQLAlchemy
+# construct of a dozen UNIONed SELECTs costs more client CPU than the database spends on it.
+SELLER_ID = bindparam("seller_id", type_=String())
+_STATEMENTS: dict[tuple[str, tuple[int, ...]], Any] = {}
+
+
+def _moment(name: str) -> Any:
+    """A timestamp parameter of the metrics' statements (values: `SqlMetricsReader._values`)."""
+    return bindparam(name, type_=DateTime(timezone=True))
+
+
+def _day(name: str) -> Any:
+    """A date parameter of the metrics' statements."""
+    return bindparam(name, type_=Date())
+
+
 class _Reading:
     """The rows of one metrics statement, sorted by part and seller."""
 
@@ -600,27 +619,49 @@ class SqlMetricsReader:
         edges.append((datetime.combine(now.date(), time(), tzinfo=UTC), now))
         return lows, edges
 
-    def _response_parts(
-        self, seller_id: str | None, now: datetime, windows: Sequence[int]
-    ) -> list[Select[Any]]:
-        """The SELECTs of the response figures' parts, in the shape of `_row`."""
+    @classmethod
+    def _values(cls, now: datetime, windows: Sequence[int]) -> dict[str, Any]:
+        """The values of the statements' time parameters (see `_moment`, `_day`) as of `now`."""
+        lows, edges = cls._plan(now, windows)
+        values: dict[str, Any] = {
+            "now": now,
+            "today": now.date(),
+            "overdue_before": now - RESPONSE_LIMIT,
+        }
+        for i, low in enumerate(lows):
+            values[f"low_{i}"] = low
+            values[f"low_day_{i}"] = low.date()
+        for k, (start, end) in enumerate(edges):
+            values[f"edge_start_{k}"] = start
+            values[f"edge_end_{k}"] = end
+        return values
+
+    @staticmethod
+    def _response_parts(scoped: bool, windows: Sequence[int]) -> list[Select[Any]]:
+        """The SELECTs of the response figures' parts, in the shape of `_row`.
+
+        Their shape depends only on the window lengths: every time is a parameter (`_values`).
+        """
         rc, daily = ct.response_clocks, ct.response_daily
-        lows, edges = self._plan(now, windows)
-        last = len(lows) - 1
+        days = sorted(windows)
+        last = len(days) - 1
+        lows = [_moment(f"low_{i}") for i in range(len(days))]
+        low_days = [_day(f"low_day_{i}") for i in range(len(days))]
+        now, today = _moment("now"), _day("today")
         queries: list[Select[Any]] = []
 
-        def scoped(query: Select[Any], column: Any) -> Select[Any]:
-            return query if seller_id is None else query.where(column == seller_id)
+        def of_seller(query: Select[Any], column: Any) -> Select[Any]:
+            return query.where(column == SELLER_ID) if scoped else query
 
         # Whole days: tier k holds the days inside every window from k up.
-        low_days = [low.date() for low in lows]
         rollup = (
             _row(PART_CUMULATIVE, daily.c.seller_id, _tier_of(daily.c.day, low_days),
-                 bucket=daily.c.outcome, n=func.sum(daily.c.clocks), us=func.sum(daily.c.total_us))
-            .where(daily.c.day > low_days[-1], daily.c.day < now.date())
+                 bucket=daily.c.outcome, n=func.sum(daily.c.clocks),
+                 us=func.sum(daily.c.total_us))
+            .where(daily.c.day > low_days[-1], daily.c.day < today)
             .group_by(daily.c.seller_id, "tier", daily.c.outcome)
         )  # fmt: skip
-        queries.append(scoped(rollup, daily.c.seller_id))
+        queries.append(of_seller(rollup, daily.c.seller_id))
 
         # Edge ranges: finished (as of now) clocks by outcome. Edge k < last belongs to window k
         # only (wider windows hold that day whole); today's edge belongs to every window.
@@ -630,32 +671,37 @@ class SqlMetricsReader:
             else_="late",
         )
         answered_us = case((rc.c.stop_reason == "answered", rc.c.response_us), else_=0)
-        for k, (start, end) in enumerate(edges):
-            today = k == len(edges) - 1
+        for k in range(len(days) + 1):
+            start, end = _moment(f"edge_start_{k}"), _moment(f"edge_end_{k}")
+            today_edge = k == len(days)
             edge = (
-                _row(PART_CUMULATIVE if today else PART_SINGLE, rc.c.seller_id,
-                     literal(0 if today else k), bucket=ended_as, n=func.count(),
+                _row(PART_CUMULATIVE if today_edge else PART_SINGLE, rc.c.seller_id,
+                     literal(0 if today_edge else k), bucket=ended_as, n=func.count(),
                      us=func.sum(answered_us))
                 .where(
-                    rc.c.started_at >= start if today else rc.c.started_at > start,
-                    rc.c.started_at <= end if today else rc.c.started_at < end,
+                    rc.c.started_at >= start if today_edge else rc.c.started_at > start,
+                    rc.c.started_at <= end if today_edge else rc.c.started_at < end,
                     rc.c.stopped_at <= now,
                 )
                 .group_by(rc.c.seller_id, "bucket")
             )  # fmt: skip
-            queries.append(scoped(edge, rc.c.seller_id))
+            queries.append(of_seller(edge, rc.c.seller_id))
 
         # Running clocks: overdue once more than 24 hours old. Counted per started_at range, each
         # a plain count over the partial index of open clocks (no per-row expressions).
-        overdue_before = now - RESPONSE_LIMIT
-        bounds = [*reversed(lows), now]  # widest first
-        for k in range(len(lows)):
-            # The tier's own started_at range is (low, high]; overdue means started_at < now - 24 h.
+        overdue_before = _moment("overdue_before")
+        widest_first = list(reversed(days))
+        bounds = [*reversed(lows), now]
+        for k in range(len(days)):
+            # The tier's own started_at range is (low, high]; overdue means started_at < now - 24 h,
+            # possible only if the range starts more than a day ago; pending (24 h or less old)
+            # only if it reaches into the last day.
             low, high, tier = bounds[k], bounds[k + 1], last - k
             in_tier = (rc.c.started_at > low, rc.c.started_at <= high)
+            reaches_last_day = k == last or widest_first[k + 1] <= 1
             for bucket, split, possible in (
-                ("overdue", rc.c.started_at < overdue_before, low < overdue_before),
-                ("pending", rc.c.started_at >= overdue_before, high >= overdue_before),
+                ("overdue", rc.c.started_at < overdue_before, widest_first[k] > 1),
+                ("pending", rc.c.started_at >= overdue_before, reaches_last_day),
             ):
                 if not possible:
                     continue
@@ -665,7 +711,7 @@ class SqlMetricsReader:
                     .where(rc.c.stopped_at.is_(None), *in_tier, split)
                     .group_by(rc.c.seller_id)
                 )  # fmt: skip
-                queries.append(scoped(running, rc.c.seller_id))
+                queries.append(of_seller(running, rc.c.seller_id))
 
         # Stopped after `now`: none at the present time. Only the stopped_at condition, so that
         # the partial index of stopped clocks is the one to use; the few rows found are filtered
@@ -674,15 +720,20 @@ class SqlMetricsReader:
             PART_LATER, rc.c.seller_id, literal(0), bucket=rc.c.stop_reason, n=rc.c.message_id,
             us=rc.c.thread_id, started=rc.c.started_at, stopped=rc.c.stopped_at,
         ).where(rc.c.stopped_at > now)  # fmt: skip
-        queries.append(scoped(later, rc.c.seller_id))
+        queries.append(of_seller(later, rc.c.seller_id))
         return queries
 
-    def _blocked_part(
-        self, seller_id: str | None, now: datetime, windows: Sequence[int]
-    ) -> Select[Any]:
+    @staticmethod
+    def _tier(column: Any, windows: Sequence[int]) -> tuple[Any, Any]:
+        """A CASE giving the narrowest window (index) `column` falls in, and the widest bound."""
+        lows = [_moment(f"low_{i}") for i in range(len(windows))]
+        return _tier_of(column, lows), lows[-1]
+
+    @classmethod
+    def _blocked_part(cls, scoped: bool, windows: Sequence[int]) -> Select[Any]:
         """Blocked seller messages per blocking category, per seller and tier."""
         m, f = t.messages, t.findings
-        tier, low = self._tier(m.c.created_at, now, windows)
+        tier, low = cls._tier(m.c.created_at, windows)
         query = (
             _row(PART_BLOCKED, m.c.sender_id, tier, bucket=f.c.category,
                  n=func.count(func.distinct(m.c.id)))
@@ -690,55 +741,92 @@ class SqlMetricsReader:
             .where(
                 m.c.disposition == "blocked",
                 m.c.created_at > low,
-                m.c.created_at <= now,
+                m.c.created_at <= _moment("now"),
                 m.c.direction == "seller_to_buyer",
                 f.c.severity == "block",
             )
             .group_by(m.c.sender_id, f.c.category, "tier")
         )  # fmt: skip
-        return query if seller_id is None else query.where(m.c.sender_id == seller_id)
+        return query.where(m.c.sender_id == SELLER_ID) if scoped else query
 
-    def _bounces_part(
-        self, seller_id: str | None, now: datetime, windows: Sequence[int]
-    ) -> Select[Any]:
+    @classmethod
+    def _bounces_part(cls, scoped: bool, windows: Sequence[int]) -> Select[Any]:
         """Messages bounced because the buyer opted out, per seller and tier."""
         m = t.messages
-        tier, low = self._tier(m.c.created_at, now, windows)
+        tier, low = cls._tier(m.c.created_at, windows)
         query = (
             _row(PART_BOUNCES, m.c.sender_id, tier, n=func.count())
             .where(
                 m.c.disposition == "bounced",
                 m.c.created_at > low,
-                m.c.created_at <= now,
+                m.c.created_at <= _moment("now"),
                 m.c.direction == "seller_to_buyer",
             )
             .group_by(m.c.sender_id, "tier")
         )
-        return query if seller_id is None else query.where(m.c.sender_id == seller_id)
+        return query.where(m.c.sender_id == SELLER_ID) if scoped else query
 
-    def _unresolved_part(
-        self, seller_id: str | None, now: datetime, windows: Sequence[int]
-    ) -> Select[Any]:
+    @classmethod
+    def _unresolved_part(cls, scoped: bool, windows: Sequence[int]) -> Select[Any]:
         """Cases the buyer reported unresolved (shown, never counted), per seller and tier."""
         c = ct.cases
-        tier, low = self._tier(c.c.opened_at, now, windows)
+        tier, low = cls._tier(c.c.opened_at, windows)
         query = (
             _row(PART_UNRESOLVED, c.c.seller_id, tier, n=func.count())
             .where(
                 c.c.buyer_reported_unresolved.is_(True),
                 c.c.opened_at > low,
-                c.c.opened_at <= now,
+                c.c.opened_at <= _moment("now"),
             )
             .group_by(c.c.seller_id, "tier")
         )
-        return query if seller_id is None else query.where(c.c.seller_id == seller_id)
+        return query.where(c.c.seller_id == SELLER_ID) if scoped else query
 
-    def _read(self, queries: Sequence[Select[Any]]) -> _Reading:
-        """Run the parts as one statement (one round trip) and sort the rows by part."""
-        statement = queries[0] if len(queries) == 1 else union_all(*queries)
+    @classmethod
+    def _health_parts(cls, windows: Sequence[int]) -> list[Select[Any]]:
+        """One seller's whole account health: the seller, every measure, the daily limit."""
+        m, o, s = t.messages, t.orders, t.sellers
+        exists = _row(PART_SELLER, s.c.id, literal(0), n=literal(1)).where(s.c.id == SELLER_ID)
+        sent = _row(PART_SENT, SELLER_ID, literal(0), n=func.count()).where(
+            m.c.sender_id == SELLER_ID,
+            m.c.disposition == "delivered",
+            m.c.created_at >= _moment("sent_since"),
+            m.c.direction == "seller_to_buyer",
+        )
+        orders = _row(PART_ORDERS, SELLER_ID, literal(0), n=func.count()).where(
+            o.c.seller_id == SELLER_ID, o.c.purchased_at >= _moment("orders_since")
+        )
+        return [
+            exists,
+            *cls._response_parts(True, windows),
+            cls._blocked_part(True, windows),
+            cls._bounces_part(True, windows),
+            cls._unresolved_part(True, windows),
+            sent,
+            orders,
+        ]
+
+    def _read(
+        self,
+        name: str,
+        build: Callable[[], Sequence[Select[Any]]],
+        windows: Sequence[int],
+        values: dict[str, Any],
+    ) -> _Reading:
+        """Run the named statement (built once per window lengths) in one round trip."""
+        key = (name, tuple(sorted(windows)))
+        statement = _STATEMENTS.get(key)
+        if statement is None:
+            queries = build()
+            statement = queries[0] if len(queries) == 1 else union_all(*queries)
+            # Built once and kept: SQLAlchemy then reuses its cache key and compiled form. The
+            # callers use a few fixed sets of windows; the bound only guards against odd ones.
+            if len(_STATEMENTS) >= 64:
+                _STATEMENTS.clear()
+            _STATEMENTS[key] = statement
         reading = _Reading()
         with self._connect() as connection:
-            for row in connection.execute(statement):
+            for row in connection.execute(statement, values):
                 reading.add(row)
         return reading
 
@@ -784,14 +872,24 @@ class SqlMetricsReader:
         self, seller_id: str, *, now: datetime, windows: Sequence[int]
     ) -> dict[int, ResponseFigures]:
         now = utc(now)
-        reading = self._read(self._response_parts(seller_id, now, windows))
+        reading = self._read(
+            "response_figures:seller",
+            lambda: self._response_parts(True, windows),
+            windows,
+            self._values(now, windows) | {"seller_id": seller_id},
+        )
         return self._fold(reading.parts.get(seller_id, _Parts()), now=now, windows=windows)
 
     def response_figures_for_all(
         self, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, ResponseFigures]]:
         now = utc(now)
-        reading = self._read(self._response_parts(None, now, windows))
+        reading = self._read(
+            "response_figures:all",
+            lambda: self._response_parts(False, windows),
+            windows,
+            self._values(now, windows),
+        )
         figures = {
             seller: self._fold(p, now=now, windows=windows) for seller, p in reading.parts.items()
         }
@@ -812,28 +910,13 @@ class SqlMetricsReader:
         orders_since: datetime,
     ) -> SellerReading | None:
         """One seller's whole account health in one statement; None for an unknown seller."""
-        now, m, o, s = utc(now), t.messages, t.orders, t.sellers
-        exists = _row(PART_SELLER, s.c.id, literal(0), n=literal(1)).where(s.c.id == seller_id)
-        sent = _row(PART_SENT, literal(seller_id), literal(0), n=func.count()).where(
-            m.c.sender_id == seller_id,
-            m.c.disposition == "delivered",
-            m.c.created_at >= utc(sent_since),
-            m.c.direction == "seller_to_buyer",
-        )
-        orders = _row(PART_ORDERS, literal(seller_id), literal(0), n=func.count()).where(
-            o.c.seller_id == seller_id, o.c.purchased_at >= utc(orders_since)
-        )
-        reading = self._read(
-            [
-                exists,
-                *self._response_parts(seller_id, now, windows),
-                self._blocked_part(seller_id, now, windows),
-                self._bounces_part(seller_id, now, windows),
-                self._unresolved_part(seller_id, now, windows),
-                sent,
-                orders,
-            ]
-        )
+        now = utc(now)
+        values = self._values(now, windows) | {
+            "seller_id": seller_id,
+            "sent_since": utc(sent_since),
+            "orders_since": utc(orders_since),
+        }
+        reading = self._read("health", lambda: self._health_parts(windows), windows, values)
         if not reading.totals[PART_SELLER].get(seller_id):
             return None
         ordered = sorted(windows)
@@ -880,31 +963,42 @@ class SqlMetricsReader:
 
     # --- Blocks, bounces, the survey flag: per seller (or every seller) and window. ---
 
-    @staticmethod
-    def _tier(column: Any, now: datetime, windows: Sequence[int]) -> tuple[Any, datetime]:
-        """A CASE giving the narrowest window (index) `column` falls in, and the widest bound."""
-        lows = [utc(window_start(now, days)) for days in sorted(windows)]
-        return _tier_of(column, lows), lows[-1]
+    def _one_measure(
+        self,
+        name: str,
+        build: Callable[[bool, Sequence[int]], Select[Any]],
+        seller_id: str | None,
+        now: datetime,
+        windows: Sequence[int],
+    ) -> _Reading:
+        scoped = seller_id is not None
+        values = self._values(utc(now), windows) | ({"seller_id": seller_id} if scoped else {})
+        return self._read(
+            f"{name}:{'seller' if scoped else 'all'}",
+            lambda: [build(scoped, windows)],
+            windows,
+            values,
+        )
 
     def blocked_by_category(
         self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, dict[str, int]]]:
         """Per seller, per window: blocked messages per blocking category."""
-        reading = self._read([self._blocked_part(seller_id, utc(now), windows)])
+        reading = self._one_measure("blocked", self._blocked_part, seller_id, now, windows)
         return reading.blocked_by_window(sorted(windows))
 
     def bounces(
         self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, int]]:
         """Per seller, per window: messages bounced because the buyer opted out."""
-        reading = self._read([self._bounces_part(seller_id, utc(now), windows)])
+        reading = self._one_measure("bounces", self._bounces_part, seller_id, now, windows)
         return reading.by_window(PART_BOUNCES, sorted(windows))
 
     def reported_unresolved(
         self, seller_id: str | None, *, now: datetime, windows: Sequence[int]
     ) -> dict[str, dict[int, int]]:
         """Per seller, per window: cases the buyer reported unresolved (shown, never counted)."""
-        reading = self._read([self._unresolved_part(seller_id, utc(now), windows)])
+        reading = self._one_measure("unresolved", self._unresolved_part, seller_id, now, windows)
         return reading.by_window(PART_UNRESOLVED, sorted(windows))
 
 
