@@ -104,6 +104,11 @@ def main(folder: Path) -> None:
                 shoot(buyer, f"/buyer/orders/{buyer_order}", folder / "buyer-order.png")
                 operator = sign_in(browser, served, demo_email("operator"))
                 shoot(operator, "/operator/sellers", folder / "operator-sellers.png")
+                shoot(
+                    operator,
+                    f"/operator/policy?seller={seller_id}",
+                    folder / "operator-policy.png",
+                )
                 auditor = sign_in(browser, served, demo_email("auditor"))
                 shoot(
                     auditor, f"/auditor/threads/{thread_id}?verify=1", folder / "auditor-thread.png"
