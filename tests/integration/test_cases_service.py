@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from cases_world import T0, add_message, seed_thread
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.case_repositories import SqlMetricsReader
@@ -332,3 +332,27 @@ def test_all_sellers_health_equals_each_sellers_own(engine: Engine, thread_id: i
     assert everyone["S1"][7].blocked_by_category == {"marketing": 1}
     assert everyone["S1"][7].bounces == 0
     assert everyone["S1"][30].bounces == 1
+
+
+def test_one_sellers_account_health_is_one_statement(engine: Engine, thread_id: int) -> None:
+    buyer_writes(engine, thread_id, T0)
+    seller_writes(engine, thread_id, T0 + timedelta(hours=1))
+    seller_writes(engine, thread_id, T0 + timedelta(hours=2), "bounced")
+    reader, now = SqlMetricsReader(engine), Clock(T0 + timedelta(hours=3))
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        first = metrics.seller_metrics("S1", reader=reader, clock=now, limits=MessagingLimits())
+        second = metrics.seller_metrics("S1", reader=reader, clock=now, limits=MessagingLimits())
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    # One round trip per request, the same statement each time (built once, parameters only).
+    assert len(statements) == 2
+    assert statements[0] == statements[1]
+    assert first == second
+    assert (first.sent_today, first.windows[7].bounces) == (1, 1)
+    assert (first.windows[7].response.on_time, first.windows[90].response.on_time) == (1, 1)
