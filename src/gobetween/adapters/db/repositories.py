@@ -27,8 +27,8 @@ from sqlalchemy import (
 )
 
 from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.dialect import insert_on_conflict as _insert
-from gobetween.adapters.db.dialect import utc
 from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
 from gobetween.adapters.db.spapi_tables import spapi_solicitations
 from gobetween.domain.aliases import Alias, AliasSide
@@ -210,7 +210,7 @@ class SqlOrderRepository:
         return found[0] if found else None
 
     def find_with_parties(self, order_id: str) -> OrderParties | None:
-        rows = self._c.execute(_ORDER_WITH_PARTIES, {"key": order_id}).all()
+        rows = _ORDER_WITH_PARTIES.rows(self._c, {"key": order_id})
         if not rows:
             return None
         first = rows[0]
@@ -370,7 +370,8 @@ def _order_with_parties_query() -> Any:
     )
 
 
-_ORDER_WITH_PARTIES = _order_with_parties_query()
+# The send path's statements run on the driver's cursor (dialect.py DriverStatement).
+_ORDER_WITH_PARTIES = DriverStatement(_order_with_parties_query())
 
 
 def _orders(rows: Sequence[Row[Any]]) -> list[Order]:
@@ -380,7 +381,7 @@ def _orders(rows: Sequence[Row[Any]]) -> list[Order]:
     return [_order(group) for group in grouped.values()]
 
 
-def _order(rows: list[Row[Any]]) -> Order:
+def _order(rows: Sequence[Any]) -> Order:
     row = rows[0]
     return Order(
         id=row.id,
@@ -405,7 +406,7 @@ def _order(rows: list[Row[Any]]) -> Order:
     )
 
 
-_ALIASES_OF_PAIR = (
+_ALIASES_OF_PAIR = DriverStatement(
     select(t.aliases)
     .where(t.aliases.c.buyer_id == bindparam("buyer"), t.aliases.c.seller_id == bindparam("seller"))
     .order_by(t.aliases.c.side)
@@ -435,7 +436,7 @@ class SqlAliasRepository:
         return None if row is None else _alias(row)
 
     def of_pair(self, buyer_id: str, seller_id: str) -> Sequence[Alias]:
-        rows = self._c.execute(_ALIASES_OF_PAIR, {"buyer": buyer_id, "seller": seller_id}).all()
+        rows = _ALIASES_OF_PAIR.rows(self._c, {"buyer": buyer_id, "seller": seller_id})
         return [_alias(row) for row in rows]
 
     def add(self, alias: Alias, *, now: datetime) -> bool:
@@ -458,7 +459,7 @@ class SqlAliasRepository:
         return result is not None
 
 
-def _alias(row: Row[Any]) -> Alias:
+def _alias(row: Any) -> Alias:
     return Alias(
         local_part=row.local_part,
         buyer_id=row.buyer_id,
@@ -505,10 +506,10 @@ class SqlEventLog:
         ]
 
 
-_THREAD_FOR_ORDER_LOCKED = (
+_THREAD_FOR_ORDER_LOCKED = DriverStatement(
     select(t.threads).where(t.threads.c.order_id == bindparam("key")).with_for_update()
 )
-_ADVANCE_THREAD = (
+_ADVANCE_THREAD = DriverStatement(
     update(t.threads)
     .where(
         t.threads.c.id == bindparam("thread"), t.threads.c.message_count == bindparam("previous")
@@ -542,7 +543,7 @@ class SqlThreadRepository:
     ) -> Thread:
         # FOR UPDATE holds other writers of this thread until commit, so the chain cannot fork.
         # SQLite has no row locks; its BEGIN IMMEDIATE already serialises all writers.
-        row = self._c.execute(_THREAD_FOR_ORDER_LOCKED, {"key": order_id}).first()
+        row = _THREAD_FOR_ORDER_LOCKED.first(self._c, {"key": order_id})
         if row is None:
             # Create-if-missing without a race: two first messages on one order both "insert",
             # one wins, and both then read (and on PostgreSQL lock) the same row.
@@ -558,14 +559,16 @@ class SqlThreadRepository:
                 )
                 .on_conflict_do_nothing(index_elements=["order_id"])
             )
-            row = self._c.execute(_THREAD_FOR_ORDER_LOCKED, {"key": order_id}).one()
+            row = _THREAD_FOR_ORDER_LOCKED.first(self._c, {"key": order_id})
+            if row is None:  # pragma: no cover - the insert or a concurrent one made it
+                raise RuntimeError(f"order {order_id}: thread missing after its insert")
         return _thread(row)
 
     def advance(
         self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime
     ) -> None:
-        moved = self._c.execute(
-            _ADVANCE_THREAD,
+        moved = _ADVANCE_THREAD.rowcount(
+            self._c,
             {
                 "thread": thread_id,
                 "previous": message_count - 1,
@@ -573,12 +576,12 @@ class SqlThreadRepository:
                 "new_count": message_count,
                 "new_last": utc(last_message_at),
             },
-        ).rowcount
+        )
         if moved != 1:
             raise RuntimeError(f"thread {thread_id}: chain head moved under a held lock")
 
 
-def _thread(row: Row[Any]) -> Thread:
+def _thread(row: Any) -> Thread:
     return Thread(
         id=row.id,
         order_id=row.order_id,
@@ -598,8 +601,8 @@ class SqlMessageRepository:
 
     def add(self, record: MessageRecord) -> int:
         message_id = int(
-            self._c.execute(
-                _INSERT_MESSAGE,
+            _INSERT_MESSAGE.rows(
+                self._c,
                 {
                     "thread_id": record.thread_id,
                     "seq": record.seq,
@@ -620,7 +623,7 @@ class SqlMessageRepository:
                     "prev_hash": record.prev_hash,
                     "hash": record.hash,
                 },
-            ).scalar_one()
+            )[0][0]
         )
         if record.findings:
             self._c.execute(
@@ -700,8 +703,8 @@ class SqlMessageRepository:
         day_start: datetime,
         window_start: datetime,
     ) -> SellerSendingFacts:
-        row = self._c.execute(
-            _SENDING_FACTS,
+        row = _SENDING_FACTS.rows(
+            self._c,
             {
                 "thread": thread_id,
                 "order": order_id,
@@ -710,7 +713,7 @@ class SqlMessageRepository:
                 "day_start": utc(day_start),
                 "window_start": utc(window_start),
             },
-        ).one()
+        )[0]
         return SellerSendingFacts(
             awaiting_reply=row.last_direction == "buyer_to_seller",
             sent_today=int(row.sent_today),
@@ -762,35 +765,47 @@ def _sending_facts_query() -> Any:
     )
 
 
-_SENDING_FACTS = _sending_facts_query()
-_INSERT_MESSAGE = t.messages.insert().returning(t.messages.c.id)
-_INSERT_OUTBOX = t.outbox.insert().returning(t.outbox.c.id)
+_SENDING_FACTS = DriverStatement(_sending_facts_query())
+_MESSAGE_KEYS = (
+    "thread_id",
+    "seq",
+    "direction",
+    "sender_id",
+    "channel",
+    "initiation",
+    "contact_reason",
+    "subject",
+    "body",
+    "language",
+    "verdict",
+    "critical",
+    "disposition",
+    "triage",
+    "report",
+    "created_at",
+    "prev_hash",
+    "hash",
+)
+_INSERT_MESSAGE = DriverStatement(
+    t.messages.insert().returning(t.messages.c.id), column_keys=_MESSAGE_KEYS
+)
+_OUTBOX_KEYS = (
+    "kind",
+    "message_id",
+    "recipient",
+    "delivery_key",
+    "payload",
+    "status",
+    "attempts",
+    "available_at",
+    "created_at",
+)
+_INSERT_OUTBOX = DriverStatement(
+    t.outbox.insert().returning(t.outbox.c.id), column_keys=_OUTBOX_KEYS
+)
 
 
-_MESSAGE_COLUMNS = [
-    t.messages.c[name]
-    for name in (
-        "thread_id",
-        "seq",
-        "direction",
-        "sender_id",
-        "channel",
-        "initiation",
-        "contact_reason",
-        "subject",
-        "body",
-        "language",
-        "verdict",
-        "critical",
-        "disposition",
-        "triage",
-        "report",
-        "created_at",
-        "prev_hash",
-        "hash",
-        "id",
-    )
-]
+_MESSAGE_COLUMNS = [t.messages.c[name] for name in (*_MESSAGE_KEYS, "id")]
 
 
 def load_messages(
@@ -871,8 +886,8 @@ class SqlOutboxRepository:
     def add(self, item: OutboxItem, *, now: datetime) -> int:
         now = utc(now)
         return int(
-            self._c.execute(
-                _INSERT_OUTBOX,
+            _INSERT_OUTBOX.rows(
+                self._c,
                 {
                     "kind": item.kind,
                     "message_id": item.message_id,
@@ -884,7 +899,7 @@ class SqlOutboxRepository:
                     "available_at": now,
                     "created_at": now,
                 },
-            ).scalar_one()
+            )[0][0]
         )
 
     def claim(
