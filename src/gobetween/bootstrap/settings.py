@@ -36,6 +36,9 @@ class Settings:
     smtp_enabled: bool = True  # the relay's SMTP/LMTP listener in `gobetween serve`
     smtp_protocol: str = "smtp"  # "lmtp" behind a front MTA such as Postfix (docs/relay.md)
     smtp_max_bytes: int = 25 * 1024 * 1024  # larger mail is refused with 552 (relay issue)
+    # Listener processes sharing smtp_port (SO_REUSEPORT); more help with PostgreSQL and free
+    # cores only: SQLite has one writer (docs/relay.md, Several listeners).
+    smtp_listeners: int = 1
     relay_unauthenticated: str = "hold"  # mail failing SPF/DKIM/DMARC: "hold" or "refuse"
     dkim_selector: str = "gobetween"  # DKIM selector of outbound mail (`gobetween dkim keygen`)
     dkim_key_file: str = ""  # PEM private key; empty sends unsigned mail (development only)
@@ -100,6 +103,7 @@ _POSITIVE = (
     "proactive_window_days",
     "case_idle_days",
     "smtp_max_bytes",
+    "smtp_listeners",
 )
 # Zero is meaningful for these (no base allowance, a rate limit switched off).
 _NOT_NEGATIVE = (

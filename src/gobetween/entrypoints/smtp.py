@@ -10,8 +10,13 @@ LMTP's one reply per recipient trivially right).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
+import multiprocessing
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -23,7 +28,8 @@ from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.adapters.mail.inbound import Envelope as RelayEnvelope
 from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import DnsPythonResolver, Resolver, SenderAuthenticator
-from gobetween.bootstrap import Platform
+from gobetween.bootstrap import Platform, build_platform
+from gobetween.bootstrap.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +237,14 @@ class RelayController(Controller):
             ident="gobetween relay",
         )
 
+    @property
+    def bound_port(self) -> int:
+        """The port listened on: `port`, or the one the system chose for port 0."""
+        server = getattr(self, "server", None)
+        if server is None or not server.sockets:
+            return self.port
+        return int(server.sockets[0].getsockname()[1])
+
     def stop(self, no_assert: bool = False) -> None:
         """Stop listening, then let the relay finish its queued database work."""
         try:
@@ -279,7 +293,9 @@ def build_relay(platform: Platform, *, resolver: Resolver | None = None) -> Inbo
     )
 
 
-def start_listener(platform: Platform, *, resolver: Resolver | None = None) -> RelayController:
+def start_listener(
+    platform: Platform, *, resolver: Resolver | None = None, reuse_port: bool = False
+) -> RelayController:
     """Start the SMTP/LMTP listener on smtp_host:smtp_port; the caller stops it."""
     settings = platform.settings
     controller = RelayController(
@@ -288,6 +304,7 @@ def start_listener(platform: Platform, *, resolver: Resolver | None = None) -> R
         port=settings.smtp_port,
         protocol=settings.smtp_protocol,
         max_bytes=settings.smtp_max_bytes,
+        reuse_port=reuse_port,
     )
     controller.start()
     log.info(
@@ -298,3 +315,96 @@ def start_listener(platform: Platform, *, resolver: Resolver | None = None) -> R
         settings.alias_domain,
     )
     return controller
+
+
+# How long an extra listener process may take to import, wire and bind before `serve` gives up.
+LISTENER_START_SECONDS = 60.0
+LISTENER_STOP_SECONDS = 30.0
+
+
+class RelayListeners:
+    """The relay's listeners of one `gobetween serve`: this process's and the extra processes'.
+
+    `smtp_listeners` = N runs N-1 listener processes beside this one, all bound to smtp_port
+    with SO_REUSEPORT (docs/relay.md, Several listeners). Each child watches a pipe to this
+    process: it stops when told to, and also when this process dies, even by `kill -9`, so no
+    orphan keeps answering on the port after a crash.
+    """
+
+    def __init__(
+        self, controller: RelayController, children: list[tuple[BaseProcess, Connection]]
+    ) -> None:
+        self.controller = controller
+        self.children = children
+
+    def stop(self) -> None:
+        """Stop the extra processes (each finishes its queued commits), then this listener."""
+        try:
+            for _, control in self.children:
+                with contextlib.suppress(OSError):  # already gone
+                    control.send("stop")
+            for process, control in self.children:
+                process.join(LISTENER_STOP_SECONDS)
+                if process.is_alive():
+                    log.warning("relay listener process %s did not stop; terminating", process.pid)
+                    process.terminate()
+                    process.join(LISTENER_STOP_SECONDS)
+                control.close()
+        finally:
+            self.controller.stop()
+
+
+def start_listeners(platform: Platform, *, resolver: Resolver | None = None) -> RelayListeners:
+    """Start smtp_listeners listeners on smtp_host:smtp_port: this process's and N-1 children.
+
+    Raises OSError when the port cannot be bound, RuntimeError when a child does not start; what
+    was started is stopped first.
+    """
+    count = platform.settings.smtp_listeners
+    controller = start_listener(platform, resolver=resolver, reuse_port=count > 1)
+    listeners = RelayListeners(controller, [])
+    # With smtp_port 0 the children must join the port this listener was given.
+    settings = replace(platform.settings, smtp_port=controller.bound_port)
+    try:
+        # spawn, not fork: this process already runs threads (aiosmtpd's loop, the writer).
+        context = multiprocessing.get_context("spawn")
+        for _ in range(count - 1):
+            ours, theirs = context.Pipe()
+            process: BaseProcess = context.Process(
+                target=_listener_process,
+                args=(settings, resolver, theirs),
+                name="gobetween-relay-listener",
+                daemon=True,
+            )
+            process.start()
+            theirs.close()
+            listeners.children.append((process, ours))
+        for process, control in listeners.children:
+            answer = control.recv() if control.poll(LISTENER_START_SECONDS) else "no answer"
+            if answer != "ready":
+                raise RuntimeError(f"relay listener process {process.pid} did not start: {answer}")
+    except BaseException:
+        listeners.stop()
+        raise
+    return listeners
+
+
+def _listener_process(settings: Settings, resolver: Resolver | None, control: Connection) -> None:
+    """One extra listener process: serve until told to stop or until the parent is gone."""
+    logging.basicConfig(level=settings.log_level)
+    platform = build_platform(settings)
+    try:
+        try:
+            controller = start_listener(platform, resolver=resolver, reuse_port=True)
+        except Exception as error:  # told to the parent, which refuses to start
+            control.send(f"{type(error).__name__}: {error}")
+            return
+        control.send("ready")
+        try:
+            control.recv()  # "stop"; EOFError when the parent died without saying so
+        except (EOFError, OSError):
+            log.warning("relay listener process: the serving process is gone; stopping")
+        finally:
+            controller.stop()
+    finally:
+        platform.close()

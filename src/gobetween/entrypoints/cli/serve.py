@@ -52,7 +52,7 @@ def serve_command(
     import uvicorn
 
     from gobetween.entrypoints.http.app import create_app
-    from gobetween.entrypoints.smtp import start_listener
+    from gobetween.entrypoints.smtp import start_listeners
 
     with platform_from(ctx, http_host=host, http_port=port, log_format=log_format) as platform:
         settings = platform.settings
@@ -86,8 +86,8 @@ def serve_command(
             log.warning("dkim_key_file is not set: outbound mail is NOT DKIM-signed")
         if settings.smtp_enabled:
             try:
-                listener = start_listener(platform)
-            except OSError as error:
+                listener = start_listeners(platform)
+            except (OSError, RuntimeError) as error:
                 raise fail(
                     f"cannot listen for mail on {settings.smtp_host}:{settings.smtp_port}: {error}"
                 ) from None
