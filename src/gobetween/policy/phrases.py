@@ -176,9 +176,11 @@ def _variants(phrases: Iterable[str]) -> list[str]:
     return out
 
 
-# Word classes read in every language whatever the message's language (`Scan.of_class`): the
-# classes of `unless_sentence` vetoes are added per lexicon; rules add the ones they read with
-# `read_in_every_language`. A class missing here is still found, by a full scan on demand.
+# Word classes that rules read in every language whatever the message's language
+# (`Scan.of_class`), declared with `read_in_every_language`: a scan limited to the message's
+# languages still collects them in its one pass. The classes of `unless_sentence` vetoes are read
+# in every language too, but only when a pattern matched: their other-language hits are found by
+# a second pass, on demand. Any other class asked for is found by a complete scan, on demand.
 _EVERY_LANGUAGE: set[str] = set()
 
 
@@ -254,6 +256,20 @@ class _Matcher:
             hits[key].sort(key=_END_THEN_START)
 
 
+@dataclass(frozen=True, slots=True)
+class _Matchers:
+    """The matchers of a scan limited to some languages (`complete` None: not limited).
+
+    `own` finds the phrases of those languages and, in every language, those of the `complete`
+    classes; `elsewhere` finds the other languages' phrases of the `elsewhere_classes`.
+    """
+
+    own: _Matcher
+    complete: frozenset[str] | None
+    elsewhere: _Matcher | None
+    elsewhere_classes: frozenset[str] | None
+
+
 def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
     keys: list[str] = []
     targets: list[_Targets] = []
@@ -311,7 +327,7 @@ class Lexicon:
         # Per set of pattern languages, built on first use (a handful of sets occur: each
         # language with English, and all six): the matcher of those languages' phrases, and the
         # one of the other languages' phrases of the classes read in every language.
-        self._matchers: dict[frozenset[str] | None, tuple[_Matcher, _Matcher | None]] = {}
+        self._matchers: dict[frozenset[str] | None, _Matchers] = {}
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
@@ -327,52 +343,42 @@ class Lexicon:
             by_key = self.index.setdefault(pattern.group, {})
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
 
-    def read_in_every_language(self) -> frozenset[str]:
-        """The classes a scan limited to some languages still collects in every language."""
-        return self._vetoes | _EVERY_LANGUAGE
-
-    def _matcher(self, languages: frozenset[str] | None) -> tuple[_Matcher, _Matcher | None]:
+    def _matchers_for(self, languages: frozenset[str] | None) -> _Matchers:
         matchers = self._matchers.get(languages)
         if matchers is None:
             matchers = self._build_matchers(languages)
             self._matchers[languages] = matchers
         return matchers
 
-    def _build_matchers(self, languages: frozenset[str] | None) -> tuple[_Matcher, _Matcher | None]:
+    def _build_matchers(self, languages: frozenset[str] | None) -> _Matchers:
         pairs = list(zip(self._keys, self._entries, strict=True))
         if languages is None:
-            return _matcher_of(pairs), None
-        # The patterns of a language combine that language's classes alone; the hits of the
-        # other languages only matter for the classes read in every language (context vetoes),
-        # which few messages ask for: those are found by a second pass, when first asked for.
-        every = self.read_in_every_language()
+            return _Matchers(_matcher_of(pairs), None, None, None)
+        # The patterns of a language combine that language's classes alone: other languages'
+        # hits only matter for the classes read in every language.
+        declared = frozenset(_EVERY_LANGUAGE)
+        vetoes = self._vetoes - declared
         own: list[tuple[str, list[Entry]]] = []
         elsewhere: list[tuple[str, list[Entry]]] = []
         for key, meanings in pairs:
-            mine = [e for e in meanings if e.lang in languages]
-            theirs = [e for e in meanings if e.lang not in languages and e.cls in every]
+            mine = [e for e in meanings if e.lang in languages or e.cls in declared]
+            theirs = [e for e in meanings if e.lang not in languages and e.cls in vetoes]
             if mine:
                 own.append((key, mine))
             if theirs:
                 elsewhere.append((key, theirs))
-        return _matcher_of(own), _matcher_of(elsewhere)
+        return _Matchers(_matcher_of(own), declared, _matcher_of(elsewhere), vetoes)
 
     def scan(self, text: str, languages: frozenset[str] | None = None) -> Scan:
         """Find every phrase hit in `text` (already normalised) in one automaton pass.
 
         `languages` limits the patterns evaluated to those languages (all when None): once the
         message's language is known, Spanish words must not complete an Italian pattern. The
-        hits of other languages are then found only for `Scan.of_class`, when it asks.
+        hits of other languages are then collected for the classes declared with
+        `read_in_every_language` only; `Scan.of_class` finds the others when it asks.
         """
-        own, elsewhere = self._matcher(languages)
-        return Scan(
-            text,
-            own.collect(text),
-            self,
-            languages,
-            every_language=None if elsewhere is None else self.read_in_every_language(),
-            elsewhere=elsewhere,
-        )
+        matchers = self._matchers_for(languages)
+        return Scan(text, matchers.own.collect(text), self, languages, matchers=matchers)
 
 
 class Scan:
@@ -380,10 +386,9 @@ class Scan:
 
     __slots__ = (
         "_cache",
-        "_elsewhere",
         "_elsewhere_hits",
-        "_every_language",
         "_lexicon",
+        "_matchers",
         "_sentence_ends",
         "_whole",
         "hits",
@@ -399,17 +404,14 @@ class Scan:
         lexicon: Lexicon,
         languages: frozenset[str] | None = None,
         *,
-        every_language: frozenset[str] | None = None,
-        elsewhere: _Matcher | None = None,
+        matchers: _Matchers | None = None,
     ) -> None:
         self.text = text
         self.languages = languages
-        # `hits` holds every language's hits, or (a scan limited to `languages`) those of the
-        # languages; `of_class` adds the other languages' hits of the `every_language` classes
-        # (found by `elsewhere`) and, for another class, of a complete scan.
+        # Every language's hits, or for a scan limited to `languages` (see `_Matchers`) those of
+        # the languages and of the classes read in every language; `of_class` finds the rest.
         self.hits = hits
-        self._every_language = every_language
-        self._elsewhere = elsewhere
+        self._matchers = matchers
         self._elsewhere_hits: dict[tuple[str, str], list[Hit]] | None = None
         self._whole: dict[tuple[str, str], list[Hit]] | None = None
         self._lexicon = lexicon
@@ -439,14 +441,14 @@ class Scan:
         """Every hit of `cls` in every language, in text order."""
         hits = self.hits
         found: list[Hit] = []
-        if self._every_language is None:
+        matchers = self._matchers
+        if matchers is None or matchers.complete is None or cls in matchers.complete:
             for code in LANGUAGES:
                 found.extend(hits.get((code, cls), ()))
-        elif cls in self._every_language:
+        elif matchers.elsewhere is not None and cls in (matchers.elsewhere_classes or ()):
             others = self._elsewhere_hits
             if others is None:
-                others = {} if self._elsewhere is None else self._elsewhere.collect(self.text)
-                self._elsewhere_hits = others
+                others = self._elsewhere_hits = matchers.elsewhere.collect(self.text)
             # The message's languages from this scan, the others from the second pass.
             for code in LANGUAGES:
                 own = hits.get((code, cls))
