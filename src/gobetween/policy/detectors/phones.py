@@ -178,23 +178,24 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The candidate, then without short trailing groups (`… 0148 24/7`), of phone length."""
     if text[start] == "(" and ")" not in text[start:end]:
         start += 1
-    groups = [len(g) for g in _GROUP.findall(text, start, end)]
-    total = sum(groups)
+    # (digits, end) of each digit group, in one pass.
+    groups = [
+        (match.end() - match.start(), match.end()) for match in _GROUP.finditer(text, start, end)
+    ]
+    total = sum(size for size, _ in groups)
     if total < _MIN_DIGITS:
         return []
     spans: list[tuple[int, int]] = []
     dropped = 0
-    ends = [g.end() for g in _GROUP.finditer(text, start, end)] if total > 0 else []
     for keep in range(len(groups), 0, -1):
         if keep < len(groups):
-            dropped += groups[keep]
+            dropped += groups[keep][0]
         if dropped > _MAX_DROPPED:
             break
-        last = ends[keep - 1]
-        opened = text.count("(", start, last) > text.count(")", start, last)
-        candidate_end = last + 1 if opened and last < end and text[last] == ")" else last
         if _MIN_DIGITS <= total - dropped <= _MAX_DIGITS:
-            spans.append((start, candidate_end))
+            last = groups[keep - 1][1]
+            opened = text.count("(", start, last) > text.count(")", start, last)
+            spans.append((start, last + 1 if opened and last < end and text[last] == ")" else last))
     return spans
 
 
