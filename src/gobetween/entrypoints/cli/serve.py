@@ -46,12 +46,19 @@ def serve_command(
             "--log-format", help="text or json: one JSON object per line (default: log_format)."
         ),
     ] = None,
+    web_workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Web server processes sharing the port (PostgreSQL; each has its own pool).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app on http_host:http_port and the relay on smtp_host:smtp_port."""
     # The web and mail stacks load here, not at the top: every other command starts without them.
-    import uvicorn
-
-    from gobetween.entrypoints.http.app import create_app
+    from gobetween.entrypoints.http.serving import web_server
     from gobetween.entrypoints.smtp import start_listeners
 
     with platform_from(ctx, http_host=host, http_port=port, log_format=log_format) as platform:
@@ -64,18 +71,13 @@ def serve_command(
         problem = platform.database_problem()
         if problem is not None:
             raise fail(f"database {problem}")
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(platform),
-                host=settings.http_host,
-                port=settings.http_port,
-                log_level=settings.log_level.lower(),
-                # Logging is configured above, once, for the whole process; every request's
-                # line comes from the app's request observer, with its request id.
-                log_config=None,
-                access_log=False,
+        if web_workers > 1 and settings.is_sqlite:
+            log.warning(
+                "--workers %d on SQLite: the processes take turns at the one write lock;"
+                " PostgreSQL is the store for several web processes",
+                web_workers,
             )
-        )
+        web = web_server(platform, web_workers)
         stop = threading.Event()
         # uvicorn handles SIGINT/SIGTERM while it runs, then restores these handlers and raises
         # the signal again; with these in place that second delivery only confirms the stop, so
@@ -96,7 +98,7 @@ def serve_command(
         if worker:
             case_sweeper(platform, stop)
         try:
-            server.run()
+            web.run()
         finally:
             if settings.smtp_enabled:
                 listener.stop()
@@ -105,7 +107,7 @@ def serve_command(
                 thread.join(WORKER_STOP_SECONDS)
                 if thread.is_alive():
                     log.warning("delivery worker still busy after %.0f s", WORKER_STOP_SECONDS)
-        if not server.started:
+        if not web.started:
             raise fail(f"could not listen on {settings.http_host}:{settings.http_port}")
 
 
