@@ -193,6 +193,7 @@ def read_in_every_language(*classes: str) -> None:
 # (check_left, check_right, ((hits key, lang, class), ...)) for each meaning group of one phrase.
 _Targets = tuple[tuple[bool, bool, tuple[tuple[tuple[str, str], str, str], ...]], ...]
 _END_THEN_START = itemgetter(3, 2)
+_MATCH_START = itemgetter(3)
 # `tuple.__new__(Hit, (...))` makes the same named tuple as `Hit(...)` without the Python-level
 # constructor: a third of the cost, and a scan makes dozens.
 _new_tuple = tuple.__new__
@@ -328,6 +329,10 @@ class Lexicon:
         # language with English, and all six): the matcher of those languages' phrases, and the
         # one of the other languages' phrases of the classes read in every language.
         self._matchers: dict[frozenset[str] | None, _Matchers] = {}
+        self._first_classes: dict[
+            tuple[str, frozenset[str] | None],
+            tuple[tuple[tuple[str, str], list[tuple[Pattern, tuple[tuple[str, str], ...]]]], ...],
+        ] = {}
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
@@ -342,6 +347,20 @@ class Lexicon:
             keys = tuple((pattern.lang, cls) for cls in pattern.classes)
             by_key = self.index.setdefault(pattern.group, {})
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
+
+    def first_classes(
+        self, group: str, languages: frozenset[str] | None
+    ) -> tuple[tuple[tuple[str, str], list[tuple[Pattern, tuple[tuple[str, str], ...]]]], ...]:
+        """`index[group]` as pairs, limited to the patterns of `languages` (cached per set)."""
+        pairs = self._first_classes.get((group, languages))
+        if pairs is None:
+            pairs = tuple(
+                (key, candidates)
+                for key, candidates in self.index.get(group, {}).items()
+                if languages is None or key[0] in languages
+            )
+            self._first_classes[(group, languages)] = pairs
+        return pairs
 
     def _matchers_for(self, languages: frozenset[str] | None) -> _Matchers:
         matchers = self._matchers.get(languages)
@@ -468,21 +487,19 @@ class Scan:
         if cached is None:
             cached = []
             hits = self.hits
-            index = self._lexicon.index.get(group)
-            if index:
-                languages = self.languages
-                # In the lexicon's order, not a set's: which of two matches starting at the same
-                # place names the finding must not depend on the process's string hashing.
-                for key, candidates in index.items():
-                    if key not in hits or (languages is not None and key[0] not in languages):
-                        continue
-                    for pattern, others in candidates:
-                        for other in others:
-                            if other not in hits:
-                                break
-                        else:
-                            cached.extend(self._match(pattern))
-            cached.sort(key=lambda match: match.start)
+            # In the lexicon's order, not a set's: which of two matches starting at the same
+            # place names the finding must not depend on the process's string hashing.
+            for key, candidates in self._lexicon.first_classes(group, self.languages):
+                if key not in hits:
+                    continue
+                for pattern, others in candidates:
+                    for other in others:
+                        if other not in hits:
+                            break
+                    else:
+                        cached.extend(self._match(pattern))
+            if len(cached) > 1:
+                cached.sort(key=_MATCH_START)
             self._cache[group] = cached
         return cached
 
@@ -513,30 +530,53 @@ class Scan:
     def _combine(
         self, pattern: Pattern, anchor: Hit, others: Sequence[list[Hit]]
     ) -> list[Hit] | None:
+        """The anchor and, of each other class, the nearest hit that fits (same sentence, in
+        order, within the window, not overlapping one chosen); None if a class has none.
+
+        Runs for every anchor of every pattern whose classes all occur: written out with locals
+        (no generator, no method call per candidate).
+        """
         chosen = [anchor]
-        same_sentence = pattern.scope == "sentence"
-        anchor_sentence = self.sentence_of(anchor.start) if same_sentence else 0
-        previous = anchor
+        ends = self.sentence_ends() if pattern.scope == "sentence" else None
+        anchor_sentence = bisect_right(ends, anchor.start) if ends is not None else 0
+        ordered, window = pattern.ordered, pattern.window
+        unspaced = pattern.lang in _UNSPACED
+        text = self.text
+        anchor_start, anchor_end = anchor.start, anchor.end
+        previous_end = anchor_end
         for candidates in others:
             best: Hit | None = None
             best_distance = 0
             for hit in candidates:
-                if any(hit.start < other.end and other.start < hit.end for other in chosen):
+                hit_start, hit_end = hit.start, hit.end
+                overlaps = False
+                for other in chosen:
+                    if hit_start < other.end and other.start < hit_end:
+                        overlaps = True
+                        break
+                if overlaps or (ordered and hit_start < previous_end):
                     continue
-                if pattern.ordered and hit.start < previous.end:
+                if ends is not None and bisect_right(ends, hit_start) != anchor_sentence:
                     continue
-                if same_sentence and self.sentence_of(hit.start) != anchor_sentence:
-                    continue
-                first, last = (anchor, hit) if hit.start >= anchor.start else (hit, anchor)
-                distance = self._words_between(pattern.lang, first.end, last.start)
-                if pattern.window and distance > pattern.window:
+                # Words (characters in Japanese) between the anchor and this hit.
+                if hit_start >= anchor_start:
+                    gap_start, gap_end = anchor_end, hit_start
+                else:
+                    gap_start, gap_end = hit_end, anchor_start
+                if gap_end <= gap_start:
+                    distance = 0
+                elif unspaced:
+                    distance = gap_end - gap_start
+                else:
+                    distance = len(text[gap_start:gap_end].split())
+                if window and distance > window:
                     continue
                 if best is None or distance < best_distance:
                     best, best_distance = hit, distance
             if best is None:
                 return None
             chosen.append(best)
-            previous = best
+            previous_end = best.end
         return chosen
 
     def _vetoed(self, pattern: Pattern, start: int, end: int, chosen: Sequence[Hit]) -> bool:
