@@ -200,13 +200,17 @@ def _stable(run: str) -> bool:
 
 def _fold(text: str) -> _Draft:
     """NFKC, case folding, look-alikes and zero-width removal, cluster by cluster."""
-    draft = _fold_once(text)
+    draft = _fold_plain(text)
+    if draft is not None:
+        # Already normalised (ASCII, or checked): nothing to fold again.
+        return draft
+    draft = _fold_clusters(text)
     for _ in range(3):
         # Folding one cluster can make a combining character that composes with the cluster
         # before it (halfwidth ﾊﾞ → ハ + U+3099 → バ): fold again until the whole is normalised.
         if unicodedata.is_normalized("NFKC", draft.text):
             break
-        again = _fold_once(draft.text)
+        again = _fold_plain(draft.text) or _fold_clusters(draft.text)
         draft = _Draft(
             again.text,
             [draft.starts[i] for i in again.starts],
@@ -215,7 +219,8 @@ def _fold(text: str) -> _Draft:
     return draft
 
 
-def _fold_once(text: str) -> _Draft:
+def _fold_plain(text: str) -> _Draft | None:
+    """The folded text when it maps one for one and is NFKC-normalised, else None."""
     if text.isascii():
         return _Draft(text.lower(), range(len(text)), range(1, len(text) + 1))
     if unicodedata.is_normalized("NFKC", text):
@@ -228,6 +233,11 @@ def _fold_once(text: str) -> _Draft:
             and unicodedata.is_normalized("NFKC", folded)
         ):
             return _Draft(folded, range(len(text)), range(1, len(text) + 1))
+    return None
+
+
+def _fold_clusters(text: str) -> _Draft:
+    """Fold the non-ASCII runs that need it cluster by cluster, the rest as it is."""
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -585,8 +595,12 @@ _RUN_MIN = 4
 def _digit_words(draft: _Draft) -> _Draft:
     """Rewrite runs of four or more digit words as digits ("five five five" → "555")."""
     text = draft.text
+    found = _DIGIT_AUTOMATON.find_matches_as_indexes(text)
+    if len(found) < _RUN_MIN:
+        # Fewer digit words than a run needs, bounded or not (most messages).
+        return draft
     hits: list[tuple[int, int, str]] = []
-    for index, start, end in _DIGIT_AUTOMATON.find_matches_as_indexes(text):
+    for index, start, end in found:
         word = _DIGIT_KEYS[index]
         # Latin words need word boundaries; the Japanese ones do not.
         bounded = (start == 0 or not text[start - 1].isalnum()) and (
