@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,9 +35,15 @@ def ensure_pair_aliases(
     seller_id: str,
     now: datetime,
     draw: Callable[[], str] = new_local_part,
+    known: Iterable[Alias] | None = None,
 ) -> PairAliases:
-    """Return the pair's aliases, creating whichever is missing, inside the caller's transaction."""
-    existing = {alias.side: alias for alias in uow.aliases.of_pair(buyer_id, seller_id)}
+    """Return the pair's aliases, creating whichever is missing, inside the caller's transaction.
+
+    `known`: the pair's aliases as the caller already read them in this transaction (the send
+    path gets them with its other facts), so they are not read again.
+    """
+    found = uow.aliases.of_pair(buyer_id, seller_id) if known is None else known
+    existing = {alias.side: alias for alias in found}
     return PairAliases(
         buyer=existing.get("buyer") or _create_side(uow, buyer_id, seller_id, "buyer", now, draw),
         seller=existing.get("seller")

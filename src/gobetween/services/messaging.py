@@ -164,7 +164,9 @@ def send_seller_message(
         initiation = _initiation(command.initiation, derived)
         if counted.review_requested:
             _check_after_review_request(initiation, command.contact_reason)
-        aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
+        aliases = ensure_pair_aliases(
+            uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now, known=counted.aliases
+        )
         context = seller_policy_context(
             order,
             buyer,

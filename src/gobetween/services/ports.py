@@ -132,6 +132,8 @@ class SellerSendingFacts:
     # The order had its review request (SP-API Solicitations): it excludes free-form proactive
     # messages that are not critical (issue 5, spapi-notes.md).
     review_requested: bool
+    # The pair's aliases as stored (none, one or both sides), read with the facts.
+    aliases: tuple[Alias, ...]
 
 
 class MessageRepository(Protocol):
@@ -160,8 +162,8 @@ class MessageRepository(Protocol):
         window_start: datetime,
     ) -> SellerSendingFacts:
         """awaiting_reply(thread), count_seller_sent_since(day_start), the seller's orders since
-        window_start, whether the buyer is some seller's buying identity, and whether the order
-        had its review request."""
+        window_start, whether the buyer is some seller's buying identity, whether the order
+        had its review request, and the pair's aliases (uow.aliases.of_pair)."""
         ...
 
 

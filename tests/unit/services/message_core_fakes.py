@@ -215,6 +215,7 @@ class FakeMessages(_Repo):
             orders_in_window=FakeOrders(self.s).count_for_seller_since(seller_id, window_start),
             buyer_is_seller=FakeSellers(self.s).find_by_buyer_id(buyer_id) is not None,
             review_requested=order_id in self.s.review_requested,
+            aliases=tuple(FakeAliases(self.s).of_pair(buyer_id, seller_id)),
         )
 
 

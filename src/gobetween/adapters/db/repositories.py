@@ -714,12 +714,21 @@ class SqlMessageRepository:
                 "window_start": utc(window_start),
             },
         )[0]
+        sides: tuple[tuple[AliasSide, str | None, bool | None], ...] = (
+            ("buyer", row.buyer_alias, row.buyer_alias_active),
+            ("seller", row.seller_alias, row.seller_alias_active),
+        )
         return SellerSendingFacts(
             awaiting_reply=row.last_direction == "buyer_to_seller",
             sent_today=int(row.sent_today),
             orders_in_window=int(row.orders_in_window),
             buyer_is_seller=bool(row.buyer_is_seller),
             review_requested=bool(row.review_requested),
+            aliases=tuple(
+                Alias(local_part, buyer_id, seller_id, side, bool(active))
+                for side, local_part, active in sides
+                if local_part is not None
+            ),
         )
 
 
@@ -755,13 +764,30 @@ def _sending_facts_query() -> Any:
     buyer_is_seller = exists().where(t.sellers.c.buyer_id == bindparam("buyer"))
     # A primary-key probe: the order's one review request, if it had it.
     review_requested = exists().where(spapi_solicitations.c.order_id == bindparam("order"))
-    # Five answers in one round trip: the send path is latency-bound, not work-bound.
+
+    def alias_of_pair(side: str, column: Any) -> Any:
+        # One probe of uq_aliases_pair_side per value (what SqlAliasRepository.of_pair reads).
+        a = t.aliases.c
+        return (
+            select(column)
+            .where(
+                a.buyer_id == bindparam("buyer"), a.seller_id == bindparam("seller"), a.side == side
+            )
+            .scalar_subquery()
+        )
+
+    # Everything the send reads besides the order and the thread, in one round trip: the send
+    # path is latency-bound, not work-bound.
     return select(
         last_direction.label("last_direction"),
         sent_today.label("sent_today"),
         orders_in_window.label("orders_in_window"),
         buyer_is_seller.label("buyer_is_seller"),
         review_requested.label("review_requested"),
+        alias_of_pair("buyer", t.aliases.c.local_part).label("buyer_alias"),
+        alias_of_pair("buyer", t.aliases.c.active).label("buyer_alias_active"),
+        alias_of_pair("seller", t.aliases.c.local_part).label("seller_alias"),
+        alias_of_pair("seller", t.aliases.c.active).label("seller_alias_active"),
     )
 
 
