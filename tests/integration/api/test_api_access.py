@@ -265,3 +265,17 @@ def test_without_the_token_cache_a_revocation_counts_from_the_next_request(
     finally:
         world.client.close()
         world.platform.close()
+
+
+def test_on_sqlite_reading_the_inbox_never_waits_for_a_writer(sqlite_world: World) -> None:
+    world = sqlite_world
+    sent = world.send("anna", ANNA_ORDER, text="Could you confirm the engraving text?")
+    assert sent.status_code == 201, sent.text
+    # A writer holds SQLite's write lock (BEGIN IMMEDIATE) for the whole request: a read that
+    # took the lock too would wait out the 30 s busy timeout and fail with "database is locked".
+    with world.platform.engine.connect() as writer:
+        writer.begin()
+        listed = world.get("anna", "/inbox", params={"view": "all"})
+        writer.rollback()
+    assert listed.status_code == 200, listed.text
+    assert [e["message_id"] for e in listed.json()["entries"]] == [sent.json()["message_id"]]

@@ -12,6 +12,8 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
+from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.bootstrap.access import ApiServices, build_api_services
 from gobetween.entrypoints.http.api.errors import ForbiddenError, RateLimitedError
 from gobetween.services.access import (
@@ -97,6 +99,42 @@ def rate_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
+class Reads:
+    """Units of work for requests that only read: on SQLite, on an engine that never takes the
+    write lock (adapters/db/read_engine.py).
+
+    The core's SQLite engine starts every transaction with `BEGIN IMMEDIATE`, which a writer
+    needs but which also queues a pure read behind every other transaction, reads included: two
+    inbox listings could never run at the same time. In WAL mode a reader needs no lock; each
+    statement reads the newest committed state. On PostgreSQL this is the one engine as it is.
+    """
+
+    def __init__(self, services: ApiServices) -> None:
+        self._engine = build_read_engine(services.platform.engine)
+
+    def unit_of_work(self) -> SqlAccessUnitOfWork:
+        return SqlAccessUnitOfWork(self._engine)
+
+
+def reads_of(request: Request, services: ApiServices) -> Reads:
+    state = request.app.state
+    reads: Reads | None = getattr(state, "api_reads", None)
+    if reads is None:
+        with _services_lock:
+            reads = getattr(state, "api_reads", None)
+            if reads is None:
+                reads = Reads(services)
+                state.api_reads = reads
+    return reads
+
+
+async def read_only(
+    request: Request, services: Annotated[ApiServices, Depends(wired_services)]
+) -> Reads:
+    """The read-only units of work, for a route that changes nothing."""
+    return reads_of(request, services)
+
+
 def verified_tokens(request: Request) -> VerifiedTokens:
     state = request.app.state
     verified: VerifiedTokens | None = getattr(state, "api_verified_tokens", None)
@@ -124,9 +162,8 @@ async def caller(
     verified = verified_tokens(request)
     principal = verified.get(checked_token_hash(token))
     if principal is None:
-        principal = await run_in_threadpool(
-            authenticate, token, uow=services.unit_of_work(), verified=verified
-        )
+        lookup = reads_of(request, services).unit_of_work()
+        principal = await run_in_threadpool(authenticate, token, uow=lookup, verified=verified)
     # The request's log line names the caller's role (observability.py).
     request.state.caller_role = principal.role
     if principal.token_id is not None:
@@ -148,6 +185,7 @@ def allow(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]
 
 
 Services = Annotated[ApiServices, Depends(wired_services)]
+ReadOnly = Annotated[Reads, Depends(read_only)]
 Anyone = Annotated[Principal, Depends(caller)]
 Operator = Annotated[Principal, Depends(allow("operator"))]
 Party = Annotated[Principal, Depends(allow("seller", "buyer"))]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from gobetween.entrypoints.http.api.callers import Anyone, Services
+from gobetween.entrypoints.http.api.callers import Anyone, ReadOnly, Services
 from gobetween.entrypoints.http.api.errors import ERROR_RESPONSES, ApiRoute
 from gobetween.entrypoints.http.api.schemas import InboxOut, inbox_out
 from gobetween.services.inbox import MAX_PAGE, list_inbox
@@ -18,6 +18,7 @@ router = APIRouter(tags=["inbox"], route_class=ApiRoute, responses=ERROR_RESPONS
 def get_inbox(
     caller: Anyone,
     services: Services,
+    reads: ReadOnly,
     view: Annotated[
         Literal["requires_response", "sent", "blocked", "bounced", "all"] | None,
         Query(description="Sellers default to requires_response, everyone else to all"),
@@ -38,7 +39,7 @@ def get_inbox(
     """Requires response: least time left on the 24-hour clock first; other views newest first."""
     page = list_inbox(
         viewer=caller,
-        uow=services.unit_of_work(),
+        uow=reads.unit_of_work(),
         alias_domain=services.platform.settings.alias_domain,
         view=view,
         order_id=order_id,
