@@ -42,10 +42,35 @@ class AliasParties:
     buyer: Buyer
 
 
+@dataclass(frozen=True, slots=True)
+class InboundLookup:
+    """What deciding one inbound mail reads, in one statement (inbound_lookup)."""
+
+    seen_reply: str | None  # the reply given when this exactly-once key was seen before
+    parties: AliasParties | None  # None: no such alias (or its seller or buyer is missing)
+    newest_order: str | None  # the pair's most recently purchased order
+
+
 def _insert(connection: Connection, table: Any) -> Any:
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+_IGNORING_CONFLICTS: dict[tuple[str, str], Any] = {}
+
+
+def _insert_ignoring_conflicts(connection: Connection, table: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the table, built once per dialect.
+
+    The values go in as parameters: a statement built with .values() on every call costs
+    more than running it (its cache key walks every value).
+    """
+    key = (connection.dialect.name, table.name)
+    statement = _IGNORING_CONFLICTS.get(key)
+    if statement is None:
+        statement = _IGNORING_CONFLICTS[key] = _insert(connection, table).on_conflict_do_nothing()
+    return statement
 
 
 class SqlRelayRepository:
@@ -65,40 +90,24 @@ class SqlRelayRepository:
     def alias_with_parties(self, local_part: str) -> AliasParties | None:
         """The alias, its seller (with sending addresses) and its buyer; None if any is missing."""
         rows = self._c.execute(_ALIAS_WITH_PARTIES, {"local": local_part.lower()}).all()
+        return _alias_parties(rows) if rows else None
+
+    def inbound_lookup(self, local_part: str, message_id: str, body_sha256: str) -> InboundLookup:
+        """alias_with_parties, find_reply and the pair's newest order in one round trip.
+
+        Aliases are never deleted, so a mail seen before always finds its alias row here.
+        """
+        local = local_part.lower()
+        rows = self._c.execute(
+            _INBOUND_LOOKUP, {"local": local, "message_id": message_id, "body": body_sha256}
+        ).all()
         if not rows:
-            return None
+            return InboundLookup(seen_reply=None, parties=None, newest_order=None)
         first = rows[0]
-        return AliasParties(
-            alias=Alias(
-                local_part=first.local_part,
-                buyer_id=first.buyer_id,
-                seller_id=first.seller_id,
-                side=first.side,
-                active=first.active,
-            ),
-            seller=Seller(
-                id=first.s_id,
-                display_name=first.s_display_name,
-                business_name=first.s_business_name,
-                customer_service_address=first.s_customer_service_address,
-                registered_addresses=tuple(
-                    row.address for row in rows if row.address_kind == "registered"
-                ),
-                authorized_addresses=tuple(
-                    row.address for row in rows if row.address_kind == "authorized"
-                ),
-                opt_out_bounce_notices=first.s_opt_out_bounce_notices,
-                buyer_id=first.s_buyer_id,
-                created_at=utc(first.s_created_at),
-            ),
-            buyer=Buyer(
-                id=first.b_id,
-                name=first.b_name,
-                email=first.b_email,
-                language=first.b_language,
-                opted_out=first.b_opted_out,
-                created_at=utc(first.b_created_at),
-            ),
+        return InboundLookup(
+            seen_reply=first.seen_reply,
+            parties=_alias_parties(rows),
+            newest_order=first.newest_order,
         )
 
     def orders_of_pair(self, buyer_id: str, seller_id: str) -> list[str]:
@@ -131,22 +140,23 @@ class SqlRelayRepository:
     ) -> int:
         """Record a mail; the unique key raises IntegrityError for a concurrent duplicate."""
         result = self._c.execute(
-            r.relay_inbound.insert().values(
-                alias=alias,
-                message_id=message_id,
-                body_sha256=body_sha256,
-                mail_from=mail_from,
-                from_address=from_address,
-                client_ip=client_ip,
-                auth=auth,
-                raw=raw,
-                status=status,
-                message_ref=message_ref,
-                reply=reply,
-                release_token_sha256=release_token_sha256,
-                received_at=now,
-                decided_at=now if status != "held" else None,
-            )
+            _ADD_INBOUND,
+            {
+                "alias": alias,
+                "message_id": message_id,
+                "body_sha256": body_sha256,
+                "mail_from": mail_from,
+                "from_address": from_address,
+                "client_ip": client_ip,
+                "auth": auth,
+                "raw": raw,
+                "status": status,
+                "message_ref": message_ref,
+                "reply": reply,
+                "release_token_sha256": release_token_sha256,
+                "received_at": now,
+                "decided_at": now if status != "held" else None,
+            },
         )
         key = result.inserted_primary_key
         assert key is not None
@@ -206,9 +216,8 @@ class SqlRelayRepository:
     def add_header(self, message_ref: int, party: AliasSide, header_id: str) -> None:
         """Record the id a party knows the message by, unless one is on record already."""
         self._c.execute(
-            _insert(self._c, r.relay_message_ids)
-            .values(message_ref=message_ref, party=party, header_id=header_id)
-            .on_conflict_do_nothing()
+            _insert_ignoring_conflicts(self._c, r.relay_message_ids),
+            {"message_ref": message_ref, "party": party, "header_id": header_id},
         )
 
     def remember_header(self, message_ref: int, party: AliasSide, header_id: str) -> str:
@@ -255,9 +264,8 @@ class SqlRelayRepository:
         self, sha256: str, content_type: str, data: bytes, *, now: datetime
     ) -> None:
         self._c.execute(
-            _insert(self._c, r.relay_attachments)
-            .values(sha256=sha256, content_type=content_type, data=data, created_at=now)
-            .on_conflict_do_nothing()
+            _insert_ignoring_conflicts(self._c, r.relay_attachments),
+            {"sha256": sha256, "content_type": content_type, "data": data, "created_at": now},
         )
 
     def attachment(self, sha256: str) -> bytes | None:
@@ -290,6 +298,25 @@ _ALIAS_WITH_PARTIES = (
     .where(t.aliases.c.local_part == bindparam("local"))
     .order_by(t.seller_addresses.c.address)
 )
+_INBOUND_LOOKUP = _ALIAS_WITH_PARTIES.add_columns(
+    select(r.relay_inbound.c.reply)
+    .where(
+        r.relay_inbound.c.alias == bindparam("local"),
+        r.relay_inbound.c.message_id == bindparam("message_id"),
+        r.relay_inbound.c.body_sha256 == bindparam("body"),
+    )
+    .scalar_subquery()
+    .label("seen_reply"),
+    select(t.orders.c.id)
+    .where(
+        t.orders.c.buyer_id == t.aliases.c.buyer_id,
+        t.orders.c.seller_id == t.aliases.c.seller_id,
+    )
+    .order_by(t.orders.c.purchased_at.desc(), t.orders.c.id)
+    .limit(1)
+    .scalar_subquery()
+    .label("newest_order"),
+)
 _ORDERS_OF_PAIR = (
     select(t.orders.c.id)
     .where(t.orders.c.buyer_id == bindparam("buyer"), t.orders.c.seller_id == bindparam("seller"))
@@ -312,6 +339,7 @@ _ORDERS_FOR_HEADERS = (
         r.relay_message_ids.c.header_id.in_(bindparam("ids", expanding=True)),
     )
 )
+_ADD_INBOUND = r.relay_inbound.insert()
 # Built once: the relay stores a mail with these on every accepted message.
 _LATEST_OF_ORDER = (
     select(t.messages.c.id, t.messages.c.disposition)
@@ -325,6 +353,43 @@ _BLOCKING = (
     .where(t.findings.c.message_id == bindparam("ref"), t.findings.c.severity == "block")
     .order_by(t.findings.c.position)
 )
+
+
+def _alias_parties(rows: Sequence[Any]) -> AliasParties:
+    """The alias, seller and buyer of rows repeating them once per seller address."""
+    first = rows[0]
+    return AliasParties(
+        alias=Alias(
+            local_part=first.local_part,
+            buyer_id=first.buyer_id,
+            seller_id=first.seller_id,
+            side=first.side,
+            active=first.active,
+        ),
+        seller=Seller(
+            id=first.s_id,
+            display_name=first.s_display_name,
+            business_name=first.s_business_name,
+            customer_service_address=first.s_customer_service_address,
+            registered_addresses=tuple(
+                row.address for row in rows if row.address_kind == "registered"
+            ),
+            authorized_addresses=tuple(
+                row.address for row in rows if row.address_kind == "authorized"
+            ),
+            opt_out_bounce_notices=first.s_opt_out_bounce_notices,
+            buyer_id=first.s_buyer_id,
+            created_at=utc(first.s_created_at),
+        ),
+        buyer=Buyer(
+            id=first.b_id,
+            name=first.b_name,
+            email=first.b_email,
+            language=first.b_language,
+            opted_out=first.b_opted_out,
+            created_at=utc(first.b_created_at),
+        ),
+    )
 
 
 def _inbound(row: Any) -> InboundRecord:

@@ -30,7 +30,11 @@ from sqlalchemy.exc import IntegrityError
 
 from gobetween.adapters.db import repositories as repos
 from gobetween.adapters.db.group_commit import GroupCommitter
-from gobetween.adapters.db.relay_repository import InboundRecord, SqlRelayRepository
+from gobetween.adapters.db.relay_repository import (
+    AliasParties,
+    InboundRecord,
+    SqlRelayRepository,
+)
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.parse import (
     MAX_DEPTH,
@@ -218,13 +222,16 @@ class InboundRelay:
             )
         message_id, body_hash = _dedupe_key(envelope.data, parsed)
 
-        # One read transaction for everything the decision needs from the database.
+        # Everything the decision needs from the database: one statement, and a second only
+        # when the mail replies to a message or names an order.
         def look_up(engine: Engine) -> tuple[str | None, Party | None, str | None]:
             with engine.connect() as connection:
-                seen = SqlRelayRepository(connection).find_reply(local, message_id, body_hash)
-                party = None if seen is not None else _party(connection, local)
-                order_id = None if party is None else _order_for(connection, parsed, party)
-            return seen, party, order_id
+                found = SqlRelayRepository(connection).inbound_lookup(local, message_id, body_hash)
+                if found.seen_reply is not None or found.parties is None:
+                    return found.seen_reply, None, None
+                party = _party_of(found.parties)
+                order_id = _order_for(connection, parsed, party, newest=found.newest_order)
+            return None, party, order_id
 
         seen, party, order_id = self._read(look_up)
         if seen is not None:
@@ -508,8 +515,13 @@ class _AlreadyReleasedError(Exception):
     """Two releases of one held mail raced; the other one stored it."""
 
 
-def _order_for(connection: Connection, parsed: ParsedMail, party: Party) -> str | None:
-    """The order the mail is about: the one it replies to, one it names, or the newest."""
+def _order_for(
+    connection: Connection, parsed: ParsedMail, party: Party, *, newest: str | None
+) -> str | None:
+    """The order the mail is about: the one it replies to, one it names, or `newest`.
+
+    `newest` is the pair's most recently purchased order, as the caller read it.
+    """
     alias = party.alias
     repo = SqlRelayRepository(connection)
     pair = (alias.buyer_id, alias.seller_id)
@@ -518,14 +530,13 @@ def _order_for(connection: Connection, parsed: ParsedMail, party: Party) -> str 
     ):
         if (buyer_id, seller_id) == pair:
             return order_id
-    orders = repo.orders_of_pair(alias.buyer_id, alias.seller_id)
-    if not orders:
-        return None
-    ids = set(orders)
-    for named in ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}"):
-        if named in ids:
-            return str(named)
-    return orders[0]
+    named = ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}")
+    if named:
+        ids = set(repo.orders_of_pair(alias.buyer_id, alias.seller_id))
+        for candidate in named:
+            if candidate in ids:
+                return str(candidate)
+    return newest
 
 
 def _find_alias(engine: Engine, local: str) -> Alias | None:
@@ -535,13 +546,18 @@ def _find_alias(engine: Engine, local: str) -> Alias | None:
 
 def _order_in(engine: Engine, parsed: ParsedMail, party: Party) -> str | None:
     with engine.connect() as connection:
-        return _order_for(connection, parsed, party)
+        orders = SqlRelayRepository(connection).orders_of_pair(
+            party.alias.buyer_id, party.alias.seller_id
+        )
+        return _order_for(connection, parsed, party, newest=orders[0] if orders else None)
 
 
 def _party(connection: Connection, local: str) -> Party | None:
     found = SqlRelayRepository(connection).alias_with_parties(local)
-    if found is None:
-        return None
+    return None if found is None else _party_of(found)
+
+
+def _party_of(found: AliasParties) -> Party:
     # The buyer's alias stands in for the buyer: whoever writes to it is the seller.
     sender_side: AliasSide = "seller" if found.alias.side == "buyer" else "buyer"
     return Party(alias=found.alias, sender_side=sender_side, seller=found.seller, buyer=found.buyer)
