@@ -20,11 +20,11 @@ from gobetween.policy.categories import (
 from gobetween.policy.context import MessageContext, SystemFacts
 from gobetween.policy.detectors.language import detect_language
 from gobetween.policy.normalize import NormalizedText, normalize
-from gobetween.policy.phrases import LANGUAGES, Scan
+from gobetween.policy.phrases import LANGUAGES, Lexicon, Scan
 from gobetween.policy.profiles import Profile, get_profile
 from gobetween.policy.rules import AnalyzedMessage, RegisteredRule
 from gobetween.policy.suggestions import suggest
-from gobetween.policy.triage import triage
+from gobetween.policy.triage import TRIAGE_GROUPS, triage
 from gobetween.policy.verdict import DeferredSuggestions, Finding, Verdict
 
 # The rule modules register themselves on import; one module per policy.md category.
@@ -113,6 +113,15 @@ def _plan(initiation: str) -> tuple[tuple[RegisteredRule, ...], tuple[Registered
     return _PLAN[initiation]
 
 
+@lru_cache(maxsize=64)
+def _groups(lexicon: Lexicon, direction: str) -> frozenset[str]:
+    """The rule groups a message in `direction` is asked about: triage's for a buyer message,
+    every other for a seller message (the scan then skips the other side's phrases)."""
+    if direction == "buyer_to_seller":
+        return TRIAGE_GROUPS
+    return lexicon.groups - TRIAGE_GROUPS
+
+
 def _context(data: Mapping[str, Any]) -> MessageContext:
     """The validated context, parsed once per distinct mapping: a service sends a few dozen
     different contexts (direction, initiation, reason, status, language) millions of times."""
@@ -165,7 +174,9 @@ def _check(
         language=language,
         context=ctx,
         facts=facts if facts is not None else SystemFacts(),
-        scan=profile.lexicon.scan(normalized.text, pattern_languages),
+        scan=profile.lexicon.scan(
+            normalized.text, pattern_languages, groups=_groups(profile.lexicon, ctx.direction)
+        ),
         profile=profile,
     )
     if ctx.direction == "buyer_to_seller":
@@ -268,16 +279,16 @@ def _subject_findings(
     """The content rules run on the subject line, in the text's language; findings name the
     subject (`field="subject"`, no span: spans index the text)."""
     normalized = normalize(subject)
-    scan = profile.lexicon.scan(normalized.text, pattern_languages)
+    scan = profile.lexicon.scan(
+        normalized.text, pattern_languages, groups=_groups(profile.lexicon, "seller_to_buyer")
+    )
     view = normalized.contacts
     # Most subjects ("Your engraving", "Re: Order 123-…") give the rules nothing to work on: the
     # phrase rules need a phrase hit, the detectors a digit, an address or markup character, a
     # non-ASCII character (emoji) or something spelled out.
-    # (A hit in any language counts, as it always has: a scan limited to the pattern languages
-    # may have none where the complete one has some.)
-    phrases = bool(scan.hits) or (
-        pattern_languages is not None and bool(profile.lexicon.scan(normalized.text).hits)
-    )
+    # (A hit of any phrase in any language counts, as it always has: the scan limited to the
+    # pattern languages and the seller's groups may have none where a complete one has some.)
+    phrases = bool(scan.hits) or bool(profile.lexicon.scan(normalized.text).hits)
     detectors = (
         not subject.isascii()
         or (view is not None and view.text != normalized.text)

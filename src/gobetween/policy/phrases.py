@@ -223,9 +223,9 @@ class _Matcher:
         for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
             for check_left, check_right, meanings in targets[index]:
                 # A phrase that starts (ends) with a letter must not continue a word on that side.
-                if check_left and start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+                if check_left and start > 0 and text[start - 1].isalnum():
                     continue
-                if check_right and end < length and text[end].isalnum() and text[end - 1].isalnum():
+                if check_right and end < length and text[end].isalnum():
                     continue
                 for key, lang, cls in meanings:
                     hit = new_hit(Hit, (lang, cls, start, end))
@@ -259,16 +259,19 @@ class _Matcher:
 
 @dataclass(frozen=True, slots=True)
 class _Matchers:
-    """The matchers of a scan limited to some languages (`complete` None: not limited).
+    """The matchers of a scan limited to some languages and/or pattern groups.
 
-    `own` finds the phrases of those languages and, in every language, those of the `complete`
-    classes; `elsewhere` finds the other languages' phrases of the `elsewhere_classes`.
+    `own` finds the phrases of the `classes` (all when None) in those languages and, in every
+    language, those of the `complete` classes (None: every class in every language);
+    `elsewhere` finds the other languages' phrases of the `elsewhere_classes`, on demand.
     """
 
     own: _Matcher
+    classes: frozenset[str] | None
     complete: frozenset[str] | None
     elsewhere: _Matcher | None
-    elsewhere_classes: frozenset[str] | None
+    elsewhere_classes: frozenset[str]
+    groups: frozenset[str] | None
 
 
 def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
@@ -281,10 +284,10 @@ def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
             and key.isalnum()
             and all(e.check_left and e.check_right for e in meanings)
         ):
-            letter_targets[key] = _group_targets(meanings)
+            letter_targets[key] = _group_targets(key, meanings)
             continue
         keys.append(key)
-        targets.append(_group_targets(meanings))
+        targets.append(_group_targets(key, meanings))
     letters = None
     if letter_targets:
         # A letter that neither follows nor precedes a letter or digit (as `str.isalnum`),
@@ -296,12 +299,14 @@ def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
     return _Matcher(automaton, targets, letters, letter_targets)
 
 
-def _group_targets(entries: Sequence[Entry]) -> _Targets:
+def _group_targets(key: str, entries: Sequence[Entry]) -> _Targets:
     groups: dict[tuple[bool, bool], list[tuple[tuple[str, str], str, str]]] = {}
     for e in entries:
-        groups.setdefault((e.check_left, e.check_right), []).append(
-            ((e.lang, e.cls), e.lang, e.cls)
-        )
+        # A boundary needs checking only on a side where the phrase itself starts (ends) with a
+        # letter or digit: the scan then need not look at the phrase's own first (last) character.
+        left = e.check_left and key[0].isalnum()
+        right = e.check_right and key[-1].isalnum()
+        groups.setdefault((left, right), []).append(((e.lang, e.cls), e.lang, e.cls))
     return tuple((left, right, tuple(items)) for (left, right), items in groups.items())
 
 
@@ -328,7 +333,7 @@ class Lexicon:
         # Per set of pattern languages, built on first use (a handful of sets occur: each
         # language with English, and all six): the matcher of those languages' phrases, and the
         # one of the other languages' phrases of the classes read in every language.
-        self._matchers: dict[frozenset[str] | None, _Matchers] = {}
+        self._matchers: dict[tuple[frozenset[str] | None, frozenset[str] | None], _Matchers] = {}
         self._first_classes: dict[
             tuple[str, frozenset[str] | None],
             tuple[tuple[tuple[str, str], list[tuple[Pattern, tuple[tuple[str, str], ...]]]], ...],
@@ -336,8 +341,6 @@ class Lexicon:
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
-        # Classes whose hits count in any language: the context vetoes of the patterns.
-        self._vetoes = frozenset(cls for p in data.patterns for cls in p.unless_sentence)
         # Patterns indexed by group and by the (language, class) key of their first class: a scan
         # only looks at the patterns whose first class occurred, then checks the other classes.
         self.index: dict[
@@ -362,21 +365,51 @@ class Lexicon:
             self._first_classes[(group, languages)] = pairs
         return pairs
 
-    def _matchers_for(self, languages: frozenset[str] | None) -> _Matchers:
-        matchers = self._matchers.get(languages)
+    @property
+    def groups(self) -> frozenset[str]:
+        """Every rule group some pattern feeds."""
+        return frozenset(self.index)
+
+    def _classes_read_by(self, groups: frozenset[str]) -> frozenset[str]:
+        """The classes the patterns of `groups` read (their own, their vetoes), and the classes
+        read in every language."""
+        classes = set(_EVERY_LANGUAGE)
+        for group in groups:
+            for pattern in self.patterns.get(group, ()):
+                classes.update(pattern.classes, pattern.unless_before, pattern.unless_sentence)
+                if pattern.unless_before:
+                    classes.add("not_negation")
+        return frozenset(classes)
+
+    def _matchers_for(
+        self, languages: frozenset[str] | None, groups: frozenset[str] | None
+    ) -> _Matchers:
+        matchers = self._matchers.get((languages, groups))
         if matchers is None:
-            matchers = self._build_matchers(languages)
-            self._matchers[languages] = matchers
+            matchers = self._build_matchers(languages, groups)
+            self._matchers[(languages, groups)] = matchers
         return matchers
 
-    def _build_matchers(self, languages: frozenset[str] | None) -> _Matchers:
-        pairs = list(zip(self._keys, self._entries, strict=True))
+    def _build_matchers(
+        self, languages: frozenset[str] | None, groups: frozenset[str] | None
+    ) -> _Matchers:
+        needed = None if groups is None else self._classes_read_by(groups)
+        pairs = [
+            (key, [e for e in meanings if needed is None or e.cls in needed])
+            for key, meanings in zip(self._keys, self._entries, strict=True)
+        ]
         if languages is None:
-            return _Matchers(_matcher_of(pairs), None, None, None)
+            own_all = [(key, meanings) for key, meanings in pairs if meanings]
+            return _Matchers(_matcher_of(own_all), needed, None, None, frozenset(), groups)
         # The patterns of a language combine that language's classes alone: other languages'
         # hits only matter for the classes read in every language.
         declared = frozenset(_EVERY_LANGUAGE)
-        vetoes = self._vetoes - declared
+        vetoes = frozenset(
+            cls
+            for pattern in self._patterns_of(groups)
+            for cls in pattern.unless_sentence
+            if cls not in declared
+        )
         own: list[tuple[str, list[Entry]]] = []
         elsewhere: list[tuple[str, list[Entry]]] = []
         for key, meanings in pairs:
@@ -386,17 +419,33 @@ class Lexicon:
                 own.append((key, mine))
             if theirs:
                 elsewhere.append((key, theirs))
-        return _Matchers(_matcher_of(own), declared, _matcher_of(elsewhere), vetoes)
+        return _Matchers(_matcher_of(own), needed, declared, _matcher_of(elsewhere), vetoes, groups)
 
-    def scan(self, text: str, languages: frozenset[str] | None = None) -> Scan:
+    def _patterns_of(self, groups: frozenset[str] | None) -> Iterable[Pattern]:
+        for group, patterns in self.patterns.items():
+            if groups is None or group in groups:
+                yield from patterns
+
+    def scan(
+        self,
+        text: str,
+        languages: frozenset[str] | None = None,
+        *,
+        groups: frozenset[str] | None = None,
+    ) -> Scan:
         """Find every phrase hit in `text` (already normalised) in one automaton pass.
 
         `languages` limits the patterns evaluated to those languages (all when None): once the
         message's language is known, Spanish words must not complete an Italian pattern. The
         hits of other languages are then collected for the classes declared with
         `read_in_every_language` only; `Scan.of_class` finds the others when it asks.
+
+        `groups` names the rule groups the caller will ask `matches` about (all when None): the
+        phrases of classes that no pattern of those groups reads are left out (a seller
+        message's scan skips the buyer-triage phrases). Asked about another group, the scan
+        makes a complete one.
         """
-        matchers = self._matchers_for(languages)
+        matchers = self._matchers_for(languages, groups)
         return Scan(text, matchers.own.collect(text), self, languages, matchers=matchers)
 
 
@@ -404,6 +453,7 @@ class Scan:
     """The phrase hits of one message, with pattern matches computed on demand and cached."""
 
     __slots__ = (
+        "_broader",
         "_cache",
         "_elsewhere_hits",
         "_lexicon",
@@ -433,6 +483,7 @@ class Scan:
         self._matchers = matchers
         self._elsewhere_hits: dict[tuple[str, str], list[Hit]] | None = None
         self._whole: dict[tuple[str, str], list[Hit]] | None = None
+        self._broader: Scan | None = None
         self._lexicon = lexicon
         self._cache: dict[str, list[Match]] = {}
         self._sentence_ends: list[int] | None = None
@@ -461,10 +512,13 @@ class Scan:
         hits = self.hits
         found: list[Hit] = []
         matchers = self._matchers
-        if matchers is None or matchers.complete is None or cls in matchers.complete:
+        if matchers is None or (
+            (matchers.classes is None or cls in matchers.classes)
+            and (matchers.complete is None or cls in matchers.complete)
+        ):
             for code in LANGUAGES:
                 found.extend(hits.get((code, cls), ()))
-        elif matchers.elsewhere is not None and cls in (matchers.elsewhere_classes or ()):
+        elif matchers.elsewhere is not None and cls in matchers.elsewhere_classes:
             others = self._elsewhere_hits
             if others is None:
                 others = self._elsewhere_hits = matchers.elsewhere.collect(self.text)
@@ -484,6 +538,13 @@ class Scan:
     def matches(self, group: str) -> list[Match]:
         """Every match of the patterns feeding `group`, in text order (cached per message)."""
         cached = self._cache.get(group)
+        if cached is None and self._matchers is not None:
+            groups = self._matchers.groups
+            if groups is not None and group not in groups and group in self._lexicon.index:
+                # A group this scan was not made for: ask a scan of every group.
+                if self._broader is None:
+                    self._broader = self._lexicon.scan(self.text, self.languages)
+                cached = self._cache[group] = self._broader.matches(group)
         if cached is None:
             cached = []
             hits = self.hits

@@ -10,6 +10,19 @@ from gobetween.policy.suggestions import redirect_template
 from gobetween.policy.verdict import ReportReason, Suggestion, Triage
 
 _QUESTION_MARKS = ("?", "？", "¿")
+# The lexicon's rule groups triage reads; a seller message's scan leaves their phrases out.
+TRIAGE_GROUPS = frozenset(
+    {
+        "buyer_spam",
+        "buyer_off_platform_payment",
+        "buyer_abuse",
+        "buyer_request",
+        "buyer_problem",
+        "buyer_resolved",
+        "buyer_ack",
+        "buyer_fulfilment_topic",
+    }
+)
 # An acknowledgement is short; a long buyer message almost always carries something to answer.
 _ACK_MAX_CHARS = 220
 

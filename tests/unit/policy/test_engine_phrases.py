@@ -177,3 +177,37 @@ def test_single_letter_words_need_a_word_boundary_on_both_sides(
         text[h.start : h.end] for h in scan.hits.get(("en", "verb"), ()) if h.end - h.start == 1
     ] == words
     assert scan.hits.get(("en", "verb"), []) == MIXED.scan(text).hits.get(("en", "verb"), [])
+
+
+TWO_SIDES = Lexicon(
+    LexiconData().merge(
+        parse_lexicon(
+            "en",
+            {
+                "classes": {
+                    "verb": ["leave"],
+                    "noun": ["review"],
+                    "buyer_thanks": ["cheers"],
+                },
+                "patterns": [
+                    {"group": "seller_ask", "all": ["verb", "noun"]},
+                    {"group": "buyer_ack", "all": ["buyer_thanks"]},
+                ],
+            },
+            where="test",
+        )
+    ),
+    fold,
+)
+
+
+def test_a_scan_for_some_groups_leaves_out_the_others_phrases_but_still_answers_them() -> None:
+    text = fold("Cheers! Please leave a review.")
+    seller = TWO_SIDES.scan(text, frozenset({"en"}), groups=frozenset({"seller_ask"}))
+    whole = TWO_SIDES.scan(text, frozenset({"en"}))
+    assert ("en", "buyer_thanks") not in seller.hits
+    assert seller.matches("seller_ask") == whole.matches("seller_ask")
+    # Asked about a group it was not made for, it answers from a complete scan.
+    assert seller.matches("buyer_ack") == whole.matches("buyer_ack")
+    assert [text[m.start : m.end] for m in seller.matches("buyer_ack")] == ["cheers"]
+    assert [text[h.start : h.end] for h in seller.of_class("buyer_thanks")] == ["cheers"]
