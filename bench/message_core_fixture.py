@@ -107,9 +107,27 @@ def order_id(number: int) -> str:
 
 
 def _insert_chunks(engine: Engine, table: t.Table, rows: list[dict[str, Any]]) -> None:
+    if engine.dialect.name == "postgresql" and rows:
+        _copy_rows(engine, table, rows)
+        return
     for start in range(0, len(rows), CHUNK):
         with engine.begin() as connection:
             connection.execute(table.insert(), rows[start : start + CHUNK])
+
+
+def _copy_rows(engine: Engine, table: t.Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY: a 1M-message pre-fill in a minute instead of a quarter of an hour."""
+    from psycopg.types.json import Json
+
+    columns = list(rows[0])
+    with engine.begin() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        names = ", ".join(columns)
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [Json(v) if isinstance(v, dict) else v for v in (row[c] for c in columns)]
+                )
 
 
 def prefill(engine: Engine, stored: int, *, now: datetime) -> list[str]:

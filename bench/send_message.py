@@ -112,11 +112,11 @@ def run(
     stored: int,
     sends: int,
     pg_url: str,
-    threads: int,
+    thread_counts: list[int],
     group_commit: str,
     explain: bool = False,
 ) -> None:
-    with fresh_database(kind, pg_url, pool_size=threads) as (engine, _url):
+    with fresh_database(kind, pg_url, pool_size=max(thread_counts)) as (engine, _url):
         started = time.perf_counter()
         orders = prefill(engine, stored, now=utc_now())
         filled = time.perf_counter() - started
@@ -124,85 +124,102 @@ def run(
             f"\n{kind} {server_version(engine)}: {stored:,} messages stored "
             f"(pre-fill {filled:.1f} s, {stored / filled:,.0f} msg/s)"
         )
-        rng = random.Random(42)
-        # Group commit: concurrent sends share one durable COMMIT (SQLite's one writer).
-        grouped = group_commit == "on" or (group_commit == "auto" and kind == "sqlite")
-        committer = GroupCommitter(engine) if grouped else None
-        mode = "group commit" if grouped else "one COMMIT per send"
-        print(f"  {threads} sending thread(s) in this one process, {mode}")
-        baseline_rounds = min(sends, 1000)
-        policy_latency = measure_policy(baseline_rounds)
-        tx_latency = measure_minimal_transaction(SqlUnitOfWork(engine), baseline_rounds)
+        for threads in thread_counts:
+            measure(engine, kind, stored, orders, sends, threads, group_commit, explain)
+            explain = False
 
-        def send_one(rng: random.Random) -> float:
-            number = rng.randrange(len(orders))
-            reason, body = TEXTS[number % len(TEXTS)]
-            command = SendSellerMessage(
-                orders[number], f"s{number % SELLERS}", "About your order", body, reason, "web"
+
+def measure(
+    engine: Engine,
+    kind: str,
+    stored: int,
+    orders: list[str],
+    sends: int,
+    threads: int,
+    group_commit: str,
+    explain: bool,
+) -> None:
+    """One measured run of `sends` sends from `threads` threads, with its baselines."""
+    rng = random.Random(42)
+    # Group commit: concurrent sends share one durable COMMIT (SQLite's one writer).
+    grouped = group_commit == "on" or (group_commit == "auto" and kind == "sqlite" and threads > 1)
+    committer = GroupCommitter(engine) if grouped else None
+    mode = "group commit" if grouped else "one COMMIT per send"
+    print(f"  {threads} sending thread(s) in this one process, {mode}")
+    baseline_rounds = min(sends, 1000)
+    policy_latency = measure_policy(baseline_rounds)
+    tx_latency = measure_minimal_transaction(SqlUnitOfWork(engine), baseline_rounds)
+
+    def send_one(rng: random.Random) -> float:
+        number = rng.randrange(len(orders))
+        reason, body = TEXTS[number % len(TEXTS)]
+        command = SendSellerMessage(
+            orders[number], f"s{number % SELLERS}", "About your order", body, reason, "web"
+        )
+        began = time.perf_counter()
+        if committer is None:
+            result = send_seller_message(
+                command, uow=SqlUnitOfWork(engine), clock=utc_now, limits=LIMITS
             )
-            began = time.perf_counter()
-            if committer is None:
-                result = send_seller_message(
-                    command, uow=SqlUnitOfWork(engine), clock=utc_now, limits=LIMITS
+        else:
+            result = committer.run(
+                lambda shared: send_seller_message(
+                    command, uow=SqlUnitOfWork(shared), clock=utc_now, limits=LIMITS
                 )
-            else:
-                result = committer.run(
-                    lambda shared: send_seller_message(
-                        command, uow=SqlUnitOfWork(shared), clock=utc_now, limits=LIMITS
-                    )
-                )
-            elapsed = time.perf_counter() - began
-            assert result.disposition == "delivered", result
-            return elapsed
+            )
+        elapsed = time.perf_counter() - began
+        assert result.disposition == "delivered", result
+        return elapsed
 
-        if explain:
-            explain_send_path(engine, lambda: send_one(rng))
-        for _ in range(min(100, sends)):
-            send_one(rng)
-        latencies: list[float] = []
+    if explain:
+        explain_send_path(engine, lambda: send_one(rng))
+    for _ in range(min(100, sends)):
+        send_one(rng)
+    latencies: list[float] = []
 
-        def work(seed: int) -> None:
-            own = random.Random(seed)
-            mine = [send_one(own) for _ in range(sends // threads)]
-            with lock:
-                latencies.extend(mine)
+    def work(seed: int) -> None:
+        own = random.Random(seed)
+        mine = [send_one(own) for _ in range(sends // threads)]
+        with lock:
+            latencies.extend(mine)
 
-        lock = threading.Lock()
-        workers = [threading.Thread(target=work, args=(seed,)) for seed in range(threads)]
-        began, cpu = time.perf_counter(), time.process_time()
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        total = time.perf_counter() - began
-        if committer is not None:
-            committer.close()
-        sends = len(latencies)
-        # This process's CPU per send: the code's own cost, apart from waiting on the database
-        # (fsync, the server) and on other processes sharing the machine.
-        cpu_per_send = (time.process_time() - cpu) / sends
-        p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
-        policy_p50 = statistics.median(policy_latency)
-        tx_p50 = statistics.median(tx_latency)
-        print(
-            f"  send_seller_message: {sends / total:,.0f} msg/s, "
-            f"p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms ({sends} sends)"
-        )
-        print(f"  client CPU per send: {cpu_per_send * 1000:.2f} ms")
-        print(
-            f"  baselines (median): policy.check {policy_p50 * 1000:.3f} ms, "
-            f"minimal durable transaction {tx_p50 * 1000:.2f} ms"
-        )
-        print(
-            f"  ratios: send p50 / policy.check = {p50 / policy_p50:.1f}x, "
-            f"send p50 / minimal transaction = {p50 / tx_p50:.1f}x"
-        )
-        print(f"  machine now: {machine()}")
-        print(
-            f"  | {kind} | {stored:,} | {threads} | {sends / total:,.0f} | {p50 * 1000:.2f} | "
-            f"{p99 * 1000:.2f} | {cpu_per_send * 1000:.2f} | {policy_p50 * 1000:.3f} | "
-            f"{tx_p50 * 1000:.2f} |"
-        )
+    lock = threading.Lock()
+    workers = [threading.Thread(target=work, args=(seed,)) for seed in range(threads)]
+    began, cpu = time.perf_counter(), time.process_time()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    total = time.perf_counter() - began
+    cpu_used = time.process_time() - cpu
+    if committer is not None:
+        committer.close()
+    done = len(latencies)
+    # This process's CPU per send: the code's own cost, apart from waiting on the database
+    # (fsync, the server) and on other processes sharing the machine.
+    cpu_per_send = cpu_used / done
+    p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
+    policy_p50 = statistics.median(policy_latency)
+    tx_p50 = statistics.median(tx_latency)
+    print(
+        f"  send_seller_message: {done / total:,.0f} msg/s, "
+        f"p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms ({done} sends)"
+    )
+    print(f"  client CPU per send: {cpu_per_send * 1000:.2f} ms")
+    print(
+        f"  baselines (median): policy.check {policy_p50 * 1000:.3f} ms, "
+        f"minimal durable transaction {tx_p50 * 1000:.2f} ms"
+    )
+    print(
+        f"  ratios: send p50 / policy.check = {p50 / policy_p50:.1f}x, "
+        f"send p50 / minimal transaction = {p50 / tx_p50:.1f}x"
+    )
+    print(f"  machine now: {machine()}")
+    print(
+        f"  | {kind} | {stored:,} | {threads} | {done / total:,.0f} | {p50 * 1000:.2f} | "
+        f"{p99 * 1000:.2f} | {cpu_per_send * 1000:.2f} | {policy_p50 * 1000:.3f} | "
+        f"{tx_p50 * 1000:.2f} |"
+    )
 
 
 def main() -> None:
@@ -214,13 +231,17 @@ def main() -> None:
     parser.add_argument("--sends", type=int, default=2_000)
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument(
-        "--threads", type=int, default=1, help="concurrent senders in this process (default 1)"
+        "--threads",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="concurrent senders in this process (default 1); several: one run each, same data",
     )
     parser.add_argument(
         "--group-commit",
         choices=("auto", "on", "off"),
         default="auto",
-        help="share one COMMIT among concurrent sends (auto: on SQLite only)",
+        help="share one COMMIT among concurrent sends (auto: on SQLite, with several senders)",
     )
     parser.add_argument(
         "--explain", action="store_true", help="print the plan of each statement of one send"
