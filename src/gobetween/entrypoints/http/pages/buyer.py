@@ -65,9 +65,11 @@ def thread_redirect(request: Request, thread_id: int) -> Response:
 
 
 @router.get("/orders/{order_id}", response_model=None)
-def order_page(request: Request, order_id: str, text: str = "", error: str = "") -> Response:
+def order_page(request: Request, order_id: str) -> Response:
     """One order: its conversation with the seller, the survey, and the message box."""
-    return _order_page(request, order_id, draft=text, error=error or None)
+    # Errors and drafts come only from this site's own form handlers, never from the query
+    # string, so that a link cannot put words in the page's error box.
+    return _order_page(request, order_id)
 
 
 def _order_page(
