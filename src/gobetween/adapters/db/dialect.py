@@ -126,6 +126,9 @@ class DriverStatement:
             cursor.close()
 
 
+_MISSING: Any = object()
+
+
 class _Compiled:
     """One dialect's rendering of a statement: SQL text, parameters, type processors."""
 
@@ -133,6 +136,7 @@ class _Compiled:
         "bind_processors",
         "defaults",
         "names",
+        "plan",
         "positional",
         "result_processors",
         "returns_rows",
@@ -156,6 +160,10 @@ class _Compiled:
         self.defaults = defaults
         self.bind_processors = bind_processors
         self.result_processors = result_processors
+        # Per parameter in the SQL's order: its name, processor and default, looked up once.
+        self.plan = tuple(
+            (name, bind_processors.get(name), defaults.get(name, _MISSING)) for name in names
+        )
 
     @classmethod
     def of(cls, statement: Any, dialect: Dialect, column_keys: list[str] | None) -> _Compiled:
@@ -186,12 +194,16 @@ class _Compiled:
 
     def bind(self, params: Mapping[str, Any]) -> Any:
         """The driver's parameters: SQLAlchemy's bind processors applied, in the SQL's order."""
-        processors, defaults = self.bind_processors, self.defaults
-        values = []
-        for name in self.names:
-            value = params[name] if name in params else defaults[name]
-            processor = processors.get(name)
-            values.append(value if processor is None else processor(value))
+        get = params.get
+        values = [
+            get(name, default) if processor is None else processor(get(name, default))
+            for name, processor, default in self.plan
+        ]
+        if _MISSING in values:
+            missing = [
+                name for name, value in zip(self.names, values, strict=True) if value is _MISSING
+            ]
+            raise KeyError(f"no value for the bound parameter(s) {', '.join(missing)}")
         if self.positional:
             return tuple(values)
         return dict(zip(self.names, values, strict=True))
