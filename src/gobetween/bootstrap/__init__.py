@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gobetween import policy
 from gobetween.adapters.db import migrate, tables
 from gobetween.adapters.db.engine import build_engine
+from gobetween.adapters.db.read_engine import build_read_only_engine
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.dkim_keys import DkimKey, load_key
 from gobetween.adapters.mail.folder_transport import FolderTransport
@@ -59,10 +60,20 @@ class Platform:
     messaging_limits: MessagingLimits
     delivery_policy: DeliveryPolicy
     check_policy: PolicyCheck
+    # Reads that need no write lock: DEFERRED snapshots on SQLite, the same engine on PostgreSQL.
+    read_engine: Engine
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A fresh unit of work (one transaction) on the platform's database."""
         return SqlUnitOfWork(self.engine)
+
+    def read_unit_of_work(self) -> SqlUnitOfWork:
+        """A unit of work for reading only: one snapshot, never queued behind writers.
+
+        On SQLite it neither takes nor waits for the write lock; anything it tries to write
+        fails (`query_only`). Use it for pages, inboxes and lookups that change nothing.
+        """
+        return SqlUnitOfWork(self.read_engine)
 
     def migrate(self) -> str | None:
         """Bring the schema to the newest revision; returns that revision."""
@@ -93,6 +104,8 @@ class Platform:
 
     def close(self) -> None:
         """Release the database connections."""
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
         self.engine.dispose()
 
 
@@ -138,6 +151,7 @@ def build_platform(settings: Settings, *, clock: Clock = utc_now) -> Platform:
             retry_window=timedelta(hours=settings.delivery_retry_hours),
         ),
         check_policy=policy.check,
+        read_engine=build_read_only_engine(engine),
     )
 
 

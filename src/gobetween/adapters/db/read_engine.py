@@ -32,3 +32,35 @@ def build_read_engine(engine: Engine) -> Engine:
         cursor.close()
 
     return reader
+
+
+def build_read_only_engine(engine: Engine) -> Engine:
+    """An engine for read-only units of work: one snapshot per transaction, no write lock.
+
+    Where `build_read_engine` reads each statement on its own, a unit of work that reads several
+    things that must agree (a thread and its messages, a page's counts) needs them from one
+    snapshot. On SQLite its transactions begin DEFERRED, which in WAL mode is a read snapshot
+    that neither takes the write lock nor waits for it (the writing engine's `BEGIN IMMEDIATE`
+    would queue every page read behind the writers and a group commit's fsync); `query_only`
+    makes any write through it fail at once. PostgreSQL's engine is returned as it is: its reads
+    take no lock that writers wait for.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+    reader = create_engine(engine.url, connect_args={"timeout": 30})
+
+    @event.listens_for(reader, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy's begin event decides when transactions start (pysqlite would not).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(reader, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.connection.dbapi_connection.execute("BEGIN DEFERRED")
+
+    return reader
