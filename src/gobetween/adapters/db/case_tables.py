@@ -22,8 +22,8 @@ Indexes and the queries they serve (see docs/performance.md, Cases and metrics):
   need them). Partial, so that queries for open clocks never pick it.
 - `ix_response_clocks_open_thread (thread_id) WHERE stopped_at IS NULL`: the running clocks an
   answer stops.
-- `ix_response_clocks_open_seller (seller_id, started_at) WHERE stopped_at IS NULL`: the
-  "requires response" inbox, least time left first.
+- `ix_response_clocks_open_seller (seller_id, started_at, message_id) WHERE stopped_at IS NULL`:
+  the "requires response" inbox, least time left first, read in index order (migration 0007).
 - `ix_response_clocks_due_soon (started_at) WHERE stopped_at IS NULL AND due_soon_at IS NULL`:
   the sweep that announces `response.due_soon` once per clock.
 - `uq_cases_live_thread (thread_id) WHERE state <> 'closed'`: at most one live case per thread.
@@ -133,6 +133,7 @@ response_clocks = Table(
         "ix_response_clocks_open_seller",
         "seller_id",
         "started_at",
+        "message_id",
         sqlite_where=text("stopped_at IS NULL"),
         postgresql_where=text("stopped_at IS NULL"),
     ),
