@@ -14,6 +14,8 @@ message_id as the third column both databases read the page in index order and s
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,7 +24,8 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-_OPEN = {
+# The same partial-index condition for both databases.
+_OPEN: dict[str, Any] = {
     "sqlite_where": sa.text("stopped_at IS NULL"),
     "postgresql_where": sa.text("stopped_at IS NULL"),
 }
