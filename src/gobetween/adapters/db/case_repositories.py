@@ -556,12 +556,13 @@ class _Reading:
 
 
 class SqlMetricsReader:
-    """The SQL behind the metrics: one grouped scan of a covering index per request.
+    """The SQL behind the metrics: small grouped index scans, sent as one statement per request.
 
-    Every measure is one grouped query per request, each row tagged with its tier: the narrowest
-    window it falls in; wider windows are the cumulative sums of the narrower tiers. Inside
-    `snapshot()` all reads share one connection and transaction, so the figures agree with each
-    other (and a request pays for one connection, not ten).
+    Every part is a grouped query over a narrow index range, each row tagged with its tier: the
+    narrowest window it falls in; wider windows are the cumulative sums of the narrower tiers.
+    One seller's account health (`seller_health`) is all of its parts in one UNION ALL, hence one
+    snapshot and one round trip. Inside `snapshot()` several reads share one connection and
+    transaction, so they agree with each other (the all-sellers overview).
     """
 
     def __init__(self, engine: Engine) -> None:
