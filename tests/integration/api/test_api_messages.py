@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 from api_world import ANNA_ORDER, BEN_ORDER, CARL_BUYS_ORDER, OLD_ORDER, World
 from sqlalchemy import func, select
 
 from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.repositories import SqlEvidenceReader
+from gobetween.services.audit import verify_chains
 
 
 def outbox_count(world: World) -> int:
@@ -253,3 +257,27 @@ def test_no_response_needed_and_report_take_a_message_off_the_clock(world: World
     # A buyer cannot report its own message.
     own = world.post("mira", f"/messages/{thanks['message_id']}/report", json={"reason": "spam"})
     assert own.status_code == 422
+
+
+def test_concurrent_sends_each_commit_once_and_keep_the_chain(world: World) -> None:
+    """Many requests at once (on SQLite: batched into shared commits): every 201 is durable,
+    a refused send among them changes nothing, and the thread's hash chain still verifies."""
+    question = "Could you confirm the engraving text?"
+
+    def send(number: int) -> Any:
+        # Every fourth draft names a reason the order does not offer: refused with 422.
+        reason = "delivery_scheduling" if number % 4 == 3 else "customization"
+        return world.send("anna", ANNA_ORDER, text=f"{question} ({number})", contact_reason=reason)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(send, range(32)))
+    statuses = [a.status_code for a in answers]
+    assert statuses == [422 if n % 4 == 3 else 201 for n in range(32)], statuses
+    ids = [a.json()["message_id"] for a in answers if a.status_code == 201]
+    assert len(set(ids)) == 24
+    [thread_id] = {a.json()["thread_id"] for a in answers if a.status_code == 201}
+    stored = world.get("anna", f"/threads/{thread_id}").json()["messages"]
+    assert sorted(m["id"] for m in stored) == sorted(ids)
+    report = verify_chains(reader=SqlEvidenceReader(world.platform.engine))
+    assert report.ok
+    assert report.messages_checked == 24

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
+from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.bootstrap.access import ApiServices, build_api_services
 from gobetween.entrypoints.http.api.errors import ForbiddenError, RateLimitedError
@@ -133,6 +134,27 @@ async def read_only(
 ) -> Reads:
     """The read-only units of work, for a route that changes nothing."""
     return reads_of(request, services)
+
+
+def write_batches(request: Request) -> GroupCommitter | None:
+    """On SQLite, the process's group committer for API sends; None on PostgreSQL.
+
+    SQLite has one writer: concurrent sends each waited for the write lock (sleeping in SQLite's
+    busy handler, hundreds of milliseconds at the tail) and for their own fsync. Through the
+    group committer (adapters/db/group_commit.py) they run one after another in one thread, in
+    batches that share one COMMIT; each request still answers only after its batch is durable.
+    """
+    state = request.app.state
+    if state.platform.engine.dialect.name != "sqlite":
+        return None
+    committer: GroupCommitter | None = getattr(state, "api_write_batches", None)
+    if committer is None:
+        with _services_lock:
+            committer = getattr(state, "api_write_batches", None)
+            if committer is None:
+                committer = GroupCommitter(state.platform.engine)
+                state.api_write_batches = committer
+    return committer
 
 
 def verified_tokens(request: Request) -> VerifiedTokens:

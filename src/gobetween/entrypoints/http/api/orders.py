@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
+from sqlalchemy import Engine
 
-from gobetween.entrypoints.http.api.callers import Party, SellerOnly, SellerOrReader, Services
+from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
+from gobetween.entrypoints.http.api.callers import (
+    Party,
+    SellerOnly,
+    SellerOrReader,
+    Services,
+    write_batches,
+)
 from gobetween.entrypoints.http.api.errors import (
     ERROR_RESPONSES,
     ApiRoute,
@@ -23,7 +32,7 @@ from gobetween.entrypoints.http.api.schemas import (
     verdict_out,
 )
 from gobetween.services.inbox import contact_options
-from gobetween.services.sending import Draft, preview_template, send_message
+from gobetween.services.sending import Draft, SendOutcome, preview_template, send_message
 
 router = APIRouter(tags=["orders"], route_class=ApiRoute, responses=ERROR_RESPONSES)
 OrderId = Annotated[str, Path(pattern=r"^\d{3}-\d{7}-\d{7}$", examples=["114-3941689-8772232"])]
@@ -72,26 +81,35 @@ def render(
     status_code=201,
     responses={429: {"model": DailyLimitProblem, "description": "Daily limit or rate limit"}},
 )
-def send(caller: Party, services: Services, order_id: OrderId, body: SendIn) -> SendOut:
+def send(
+    request: Request, caller: Party, services: Services, order_id: OrderId, body: SendIn
+) -> SendOut:
     """Send a message on an order: checked, stored as evidence, delivered unless blocked.
 
     A blocked message is stored and not delivered: 201 with `disposition` "blocked" and the
     findings with their spans and suggested rewrites. Over the daily limit: 429.
     """
-    outcome = send_message(
-        Draft(
-            order_id=order_id,
-            text=body.text,
-            subject=body.subject,
-            contact_reason=body.contact_reason,
-            template_id=body.template_id,
-            fields=body.fields,
-            attachments=tuple(body.attachments),
-            initiation=body.initiation,
-        ),
-        sender=caller,
-        sending=services.sending,
+    draft = Draft(
+        order_id=order_id,
+        text=body.text,
+        subject=body.subject,
+        contact_reason=body.contact_reason,
+        template_id=body.template_id,
+        fields=body.fields,
+        attachments=tuple(body.attachments),
+        initiation=body.initiation,
     )
+    committer = write_batches(request)
+    if committer is None:
+        outcome = send_message(draft, sender=caller, sending=services.sending)
+    else:
+        # The whole send runs as one job of the batch: its reads and its write see one
+        # connection, and the answer waits for the batch's COMMIT.
+        def job(batch: Engine) -> SendOutcome:
+            in_batch = replace(services.sending, uow_factory=lambda: SqlAccessUnitOfWork(batch))
+            return send_message(draft, sender=caller, sending=in_batch)
+
+        outcome = committer.run(job)
     if outcome.daily_limit is not None:
         raise DailyLimitError(
             limit=outcome.daily_limit.limit,
