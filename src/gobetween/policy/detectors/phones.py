@@ -183,7 +183,8 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         (match.end() - match.start(), match.end()) for match in _GROUP.finditer(text, start, end)
     ]
     total = sum(size for size, _ in groups)
-    if total < _MIN_DIGITS:
+    if total < _MIN_DIGITS or (total > _MAX_DIGITS and groups[-1][0] > _MAX_DROPPED):
+        # Too few digits, or too many with a last group too long to drop (an order number).
         return []
     spans: list[tuple[int, int]] = []
     dropped = 0

@@ -81,9 +81,11 @@ def phrase_findings(
     severity: Severity = "block",
 ) -> list[Finding]:
     """One finding per run of overlapping matches of the patterns feeding `group`."""
-    return match_findings(
-        message, message.phrases.matches(group), category, explanation, severity=severity
-    )
+    matches = message.phrases.matches(group)
+    if not matches:
+        # Most groups match nothing in most messages.
+        return []
+    return match_findings(message, matches, category, explanation, severity=severity)
 
 
 def match_findings(
