@@ -76,6 +76,10 @@ for _category in (*SYSTEM_CATEGORIES, "buyer_opted_out", "non_critical_proactive
     _ORDER.setdefault(_category, len(_ORDER))
 
 
+# What the rules see when the caller knows no system facts (immutable, so one serves all).
+_NO_FACTS = SystemFacts()
+
+
 def _language(text: str, context: MessageContext) -> tuple[str, frozenset[str] | None]:
     """The message's language (detected when the detector is sure, else the buyer's) and the
     languages whose patterns apply: the detected one and English (product and brand words are
@@ -173,7 +177,7 @@ def _check(
         normalized=normalized,
         language=language,
         context=ctx,
-        facts=facts if facts is not None else SystemFacts(),
+        facts=facts if facts is not None else _NO_FACTS,
         scan=profile.lexicon.scan(
             normalized.text, pattern_languages, groups=_groups(profile.lexicon, ctx.direction)
         ),
@@ -206,11 +210,15 @@ def _check(
         findings.extend(rule.function(message))
     if subject and subject.strip():
         findings.extend(_subject_findings(message, subject, profile, pattern_languages))
-    ordered = tuple(
-        sorted(
-            _distinct(findings),
-            key=lambda f: (_ORDER.get(f.category, len(_ORDER)), f.span or (-1, -1), f.rule),
+    ordered = (
+        tuple(
+            sorted(
+                _distinct(findings),
+                key=lambda f: (_ORDER.get(f.category, len(_ORDER)), f.span or (-1, -1), f.rule),
+            )
         )
+        if findings
+        else ()
     )
     blocked = any(finding.severity == "block" for finding in ordered)
     return Verdict(

@@ -46,17 +46,19 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     if not thanks:
         return False
     text = scan.text
-    # Cheapest tests first: a question, or a sentence with no warmth in it, is a purpose.
+    # Cheapest tests first: a question, another purpose (its matches are computed once per
+    # message, and the rules of those purposes need them anyway), or a sentence with no warmth.
     if asks_question(text):
+        return False
+    if any(scan.matches(group) for group in _OTHER_PURPOSES):
         return False
     sentences = body_sentences(text)
     if not sentences:
         return False
     warm = thanks + scan.of_class("warm")
-    for sentence in sentences:
-        if not any(sentence.start <= hit.start < sentence.end for hit in warm):
-            return False
-    return not any(scan.matches(group) for group in _OTHER_PURPOSES)
+    return all(
+        any(sentence.start <= hit.start < sentence.end for hit in warm) for sentence in sentences
+    )
 
 
 @rule("thank_you_only")
