@@ -26,6 +26,7 @@ import argparse
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -36,8 +37,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
+import sqlalchemy.event
 from sqlalchemy import Engine, text
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -98,9 +101,13 @@ def seller_tokens(engine: Engine, now: datetime) -> list[str]:
 
 WRK_SCRIPT = Path(__file__).parent / "wrk" / "api.lua"
 WRK_LINE = re.compile(r"^WRK (.*)$", re.MULTILINE)
+APPLICATION_NAME = "gobetween-api-bench"
 
 
 def start_server(url: str, port: int, folder: Path, workers: int) -> subprocess.Popen[bytes]:
+    if url.startswith("postgresql"):
+        # Names the server's PostgreSQL sessions, so their backends' CPU can be found.
+        url += ("&" if "?" in url else "?") + f"application_name={APPLICATION_NAME}"
     environ = os.environ | {
         "GOBETWEEN_DATABASE_URL": url,
         "GOBETWEEN_LOG_LEVEL": "WARNING",
@@ -147,6 +154,36 @@ def process_tree_cpu(pid: int) -> float:
     return total
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by one process; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class DatabaseCpu:
+    """CPU of the PostgreSQL backends serving the benchmarked server (by application_name).
+
+    PostgreSQL runs on this machine too: its CPU per request belongs in the budget of 2 cores.
+    SQLite runs inside the server process and is counted there already.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def backends(self) -> dict[int, float]:
+        if self.engine.dialect.name != "postgresql":
+            return {}
+        with self.engine.connect() as connection:
+            pids = connection.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": APPLICATION_NAME},
+            ).scalars()
+            return {int(pid): process_cpu(int(pid)) for pid in pids}
+
+
 @dataclass(frozen=True)
 class Run:
     """What wrk measured for one scenario, and what it cost the server."""
@@ -156,13 +193,30 @@ class Run:
     p90_ms: float
     p99_ms: float
     server_cpu_ms: float  # per request
+    database_cpu_ms: float  # per request, PostgreSQL's backends (0 on SQLite)
+    client_cpu_ms: float  # per request, wrk
+
+    @property
+    def cpu_bound_rate(self) -> float:
+        """Requests/s this machine's cores could serve if nothing else ran: the CPU budget."""
+        spent = self.server_cpu_ms + self.database_cpu_ms + self.client_cpu_ms
+        return (os.cpu_count() or 1) * 1000 / spent if spent else float("inf")
 
 
 def drive(
-    base: str, scenario: str, data: Path, seconds: int, threads: int, connections: int, pid: int
+    base: str,
+    scenario: str,
+    data: Path,
+    seconds: int,
+    threads: int,
+    connections: int,
+    pid: int,
+    database: DatabaseCpu,
 ) -> Run:
     """Run wrk for `seconds` on one scenario; fail on any non-2xx answer or socket error."""
     cpu_before = process_tree_cpu(pid)
+    backends_before = database.backends()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     finished = subprocess.run(
         [
             "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
@@ -173,6 +227,14 @@ def drive(
         check=True,
     )  # fmt: skip
     cpu = process_tree_cpu(pid) - cpu_before
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = (children.ru_utime + children.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
+    # A backend that appeared during the run (the pool grew) counts from its start.
+    database_cpu = sum(
+        used - backends_before.get(backend, 0.0) for backend, used in database.backends().items()
+    )
     match = WRK_LINE.search(finished.stdout)
     if match is None:
         raise SystemExit(f"wrk printed no summary:\n{finished.stdout}\n{finished.stderr}")
@@ -188,6 +250,8 @@ def drive(
         p90_ms=figures["p90_us"] / 1000,
         p99_ms=figures["p99_us"] / 1000,
         server_cpu_ms=cpu * 1000 / max(1, requests),
+        database_cpu_ms=database_cpu * 1000 / max(1, requests),
+        client_cpu_ms=client_cpu * 1000 / max(1, requests),
     )
 
 
@@ -199,7 +263,9 @@ def report_run(name: str, run: Run, baseline: Run | None) -> None:
         ratio = f"  (p50 x{latency:.1f}, CPU x{cpu:.1f} of baseline)"
     print(
         f"  {name:<26} {run.rate:7.0f} req/s  p50 {run.p50_ms:6.1f} ms  p90 {run.p90_ms:6.1f} ms"
-        f"  p99 {run.p99_ms:6.1f} ms  server CPU {run.server_cpu_ms:5.2f} ms/req{ratio}"
+        f"  p99 {run.p99_ms:6.1f} ms  CPU ms/req: server {run.server_cpu_ms:5.2f}"
+        f" db {run.database_cpu_ms:4.2f} wrk {run.client_cpu_ms:4.2f}"
+        f" -> at most {run.cpu_bound_rate:5.0f}/s on idle cores{ratio}"
     )
 
 
@@ -237,6 +303,47 @@ def measure_queries(engine: Engine, rounds: int) -> None:
         report(f"in-process: inbox {view}", rate, latencies, statistics.median(baseline))
 
 
+def explain_inbox(engine: Engine) -> None:
+    """The plan each inbox view's query gets, as the database itself reports it."""
+    viewer = Principal("seller", seller_id="s1")
+    for view in ("requires_response", "all"):
+        captured: list[tuple[str, Any]] = []
+
+        def capture(*event: Any, into: list[tuple[str, Any]] = captured) -> None:
+            _connection, _cursor, statement, parameters = event[:4]
+            into.append((statement, parameters))
+
+        sqlalchemy.event.listen(engine, "before_cursor_execute", capture)
+        try:
+            list_inbox(
+                viewer=viewer,
+                uow=SqlAccessUnitOfWork(engine),
+                alias_domain="relay.example",
+                view=view,
+                limit=50,
+            )
+        finally:
+            sqlalchemy.event.remove(engine, "before_cursor_execute", capture)
+        statement, parameters = next(
+            (sql, params) for sql, params in captured if "messages" in sql and "LIMIT" in sql
+        )
+        prefix = (
+            "EXPLAIN (ANALYZE, BUFFERS) "
+            if engine.dialect.name == "postgresql"
+            else ("EXPLAIN QUERY PLAN ")
+        )
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(prefix + statement, parameters)
+            plan = [" ".join(str(part) for part in row) for row in cursor.fetchall()]
+        finally:
+            raw.close()
+        print(f"  plan of inbox {view}:")
+        for line in plan:
+            print(f"    {line}")
+
+
 def run(kind: str, args: argparse.Namespace) -> None:
     now = datetime.now(UTC)
     with fresh_database(kind, args.pg_url) as (engine, url):
@@ -251,6 +358,8 @@ def run(kind: str, args: argparse.Namespace) -> None:
             f" {args.workers} server process(es)"
         )
         measure_queries(engine, args.reads)
+        if args.explain:
+            explain_inbox(engine)
         port = free_port()
         folder = Path(tempfile.mkdtemp(prefix="gobetween-api-bench-"))
         rng = random.Random(7)
@@ -261,10 +370,11 @@ def run(kind: str, args: argparse.Namespace) -> None:
                 number = rng.randrange(len(orders))
                 lines.write(f"{tokens[number % SELLERS]}\t{orders[number]}\n")
         server = start_server(url, port, folder, args.workers)
+        database = DatabaseCpu(engine)
         base = f"http://127.0.0.1:{port}"
 
-        def scenario(name: str, seconds: int) -> Run:
-            return drive(base, name, data, seconds, args.threads, args.connections, server.pid)
+        def scenario(name: str, seconds: int, connections: int = args.connections) -> Run:
+            return drive(base, name, data, seconds, args.threads, connections, server.pid, database)
 
         try:
             scenario("me", 2)  # warm-up: connections, caches, the first imports of each route
@@ -274,6 +384,13 @@ def run(kind: str, args: argparse.Namespace) -> None:
             report_run("send (POST messages)", scenario("send", args.seconds), baseline)
             for view in ("requires_response", "all"):
                 report_run(f"inbox {view}", scenario(f"inbox_{view}", args.seconds), baseline)
+            # Latency of one listing, not of a queue: with 16 connections and a few hundred
+            # requests/s a request waits for the ones ahead of it (Little's law), whatever the
+            # query costs. A few connections show what a listing itself takes.
+            light = args.light_connections
+            for view in ("requires_response", "all"):
+                run_light = scenario(f"inbox_{view}", args.seconds, light)
+                report_run(f"inbox {view}, {light} conn.", run_light, baseline)
             print(f"  load average after: {os.getloadavg()[0]:.1f}")
         finally:
             server.terminate()
@@ -288,9 +405,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="wrk's run per scenario")
     parser.add_argument("--reads", type=int, default=1000, help="in-process inbox reads")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--light-connections", type=int, default=2, help="inbox, light load")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=1, help="gobetween serve --workers")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--explain", action="store_true", help="print the inbox queries' plans")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench/api_load.py drives the server with wrk: apt-get install wrk")

@@ -1,11 +1,14 @@
 """GET /metrics: Prometheus figures for messages, blocks by category, deliveries and the outbox,
-read from the database, and request latency from the app's own observer."""
+read from the database, and request latency from the app's own observer; and how many blocking
+handlers the app runs at once."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import anyio.to_thread
 from api_world import ANNA_ORDER, World
+from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from gobetween.services.delivery import deliver_pending
@@ -70,3 +73,19 @@ def test_metrics_time_requests_by_route_template(sqlite_world: World) -> None:
     assert samples[("gobetween_http_request_duration_seconds_sum", me)] > 0
     thread = (("method", "GET"), ("route", "/api/v1/threads/{thread_id}"))
     assert samples[("gobetween_http_request_duration_seconds_count", thread)] == 1
+
+
+def test_the_app_runs_as_many_blocking_handlers_as_the_pool_has_connections(
+    sqlite_world: World,
+) -> None:
+    app = sqlite_world.client.app
+    pooled = sqlite_world.platform.engine.pool.size()  # type: ignore[attr-defined]
+    with TestClient(app) as running:  # runs the lifespan, as uvicorn does
+        portal = running.portal
+        assert portal is not None
+        tokens = portal.call(_thread_tokens)
+    assert tokens == max(4, pooled)
+
+
+async def _thread_tokens() -> float:
+    return anyio.to_thread.current_default_thread_limiter().total_tokens

@@ -7,8 +7,11 @@ the request observer (observability.py): request id, one log line, latency for `
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Final
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import http_exception_handler
@@ -27,10 +30,41 @@ from gobetween.entrypoints.http.api.errors import (
 )
 from gobetween.entrypoints.http.observability import observe
 
+# Fewer would leave the CPU idle while handlers wait on the database.
+MIN_REQUEST_THREADS: Final = 4
+
+
+def _threads_per_pool(platform: Platform) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that runs at most as many blocking handlers at once as the pool has
+    connections.
+
+    Sync routes run in the thread pool, 40 threads by default, while the database pool keeps
+    `pool_size` connections (5) and opens "overflow" ones beyond that, closing each as it is
+    returned. Forty handlers on five connections meant a new PostgreSQL session (a server
+    process forked, authenticated, its caches cold) for many requests under load. With as many
+    threads as pooled connections, the others wait in the event loop instead, costing nothing;
+    the overflow stays for the relay, the delivery worker and the sweeps.
+    """
+    size = getattr(platform.engine.pool, "size", None)
+    threads = max(MIN_REQUEST_THREADS, size() if callable(size) else MIN_REQUEST_THREADS)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
+
 
 def create_app(platform: Platform) -> FastAPI:
     """Build the web application on a wired platform."""
-    app = FastAPI(title="gobetween", version=__version__, docs_url="/docs", redoc_url=None)
+    app = FastAPI(
+        title="gobetween",
+        version=__version__,
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=_threads_per_pool(platform),
+    )
     app.state.platform = platform
     app.add_api_route("/health", health, methods=["GET"], response_model=None)
     # Routers of later features go here, one line each: app.include_router(<module>.router)
