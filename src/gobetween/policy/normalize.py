@@ -69,8 +69,18 @@ def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
     source = text if text.isascii() else _SURROGATE.sub("\ufffd", text)
     folded = _fold(source)
-    spaced = _SPACED_ANY_HINT.search(folded.text) is not None
-    phrase_view = _leet(_join_spaced(folded, _SPACED_ANY) if spaced else folded)
+    if source.isascii():
+        # One translation to character classes answers both hints with literal searches, which
+        # the regex engine runs far faster than the class-led hints (exactly the same answers).
+        shape = folded.text.translate(_ASCII_SHAPE)
+        spaced = _SPACED_SHAPE.search(shape) is not None
+        leet = spaced or "ab" in shape or "ba" in shape
+    else:
+        spaced = _SPACED_ANY_HINT.search(folded.text) is not None
+        leet = True
+    phrase_view = _join_spaced(folded, _SPACED_ANY) if spaced else folded
+    if leet:
+        phrase_view = _leet(phrase_view)
     # A blank-separated run is also a run of the broader hint, so one test serves both views.
     contact_view = _digit_words(
         _deobfuscate(_join_spaced(folded, _SPACED_BLANK) if spaced else folded)
@@ -325,6 +335,22 @@ _SPACED_BLANK = re.compile(r"(?<!\w)[^\W\d_](?P<sep>[ \t]{1,3})[^\W\d_](?:(?P=se
 _SPACED_ANY_HINT = re.compile(
     r"[ \t.\-_*·][^\W\d_][ \t.\-_*·]+(?:[^\W\d_]|[013457])[ \t.\-_*·]+(?:[^\W\d_]|[013457])"
 )
+
+
+# ASCII text as character classes for the two hints: a separator of `_SPACED_ANY_HINT` is " ",
+# a letter "a", a digit that leetspeak reads as a letter "b", anything else "x". In that shape
+# `_SPACED_ANY_HINT` is " a  *[ab] +[ab]" (led by the literal " a ": a single-letter word) and
+# `_LEET_HINT` is "ab" or "ba".
+def _ascii_class(char: str) -> str:
+    if char in " \t.-_*":
+        return " "
+    if char.isalpha():
+        return "a"
+    return "b" if char in "013457" else "x"
+
+
+_ASCII_SHAPE = str.maketrans({chr(code): _ascii_class(chr(code)) for code in range(128)})
+_SPACED_SHAPE = re.compile(r" a  *[ab] +[ab]")
 # Single-letter words of the six languages ("a", "y", "e", "o", "à"): one at the start of a
 # spaced run is more likely a word than part of the spelled-out one ("leave a r e v i e w").
 _SINGLE_LETTER_WORDS = frozenset("aiyeouàè")

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import gobetween.policy.normalize as normalization
 from gobetween.policy.normalize import NormalizedText, normalize
 
 
@@ -220,3 +221,34 @@ def test_never_raises_on_any_code_point_including_surrogates(text: str) -> None:
         assert view is not None
         a, b = view.to_original(0, len(view.text))
         assert 0 <= a <= b <= len(text)
+
+
+_ASCII_PIECES = st.sampled_from(
+    [
+        *(" ", "  ", "\t", ".", "-", "_", "*", "\n", ",", "@"),
+        *("a", "B", "i", "z", "0", "1", "3", "7", "2", "9"),
+        *(" a ", " r e v i e w", "r3v1ew", "5tars", "w.h.a.t", "12pm", "x-1-y"),
+    ]
+)
+
+
+@given(st.lists(_ASCII_PIECES, max_size=30).map("".join))
+def test_the_ascii_shape_answers_both_hints_as_their_regexes_do(text: str) -> None:
+    folded = text.lower()
+    shape = folded.translate(normalization._ASCII_SHAPE)
+    assert (normalization._SPACED_SHAPE.search(shape) is not None) == (
+        normalization._SPACED_ANY_HINT.search(folded) is not None
+    )
+    assert ("ab" in shape or "ba" in shape) == (normalization._LEET_HINT.search(folded) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Please leave a r e v i e w now", "please leave a review now"),
+        ("a 5-star r3v1ew", "a 5-star review"),
+        ("we ship at 12pm", "we ship at 12pm"),
+    ],
+)
+def test_ascii_text_is_folded_as_before(text: str, phrase: str) -> None:
+    assert normalize(text).text == phrase
