@@ -36,6 +36,7 @@ from gobetween.policy.categories import CONTACT_REASONS, CRITICAL_REASONS
 from gobetween.policy.context import ORDER_STATUSES, CaseState, OrderStatus
 from gobetween.services.aliases import ensure_pair_aliases
 from gobetween.services.ports import (
+    MESSAGE_ID_SLOT,
     NO_HOOKS,
     Clock,
     MessageHooks,
@@ -186,6 +187,32 @@ def send_seller_message(
         )
         verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
         disposition = _seller_disposition(verdict, context)
+        deliveries: tuple[OutboxItem, ...] = ()
+        if disposition == "delivered":
+            deliveries = (
+                _message_delivery(
+                    to="buyer",
+                    recipient=buyer.email,
+                    from_alias=aliases.seller.local_part,
+                    from_name=seller.display_name,
+                    order_id=order.id,
+                    command=command,
+                ),
+            )
+        elif disposition == "bounced" and seller.opt_out_bounce_notices:
+            deliveries = (
+                OutboxItem(
+                    kind="bounce_notice",
+                    recipient=_seller_notice_address(seller),
+                    delivery_key=f"bounce-{MESSAGE_ID_SLOT}-seller",
+                    payload={
+                        "order_id": order.id,
+                        "subject": command.subject,
+                        "buyer_alias": aliases.buyer.local_part,
+                        "reason": OPT_OUT_CATEGORY,
+                    },
+                ),
+            )
         message_id = _append(
             uow,
             thread,
@@ -200,36 +227,8 @@ def send_seller_message(
             attachments=command.attachments,
             verdict=verdict,
             disposition=disposition,
+            deliveries=deliveries,
         )
-        if disposition == "delivered":
-            uow.outbox.add(
-                _message_delivery(
-                    message_id,
-                    to="buyer",
-                    recipient=buyer.email,
-                    from_alias=aliases.seller.local_part,
-                    from_name=seller.display_name,
-                    order_id=order.id,
-                    command=command,
-                ),
-                now=now,
-            )
-        elif disposition == "bounced" and seller.opt_out_bounce_notices:
-            uow.outbox.add(
-                OutboxItem(
-                    kind="bounce_notice",
-                    recipient=_seller_notice_address(seller),
-                    delivery_key=f"bounce-{message_id}-seller",
-                    message_id=message_id,
-                    payload={
-                        "order_id": order.id,
-                        "subject": command.subject,
-                        "buyer_alias": aliases.buyer.local_part,
-                        "reason": OPT_OUT_CATEGORY,
-                    },
-                ),
-                now=now,
-            )
         hooks.message_stored(
             uow,
             StoredMessage(
@@ -306,18 +305,16 @@ def record_buyer_message(
             attachments=command.attachments,
             verdict=verdict,
             disposition="delivered",
-        )
-        uow.outbox.add(
-            _message_delivery(
-                message_id,
-                to="seller",
-                recipient=seller.customer_service_address,
-                from_alias=aliases.buyer.local_part,
-                from_name=buyer.first_name,
-                order_id=order.id,
-                command=command,
+            deliveries=(
+                _message_delivery(
+                    to="seller",
+                    recipient=seller.customer_service_address,
+                    from_alias=aliases.buyer.local_part,
+                    from_name=buyer.first_name,
+                    order_id=order.id,
+                    command=command,
+                ),
             ),
-            now=now,
         )
         hooks.message_stored(
             uow,
@@ -499,8 +496,9 @@ def _append(
     attachments: tuple[AttachmentMeta, ...],
     verdict: Verdict,
     disposition: Disposition,
+    deliveries: tuple[OutboxItem, ...],
 ) -> int:
-    """Append one message to the (locked) thread's chain and move the head."""
+    """Append one message to the (locked) thread's chain, move the head, queue its deliveries."""
     findings = tuple(
         FindingRecord(
             category=f.category,
@@ -537,11 +535,7 @@ def _append(
         ),
     )
     record = _with_hash(unhashed)
-    message_id = uow.messages.add(record)
-    uow.threads.advance(
-        thread.id, head_hash=record.hash, message_count=record.seq, last_message_at=now
-    )
-    return message_id
+    return uow.messages.append(record, deliveries=deliveries, now=now)
 
 
 def _with_hash(record: MessageRecord) -> MessageRecord:
@@ -549,7 +543,6 @@ def _with_hash(record: MessageRecord) -> MessageRecord:
 
 
 def _message_delivery(
-    message_id: int,
     *,
     to: Literal["buyer", "seller"],
     recipient: str,
@@ -561,13 +554,13 @@ def _message_delivery(
     """The outbox row that delivers a stored message to one side's real address.
 
     The payload carries what the composer needs, so delivery needs no further reads; the key
-    `message-<id>-<side>` makes the delivery happen once per recipient.
+    `message-<id>-<side>` makes the delivery happen once per recipient (the id is filled in when
+    the message is appended).
     """
     return OutboxItem(
         kind="message",
         recipient=recipient,
-        delivery_key=f"message-{message_id}-{to}",
-        message_id=message_id,
+        delivery_key=f"message-{MESSAGE_ID_SLOT}-{to}",
         payload={
             "from_alias": from_alias,
             "from_name": from_name,

@@ -8,10 +8,10 @@ without it rolls back, so nothing is ever half-written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Final, Protocol, Self
 
 from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import MessageRecord, Thread
@@ -87,6 +87,16 @@ class OutboxItem:
     attempts: int = 0
     created_at: datetime | None = None
 
+    def for_message(self, message_id: int) -> OutboxItem:
+        """This delivery of the message `message_id`: its id set, and in the key."""
+        key = self.delivery_key.replace(MESSAGE_ID_SLOT, str(message_id))
+        return replace(self, message_id=message_id, delivery_key=key)
+
+
+# In the delivery key of an OutboxItem given to MessageRepository.append: the id of the message
+# appended with it, which is not known before (e.g. "message-{message_id}-buyer").
+MESSAGE_ID_SLOT: Final = "{message_id}"
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -139,6 +149,19 @@ class SellerSendingFacts:
 class MessageRepository(Protocol):
     def add(self, record: MessageRecord) -> int:
         """Insert the message with its findings and attachments; returns the message id."""
+        ...
+
+    def append(
+        self, record: MessageRecord, *, deliveries: Sequence[OutboxItem], now: datetime
+    ) -> int:
+        """Append the message to its (locked) thread's chain and queue its deliveries, as one
+        step; returns the message id.
+
+        Inserts the message (findings and attachments too), moves the thread's head from
+        seq - 1 to this message (RuntimeError if it had moved), and adds each delivery with
+        `OutboxItem.for_message(id)`. On PostgreSQL the common case (no findings, no
+        attachments, one delivery) is one statement.
+        """
         ...
 
     def find(self, message_id: int) -> MessageRecord | None: ...

@@ -172,9 +172,27 @@ class FakeThreads(_Repo):
 
 
 class FakeMessages(_Repo):
+    # The unit of work's own thread and outbox repositories (set by FakeUnitOfWork).
+    threads: FakeThreads
+    outbox: FakeOutbox
+
     def add(self, record: MessageRecord) -> int:
         message_id = len(self.s.messages) + 1
         self.s.messages[message_id] = replace(record, id=message_id)
+        return message_id
+
+    def append(
+        self, record: MessageRecord, *, deliveries: Sequence[OutboxItem], now: datetime
+    ) -> int:
+        message_id = self.add(record)
+        self.threads.advance(
+            record.thread_id,
+            head_hash=record.hash,
+            message_count=record.seq,
+            last_message_at=record.created_at,
+        )
+        for delivery in deliveries:
+            self.outbox.add(delivery.for_message(message_id), now=now)
         return message_id
 
     def find(self, message_id: int) -> MessageRecord | None:
@@ -307,6 +325,8 @@ class FakeUnitOfWork:
         self.messages = FakeMessages(self._work)
         self.outbox = FakeOutbox(self._work)
         self.outbox.fail_on_add = self.fail_outbox
+        self.messages.threads = self.threads
+        self.messages.outbox = self.outbox
         return self
 
     def __exit__(

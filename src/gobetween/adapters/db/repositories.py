@@ -17,10 +17,13 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    String,
     and_,
     bindparam,
+    cast,
     exists,
     func,
+    insert,
     or_,
     select,
     update,
@@ -37,6 +40,7 @@ from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.audit import RowBatch
 from gobetween.services.ports import (
+    MESSAGE_ID_SLOT,
     Event,
     OrderParties,
     OutboxItem,
@@ -600,31 +604,7 @@ class SqlMessageRepository:
         self._c = connection
 
     def add(self, record: MessageRecord) -> int:
-        message_id = int(
-            _INSERT_MESSAGE.rows(
-                self._c,
-                {
-                    "thread_id": record.thread_id,
-                    "seq": record.seq,
-                    "direction": record.direction,
-                    "sender_id": record.sender_id,
-                    "channel": record.channel,
-                    "initiation": record.initiation,
-                    "contact_reason": record.contact_reason,
-                    "subject": record.subject,
-                    "body": record.body,
-                    "language": record.language,
-                    "verdict": record.verdict,
-                    "critical": record.critical,
-                    "disposition": record.disposition,
-                    "triage": record.triage,
-                    "report": record.report,
-                    "created_at": utc(record.created_at),
-                    "prev_hash": record.prev_hash,
-                    "hash": record.hash,
-                },
-            )[0][0]
-        )
+        message_id = int(_INSERT_MESSAGE.rows(self._c, _message_values(record))[0][0])
         if record.findings:
             self._c.execute(
                 t.findings.insert(),
@@ -657,6 +637,46 @@ class SqlMessageRepository:
                     for position, a in enumerate(record.attachments)
                 ],
             )
+        return message_id
+
+    def append(
+        self, record: MessageRecord, *, deliveries: Sequence[OutboxItem], now: datetime
+    ) -> int:
+        if (
+            self._c.dialect.name == "postgresql"
+            and len(deliveries) == 1
+            and not record.findings
+            and not record.attachments
+        ):
+            # The common send, one round trip: head moved, message stored, delivery queued.
+            delivery = deliveries[0]
+            row = _APPEND_WITH_DELIVERY.first(
+                self._c,
+                {
+                    **_message_values(record),
+                    "previous": record.seq - 1,
+                    "kind": delivery.kind,
+                    "recipient": delivery.recipient,
+                    "key_template": delivery.delivery_key,
+                    "payload": delivery.payload,
+                    "status": "pending",
+                    "attempts": 0,
+                    "now": utc(now),
+                },
+            )
+            if row is None:
+                raise RuntimeError(f"thread {record.thread_id}: chain head moved under a held lock")
+            return int(row[0])
+        message_id = self.add(record)
+        SqlThreadRepository(self._c).advance(
+            record.thread_id,
+            head_hash=record.hash,
+            message_count=record.seq,
+            last_message_at=record.created_at,
+        )
+        outbox = SqlOutboxRepository(self._c)
+        for delivery in deliveries:
+            outbox.add(delivery.for_message(message_id), now=now)
         return message_id
 
     def find(self, message_id: int) -> MessageRecord | None:
@@ -832,6 +852,83 @@ _INSERT_OUTBOX = DriverStatement(
 
 
 _MESSAGE_COLUMNS = [t.messages.c[name] for name in (*_MESSAGE_KEYS, "id")]
+
+
+def _message_values(record: MessageRecord) -> dict[str, Any]:
+    return {
+        "thread_id": record.thread_id,
+        "seq": record.seq,
+        "direction": record.direction,
+        "sender_id": record.sender_id,
+        "channel": record.channel,
+        "initiation": record.initiation,
+        "contact_reason": record.contact_reason,
+        "subject": record.subject,
+        "body": record.body,
+        "language": record.language,
+        "verdict": record.verdict,
+        "critical": record.critical,
+        "disposition": record.disposition,
+        "triage": record.triage,
+        "report": record.report,
+        "created_at": utc(record.created_at),
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+    }
+
+
+def _append_with_delivery_statement() -> Any:
+    """PostgreSQL: move the thread's head, insert the message and its one delivery, in one
+    statement (data-modifying CTEs). Nothing is written unless the head was where the lock found
+    it; the delivery key's MESSAGE_ID_SLOT is replaced by the new id, as OutboxItem.for_message
+    does."""
+    m, o, th = t.messages.c, t.outbox.c, t.threads.c
+    moved = (
+        update(t.threads)
+        .where(th.id == bindparam("thread_id"), th.message_count == bindparam("previous"))
+        .values(
+            head_hash=bindparam("hash"),
+            message_count=bindparam("seq"),
+            last_message_at=bindparam("created_at"),
+        )
+        .returning(th.id)
+        .cte("moved")
+    )
+    stored = (
+        insert(t.messages)
+        .from_select(
+            list(_MESSAGE_KEYS),
+            select(*[bindparam(key, type_=m[key].type) for key in _MESSAGE_KEYS]).select_from(
+                moved
+            ),
+        )
+        .returning(m.id)
+        .cte("stored")
+    )
+    key = func.replace(
+        bindparam("key_template", type_=String), MESSAGE_ID_SLOT, cast(stored.c.id, String)
+    )
+    return (
+        insert(t.outbox)
+        .from_select(
+            list(_OUTBOX_KEYS),
+            select(
+                bindparam("kind", type_=o.kind.type),
+                stored.c.id,
+                bindparam("recipient", type_=o.recipient.type),
+                key,
+                bindparam("payload", type_=o.payload.type),
+                bindparam("status", type_=o.status.type),
+                bindparam("attempts", type_=o.attempts.type),
+                bindparam("now", type_=o.available_at.type),
+                bindparam("now", type_=o.created_at.type),
+            ).select_from(stored),
+        )
+        .returning(o.message_id)
+    )
+
+
+_APPEND_WITH_DELIVERY = DriverStatement(_append_with_delivery_statement())
 
 
 def load_messages(
