@@ -69,12 +69,13 @@ def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
     source = text if text.isascii() else _SURROGATE.sub("\ufffd", text)
     folded = _fold(source)
-    if source.isascii():
-        # One translation to character classes answers both hints with literal searches, which
+    shape = _latin1_shape(folded.text)
+    if shape is not None:
+        # Text in Latin-1 (English, and most German, French, Spanish and Italian): one
+        # translation to character classes answers both hints with literal-led searches, which
         # the regex engine runs far faster than the class-led hints (exactly the same answers).
-        shape = folded.text.translate(_ASCII_SHAPE)
         spaced = _SPACED_SHAPE.search(shape) is not None
-        leet = spaced or "ab" in shape or "ba" in shape
+        leet = spaced or b"ab" in shape or b"ba" in shape
     else:
         spaced = _SPACED_ANY_HINT.search(folded.text) is not None
         leet = True
@@ -337,20 +338,37 @@ _SPACED_ANY_HINT = re.compile(
 )
 
 
-# ASCII text as character classes for the two hints: a separator of `_SPACED_ANY_HINT` is " ",
-# a letter "a", a digit that leetspeak reads as a letter "b", anything else "x". In that shape
-# `_SPACED_ANY_HINT` is " a  *[ab] +[ab]" (led by the literal " a ": a single-letter word) and
-# `_LEET_HINT` is "ab" or "ba".
-def _ascii_class(char: str) -> str:
-    if char in " \t.-_*":
+# Latin-1 text as character classes for the two hints: a separator of `_SPACED_ANY_HINT` is " ",
+# a letter (`[^\W\d_]`, as the hints read it) "a", a digit that leetspeak reads as a letter "b",
+# anything else "x". In that shape `_SPACED_ANY_HINT` is " a  *[ab] +[ab]" (led by the literal
+# " a ", a single-letter word) and `_LEET_HINT` is "ab" or "ba".
+_SEPARATOR_CHAR = re.compile(r"[ \t.\-_*·]")
+_LETTER_CHAR = re.compile(r"[^\W\d_]")
+
+
+def _latin1_class(char: str) -> str:
+    if _SEPARATOR_CHAR.fullmatch(char):
         return " "
-    if char.isalpha():
+    if _LETTER_CHAR.fullmatch(char):
         return "a"
     return "b" if char in "013457" else "x"
 
 
-_ASCII_SHAPE = str.maketrans({chr(code): _ascii_class(chr(code)) for code in range(128)})
-_SPACED_SHAPE = re.compile(r" a  *[ab] +[ab]")
+_LATIN1_SHAPE = bytes.maketrans(
+    bytes(range(256)), "".join(_latin1_class(chr(code)) for code in range(256)).encode("ascii")
+)
+_SPACED_SHAPE = re.compile(rb" a  *[ab] +[ab]")
+
+
+def _latin1_shape(text: str) -> bytes | None:
+    """`text` as character classes, or None when it has a character beyond Latin-1."""
+    try:
+        # Both steps copy bytes: no Python-level work per character.
+        return text.encode("latin-1").translate(_LATIN1_SHAPE)
+    except UnicodeEncodeError:
+        return None
+
+
 # Single-letter words of the six languages ("a", "y", "e", "o", "à"): one at the start of a
 # spaced run is more likely a word than part of the spelled-out one ("leave a r e v i e w").
 _SINGLE_LETTER_WORDS = frozenset("aiyeouàè")
