@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -354,19 +354,30 @@ def _latin1_class(char: str) -> str:
     return "b" if char in "013457" else "x"
 
 
-_LATIN1_SHAPE = bytes.maketrans(
-    bytes(range(256)), "".join(_latin1_class(chr(code)) for code in range(256)).encode("ascii")
-)
+def latin1_classes(classify: Callable[[str], str]) -> bytes:
+    """A `bytes.translate` table giving each Latin-1 character its one-letter class."""
+    return bytes.maketrans(
+        bytes(range(256)), "".join(classify(chr(code)) for code in range(256)).encode("ascii")
+    )
+
+
+def latin1_shape(text: str, classes: bytes) -> bytes | None:
+    """`text` as one class letter per character, or None when it has a character beyond
+    Latin-1. Both steps copy bytes, with no Python-level work per character: a search for a
+    literal in the shape replaces a regex led by a character class, which the regex engine tries
+    at every candidate character."""
+    try:
+        return text.encode("latin-1").translate(classes)
+    except UnicodeEncodeError:
+        return None
+
+
+_LATIN1_SHAPE = latin1_classes(_latin1_class)
 _SPACED_SHAPE = re.compile(rb" a  *[ab] +[ab]")
 
 
 def _latin1_shape(text: str) -> bytes | None:
-    """`text` as character classes, or None when it has a character beyond Latin-1."""
-    try:
-        # Both steps copy bytes: no Python-level work per character.
-        return text.encode("latin-1").translate(_LATIN1_SHAPE)
-    except UnicodeEncodeError:
-        return None
+    return latin1_shape(text, _LATIN1_SHAPE)
 
 
 # Single-letter words of the six languages ("a", "y", "e", "o", "à"): one at the start of a

@@ -6,8 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gobetween.policy import check
+from gobetween.policy import check, sentences
+from gobetween.policy.rules import unprofessional
+from gobetween.policy.sentences import asks_question
 
 P = "proactive"
 R = "reply"
@@ -4361,3 +4365,23 @@ def test_buyer_message(
     verdict = check(text, context)
     assert verdict.verdict == "allow"
     assert (verdict.triage, verdict.report) == expected
+
+
+_CAPS_PIECES = st.sampled_from(
+    [
+        *(" ", ", ", "\t", "\n", "\xa0", "\x85", "-", "!"),
+        *("AB", "C", "ÄÖ", "É", "×", "Þ", "ß", "Ž", "ŽĀ", "ab", "é", "日本", "OK", "NOW"),
+    ]
+)
+
+
+@given(st.lists(_CAPS_PIECES, max_size=20).map("".join))
+def test_the_capitals_shortcut_answers_as_the_regex_does(text: str) -> None:
+    assert unprofessional._has_caps_pair(text) == (
+        unprofessional._CAPS_PAIR.search(text) is not None
+    )
+
+
+@given(st.text(alphabet="か。．? ？¿でしょうますせんa \n", max_size=30))
+def test_asks_question_shortcut_answers_as_the_regex_does(text: str) -> None:
+    assert asks_question(text) == (sentences._QUESTION.search(text) is not None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from gobetween.policy.normalize import latin1_classes, latin1_shape
 from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
@@ -17,6 +18,21 @@ _SEPARATORS = frozenset(" \t\n,")
 _EXCLAMATIONS = re.compile(r"[!！]{3,}")
 # A cheap first look: two capitalised words in a row; only then are the words collected.
 _CAPS_PAIR = re.compile(r"[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}[\s,]+[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}")
+# The same look on Latin-1 text as classes ("U" a capital of `_CAPS_PAIR`, "s" a space or comma):
+# a search led by the literal "UU" instead of one tried at every capital.
+_CAPITAL = re.compile(r"[A-ZÄÖÜÀ-ÞĀ-Ž]")
+_GAP = re.compile(r"[\s,]")
+_CAPS_CLASSES = latin1_classes(
+    lambda char: "U" if _CAPITAL.fullmatch(char) else "s" if _GAP.fullmatch(char) else "x"
+)
+_CAPS_PAIR_SHAPE = re.compile(rb"UU+s+UU")
+
+
+def _has_caps_pair(text: str) -> bool:
+    shape = latin1_shape(text, _CAPS_CLASSES)
+    if shape is None:
+        return _CAPS_PAIR.search(text) is not None
+    return _CAPS_PAIR_SHAPE.search(shape) is not None
 
 
 def _shouting(text: str) -> list[tuple[int, int]]:
@@ -41,7 +57,7 @@ def unprofessional(message: AnalyzedMessage) -> Iterable[Finding]:
     """Capitals, exclamation runs and insults, each a warning with its span."""
     text = message.text
     found: list[Finding] = []
-    for start, end in _shouting(text) if _CAPS_PAIR.search(text) else ():
+    for start, end in _shouting(text) if _has_caps_pair(text) else ():
         found.append(
             Finding(
                 "unprofessional",
