@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sqlalchemy import Engine, event
 
 from gobetween import policy
+from gobetween.adapters.db.dialect import DriverStatement
 from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.services.messaging import (
@@ -90,13 +91,23 @@ def explain_send_path(engine: Engine, send: Callable[[], object]) -> None:
     seen: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().split()[0].upper() in ("SELECT", "UPDATE"):
+        if statement.lstrip().split()[0].upper() in ("SELECT", "UPDATE", "WITH"):
             seen.append((statement, parameters))
 
+    # The send path's own statements go to the driver's cursor (adapters/db/dialect.py), past
+    # SQLAlchemy's events: record them where they are bound.
+    run_on_driver = DriverStatement._run
+
+    def run_and_record(connection: Any, compiled: Any, params: Any, *, count: bool = False) -> Any:
+        record(connection, None, compiled.sql, compiled.bind(params))
+        return run_on_driver(connection, compiled, params, count=count)
+
     event.listen(engine, "before_cursor_execute", record)
+    DriverStatement._run = staticmethod(run_and_record)  # type: ignore[method-assign,assignment]
     try:
         send()
     finally:
+        DriverStatement._run = staticmethod(run_on_driver)  # type: ignore[method-assign,assignment]
         event.remove(engine, "before_cursor_execute", record)
     prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
     with engine.connect() as connection:
