@@ -51,6 +51,15 @@ def find_emoji(text: str) -> list[EmojiHit]:
     """Every emoji in `text` (the original: variation selectors matter, so no normalisation)."""
     if text.isascii():
         return []
+    if "\xa9" not in text and "\xae" not in text:
+        # Of the candidates only © and ® are in Latin-1: text in Latin-1 (most European
+        # messages) without them has none, and the encoding test is cheaper than the scan.
+        try:
+            text.encode("latin-1")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return []
     hits: list[EmojiHit] = []
     covered = 0
     length = len(text)
