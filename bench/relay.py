@@ -43,7 +43,6 @@ from sqlalchemy import Engine  # noqa: E402
 
 from gobetween import policy  # noqa: E402
 from gobetween.adapters.db.engine import build_engine  # noqa: E402
-from gobetween.adapters.db.group_commit import GroupCommitter  # noqa: E402
 from gobetween.adapters.db.read_engine import build_read_engine  # noqa: E402
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork  # noqa: E402
 from gobetween.adapters.mail.dkim_keys import generate_key  # noqa: E402
@@ -53,7 +52,7 @@ from gobetween.adapters.mail.sender_auth import SenderAuthenticator, StaticResol
 from gobetween.adapters.mail.smtp_transport import SmtpTransport  # noqa: E402
 from gobetween.domain.orders import Order  # noqa: E402
 from gobetween.domain.parties import Buyer, Seller  # noqa: E402
-from gobetween.entrypoints.smtp import RelayController  # noqa: E402
+from gobetween.entrypoints.smtp import RelayController, relay_committer  # noqa: E402
 from gobetween.services.aliases import ensure_pair_aliases  # noqa: E402
 from gobetween.services.delivery import DeliveryPolicy, deliver_pending  # noqa: E402
 from gobetween.services.messaging import MessagingLimits  # noqa: E402
@@ -135,7 +134,8 @@ def serve(url: str, port: int, reuse_port: bool) -> None:
         clock=lambda: datetime.now(UTC),
         limits=LIMITS,
         alias_domain=DOMAIN,
-        group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+        # As `gobetween serve` wires it: several processes' SQLite writers take turns by lock.
+        group_commit=relay_committer(engine, shared_port=reuse_port),
         read_engine=build_read_engine(engine),
     )
     controller = RelayController(relay, hostname="127.0.0.1", port=port, reuse_port=reuse_port)

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import ipaddress
 import logging
 import multiprocessing
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session, syntax
+from sqlalchemy import Engine
 
 from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.read_engine import build_read_engine
@@ -275,8 +278,50 @@ class RelayController(Controller):
         return server_class(self.handler, **self.SMTP_kwargs)
 
 
-def build_relay(platform: Platform, *, resolver: Resolver | None = None) -> InboundRelay:
-    """The inbound relay wired from the platform's settings and services."""
+class ListenerWriters(GroupCommitter):
+    """A group committer whose batches take turns with other listener processes' by a file lock.
+
+    Several listener processes on one SQLite file (smtp_listeners > 1) each have a writer, and
+    SQLite lets one write at a time. A writer that finds the lock taken waits in SQLite's busy
+    handler, which sleeps in steps of up to 100 ms and does not wake when the lock is freed:
+    the processes then idle while mail waits (p99 of seconds, docs/performance.md). Here each
+    batch first takes an exclusive flock on a file beside the database, which the kernel hands
+    to the next waiting writer the moment it is released, after the COMMIT. SQLite's own
+    locking still decides correctness; this only orders the relay's writers.
+    """
+
+    def __init__(self, engine: Engine, lock_file: Path) -> None:
+        self.lock_file = lock_file
+        super().__init__(engine)
+
+    def _run_batch(self, batch: Any) -> None:
+        with self.lock_file.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                super()._run_batch(batch)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def relay_committer(engine: Engine, *, shared_port: bool) -> GroupCommitter | None:
+    """The relay's writer: group commit on SQLite (taking turns by file lock when several
+    listener processes share the port), none on PostgreSQL (its sessions commit on their own)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if shared_port and database and database != ":memory:":
+        return ListenerWriters(engine, Path(f"{database}.relay-writers.lock"))
+    # SQLite has one writer and an fsync per COMMIT: batch the sessions' commits.
+    return GroupCommitter(engine)
+
+
+def build_relay(
+    platform: Platform, *, resolver: Resolver | None = None, shared_port: bool = False
+) -> InboundRelay:
+    """The inbound relay wired from the platform's settings and services.
+
+    `shared_port`: other listener processes share smtp_port (and, on SQLite, the writer).
+    """
     settings = platform.settings
     engine = platform.engine
     return InboundRelay(
@@ -287,8 +332,7 @@ def build_relay(platform: Platform, *, resolver: Resolver | None = None) -> Inbo
         limits=platform.messaging_limits,
         alias_domain=settings.alias_domain,
         unauthenticated="refuse" if settings.relay_unauthenticated == "refuse" else "hold",
-        # SQLite has one writer and an fsync per COMMIT: batch the sessions' commits.
-        group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+        group_commit=relay_committer(engine, shared_port=shared_port),
         read_engine=build_read_engine(engine),
     )
 
@@ -299,7 +343,7 @@ def start_listener(
     """Start the SMTP/LMTP listener on smtp_host:smtp_port; the caller stops it."""
     settings = platform.settings
     controller = RelayController(
-        build_relay(platform, resolver=resolver),
+        build_relay(platform, resolver=resolver, shared_port=reuse_port),
         hostname=settings.smtp_host,
         port=settings.smtp_port,
         protocol=settings.smtp_protocol,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import smtplib
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -20,7 +22,7 @@ from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import SenderAuthenticator
-from gobetween.entrypoints.smtp import RelayController
+from gobetween.entrypoints.smtp import ListenerWriters, RelayController, relay_committer
 from gobetween.services.messaging import MessagingLimits
 
 
@@ -37,7 +39,8 @@ def _relay(engine: Engine, relay_key: DkimKey) -> InboundRelay:
         clock=now,
         limits=MessagingLimits(),
         alias_domain=DOMAIN,
-        group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+        # What serve wires with smtp_listeners > 1: on SQLite the writers take turns by lock.
+        group_commit=relay_committer(engine, shared_port=True),
         read_engine=build_read_engine(engine),
     )
 
@@ -99,3 +102,30 @@ def test_without_reuse_port_a_second_listener_cannot_bind(
         second.handler.relay.close()
     finally:
         first.stop()
+
+
+def test_sqlite_writers_of_several_listeners_take_turns_by_file_lock(
+    sqlite_engine: Engine,
+) -> None:
+    committer = relay_committer(sqlite_engine, shared_port=True)
+    assert isinstance(committer, ListenerWriters)
+    assert type(relay_committer(sqlite_engine, shared_port=False)) is GroupCommitter
+    try:
+        # Another listener process's writer holds the lock: this one's batch must wait for it.
+        with committer.lock_file.open("a") as other, ThreadPoolExecutor(1) as pool:
+            fcntl.flock(other, fcntl.LOCK_EX)
+            pending = pool.submit(committer.run, _count_sellers)
+            time.sleep(0.5)
+            assert not pending.done()
+            fcntl.flock(other, fcntl.LOCK_UN)
+            assert pending.result(timeout=30) == 0
+    finally:
+        committer.close()
+
+
+def test_postgresql_listeners_commit_on_their_own(postgres_engine: Engine) -> None:
+    assert relay_committer(postgres_engine, shared_port=True) is None
+
+
+def _count_sellers(engine: Engine) -> int:
+    return _count(engine, t.sellers)
