@@ -310,6 +310,14 @@ def _group_targets(key: str, entries: Sequence[Entry]) -> _Targets:
     return tuple((left, right, tuple(items)) for (left, right), items in groups.items())
 
 
+# A group's patterns by the (language, class) key of their first class, with the other keys
+# they need: as pairs in lexicon order, and the set of those first keys.
+_FirstClasses = tuple[
+    tuple[tuple[tuple[str, str], list[tuple[Pattern, tuple[tuple[str, str], ...]]]], ...],
+    frozenset[tuple[str, str]],
+]
+
+
 class Lexicon:
     """The compiled form of a lexicon: one automaton plus the patterns grouped by rule group."""
 
@@ -334,10 +342,7 @@ class Lexicon:
         # language with English, and all six): the matcher of those languages' phrases, and the
         # one of the other languages' phrases of the classes read in every language.
         self._matchers: dict[tuple[frozenset[str] | None, frozenset[str] | None], _Matchers] = {}
-        self._first_classes: dict[
-            tuple[str, frozenset[str] | None],
-            tuple[tuple[tuple[str, str], list[tuple[Pattern, tuple[tuple[str, str], ...]]]], ...],
-        ] = {}
+        self._first_classes: dict[tuple[str, frozenset[str] | None], _FirstClasses] = {}
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
@@ -351,19 +356,19 @@ class Lexicon:
             by_key = self.index.setdefault(pattern.group, {})
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
 
-    def first_classes(
-        self, group: str, languages: frozenset[str] | None
-    ) -> tuple[tuple[tuple[str, str], list[tuple[Pattern, tuple[tuple[str, str], ...]]]], ...]:
-        """`index[group]` as pairs, limited to the patterns of `languages` (cached per set)."""
-        pairs = self._first_classes.get((group, languages))
-        if pairs is None:
+    def first_classes(self, group: str, languages: frozenset[str] | None) -> _FirstClasses:
+        """`index[group]` limited to the patterns of `languages`, as pairs in lexicon order and
+        as a set of the first classes' keys (cached per group and language set)."""
+        found = self._first_classes.get((group, languages))
+        if found is None:
             pairs = tuple(
                 (key, candidates)
                 for key, candidates in self.index.get(group, {}).items()
                 if languages is None or key[0] in languages
             )
-            self._first_classes[(group, languages)] = pairs
-        return pairs
+            found = (pairs, frozenset(key for key, _ in pairs))
+            self._first_classes[(group, languages)] = found
+        return found
 
     @property
     def groups(self) -> frozenset[str]:
@@ -548,9 +553,13 @@ class Scan:
         if cached is None:
             cached = []
             hits = self.hits
+            pairs, firsts = self._lexicon.first_classes(group, self.languages)
+            if firsts.isdisjoint(hits):
+                # No pattern of the group can start: the common case, decided in C.
+                pairs = ()
             # In the lexicon's order, not a set's: which of two matches starting at the same
             # place names the finding must not depend on the process's string hashing.
-            for key, candidates in self._lexicon.first_classes(group, self.languages):
+            for key, candidates in pairs:
                 if key not in hits:
                     continue
                 for pattern, others in candidates:
