@@ -29,8 +29,10 @@ _CANDIDATE = re.compile(
     r"(?:(?:[ \t]?[-./][ \t]?|[ \t]|\)[ \t]?|[ \t]?\()\d+)*\)?"
 )
 _GROUP = re.compile(r"\d+")
-# Digits and phone separators: a pattern starting with a digit class is scanned fast.
-_RUN = re.compile(r"[0-9][0-9 \t().\-/]{5,}")
+# Digits and phone separators: a pattern starting with a digit class is scanned fast. A run
+# starts at a digit with no digit before it (one that has would have been inside the run found
+# from the digit before), so the other digits fail at once instead of after the repeat.
+_RUN = re.compile(r"[0-9](?<![0-9][0-9])[0-9 \t().\-/]{5,}")
 _MIN_DIGITS = 7
 _MAX_DIGITS = 15
 
