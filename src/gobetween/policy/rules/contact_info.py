@@ -9,6 +9,7 @@ e-mail address, never the seller's own number). An e-mail address is `contact_in
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from gobetween.policy.detectors.contact_requests import find_contact_requests
 from gobetween.policy.detectors.emails import find_emails
@@ -32,8 +33,13 @@ _PHONE_REQUEST = (
 
 def phone_regions(message: AnalyzedMessage) -> tuple[str, ...]:
     """Regions to read national phone formats in: the marketplace's, then the languages'."""
-    regions = [message.context.marketplace_region]
-    for language in (message.language, message.context.language):
+    return _regions(message.context.marketplace_region, message.language, message.context.language)
+
+
+@lru_cache(maxsize=256)
+def _regions(marketplace: str, written: str, buyer: str | None) -> tuple[str, ...]:
+    regions = [marketplace]
+    for language in (written, buyer):
         region = LANGUAGE_REGIONS.get((language or "")[:2])
         if region is not None:
             regions.append(region)
