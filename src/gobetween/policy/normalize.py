@@ -67,7 +67,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
-    source = text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+    # Latin-1 text (most European messages) has no surrogates: known without the scan.
+    source = text if text.isascii() or _in_latin1(text) else _SURROGATE.sub("\ufffd", text)
     folded = _fold(source)
     shape = _latin1_shape(folded.text)
     if shape is not None:
@@ -230,6 +231,22 @@ def _fold(text: str) -> _Draft:
     return draft
 
 
+def _in_latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _has_special(text: str) -> bool:
+    """Whether `text` has a look-alike or invisible character; in Latin-1 the soft hyphen is the
+    only one, found without the scan."""
+    if _in_latin1(text):
+        return "\xad" in text
+    return _SPECIAL.search(text) is not None
+
+
 def _fold_plain(text: str) -> _Draft | None:
     """The folded text when it maps one for one and is NFKC-normalised, else None."""
     if text.isascii():
@@ -240,7 +257,7 @@ def _fold_plain(text: str) -> _Draft | None:
         folded = text.casefold()
         if (
             len(folded) == len(text)
-            and _SPECIAL.search(folded) is None
+            and not _has_special(folded)
             and unicodedata.is_normalized("NFKC", folded)
         ):
             return _Draft(folded, range(len(text)), range(1, len(text) + 1))

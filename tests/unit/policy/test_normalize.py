@@ -259,3 +259,11 @@ def test_the_latin1_shape_answers_both_hints_as_their_regexes_do(text: str) -> N
 )
 def test_latin1_text_is_folded_as_before(text: str, phrase: str) -> None:
     assert normalize(text).text == phrase
+
+
+def test_the_soft_hyphen_is_the_only_special_character_in_latin1() -> None:
+    # The Latin-1 shortcut of `_has_special` looks for the soft hyphen alone.
+    assert [c for c in range(256) if normalization._SPECIAL.match(chr(c))] == [0xAD]
+    folded = normalize("Bewer\u00adtung für Sie")
+    assert folded.text == "bewertung für sie"
+    assert folded.to_original(0, 9) == (0, 10)
