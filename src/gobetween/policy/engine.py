@@ -252,7 +252,9 @@ _SUBJECT_CATEGORIES = frozenset(
 
 
 # Characters without which the contact, link and markup detectors find nothing in ASCII text.
-_DETECTOR_MARKS = re.compile(r"[\d@.:/<>&]")
+# A colon matters only beside a bracket ("Re: [image]" is markup): on its own ("Re: Your
+# order") it starts no address, link or markup, and most subject lines have one.
+_DETECTOR_MARKS = re.compile(r"[\d@./<>&]")
 
 
 def _with(
@@ -301,6 +303,7 @@ def _subject_findings(
         not subject.isascii()
         or (view is not None and view.text != normalized.text)
         or _DETECTOR_MARKS.search(subject) is not None
+        or (":" in subject and "[" in subject)
     )
     if not (phrases or detectors):
         return []
