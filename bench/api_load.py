@@ -104,13 +104,17 @@ WRK_LINE = re.compile(r"^WRK (.*)$", re.MULTILINE)
 APPLICATION_NAME = "gobetween-api-bench"
 
 
-def start_server(url: str, port: int, folder: Path, workers: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, folder: Path, workers: int, log_level: str = "WARNING"
+) -> subprocess.Popen[bytes]:
     if url.startswith("postgresql"):
         # Names the server's PostgreSQL sessions, so their backends' CPU can be found.
         url += ("&" if "?" in url else "?") + f"application_name={APPLICATION_NAME}"
     environ = os.environ | {
         "GOBETWEEN_DATABASE_URL": url,
-        "GOBETWEEN_LOG_LEVEL": "WARNING",
+        # INFO writes one log line per request (to /dev/null here; the formatting is the cost).
+        "GOBETWEEN_LOG_LEVEL": log_level,
+        "GOBETWEEN_LOG_FORMAT": "json",
         "GOBETWEEN_SMTP_ENABLED": "false",
         "GOBETWEEN_API_REQUESTS_PER_MINUTE": "0",
         "GOBETWEEN_ATTACHMENT_FOLDER": str(folder / "attachments"),
@@ -121,7 +125,8 @@ def start_server(url: str, port: int, folder: Path, workers: int) -> subprocess.
     command = [str(GOBETWEEN), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"]
     if workers > 1:
         command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, env=environ)
+    quiet = subprocess.DEVNULL if log_level == "INFO" else None
+    server = subprocess.Popen(command, env=environ, stderr=quiet)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -369,7 +374,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
             for _ in range(20_000):
                 number = rng.randrange(len(orders))
                 lines.write(f"{tokens[number % SELLERS]}\t{orders[number]}\n")
-        server = start_server(url, port, folder, args.workers)
+        server = start_server(url, port, folder, args.workers, args.server_log_level)
         database = DatabaseCpu(engine)
         base = f"http://127.0.0.1:{port}"
 
@@ -409,6 +414,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=1, help="gobetween serve --workers")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--server-log-level", choices=("INFO", "WARNING"), default="WARNING")
     parser.add_argument("--explain", action="store_true", help="print the inbox queries' plans")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
