@@ -2,6 +2,10 @@
 
 The message service calls these inside its one transaction, so a buyer message, its case and its
 24-hour clock commit together (system.md, Cases and Response time).
+
+They are on every send's path, so each does as few statements as it can (docs/cases.md, Cost in the
+send path): a seller's send reads its thread's case once, before the policy check, and that read
+also says whether any webhook subscription covers the seller; the answer then only writes.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from typing import cast
 
 from gobetween.services.cases import (
     CaseUnitOfWork,
-    case_state_for_thread,
+    glance_at_thread,
     note_buyer_message,
     note_seller_message,
 )
@@ -19,13 +23,32 @@ from gobetween.services.ports import StoredMessage, UnitOfWork
 
 class CaseHooks:
     """Opens and moves cases, starts and stops clocks. Needs a unit of work with case repositories
-    (the SQL access unit of work has them); a plain one is refused with TypeError."""
+    (the SQL access unit of work has them); a plain one is refused with TypeError.
+
+    Remembers, from `case_state` to `message_stored` of the same unit of work and thread, whether
+    anyone listens to the seller's webhooks; without that read (another unit of work or thread)
+    the announcements ask the subscriptions themselves.
+    """
+
+    __slots__ = ("_glanced",)
+
+    def __init__(self) -> None:
+        self._glanced: tuple[UnitOfWork, int, bool] | None = None
 
     def case_state(self, uow: UnitOfWork, thread_id: int) -> str | None:
-        return case_state_for_thread(_case_uow(uow), thread_id)
+        glance = glance_at_thread(_case_uow(uow), thread_id)
+        self._glanced = (uow, thread_id, glance.listened)
+        return glance.state
+
+    def _listened(self, uow: UnitOfWork, thread_id: int) -> bool:
+        glanced, self._glanced = self._glanced, None
+        if glanced is None or glanced[0] is not uow or glanced[1] != thread_id:
+            return True
+        return glanced[2]
 
     def message_stored(self, uow: UnitOfWork, message: StoredMessage) -> None:
         cases_uow = _case_uow(uow)
+        listened = self._listened(uow, message.thread_id)
         if message.direction == "buyer_to_seller":
             note_buyer_message(
                 cases_uow,
@@ -47,6 +70,7 @@ class CaseHooks:
                 disposition=message.disposition,
                 categories=message.categories,
                 at=message.created_at,
+                listened=listened,
             )
 
 

@@ -31,12 +31,42 @@ EVENT_KIND = "case.changed"
 SUBJECT_TYPE = "case"
 
 
+@dataclass(frozen=True, slots=True)
+class CaseGlance:
+    """What a send reads of its thread before the policy check, in one statement."""
+
+    state: CaseState | None  # the newest case's state; None when the thread never had one
+    # Whether an active webhook subscription covers the thread's seller (for any event type):
+    # when none does, the hooks skip asking which subscriptions match each event.
+    listened: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ContinuedCase:
+    """The thread's open case, after a buyer message moved its activity and started a clock."""
+
+    case: Case
+    listened: bool  # as CaseGlance.listened, read in the same statement
+
+
 class CaseRepository(Protocol):
     def add(self, case: Case) -> int: ...
     def save(self, case: Case) -> None: ...
     def find(self, case_id: int, *, for_update: bool = False) -> Case | None: ...
     def latest_for_thread(self, thread_id: int, *, for_update: bool = False) -> Case | None:
         """The thread's newest case (live or closed), or None when it never had one."""
+        ...
+
+    def glance(self, thread_id: int) -> CaseGlance:
+        """The newest case's state and whether anyone listens to the thread seller's webhooks."""
+        ...
+
+    def continue_open_case(self, clock: ResponseClock) -> ContinuedCase | None:
+        """A buyer message on a thread whose newest case is opened: the case's last activity
+        moves to the clock's start (never back) and the clock starts on it, at once.
+
+        None, with nothing written, when the thread has no opened case (none, resolved, closed).
+        """
         ...
 
     def idle_resolved(self, *, quiet_since: datetime, limit: int) -> Sequence[Case]:
@@ -68,6 +98,12 @@ class ResponseClockRepository(Protocol):
 
     def stop(self, message_id: int, *, reason: StopReason, at: datetime) -> bool:
         """Stop one clock if it is running; False when it had already stopped."""
+        ...
+
+    def answered(self, thread_id: int, *, at: datetime, by_message_id: int) -> int:
+        """A delivered seller answer: the thread's live case (opened or resolved) has activity
+        at `at` (never moved back) and its running clocks stop as answered, at once. Returns how
+        many clocks stopped."""
         ...
 
     def running_for_seller(self, seller_id: str, *, limit: int) -> Sequence[ResponseClock]:
@@ -162,8 +198,12 @@ def case_payload(case: Case) -> dict[str, Any]:
 
 def case_state_for_thread(uow: CaseUnitOfWork, thread_id: int) -> CaseState | None:
     """The state of the thread's newest case, for SystemFacts.case_state (policy: case_closed)."""
-    case = uow.cases.latest_for_thread(thread_id)
-    return None if case is None else case.state
+    return uow.cases.glance(thread_id).state
+
+
+def glance_at_thread(uow: CaseUnitOfWork, thread_id: int) -> CaseGlance:
+    """The newest case's state and whether anyone listens to the seller's webhooks (one read)."""
+    return uow.cases.glance(thread_id)
 
 
 def note_buyer_message(
@@ -182,6 +222,45 @@ def note_buyer_message(
     A closed case takes no more messages, so a follow-up opens a new case linked to it. Announces
     `message.received` (with `data`, e.g. subject and text) and any `case.changed`.
     """
+    clock = start_clock(message_id=message_id, seller_id=seller_id, thread_id=thread_id, at=at)
+    # The usual message joins an opened case: one statement moves its activity and starts the
+    # clock. Opening and reopening (events, announcements) take the general way below.
+    continued = uow.cases.continue_open_case(clock)
+    if continued is not None:
+        case, listened = continued.case, continued.listened
+    else:
+        case = _open_or_reopen(uow, order_id, thread_id, seller_id, buyer_id, at)
+        uow.response_clocks.start(clock, case_id=case.id)
+        listened = True  # unknown here: announce asks which subscriptions match
+    if listened:
+        webhooks.announce(
+            uow=uow,
+            event_type="message.received",
+            data={
+                "message_id": message_id,
+                "order_id": order_id,
+                "thread_id": thread_id,
+                "case_id": case.id,
+                "seller_id": seller_id,
+                "received_at": at.isoformat(),
+                "due_at": clock.due_at.isoformat(),
+            }
+            | (data or {}),
+            seller_id=seller_id,
+            now=at,
+        )
+    return case
+
+
+def _open_or_reopen(
+    uow: CaseUnitOfWork,
+    order_id: str,
+    thread_id: int,
+    seller_id: str,
+    buyer_id: str,
+    at: datetime,
+) -> Case:
+    """The thread's case for a buyer message when it has no opened one, under the case's lock."""
     actor = Actor("buyer", buyer_id)
     latest = uow.cases.latest_for_thread(thread_id, for_update=True)
     if latest is None or latest.state == "closed":
@@ -201,26 +280,10 @@ def note_buyer_message(
         uow.cases.save(case)
         _record(uow, case, change)
     else:
+        # Opened since continue_open_case looked (not possible under the thread's lock, but the
+        # rule stays whole): the message is activity on it.
         case = domain.record_activity(latest, at=at)
         uow.cases.save(case)
-    clock = start_clock(message_id=message_id, seller_id=seller_id, thread_id=thread_id, at=at)
-    uow.response_clocks.start(clock, case_id=case.id)
-    webhooks.announce(
-        uow=uow,
-        event_type="message.received",
-        data={
-            "message_id": message_id,
-            "order_id": order_id,
-            "thread_id": thread_id,
-            "case_id": case.id,
-            "seller_id": seller_id,
-            "received_at": at.isoformat(),
-            "due_at": clock.due_at.isoformat(),
-        }
-        | (data or {}),
-        seller_id=seller_id,
-        now=at,
-    )
     return case
 
 
@@ -234,36 +297,36 @@ def note_seller_message(
     disposition: str,
     categories: Sequence[str],
     at: datetime,
+    listened: bool = True,
 ) -> int:
     """A seller message was stored: a delivered one answers; a blocked one is announced.
 
     Returns how many running clocks the answer stopped. Only a delivered message is an answer:
-    a blocked or bounced one never reached the buyer.
+    a blocked or bounced one never reached the buyer. `listened=False` (from a CaseGlance read in
+    the same transaction) says no subscription covers the seller, so nothing is announced.
     """
     if disposition == "blocked":
-        webhooks.announce(
-            uow=uow,
-            event_type="message.blocked",
-            data={
-                "message_id": message_id,
-                "order_id": order_id,
-                "thread_id": thread_id,
-                "seller_id": seller_id,
-                "categories": list(categories),
-                "blocked_at": at.isoformat(),
-            },
-            seller_id=seller_id,
-            now=at,
-        )
+        if listened:
+            webhooks.announce(
+                uow=uow,
+                event_type="message.blocked",
+                data={
+                    "message_id": message_id,
+                    "order_id": order_id,
+                    "thread_id": thread_id,
+                    "seller_id": seller_id,
+                    "categories": list(categories),
+                    "blocked_at": at.isoformat(),
+                },
+                seller_id=seller_id,
+                now=at,
+            )
         return 0
     if disposition != "delivered":
         return 0
-    case = uow.cases.latest_for_thread(thread_id, for_update=True)
-    if case is not None and case.state != "closed":
-        uow.cases.save(domain.record_activity(case, at=at))
-    return uow.response_clocks.stop_running_on_thread(
-        thread_id, reason="answered", at=at, by_message_id=message_id
-    )
+    if at.tzinfo is None:
+        raise InvalidInput("at", "must be timezone-aware")
+    return uow.response_clocks.answered(thread_id, at=at, by_message_id=message_id)
 
 
 def note_report(uow: CaseUnitOfWork, *, message_id: int, at: datetime) -> bool:

@@ -28,19 +28,25 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    exists,
     func,
+    insert,
     literal,
+    literal_column,
     or_,
     select,
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from gobetween.adapters.db import case_tables as ct
 from gobetween.adapters.db import tables as t
-from gobetween.adapters.db.dialect import insert_on_conflict as _insert
-from gobetween.adapters.db.dialect import utc
+from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
 from gobetween.domain.cases import Case
 from gobetween.domain.response_times import (
@@ -53,12 +59,194 @@ from gobetween.domain.response_times import (
     outcome,
     window_start,
 )
+from gobetween.services.cases import CaseGlance, ContinuedCase
 from gobetween.services.metrics import SellerReading
 from gobetween.services.webhooks import DeliveryAttempt, WebhookSubscription
 
 
 def _micros(delta: timedelta) -> int:
     return delta // timedelta(microseconds=1)
+
+
+# --- The send path's statements ------------------------------------------------------------------
+# Every stored message runs some of these (services/case_hooks.py), so they run on the driver's
+# cursor (dialect.py DriverStatement) and each does what used to take a read and a write.
+
+
+class _MicrosecondsBetween(FunctionElement[int]):
+    """Whole microseconds from the first timestamp to the second, at least 0, computed exactly.
+
+    PostgreSQL: EXTRACT(EPOCH) of the interval is numeric (exact). SQLite keeps timestamps as
+    text 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's format): whole seconds come from strftime('%s')
+    and the microseconds are the six digits after the dot, so no floating point is involved.
+    A stop before its start (clock skew between processes) counts as zero, as in Python before.
+    """
+
+    type = BigInteger()
+    name = "microseconds_between"
+    inherit_cache = True
+
+
+@compiles(_MicrosecondsBetween, "postgresql")
+def _microseconds_on_postgresql(
+    element: _MicrosecondsBetween, compiler: SQLCompiler, **kw: Any
+) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"GREATEST(0, CAST(EXTRACT(EPOCH FROM ({end}) - ({start})) * 1000000 AS BIGINT))"
+
+
+@compiles(_MicrosecondsBetween, "sqlite")
+def _microseconds_on_sqlite(element: _MicrosecondsBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+
+    def seconds(moment: str) -> str:
+        return f"CAST(strftime('%s', {moment}) AS INTEGER)"
+
+    def micros(moment: str) -> str:
+        return f"CAST(substr({moment} || '000000', 21, 6) AS INTEGER)"
+
+    return (
+        f"MAX(0, ({seconds(end)} - {seconds(start)}) * 1000000 + {micros(end)} - {micros(start)})"
+    )
+
+
+def _listened(seller_id: Any) -> ColumnElement[bool]:
+    """Whether an active webhook subscription covers the seller (or every seller)."""
+    subs = ct.webhook_subscriptions
+    return (
+        exists()
+        .where(
+            subs.c.active.is_(True), or_(subs.c.seller_id.is_(None), subs.c.seller_id == seller_id)
+        )
+        .label("listened")
+    )
+
+
+def _moved_activity(at: Any) -> Any:
+    """last_activity_at moved to `at`, never back (domain.record_activity)."""
+    column = ct.cases.c.last_activity_at
+    return case((column < at, at), else_=column)
+
+
+def _case_glance_statement() -> DriverStatement:
+    c = ct.cases
+    thread = bindparam("thread", type_=BigInteger())
+    # The newest case by max(id) (ix_cases_thread), not ORDER BY ... LIMIT, a bound parameter.
+    newest = select(func.max(c.c.id)).where(c.c.thread_id == thread).scalar_subquery()
+    state = select(c.c.state).where(c.c.id == newest)
+    seller = select(t.threads.c.seller_id).where(t.threads.c.id == thread)
+    return DriverStatement(
+        select(state.scalar_subquery().label("state"), _listened(seller.scalar_subquery()))
+    )
+
+
+_CLOCK_KEYS = ("message_id", "thread_id", "seller_id", "case_id", "started_at")
+_START_CLOCK = DriverStatement(ct.response_clocks.insert(), column_keys=_CLOCK_KEYS)
+
+
+def _continue_open_case_statements() -> tuple[DriverStatement, DriverStatement]:
+    """Move the opened case's activity, returning it and whether anyone listens; and the same
+    with the clock's start in the same statement, for PostgreSQL (data-modifying CTEs)."""
+    c, rc = ct.cases.c, ct.response_clocks
+    at = bindparam("at", type_=c.last_activity_at.type)
+    seller = bindparam("seller", type_=c.seller_id.type)
+    touch = (
+        update(ct.cases)
+        # A literal, so that SQLite can match the term to a partial index's.
+        .where(
+            c.thread_id == bindparam("thread", type_=BigInteger()),
+            c.state == literal_column("'opened'"),
+        )
+        .values(last_activity_at=_moved_activity(at))
+        .returning(*ct.cases.c, _listened(seller))
+    )
+    touched = touch.cte("touched")
+    started = (
+        insert(rc)
+        .from_select(
+            list(_CLOCK_KEYS),
+            select(
+                bindparam("message", type_=BigInteger()),
+                touched.c.thread_id,
+                seller,
+                touched.c.id,
+                at,
+            ).select_from(touched),
+        )
+        .returning(rc.c.message_id)
+        .cte("started")
+    )
+    return DriverStatement(touch), DriverStatement(select(touched).add_cte(started))
+
+
+_TOUCH_OPEN_CASE, _CONTINUE_OPEN_CASE_ON_POSTGRESQL = _continue_open_case_statements()
+
+
+def _stop_clocks_statement(condition: ColumnElement[bool]) -> Any:
+    rc = ct.response_clocks
+    at = bindparam("at", type_=rc.c.stopped_at.type)
+    return (
+        update(rc)
+        .where(condition, rc.c.stopped_at.is_(None))
+        .values(
+            stopped_at=at,
+            stop_reason=bindparam("reason", type_=rc.c.stop_reason.type),
+            response_us=_MicrosecondsBetween(rc.c.started_at, at),
+            stopped_by_message_id=bindparam("by", type_=BigInteger()),
+        )
+        .returning(rc.c.message_id, rc.c.seller_id, rc.c.started_at, rc.c.response_us)
+    )
+
+
+_TOUCH_LIVE_CASE_STATEMENT = (
+    update(ct.cases)
+    .where(
+        ct.cases.c.thread_id == bindparam("thread", type_=BigInteger()),
+        ct.cases.c.state != literal_column("'closed'"),
+    )
+    .values(
+        last_activity_at=_moved_activity(bindparam("at", type_=ct.cases.c.last_activity_at.type))
+    )
+)
+_STOP_ON_THREAD_STATEMENT = _stop_clocks_statement(
+    ct.response_clocks.c.thread_id == bindparam("thread", type_=BigInteger())
+)
+# An answer: the live case's activity moves and the thread's running clocks stop. SQLite runs the
+# two statements; PostgreSQL one, the case's UPDATE as a data-modifying CTE of the clocks' one.
+_TOUCH_LIVE_CASE = DriverStatement(_TOUCH_LIVE_CASE_STATEMENT)
+_STOP_ON_THREAD = DriverStatement(_STOP_ON_THREAD_STATEMENT)
+_ANSWERED_ON_POSTGRESQL = DriverStatement(
+    _STOP_ON_THREAD_STATEMENT.add_cte(
+        _TOUCH_LIVE_CASE_STATEMENT.returning(ct.cases.c.id).cte("touched")
+    )
+)
+_STOP_ONE = DriverStatement(
+    _stop_clocks_statement(
+        ct.response_clocks.c.message_id == bindparam("message", type_=BigInteger())
+    )
+)
+_ROLL_UP_KEYS = ("seller_id", "day", "outcome", "clocks", "total_us")
+
+
+def _roll_up_statement(insert_for: Any) -> DriverStatement:
+    daily = ct.response_daily
+    statement = insert_for(daily)
+    return DriverStatement(
+        statement.on_conflict_do_update(
+            index_elements=[daily.c.seller_id, daily.c.day, daily.c.outcome],
+            set_={
+                "clocks": daily.c.clocks + statement.excluded.clocks,
+                "total_us": daily.c.total_us + statement.excluded.total_us,
+            },
+        ),
+        column_keys=_ROLL_UP_KEYS,
+    )
+
+
+_ROLL_UP = {
+    "postgresql": _roll_up_statement(postgresql.insert),
+    "sqlite": _roll_up_statement(sqlite.insert),
+}
 
 
 class SqlCaseRepository:
@@ -115,6 +303,36 @@ class SqlCaseRepository:
         )
         return self._one(query, for_update)
 
+    def glance(self, thread_id: int) -> CaseGlance:
+        row = _CASE_GLANCE.first(self._c, {"thread": thread_id})
+        assert row is not None  # a SELECT without FROM has its one row
+        return CaseGlance(state=row.state, listened=bool(row.listened))
+
+    def continue_open_case(self, clock: ResponseClock) -> ContinuedCase | None:
+        params = {
+            "thread": clock.thread_id,
+            "at": utc(clock.started_at),
+            "seller": clock.seller_id,
+            "message": clock.message_id,
+        }
+        on_postgresql = self._c.dialect.name == "postgresql"
+        statement = _CONTINUE_OPEN_CASE_ON_POSTGRESQL if on_postgresql else _TOUCH_OPEN_CASE
+        row = statement.first(self._c, params)
+        if row is None:
+            return None
+        if not on_postgresql:
+            _START_CLOCK.rowcount(
+                self._c,
+                {
+                    "message_id": clock.message_id,
+                    "thread_id": clock.thread_id,
+                    "seller_id": clock.seller_id,
+                    "case_id": row.id,
+                    "started_at": utc(clock.started_at),
+                },
+            )
+        return ContinuedCase(case=_case(row), listened=bool(row.listened))
+
     def idle_resolved(self, *, quiet_since: datetime, limit: int) -> Sequence[Case]:
         rows = self._c.execute(
             select(ct.cases)
@@ -149,7 +367,10 @@ class SqlCaseRepository:
         return [_case(row) for row in rows]
 
 
-def _case(row: Row[Any]) -> Case:
+_CASE_GLANCE = _case_glance_statement()
+
+
+def _case(row: Any) -> Case:
     return Case(
         id=row.id,
         order_id=row.order_id,
@@ -174,14 +395,15 @@ class SqlResponseClockRepository:
         self._c = connection
 
     def start(self, clock: ResponseClock, *, case_id: int | None) -> None:
-        self._c.execute(
-            ct.response_clocks.insert().values(
-                message_id=clock.message_id,
-                thread_id=clock.thread_id,
-                seller_id=clock.seller_id,
-                case_id=case_id,
-                started_at=utc(clock.started_at),
-            )
+        _START_CLOCK.rowcount(
+            self._c,
+            {
+                "message_id": clock.message_id,
+                "thread_id": clock.thread_id,
+                "seller_id": clock.seller_id,
+                "case_id": case_id,
+                "started_at": utc(clock.started_at),
+            },
         )
 
     def find(self, message_id: int) -> ResponseClock | None:
@@ -190,76 +412,53 @@ class SqlResponseClockRepository:
         ).first()
         return None if row is None else _clock(row)
 
-    def _stop_rows(
-        self, condition: Any, *, reason: StopReason, at: datetime, by_message_id: int | None
-    ) -> int:
-        at = utc(at)
-        rc = ct.response_clocks
-        query = select(rc.c.message_id, rc.c.seller_id, rc.c.started_at).where(
-            condition, rc.c.stopped_at.is_(None)
-        )
-        if self._c.dialect.name == "postgresql":
-            query = query.with_for_update()
-        stopped = 0
-        for row in self._c.execute(query).all():
-            # A stop cannot precede its start (clock skew between processes): count it as zero.
-            elapsed = max(_micros(at - utc(row.started_at)), 0)
-            result = self._c.execute(
-                update(ct.response_clocks)
-                .where(
-                    ct.response_clocks.c.message_id == row.message_id,
-                    ct.response_clocks.c.stopped_at.is_(None),
-                )
-                .values(
-                    stopped_at=at,
-                    stop_reason=reason,
-                    response_us=elapsed,
-                    stopped_by_message_id=by_message_id,
-                )
-            )
-            if result.rowcount:
-                stopped += result.rowcount
-                finished = ResponseClock(
-                    row.message_id, row.seller_id, 0, utc(row.started_at), at, reason
-                )
-                self._roll_up(finished, elapsed)
-        return stopped
-
-    def _roll_up(self, clock: ResponseClock, elapsed_us: int) -> None:
-        """Add a finished clock to its seller's daily roll-up, in the stop's transaction."""
-        daily = ct.response_daily
-        ended = outcome(clock)
-        total = elapsed_us if ended != "excluded" else 0
-        statement = _insert(self._c, daily).values(
-            seller_id=clock.seller_id,
-            day=clock.started_at.date(),
-            outcome=ended,
-            clocks=1,
-            total_us=total,
-        )
-        self._c.execute(
-            statement.on_conflict_do_update(
-                index_elements=[daily.c.seller_id, daily.c.day, daily.c.outcome],
-                set_={
-                    "clocks": daily.c.clocks + statement.excluded.clocks,
-                    "total_us": daily.c.total_us + statement.excluded.total_us,
+    def _rolled_up(self, rows: Sequence[Any], *, reason: StopReason, at: datetime) -> int:
+        """Add the clocks just stopped to their sellers' daily roll-up, in the stop's transaction;
+        returns how many there were."""
+        groups: dict[tuple[str, Any, str], list[int]] = {}
+        for row in rows:
+            started = utc(row.started_at)
+            finished = ResponseClock(row.message_id, row.seller_id, 0, started, at, reason)
+            ended = outcome(finished)
+            total = row.response_us if ended != "excluded" else 0
+            group = groups.setdefault((row.seller_id, started.date(), ended), [0, 0])
+            group[0] += 1
+            group[1] += total
+        roll_up = _ROLL_UP[self._c.dialect.name]
+        for (seller_id, day, ended), (clocks, total) in groups.items():
+            roll_up.rowcount(
+                self._c,
+                {
+                    "seller_id": seller_id,
+                    "day": day,
+                    "outcome": ended,
+                    "clocks": clocks,
+                    "total_us": total,
                 },
             )
-        )
+        return len(rows)
 
     def stop_running_on_thread(
         self, thread_id: int, *, reason: StopReason, at: datetime, by_message_id: int | None
     ) -> int:
-        return self._stop_rows(
-            ct.response_clocks.c.thread_id == thread_id,
-            reason=reason,
-            at=at,
-            by_message_id=by_message_id,
-        )
+        at = utc(at)
+        params = {"thread": thread_id, "at": at, "reason": reason, "by": by_message_id}
+        return self._rolled_up(_STOP_ON_THREAD.rows(self._c, params), reason=reason, at=at)
 
     def stop(self, message_id: int, *, reason: StopReason, at: datetime) -> bool:
-        condition = ct.response_clocks.c.message_id == message_id
-        return self._stop_rows(condition, reason=reason, at=at, by_message_id=None) > 0
+        at = utc(at)
+        params = {"message": message_id, "at": at, "reason": reason, "by": None}
+        return self._rolled_up(_STOP_ONE.rows(self._c, params), reason=reason, at=at) > 0
+
+    def answered(self, thread_id: int, *, at: datetime, by_message_id: int) -> int:
+        at = utc(at)
+        params = {"thread": thread_id, "at": at, "reason": "answered", "by": by_message_id}
+        if self._c.dialect.name == "postgresql":
+            stopped = _ANSWERED_ON_POSTGRESQL.rows(self._c, params)
+        else:
+            _TOUCH_LIVE_CASE.rowcount(self._c, params)
+            stopped = _STOP_ON_THREAD.rows(self._c, params)
+        return self._rolled_up(stopped, reason="answered", at=at)
 
     def running_for_seller(self, seller_id: str, *, limit: int) -> Sequence[ResponseClock]:
         rows = self._c.execute(
