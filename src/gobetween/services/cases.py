@@ -42,6 +42,14 @@ class CaseGlance:
 
 
 @dataclass(frozen=True, slots=True)
+class LockedCase:
+    """The thread's newest case (None if it never had one), locked for this transaction."""
+
+    case: Case | None
+    listened: bool  # as CaseGlance.listened, read in the same statement
+
+
+@dataclass(frozen=True, slots=True)
 class ContinuedCase:
     """The thread's open case, after a buyer message moved its activity and started a clock."""
 
@@ -59,6 +67,11 @@ class CaseRepository(Protocol):
 
     def glance(self, thread_id: int) -> CaseGlance:
         """The newest case's state and whether anyone listens to the thread seller's webhooks."""
+        ...
+
+    def lock_newest(self, thread_id: int, seller_id: str) -> LockedCase:
+        """The thread's newest case, locked (FOR UPDATE), and whether anyone listens to the
+        seller's webhooks, in one statement."""
         ...
 
     def continue_open_case(self, clock: ResponseClock) -> ContinuedCase | None:
@@ -147,8 +160,9 @@ def _utc(clock: Clock) -> datetime:
     return now.astimezone(UTC)
 
 
-def _record(uow: CaseUnitOfWork, case: Case, change: CaseChange) -> None:
-    """Append the change to the evidence log and announce it to subscribers."""
+def _record(uow: CaseUnitOfWork, case: Case, change: CaseChange, *, listened: bool = True) -> None:
+    """Append the change to the evidence log and announce it to subscribers (unless a read in
+    this transaction said none covers the seller: `listened=False`)."""
     assert case.id is not None
     data = change.as_data() | {"case_id": case.id, "order_id": case.order_id}
     uow.events.append(
@@ -161,13 +175,14 @@ def _record(uow: CaseUnitOfWork, case: Case, change: CaseChange) -> None:
         ),
         now=change.at,
     )
-    webhooks.announce(
-        uow=uow,
-        event_type="case.changed",
-        data=case_payload(case) | {"change": change.as_data()},
-        seller_id=case.seller_id,
-        now=change.at,
-    )
+    if listened:
+        webhooks.announce(
+            uow=uow,
+            event_type="case.changed",
+            data=case_payload(case) | {"change": change.as_data()},
+            seller_id=case.seller_id,
+            now=change.at,
+        )
 
 
 def case_payload(case: Case) -> dict[str, Any]:
@@ -229,9 +244,8 @@ def note_buyer_message(
     if continued is not None:
         case, listened = continued.case, continued.listened
     else:
-        case = _open_or_reopen(uow, order_id, thread_id, seller_id, buyer_id, at)
+        case, listened = _open_or_reopen(uow, order_id, thread_id, seller_id, buyer_id, at)
         uow.response_clocks.start(clock, case_id=case.id)
-        listened = True  # unknown here: announce asks which subscriptions match
     if listened:
         webhooks.announce(
             uow=uow,
@@ -259,10 +273,12 @@ def _open_or_reopen(
     seller_id: str,
     buyer_id: str,
     at: datetime,
-) -> Case:
-    """The thread's case for a buyer message when it has no opened one, under the case's lock."""
+) -> tuple[Case, bool]:
+    """The thread's case for a buyer message when it has no opened one, under the case's lock;
+    and whether anyone listens to the seller's webhooks."""
     actor = Actor("buyer", buyer_id)
-    latest = uow.cases.latest_for_thread(thread_id, for_update=True)
+    locked = uow.cases.lock_newest(thread_id, seller_id)
+    latest, listened = locked.case, locked.listened
     if latest is None or latest.state == "closed":
         case, change = domain.open_case(
             order_id=order_id,
@@ -274,17 +290,17 @@ def _open_or_reopen(
             previous_case_id=None if latest is None else latest.id,
         )
         case = _with_id(case, uow.cases.add(case))
-        _record(uow, case, change)
+        _record(uow, case, change, listened=listened)
     elif latest.state == "resolved":
         case, change = domain.transition(latest, "reopen", actor=actor, at=at)
         uow.cases.save(case)
-        _record(uow, case, change)
+        _record(uow, case, change, listened=listened)
     else:
         # Opened since continue_open_case looked (not possible under the thread's lock, but the
         # rule stays whole): the message is activity on it.
         case = domain.record_activity(latest, at=at)
         uow.cases.save(case)
-    return case
+    return case, listened
 
 
 def note_seller_message(

@@ -35,6 +35,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
     union_all,
     update,
 )
@@ -59,7 +60,7 @@ from gobetween.domain.response_times import (
     outcome,
     window_start,
 )
-from gobetween.services.cases import CaseGlance, ContinuedCase
+from gobetween.services.cases import CaseGlance, ContinuedCase, LockedCase
 from gobetween.services.metrics import SellerReading
 from gobetween.services.webhooks import DeliveryAttempt, WebhookSubscription
 
@@ -140,6 +141,42 @@ def _case_glance_statement() -> DriverStatement:
     )
 
 
+def _newest_case_locked_statement() -> DriverStatement:
+    """The thread's newest case, locked FOR UPDATE (PostgreSQL; SQLite's writer lock is already
+    held), and whether anyone listens to the seller's webhooks: one row, with or without a case."""
+    c = ct.cases
+    thread = bindparam("thread", type_=BigInteger())
+    newest = select(func.max(c.c.id)).where(c.c.thread_id == thread).scalar_subquery()
+    # Locked in a CTE: PostgreSQL cannot lock the nullable side of the outer join below, which
+    # keeps the listener check's row when the thread has no case yet.
+    locked = select(c).where(c.c.id == newest).with_for_update().cte("locked")
+    one_row = select(literal_column("1").label("one")).subquery("one_row")
+    listened = _listened(bindparam("seller", type_=c.c.seller_id.type))
+    return DriverStatement(
+        select(*locked.c, listened).select_from(one_row.outerjoin(locked, true()))
+    )
+
+
+_NEWEST_CASE_LOCKED = _newest_case_locked_statement()
+_CASE_KEYS = (
+    "order_id",
+    "thread_id",
+    "seller_id",
+    "buyer_id",
+    "state",
+    "opened_at",
+    "last_activity_at",
+    "resolved_at",
+    "closed_at",
+    "survey_answered_at",
+    "previous_case_id",
+    "buyer_reported_unresolved",
+)
+_ADD_CASE = DriverStatement(ct.cases.insert().returning(ct.cases.c.id), column_keys=_CASE_KEYS)
+_SAVE_CASE = DriverStatement(
+    update(ct.cases).where(ct.cases.c.id == bindparam("case_id", type_=BigInteger())),
+    column_keys=_CASE_KEYS,
+)
 _CLOCK_KEYS = ("message_id", "thread_id", "seller_id", "case_id", "started_at")
 _START_CLOCK = DriverStatement(ct.response_clocks.insert(), column_keys=_CLOCK_KEYS)
 
@@ -272,18 +309,19 @@ class SqlCaseRepository:
         }
 
     def add(self, case: Case) -> int:
-        return int(
-            self._c.execute(
-                ct.cases.insert().values(**self._values(case)).returning(ct.cases.c.id)
-            ).scalar_one()
-        )
+        row = _ADD_CASE.first(self._c, self._values(case))
+        assert row is not None  # INSERT ... RETURNING returns the new row
+        return int(row.id)
 
     def save(self, case: Case) -> None:
         if case.id is None:
             raise ValueError("save() needs a stored case; use add() for a new one")
-        self._c.execute(
-            update(ct.cases).where(ct.cases.c.id == case.id).values(**self._values(case))
-        )
+        _SAVE_CASE.rowcount(self._c, self._values(case) | {"case_id": case.id})
+
+    def lock_newest(self, thread_id: int, seller_id: str) -> LockedCase:
+        row = _NEWEST_CASE_LOCKED.first(self._c, {"thread": thread_id, "seller": seller_id})
+        assert row is not None  # one row, with or without a case
+        return LockedCase(case=None if row.id is None else _case(row), listened=bool(row.listened))
 
     def _one(self, query: Any, for_update: bool) -> Case | None:
         if for_update and self._c.dialect.name == "postgresql":
