@@ -79,7 +79,8 @@ class _MicrosecondsBetween(FunctionElement[int]):
 
     PostgreSQL: EXTRACT(EPOCH) of the interval is numeric (exact). SQLite keeps timestamps as
     text 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's format): whole seconds come from strftime('%s')
-    and the microseconds are the six digits after the dot, so no floating point is involved.
+    of the part before the dot and the microseconds are the six digits after it, so no floating
+    point and no rounding is involved.
     A stop before its start (clock skew between processes) counts as zero, as in Python before.
     """
 
@@ -101,7 +102,9 @@ def _microseconds_on_sqlite(element: _MicrosecondsBetween, compiler: SQLCompiler
     start, end = (compiler.process(clause, **kw) for clause in element.clauses)
 
     def seconds(moment: str) -> str:
-        return f"CAST(strftime('%s', {moment}) AS INTEGER)"
+        # Without the fraction: SQLite keeps times in milliseconds, so '...:00.9999995' would
+        # round up to the next second.
+        return f"CAST(strftime('%s', substr({moment}, 1, 19)) AS INTEGER)"
 
     def micros(moment: str) -> str:
         return f"CAST(substr({moment} || '000000', 21, 6) AS INTEGER)"
