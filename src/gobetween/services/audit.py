@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
 
 from gobetween.domain.errors import NotFound
 from gobetween.domain.evidence import BrokenLink, MessageRow, verify_rows, verify_thread
@@ -58,7 +60,8 @@ def verify_chains(
     broken: list[BrokenLink] = []
     if isinstance(reader, EvidenceRowReader):
         # Rows straight from the database cursor: no MessageRecord per message (half the cost).
-        for batch in reader.row_batches(thread_id=thread_id, batch_size=batch_size):
+        batches = reader.row_batches(thread_id=thread_id, batch_size=batch_size)
+        for batch in batches if thread_id is not None else read_ahead(batches):
             checked, breaks = verify_rows(
                 batch.heads, batch.rows, findings=batch.findings, attachments=batch.attachments
             )
@@ -96,3 +99,56 @@ def verify_chains(
     if thread_id is not None and threads_checked == 0:
         raise NotFound("thread", thread_id)
     return AuditReport(threads_checked, messages_checked, tuple(broken))
+
+
+# How long the reading thread waits to hand over a batch before it looks whether to stop.
+_HANDOVER_POLL: Final = 0.1
+
+
+def read_ahead(batches: Iterator[RowBatch]) -> Iterator[RowBatch]:
+    """Yield `batches`, reading the next one in a background thread while this one is verified.
+
+    Reading a batch waits on the database and the driver's C code, which release the GIL; the
+    hashing of the previous batch runs meanwhile, so the audit takes about the longer of the two
+    instead of their sum. One batch is held ahead, no more. If the consumer stops early (an
+    exception), the reader stops at its next batch and closes its cursor; a reader's error is
+    raised here.
+    """
+    handover: queue.Queue[tuple[RowBatch | None, BaseException | None]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand_over(item: tuple[RowBatch | None, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                handover.put(item, timeout=_HANDOVER_POLL)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                if not hand_over((batch, None)):
+                    return
+            hand_over((None, None))
+        except BaseException as error:  # handed to the consumer, raised in its thread
+            hand_over((None, error))
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=read, name="audit-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            batch, error = handover.get()
+            if error is not None:
+                raise error
+            if batch is None:
+                return
+            yield batch
+    finally:
+        stop.set()
+        reader.join()
