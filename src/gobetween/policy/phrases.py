@@ -12,6 +12,7 @@ Phrase syntax: lower case; a leading `*` drops the left word-boundary check (Ger
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from bisect import bisect_right
@@ -103,8 +104,55 @@ class LexiconData:
         return merged
 
 
+_LEXICON_KEYS = ("classes", "patterns")
+_PATTERN_KEYS = (
+    "group",
+    "name",
+    "all",
+    "window",
+    "ordered",
+    "scope",
+    "unless_before",
+    "unless_window",
+    "unless_sentence",
+)
+
+
+def reject_unknown_keys(data: Mapping[str, Any], known: Iterable[str], *, where: str) -> None:
+    """Refuse a key the format does not have: a misspelt one would otherwise do nothing.
+
+    InvalidInput names the key's full path (`profile.limts`) and lists the known keys, with the
+    closest one first when the key looks like a typo of it.
+    """
+    allowed = tuple(known)
+    for key in data:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise InvalidInput(
+            f"{where}.{key}", f"unknown key ({hint}known: {', '.join(sorted(allowed))})"
+        )
+
+
+def _string_list(value: object, where: str, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(where, f"must be a list of {what}")
+    return tuple(value)
+
+
+def _count(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(where, "must be a positive integer")
+    return value
+
+
 def parse_lexicon(lang: str, data: Mapping[str, Any], *, where: str) -> LexiconData:
-    """Validate one language's TOML document: `[classes]` lists and `[[patterns]]` tables."""
+    """Validate one language's TOML document: `[classes]` lists and `[[patterns]]` tables.
+
+    Unknown keys and values of the wrong type raise InvalidInput naming their full path.
+    """
+    reject_unknown_keys(data, _LEXICON_KEYS, where=where)
     lexicon = LexiconData()
     classes = data.get("classes", {})
     if not isinstance(classes, Mapping):
@@ -115,10 +163,14 @@ def parse_lexicon(lang: str, data: Mapping[str, Any], *, where: str) -> LexiconD
         ):
             raise InvalidInput(f"{where}.classes.{name}", "must be a list of non-empty strings")
         lexicon.classes[(lang, name)] = list(phrases)
-    for index, raw in enumerate(data.get("patterns", [])):
+    patterns = data.get("patterns", [])
+    if not isinstance(patterns, list):
+        raise InvalidInput(f"{where}.patterns", "must be a list of tables")
+    for index, raw in enumerate(patterns):
         spot = f"{where}.patterns[{index}]"
         if not isinstance(raw, Mapping):
             raise InvalidInput(spot, "must be a table")
+        reject_unknown_keys(raw, _PATTERN_KEYS, where=spot)
         group = raw.get("group")
         wanted = raw.get("all")
         if not isinstance(group, str) or not group:
@@ -132,18 +184,28 @@ def parse_lexicon(lang: str, data: Mapping[str, Any], *, where: str) -> LexiconD
         scope = raw.get("scope", "sentence")
         if scope not in ("sentence", "message"):
             raise InvalidInput(f"{spot}.scope", "must be 'sentence' or 'message'")
+        name = raw.get("name", group)
+        if not isinstance(name, str) or not name:
+            raise InvalidInput(f"{spot}.name", "must be a non-empty string")
+        ordered = raw.get("ordered", False)
+        if not isinstance(ordered, bool):
+            raise InvalidInput(f"{spot}.ordered", "must be true or false")
         lexicon.patterns.append(
             Pattern(
                 lang=lang,
                 group=group,
-                name=str(raw.get("name", group)),
+                name=name,
                 classes=tuple(wanted),
-                window=int(raw.get("window", 8)),
-                ordered=bool(raw.get("ordered", False)),
+                window=_count(raw.get("window", 8), f"{spot}.window"),
+                ordered=ordered,
                 scope=scope,
-                unless_before=tuple(raw.get("unless_before", ())),
-                unless_window=int(raw.get("unless_window", 3)),
-                unless_sentence=tuple(raw.get("unless_sentence", ())),
+                unless_before=_string_list(
+                    raw.get("unless_before", []), f"{spot}.unless_before", "word class names"
+                ),
+                unless_window=_count(raw.get("unless_window", 3), f"{spot}.unless_window"),
+                unless_sentence=_string_list(
+                    raw.get("unless_sentence", []), f"{spot}.unless_sentence", "word class names"
+                ),
             )
         )
     for pattern in lexicon.patterns:

@@ -8,18 +8,22 @@ message never reads files.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gobetween.domain.errors import InvalidInput
+from gobetween.policy.categories import CONTACT_REASONS
 from gobetween.policy.normalize import normalize
 from gobetween.policy.phrases import (
     LANGUAGES,
     Lexicon,
+    LexiconData,
     load_builtin_lexicons,
     parse_lexicon,
+    reject_unknown_keys,
 )
 
 DEFAULT_PROFILE = "amazon"
@@ -125,6 +129,32 @@ def register_profile(profile: Profile) -> Profile:
     return profile
 
 
+_PROFILE_KEYS = (
+    "name",
+    "extends",
+    "phrases",
+    "allowed_link_domains",
+    "marketplace_domains",
+    "marketplace_name",
+    "attachments",
+    "limits",
+)
+_LANGUAGE_KEYS = ("classes", "patterns")
+_ATTACHMENT_KEYS = ("allowed_types", "max_files", "max_total_bytes")
+_LIMIT_KEYS = (
+    "text_length",
+    "proactive_window_days",
+    "review_request_min_days",
+    "review_request_max_days",
+    "daily_limit_order_multiplier",
+    "daily_limit_base",
+)
+# `text_length` is keyed by contact reason; `default` covers the reasons not listed.
+_TEXT_LENGTH_KEYS = (*CONTACT_REASONS, "default")
+# The groups some rule reads: a profile pattern feeding any other group would never fire.
+_RULE_GROUPS = tuple(sorted({pattern.group for pattern in _BUILTIN.patterns}))
+
+
 def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
     """Build an operator profile from a TOML-like mapping; see docs/policy.md for the format.
 
@@ -139,38 +169,47 @@ def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
     [phrases.en.classes]
     marketing_phrase = ["flash sale"]
     ```
+
+    Strict: a key the format does not have (`limts`, `allowed_link_domain`) or a value of the
+    wrong type raises InvalidInput naming the key's full path, so that an operator's typo is
+    refused instead of silently doing nothing.
     """
+    if not isinstance(data, Mapping):
+        raise InvalidInput("profile", "must be a table")
+    reject_unknown_keys(data, _PROFILE_KEYS, where="profile")
     name = data.get("name")
     if not isinstance(name, str) or not name:
         raise InvalidInput("profile.name", "must be a non-empty string")
-    base = get_profile(str(data.get("extends", DEFAULT_PROFILE)))
+    extends = data.get("extends", DEFAULT_PROFILE)
+    if not isinstance(extends, str) or not extends:
+        raise InvalidInput("profile.extends", "must name a profile")
+    base = _PROFILES.get(extends)
+    if base is None:
+        raise InvalidInput(
+            "profile.extends",
+            f"unknown profile {extends!r} (known: {', '.join(sorted(_PROFILES))})",
+        )
     lexicon_data = _BUILTIN
     phrases = data.get("phrases", {})
     if not isinstance(phrases, Mapping):
         raise InvalidInput("profile.phrases", "must be a table keyed by language")
     for lang, document in phrases.items():
+        where = f"profile.phrases.{lang}"
         if lang not in LANGUAGES:
-            raise InvalidInput(
-                f"profile.phrases.{lang}", f"language must be one of {', '.join(LANGUAGES)}"
-            )
-        if not isinstance(document, Mapping):
-            raise InvalidInput(f"profile.phrases.{lang}", "must be a table")
-        extra = parse_lexicon(
-            lang, _with_known_classes(lang, document), where=f"profile.phrases.{lang}"
-        )
-        lexicon_data = lexicon_data.merge(extra)
-    domains = data.get("allowed_link_domains", [])
-    if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
-        raise InvalidInput("profile.allowed_link_domains", "must be a list of domain names")
+            raise InvalidInput(where, f"language must be one of {', '.join(LANGUAGES)}")
+        lexicon_data = lexicon_data.merge(_profile_phrases(lang, document, where))
     return Profile(
         name=name,
         lexicon=Lexicon(lexicon_data, _fold) if phrases else base.lexicon,
-        marketplace_domains=tuple(data.get("marketplace_domains", base.marketplace_domains)),
-        allowed_link_domains=base.allowed_link_domains
-        + tuple(d.lower().strip(".") for d in domains),
+        marketplace_domains=_domains(
+            data, "marketplace_domains", base.marketplace_domains, replace=True
+        ),
+        allowed_link_domains=_domains(
+            data, "allowed_link_domains", base.allowed_link_domains, replace=False
+        ),
         attachments=_attachment_rules(data.get("attachments", {}), base.attachments),
         limits=_limits(data.get("limits", {}), base.limits),
-        marketplace_name=str(data.get("marketplace_name", base.marketplace_name)),
+        marketplace_name=_text(data, "marketplace_name", base.marketplace_name),
     )
 
 
@@ -183,17 +222,72 @@ def load_profile_toml(text: str) -> Profile:
     return register_profile(profile_from_mapping(data))
 
 
-def _with_known_classes(lang: str, document: Mapping[str, Any]) -> dict[str, Any]:
+def _profile_phrases(lang: str, document: object, where: str) -> LexiconData:
+    """One language's extra classes and patterns, validated against the built-in lexicon."""
+    if not isinstance(document, Mapping):
+        raise InvalidInput(where, "must be a table")
+    reject_unknown_keys(document, _LANGUAGE_KEYS, where=where)
+    own_classes = document.get("classes", {})
+    if not isinstance(own_classes, Mapping):
+        raise InvalidInput(f"{where}.classes", "must be a table of phrase lists")
+    builtin_classes = {cls for (code, cls) in _BUILTIN.classes if code == lang}
     # Extra patterns may use the built-in classes of their language, so declare those names
     # (with no phrases of their own) for validation.
-    classes: dict[str, Any] = {cls: [] for (code, cls) in _BUILTIN.classes if code == lang}
-    classes.update(document.get("classes", {}))
-    return {"classes": classes, "patterns": document.get("patterns", [])}
+    classes: dict[str, Any] = {cls: [] for cls in builtin_classes}
+    classes.update(own_classes)
+    extra = parse_lexicon(
+        lang, {"classes": classes, "patterns": document.get("patterns", [])}, where=where
+    )
+    for index, pattern in enumerate(extra.patterns):
+        if pattern.group not in _RULE_GROUPS:
+            close = difflib.get_close_matches(pattern.group, _RULE_GROUPS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InvalidInput(
+                f"{where}.patterns[{index}].group",
+                f"unknown group {pattern.group!r} ({hint}known: {', '.join(_RULE_GROUPS)})",
+            )
+    # A new class is read only through this profile's patterns; one that none uses (a misspelt
+    # built-in class, most likely) would add phrases that nothing reads.
+    used = {
+        cls
+        for pattern in extra.patterns
+        for cls in (*pattern.classes, *pattern.unless_before, *pattern.unless_sentence)
+    }
+    for cls in own_classes:
+        if cls not in builtin_classes and cls not in used:
+            close = difflib.get_close_matches(str(cls), sorted(builtin_classes), n=3)
+            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+            raise InvalidInput(
+                f"{where}.classes.{cls}",
+                f"unknown word class ({hint}a new class must be used by one of the profile's"
+                f" patterns; built-in classes of {lang}: {', '.join(sorted(builtin_classes))})",
+            )
+    return extra
+
+
+def _domains(
+    data: Mapping[str, Any], key: str, base: tuple[str, ...], *, replace: bool
+) -> tuple[str, ...]:
+    if key not in data:
+        return base
+    domains = data[key]
+    if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+        raise InvalidInput(f"profile.{key}", "must be a list of domain names")
+    cleaned = tuple(d.lower().strip(".") for d in domains)
+    return cleaned if replace else base + cleaned
+
+
+def _text(data: Mapping[str, Any], key: str, default: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"profile.{key}", "must be a non-empty string")
+    return value
 
 
 def _attachment_rules(data: object, base: AttachmentRules) -> AttachmentRules:
     if not isinstance(data, Mapping):
         raise InvalidInput("profile.attachments", "must be a table")
+    reject_unknown_keys(data, _ATTACHMENT_KEYS, where="profile.attachments")
     types = data.get("allowed_types", list(base.allowed_types))
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         raise InvalidInput("profile.attachments.allowed_types", "must be a list of type names")
@@ -209,10 +303,12 @@ def _attachment_rules(data: object, base: AttachmentRules) -> AttachmentRules:
 def _limits(data: object, base: Limits) -> Limits:
     if not isinstance(data, Mapping):
         raise InvalidInput("profile.limits", "must be a table")
+    reject_unknown_keys(data, _LIMIT_KEYS, where="profile.limits")
     lengths = dict(base.text_length)
     raw_lengths = data.get("text_length", {})
     if not isinstance(raw_lengths, Mapping):
         raise InvalidInput("profile.limits.text_length", "must map contact reasons to characters")
+    reject_unknown_keys(raw_lengths, _TEXT_LENGTH_KEYS, where="profile.limits.text_length")
     for reason in raw_lengths:
         lengths[str(reason)] = _positive(raw_lengths, reason, 0, "profile.limits.text_length")
     return Limits(
