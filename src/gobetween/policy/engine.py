@@ -117,6 +117,23 @@ def _plan(initiation: str) -> tuple[tuple[RegisteredRule, ...], tuple[Registered
     return _PLAN[initiation]
 
 
+@lru_cache(maxsize=512)
+def _runnable(
+    initiation: str, possible: frozenset[str], has_facts: bool, planned: int
+) -> tuple[RegisteredRule, ...]:
+    """The rules after the detectors that can find something in a message whose scan may match
+    `possible` groups: a rule promising to need one of its groups, none of which can match, or
+    only the system's facts when there are none, is not called. `planned` (the registry's size)
+    makes a rule registered later count."""
+    del planned
+    return tuple(
+        rule
+        for rule in _plan(initiation)[1]
+        if (rule.groups is None or not rule.groups.isdisjoint(possible))
+        and (has_facts or not rule.facts_only)
+    )
+
+
 @lru_cache(maxsize=64)
 def _groups(lexicon: Lexicon, direction: str) -> frozenset[str]:
     """The rule groups a message in `direction` is asked about: triage's for a buyer message,
@@ -195,7 +212,7 @@ def _check(
             language=message.language,
             policy_version=profile.name,
         )
-    first, rest = _plan(ctx.initiation)
+    first = _plan(ctx.initiation)[0]
     findings: list[Finding] = []
     for rule in first:
         findings.extend(rule.function(message))
@@ -206,7 +223,13 @@ def _check(
         scan=message.scan,
         prior=tuple(findings),
     )
-    for rule in rest:
+    runnable = _runnable(
+        ctx.initiation,
+        message.phrases.possible_groups(),
+        facts is not None,
+        len(registry.REGISTRY),
+    )
+    for rule in runnable:
         findings.extend(rule.function(message))
     if subject and subject.strip():
         findings.extend(_subject_findings(message, subject, profile, pattern_languages))

@@ -405,6 +405,9 @@ class Lexicon:
         # one of the other languages' phrases of the classes read in every language.
         self._matchers: dict[tuple[frozenset[str] | None, frozenset[str] | None], _Matchers] = {}
         self._first_classes: dict[tuple[str, frozenset[str] | None], _FirstClasses] = {}
+        self._group_starters: dict[
+            frozenset[str] | None, dict[tuple[str, str], frozenset[str]]
+        ] = {}
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
@@ -431,6 +434,21 @@ class Lexicon:
             found = (pairs, frozenset(key for key, _ in pairs))
             self._first_classes[(group, languages)] = found
         return found
+
+    def group_starters(
+        self, languages: frozenset[str] | None
+    ) -> dict[tuple[str, str], frozenset[str]]:
+        """For the patterns of `languages`: each first class's key and the groups whose patterns
+        start with it. A group none of whose first classes occurred cannot match (cached)."""
+        starters = self._group_starters.get(languages)
+        if starters is None:
+            collected: dict[tuple[str, str], set[str]] = {}
+            for group in self.index:
+                for key in self.first_classes(group, languages)[1]:
+                    collected.setdefault(key, set()).add(group)
+            starters = {key: frozenset(groups) for key, groups in collected.items()}
+            self._group_starters[languages] = starters
+        return starters
 
     @property
     def groups(self) -> frozenset[str]:
@@ -601,6 +619,19 @@ class Scan:
                 found.extend(self._whole.get((code, cls), ()))
         found.sort(key=lambda hit: hit.start)
         return found
+
+    def possible_groups(self) -> frozenset[str]:
+        """The groups that may have a match: those one of whose patterns' first class occurred,
+        and any group this scan was not made for (`matches` asks a broader scan about those).
+        A group outside this set has no match, known without asking `matches`."""
+        starters = self._lexicon.group_starters(self.languages)
+        possible: set[str] = set()
+        for key in starters.keys() & self.hits.keys():
+            possible |= starters[key]
+        matchers = self._matchers
+        if matchers is not None and matchers.groups is not None:
+            possible |= self._lexicon.groups - matchers.groups
+        return frozenset(possible)
 
     def matches(self, group: str) -> list[Match]:
         """Every match of the patterns feeding `group`, in text order (cached per message)."""

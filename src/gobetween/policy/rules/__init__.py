@@ -55,17 +55,35 @@ class RegisteredRule:
     category: str
     name: str
     function: RuleFunction
+    # The rule finds nothing unless one of these phrase groups has a match (None: no such
+    # promise); the engine then skips it when the scan shows none of them can match.
+    groups: frozenset[str] | None = None
+    # The rule reads only the system's facts: nothing to find when the caller passed none.
+    facts_only: bool = False
 
 
 REGISTRY: list[RegisteredRule] = []
 
 
-def rule(category: str) -> Callable[[RuleFunction], RuleFunction]:
-    """Register a rule for `category` (a policy.md id); its name is the function's name."""
+def rule(
+    category: str, *, groups: Iterable[str] | None = None, facts_only: bool = False
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a rule for `category` (a policy.md id); its name is the function's name.
+
+    `groups` promises that the rule finds nothing when none of those phrase groups matched, and
+    `facts_only` that it reads nothing but `message.facts`: the engine skips the rule when its
+    promise says there is nothing to find (most rules on most messages), without calling it.
+    """
 
     def register(function: RuleFunction) -> RuleFunction:
         REGISTRY.append(
-            RegisteredRule(category=category, name=function.__name__, function=function)
+            RegisteredRule(
+                category=category,
+                name=function.__name__,
+                function=function,
+                groups=None if groups is None else frozenset(groups),
+                facts_only=facts_only,
+            )
         )
         return function
 

@@ -8,7 +8,7 @@ from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.verdict import Finding
 
 
-@rule("case_closed")
+@rule("case_closed", facts_only=True)
 def case_closed(message: AnalyzedMessage) -> Iterable[Finding]:
     """The case this message belongs to is closed."""
     if message.facts.case_state != "closed":

@@ -8,7 +8,7 @@ from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.verdict import Finding
 
 
-@rule("daily_limit")
+@rule("daily_limit", facts_only=True)
 def daily_limit(message: AnalyzedMessage) -> Iterable[Finding]:
     """This message would be one more than the limit the system computed for today."""
     sent, limit = message.facts.messages_sent_today, message.facts.daily_limit

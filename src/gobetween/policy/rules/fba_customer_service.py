@@ -9,7 +9,7 @@ from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
 
-@rule("fba_customer_service")
+@rule("fba_customer_service", groups=("fba_self_service",))
 def fba_customer_service(message: AnalyzedMessage) -> Iterable[Finding]:
     """The seller offering to refund, replace, take back or resend the item itself, or telling the
     buyer not to contact the marketplace; negated offers ("we can't refund") do not count."""

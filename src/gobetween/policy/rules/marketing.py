@@ -8,7 +8,7 @@ from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
 
-@rule("marketing")
+@rule("marketing", groups=("marketing",))
 def marketing(message: AnalyzedMessage) -> Iterable[Finding]:
     """Promotion phrases and discount offers, in any of the six languages."""
     return phrase_findings(

@@ -9,7 +9,7 @@ from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.verdict import Finding
 
 
-@rule("outside_window")
+@rule("outside_window", facts_only=True)
 def outside_window(message: AnalyzedMessage) -> Iterable[Finding]:
     """A proactive message more than the window's days after delivery."""
     days = message.facts.days_since_delivery

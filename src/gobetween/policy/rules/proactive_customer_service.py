@@ -13,7 +13,7 @@ from gobetween.policy.verdict import Finding
 _EXEMPT_REASONS = frozenset({"warranty", "legal_disclosure", "digital_access_key"})
 
 
-@rule("proactive_customer_service")
+@rule("proactive_customer_service", groups=("proactive_customer_service",))
 def proactive_customer_service(message: AnalyzedMessage) -> Iterable[Finding]:
     """Unrequested tips, guides, manuals or offers of help."""
     if message.context.contact_reason in _EXEMPT_REASONS:

@@ -9,7 +9,7 @@ from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
 
-@rule("redundant_notification")
+@rule("redundant_notification", groups=("redundant_notification",))
 def redundant_notification(message: AnalyzedMessage) -> Iterable[Finding]:
     """A confirmation that the order shipped, is on its way, was delivered or was refunded."""
     name = message.policy.marketplace_name

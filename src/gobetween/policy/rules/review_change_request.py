@@ -8,7 +8,7 @@ from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
 
-@rule("review_change_request")
+@rule("review_change_request", groups=("review_change_request",))
 def review_change_request(message: AnalyzedMessage) -> Iterable[Finding]:
     """A change verb near a review word ("remove your 1-star review", "Bewertung überdenken")."""
     return phrase_findings(

@@ -12,7 +12,10 @@ from gobetween.policy.verdict import Finding
 _SENTENCE_REACH = 1
 
 
-@rule("review_incentive")
+@rule(
+    "review_incentive",
+    groups=("review_request", "review_change_request", "review_incentive"),
+)
 def review_incentive(message: AnalyzedMessage) -> Iterable[Finding]:
     """Value (refund, coupon, gift, draw) next to a review request or a review change request.
 

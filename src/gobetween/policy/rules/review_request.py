@@ -13,7 +13,7 @@ _EXPLANATION = (
 )
 
 
-@rule("review_request")
+@rule("review_request", groups=("review_request", "review_incentive"))
 def review_request(message: AnalyzedMessage) -> Iterable[Finding]:
     """A request word near a review word ("leave … a review", "let others know what you think"),
     or an offer tied to a review ("a gift card once your review is up"), which asks for one too.

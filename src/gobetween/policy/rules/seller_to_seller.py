@@ -9,7 +9,7 @@ from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.verdict import Finding
 
 
-@rule("seller_to_seller")
+@rule("seller_to_seller", facts_only=True)
 def seller_to_seller(message: AnalyzedMessage) -> Iterable[Finding]:
     """Decided from the system's facts, not from the text."""
     if not message.facts.sender_and_recipient_are_sellers:

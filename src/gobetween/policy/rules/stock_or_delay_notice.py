@@ -11,7 +11,7 @@ from gobetween.policy.sentences import asks_question
 from gobetween.policy.verdict import Finding
 
 
-@rule("stock_or_delay_notice")
+@rule("stock_or_delay_notice", groups=("stock_or_delay_notice",))
 def stock_or_delay_notice(message: AnalyzedMessage) -> Iterable[Finding]:
     """Out-of-stock, back-order and delay wording.
 
