@@ -101,17 +101,25 @@ def rate_limiter(request: Request) -> RateLimiter:
 
 
 class Reads:
-    """Units of work for requests that only read: on SQLite, on an engine that never takes the
-    write lock (adapters/db/read_engine.py).
+    """Units of work for requests that only read, in autocommit: one statement, one snapshot.
 
-    The core's SQLite engine starts every transaction with `BEGIN IMMEDIATE`, which a writer
-    needs but which also queues a pure read behind every other transaction, reads included: two
-    inbox listings could never run at the same time. In WAL mode a reader needs no lock; each
-    statement reads the newest committed state. On PostgreSQL this is the one engine as it is.
+    SQLite: on an engine that never takes the write lock (adapters/db/read_engine.py). The core's
+    SQLite engine starts every transaction with `BEGIN IMMEDIATE`, which a writer needs but which
+    also queues a pure read behind every other transaction, reads included: two inbox listings
+    could never run at the same time. In WAL mode a reader needs no lock.
+
+    PostgreSQL: the same pool in autocommit, so a listing or a token lookup is one round trip
+    (the SELECT) instead of three (BEGIN, SELECT, ROLLBACK).
+
+    Each statement reads the newest committed state; a unit of work here must only read.
     """
 
     def __init__(self, services: ApiServices) -> None:
-        self._engine = build_read_engine(services.platform.engine)
+        engine = services.platform.engine
+        if engine.dialect.name == "sqlite":
+            self._engine = build_read_engine(engine)
+        else:
+            self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def unit_of_work(self) -> SqlAccessUnitOfWork:
         return SqlAccessUnitOfWork(self._engine)
