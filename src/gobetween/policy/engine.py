@@ -119,17 +119,26 @@ def _plan(initiation: str) -> tuple[tuple[RegisteredRule, ...], tuple[Registered
 
 @lru_cache(maxsize=512)
 def _runnable(
-    initiation: str, possible: frozenset[str], has_facts: bool, planned: int
+    initiation: str,
+    possible: frozenset[str],
+    found: frozenset[str],
+    has_facts: bool,
+    planned: int,
 ) -> tuple[RegisteredRule, ...]:
     """The rules after the detectors that can find something in a message whose scan may match
-    `possible` groups: a rule promising to need one of its groups, none of which can match, or
+    `possible` groups and whose detector rules found `found` categories: a rule promising to
+    need one of its groups (or a finding of its `after` categories), none of which is there, or
     only the system's facts when there are none, is not called. `planned` (the registry's size)
     makes a rule registered later count."""
     del planned
     return tuple(
         rule
         for rule in _plan(initiation)[1]
-        if (rule.groups is None or not rule.groups.isdisjoint(possible))
+        if (
+            rule.groups is None
+            or not rule.groups.isdisjoint(possible)
+            or not rule.after.isdisjoint(found)
+        )
         and (has_facts or not rule.facts_only)
     )
 
@@ -216,16 +225,14 @@ def _check(
     findings: list[Finding] = []
     for rule in first:
         findings.extend(rule.function(message))
-    message = _with(
-        message,
-        text=message.text,
-        normalized=message.normalized,
-        scan=message.scan,
-        prior=tuple(findings),
-    )
+    # The later rules read the detectors' findings. The message is frozen for the rules; the
+    # engine fills in `prior` once, in place, instead of building a second message (a frozen
+    # dataclass of nine fields costs about 2.5 µs to make).
+    _set_prior(message, tuple(findings))
     runnable = _runnable(
         ctx.initiation,
         message.phrases.possible_groups(),
+        frozenset([finding.category for finding in findings]) if findings else frozenset(),
         facts is not None,
         len(registry.REGISTRY),
     )
@@ -278,6 +285,10 @@ _SUBJECT_CATEGORIES = frozenset(
 # A colon matters only beside a bracket ("Re: [image]" is markup): on its own ("Re: Your
 # order") it starts no address, link or markup, and most subject lines have one.
 _DETECTOR_MARKS = re.compile(r"[\d@./<>&]")
+
+
+def _set_prior(message: AnalyzedMessage, prior: tuple[Finding, ...]) -> None:
+    object.__setattr__(message, "prior", prior)
 
 
 def _with(

@@ -64,10 +64,13 @@ def test_a_rule_skipped_for_its_groups_would_have_found_nothing() -> None:
     skipped = 0
     for text, context in _seller_messages():
         message = _analyzed(text, context, SystemFacts())
+        prior = [f for r in engine._plan(context.initiation)[0] for f in r.function(message)]
+        engine._set_prior(message, tuple(prior))
+        found = {finding.category for finding in prior}
         possible = message.phrases.possible_groups()
         for rule in gated:
             assert rule.groups is not None
-            if rule.groups.isdisjoint(possible):
+            if rule.groups.isdisjoint(possible) and rule.after.isdisjoint(found):
                 skipped += 1
                 assert list(rule.function(message)) == [], (rule.name, text)
     # The promise is worth something only if it lets the engine skip most calls.
@@ -96,6 +99,20 @@ def test_facts_only_rules_run_when_facts_are_given_and_find_nothing_without(
     for rule in registry.REGISTRY:
         if rule.facts_only:
             assert list(rule.function(_analyzed(text, message_context, SystemFacts()))) == []
+
+
+def test_off_platform_runs_after_a_contact_finding_without_a_phrase_of_its_own() -> None:
+    # No pattern of off_platform's groups can start here: the invitation ("ring") next to the
+    # number found by contact_info is what makes it off_platform.
+    text = "Thanks, any questions just ring 07700 900 456"
+    context = {"initiation": "reply", "contact_reason": "other", "marketplace_region": "GB"}
+    scan = _analyzed(text, MessageContext.from_mapping(context), SystemFacts()).phrases
+    assert not {"off_platform", "off_platform_call"} & scan.possible_groups()
+    verdict = check(text, context)
+    assert [f.rule for f in verdict.findings if f.category == "off_platform"] == [
+        "invitation_to_contact"
+    ]
+    assert "contact_info" in verdict.categories
 
 
 def test_a_gated_rule_still_fires_when_its_group_matches() -> None:

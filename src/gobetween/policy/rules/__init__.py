@@ -58,6 +58,8 @@ class RegisteredRule:
     # The rule finds nothing unless one of these phrase groups has a match (None: no such
     # promise); the engine then skips it when the scan shows none of them can match.
     groups: frozenset[str] | None = None
+    # ... or unless an earlier rule found something in one of these categories.
+    after: frozenset[str] = frozenset()
     # The rule reads only the system's facts: nothing to find when the caller passed none.
     facts_only: bool = False
 
@@ -66,11 +68,16 @@ REGISTRY: list[RegisteredRule] = []
 
 
 def rule(
-    category: str, *, groups: Iterable[str] | None = None, facts_only: bool = False
+    category: str,
+    *,
+    groups: Iterable[str] | None = None,
+    after: Iterable[str] = (),
+    facts_only: bool = False,
 ) -> Callable[[RuleFunction], RuleFunction]:
     """Register a rule for `category` (a policy.md id); its name is the function's name.
 
-    `groups` promises that the rule finds nothing when none of those phrase groups matched, and
+    `groups` promises that the rule finds nothing when none of those phrase groups matched and
+    no detector rule found anything of the `after` categories (in `message.prior`), and
     `facts_only` that it reads nothing but `message.facts`: the engine skips the rule when its
     promise says there is nothing to find (most rules on most messages), without calling it.
     """
@@ -82,6 +89,7 @@ def rule(
                 name=function.__name__,
                 function=function,
                 groups=None if groups is None else frozenset(groups),
+                after=frozenset(after),
                 facts_only=facts_only,
             )
         )

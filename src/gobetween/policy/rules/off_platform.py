@@ -38,7 +38,7 @@ def _is_phone(finding: Finding, text: str) -> bool:
     return "@" not in piece and len(_DIGIT.findall(piece)) >= _PHONE_MIN_DIGITS
 
 
-@rule("off_platform")
+@rule("off_platform", groups=("off_platform", "off_platform_call"), after=("contact_info",))
 def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
     """Channel invitations from the lexicon, and invitations next to an address or number found."""
     exempt_phone = message.context.contact_reason in _PHONE_EXEMPT_REASONS
