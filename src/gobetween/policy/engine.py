@@ -348,7 +348,7 @@ def _subject_findings(
         for rule in first:
             if rule.category in _SUBJECT_CATEGORIES:
                 found.extend(rule.function(line))
-        line = _with(line, text=subject, normalized=normalized, scan=scan, prior=tuple(found))
+        _set_prior(line, tuple(found))
     if phrases:
         for rule in rest:
             if rule.category in _SUBJECT_CATEGORIES:
