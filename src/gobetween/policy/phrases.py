@@ -420,6 +420,8 @@ class Lexicon:
             keys = tuple((pattern.lang, cls) for cls in pattern.classes)
             by_key = self.index.setdefault(pattern.group, {})
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
+        self._groups = frozenset(self.index)
+        self._groups_outside: dict[frozenset[str], frozenset[str]] = {}
 
     def first_classes(self, group: str, languages: frozenset[str] | None) -> _FirstClasses:
         """`index[group]` limited to the patterns of `languages`, as pairs in lexicon order and
@@ -453,7 +455,14 @@ class Lexicon:
     @property
     def groups(self) -> frozenset[str]:
         """Every rule group some pattern feeds."""
-        return frozenset(self.index)
+        return self._groups
+
+    def groups_outside(self, groups: frozenset[str]) -> frozenset[str]:
+        """The rule groups not in `groups` (cached: a scan for some groups asks per message)."""
+        outside = self._groups_outside.get(groups)
+        if outside is None:
+            outside = self._groups_outside[groups] = self._groups - groups
+        return outside
 
     def _classes_read_by(self, groups: frozenset[str]) -> frozenset[str]:
         """The classes the patterns of `groups` read (their own, their vetoes), and the classes
@@ -625,13 +634,12 @@ class Scan:
         and any group this scan was not made for (`matches` asks a broader scan about those).
         A group outside this set has no match, known without asking `matches`."""
         starters = self._lexicon.group_starters(self.languages)
-        possible: set[str] = set()
-        for key in starters.keys() & self.hits.keys():
-            possible |= starters[key]
+        # In C: the first-class keys that occurred, and the union of the groups they start.
+        possible = frozenset().union(*map(starters.__getitem__, starters.keys() & self.hits))
         matchers = self._matchers
         if matchers is not None and matchers.groups is not None:
-            possible |= self._lexicon.groups - matchers.groups
-        return frozenset(possible)
+            return possible | self._lexicon.groups_outside(matchers.groups)
+        return possible
 
     def matches(self, group: str) -> list[Match]:
         """Every match of the patterns feeding `group`, in text order (cached per message)."""
