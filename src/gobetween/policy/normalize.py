@@ -544,7 +544,10 @@ def _deobfuscate(draft: _Draft) -> _Draft:
     """Rewrite obfuscated address separators to `.`, `@` and `/`, in address-shaped runs only."""
     edits: list[Edit] = []
     text = draft.text
-    for match in _BRACKETED.finditer(text):
+    # A bracketed separator starts with one of four brackets: `in` finds none of them in most
+    # messages faster than the regex's class scan does.
+    bracketed = "(" in text or "[" in text or "{" in text or "<" in text
+    for match in _BRACKETED.finditer(text) if bracketed else ():
         start, end = match.span()
         # The blanks around a bracketed separator belong to it: `name [at] shop [dot] com`.
         while start > 0 and text[start - 1] in " \t":

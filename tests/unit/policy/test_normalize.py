@@ -58,6 +58,7 @@ def test_phrase_view_keeps_numbers_and_codes(kept: str) -> None:
         ("anna dot keller at gmail dot com", "anna.keller@gmail.com"),
         ("atelier.gravure(at)orange.fr", "atelier.gravure@orange.fr"),
         ("name [at] shop [dot] com", "name@shop.com"),
+        ("name{at}shop<dot>com", "name@shop.com"),  # every bracket kind
         ("lunathreads[.]com/sizes", "lunathreads.com/sizes"),
         ("www . printpals . com / upload", "www.printpals.com/upload"),
         ("vintagevinylhub dot com slash grading", "vintagevinylhub.com/grading"),
