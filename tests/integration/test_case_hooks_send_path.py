@@ -268,3 +268,18 @@ def test_statements_a_send_s_hooks_run(
     assert answer == (
         ["SELECT", "WITH", "INSERT"] if postgres else ["SELECT", "UPDATE", "UPDATE", "INSERT"]
     )
+
+
+def test_sqlite_finds_the_live_case_by_its_thread(sqlite_engine: Engine) -> None:
+    """The live-case UPDATEs must use the partial unique index, not the index on state (which
+    would visit every opened case of every thread)."""
+    from gobetween.adapters.db import case_repositories as repositories
+
+    with sqlite_engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        for statement in (repositories._TOUCH_OPEN_CASE, repositories._TOUCH_LIVE_CASE):
+            compiled = statement._compiled(connection.dialect)
+            plan = connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + compiled.sql, tuple(None for _ in compiled.names)
+            ).all()
+            assert any("uq_cases_live_thread" in row[-1] for row in plan), plan

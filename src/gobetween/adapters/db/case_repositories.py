@@ -192,9 +192,11 @@ def _continue_open_case_statements() -> tuple[DriverStatement, DriverStatement]:
     seller = bindparam("seller", type_=c.seller_id.type)
     touch = (
         update(ct.cases)
-        # A literal, so that SQLite can match the term to a partial index's.
         .where(
             c.thread_id == bindparam("thread", type_=BigInteger()),
+            # The partial index's own term, as a literal: SQLite then finds the one live case
+            # of the thread by uq_cases_live_thread, instead of every opened case by state.
+            c.state != literal_column("'closed'"),
             c.state == literal_column("'opened'"),
         )
         .values(last_activity_at=_moved_activity(at))
@@ -242,6 +244,7 @@ _TOUCH_LIVE_CASE_STATEMENT = (
     update(ct.cases)
     .where(
         ct.cases.c.thread_id == bindparam("thread", type_=BigInteger()),
+        # A literal, the partial index's own term: SQLite uses uq_cases_live_thread for it.
         ct.cases.c.state != literal_column("'closed'"),
     )
     .values(
