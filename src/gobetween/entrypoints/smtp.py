@@ -33,6 +33,7 @@ from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import DnsPythonResolver, Resolver, SenderAuthenticator
 from gobetween.bootstrap import Platform, build_platform
 from gobetween.bootstrap.settings import Settings
+from gobetween.entrypoints.log_format import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -435,7 +436,10 @@ def start_listeners(platform: Platform, *, resolver: Resolver | None = None) -> 
 
 def _listener_process(settings: Settings, resolver: Resolver | None, control: Connection) -> None:
     """One extra listener process: serve until told to stop or until the parent is gone."""
-    logging.basicConfig(level=settings.log_level)
+    # The lines of the serving process (text or JSON, `log_format`); aiosmtpd's per-connection
+    # INFO lines stay quiet there too.
+    configure_logging(settings.log_level, settings.log_format)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     platform = build_platform(settings)
     try:
         try:

@@ -13,7 +13,10 @@ import typer
 from gobetween.entrypoints.cli.cases import case_sweeper
 from gobetween.entrypoints.cli.configuration import platform_from
 from gobetween.entrypoints.delivery_worker import run_worker
+from gobetween.entrypoints.log_format import configure_logging
 from gobetween.services.delivery import deliver_pending
+
+log = logging.getLogger(__name__)
 
 
 def register(app: typer.Typer) -> None:
@@ -29,13 +32,18 @@ def worker_command(
     once: Annotated[
         bool, typer.Option("--once", help="Deliver what is due now, then exit.")
     ] = False,
+    log_format: Annotated[
+        str | None,
+        typer.Option(
+            "--log-format", help="text or json: one JSON object per line (default: log_format)."
+        ),
+    ] = None,
 ) -> None:
     """Deliver queued messages and bounce notices through the configured transport."""
-    with platform_from(ctx) as platform:
+    with platform_from(ctx, log_format=log_format) as platform:
         settings = platform.settings
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s"
-        )
+        # The same lines as `gobetween serve`: a log collector reads both the same way.
+        configure_logging(settings.log_level, settings.log_format)
         policy = platform.delivery_policy
         compose = platform.compose
         if once:
@@ -52,6 +60,7 @@ def worker_command(
                 total += report.delivered
                 if report.claimed < policy.batch_size:
                     break
+            log.info("delivered %d due outbox rows", total)
             typer.echo(f"delivered {total}")
             return
         stop = threading.Event()
