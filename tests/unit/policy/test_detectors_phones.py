@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from unittest import mock
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gobetween.policy.detectors import phones
 from gobetween.policy.detectors.phones import find_phones
+from gobetween.policy.normalize import normalize
 
 
 @pytest.mark.parametrize(
@@ -144,3 +151,60 @@ def test_quick_validation_agrees_with_libphonenumber(candidate: str, region: str
         assert parsed is not None
         assert quick.country_code == parsed.country_code
         assert quick.national_number == parsed.national_number
+
+
+# ---- the order-id shortcut gives what the candidate search gives --------------------------------
+
+_NEVER = re.compile(r"(?!)")
+_AROUND = st.sampled_from(
+    [
+        "",
+        " ",
+        "a",
+        "é",
+        "+",
+        "+ ",
+        "(",
+        ")",
+        "-",
+        ".",
+        "/",
+        "#",
+        "_",
+        "1",
+        "5.",
+        "12 ",
+        "x+",
+        "a(",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    before=st.lists(_AROUND, max_size=3).map("".join),
+    after=st.lists(_AROUND, max_size=3).map("".join),
+    digits=st.lists(st.integers(0, 9), min_size=17, max_size=17),
+    word=st.sampled_from(["", "Order ", "call ", "Tel: ", "whatsapp "]),
+)
+def test_an_order_id_run_skipped_early_gives_the_same_phones_as_the_candidate_search(
+    before: str, after: str, digits: list[int], word: str
+) -> None:
+    number = "".join(map(str, digits))
+    order_id = f"{number[:3]}-{number[3:10]}-{number[10:]}"
+    text = f"{word}{before}{order_id}{after} thanks"
+    regions = ("US", "DE")
+    with mock.patch.object(phones, "_ORDER_ID_RUN", _NEVER):
+        expected = phones.find_phones(text, regions)
+    assert phones.find_phones(text, regions) == expected
+
+
+def test_a_plain_order_id_is_no_phone_and_skips_the_candidate_search() -> None:
+    text = "Your order 112-4589321-6654321 has shipped."
+    view = normalize(text).contacts
+    assert view is not None
+    assert list(phones._candidates(view.text)) == []
+    assert phones.find_phones(text, ("US",)) == []
+    # Glued to a letter the candidate search still runs (a later group could start one).
+    assert list(phones._candidates(normalize("ref112-4589321-6654321").text)) != []
