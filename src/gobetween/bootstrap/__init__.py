@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gobetween import policy
 from gobetween.adapters.db import migrate, tables
+from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.adapters.db.engine import build_engine
 from gobetween.adapters.db.read_engine import build_read_only_engine
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
@@ -27,6 +28,7 @@ from gobetween.adapters.mail.smtp_transport import SmtpTransport
 from gobetween.adapters.webhook_transport import with_webhooks
 from gobetween.bootstrap.settings import Settings, SettingsError, load_settings
 from gobetween.domain.errors import InvalidInput
+from gobetween.services.administration import PROFILE_REFRESH_SECONDS, StoredProfiles
 from gobetween.services.delivery import Compose, DeliveryPolicy
 from gobetween.services.messaging import MessagingLimits, PolicyCheck
 from gobetween.services.ports import Clock, Transport
@@ -59,9 +61,11 @@ class Platform:
     transport: Transport
     messaging_limits: MessagingLimits
     delivery_policy: DeliveryPolicy
+    # `gobetween.policy.check` with the operator's stored profiles kept current in this process.
     check_policy: PolicyCheck
     # Reads that need no write lock: DEFERRED snapshots on SQLite, the same engine on PostgreSQL.
     read_engine: Engine
+    stored_profiles: StoredProfiles
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A fresh unit of work (one transaction) on the platform's database."""
@@ -115,9 +119,24 @@ def _head_revision() -> str | None:
     return migrate.head_revision()
 
 
-def build_platform(settings: Settings, *, clock: Clock = utc_now) -> Platform:
-    """Wire the platform for `settings`; SettingsError for a choice that cannot work."""
+def build_platform(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    profile_refresh_seconds: float = PROFILE_REFRESH_SECONDS,
+) -> Platform:
+    """Wire the platform for `settings`; SettingsError for a choice that cannot work.
+
+    `profile_refresh_seconds` bounds how long another process's edit of an operator policy
+    profile takes to reach this process's checks (docs/operations.md).
+    """
     engine = build_engine(settings.database_url)
+    read_engine = build_read_only_engine(engine)
+    # Read in a snapshot that never waits for the write lock: checks run inside the send's
+    # write transaction, and on SQLite the relay's group commit holds that lock in this process.
+    stored_profiles = StoredProfiles(
+        lambda: SqlAccessUnitOfWork(read_engine), refresh_seconds=profile_refresh_seconds
+    )
     mail_compose = OutboxMail(
         engine=engine, alias_domain=settings.alias_domain, key=_dkim_key(settings), clock=clock
     )
@@ -150,8 +169,9 @@ def build_platform(settings: Settings, *, clock: Clock = utc_now) -> Platform:
             lease=timedelta(seconds=settings.delivery_lease_seconds),
             retry_window=timedelta(hours=settings.delivery_retry_hours),
         ),
-        check_policy=policy.check,
-        read_engine=build_read_only_engine(engine),
+        check_policy=stored_profiles.checking(policy.check),
+        read_engine=read_engine,
+        stored_profiles=stored_profiles,
     )
 
 

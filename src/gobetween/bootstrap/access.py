@@ -6,16 +6,12 @@ API, `gobetween tokens`) take what they need from it and never build adapters th
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from gobetween.adapters.attachment_folder import FolderBlobStore
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.bootstrap import Platform
-from gobetween.services.administration import register_stored_profiles
 from gobetween.services.sending import Sending
 
 
@@ -47,7 +43,7 @@ def build_api_services(platform: Platform) -> ApiServices:
     services = ApiServices(
         platform=platform, blobs=FolderBlobStore(Path(platform.settings.attachment_folder))
     )
-    # Not migrated yet: /health says so, and the profiles register on the next start.
-    with suppress(SQLAlchemyError):
-        register_stored_profiles(uow=services.unit_of_work())
+    # Registered now rather than at the first check; kept current by the platform's check after
+    # that. Not migrated yet: /health says so, and the next look registers them.
+    platform.stored_profiles.refresh_now()
     return services

@@ -151,6 +151,9 @@ class SellerPolicyRepository(Protocol):
         self, name: str, definition: dict[str, object], *, now: datetime
     ) -> None: ...
     def all_profiles(self) -> Sequence[dict[str, object]]: ...
+    def profile_versions(self) -> dict[str, datetime]:
+        """When each stored profile was last written, by name: what changed since a look."""
+        ...
 
 
 class ResponseClocks(Protocol):

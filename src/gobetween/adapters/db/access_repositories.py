@@ -309,6 +309,10 @@ class SqlSellerPolicyRepository:
         ).all()
         return [dict(row.definition) for row in rows]
 
+    def profile_versions(self) -> dict[str, datetime]:
+        rows = self._c.execute(select(a.policy_profiles.c.name, a.policy_profiles.c.updated_at))
+        return {row.name: utc(row.updated_at) for row in rows}
+
 
 class SqlResponseClocks:
     """Stops a buyer message's 24-hour clock through the cases' clock repository."""
