@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import tables as t
-from gobetween.adapters.db.dialect import utc
+from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.parties import Buyer, Seller
 
@@ -73,6 +73,22 @@ def _insert_ignoring_conflicts(connection: Connection, table: Any) -> Any:
     return statement
 
 
+_ADDS_IGNORING_CONFLICTS: dict[tuple[str, str], DriverStatement] = {}
+
+
+def _add_ignoring_conflicts(connection: Connection, table: Any) -> DriverStatement:
+    """_insert_ignoring_conflicts on the driver's cursor (every column a parameter), built once
+    per dialect: the relay adds a Message-ID (and each attachment) on every stored mail."""
+    key = (connection.dialect.name, table.name)
+    statement = _ADDS_IGNORING_CONFLICTS.get(key)
+    if statement is None:
+        statement = _ADDS_IGNORING_CONFLICTS[key] = DriverStatement(
+            _insert_ignoring_conflicts(connection, table),
+            column_keys=[column.name for column in table.c],
+        )
+    return statement
+
+
 class SqlRelayRepository:
     """The relay's rows: inbound mail and its dedupe key, Message-ID maps, outbound bytes."""
 
@@ -87,6 +103,11 @@ class SqlRelayRepository:
             _REPLY_OF_KEY, {"alias": alias, "message_id": message_id, "body": body_sha256}
         ).scalar()
 
+    def alias_active(self, local_part: str) -> bool | None:
+        """Whether the alias takes mail: None when there is no such alias."""
+        row = _ALIAS_ACTIVE.first(self._c, {"local": local_part.lower()})
+        return None if row is None else bool(row.active)
+
     def alias_with_parties(self, local_part: str) -> AliasParties | None:
         """The alias, its seller (with sending addresses) and its buyer; None if any is missing."""
         rows = self._c.execute(_ALIAS_WITH_PARTIES, {"local": local_part.lower()}).all()
@@ -98,9 +119,9 @@ class SqlRelayRepository:
         Aliases are never deleted, so a mail seen before always finds its alias row here.
         """
         local = local_part.lower()
-        rows = self._c.execute(
-            _INBOUND_LOOKUP, {"local": local, "message_id": message_id, "body": body_sha256}
-        ).all()
+        rows = _INBOUND_LOOKUP_ON_DRIVER.rows(
+            self._c, {"local": local, "message_id": message_id, "body": body_sha256}
+        )
         if not rows:
             return InboundLookup(seen_reply=None, parties=None, newest_order=None)
         first = rows[0]
@@ -139,8 +160,8 @@ class SqlRelayRepository:
         release_token_sha256: str | None = None,
     ) -> int:
         """Record a mail; the unique key raises IntegrityError for a concurrent duplicate."""
-        result = self._c.execute(
-            _ADD_INBOUND,
+        row = _ADD_INBOUND.first(
+            self._c,
             {
                 "alias": alias,
                 "message_id": message_id,
@@ -158,9 +179,8 @@ class SqlRelayRepository:
                 "decided_at": now if status != "held" else None,
             },
         )
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+        assert row is not None
+        return int(row.id)
 
     def mark_released(
         self, inbound_id: int, *, message_ref: int, reply: str, now: datetime
@@ -181,7 +201,7 @@ class SqlRelayRepository:
         One statement, and a second only for a blocked message's findings; the caller holds the
         thread's lock, so the newest message is the one it just stored.
         """
-        row = self._c.execute(_LATEST_OF_ORDER, {"order_id": order_id}).first()
+        row = _LATEST_OF_ORDER.first(self._c, {"order_id": order_id})
         if row is None:
             return None
         message_ref, disposition = int(row.id), str(row.disposition)
@@ -215,9 +235,8 @@ class SqlRelayRepository:
 
     def add_header(self, message_ref: int, party: AliasSide, header_id: str) -> None:
         """Record the id a party knows the message by, unless one is on record already."""
-        self._c.execute(
-            _insert_ignoring_conflicts(self._c, r.relay_message_ids),
-            {"message_ref": message_ref, "party": party, "header_id": header_id},
+        _add_ignoring_conflicts(self._c, r.relay_message_ids).rowcount(
+            self._c, {"message_ref": message_ref, "party": party, "header_id": header_id}
         )
 
     def remember_header(self, message_ref: int, party: AliasSide, header_id: str) -> str:
@@ -263,8 +282,8 @@ class SqlRelayRepository:
     def keep_attachment(
         self, sha256: str, content_type: str, data: bytes, *, now: datetime
     ) -> None:
-        self._c.execute(
-            _insert_ignoring_conflicts(self._c, r.relay_attachments),
+        _add_ignoring_conflicts(self._c, r.relay_attachments).rowcount(
+            self._c,
             {"sha256": sha256, "content_type": content_type, "data": data, "created_at": now},
         )
 
@@ -317,6 +336,12 @@ _INBOUND_LOOKUP = _ALIAS_WITH_PARTIES.add_columns(
     .scalar_subquery()
     .label("newest_order"),
 )
+# The statements of every mail, on the driver's cursor: through `Connection.execute` each costs
+# more Python (cache key, compiled-cache lookup, row objects) than SQLite takes to run it.
+_INBOUND_LOOKUP_ON_DRIVER = DriverStatement(_INBOUND_LOOKUP)
+_ALIAS_ACTIVE = DriverStatement(
+    select(t.aliases.c.active).where(t.aliases.c.local_part == bindparam("local"))
+)
 _ORDERS_OF_PAIR = (
     select(t.orders.c.id)
     .where(t.orders.c.buyer_id == bindparam("buyer"), t.orders.c.seller_id == bindparam("seller"))
@@ -339,9 +364,12 @@ _ORDERS_FOR_HEADERS = (
         r.relay_message_ids.c.header_id.in_(bindparam("ids", expanding=True)),
     )
 )
-_ADD_INBOUND = r.relay_inbound.insert()
+_ADD_INBOUND = DriverStatement(
+    r.relay_inbound.insert().returning(r.relay_inbound.c.id),
+    column_keys=[column.name for column in r.relay_inbound.c if column.name != "id"],
+)
 # Built once: the relay stores a mail with these on every accepted message.
-_LATEST_OF_ORDER = (
+_LATEST_OF_ORDER = DriverStatement(
     select(t.messages.c.id, t.messages.c.disposition)
     .select_from(t.messages.join(t.threads, t.threads.c.id == t.messages.c.thread_id))
     .where(t.threads.c.order_id == bindparam("order_id"))

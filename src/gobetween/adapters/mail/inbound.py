@@ -28,7 +28,6 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from gobetween.adapters.db import repositories as repos
 from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.relay_repository import (
     AliasParties,
@@ -172,10 +171,10 @@ class InboundRelay:
         local = self._local_part(address)
         if local is None:
             return f"550 5.1.1 <{address}>: no such alias here"
-        alias = self._read(lambda engine: _find_alias(engine, local))
-        if alias is None:
+        active = self._read(lambda engine: _alias_active(engine, local))
+        if active is None:
             return f"550 5.1.1 <{address}>: no such alias here"
-        if not alias.active:
+        if not active:
             return f"550 5.1.1 <{address}>: this alias is disabled"
         return None
 
@@ -539,9 +538,9 @@ def _order_for(
     return newest
 
 
-def _find_alias(engine: Engine, local: str) -> Alias | None:
+def _alias_active(engine: Engine, local: str) -> bool | None:
     with engine.connect() as connection:
-        return repos.SqlAliasRepository(connection).find(local)
+        return SqlRelayRepository(connection).alias_active(local)
 
 
 def _order_in(engine: Engine, parsed: ParsedMail, party: Party) -> str | None:
