@@ -65,9 +65,13 @@ def machine() -> str:
 
 @contextmanager
 def fresh_database(
-    kind: str, pg_url: str = DEFAULT_PG_URL, *, pool_size: int = 5
+    kind: str, pg_url: str = DEFAULT_PG_URL, *, pool_size: int = 5, name_sessions: bool = False
 ) -> Iterator[tuple[Engine, str]]:
-    """A migrated, empty database: a new SQLite file, or a new PostgreSQL schema; dropped after."""
+    """A migrated, empty database: a new SQLite file, or a new PostgreSQL schema; dropped after.
+
+    `name_sessions`: the engine's PostgreSQL sessions carry the schema's name as their
+    application_name, for `backend_cpu` (callers that name their sessions themselves leave it).
+    """
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="gobetween-bench-") as folder:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
@@ -84,6 +88,9 @@ def fresh_database(
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in pg_url else "?"
     url = f"{pg_url}{separator}options=-csearch_path%3D{schema}"
+    if name_sessions:
+        # Finds this benchmark's backends (their CPU, in /proc) among others' (backend_cpu).
+        url += f"&application_name={schema}"
     engine = build_engine(url, pool_size=max(5, pool_size))
     try:
         migrate.upgrade(engine)
@@ -93,6 +100,35 @@ def fresh_database(
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def process_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds (user, system) one process has used so far; zeros if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0, 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / ticks, int(fields[12]) / ticks
+
+
+def backend_cpu(engine: Engine) -> dict[int, tuple[float, float]]:
+    """CPU seconds (user, system) so far of each PostgreSQL backend serving `engine` (found by
+    its application_name).
+
+    PostgreSQL runs on this machine: its CPU per send belongs in the budget of the 2 cores.
+    Empty on SQLite, whose work is counted in this process already.
+    """
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as connection:
+        pids = connection.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE application_name = current_setting('application_name')"
+            )
+        ).scalars()
+        return {int(pid): process_cpu(int(pid)) for pid in pids}
 
 
 def server_version(engine: Engine) -> str:
@@ -130,8 +166,11 @@ def _copy_rows(engine: Engine, table: t.Table, rows: list[dict[str, Any]]) -> No
                 )
 
 
-def prefill(engine: Engine, stored: int, *, now: datetime) -> list[str]:
-    """Store `stored` messages in threads of MESSAGES_PER_THREAD; returns the order ids."""
+def prefill(engine: Engine, stored: int, *, now: datetime, vacuum: bool = False) -> list[str]:
+    """Store `stored` messages in threads of MESSAGES_PER_THREAD; returns the order ids.
+
+    On PostgreSQL the tables are then analysed, and with `vacuum` also vacuumed.
+    """
     threads = max(1, -(-stored // MESSAGES_PER_THREAD))
     _insert_chunks(
         engine,
@@ -282,8 +321,18 @@ def prefill(engine: Engine, stored: int, *, now: datetime) -> list[str]:
                 text("SELECT setval(pg_get_serial_sequence('threads', 'id'), :n)"),
                 {"n": threads},
             )
-        with engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        if vacuum:
+            # What autovacuum does on its own soon after a bulk load (the shared test server
+            # runs with autovacuum off): statistics, and the visibility map, without which no
+            # index-only scan can skip the table (the send's count of the seller's orders read
+            # one heap page per order at 1M stored).
+            with engine.connect() as connection:
+                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+                autocommit.execute(text("VACUUM (ANALYZE)"))
+        else:
+            with engine.connect() as connection:
+                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+                autocommit.execute(text("ANALYZE"))
     return orders
 
 

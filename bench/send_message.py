@@ -38,6 +38,7 @@ from gobetween.services.ports import Event
 from message_core_fixture import (
     DEFAULT_PG_URL,
     SELLERS,
+    backend_cpu,
     fresh_database,
     machine,
     prefill,
@@ -86,8 +87,32 @@ def measure_minimal_transaction(unit_of_work: SqlUnitOfWork, rounds: int) -> lis
     return latencies
 
 
+# auto_explain in the send's own session: every statement, nested ones (triggers, functions)
+# too, with its actual rows, timing and buffers; reported to this client as notices.
+AUTO_EXPLAIN = (
+    "LOAD 'auto_explain'",
+    "SET auto_explain.log_min_duration = 0",
+    "SET auto_explain.log_analyze = on",
+    "SET auto_explain.log_buffers = on",
+    "SET auto_explain.log_wal = on",
+    "SET auto_explain.log_triggers = on",
+    "SET auto_explain.log_nested_statements = on",
+    "SET auto_explain.log_level = notice",
+)
+
+
+WARM_SENDS = 20
+
+
 def explain_send_path(engine: Engine, send: Callable[[], object]) -> None:
-    """Print the database's plan for every statement one send runs (are they index lookups?)."""
+    """Print the database's plan for every statement one send runs (are they index lookups?).
+
+    PostgreSQL: the plans as the send ran them (auto_explain, EXPLAIN ANALYZE with BUFFERS of
+    each statement, triggers included). SQLite: EXPLAIN QUERY PLAN of each statement after.
+    """
+    if engine.dialect.name == "postgresql":
+        explain_send_path_as_run(engine, send)
+        return
     seen: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -118,6 +143,33 @@ def explain_send_path(engine: Engine, send: Callable[[], object]) -> None:
         connection.rollback()
 
 
+def explain_send_path_as_run(engine: Engine, send: Callable[[], object]) -> None:
+    plans: list[str] = []
+
+    def explain_everything(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("explaining"):
+            return
+        record.info["explaining"] = True
+        with dbapi_connection.cursor() as cursor:
+            for statement in AUTO_EXPLAIN:
+                cursor.execute(statement)
+        dbapi_connection.add_notice_handler(lambda notice: plans.append(notice.message_primary))
+
+    event.listen(engine, "checkout", explain_everything)
+    try:
+        # The plans of a send on a warm session (caches filled, PL/pgSQL compiled, statements
+        # prepared after psycopg's 5 executions): one connection, as the sends are sequential.
+        for _ in range(WARM_SENDS):
+            send()
+            plans.clear()
+        send()
+    finally:
+        event.remove(engine, "checkout", explain_everything)
+        engine.dispose()  # the explaining session is not used again
+    for plan in plans:
+        print("  " + plan.replace("\n", "\n    "))
+
+
 def run(
     kind: str,
     stored: int,
@@ -126,10 +178,14 @@ def run(
     thread_counts: list[int],
     group_commit: str,
     explain: bool = False,
+    vacuum: bool = True,
 ) -> None:
-    with fresh_database(kind, pg_url, pool_size=max(thread_counts)) as (engine, _url):
+    with fresh_database(kind, pg_url, pool_size=max(thread_counts), name_sessions=True) as (
+        engine,
+        _url,
+    ):
         started = time.perf_counter()
-        orders = prefill(engine, stored, now=utc_now())
+        orders = prefill(engine, stored, now=utc_now(), vacuum=vacuum)
         filled = time.perf_counter() - started
         print(
             f"\n{kind} {server_version(engine)}: {stored:,} messages stored "
@@ -184,25 +240,44 @@ def measure(
 
     if explain:
         explain_send_path(engine, lambda: send_one(rng))
-    for _ in range(min(100, sends)):
-        send_one(rng)
     latencies: list[float] = []
 
-    def work(seed: int) -> None:
+    def work(seed: int, count: int, keep: bool) -> None:
         own = random.Random(seed)
-        mine = [send_one(own) for _ in range(sends // threads)]
-        with lock:
-            latencies.extend(mine)
+        mine = [send_one(own) for _ in range(count)]
+        if keep:
+            with lock:
+                latencies.extend(mine)
+
+    def in_threads(count: int, keep: bool, first_seed: int) -> None:
+        workers = [
+            threading.Thread(target=work, args=(first_seed + seed, count, keep))
+            for seed in range(threads)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
 
     lock = threading.Lock()
-    workers = [threading.Thread(target=work, args=(seed,)) for seed in range(threads)]
+    # Warm-up on every sender, so each pooled connection (and its PostgreSQL backend, with its
+    # caches) exists before the measurement: a backend's start-up is not a send's cost.
+    in_threads(max(5, 100 // threads), False, 1000)
+    backends_before = backend_cpu(engine)
     began, cpu = time.perf_counter(), time.process_time()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    in_threads(sends // threads, True, 0)
     total = time.perf_counter() - began
     cpu_used = time.process_time() - cpu
+    backends_after = backend_cpu(engine)
+    # A backend that appeared during the run counts from its start (none should: see warm-up).
+    server_user = sum(
+        used[0] - backends_before.get(pid, (0.0, 0.0))[0] for pid, used in backends_after.items()
+    )
+    server_system = sum(
+        used[1] - backends_before.get(pid, (0.0, 0.0))[1] for pid, used in backends_after.items()
+    )
+    server_cpu = server_user + server_system
+    new_backends = len(set(backends_after) - set(backends_before))
     if committer is not None:
         committer.close()
     done = len(latencies)
@@ -217,6 +292,13 @@ def measure(
         f"p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms ({done} sends)"
     )
     print(f"  client CPU per send: {cpu_per_send * 1000:.2f} ms")
+    server_per_send = server_cpu / done
+    if kind == "postgresql":
+        print(
+            f"  PostgreSQL backends' CPU per send: {server_per_send * 1000:.2f} ms "
+            f"(user {server_user / done * 1000:.2f}, system {server_system / done * 1000:.2f}; "
+            f"{len(backends_after)} backends, {new_backends} started during the run)"
+        )
     print(
         f"  baselines (median): policy.check {policy_p50 * 1000:.3f} ms, "
         f"minimal durable transaction {tx_p50 * 1000:.2f} ms"
@@ -229,7 +311,7 @@ def measure(
     print(
         f"  | {kind} | {stored:,} | {threads} | {done / total:,.0f} | {p50 * 1000:.2f} | "
         f"{p99 * 1000:.2f} | {cpu_per_send * 1000:.2f} | {policy_p50 * 1000:.3f} | "
-        f"{tx_p50 * 1000:.2f} |"
+        f"{tx_p50 * 1000:.2f} | {server_per_send * 1000:.2f} |"
     )
 
 
@@ -257,6 +339,11 @@ def main() -> None:
     parser.add_argument(
         "--explain", action="store_true", help="print the plan of each statement of one send"
     )
+    parser.add_argument(
+        "--no-vacuum",
+        action="store_true",
+        help="PostgreSQL: ANALYZE only after the pre-fill (no visibility map yet)",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     for kind in args.db:
@@ -269,6 +356,7 @@ def main() -> None:
                 args.threads,
                 args.group_commit,
                 args.explain,
+                vacuum=not args.no_vacuum,
             )
 
 
