@@ -1,0 +1,47 @@
+"""An extra relay listener process (smtp_listeners) logs as `log_format` says, like `serve`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from relay_world import zone
+
+from gobetween.adapters.mail.dkim_keys import generate_key
+from gobetween.bootstrap import build_platform, load_settings
+from gobetween.entrypoints.smtp import start_listeners
+
+
+def test_an_extra_listener_process_writes_json_lines(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    settings = load_settings(
+        environ={},
+        overrides={
+            "database_url": f"sqlite:///{tmp_path / 'relay.db'}",
+            "alias_domain": "relay.test",
+            "smtp_port": 0,
+            "smtp_listeners": 2,
+            "log_format": "json",
+            "log_level": "INFO",
+        },
+    )
+    platform = build_platform(settings)
+    try:
+        platform.migrate()
+        listeners = start_listeners(
+            platform, resolver=zone(generate_key(selector="s", domain="relay.test"))
+        )
+        port = listeners.controller.bound_port
+        listeners.stop()
+    finally:
+        platform.close()
+    # The child inherits this process's stderr; only it configured logging (pytest's handler
+    # holds this process's records), so every line there is the child's.
+    lines = [line for line in capfd.readouterr().err.splitlines() if line.strip()]
+    logged = [json.loads(line) for line in lines]
+    assert {(entry["level"], entry["logger"], entry["message"]) for entry in logged} >= {
+        ("INFO", "gobetween.entrypoints.smtp", f"SMTP listener on 127.0.0.1:{port} for @relay.test")
+    }
+    assert all(entry["time"].endswith("+00:00") for entry in logged)
