@@ -12,6 +12,7 @@ no DMARC record, when SPF or DKIM passes for exactly that domain (relay-notes.md
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -147,8 +148,14 @@ class AuthResult:
 _SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+@functools.lru_cache(maxsize=4096)
 def organizational_domain(domain: str) -> str:
-    """The registrable domain (RFC 7489 §3.2): example.co.uk for mail.example.co.uk."""
+    """The registrable domain (RFC 7489 §3.2): example.co.uk for mail.example.co.uk.
+
+    Remembered per name: the answer depends only on the name and the bundled suffix list, a
+    mail asks up to three times (DMARC record, SPF and DKIM alignment), and the same few
+    sending domains come back mail after mail.
+    """
     name = domain.lower().rstrip(".")
     extracted = _SUFFIXES(name)
     top = str(getattr(extracted, "top_domain_under_public_suffix", "") or "")
