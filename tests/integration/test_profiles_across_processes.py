@@ -81,12 +81,18 @@ def test_a_profile_stored_by_another_process_is_checked_with_at_once(
     platform: Platform, database_url: str
 ) -> None:
     name = unique("fresh")
-    # This process has looked already (its next look is seconds away) and knows no such profile.
-    assert platform.check_policy(TEXT, MessageContext()).verdict == "allow"
+    # This process has just looked, and its clock stands still: no look is due.
+    stored = StoredProfiles(
+        lambda: SqlAccessUnitOfWork(platform.read_engine),
+        refresh_seconds=5.0,
+        monotonic=lambda: 0.0,
+    )
+    stored.refresh_now()
+    check = stored.checking(policy.check)
     with pytest.raises(InvalidInput, match="unknown profile"):
         policy.check(TEXT, MessageContext(profile=name))
     write_elsewhere(database_url, name, SHORT)
-    verdict = platform.check_policy(TEXT, MessageContext(profile=name))
+    verdict = check(TEXT, MessageContext(profile=name))
     assert (verdict.verdict, verdict.categories, verdict.policy_version) == (
         "block",
         ["length"],
@@ -94,7 +100,7 @@ def test_a_profile_stored_by_another_process_is_checked_with_at_once(
     )
     # A name stored nowhere is still refused, after that one look, naming the field.
     with pytest.raises(InvalidInput) as refused:
-        platform.check_policy(TEXT, MessageContext(profile=unique("never")))
+        check(TEXT, MessageContext(profile=unique("never")))
     assert refused.value.field == "context.profile"
 
 

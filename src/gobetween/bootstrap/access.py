@@ -28,6 +28,9 @@ class ApiServices:
 
     @property
     def sending(self) -> Sending:
+        # A due look at the stored policy profiles happens here, before the send's write
+        # transaction, so that rebuilding an edited profile never holds the write lock.
+        self.platform.stored_profiles.refresh_if_due()
         return Sending(
             uow_factory=self.unit_of_work,
             blobs=self.blobs,

@@ -18,12 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
 
-from gobetween import policy
 from gobetween.domain.errors import GobetweenError, InvalidInput, NotFound
 from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.policy import MessageContext, SystemFacts, Verdict
-from gobetween.policy.profiles import get_profile, profile_from_mapping, register_profile
+from gobetween.policy.profiles import (
+    DEFAULT_PROFILE,
+    get_profile,
+    profile_from_mapping,
+    register_profile,
+)
 from gobetween.services.access_ports import AccessUnitOfWork, SellerPolicy
 from gobetween.services.import_files import ImportRejectedError, read_records
 from gobetween.services.importing import import_records
@@ -146,7 +150,7 @@ def put_policy_profile(
     """
     if not _PROFILE_NAME.fullmatch(name):
         raise InvalidInput("name", "must be 1-64 of a-z, 0-9, '_' and '-', starting alphanumeric")
-    if name == policy.profiles.DEFAULT_PROFILE:
+    if name == DEFAULT_PROFILE:
         raise InvalidInput("name", f"{name!r} is the built-in profile and cannot be replaced")
     if definition.get("name", name) != name:
         raise InvalidInput("profile.name", f"must match the name in the path ({name!r})")
@@ -230,7 +234,9 @@ class StoredProfiles:
             subject: str | None = None,
             facts: SystemFacts | None = None,
         ) -> Verdict:
-            self.refresh_if_due()
+            # The built-in profile is never stored: its messages (all of the relay's) never look.
+            if context.profile != DEFAULT_PROFILE:
+                self.refresh_if_due()
             try:
                 return check_policy(text, context, subject=subject, facts=facts)
             except InvalidInput as error:
@@ -298,7 +304,7 @@ def _register_definitions(
         ready = [
             name
             for name, definition in pending.items()
-            if definition.get("extends", policy.profiles.DEFAULT_PROFILE) not in pending
+            if definition.get("extends", DEFAULT_PROFILE) not in pending
         ]
         if not ready:
             # Only a cycle of `extends` is left (stored before cycles were refused): none of
@@ -307,7 +313,7 @@ def _register_definitions(
             break
         for name in ready:
             definition = pending.pop(name)
-            base = definition.get("extends", policy.profiles.DEFAULT_PROFILE)
+            base = definition.get("extends", DEFAULT_PROFILE)
             if changed is not None and name not in changed and base not in rebuilt:
                 continue
             try:
@@ -326,9 +332,9 @@ def _stored_bases(
 ) -> list[dict[str, object]]:
     """The stored profiles `definition` extends, the furthest first; InvalidInput on a cycle."""
     bases: list[dict[str, object]] = []
-    base = definition.get("extends", policy.profiles.DEFAULT_PROFILE)
+    base = definition.get("extends", DEFAULT_PROFILE)
     seen = {name}
-    while isinstance(base, str) and base != policy.profiles.DEFAULT_PROFILE:
+    while isinstance(base, str) and base != DEFAULT_PROFILE:
         if base in seen:
             raise InvalidInput("profile.extends", f"{base!r} extends {name!r}: a cycle")
         seen.add(base)
@@ -336,7 +342,7 @@ def _stored_bases(
         if stored is None:
             break  # the parser says what is wrong with a base that does not exist
         bases.insert(0, stored)
-        base = stored.get("extends", policy.profiles.DEFAULT_PROFILE)
+        base = stored.get("extends", DEFAULT_PROFILE)
     return bases
 
 
