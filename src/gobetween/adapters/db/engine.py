@@ -80,6 +80,8 @@ def _keep_prepared_statements(engine: Engine) -> None:
     way (no session-level SET or NOTIFY is used inside one). Any other transaction, and one in
     an error state, is rolled back as before.
     """
+    if engine.dialect.driver != "psycopg":
+        return  # another driver (an explicit postgresql+psycopg2 URL) keeps its own rollback
     from psycopg.pq import TransactionStatus
 
     roll_back = engine.dialect.do_rollback
