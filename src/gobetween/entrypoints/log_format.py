@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 LOG_FORMATS: Final = ("text", "json")
 # The fields a request's log line carries (entrypoints/http/observability.py), in this order.
@@ -55,11 +56,31 @@ class TextLines(logging.Formatter):
         return f"{line} request_id={request_id}" + (f" role={role}" if role else "")
 
 
+class CurrentStderr(logging.StreamHandler[TextIO]):
+    """Writes each record to `sys.stderr` as it is when the record is logged.
+
+    A command run inside another program (a test's CliRunner, an embedding process) may be given
+    a stderr that is closed when it returns; a handler holding that stream would fail on every
+    later record. In a process of its own, stderr never changes and this is a StreamHandler.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass  # always the current stderr
+
+
 def configure_logging(level: str, log_format: str) -> None:
     """Send every logger's records to stderr at `level`, formatted as `log_format` says."""
     if log_format not in LOG_FORMATS:
         raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}; got {log_format!r}")
-    handler = logging.StreamHandler()
+    handler = CurrentStderr()
     handler.setFormatter(JsonLines() if log_format == "json" else TextLines())
     root = logging.getLogger()
     root.handlers[:] = [handler]
