@@ -28,6 +28,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from gobetween.adapters.db.access_repositories import SqlSellerPolicyRepository
 from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.relay_repository import (
     AliasParties,
@@ -49,6 +50,7 @@ from gobetween.domain.messages import AttachmentMeta
 from gobetween.domain.orders import ORDER_ID_PATTERN
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.policy.categories import CONTACT_REASONS
+from gobetween.services.access_ports import SellerPolicy
 from gobetween.services.case_hooks import CaseHooks
 from gobetween.services.messaging import (
     MessagingLimits,
@@ -59,6 +61,7 @@ from gobetween.services.messaging import (
     send_seller_message,
 )
 from gobetween.services.ports import Clock, OutboxItem
+from gobetween.services.sending import seller_limits, with_link_domains
 
 log = logging.getLogger(__name__)
 
@@ -414,6 +417,16 @@ class InboundRelay:
             for a in parsed.attachments
         )
         replies: list[str] = []
+        # The operator's settings for this seller (policy profile, essential link domains, daily
+        # limit), exactly as the API and the pages apply them: a mail is judged like a web send.
+        limits, check_policy = self.limits, self.check_policy
+        if party.sender_side == "seller":
+            seller_policy = self._read(lambda engine: _seller_policy(engine, party.seller.id))
+            limits = seller_limits(self.limits, seller_policy)
+            if seller_policy is not None:
+                check_policy = with_link_domains(
+                    self.check_policy, seller_policy.allowed_link_domains
+                )
 
         def record(connection: Connection) -> None:
             repo = SqlRelayRepository(connection)
@@ -461,10 +474,10 @@ class InboundRelay:
                         attachments=attachments,
                     ),
                     uow=uow,
-                    check_policy=self.check_policy,
+                    check_policy=check_policy,
                     hooks=CaseHooks(),
                     clock=self.clock,
-                    limits=self.limits,
+                    limits=limits,
                 )
             else:
                 record_buyer_message(
@@ -536,6 +549,11 @@ def _order_for(
             if candidate in ids:
                 return str(candidate)
     return newest
+
+
+def _seller_policy(engine: Engine, seller_id: str) -> SellerPolicy | None:
+    with engine.connect() as connection:
+        return SqlSellerPolicyRepository(connection).find(seller_id)
 
 
 def _alias_active(engine: Engine, local: str) -> bool | None:
