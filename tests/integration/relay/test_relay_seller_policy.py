@@ -7,7 +7,7 @@ from datetime import datetime
 
 from relay_world import NOW, SELLER_OWNER, World, mail, running_world
 from sqlalchemy import Engine
-from test_relay_review_request_exclusion import send, seller_messages
+from test_relay_review_request_exclusion import seller_messages, send
 
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.adapters.mail.dkim_keys import DkimKey
