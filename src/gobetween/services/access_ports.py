@@ -157,7 +157,7 @@ class SellerPolicyRepository(Protocol):
 
 
 class ResponseClocks(Protocol):
-    """The 24-hour clocks of buyer messages (cases engineer's table), as the API touches them."""
+    """The 24-hour clocks of buyer messages (the cases feature's table), as the API touches them."""
 
     def stop(self, message_id: int, *, reason: str, now: datetime) -> bool:
         """Stop the running clock of `message_id`; False when none runs."""
