@@ -946,7 +946,15 @@ def load_messages(
     ).all()
     if not rows:
         return []
-    ids = select(t.messages.c.id).where(condition)
+    findings, attachments = _findings_and_attachments(connection, condition)
+    return [_message(row, findings, attachments, aware) for row in rows]
+
+
+def _findings_and_attachments(
+    connection: Connection, messages_where: Any
+) -> tuple[dict[int, list[FindingRecord]], dict[int, list[AttachmentMeta]]]:
+    """The findings and attachments of the messages `messages_where` selects, by message id."""
+    ids = select(t.messages.c.id).where(messages_where)
     findings = _findings_by_message(
         connection,
         select(t.findings)
@@ -959,7 +967,7 @@ def load_messages(
         .where(t.message_attachments.c.message_id.in_(ids))
         .order_by(t.message_attachments.c.message_id, t.message_attachments.c.position),
     )
-    return [_message(row, findings, attachments, aware) for row in rows]
+    return findings, attachments
 
 
 def _findings_by_message(connection: Connection, query: Any) -> dict[int, list[FindingRecord]]:
@@ -1157,19 +1165,8 @@ class SqlEvidenceReader:
                     # SQLite hands timestamps back as text (stored in UTC, without a zone).
                     parse = datetime.fromisoformat
                     rows = [(*r[:15], parse(r[15]), *r[16:]) for r in rows]
-                in_batch = t.messages.c.thread_id.between(low, high)
-                ids = select(t.messages.c.id).where(in_batch)
-                findings = _findings_by_message(
-                    connection,
-                    select(t.findings)
-                    .where(t.findings.c.message_id.in_(ids))
-                    .order_by(t.findings.c.message_id, t.findings.c.position),
-                )
-                attachments = _attachments_by_message(
-                    connection,
-                    select(t.message_attachments)
-                    .where(t.message_attachments.c.message_id.in_(ids))
-                    .order_by(t.message_attachments.c.message_id, t.message_attachments.c.position),
+                findings, attachments = _findings_and_attachments(
+                    connection, t.messages.c.thread_id.between(low, high)
                 )
             yield RowBatch(heads, rows, findings, attachments)
             if thread_id is not None:
