@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from page_server import Served, demo_server
-from sqlalchemy import create_engine, text
+from page_server import Served, demo_server, signed_in
+from sqlalchemy import Engine, create_engine, text
 
-from gobetween.adapters.db.engine import normalize_url
+from gobetween.adapters.db.engine import build_engine, normalize_url
 
 POSTGRES_URL = os.environ.get("GOBETWEEN_TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("GOBETWEEN_REQUIRE_POSTGRES", "") == "1"
@@ -56,3 +57,25 @@ def served(
 @pytest.fixture(scope="module")
 def workdir(served: Served) -> Path:
     return served.workdir
+
+
+@pytest.fixture(scope="module")
+def db(served: Served) -> Iterator[Engine]:
+    engine = build_engine(served.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sign_in(served: Served) -> Iterator[Callable[[str], httpx.Client]]:
+    """Sign in as a demo account; every client is closed after the test."""
+    clients: list[httpx.Client] = []
+
+    def open_session(email: str) -> httpx.Client:
+        client = signed_in(served.base_url, email)
+        clients.append(client)
+        return client
+
+    yield open_session
+    for client in clients:
+        client.close()

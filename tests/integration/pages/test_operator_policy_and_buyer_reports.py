@@ -4,35 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
-import pytest
-from page_server import Served, csrf_of, demo_email, signed_in
+from page_server import Served, csrf_of, demo_email
 from sqlalchemy import Engine, text
-
-from gobetween.adapters.db.engine import build_engine
-
-
-@pytest.fixture(scope="module")
-def db(served: Served) -> Iterator[Engine]:
-    engine = build_engine(served.database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def sign_in(served: Served) -> Iterator[Callable[[str], httpx.Client]]:
-    clients: list[httpx.Client] = []
-
-    def open_session(email: str) -> httpx.Client:
-        client = signed_in(served.base_url, email)
-        clients.append(client)
-        return client
-
-    yield open_session
-    for client in clients:
-        client.close()
 
 
 def scalar(db: Engine, sql: str, **params: object) -> object:

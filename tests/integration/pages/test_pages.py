@@ -8,32 +8,8 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from page_server import Served, csrf_of, demo_email, signed_in
+from page_server import Served, csrf_of, demo_email
 from sqlalchemy import Engine, text
-
-from gobetween.adapters.db.engine import build_engine
-
-
-@pytest.fixture(scope="module")
-def db(served: Served) -> Iterator[Engine]:
-    engine = build_engine(served.database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def sign_in(served: Served) -> Iterator[Callable[[str], httpx.Client]]:
-    """Sign in as a demo account; every client is closed after the test."""
-    clients: list[httpx.Client] = []
-
-    def open_session(email: str) -> httpx.Client:
-        client = signed_in(served.base_url, email)
-        clients.append(client)
-        return client
-
-    yield open_session
-    for client in clients:
-        client.close()
 
 
 @pytest.fixture

@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
-import pytest
-from page_server import Served, csrf_of, demo_email, signed_in
+from page_server import csrf_of, demo_email
 from sqlalchemy import Engine, text
 
-from gobetween.adapters.db.engine import build_engine
 from gobetween.adapters.db.spapi_tables import spapi_solicitations
-
-
-@pytest.fixture(scope="module")
-def db(served: Served) -> Iterator[Engine]:
-    engine = build_engine(served.database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def sign_in(served: Served) -> Iterator[Callable[[str], httpx.Client]]:
-    clients: list[httpx.Client] = []
-
-    def open_session(email: str) -> httpx.Client:
-        client = signed_in(served.base_url, email)
-        clients.append(client)
-        return client
-
-    yield open_session
-    for client in clients:
-        client.close()
 
 
 def quiet_orders(db: Engine) -> list[tuple[str, str, str]]:
