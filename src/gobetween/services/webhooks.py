@@ -217,10 +217,19 @@ def subscribe(
 
 def set_subscription_active(
     *, uow: WebhookUnitOfWork, subscription_id: int, active: bool, now: datetime
-) -> None:
-    """Pause or resume a subscription; queued deliveries to a paused one are dropped as failed."""
-    if not uow.webhooks.set_active(subscription_id, active, now=now):
+) -> WebhookSubscription:
+    """Pause or resume a subscription; queued deliveries to a paused one are dropped as failed.
+
+    Returns the subscription as changed; the caller commits.
+    """
+    changed = (
+        uow.webhooks.find_subscription(subscription_id)
+        if uow.webhooks.set_active(subscription_id, active, now=now)
+        else None
+    )
+    if changed is None:
         raise NotFound("webhook subscription", subscription_id)
+    return changed
 
 
 def may_see(viewer: Actor, subscription: WebhookSubscription) -> bool:

@@ -156,12 +156,10 @@ def get_subscription_route(
 
 def _set_active(services: Services, subscription_id: int, active: bool) -> SubscriptionOut:
     with services.unit_of_work() as uow:
-        webhooks.set_subscription_active(
+        changed = webhooks.set_subscription_active(
             uow=uow, subscription_id=subscription_id, active=active, now=services.platform.clock()
         )
-        changed = uow.webhooks.find_subscription(subscription_id)
         uow.commit()
-    assert changed is not None
     return SubscriptionOut.of(changed)
 
 
