@@ -17,6 +17,7 @@ from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.bootstrap.access import ApiServices, build_api_services
 from gobetween.entrypoints.http.api.errors import ForbiddenError, RateLimitedError
+from gobetween.entrypoints.http.app_state import kept_on_app
 from gobetween.services.access import (
     Principal,
     VerifiedTokens,
@@ -29,7 +30,6 @@ bearer = HTTPBearer(
     auto_error=False,
     description="An API token from `gobetween tokens create` (or `gobetween demo --json`).",
 )
-_services_lock = threading.Lock()
 
 
 # The dependencies below are `async def` on purpose: FastAPI runs a plain `def` dependency in
@@ -39,15 +39,9 @@ _services_lock = threading.Lock()
 
 def api_services(request: Request) -> ApiServices:
     """The API's wiring, built on first use from the app's platform and kept on the app."""
-    state = request.app.state
-    services: ApiServices | None = getattr(state, "api_services", None)
-    if services is None:
-        with _services_lock:
-            services = getattr(state, "api_services", None)
-            if services is None:
-                services = build_api_services(state.platform)
-                state.api_services = services
-    return services
+    return kept_on_app(
+        request, "api_services", lambda: build_api_services(request.app.state.platform)
+    )
 
 
 async def wired_services(request: Request) -> ApiServices:
@@ -89,15 +83,10 @@ class RateLimiter:
 
 
 def rate_limiter(request: Request) -> RateLimiter:
-    state = request.app.state
-    limiter: RateLimiter | None = getattr(state, "api_rate_limiter", None)
-    if limiter is None:
-        with _services_lock:
-            limiter = getattr(state, "api_rate_limiter", None)
-            if limiter is None:
-                limiter = RateLimiter(state.platform.settings.api_requests_per_minute)
-                state.api_rate_limiter = limiter
-    return limiter
+    settings = request.app.state.platform.settings
+    return kept_on_app(
+        request, "api_rate_limiter", lambda: RateLimiter(settings.api_requests_per_minute)
+    )
 
 
 class Reads:
@@ -126,15 +115,7 @@ class Reads:
 
 
 def reads_of(request: Request, services: ApiServices) -> Reads:
-    state = request.app.state
-    reads: Reads | None = getattr(state, "api_reads", None)
-    if reads is None:
-        with _services_lock:
-            reads = getattr(state, "api_reads", None)
-            if reads is None:
-                reads = Reads(services)
-                state.api_reads = reads
-    return reads
+    return kept_on_app(request, "api_reads", lambda: Reads(services))
 
 
 async def read_only(
@@ -152,30 +133,15 @@ def write_batches(request: Request) -> GroupCommitter | None:
     group committer (adapters/db/group_commit.py) they run one after another in one thread, in
     batches that share one COMMIT; each request still answers only after its batch is durable.
     """
-    state = request.app.state
-    if state.platform.engine.dialect.name != "sqlite":
+    engine = request.app.state.platform.engine
+    if engine.dialect.name != "sqlite":
         return None
-    committer: GroupCommitter | None = getattr(state, "api_write_batches", None)
-    if committer is None:
-        with _services_lock:
-            committer = getattr(state, "api_write_batches", None)
-            if committer is None:
-                committer = GroupCommitter(state.platform.engine)
-                state.api_write_batches = committer
-    return committer
+    return kept_on_app(request, "api_write_batches", lambda: GroupCommitter(engine))
 
 
 def verified_tokens(request: Request) -> VerifiedTokens:
-    state = request.app.state
-    verified: VerifiedTokens | None = getattr(state, "api_verified_tokens", None)
-    if verified is None:
-        with _services_lock:
-            verified = getattr(state, "api_verified_tokens", None)
-            if verified is None:
-                ttl = state.platform.settings.api_token_cache_seconds
-                verified = VerifiedTokens(ttl)
-                state.api_verified_tokens = verified
-    return verified
+    ttl = request.app.state.platform.settings.api_token_cache_seconds
+    return kept_on_app(request, "api_verified_tokens", lambda: VerifiedTokens(ttl))
 
 
 async def caller(

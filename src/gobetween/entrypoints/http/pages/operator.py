@@ -20,6 +20,7 @@ from gobetween.adapters.db.case_repositories import SqlMetricsReader
 from gobetween.adapters.db.web_queries import SqlWebQueries
 from gobetween.domain.errors import InvalidInput, NotFound
 from gobetween.domain.response_times import ResponseFigures
+from gobetween.entrypoints.http.app_state import kept_on_app
 from gobetween.entrypoints.http.pages.web import (
     CSRF_FIELD,
     PageError,
@@ -146,9 +147,9 @@ class RecentSellerFigures:
 
 
 def _recent_seller_figures(request: Request) -> RecentSellerFigures:
-    recent: RecentSellerFigures | None = getattr(request.app.state, "seller_figures", None)
-    if recent is None:
-        wired = platform(request)
+    wired = platform(request)
+
+    def build() -> RecentSellerFigures:
         reader = SqlMetricsReader(wired.engine)
 
         def compute() -> SellerFigures:
@@ -156,9 +157,9 @@ def _recent_seller_figures(request: Request) -> RecentSellerFigures:
             figures = all_response_figures(reader=reader, clock=lambda: as_of)
             return SellerFigures(as_of.astimezone(UTC), figures)
 
-        recent = RecentSellerFigures(compute)
-        request.app.state.seller_figures = recent
-    return recent
+        return RecentSellerFigures(compute)
+
+    return kept_on_app(request, "seller_figures", build)
 
 
 @router.get("/sellers", response_model=None)

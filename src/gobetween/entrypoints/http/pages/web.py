@@ -22,6 +22,7 @@ from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.adapters.db.web_accounts import SqlWebAccountStore
 from gobetween.bootstrap import Platform
 from gobetween.domain.cases import Actor
+from gobetween.entrypoints.http.app_state import kept_on_app
 from gobetween.entrypoints.http.pages import presenting
 from gobetween.services.access import Principal
 from gobetween.services.sending import Sending
@@ -95,11 +96,8 @@ def platform(request: Request) -> Platform:
 
 def account_store(request: Request) -> SqlWebAccountStore:
     """The account and session store, built once per app."""
-    store: SqlWebAccountStore | None = getattr(request.app.state, "web_account_store", None)
-    if store is None:
-        store = SqlWebAccountStore(platform(request).engine)
-        request.app.state.web_account_store = store
-    return store
+    engine = platform(request).engine
+    return kept_on_app(request, "web_account_store", lambda: SqlWebAccountStore(engine))
 
 
 def current_session(request: Request) -> WebSession | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from gobetween.bootstrap.spapi import SpapiServices, build_spapi_services
 from gobetween.domain.errors import InvalidInput
 from gobetween.entrypoints.http.api.callers import api_services
+from gobetween.entrypoints.http.app_state import kept_on_app
 from gobetween.entrypoints.http.spapi.errors import (
     MAX_BODY_BYTES,
     BodyTooLargeError,
@@ -23,32 +23,17 @@ from gobetween.services.access import Principal
 from gobetween.services.spapi import MARKETPLACE_IDS
 from gobetween.services.spapi_credentials import authenticate_seller
 
-_lock = threading.Lock()
-
 
 def spapi_services(request: Request) -> SpapiServices:
     """The SP-API wiring, built on first use from the app's platform and kept on the app."""
-    state = request.app.state
-    services: SpapiServices | None = getattr(state, "spapi_services", None)
-    if services is None:
-        with _lock:
-            services = getattr(state, "spapi_services", None)
-            if services is None:
-                services = build_spapi_services(api_services(request))
-                state.spapi_services = services
-    return services
+    return kept_on_app(
+        request, "spapi_services", lambda: build_spapi_services(api_services(request))
+    )
 
 
 def usage_plans(request: Request) -> UsagePlans:
-    state = request.app.state
-    plans: UsagePlans | None = getattr(state, "spapi_usage_plans", None)
-    if plans is None:
-        with _lock:
-            plans = getattr(state, "spapi_usage_plans", None)
-            if plans is None:
-                plans = UsagePlans(state.platform.settings.spapi_rate_limit_scale)
-                state.spapi_usage_plans = plans
-    return plans
+    scale = request.app.state.platform.settings.spapi_rate_limit_scale
+    return kept_on_app(request, "spapi_usage_plans", lambda: UsagePlans(scale))
 
 
 Services = Annotated[SpapiServices, Depends(spapi_services)]
