@@ -24,7 +24,6 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    or_,
     select,
     update,
 )
@@ -674,9 +673,8 @@ class SqlMessageRepository:
             message_count=record.seq,
             last_message_at=record.created_at,
         )
-        outbox = SqlOutboxRepository(self._c)
         for delivery in deliveries:
-            outbox.add(delivery.for_message(message_id), now=now)
+            add_outbox_row(self._c, delivery.for_message(message_id), now=now)
         return message_id
 
     def find(self, message_id: int) -> MessageRecord | None:
@@ -1008,119 +1006,24 @@ def _message(
     )  # fmt: skip
 
 
-class SqlOutboxRepository:
-    """The transactional outbox: rows written with their message, drained by delivery workers."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
-
-    def add(self, item: OutboxItem, *, now: datetime) -> int:
-        now = utc(now)
-        return int(
-            _INSERT_OUTBOX.rows(
-                self._c,
-                {
-                    "kind": item.kind,
-                    "message_id": item.message_id,
-                    "recipient": item.recipient,
-                    "delivery_key": item.delivery_key,
-                    "payload": item.payload,
-                    "status": "pending",
-                    "attempts": 0,
-                    "available_at": now,
-                    "created_at": now,
-                },
-            )[0][0]
-        )
-
-    def claim(
-        self, *, worker: str, now: datetime, lease_until: datetime, limit: int
-    ) -> Sequence[OutboxItem]:
-        now = utc(now)
-        query = (
-            select(t.outbox)
-            .where(
-                t.outbox.c.status == "pending",
-                t.outbox.c.available_at <= now,
-                or_(t.outbox.c.claimed_until.is_(None), t.outbox.c.claimed_until < now),
-            )
-            .order_by(t.outbox.c.available_at, t.outbox.c.id)
-            .limit(limit)
-        )
-        # Several workers on PostgreSQL: each skips the rows another is claiming right now.
-        # SQLite serialises writers (BEGIN IMMEDIATE), so no clause is needed there.
-        if self._c.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = self._c.execute(query).all()
-        if not rows:
-            return []
-        self._c.execute(
-            update(t.outbox)
-            .where(t.outbox.c.id.in_([row.id for row in rows]))
-            .values(claimed_by=worker, claimed_until=utc(lease_until))
-        )
-        return [_outbox_item(row) for row in rows]
-
-    def _held(self, item_id: int, worker: str) -> Any:
-        return and_(
-            t.outbox.c.id == item_id,
-            t.outbox.c.claimed_by == worker,
-            t.outbox.c.status == "pending",
-        )
-
-    def mark_done(self, item_id: int, *, worker: str, now: datetime) -> bool:
-        result = self._c.execute(
-            update(t.outbox)
-            .where(self._held(item_id, worker))
-            .values(status="done", finished_at=utc(now), claimed_until=None)
-        )
-        return bool(result.rowcount)
-
-    def retry_later(self, item_id: int, *, worker: str, available_at: datetime, error: str) -> bool:
-        result = self._c.execute(
-            update(t.outbox)
-            .where(self._held(item_id, worker))
-            .values(
-                attempts=t.outbox.c.attempts + 1,
-                available_at=utc(available_at),
-                last_error=error,
-                claimed_by=None,
-                claimed_until=None,
-            )
-        )
-        return bool(result.rowcount)
-
-    def mark_failed(self, item_id: int, *, worker: str, now: datetime, error: str) -> bool:
-        result = self._c.execute(
-            update(t.outbox)
-            .where(self._held(item_id, worker))
-            .values(
-                status="failed",
-                attempts=t.outbox.c.attempts + 1,
-                finished_at=utc(now),
-                last_error=error,
-                claimed_until=None,
-            )
-        )
-        return bool(result.rowcount)
-
-    def find(self, item_id: int) -> OutboxItem | None:
-        if not storable_id(item_id):
-            return None
-        row = self._c.execute(select(t.outbox).where(t.outbox.c.id == item_id)).first()
-        return None if row is None else _outbox_item(row)
-
-
-def _outbox_item(row: Row[Any]) -> OutboxItem:
-    return OutboxItem(
-        kind=row.kind,
-        recipient=row.recipient,
-        delivery_key=row.delivery_key,
-        payload=dict(row.payload),
-        message_id=row.message_id,
-        id=row.id,
-        attempts=row.attempts,
-        created_at=utc(row.created_at),
+def add_outbox_row(connection: Connection, item: OutboxItem, *, now: datetime) -> int:
+    """Queue one delivery in the caller's transaction; its id."""
+    now = utc(now)
+    return int(
+        _INSERT_OUTBOX.rows(
+            connection,
+            {
+                "kind": item.kind,
+                "message_id": item.message_id,
+                "recipient": item.recipient,
+                "delivery_key": item.delivery_key,
+                "payload": item.payload,
+                "status": "pending",
+                "attempts": 0,
+                "available_at": now,
+                "created_at": now,
+            },
+        )[0][0]
     )
 
 

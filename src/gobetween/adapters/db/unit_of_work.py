@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from gobetween.adapters.db import case_repositories as case_repos
 from gobetween.adapters.db import repositories as repos
+from gobetween.adapters.db.outbox_repository import SqlOutboxRepository
 from gobetween.services.cases import CaseRepository, ResponseClockRepository
 from gobetween.services.ports import (
     AliasRepository,
@@ -60,7 +61,7 @@ class SqlUnitOfWork:
         self.events = repos.SqlEventLog(connection)
         self.threads = repos.SqlThreadRepository(connection)
         self.messages = repos.SqlMessageRepository(connection)
-        self.outbox = repos.SqlOutboxRepository(connection)
+        self.outbox = SqlOutboxRepository(connection)
         self.cases = case_repos.SqlCaseRepository(connection)
         self.response_clocks = case_repos.SqlResponseClockRepository(connection)
         self.webhooks = case_repos.SqlWebhookRepository(connection)

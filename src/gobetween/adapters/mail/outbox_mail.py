@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from gobetween.adapters.db import repositories as repos
+from gobetween.adapters.db.outbox_repository import SqlOutboxRepository
 from gobetween.adapters.db.relay_repository import SqlRelayRepository
 from gobetween.adapters.mail.compose import compose_delivery
 from gobetween.adapters.mail.dkim_keys import DkimKey
@@ -310,7 +311,7 @@ class FailureNotices:
             status = _enhanced_status(diagnostic) or (
                 f"{code[0]}.0.0" if code[:1] in "45" else "5.0.0"
             )
-            repos.SqlOutboxRepository(connection).add(
+            SqlOutboxRepository(connection).add(
                 OutboxItem(
                     kind="delivery_failure",
                     recipient=notify,
