@@ -67,26 +67,16 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
-    # Latin-1 text (most European messages) has no surrogates: known without the scan.
-    source = text if text.isascii() or _in_latin1(text) else _SURROGATE.sub("\ufffd", text)
-    folded = _fold(source)
+    folded = _fold(_source(text))
     shape = _latin1_shape(folded.text)
-    if shape is not None:
-        # Text in Latin-1 (English, and most German, French, Spanish and Italian): one
-        # translation to character classes answers both hints with literal-led searches, which
-        # the regex engine runs far faster than the class-led hints (exactly the same answers).
-        spaced = _SPACED_SHAPE.search(shape) is not None
-        leet = spaced or b"ab" in shape or b"ba" in shape
-    else:
-        spaced = _SPACED_ANY_HINT.search(folded.text) is not None
-        leet = True
+    spaced = _spaced_hint(folded.text, shape)
+    # Latin-1 text: leetspeak needs a letter next to a digit it reads as a letter ("ab" or "ba"
+    # in the shape); other text takes the leetspeak pass directly.
+    leet = shape is None or spaced or b"ab" in shape or b"ba" in shape
     phrase_view = _join_spaced(folded, _SPACED_ANY) if spaced else folded
     if leet:
         phrase_view = _leet(phrase_view)
-    # A blank-separated run is also a run of the broader hint, so one test serves both views.
-    contact_view = _digit_words(
-        _deobfuscate(_join_spaced(folded, _SPACED_BLANK) if spaced else folded)
-    )
+    contact_view = _contact_draft(folded, spaced)
     origin, ends = _frozen(phrase_view.starts), _frozen(phrase_view.ends)
     if contact_view is not phrase_view:
         contact_origin, contact_ends = _frozen(contact_view.starts), _frozen(contact_view.ends)
@@ -102,6 +92,45 @@ def normalize(text: str) -> NormalizedText:
             original=text, text=contact_view.text, origin=contact_origin, ends=contact_ends
         ),
     )
+
+
+def normalize_contacts(text: str) -> NormalizedText:
+    """The detector view alone: the same text and maps as `normalize(text).contacts`, without
+    the phrase view (leetspeak, separators other than blanks) that only phrase matching reads.
+
+    For callers that look for contact information only (the e-mail, phone and link detectors,
+    `detectors/contact_information.py`); its `contacts` is None, and the detectors read the
+    view itself."""
+    folded = _fold(_source(text))
+    contact_view = _contact_draft(folded, _spaced_hint(folded.text, _latin1_shape(folded.text)))
+    return NormalizedText(
+        original=text,
+        text=contact_view.text,
+        origin=_frozen(contact_view.starts),
+        ends=_frozen(contact_view.ends),
+    )
+
+
+def _source(text: str) -> str:
+    # Latin-1 text (most European messages) has no surrogates: known without the scan.
+    return text if text.isascii() or _in_latin1(text) else _SURROGATE.sub("\ufffd", text)
+
+
+def _spaced_hint(folded: str, shape: bytes | None) -> bool:
+    """Whether the folded text may hold spaced-out letters (`_SPACED_ANY_HINT`)."""
+    if shape is not None:
+        # Text in Latin-1 (English, and most German, French, Spanish and Italian): one
+        # translation to character classes answers the hint with a literal-led search, which
+        # the regex engine runs far faster than the class-led hint (exactly the same answer).
+        return _SPACED_SHAPE.search(shape) is not None
+    return _SPACED_ANY_HINT.search(folded) is not None
+
+
+def _contact_draft(folded: _Draft, spaced: bool) -> _Draft:
+    """The detector view from the folded text: blank-spaced letters joined, obfuscated address
+    separators and digit words rewritten. A blank-separated run is also a run of the broader
+    hint, so the phrase view's test serves here too."""
+    return _digit_words(_deobfuscate(_join_spaced(folded, _SPACED_BLANK) if spaced else folded))
 
 
 def _frozen(offsets: Sequence[int]) -> Sequence[int]:

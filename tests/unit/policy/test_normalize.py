@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gobetween.policy.normalize as normalization
-from gobetween.policy.normalize import NormalizedText, normalize
+from gobetween.policy.normalize import NormalizedText, normalize, normalize_contacts
 
 
 @pytest.mark.parametrize(
@@ -194,6 +194,14 @@ def test_normalize_properties(text: str) -> None:
     _check_view(first.contacts, text)
     # Idempotent: folding the folded text changes nothing.
     assert normalize(first.text).text == first.text
+    # The detector view alone is the same view, text and maps.
+    alone = normalize_contacts(text)
+    assert alone.contacts is None
+    assert (alone.text, tuple(alone.origin), tuple(alone.ends)) == (
+        first.contacts.text,
+        tuple(first.contacts.origin),
+        tuple(first.contacts.ends),
+    )
 
 
 @settings(max_examples=10, deadline=None)

@@ -8,9 +8,13 @@ direction and initiation and records which fired.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gobetween.policy.context import MessageContext, SystemFacts
+from gobetween.policy.detectors.contact_information import (
+    ContactInformation,
+    phone_regions_for,
+)
 from gobetween.policy.normalize import NormalizedText
 from gobetween.policy.phrases import Match, Scan
 from gobetween.policy.profiles import DEFAULT_PROFILE, Profile, get_profile
@@ -33,6 +37,28 @@ class AnalyzedMessage:
     # Findings of the rules that ran before (the detectors): later rules may build on them,
     # e.g. `off_platform` needs an invitation next to an address `contact_info` found.
     prior: tuple[Finding, ...] = ()
+    # The message's e-mail addresses, phone numbers and links, found once for the rules that
+    # read them (`contact_information`).
+    _contacts: ContactInformation | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def contact_information(self) -> ContactInformation:
+        """E-mail addresses, phone numbers (read in `phone_regions`) and links, each kind found
+        on first read and shared by the rules of this check."""
+        contacts = self._contacts
+        if contacts is None:
+            contacts = ContactInformation(self.normalized, self.phone_regions)
+            object.__setattr__(self, "_contacts", contacts)
+        return contacts
+
+    @property
+    def phone_regions(self) -> tuple[str, ...]:
+        """Regions to read national phone formats in: the marketplace's, then the languages'."""
+        return phone_regions_for(
+            self.context.marketplace_region, self.language, self.context.language
+        )
 
     @property
     def policy(self) -> Profile:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gobetween.policy.detectors.emails import find_emails
-from gobetween.policy.detectors.links import LinkHit, find_links, host_matches
+from gobetween.policy.detectors.links import LinkHit, host_matches
 from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.verdict import Finding
 
@@ -51,15 +50,13 @@ def allowed_link(link: LinkHit, marketplace: tuple[str, ...], allowed: tuple[str
 @rule("external_link")
 def external_link(message: AnalyzedMessage) -> Iterable[Finding]:
     """Every link or domain that is not an allowed HTTPS link."""
-    links = find_links(message.normalized)
+    # Links outside e-mail addresses: an address is contact_info, not a link.
+    links = message.contact_information.links
     if not links:
         return []
-    emails = [(e.start, e.end) for e in find_emails(message.normalized)]
     marketplace, allowed = _domains(message)
     found: list[Finding] = []
     for link in links:
-        if any(a <= link.start < b for a, b in emails):
-            continue
         if allowed_link(link, marketplace, allowed):
             continue
         explanation = _LINK

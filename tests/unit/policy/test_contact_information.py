@@ -1,0 +1,80 @@
+"""find_contact_information(): the contact work of check() on its own, with the same answers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from gobetween.policy import check
+from gobetween.policy.detectors.contact_information import (
+    ContactInformation,
+    find_contact_information,
+    phone_regions_for,
+)
+from gobetween.policy.detectors.emails import find_emails
+from gobetween.policy.detectors.links import find_links
+from gobetween.policy.detectors.phones import find_phones
+from gobetween.policy.normalize import normalize
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+from policy_contact_cases import CASES, HELD_OUT
+
+
+@pytest.mark.parametrize(("text", "region", "expected"), CASES + HELD_OUT)
+def test_same_hits_as_the_detectors_on_both_views(
+    text: str, region: str, expected: frozenset[str]
+) -> None:
+    del expected
+    normalized = normalize(text)
+    alone = find_contact_information(text, (region,))
+    emails = find_emails(normalized)
+    assert alone.emails == emails
+    assert alone.phones == find_phones(normalized, (region,))
+    assert alone.links == [
+        link
+        for link in find_links(normalized)
+        if not any(e.start <= link.start < e.end for e in emails)
+    ]
+    # The same object on the views of normalize() gives the same answers.
+    both = find_contact_information(normalized, (region,))
+    assert (both.emails, both.phones, both.links) == (alone.emails, alone.phones, alone.links)
+
+
+def test_a_domain_inside_an_address_is_not_a_link() -> None:
+    contacts = find_contact_information("See shop.com or write to anna@shop.com")
+    assert [e.address for e in contacts.emails] == ["anna@shop.com"]
+    assert [link.host for link in contacts.links] == ["shop.com"]
+
+
+def test_each_kind_is_found_once_and_kept() -> None:
+    contacts = ContactInformation(normalize("Call 415-555-0132"), ("US",))
+    first = contacts.phones
+    assert [p.number for p in first] == ["+14155550132"]
+    assert contacts.phones is first
+
+
+def test_phone_regions_marketplace_first_then_languages_without_repeats() -> None:
+    assert phone_regions_for("GB", "de", "en-US") == ("GB", "DE", "US")
+    assert phone_regions_for("US", "en", None) == ("US",)
+    assert phone_regions_for("JP", "xx", "ja") == ("JP",)
+
+
+def test_the_checker_reports_what_the_entry_point_finds() -> None:
+    text = "Write to anna@kellerstudio.com, call 312-555-0175 or see kellerstudio.com/sale"
+    verdict = check(
+        text,
+        {"direction": "seller_to_buyer", "initiation": "reply", "marketplace_region": "US"},
+    )
+    contacts = find_contact_information(text, ("US",))
+    spans = {(f.category, f.rule, f.span) for f in verdict.findings}
+    for email in contacts.emails:
+        assert ("contact_info", "email_address", (email.start, email.end)) in spans
+    for phone in contacts.phones:
+        assert ("contact_info", "phone_number", (phone.start, phone.end)) in spans
+    for link in contacts.links:
+        assert ("external_link", "link", (link.start, link.end)) in spans
+    assert contacts.emails
+    assert contacts.phones
+    assert contacts.links
