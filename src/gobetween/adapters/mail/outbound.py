@@ -7,7 +7,11 @@ relay-notes.md records for relays that sign before converting 8-bit parts).
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +21,10 @@ from email.policy import SMTP
 from email.utils import format_datetime
 
 import dkim
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+from dkim.canonicalization import CanonicalizationPolicy
 
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.parse import MailAttachment
@@ -117,18 +125,65 @@ def compose(
 
 
 def sign(data: bytes, key: DkimKey) -> bytes:
-    """Prepend a DKIM-Signature (rsa-sha256, relaxed/relaxed) over exactly these bytes."""
-    signature = dkim.sign(
-        data,
-        key.selector.encode("ascii"),
-        key.domain.encode("ascii"),
-        key.private_pem,
-        canonicalize=(b"relaxed", b"relaxed"),
-        include_headers=[name.encode("ascii") for name in SIGNED_HEADERS],
+    """Prepend a DKIM-Signature (rsa-sha256, relaxed/relaxed) over exactly these bytes.
+
+    The header is dkimpy's, field for field (same tags, order and folding; a test compares the
+    two byte for byte): dkimpy canonicalises and hashes, while the RSA step runs in OpenSSL with
+    the key loaded once per process. dkimpy's own signer re-parses the PEM and does the RSA
+    arithmetic in Python on every mail, about 30 ms of CPU each, more than all the rest of a
+    delivery.
+    """
+    message = dkim.DKIM(data, signature_algorithm=_ALGORITHM, linesep=_LINESEP)
+    body_hash = hashlib.sha256(_CANONICAL.canonicalize_body(message.body)).digest()
+    fields = [
+        (b"v", b"1"),
+        (b"a", _ALGORITHM),
+        (b"c", _CANONICAL.to_c_value()),
+        (b"d", key.domain.encode("ascii")),
+        (b"i", b"@" + key.domain.encode("ascii")),
+        (b"q", b"dns/txt"),
+        (b"s", key.selector.encode("ascii")),
+        (b"t", str(int(time.time())).encode("ascii")),
+        (b"h", b" : ".join(_SIGNED_HEADER_NAMES)),
+        (b"bh", base64.b64encode(body_hash)),
+        # A placeholder long enough to fold b= onto its own line, as dkimpy does, so folding
+        # after the value is filled in changes no whitespace of the other tags.
+        (b"b", b"0" * 60),
+    ]
+    unsigned = dkim.fold(b"; ".join(b"=".join(field) for field in fields), namelen=len(_NAME))
+    unsigned = dkim.RE_BTAG.sub(b"\\1", unsigned)
+    digest = hashlib.sha256()
+    dkim.hash_headers(
+        digest,
+        _CANONICAL,
+        _CANONICAL.canonicalize_headers(message.headers),
+        _SIGNED_HEADER_NAMES,
+        (_NAME, b" " + unsigned),
+        dict(fields),
     )
-    if not isinstance(signature, bytes):
-        raise TypeError("dkimpy returned no signature")
-    return signature + data
+    signature = _private_key(key.private_pem).sign(
+        digest.digest(), padding.PKCS1v15(), Prehashed(hashes.SHA256())
+    )
+    fields[-1] = (b"b", base64.b64encode(signature))
+    value = b"; ".join(b"=".join(field) for field in fields) + _LINESEP
+    folded: bytes = dkim.fold(value, namelen=len(_NAME), linesep=_LINESEP)
+    return _NAME + b": " + folded + data
+
+
+_NAME = b"DKIM-Signature"
+_ALGORITHM = b"rsa-sha256"
+_LINESEP = b"\r\n"
+_CANONICAL = CanonicalizationPolicy.from_c_value(b"relaxed/relaxed")
+_SIGNED_HEADER_NAMES = tuple(name.encode("ascii") for name in SIGNED_HEADERS)
+
+
+@functools.lru_cache(maxsize=8)
+def _private_key(pem: bytes) -> rsa.RSAPrivateKey:
+    # Loaded once per key and process: parsing a 2048-bit PEM costs about a millisecond.
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise InvalidInput("dkim_key_file", "is not an RSA key")
+    return key
 
 
 def _one_line(value: str) -> str:
