@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 # Stable constraint names, so migrations are the same on SQLite and PostgreSQL.
@@ -188,6 +189,23 @@ messages = Table(
     CheckConstraint("direction IN ('seller_to_buyer', 'buyer_to_seller')", name="direction"),
     CheckConstraint("verdict IN ('allow', 'block')", name="verdict"),
     Index("ix_messages_sender_created", "sender_id", "created_at"),
+    # The inbox's blocked and bounced views (migration 0008): a seller's, and everyone's, in
+    # page order. Partial, so that a delivered message, nearly every send, writes neither.
+    Index(
+        "ix_messages_undelivered_sender",
+        "sender_id",
+        "disposition",
+        "id",
+        sqlite_where=text("disposition <> 'delivered'"),
+        postgresql_where=text("disposition <> 'delivered'"),
+    ),
+    Index(
+        "ix_messages_undelivered",
+        "disposition",
+        "id",
+        sqlite_where=text("disposition <> 'delivered'"),
+        postgresql_where=text("disposition <> 'delivered'"),
+    ),
 )
 
 message_attachments = Table(
