@@ -9,7 +9,9 @@ dev-set texts, 300 messages cut to 500 characters from them, and the synthetic m
 one sentence in 24 carries an injected phone, address, link, emoji, markup or review request).
 Per message the best of 5 runs, in CPU time of the thread (time the OS gave to other work is not
 counted); the figure per round is the median over the messages; the report gives the median over
-rounds.
+rounds. The contact-information work alone (`find_contact_information`, or in a revision before
+it `normalize()` and the e-mail, phone and link detectors) is timed the same way on the contact
+cases of `policy_contact_cases.py` and the dev-set texts: median and total per round.
 
     .venv/bin/python bench/policy_speed_ab.py [--baseline REV] [--rounds 5]
 """
@@ -56,8 +58,42 @@ def run(items):
             times.append(time.thread_time_ns() - start)
         best.append(min(times))
     return statistics.median(best) / 1000
+from policy_contact_cases import CASES
+try:
+    from gobetween.policy.detectors.contact_information import find_contact_information
+    def contacts(text, region):
+        found = find_contact_information(text, (region,))
+        return found.emails, found.phones, found.links
+except ImportError:  # a revision before the entry point: the same work on normalize()
+    from gobetween.policy.normalize import normalize
+    from gobetween.policy.detectors.emails import find_emails
+    from gobetween.policy.detectors.links import find_links
+    from gobetween.policy.detectors.phones import find_phones
+    def contacts(text, region):
+        normalized = normalize(text)
+        emails = find_emails(normalized)
+        links = [l for l in find_links(normalized)
+                 if not any(e.start <= l.start < e.end for e in emails)]
+        return emails, find_phones(normalized, (region,)), links
+def run_contacts(items):
+    best = []
+    for text, region in items:
+        times = []
+        for _ in range(5):
+            start = time.thread_time_ns()
+            contacts(text, region)
+            times.append(time.thread_time_ns() - start)
+        best.append(min(times))
+    return statistics.median(best) / 1000, sum(best) / 1000
 run(dev[:50])
-print(json.dumps({"dev": run(dev), "500": run(long), "synthetic": run(synthetic_500)}))
+cases = [(text, region) for text, region, _ in CASES]
+dev_texts = [(text, "US") for text, _, _ in dev]
+run_contacts(cases)
+case_p50, case_total = run_contacts(cases)
+dev_p50, dev_total = run_contacts(dev_texts)
+print(json.dumps({"dev": run(dev), "500": run(long), "synthetic": run(synthetic_500),
+                  "contact cases": case_p50, "contact cases, total": case_total,
+                  "contacts, dev texts": dev_p50, "contacts, dev texts, total": dev_total}))
 """
 
 
@@ -121,10 +157,27 @@ def main() -> None:
         ("500", "500 characters (300)"),
         ("synthetic", "synthetic, 450-550 characters"),
     )
+    contact_rows = (
+        ("contact cases", "contact cases (72), p50"),
+        ("contact cases, total", "contact cases (72), total"),
+        ("contacts, dev texts", "dev-set texts (260), p50"),
+        ("contacts, dev texts, total", "dev-set texts (260), total"),
+    )
     for key, label in rows:
         old = statistics.median(r[key] for r in rounds["baseline"])
         new = statistics.median(r[key] for r in rounds["current"])
         print(f"| {label} | {old:.0f} | {new:.0f} | {new / old:.2f} |")
+    print(
+        "\nContact information alone (e-mail, phone and link detectors on the detector view; "
+        "`find_contact_information`, or `normalize()` and the three detectors in a revision "
+        "before it), CPU µs, best of 5 per text:\n"
+    )
+    print("| texts | baseline µs | current µs | current / baseline |")
+    print("|---|---|---|---|")
+    for key, label in contact_rows:
+        old = statistics.median(r[key] for r in rounds["baseline"])
+        new = statistics.median(r[key] for r in rounds["current"])
+        print(f"| {label} | {old:.1f} | {new:.1f} | {new / old:.2f} |")
     print(f"\nAt the end: {_machine()}")
 
 

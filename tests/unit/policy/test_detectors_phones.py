@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from unittest import mock
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -208,3 +209,63 @@ def test_a_plain_order_id_is_no_phone_and_skips_the_candidate_search() -> None:
     assert phones.find_phones(text, ("US",)) == []
     # Glued to a letter the candidate search still runs (a later group could start one).
     assert list(phones._candidates(normalize("ref112-4589321-6654321").text)) != []
+
+
+# ---- the precompiled validity test gives libphonenumber's answer --------------------------------
+
+_MARKETPLACE_REGIONS = sorted(phones._QUICK_REGIONS)
+
+
+def _libphonenumber_valid(code: int, national: str, region: str) -> bool:
+    zeros = len(national) - len(national.lstrip("0"))
+    number = phonenumbers.PhoneNumber(
+        country_code=code,
+        national_number=int(national),
+        italian_leading_zero=True if zeros else None,
+        number_of_leading_zeros=zeros if zeros > 1 else None,
+    )
+    return bool(phonenumbers.is_valid_number_for_region(number, region))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    region=st.sampled_from(_MARKETPLACE_REGIONS),
+    national=st.text(alphabet="0123456789", min_size=4, max_size=14).filter(
+        lambda digits: digits.strip("0") != ""
+    ),
+    other_code=st.booleans(),
+)
+def test_phones_fast_validity_agrees_with_libphonenumber_on_any_digits(
+    region: str, national: str, other_code: bool
+) -> None:
+    own = phonenumbers.country_code_for_region(region)
+    code = 44 if other_code and own != 44 else own
+    assert phones._valid_for_region(code, national, region) == _libphonenumber_valid(
+        code, national, region
+    )
+
+
+@pytest.mark.parametrize("region", _MARKETPLACE_REGIONS)
+def test_phones_fast_validity_agrees_with_libphonenumber_on_every_number_type(
+    region: str,
+) -> None:
+    code = phonenumbers.country_code_for_region(region)
+    tried = 0
+    for kind in range(12):
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is None:
+            continue
+        national = phonenumbers.national_significant_number(example)
+        # The example, and numbers one digit away from it (valid or not).
+        for variant in (
+            national,
+            national[:-1] + str((int(national[-1]) + 1) % 10),
+            national + "1",
+            national[:-1],
+        ):
+            if len(variant) < 4 or not variant.strip("0"):
+                continue
+            tried += 1
+            expected = _libphonenumber_valid(code, variant, region)
+            assert phones._valid_for_region(code, variant, region) == expected, (variant, kind)
+    assert tried >= 8

@@ -117,7 +117,7 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
                 end=original_end,
                 number=number,
                 region=region,
-                spelled=any(c.isalpha() for c in original),
+                spelled=_has_letter(original),
             )
         )
     return hits
@@ -137,6 +137,17 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
             continue
         # Two characters back for a leading `+ ` or `(`.
         yield from _CANDIDATE.finditer(text, max(0, start - 2), start + len(run.group()))
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _has_letter(original: str) -> bool:
+    """Whether the original text of a number has a letter (a spelled number); in ASCII text a
+    letter is A-Z or a-z, found without a Python-level loop."""
+    if original.isascii():
+        return _ASCII_LETTER.search(original) is not None
+    return any(c.isalpha() for c in original)
 
 
 def _vetoed(text: str, start: int, end: int, raw: str) -> bool:
@@ -161,7 +172,8 @@ def _vetoed(text: str, start: int, end: int, raw: str) -> bool:
         if len(groups) >= 4 and sizes in ({2}, {1, 2}) and groups[0][0] != "0":
             # Single spaced digits ("4 1 5 5 5 …") are a number spelled out, not a list.
             return True
-    digits = "".join(c for c in raw if c.isdigit())
+    # A candidate's digits are its digit groups (`\d` in the candidate pattern).
+    digits = "".join(groups)
     if not raw.startswith("+") and _is_ean13(digits):
         return True
     isbn_layout = len(groups) == 1 or len(groups[-1]) == 1
@@ -345,7 +357,8 @@ def _quick_valid(
     and `+`/`00` forms of the marketplaces' regions the number can be built directly. Only a
     positive answer is trusted: None falls back to the full parse.
     """
-    digits = "".join(c for c in candidate if c.isdigit())
+    # A candidate's characters are digits (`\d`) and separators: its digits are its groups.
+    digits = "".join(_GROUP.findall(candidate))
     if international:
         if candidate.startswith("00"):
             digits = digits[2:]
@@ -371,6 +384,18 @@ def _valid(code: int, national: str, region: str | None) -> phonenumbers.PhoneNu
     if not 4 <= len(national) <= 14:
         return None
     zeros = len(national) - len(national.lstrip("0"))
+    if region in _QUICK_REGIONS and zeros < len(national):
+        # The region's own patterns, precompiled: the same answer as
+        # `is_valid_number_for_region` (test_phones_fast_validity), without its lookups and
+        # its ten pattern tests in a fixed order.
+        if not _valid_for_region(code, national, region):
+            return None
+        return phonenumbers.PhoneNumber(
+            country_code=code,
+            national_number=int(national),
+            italian_leading_zero=True if zeros else None,
+            number_of_leading_zeros=zeros if zeros > 1 else None,
+        )
     number = phonenumbers.PhoneNumber(
         country_code=code,
         national_number=int(national),
@@ -383,6 +408,73 @@ def _valid(code: int, national: str, region: str | None) -> phonenumbers.PhoneNu
         else phonenumbers.is_valid_number(number)
     )
     return number if valid else None
+
+
+# A number description of libphonenumber's metadata: the lengths it allows (empty: any) and its
+# pattern, which the whole national significant number must match.
+_Desc = tuple[frozenset[int], re.Pattern[str]]
+# The kinds of number whose descriptions make a number valid, most common first: a number is
+# valid when it fits the general description and any one of these (the order only decides its
+# type, which the detector does not read).
+_TYPE_DESCS = (
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+_REGION_DESCS: dict[str, tuple[int, _Desc | None, tuple[_Desc, ...]]] = {}
+
+
+def _desc(description: phonenumbers.PhoneNumberDesc | None) -> _Desc | None:
+    if description is None or not description.national_number_pattern:
+        return None
+    lengths = frozenset(description.possible_length or ())
+    return lengths, re.compile(description.national_number_pattern)
+
+
+def _region_descs(region: str) -> tuple[int, _Desc | None, tuple[_Desc, ...]]:
+    """The region's country code, general description and the descriptions of its number
+    types (built on first use)."""
+    descs = _REGION_DESCS.get(region)
+    if descs is None:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        assert metadata is not None, region
+        kinds = [
+            kind
+            for kind in _TYPE_DESCS
+            # libphonenumber reads the mobile description only when it differs from the fixed
+            # line's.
+            if not (kind == "mobile" and metadata.same_mobile_and_fixed_line_pattern)
+        ]
+        types = tuple(
+            desc for desc in (_desc(getattr(metadata, kind)) for kind in kinds) if desc is not None
+        )
+        descs = _REGION_DESCS[region] = (
+            int(metadata.country_code or 0),
+            _desc(metadata.general_desc),
+            types,
+        )
+    return descs
+
+
+def _fits(national: str, desc: _Desc) -> bool:
+    lengths, pattern = desc
+    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+
+
+def _valid_for_region(code: int, national: str, region: str) -> bool:
+    """`phonenumbers.is_valid_number_for_region` for the number `+code national` (national: its
+    national significant number, digits only), in one of the marketplaces' regions."""
+    own_code, general, types = _region_descs(region)
+    if code != own_code or general is None or not _fits(national, general):
+        return False
+    return any(_fits(national, desc) for desc in types)
 
 
 def _is_ean13(digits: str) -> bool:
