@@ -274,6 +274,9 @@ class _Matcher:
     targets: list[_Targets]
     letters: re.Pattern[str] | None
     letter_targets: dict[str, _Targets]
+    # Per phrase, when it has one meaning (most do): (check_left, check_right, hits key, language,
+    # class), read without the loops over meaning groups; None for the others.
+    singles: list[tuple[bool, bool, tuple[str, str], str, str] | None]
 
     def collect(self, text: str) -> dict[tuple[str, str], list[Hit]]:
         """The hits of these phrases in `text`, per (language, class), each list in text order
@@ -281,8 +284,23 @@ class _Matcher:
         hits: dict[tuple[str, str], list[Hit]] = {}
         length = len(text)
         targets = self.targets
+        singles = self.singles
         new_hit = _new_tuple
         for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            single = singles[index]
+            if single is not None:
+                check_left, check_right, key, lang, cls = single
+                if check_left and start > 0 and text[start - 1].isalnum():
+                    continue
+                if check_right and end < length and text[end].isalnum():
+                    continue
+                hit = new_hit(Hit, (lang, cls, start, end))
+                found = hits.get(key)
+                if found is None:
+                    hits[key] = [hit]
+                else:
+                    found.append(hit)
+                continue
             for check_left, check_right, meanings in targets[index]:
                 # A phrase that starts (ends) with a letter must not continue a word on that side.
                 if check_left and start > 0 and text[start - 1].isalnum():
@@ -358,7 +376,13 @@ def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
         letter = "[" + re.escape("".join(letter_targets)) + "]"
         letters = re.compile(f"{letter}(?<![^\\W_]{letter})(?![^\\W_])")
     automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
-    return _Matcher(automaton, targets, letters, letter_targets)
+    singles = [
+        (target[0][0], target[0][1], *target[0][2][0])
+        if len(target) == 1 and len(target[0][2]) == 1
+        else None
+        for target in targets
+    ]
+    return _Matcher(automaton, targets, letters, letter_targets, singles)
 
 
 def _group_targets(key: str, entries: Sequence[Entry]) -> _Targets:
