@@ -65,12 +65,19 @@ def machine() -> str:
 
 @contextmanager
 def fresh_database(
-    kind: str, pg_url: str = DEFAULT_PG_URL, *, pool_size: int = 5, name_sessions: bool = False
+    kind: str,
+    pg_url: str = DEFAULT_PG_URL,
+    *,
+    pool_size: int = 5,
+    name_sessions: bool = False,
+    kept_schema: str | None = None,
 ) -> Iterator[tuple[Engine, str]]:
     """A migrated, empty database: a new SQLite file, or a new PostgreSQL schema; dropped after.
 
     `name_sessions`: the engine's PostgreSQL sessions carry the schema's name as their
     application_name, for `backend_cpu` (callers that name their sessions themselves leave it).
+    `kept_schema` (PostgreSQL): use the schema of that name, created if missing and left in place
+    afterwards, so a 1M pre-fill serves several runs (`prefill` skips a schema already filled).
     """
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="gobetween-bench-") as folder:
@@ -82,10 +89,12 @@ def fresh_database(
             finally:
                 engine.dispose()
         return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    if kept_schema is not None and not kept_schema.replace("_", "").isalnum():
+        raise ValueError(f"schema name {kept_schema!r}: letters, digits and underscores only")
+    schema = kept_schema or f"bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(normalize_url(pg_url))
     with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     separator = "&" if "?" in pg_url else "?"
     url = f"{pg_url}{separator}options=-csearch_path%3D{schema}"
     if name_sessions:
@@ -97,8 +106,9 @@ def fresh_database(
         yield engine, url
     finally:
         engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if kept_schema is None:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
@@ -169,9 +179,16 @@ def _copy_rows(engine: Engine, table: t.Table, rows: list[dict[str, Any]]) -> No
 def prefill(engine: Engine, stored: int, *, now: datetime, vacuum: bool = False) -> list[str]:
     """Store `stored` messages in threads of MESSAGES_PER_THREAD; returns the order ids.
 
-    On PostgreSQL the tables are then analysed, and with `vacuum` also vacuumed.
+    On PostgreSQL the tables are then analysed, and with `vacuum` also vacuumed. A database that
+    already holds the pre-filled threads (a kept schema) is used as it is.
     """
     threads = max(1, -(-stored // MESSAGES_PER_THREAD))
+    with engine.connect() as connection:
+        present = connection.execute(text("SELECT count(*) FROM threads")).scalar_one()
+    if present == threads:
+        return [order_id(n) for n in range(threads)]
+    if present:
+        raise RuntimeError(f"a kept schema holds {present} threads, not {threads}: drop it first")
     _insert_chunks(
         engine,
         t.buyers,

@@ -179,11 +179,15 @@ def run(
     group_commit: str,
     explain: bool = False,
     vacuum: bool = True,
+    kept_schema: str | None = None,
 ) -> None:
-    with fresh_database(kind, pg_url, pool_size=max(thread_counts), name_sessions=True) as (
-        engine,
-        _url,
-    ):
+    with fresh_database(
+        kind,
+        pg_url,
+        pool_size=max(thread_counts),
+        name_sessions=True,
+        kept_schema=kept_schema if kind == "postgresql" else None,
+    ) as (engine, _url):
         started = time.perf_counter()
         orders = prefill(engine, stored, now=utc_now(), vacuum=vacuum)
         filled = time.perf_counter() - started
@@ -344,6 +348,12 @@ def main() -> None:
         action="store_true",
         help="PostgreSQL: ANALYZE only after the pre-fill (no visibility map yet)",
     )
+    parser.add_argument(
+        "--kept-schema",
+        metavar="NAME",
+        help="PostgreSQL: pre-fill the schema NAME once and keep it for later runs (drop it "
+        "yourself when done); the sends of each run stay in it",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     for kind in args.db:
@@ -357,6 +367,7 @@ def main() -> None:
                 args.group_commit,
                 args.explain,
                 vacuum=not args.no_vacuum,
+                kept_schema=args.kept_schema,
             )
 
 
