@@ -269,3 +269,62 @@ def test_phones_fast_validity_agrees_with_libphonenumber_on_every_number_type(
             expected = _libphonenumber_valid(code, variant, region)
             assert phones._valid_for_region(code, variant, region) == expected, (variant, kind)
     assert tried >= 8
+
+
+# ---- the context words' regexes, led by their first letters, match as the plain alternations ----
+
+# The patterns as they were written before (`\b(?:word|…)` and the tail), kept here to compare.
+_PLAIN_VETO = re.compile(
+    r"\b(?:orders?|order-id|bestell\w*|auftrag\w*|commandes?|pedidos?|ordine|ordini|sku|asin|"
+    r"gtin|upc|ean|isbn|mpn|part|parts|art|artikel\w*|article|articolo|model|modell|modèle|modelo|"
+    r"modello|tracking|track|trace|suivi|seguimiento|tracciamento|tracking-nr|sendung\w*|paket\w*|"
+    r"colis|envío|spedizione|invoice|rechnung\w*|factur\w*|fattur\w*|receipt|quittung|iban|bic|"
+    r"swift|vat|ust|ust-id\w*|mwst|tva|iva|p\.?\s?iva|partita|nif|cif|siret|siren|steuer\w*|zip|"
+    r"postcode|postal|plz|cap|c\.p\.|serial|seriennummer|série|serie|serienr|case|ticket|claim|"
+    r"ref|reference|referenz|référence|referencia|riferimento|id|nr|no|n°|nº|num|account|konto|"
+    r"kundennummer|customer|cliente|client|po|license|licence|lizenz|licencia|licenza|key|code|"
+    r"codice|código|pin|coupon|gutschein|voucher|batch|lot|charge|lote|lotto)\b\.?\s?[:#]?|"
+    r"注文|伝票|追跡|問い合わせ番号|お問合せ番号|型番|品番|郵便|〒|請求|領収|シリアル|製造番号|口座"
+)
+_PLAIN_PHONE = re.compile(
+    r"\b(?:phone|telephone|tel|tél|téléphone|telefon\w*|teléfono|telefono|call|calls|calling|"
+    r"text|sms|whatsapp|signal|viber|telegram|mobile|mobil|cell|fax|hotline|helpline|ring|"
+    r"anrufen|rufen|ruf|handy|appel\w*|appelez|portable|llam\w*|móvil|movil|celular|chiam\w*|"
+    r"cellulare|reach|erreich\w*|joindre|customer (?:service|care|support)|service clients?|"
+    r"kundenservice|kundendienst|servicio al cliente|atención al cliente|servizio clienti|"
+    r"assistenza clienti)\b|電話|携帯|ダイヤル|フリーダイヤル|ＴＥＬ"
+)
+_CONTEXT_PIECES = st.sampled_from(
+    [
+        *("order", "orders", "order-id", "bestellung", "p.iva", "p. iva", "c.p.", "n°", "nº"),
+        *("tracking-nr", "ust-id", "customer service", "service client", "telefon", "tel"),
+        *("call", "calls", "ring", "whatsapp", "appelez", "llamar", "no", "id", "po", "zip"),
+        *("注文", "電話", "ＴＥＬ", "郵便", "〒", "番号"),
+        *(" ", "  ", ".", ":", "#", "-", "_", "/", "\n", "é", "x", "s", "1", "42", "a"),
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_CONTEXT_PIECES, max_size=14).map("".join), st.integers(0, 6))
+def test_context_word_regexes_find_what_the_plain_alternations_find(text: str, pos: int) -> None:
+    for led, plain in ((phones._VETO_WORDS, _PLAIN_VETO), (phones._PHONE_WORDS, _PLAIN_PHONE)):
+        assert [m.span() for m in led.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        start = min(pos, len(text))
+        assert (led.search(text, start) or _NO_MATCH).span() == (
+            plain.search(text, start) or _NO_MATCH
+        ).span()
+
+
+class _NoMatch:
+    def span(self) -> tuple[int, int]:
+        return (-1, -1)
+
+
+_NO_MATCH = _NoMatch()
+
+
+def test_context_word_regexes_are_led_by_letters() -> None:
+    assert phones._VETO_WORDS.pattern.startswith("o(?<!\\w.)")
+    with pytest.raises(ValueError, match="plain letter"):
+        phones._led_by_first_letters(["?x"], "", [])

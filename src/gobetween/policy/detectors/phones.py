@@ -48,27 +48,62 @@ _AFTER_VETO = re.compile(
 _BEFORE_VETO = re.compile(r"(?:[$€£¥#№]|\b(?:x|×|eur|usd|gbp|chf|jpy)|[a-z]{2}\d{2})\s?$")
 
 # Context words that make a digit run something other than a phone number, and phone words that
-# override them when they are closer to the number.
-_VETO_WORDS = re.compile(
-    r"\b(?:orders?|order-id|bestell\w*|auftrag\w*|commandes?|pedidos?|ordine|ordini|sku|asin|"
-    r"gtin|upc|ean|isbn|mpn|part|parts|art|artikel\w*|article|articolo|model|modell|modèle|modelo|"
-    r"modello|tracking|track|trace|suivi|seguimiento|tracciamento|tracking-nr|sendung\w*|paket\w*|"
-    r"colis|envío|spedizione|invoice|rechnung\w*|factur\w*|fattur\w*|receipt|quittung|iban|bic|"
-    r"swift|vat|ust|ust-id\w*|mwst|tva|iva|p\.?\s?iva|partita|nif|cif|siret|siren|steuer\w*|zip|"
-    r"postcode|postal|plz|cap|c\.p\.|serial|seriennummer|série|serie|serienr|case|ticket|claim|"
-    r"ref|reference|referenz|référence|referencia|riferimento|id|nr|no|n°|nº|num|account|konto|"
-    r"kundennummer|customer|cliente|client|po|license|licence|lizenz|licencia|licenza|key|code|"
-    r"codice|código|pin|coupon|gutschein|voucher|batch|lot|charge|lote|lotto)\b\.?\s?[:#]?|"
-    r"注文|伝票|追跡|問い合わせ番号|お問合せ番号|型番|品番|郵便|〒|請求|領収|シリアル|製造番号|口座"
-)
-_PHONE_WORDS = re.compile(
-    r"\b(?:phone|telephone|tel|tél|téléphone|telefon\w*|teléfono|telefono|call|calls|calling|"
-    r"text|sms|whatsapp|signal|viber|telegram|mobile|mobil|cell|fax|hotline|helpline|ring|"
-    r"anrufen|rufen|ruf|handy|appel\w*|appelez|portable|llam\w*|móvil|movil|celular|chiam\w*|"
-    r"cellulare|reach|erreich\w*|joindre|customer (?:service|care|support)|service clients?|"
-    r"kundenservice|kundendienst|servicio al cliente|atención al cliente|servizio clienti|"
-    r"assistenza clienti)\b|電話|携帯|ダイヤル|フリーダイヤル|ＴＥＬ"
-)
+# override them when they are closer to the number. Each list is one regex alternation
+# (`\b(?:a|b|…)` and what follows), written by `_led_by_first_letters`.
+_VETO_WORD_LIST = [
+    "orders?", "order-id", r"bestell\w*", r"auftrag\w*", "commandes?", "pedidos?", "ordine",
+    "ordini", "sku", "asin", "gtin", "upc", "ean", "isbn", "mpn", "part", "parts", "art",
+    r"artikel\w*", "article", "articolo", "model", "modell", "modèle", "modelo", "modello",
+    "tracking", "track", "trace", "suivi", "seguimiento", "tracciamento", "tracking-nr",
+    r"sendung\w*", r"paket\w*", "colis", "envío", "spedizione", "invoice", r"rechnung\w*",
+    r"factur\w*", r"fattur\w*", "receipt", "quittung", "iban", "bic", "swift", "vat", "ust",
+    r"ust-id\w*", "mwst", "tva", "iva", r"p\.?\s?iva", "partita", "nif", "cif", "siret", "siren",
+    r"steuer\w*", "zip", "postcode", "postal", "plz", "cap", r"c\.p\.", "serial", "seriennummer",
+    "série", "serie", "serienr", "case", "ticket", "claim", "ref", "reference", "referenz",
+    "référence", "referencia", "riferimento", "id", "nr", "no", "n°", "nº", "num", "account",
+    "konto", "kundennummer", "customer", "cliente", "client", "po", "license", "licence", "lizenz",
+    "licencia", "licenza", "key", "code", "codice", "código", "pin", "coupon", "gutschein",
+    "voucher", "batch", "lot", "charge", "lote", "lotto",
+]  # fmt: skip
+_VETO_TAIL = r"\b\.?\s?[:#]?"
+_VETO_UNSPACED = [
+    "注文", "伝票", "追跡", "問い合わせ番号", "お問合せ番号", "型番", "品番", "郵便", "〒",
+    "請求", "領収", "シリアル", "製造番号", "口座",
+]  # fmt: skip
+_PHONE_WORD_LIST = [
+    "phone", "telephone", "tel", "tél", "téléphone", r"telefon\w*", "teléfono", "telefono", "call",
+    "calls", "calling", "text", "sms", "whatsapp", "signal", "viber", "telegram", "mobile",
+    "mobil", "cell", "fax", "hotline", "helpline", "ring", "anrufen", "rufen", "ruf", "handy",
+    r"appel\w*", "appelez", "portable", r"llam\w*", "móvil", "movil", "celular", r"chiam\w*",
+    "cellulare", "reach", r"erreich\w*", "joindre", "customer (?:service|care|support)",
+    "service clients?", "kundenservice", "kundendienst", "servicio al cliente",
+    "atención al cliente", "servizio clienti", "assistenza clienti",
+]  # fmt: skip
+_PHONE_TAIL = r"\b"
+_PHONE_UNSPACED = [
+    "電話", "携帯", "ダイヤル", "フリーダイヤル", "ＴＥＬ",
+]  # fmt: skip
+
+
+def _led_by_first_letters(words: list[str], tail: str, unspaced: list[str]) -> re.Pattern[str]:
+    r"""The regex `\b(?:words…)tail|unspaced…`, with the same matches, written as one branch per
+    first letter (`o(?<!\w.)(?:rders?|rder-id)tail|…`): a pattern whose branches all start with
+    a literal is scanned by the regex engine only at those letters, and each position tries a
+    branch per letter instead of every word. The words of a branch keep their order, so the
+    alternative chosen at a position, and where the match ends, are the same; `(?<!\w.)` after
+    the first letter is the `\b` before it (every word starts with a letter)."""
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        first, rest = word[0], word[1:]
+        if not first.isalpha() or rest[:1] in ("?", "*", "+", "{"):
+            raise ValueError(f"a phone context word must start with a plain letter: {word!r}")
+        branches.setdefault(first, []).append(rest)
+    led = [f"{first}(?<!\\w.)(?:{'|'.join(rests)}){tail}" for first, rests in branches.items()]
+    return re.compile("|".join([*led, *unspaced]))
+
+
+_VETO_WORDS = _led_by_first_letters(_VETO_WORD_LIST, _VETO_TAIL, _VETO_UNSPACED)
+_PHONE_WORDS = _led_by_first_letters(_PHONE_WORD_LIST, _PHONE_TAIL, _PHONE_UNSPACED)
 _WINDOW = 32
 # A number followed by a short extra group ("24/7", an extension) is tried without it; a longer
 # tail means the run is something else (a tracking number) and is not cut into a phone.
