@@ -13,9 +13,10 @@ from gobetween.domain.errors import InvalidInput, NotFound
 from gobetween.domain.orders import check_order_id
 from gobetween.entrypoints.http.pages.web import (
     PageError,
-    access_uow,
     platform,
     principal,
+    read_engine,
+    read_uow,
     redirect,
     render,
     require,
@@ -33,7 +34,7 @@ router = APIRouter(prefix="/auditor")
 def threads(request: Request, order_id: str = "") -> Response:
     """Find a thread by order id, or pick one of the latest."""
     require(request, "auditor", "operator")
-    queries = SqlWebQueries(platform(request).engine)
+    queries = SqlWebQueries(read_engine(request))
     error = None
     wanted = order_id.strip()
     if wanted:
@@ -66,19 +67,20 @@ def thread(request: Request, thread_id: int, verify: str = "") -> Response:
         view = get_thread(
             thread_id,
             viewer=principal(session),
-            uow=access_uow(request),
+            uow=read_uow(request),
             alias_domain=wired.settings.alias_domain,
         )
     except NotFound:
         raise PageError(404, "There is no such thread.") from None
+    reading = read_engine(request)
     report = None
     if verify:
-        report = verify_chains(reader=SqlEvidenceReader(wired.engine), thread_id=thread_id)
+        report = verify_chains(reader=SqlEvidenceReader(reading), thread_id=thread_id)
     cases = [
-        get_case(case_id=case_id, viewer=principal(session).actor, uow=wired.unit_of_work())
-        for case_id in SqlWebQueries(wired.engine).case_ids(thread_id)
+        get_case(case_id=case_id, viewer=principal(session).actor, uow=read_uow(request))
+        for case_id in SqlWebQueries(reading).case_ids(thread_id)
     ]
-    with wired.unit_of_work() as uow:
+    with read_uow(request) as uow:
         buyer = uow.buyers.find(view.thread.buyer_id)
     return render(
         request,
@@ -98,13 +100,14 @@ def evidence(request: Request, thread_id: int) -> Response:
     """The thread's evidence file: one JSON document to attach to a claim or a chargeback."""
     session = require(request, "auditor", "operator")
     wired = platform(request)
-    queries = SqlWebQueries(wired.engine)
+    reading = read_engine(request)
+    queries = SqlWebQueries(reading)
     try:
         document = export_thread_evidence(
             thread_id,
             viewer=principal(session),
-            uow=access_uow(request),
-            reader=SqlEvidenceReader(wired.engine),
+            uow=read_uow(request),
+            reader=SqlEvidenceReader(reading),
             clock=wired.clock,
             case_ids=queries.case_ids,
         )

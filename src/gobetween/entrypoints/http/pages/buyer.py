@@ -17,6 +17,8 @@ from gobetween.entrypoints.http.pages.web import (
     check_csrf,
     platform,
     principal,
+    read_engine,
+    read_uow,
     redirect,
     render,
     require,
@@ -36,7 +38,7 @@ def orders(request: Request) -> Response:
     """The buyer's orders, newest first, each with its conversation."""
     session = require(request, "buyer")
     buyer_id = session.account.buyer_id or ""
-    summaries = SqlWebQueries(platform(request).engine).buyer_orders(buyer_id)
+    summaries = SqlWebQueries(read_engine(request)).buyer_orders(buyer_id)
     return render(
         request,
         "buyer/orders.html",
@@ -55,7 +57,7 @@ def thread_redirect(request: Request, thread_id: int) -> Response:
         view = get_thread(
             thread_id,
             viewer=principal(session),
-            uow=access_uow(request),
+            uow=read_uow(request),
             alias_domain=platform(request).settings.alias_domain,
         )
     except NotFound:
@@ -84,13 +86,13 @@ def _order_page(
     wired = platform(request)
     viewer = principal(session)
     try:
-        with access_uow(request) as uow:
+        with read_uow(request) as uow:
             order = visible_order(uow, order_id, viewer)
             buyer = uow.buyers.find(order.buyer_id)
             seller = uow.sellers.find(order.seller_id)
     except NotFound:
         raise PageError(404, "There is no such order among yours.") from None
-    queries = SqlWebQueries(wired.engine)
+    queries = SqlWebQueries(read_engine(request))
     thread_id = queries.thread_for_order(order.id)
     view = None
     case = None
@@ -99,10 +101,10 @@ def _order_page(
         view = get_thread(
             thread_id,
             viewer=viewer,
-            uow=access_uow(request),
+            uow=read_uow(request),
             alias_domain=wired.settings.alias_domain,
         )
-        with wired.unit_of_work() as uow:
+        with read_uow(request) as uow:
             case = uow.cases.latest_for_thread(thread_id)
         reported = queries.reported_message_ids(
             [m.id for m in view.messages if m.id is not None and m.direction == "seller_to_buyer"]
@@ -170,7 +172,7 @@ def report(
     reporter = principal(session)
     try:
         # The order to come back to; the same party check the report itself makes.
-        with access_uow(request) as uow:
+        with read_uow(request) as uow:
             _message, thread = visible_message(uow, message_id, reporter)
     except NotFound:
         raise PageError(404, "There is no such message among yours.") from None
@@ -230,7 +232,7 @@ def survey(
 def settings_page(request: Request) -> Response:
     """Message settings: the opt-out switch."""
     session = require(request, "buyer")
-    with platform(request).unit_of_work() as uow:
+    with read_uow(request) as uow:
         buyer = uow.buyers.find(session.account.buyer_id or "")
     if buyer is None:
         raise PageError(404, "This account's buyer is not known to the marketplace.")

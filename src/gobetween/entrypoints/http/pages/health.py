@@ -12,7 +12,7 @@ from fastapi import Request
 from gobetween.adapters.db.case_repositories import SqlMetricsReader
 from gobetween.domain.errors import NotFound
 from gobetween.domain.response_times import WINDOWS_DAYS, ResponseFigures
-from gobetween.entrypoints.http.pages.web import PageError, platform
+from gobetween.entrypoints.http.pages.web import PageError, platform, read_engine
 from gobetween.services.metrics import SellerMetrics, seller_metrics
 
 TREND_WEEKS = 12
@@ -47,7 +47,7 @@ class Chart:
 def seller_health(request: Request, seller_id: str) -> dict[str, Any]:
     """What the health page shows for one seller."""
     wired = platform(request)
-    reader = SqlMetricsReader(wired.engine)
+    reader = SqlMetricsReader(read_engine(request))
     try:
         # The trend's weekly windows and the 7/30/90-day figures in one pass of the metrics
         # service: a window costs one more tier in the same queries, not another set of them.

@@ -28,6 +28,8 @@ from gobetween.entrypoints.http.pages.web import (
     check_csrf,
     platform,
     principal,
+    read_engine,
+    read_uow,
     redirect,
     render,
     require,
@@ -58,8 +60,8 @@ def reports(request: Request, status: str = "open") -> Response:
     require(request, "operator")
     if status not in ("open", "handled"):
         status = "open"
-    queue = report_queue(uow=access_uow(request), status=status, limit=100)
-    with access_uow(request) as uow:
+    queue = report_queue(uow=read_uow(request), status=status, limit=100)
+    with read_uow(request) as uow:
         messages = {report.message_id: uow.messages.find(report.message_id) for report in queue}
         threads = {
             m.thread_id: uow.threads.find(m.thread_id) for m in messages.values() if m is not None
@@ -148,9 +150,10 @@ class RecentSellerFigures:
 
 def _recent_seller_figures(request: Request) -> RecentSellerFigures:
     wired = platform(request)
+    reading = read_engine(request)
 
     def build() -> RecentSellerFigures:
-        reader = SqlMetricsReader(wired.engine)
+        reader = SqlMetricsReader(reading)
 
         def compute() -> SellerFigures:
             as_of = wired.clock()
@@ -166,7 +169,7 @@ def _recent_seller_figures(request: Request) -> RecentSellerFigures:
 def sellers(request: Request, page: int = 1) -> Response:
     """Sellers by name, a page at a time, with their response figures over 7, 30 and 90 days."""
     require(request, "operator")
-    queries = SqlWebQueries(platform(request).engine)
+    queries = SqlWebQueries(read_engine(request))
     total = queries.seller_count()
     pages = max(1, -(-total // SELLERS_PER_PAGE))
     page = min(max(page, 1), pages)
@@ -236,7 +239,7 @@ def policy(request: Request, seller: str = "", profile: str = "") -> Response:
     profile_form = ProfileForm()
     if profile:
         try:
-            definition = get_policy_profile(profile, uow=access_uow(request))
+            definition = get_policy_profile(profile, uow=read_uow(request))
         except NotFound:
             profile_form = ProfileForm(
                 name=profile,
@@ -358,7 +361,7 @@ def _policy_page(
 ) -> Response:
     wired = platform(request)
     profile = get_profile(wired.messaging_limits.policy_profile)
-    with access_uow(request) as uow:
+    with read_uow(request) as uow:
         stored = uow.access.seller_policies.all_profiles()
     stored_names = [str(p.get("name", "")) for p in stored]
     return render(
@@ -385,7 +388,7 @@ def _policy_page(
 
 def _load_seller_policy(request: Request, seller_id: str) -> SellerPolicyForm:
     try:
-        stored = get_seller_policy(seller_id, uow=access_uow(request))
+        stored = get_seller_policy(seller_id, uow=read_uow(request))
     except NotFound:
         return SellerPolicyForm(
             seller_id=seller_id,

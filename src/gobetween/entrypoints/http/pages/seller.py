@@ -25,6 +25,7 @@ from gobetween.entrypoints.http.pages.web import (
     check_csrf,
     platform,
     principal,
+    read_uow,
     redirect,
     render,
     require,
@@ -69,7 +70,7 @@ def inbox(
     try:
         page = list_inbox(
             viewer=principal(session),
-            uow=access_uow(request),
+            uow=read_uow(request),
             alias_domain=wired.settings.alias_domain,
             view="all" if query else view,
             order_id=order_id,
@@ -85,7 +86,7 @@ def inbox(
     if order_id and page is not None and not page.entries:
         try:
             contactable = contact_options(
-                order_id, viewer=principal(session), uow=access_uow(request), clock=wired.clock
+                order_id, viewer=principal(session), uow=read_uow(request), clock=wired.clock
             ).order
         except (NotFound, InvalidInput):
             contactable = None
@@ -127,7 +128,7 @@ def session_thread(request: Request, thread_id: int) -> ThreadView:
         return get_thread(
             thread_id,
             viewer=principal(session),
-            uow=access_uow(request),
+            uow=read_uow(request),
             alias_domain=wired.settings.alias_domain,
         )
     except NotFound:
@@ -136,7 +137,7 @@ def session_thread(request: Request, thread_id: int) -> ThreadView:
 
 def thread_state(request: Request, view: ThreadView) -> dict[str, Any]:
     """The running clocks of the thread's buyer messages and its newest case."""
-    uow = access_uow(request)
+    uow = read_uow(request)
     with uow:
         clocks: dict[int, ResponseClock] = {}
         for message in view.messages:
@@ -402,7 +403,7 @@ def settings_page(request: Request) -> Response:
     """Notification settings: bounce notices for opted-out buyers."""
     session = require(request, "seller")
     seller_id = session.account.seller_id
-    with platform(request).unit_of_work() as uow:
+    with read_uow(request) as uow:
         seller = uow.sellers.find(seller_id or "")
     if seller is None:
         raise PageError(404, "This account's seller is not known to the marketplace.")

@@ -2,6 +2,12 @@
 
 Page handlers are plain `def` functions: FastAPI runs them in its thread pool, so the blocking
 database calls of the services never stall the event loop.
+
+Pages read through the platform's read engine (`read_uow`, `read_engine`): on SQLite a read
+transaction begins DEFERRED, one snapshot that neither takes nor waits for the write lock, so a
+page view never queues behind the writers (a send, the relay's group commit and its fsync);
+`query_only` makes a write through it fail at once. Only what a form changes goes through the
+writing engine (`access_uow`, `platform(request).unit_of_work()`, `sending`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
 
 from gobetween.adapters.attachment_folder import FolderBlobStore
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
@@ -95,9 +102,15 @@ def platform(request: Request) -> Platform:
 
 
 def account_store(request: Request) -> SqlWebAccountStore:
-    """The account and session store, built once per app."""
+    """The account and session store that signs in and out (it writes), built once per app."""
     engine = platform(request).engine
     return kept_on_app(request, "web_account_store", lambda: SqlWebAccountStore(engine))
+
+
+def session_reader(request: Request) -> SqlWebAccountStore:
+    """The same store on the read engine, for the session lookup every page makes."""
+    engine = read_engine(request)
+    return kept_on_app(request, "web_session_reader", lambda: SqlWebAccountStore(engine))
 
 
 def current_session(request: Request) -> WebSession | None:
@@ -106,7 +119,9 @@ def current_session(request: Request) -> WebSession | None:
     if cached is not None:
         return cached
     token = request.cookies.get(SESSION_COOKIE, "")
-    session = find_session(token=token, store=account_store(request), clock=platform(request).clock)
+    session = find_session(
+        token=token, store=session_reader(request), clock=platform(request).clock
+    )
     request.state.web_session = session
     return session
 
@@ -191,8 +206,18 @@ def actor(session: WebSession) -> Actor:
 
 
 def access_uow(request: Request) -> SqlAccessUnitOfWork:
-    """A fresh unit of work with the core's and the API's repositories."""
+    """A fresh unit of work with the core's and the API's repositories, for what a form writes."""
     return SqlAccessUnitOfWork(platform(request).engine)
+
+
+def read_uow(request: Request) -> SqlAccessUnitOfWork:
+    """A fresh unit of work with the same repositories that only reads (one snapshot, no lock)."""
+    return SqlAccessUnitOfWork(read_engine(request))
+
+
+def read_engine(request: Request) -> Engine:
+    """The platform's engine for reads: its own on SQLite, the writing one on PostgreSQL."""
+    return platform(request).read_engine
 
 
 def sending(request: Request) -> Sending:
