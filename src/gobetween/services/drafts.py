@@ -1,24 +1,41 @@
 """Check a seller's draft against the policy without storing or sending it (the live check).
 
-The context is built from the same facts the message service uses when the draft is sent, so the
-live check while typing and the verdict at sending agree.
+The live check reads every fact `send_seller_message` reads before its policy check, with the same
+repository call (`seller_sending_facts`) and the same case hook, in one read-only transaction:
+whether a buyer message awaits an answer (reply or proactive), today's count and the orders of the
+daily limit's window, whether the buyer is a seller, whether the order had its review request, and
+the state of the thread's case. It then applies the send's own rules in the send's order, so the
+live check while typing says what the send would say: the same `Refused("review_requested")` for
+a non-critical proactive draft after a review request, the same verdict otherwise.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from typing import cast, get_args
 
 from gobetween.domain.errors import InvalidInput, NotFound
-from gobetween.domain.messages import MAX_TEXT_BYTES
+from gobetween.domain.messages import Initiation, check_subject, check_text
+from gobetween.domain.orders import check_order_id
 from gobetween.policy import SystemFacts, Verdict
 from gobetween.policy.categories import CONTACT_REASONS
+from gobetween.policy.context import CaseState
 from gobetween.services.messaging import (
     MessagingLimits,
     PolicyCheck,
     days_since_delivery,
     seller_policy_context,
 )
-from gobetween.services.ports import Clock, UnitOfWork
+
+# The send's own rules, imported rather than restated so the live check cannot drift from them.
+from gobetween.services.messaging import _check_after_review_request as refuse_after_review_request
+from gobetween.services.messaging import _initiation as chosen_initiation
+from gobetween.services.ports import NO_HOOKS, Clock, MessageHooks, UnitOfWork
+
+CASE_STATES: tuple[str, ...] = get_args(CaseState)
+# Thread ids start at 1 on both databases: before an order's first message there is no thread,
+# and the facts query then finds no last message (so no reply is awaited), as the send would.
+NO_THREAD = 0
 
 
 def check_seller_draft(
@@ -32,43 +49,61 @@ def check_seller_draft(
     check_policy: PolicyCheck,
     clock: Clock,
     limits: MessagingLimits,
+    initiation: Initiation | None = None,
+    hooks: MessageHooks = NO_HOOKS,
 ) -> Verdict:
     """The verdict a seller's draft would get if sent now; nothing is written.
 
-    NotFound when the order is not the seller's; InvalidInput for an unknown reason or a text
-    beyond the size a message may have.
+    Give `uow` a read-only unit of work and the same `hooks` and `initiation` the send would get.
+    NotFound when the order is not the seller's; InvalidInput for an unknown reason, a text beyond
+    the size a message may have, or a reply where no buyer message awaits one; Refused
+    ("review_requested") for a non-critical proactive draft on an order that had its review
+    request, exactly as `send_seller_message` refuses it.
     """
+    # The send's checks of the command, in its order: the text first, by length first.
+    check_text(text)
+    check_order_id(order_id)
+    check_subject(subject)
     if contact_reason not in CONTACT_REASONS:
-        raise InvalidInput("contact_reason", f"must be one of {', '.join(CONTACT_REASONS)}")
-    if len(text) > MAX_TEXT_BYTES:
-        raise InvalidInput("text", f"is too large: at most {MAX_TEXT_BYTES} bytes of UTF-8")
+        raise InvalidInput(
+            "contact_reason",
+            f"must be one of {', '.join(CONTACT_REASONS)}; got {contact_reason!r}",
+        )
     now = clock().astimezone(UTC)
     with uow:
-        order = uow.orders.find(order_id)
-        if order is None or order.seller_id != seller_id:
+        parties = uow.orders.find_with_parties(order_id)
+        if parties is None or parties.seller.id != seller_id:
             raise NotFound("order", order_id)
-        buyer = uow.buyers.find(order.buyer_id)
-        if buyer is None:
-            raise NotFound("buyer", order.buyer_id)
+        order, buyer = parties.order, parties.buyer
         thread = uow.threads.find_for_order(order.id)
-        awaiting = thread is not None and uow.messages.awaiting_reply(thread.id)
-        day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        sent_today = uow.messages.count_seller_sent_since(seller_id, day_start)
-        orders_in_window = uow.orders.count_for_seller_since(
-            seller_id, now - timedelta(days=limits.daily_limit_days)
+        counted = uow.messages.seller_sending_facts(
+            thread_id=NO_THREAD if thread is None else thread.id,
+            order_id=order.id,
+            seller_id=seller_id,
+            buyer_id=buyer.id,
+            day_start=now.replace(hour=0, minute=0, second=0, microsecond=0),
+            window_start=now - timedelta(days=limits.daily_limit_days),
         )
-        buyer_is_seller = uow.sellers.find_by_buyer_id(buyer.id) is not None
+        case_state = None if thread is None else hooks.case_state(uow, thread.id)
+    chosen = chosen_initiation(initiation, "reply" if counted.awaiting_reply else "proactive")
+    if counted.review_requested:
+        refuse_after_review_request(chosen, contact_reason)
     context = seller_policy_context(
-        order,
-        buyer,
-        initiation="reply" if awaiting else "proactive",
-        contact_reason=contact_reason,
-        limits=limits,
+        order, buyer, initiation=chosen, contact_reason=contact_reason, limits=limits
     )
     facts = SystemFacts(
-        messages_sent_today=sent_today,
-        daily_limit=limits.daily_limit(orders_in_window),
+        messages_sent_today=counted.sent_today,
+        daily_limit=limits.daily_limit(counted.orders_in_window),
+        case_state=_case_state(case_state),
         days_since_delivery=days_since_delivery(order, now),
-        sender_and_recipient_are_sellers=buyer_is_seller,
+        sender_and_recipient_are_sellers=counted.buyer_is_seller,
     )
-    return check_policy(text, context, subject=subject or None, facts=facts)
+    return check_policy(text, context, subject=subject, facts=facts)
+
+
+def _case_state(state: str | None) -> CaseState | None:
+    if state is None:
+        return None
+    if state not in CASE_STATES:
+        raise ValueError(f"case state {state!r} is not one of {', '.join(CASE_STATES)}")
+    return cast(CaseState, state)

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine, text
 
 from gobetween.adapters.db.engine import build_engine
+from gobetween.adapters.db.spapi_tables import spapi_solicitations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -275,3 +276,50 @@ def test_operator_edits_a_sellers_policy_and_fixes_the_field_named_wrong(
     operator.set_viewport_size({"width": 375, "height": 800})
     operator.goto(f"{served.base_url}/operator/policy?seller={seller_id}")
     assert operator.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_the_live_check_shows_the_review_request_refusal_before_the_seller_sends(
+    browser: Browser, served: Served, db: Engine
+) -> None:
+    with db.connect() as connection:
+        order_id, seller_id, buyer_id = connection.execute(
+            text(
+                "SELECT o.id, o.seller_id, o.buyer_id FROM orders o"
+                " WHERE o.fulfillment = 'seller' AND o.status IN ('unshipped', 'shipped')"
+                " AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.order_id = o.id)"
+                " AND NOT EXISTS (SELECT 1 FROM spapi_solicitations s WHERE s.order_id = o.id)"
+                " AND EXISTS (SELECT 1 FROM web_accounts w WHERE w.seller_id = o.seller_id)"
+                " ORDER BY o.seller_id DESC, o.id LIMIT 1"
+            )
+        ).one()
+    with db.begin() as connection:
+        connection.execute(
+            spapi_solicitations.insert().values(
+                order_id=order_id,
+                seller_id=seller_id,
+                buyer_id=buyer_id,
+                language="en",
+                subject="Review your order",
+                body="How was it?",
+                created_at=datetime.now(UTC),
+            )
+        )
+    seller = sign_in(browser, served, demo_email("seller", seller_id))
+    seller.goto(f"{served.base_url}/seller/orders/{order_id}/contact")
+    reason = seller.locator("input[name=reason][value=invoice]")
+    expect(reason).to_be_visible()
+    reason.check()
+    seller.get_by_role("button", name="Use this reason").click()
+    seller.get_by_role("textbox", name="Message", exact=True).fill(
+        "Your invoice for this order is ready in your account."
+    )
+    # While typing, the check says what the send would say: refused, and why.
+    refused = seller.locator("#check [data-verdict=refused]")
+    expect(refused).to_be_visible()
+    expect(refused).to_have_attribute("data-refusal", "review_requested")
+    expect(refused).to_contain_text("A review was already requested for this order")
+    seller.get_by_role("button", name="Send", exact=True).click()
+    expect(seller.get_by_role("alert")).to_contain_text(
+        "A review was already requested for this order"
+    )
+    expect(seller).to_have_url(re.compile(rf"/seller/orders/{order_id}/contact$"))

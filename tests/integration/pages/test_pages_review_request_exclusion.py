@@ -79,3 +79,54 @@ def test_the_contact_send_shows_the_review_request_refusal(
     # The same message on the seller's order without a review request is sent.
     sent = contact(client, other_order)
     assert sent.status_code == 303, sent.text[:500]
+
+
+def live_check(client: httpx.Client, order_id: str) -> httpx.Response:
+    page = client.get(f"/seller/orders/{order_id}/contact")
+    assert page.status_code == 200, page.text[:500]
+    return client.post(
+        f"/seller/orders/{order_id}/check",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "mode": "contact",
+            "reason": "invoice",
+            "subject": "Your invoice",
+            "text": "Your invoice for this order is ready in your account.",
+        },
+    )
+
+
+def test_the_live_check_shows_the_refusal_the_send_would_make(
+    db: Engine, sign_in: Callable[[str], httpx.Client]
+) -> None:
+    orders = quiet_orders(db)
+    order_id, seller_id, buyer_id = orders[0]
+    other_order = next(o for o, s, _b in orders[1:] if s == seller_id)
+    client = sign_in(demo_email("seller", seller_id))
+    before = live_check(client, order_id)
+    assert before.status_code == 200, before.text[:500]
+    assert 'data-verdict="allow"' in before.text
+    with db.begin() as connection:
+        connection.execute(
+            spapi_solicitations.insert().values(
+                order_id=order_id,
+                seller_id=seller_id,
+                buyer_id=buyer_id,
+                language="en",
+                subject="Review your order",
+                body="How was it?",
+                created_at=datetime.now(UTC),
+            )
+        )
+    checked = live_check(client, order_id)
+    assert checked.status_code == 200, checked.text[:500]
+    assert 'data-verdict="refused"' in checked.text
+    assert 'data-refusal="review_requested"' in checked.text
+    assert "This message would not be sent." in checked.text
+    assert "A review was already requested for this order" in checked.text
+    # The send says the same.
+    refused = contact(client, order_id)
+    assert refused.status_code == 422
+    assert "A review was already requested for this order" in refused.text
+    # The seller's order without a review request is checked as before.
+    assert 'data-verdict="allow"' in live_check(client, other_order).text

@@ -18,13 +18,14 @@ from gobetween.domain.orders import Order
 from gobetween.entrypoints.http.pages.presenting import Segment, highlight
 from gobetween.entrypoints.http.pages.web import (
     PageError,
-    access_uow,
     platform,
     principal,
+    read_uow,
     require,
     sending,
 )
 from gobetween.policy import Verdict
+from gobetween.services.case_hooks import CaseHooks
 from gobetween.services.drafts import check_seller_draft
 from gobetween.services.inbox import ContactOptions, contact_options
 from gobetween.services.sending import Draft, seller_limits, send_message, with_link_domains
@@ -52,6 +53,9 @@ class ComposeState:
     text: str = ""
     fields: Mapping[str, str] = field(default_factory=dict)
     verdict: Verdict | None = None
+    # The send would refuse the draft before checking it (a rule of the core, e.g. after the
+    # order's review request): the live check shows that instead of a verdict.
+    refused: Refused | None = None
     checked_text: str = ""
     segments: tuple[Segment, ...] = ()
     preview: str = ""
@@ -82,7 +86,7 @@ class ComposeState:
 
     def with_rewrite(self, rewrite: str) -> ComposeState:
         """The suggested rewrite as the new free-text draft."""
-        return replace(self, template=None, fields={}, text=rewrite, verdict=None)
+        return replace(self, template=None, fields={}, text=rewrite, verdict=None, refused=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,7 @@ def compose_state(
         options = contact_options(
             order_id,
             viewer=principal(session),
-            uow=access_uow(request),
+            uow=read_uow(request),
             clock=wired.clock,
             window_days=wired.settings.proactive_window_days,
         )
@@ -143,10 +147,28 @@ def compose_state(
     )
 
 
-def _draft_text(request: Request, compose: ComposeState, *, complete: bool) -> str | None:
-    """The text that would be sent: the filled template, or the free text."""
+@dataclass(frozen=True, slots=True)
+class DraftAsSent:
+    """The draft as the send would take it: the text, its subject and its contact reason."""
+
+    text: str
+    subject: str
+    reason: str
+
+
+def _draft_as_sent(
+    request: Request, compose: ComposeState, *, complete: bool
+) -> DraftAsSent | None:
+    """The filled template (in the buyer's language) or the free text, as `sending.py` sends it.
+
+    A template's subject and reason are its own unless the seller typed a subject; free text
+    takes the chosen reason ("other" when none) and the order's default subject.
+    """
     if compose.template is None:
-        return compose.text if compose.text.strip() else None
+        if not compose.text.strip():
+            return None
+        subject = compose.subject or f"Your order {compose.order.id}"
+        return DraftAsSent(compose.text, subject, compose.reason or "other")
     values = {}
     for template_field in compose.template.fields:
         value = compose.fields.get(template_field.name, "").strip()
@@ -156,8 +178,7 @@ def _draft_text(request: Request, compose: ComposeState, *, complete: bool) -> s
             # The preview shows where a field goes until it is filled.
             value = f"[{template_field.label}]"
         values[template_field.name] = value
-    wired = platform(request)
-    with wired.unit_of_work() as uow:
+    with read_uow(request) as uow:
         buyer = uow.buyers.find(compose.order.buyer_id)
         seller = uow.sellers.find(compose.order.seller_id)
     if buyer is None or seller is None:
@@ -174,37 +195,57 @@ def _draft_text(request: Request, compose: ComposeState, *, complete: bool) -> s
         )
     except InvalidInput:
         return None
-    return rendered.text
+    return DraftAsSent(rendered.text, compose.subject or rendered.subject, compose.template.reason)
 
 
 def check_draft(request: Request, compose: ComposeState) -> ComposeState:
-    """Run the policy over the draft now: verdict, highlighted spans, preview; nothing stored."""
-    preview = _draft_text(request, compose, complete=False) or ""
-    text = preview if compose.template is not None else compose.text
-    if not text.strip():
-        return replace(compose, verdict=None, preview=preview, segments=(), checked_text="")
+    """Run the policy over the draft now: verdict, highlighted spans, preview; nothing stored.
+
+    The draft is checked as `send_draft` would send it (text, subject, reason, and "proactive"
+    for free text from the Contact buyer page), against the facts the send reads, in one read
+    transaction: a refusal the send would make is shown as that refusal.
+    """
+    drafted = _draft_as_sent(request, compose, complete=False)
+    preview = drafted.text if drafted is not None else ""
+    if drafted is None or not drafted.text.strip():
+        return replace(
+            compose, verdict=None, refused=None, preview=preview, segments=(), checked_text=""
+        )
     session = require(request, "seller")
     wired = platform(request)
     seller_id = session.account.seller_id or ""
-    with access_uow(request) as uow:
+    with read_uow(request) as uow:
         policy = uow.access.seller_policies.find(seller_id)
+    free_contact = compose.template is None and compose.mode == "contact"
     try:
         verdict = check_seller_draft(
             order_id=compose.order.id,
             seller_id=seller_id,
-            subject=compose.subject,
-            text=text,
-            contact_reason=compose.reason or "other",
-            uow=wired.unit_of_work(),
+            subject=drafted.subject,
+            text=drafted.text,
+            contact_reason=drafted.reason,
+            uow=read_uow(request),
             check_policy=with_link_domains(
                 wired.check_policy, policy.allowed_link_domains if policy else ()
             ),
             clock=wired.clock,
             limits=seller_limits(wired.messaging_limits, policy),
+            initiation="proactive" if free_contact else None,
+            hooks=CaseHooks(),
         )
     except InvalidInput as error:
-        return replace(compose, error=str(error), verdict=None, preview=preview)
-    return _with_verdict(compose, verdict, text, preview)
+        return replace(compose, error=str(error), verdict=None, refused=None, preview=preview)
+    except Refused as error:
+        return replace(
+            compose,
+            verdict=None,
+            refused=error,
+            checked_text=drafted.text,
+            segments=(),
+            preview=preview or drafted.text,
+            error=None,
+        )
+    return _with_verdict(compose, verdict, drafted.text, preview)
 
 
 def _with_verdict(compose: ComposeState, verdict: Verdict, text: str, preview: str) -> ComposeState:
@@ -212,6 +253,7 @@ def _with_verdict(compose: ComposeState, verdict: Verdict, text: str, preview: s
     return replace(
         compose,
         verdict=verdict,
+        refused=None,
         checked_text=text,
         segments=tuple(segments),
         preview=preview or text,
