@@ -1,21 +1,26 @@
 """GET /metrics: Prometheus figures for messages, blocks by category, deliveries and the outbox,
-read from the database, and request latency from the app's own observer; and how many blocking
-handlers the app runs at once."""
+read from the database, and request latency from the app's own observer; who may scrape them;
+and how many blocking handlers the app runs at once."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import anyio.to_thread
+import pytest
 from api_world import ANNA_ORDER, World
+from fastapi import FastAPI, Response
+from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from gobetween.entrypoints.http.api.metrics import add_scrape_route
 from gobetween.services.delivery import deliver_pending
 
 
 def scrape(world: World) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    response = world.client.get("/metrics")
+    # As Prometheus scrapes with an operator's token (its `authorization` setting).
+    response = world.client.get("/metrics", headers=world.headers("operator"))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=")
     return {
@@ -89,3 +94,51 @@ def test_the_app_runs_as_many_blocking_handlers_as_the_pool_has_connections(
 
 async def _thread_tokens() -> float:
     return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+
+SCRAPE_GATE = "/scrape-gate"
+
+
+def gated(app: FastAPI) -> FastAPI:
+    """A probe behind the /metrics gate, added the way the scrape route is added."""
+
+    async def figures() -> Response:
+        return PlainTextResponse("gobetween_up 1\n")
+
+    add_scrape_route(app, figures, path=SCRAPE_GATE)
+    return app
+
+
+@pytest.mark.parametrize("who", ["operator", "auditor"])
+def test_the_metrics_gate_lets_operators_and_auditors_scrape(sqlite_world: World, who: str) -> None:
+    gated(sqlite_world.client.app)  # type: ignore[arg-type]
+    response = sqlite_world.client.get(SCRAPE_GATE, headers=sqlite_world.headers(who))
+    assert response.status_code == 200
+    assert response.text == "gobetween_up 1\n"
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-token", "Basic b3BlcmF0b3I6eA=="])
+def test_the_metrics_gate_answers_401_without_a_valid_bearer_token(
+    sqlite_world: World, authorization: str | None
+) -> None:
+    gated(sqlite_world.client.app)  # type: ignore[arg-type]
+    headers = {} if authorization is None else {"Authorization": authorization}
+    response = sqlite_world.client.get(SCRAPE_GATE, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["www-authenticate"] == "Bearer"
+    problem = response.json()
+    assert problem["status"] == 401
+    assert problem["code"] == "unauthenticated"
+    assert problem["instance"] == SCRAPE_GATE
+    assert problem["request_id"] == response.headers["x-request-id"]
+    assert "gobetween_up" not in response.text
+
+
+@pytest.mark.parametrize("who", ["anna", "mira"])
+def test_the_metrics_gate_refuses_sellers_and_buyers(sqlite_world: World, who: str) -> None:
+    gated(sqlite_world.client.app)  # type: ignore[arg-type]
+    response = sqlite_world.client.get(SCRAPE_GATE, headers=sqlite_world.headers(who))
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "operator, auditor" in response.json()["detail"]

@@ -1,15 +1,22 @@
-"""Account-health routes: a seller's response figures over 7, 30 and 90 days, blocks, bounces.
+"""Account-health routes: a seller's response figures over 7, 30 and 90 days, blocks, bounces;
+and who may scrape the service's Prometheus figures.
 
 A seller reads its own (another seller's id answers 404); operators and auditors read any seller
 and the all-sellers overview. The figures' definitions are in docs/cases.md.
+
+`GET /metrics` (Prometheus' text format, observability.py) is for operators and auditors too:
+`add_scrape_route` serves it behind `metrics_scraper`. Prometheus sends the token as
+`Authorization: Bearer <token>` (the scrape job's `authorization` setting); no token or an unknown
+one answers 401, a seller's or a buyer's 403, each as a problem document like every API error.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Final
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, FastAPI, Path, Response
 from pydantic import BaseModel, Field
 
 from gobetween.adapters.db.case_repositories import SqlMetricsReader
@@ -22,6 +29,32 @@ from gobetween.services.access import Principal
 
 router = APIRouter(route_class=ApiRoute, tags=["metrics"], responses=ERROR_RESPONSES)
 Reader = Annotated[Principal, Depends(allow("operator", "auditor"))]
+# The counts of GET /metrics show no message content or ids, but they do show the marketplace's
+# volume and the policy's blocks: the same readers as the all-sellers overview.
+SCRAPER_ROLES: Final = ("operator", "auditor")
+metrics_scraper = allow(*SCRAPER_ROLES)
+SCRAPE_PATH: Final = "/metrics"
+
+
+def add_scrape_route(
+    app: FastAPI,
+    endpoint: Callable[[], Awaitable[Response]],
+    *,
+    path: str = SCRAPE_PATH,
+) -> None:
+    """Serve `endpoint` (the Prometheus figures) at GET `path` to operators and auditors only.
+
+    An ApiRoute, so that a missing, unknown or wrong-role token is answered as a problem document
+    with the request id, like every API error; left out of the API's OpenAPI document.
+    """
+    app.router.add_api_route(
+        path,
+        endpoint,
+        methods=["GET"],
+        include_in_schema=False,
+        dependencies=[Depends(metrics_scraper)],
+        route_class_override=ApiRoute,
+    )
 
 
 class WindowOut(BaseModel):
