@@ -14,11 +14,10 @@ from relay_world import DOMAIN, NOW, zone
 
 from gobetween import policy
 from gobetween.adapters.db.engine import build_engine
-from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.mail.dkim_keys import generate_key
 from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import SenderAuthenticator
-from gobetween.entrypoints.smtp import RelayController
+from gobetween.entrypoints.smtp import RelayController, relay_committer, relay_read_engine
 from gobetween.services.messaging import MessagingLimits
 
 
@@ -32,7 +31,9 @@ def main() -> None:
         clock=lambda: NOW,
         limits=MessagingLimits(),
         alias_domain=DOMAIN,
-        group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
+        # As `gobetween serve` wires one listener.
+        group_commit=relay_committer(engine, shared_port=False),
+        read_engine=relay_read_engine(engine),
     )
     controller = RelayController(relay, hostname="127.0.0.1", port=port)
     controller.start()

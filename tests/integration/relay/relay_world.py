@@ -22,7 +22,6 @@ from sqlalchemy import Engine
 
 from gobetween import policy
 from gobetween.adapters.db.group_commit import GroupCommitter
-from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.inbound import InboundRelay, Unauthenticated
@@ -31,7 +30,7 @@ from gobetween.adapters.mail.sender_auth import SenderAuthenticator, StaticResol
 from gobetween.adapters.mail.smtp_transport import SmtpTransport
 from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
-from gobetween.entrypoints.smtp import RelayController
+from gobetween.entrypoints.smtp import RelayController, relay_read_engine
 from gobetween.services.aliases import PairAliases, ensure_pair_aliases
 from gobetween.services.delivery import DeliveryPolicy, DeliveryReport, deliver_pending
 from gobetween.services.messaging import MessagingLimits
@@ -188,9 +187,10 @@ def running_world(
         limits=MessagingLimits(),
         alias_domain=DOMAIN,
         unauthenticated=unauthenticated,
-        # As in production (entrypoints/smtp.py): group commit on SQLite.
+        # As in production (entrypoints/smtp.py): group commit on SQLite, lookups on the read
+        # engine (SQLite) or in autocommit (PostgreSQL).
         group_commit=GroupCommitter(engine) if engine.dialect.name == "sqlite" else None,
-        read_engine=build_read_engine(engine),
+        read_engine=relay_read_engine(engine),
         **relay_options,
     )
     sink = Sink()

@@ -18,11 +18,15 @@ from gobetween import policy
 from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.group_commit import GroupCommitter
-from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.inbound import InboundRelay
 from gobetween.adapters.mail.sender_auth import SenderAuthenticator
-from gobetween.entrypoints.smtp import ListenerWriters, RelayController, relay_committer
+from gobetween.entrypoints.smtp import (
+    ListenerWriters,
+    RelayController,
+    relay_committer,
+    relay_read_engine,
+)
 from gobetween.services.messaging import MessagingLimits
 
 
@@ -41,7 +45,7 @@ def _relay(engine: Engine, relay_key: DkimKey) -> InboundRelay:
         alias_domain=DOMAIN,
         # What serve wires with smtp_listeners > 1: on SQLite the writers take turns by lock.
         group_commit=relay_committer(engine, shared_port=True),
-        read_engine=build_read_engine(engine),
+        read_engine=relay_read_engine(engine),
     )
 
 

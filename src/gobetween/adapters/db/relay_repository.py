@@ -205,10 +205,12 @@ class SqlRelayRepository:
         if row is None:
             return None
         message_ref, disposition = int(row.id), str(row.disposition)
-        findings: list[str] = []
-        if disposition == "blocked":
-            findings = [str(text[0]) for text in self._c.execute(_BLOCKING, {"ref": message_ref})]
+        findings = self.blocking_findings(message_ref) if disposition == "blocked" else []
         return message_ref, disposition, findings
+
+    def blocking_findings(self, message_ref: int) -> list[str]:
+        """The words of a message's blocking findings, in the order the policy found them."""
+        return [str(text[0]) for text in self._c.execute(_BLOCKING, {"ref": message_ref})]
 
     def orders_for_headers(
         self, party: AliasSide, header_ids: Sequence[str]

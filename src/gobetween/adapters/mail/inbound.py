@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gobetween.adapters.db.access_repositories import SqlSellerPolicyRepository
 from gobetween.adapters.db.group_commit import GroupCommitter
+from gobetween.adapters.db.relay_read_connections import KeptConnections
 from gobetween.adapters.db.relay_repository import (
     AliasParties,
     InboundRecord,
@@ -50,7 +51,6 @@ from gobetween.domain.messages import AttachmentMeta
 from gobetween.domain.orders import ORDER_ID_PATTERN
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.policy.categories import CONTACT_REASONS
-from gobetween.services.access_ports import SellerPolicy
 from gobetween.services.case_hooks import CaseHooks
 from gobetween.services.messaging import (
     MessagingLimits,
@@ -60,7 +60,7 @@ from gobetween.services.messaging import (
     record_buyer_message,
     send_seller_message,
 )
-from gobetween.services.ports import Clock, OutboxItem
+from gobetween.services.ports import Clock, OutboxItem, StoredMessage, UnitOfWork
 from gobetween.services.sending import seller_limits, with_link_domains
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,9 @@ class InboundRelay:
         # Lookups that only decide the reply (RCPT, seen-before, who writes): with SQLite, a
         # read-only engine that never waits for the group-commit writer (read_engine.py).
         self.read_engine = read_engine or engine
+        self._read_connections = (
+            None if self.read_engine is engine else KeptConnections(self.read_engine)
+        )
         # With SQLite, all database work goes through one group-committing writer thread.
         self.group_commit = group_commit
         self.authenticator = authenticator
@@ -164,7 +167,11 @@ class InboundRelay:
         """Finish queued database work, stop the group-commit writer and the read engine, if any."""
         if self.group_commit is not None:
             self.group_commit.close()
-        if self.read_engine is not self.engine:
+        if self._read_connections is not None:
+            self._read_connections.close()
+        # Only an engine with a pool of its own: an autocommit view of the writing engine
+        # (PostgreSQL) shares its pool, which the platform closes.
+        if self.read_engine.pool is not self.engine.pool:
             self.read_engine.dispose()
 
     # RCPT ----------------------------------------------------------------------------------
@@ -174,7 +181,7 @@ class InboundRelay:
         local = self._local_part(address)
         if local is None:
             return f"550 5.1.1 <{address}>: no such alias here"
-        active = self._read(lambda engine: _alias_active(engine, local))
+        active = self._read(lambda connection: SqlRelayRepository(connection).alias_active(local))
         if active is None:
             return f"550 5.1.1 <{address}>: no such alias here"
         if not active:
@@ -187,15 +194,16 @@ class InboundRelay:
             return self.group_commit.run(job)
         return job(self.engine)
 
-    def _read(self, job: Callable[[Engine], T]) -> T:
-        """Run a lookup: on the read engine when there is one, else like any database work.
+    def _read(self, job: Callable[[Connection], T]) -> T:
+        """Run a lookup: on a kept connection of the read engine when there is one, else like any
+        database work, on a connection of its own.
 
         A copy of this mail committed after the lookup still meets the UNIQUE exactly-once key
         when it is stored (_reply_of_duplicate), so reading beside the writer loses nothing.
         """
-        if self.read_engine is not self.engine:
-            return job(self.read_engine)
-        return self._db(job)
+        if self._read_connections is not None:
+            return self._read_connections.run(job)
+        return self._db(lambda engine: _on_connection(engine, job))
 
     def _local_part(self, address: str) -> str | None:
         local, _, domain = address.strip().strip("<>").lower().rpartition("@")
@@ -226,14 +234,12 @@ class InboundRelay:
 
         # Everything the decision needs from the database: one statement, and a second only
         # when the mail replies to a message or names an order.
-        def look_up(engine: Engine) -> tuple[str | None, Party | None, str | None]:
-            with engine.connect() as connection:
-                found = SqlRelayRepository(connection).inbound_lookup(local, message_id, body_hash)
-                if found.seen_reply is not None or found.parties is None:
-                    return found.seen_reply, None, None
-                party = _party_of(found.parties)
-                order_id = _order_for(connection, parsed, party, newest=found.newest_order)
-            return None, party, order_id
+        def look_up(connection: Connection) -> tuple[str | None, Party | None, str | None]:
+            found = SqlRelayRepository(connection).inbound_lookup(local, message_id, body_hash)
+            if found.seen_reply is not None or found.parties is None:
+                return found.seen_reply, None, None
+            party = _party_of(found.parties)
+            return None, party, _order_for(connection, parsed, party, newest=found.newest_order)
 
         seen, party, order_id = self._read(look_up)
         if seen is not None:
@@ -421,19 +427,29 @@ class InboundRelay:
         # limit), exactly as the API and the pages apply them: a mail is judged like a web send.
         limits, check_policy = self.limits, self.check_policy
         if party.sender_side == "seller":
-            seller_policy = self._read(lambda engine: _seller_policy(engine, party.seller.id))
+            seller_policy = self._read(
+                lambda connection: SqlSellerPolicyRepository(connection).find(party.seller.id)
+            )
             limits = seller_limits(self.limits, seller_policy)
             if seller_policy is not None:
                 check_policy = with_link_domains(
                     self.check_policy, seller_policy.allowed_link_domains
                 )
 
+        hooks = _StoredMessageHooks()
+
         def record(connection: Connection) -> None:
             repo = SqlRelayRepository(connection)
-            outcome = repo.latest_outcome_of_order(order_id)
-            if outcome is None:
-                raise RuntimeError(f"the message service stored nothing for order {order_id}")
-            message_ref, disposition, findings = outcome
+            stored = hooks.stored
+            if stored is not None:
+                # What the service just appended, as its hooks were told: no statement to find it.
+                message_ref, disposition = stored.message_id, stored.disposition
+                findings = repo.blocking_findings(message_ref) if disposition == "blocked" else []
+            else:
+                outcome = repo.latest_outcome_of_order(order_id)
+                if outcome is None:
+                    raise RuntimeError(f"the message service stored nothing for order {order_id}")
+                message_ref, disposition, findings = outcome
             reply = _reply(disposition, findings, message_ref)
             if release_of is None:
                 repo.add_inbound(
@@ -475,7 +491,7 @@ class InboundRelay:
                     ),
                     uow=uow,
                     check_policy=check_policy,
-                    hooks=CaseHooks(),
+                    hooks=hooks,
                     clock=self.clock,
                     limits=limits,
                 )
@@ -491,7 +507,7 @@ class InboundRelay:
                     ),
                     uow=uow,
                     check_policy=self.check_policy,
-                    hooks=CaseHooks(),
+                    hooks=hooks,
                     clock=self.clock,
                     limits=self.limits,
                 )
@@ -523,6 +539,28 @@ class InboundRelay:
         return self.clock().astimezone(UTC)
 
 
+class _StoredMessageHooks:
+    """The case hooks, also keeping the message the service appended in this unit of work.
+
+    The relay's reply names the stored message and its disposition; the service tells its hooks
+    both just before its commit, where the relay writes its own rows, so they need not be read
+    back from the database.
+    """
+
+    __slots__ = ("_cases", "stored")
+
+    def __init__(self) -> None:
+        self._cases = CaseHooks()
+        self.stored: StoredMessage | None = None
+
+    def case_state(self, uow: UnitOfWork, thread_id: int) -> str | None:
+        return self._cases.case_state(uow, thread_id)
+
+    def message_stored(self, uow: UnitOfWork, message: StoredMessage) -> None:
+        self._cases.message_stored(uow, message)
+        self.stored = message
+
+
 class _AlreadyReleasedError(Exception):
     """Two releases of one held mail raced; the other one stored it."""
 
@@ -551,14 +589,9 @@ def _order_for(
     return newest
 
 
-def _seller_policy(engine: Engine, seller_id: str) -> SellerPolicy | None:
+def _on_connection(engine: Engine, job: Callable[[Connection], T]) -> T:
     with engine.connect() as connection:
-        return SqlSellerPolicyRepository(connection).find(seller_id)
-
-
-def _alias_active(engine: Engine, local: str) -> bool | None:
-    with engine.connect() as connection:
-        return SqlRelayRepository(connection).alias_active(local)
+        return job(connection)
 
 
 def _order_in(engine: Engine, parsed: ParsedMail, party: Party) -> str | None:
