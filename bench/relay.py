@@ -12,6 +12,15 @@ itself after --messages per size.
 
 Our listener runs in its own process (as in production), the clients are threads here.
 
+    python bench/relay.py --baseline /tmp/base --rounds 3 --no-delivery --sizes 4k
+
+`--baseline CHECKOUT` runs another checkout's listener (its own bench file, its `src` first on
+the path; e.g. a `git worktree` of an older revision) right before ours for every row, so both
+meet the same machine; `--rounds N` repeats everything and prints medians and the ratios of
+ours to the baseline. `--no-delivery` measures accepting only, `--no-references` skips aiosmtpd
+and Postfix. `--profile PATH` runs every listener thread under cProfile (thread CPU time) and
+writes pstats files PATH.<size>.<listener>.
+
     python bench/relay.py --stages 300          # where a 4 kB mail's CPU goes, in-process
 
 `--stages N` calls the relay's RCPT check and `InboundRelay.receive` directly for N mails (no
@@ -52,7 +61,6 @@ from sqlalchemy import Engine  # noqa: E402
 
 from gobetween import policy  # noqa: E402
 from gobetween.adapters.db.engine import build_engine  # noqa: E402
-from gobetween.adapters.db.read_engine import build_read_engine  # noqa: E402
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork  # noqa: E402
 from gobetween.adapters.mail import inbound as inbound_module  # noqa: E402
 from gobetween.adapters.mail.dkim_keys import generate_key  # noqa: E402
@@ -62,7 +70,11 @@ from gobetween.adapters.mail.sender_auth import SenderAuthenticator, StaticResol
 from gobetween.adapters.mail.smtp_transport import SmtpTransport  # noqa: E402
 from gobetween.domain.orders import Order  # noqa: E402
 from gobetween.domain.parties import Buyer, Seller  # noqa: E402
-from gobetween.entrypoints.smtp import RelayController, relay_committer  # noqa: E402
+from gobetween.entrypoints.smtp import (  # noqa: E402
+    RelayController,
+    relay_committer,
+    relay_read_engine,
+)
 from gobetween.services.aliases import ensure_pair_aliases  # noqa: E402
 from gobetween.services.case_hooks import CaseHooks  # noqa: E402
 from gobetween.services.delivery import DeliveryPolicy, deliver_pending  # noqa: E402
@@ -135,8 +147,38 @@ def message(sender: str, to: str, size: str, number: int) -> bytes:
 # ---------------------------------------------------------------------------------------------
 
 
-def serve(url: str, port: int, reuse_port: bool) -> None:
+def profile_every_thread() -> Callable[[str], None]:
+    """cProfile in every thread started from now on; the returned function writes their merged
+    stats to a file once the threads have ended (aiosmtpd's loop, the deciding threads, the
+    writer). The profiler slows what it watches: read it for where the time goes, not how much.
+    """
+    import cProfile
+    import pstats
+
+    profiles: list[cProfile.Profile] = []
+    run = threading.Thread.run
+
+    def profiled_run(thread: threading.Thread) -> None:
+        profile = cProfile.Profile(time.thread_time)  # CPU, not the waits for the GIL
+        profile.enable()
+        try:
+            run(thread)
+        finally:
+            profile.disable()
+            profiles.append(profile)
+
+    threading.Thread.run = profiled_run  # type: ignore[method-assign]
+
+    def dump(path: str) -> None:
+        if profiles:
+            pstats.Stats(*profiles).dump_stats(path)  # type: ignore[arg-type]
+
+    return dump
+
+
+def serve(url: str, port: int, reuse_port: bool, profile_to: str | None = None) -> None:
     """One listener process: runs until SIGTERM."""
+    dump_profile = profile_every_thread() if profile_to else None
     engine = build_engine(url)
     relay = InboundRelay(
         engine=engine,
@@ -147,7 +189,7 @@ def serve(url: str, port: int, reuse_port: bool) -> None:
         alias_domain=DOMAIN,
         # As `gobetween serve` wires it: several processes' SQLite writers take turns by lock.
         group_commit=relay_committer(engine, shared_port=reuse_port),
-        read_engine=build_read_engine(engine),
+        read_engine=relay_read_engine(engine),
     )
     controller = RelayController(relay, hostname="127.0.0.1", port=port, reuse_port=reuse_port)
     controller.start()
@@ -156,6 +198,8 @@ def serve(url: str, port: int, reuse_port: bool) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     stop.wait()
     controller.stop()
+    if dump_profile is not None and profile_to:
+        dump_profile(profile_to)
 
 
 @dataclass
@@ -208,19 +252,39 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def run_gobetween(
-    kind: str, pg_url: str, size: str, count: int, listeners: int = 1
+    kind: str,
+    pg_url: str,
+    size: str,
+    count: int,
+    listeners: int = 1,
+    profile_to: str | None = None,
+    *,
+    source: Path | None = None,
+    deliver: bool = True,
 ) -> dict[str, float]:
+    """One row: our listener(s) under the load, then (with `deliver`) the delivery workers.
+
+    `source`: another checkout whose listener is measured instead (its own bench file serves,
+    with its `src` first on the path), for a baseline in the same run.
+    """
+    command = [sys.executable, __file__]
+    environment = None
+    if source is not None:
+        command = [sys.executable, str(source / "bench" / "relay.py")]
+        environment = {**os.environ, "PYTHONPATH": str(source / "src")}
     with fresh_database(kind, pg_url) as (engine, url):
         pairs = seed(engine)
         port = free_port()
         reuse = "reuse" if listeners > 1 else "single"
         servers = [
             subprocess.Popen(
-                [sys.executable, __file__, "--serve", url, str(port), reuse],
+                [*command, "--serve", url, str(port), reuse]
+                + ([] if profile_to is None else ["--profile", f"{profile_to}.{size}.{number}"]),
                 stdout=subprocess.PIPE,
                 text=True,
+                env=environment,
             )
-            for _ in range(listeners)
+            for number in range(listeners)
         ]
         try:
             for server in servers:
@@ -245,6 +309,15 @@ def run_gobetween(
                 server.wait(30)
                 if server.stdout is not None:
                     server.stdout.close()
+        accepted = {
+            "accepted_per_s": count / seconds,
+            "p50_ms": 1000 * statistics.median(latencies),
+            "p99_ms": 1000 * percentile(latencies, 0.99),
+            "delivered_per_s": float("nan"),
+            "cpu_ms_per_message": cpu_ms / count,
+        }
+        if not deliver:
+            return accepted
         # Deliver everything queued (warm-up included) to a sink, as the worker would.
         times: list[float] = []
         sink_port = free_port()
@@ -280,13 +353,8 @@ def run_gobetween(
             delivered_seconds = time.perf_counter() - started
         finally:
             sink.stop()
-        return {
-            "accepted_per_s": count / seconds,
-            "p50_ms": 1000 * statistics.median(latencies),
-            "p99_ms": 1000 * percentile(latencies, 0.99),
-            "delivered_per_s": len(times) / delivered_seconds if delivered_seconds else 0.0,
-            "cpu_ms_per_message": cpu_ms / count,
-        }
+        delivered = len(times) / delivered_seconds if delivered_seconds else 0.0
+        return {**accepted, "delivered_per_s": delivered}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -430,7 +498,7 @@ def run_stages(kind: str, pg_url: str, count: int) -> None:
             clock=lambda: datetime.now(UTC),
             limits=LIMITS,
             alias_domain=DOMAIN,
-            read_engine=build_read_engine(engine),
+            read_engine=relay_read_engine(engine),
         )
         authenticate = relay.authenticator.authenticate
         relay.authenticator.authenticate = clock.wrap(  # type: ignore[method-assign]
@@ -498,6 +566,24 @@ def main() -> None:
     parser.add_argument("--serve", nargs=3, metavar=("URL", "PORT", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--bare", metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument(
+        "--profile",
+        metavar="PATH",
+        help="cProfile every listener thread; stats to PATH.<size>.<listener> (pstats files)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also run another checkout's listener (e.g. a `git worktree`), alternating with ours",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="repeat everything; print medians")
+    parser.add_argument(
+        "--no-delivery", action="store_true", help="measure accepting only (no delivery workers)"
+    )
+    parser.add_argument(
+        "--no-references", action="store_true", help="run neither aiosmtpd alone nor Postfix"
+    )
+    parser.add_argument(
         "--stages", type=int, metavar="N", help="per-stage CPU of N mails in-process, then stop"
     )
     args = parser.parse_args()
@@ -505,7 +591,7 @@ def main() -> None:
         run_stages(args.database, args.pg_url, args.stages)
         return
     if args.serve:
-        serve(args.serve[0], int(args.serve[1]), args.serve[2] == "reuse")
+        serve(args.serve[0], int(args.serve[1]), args.serve[2] == "reuse", args.profile)
         return
     if args.bare:
         bare_listener(int(args.bare))
@@ -523,21 +609,78 @@ def main() -> None:
         f" {'CPU ms/mail':>13}"
     )
     print(header)
-    for size in args.sizes:
-        ours: dict[str, float] = {}
-        for listeners in args.listeners:
-            figures = run_gobetween(args.database, args.pg_url, size, args.messages, listeners)
-            print(row(f"gobetween x{listeners}", size, figures), flush=True)
-            if figures["accepted_per_s"] > ours.get("accepted_per_s", 0.0):
-                ours = figures
-        print(row("aiosmtpd", size, run_aiosmtpd_alone(size, args.messages)))
-        reference = run_postfix(size, args.messages)
-        if reference is None:
-            print(f"{'postfix':12} {size:>5}   (not run: {postfix_problem()})")
-            continue
-        print(row("postfix", size, reference))
-        ratio = ours["accepted_per_s"] / reference["accepted_per_s"]
-        print(f"{'ratio':12} {size:>5} {ratio:11.0%} of Postfix's accept rate (best gobetween row)")
+    rows: dict[tuple[str, str], list[dict[str, float]]] = {}
+
+    def measured(name: str, size: str, figures: dict[str, float]) -> dict[str, float]:
+        print(row(name, size, figures), flush=True)
+        rows.setdefault((name, size), []).append(figures)
+        return figures
+
+    for round_number in range(args.rounds):
+        if args.rounds > 1:
+            print(f"round {round_number + 1}: load average {os.getloadavg()[0]:.1f}", flush=True)
+        for size in args.sizes:
+            best: dict[str, dict[str, float]] = {}
+            for listeners in args.listeners:
+                # Baseline first, then ours, alternating within the round: same machine state.
+                runs = [("base", args.baseline)] if args.baseline else []
+                for who, source in [*runs, ("gobetween", None)]:
+                    figures = measured(
+                        f"{who} x{listeners}",
+                        size,
+                        run_gobetween(
+                            args.database,
+                            args.pg_url,
+                            size,
+                            args.messages,
+                            listeners,
+                            args.profile,
+                            source=source,
+                            deliver=not args.no_delivery,
+                        ),
+                    )
+                    if figures["accepted_per_s"] > best.get(who, {}).get("accepted_per_s", 0.0):
+                        best[who] = figures
+            if args.profile:
+                continue  # a profiled listener's rate says nothing; the references are not needed
+            if not args.no_references:
+                measured("aiosmtpd", size, run_aiosmtpd_alone(size, args.messages))
+            reference = None if args.no_references else run_postfix(size, args.messages)
+            if reference is None:
+                if not args.no_references:
+                    print(f"{'postfix':12} {size:>5}   (not run: {postfix_problem()})")
+                continue
+            measured("postfix", size, reference)
+            for who, figures in best.items():
+                ratio = figures["accepted_per_s"] / reference["accepted_per_s"]
+                print(
+                    f"{'ratio':12} {size:>5} {ratio:11.0%} of Postfix's accept rate"
+                    f" (best {who} row)"
+                )
+    if args.rounds > 1:
+        print()
+        print(f"medians over {args.rounds} rounds")
+        print(header)
+        for (name, size), runs in rows.items():
+            median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+            print(row(name, size, median))
+    if args.baseline:
+        print()
+        for (name, size), runs in rows.items():
+            if not name.startswith("gobetween"):
+                continue
+            base = rows.get((name.replace("gobetween", "base"), size))
+            if not base:
+                continue
+            ours_cpu = statistics.median(run["cpu_ms_per_message"] for run in runs)
+            base_cpu = statistics.median(run["cpu_ms_per_message"] for run in base)
+            ours_rate = statistics.median(run["accepted_per_s"] for run in runs)
+            base_rate = statistics.median(run["accepted_per_s"] for run in base)
+            print(
+                f"{name} {size}: CPU ms/mail {ours_cpu:.2f} against {base_cpu:.2f} "
+                f"({ours_cpu / base_cpu - 1:+.0%}), accepted/s {ours_rate:.1f} against "
+                f"{base_rate:.1f} ({ours_rate / base_rate - 1:+.0%}), medians"
+            )
     print()
     print("load average at the end: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
     print("aiosmtpd = the same listener library with a handler that does nothing (its ceiling).")
