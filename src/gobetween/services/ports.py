@@ -93,6 +93,16 @@ class OutboxItem:
         return replace(self, message_id=message_id, delivery_key=key)
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    """How the outbox stands: rows by status, and since when the oldest pending row waits."""
+
+    pending: int
+    oldest_pending_since: datetime | None
+    done: int
+    failed: int
+
+
 # In the delivery key of an OutboxItem given to MessageRepository.append: the id of the message
 # appended with it, which is not known before (e.g. "message-{message_id}-buyer").
 MESSAGE_ID_SLOT: Final = "{message_id}"
@@ -207,6 +217,11 @@ class OutboxRepository(Protocol):
     ) -> bool: ...
     def mark_failed(self, item_id: int, *, worker: str, now: datetime, error: str) -> bool: ...
     def find(self, item_id: int) -> OutboxItem | None: ...
+    def purge_finished(self, *, finished_before: datetime, limit: int) -> int:
+        """Delete up to `limit` done or failed rows finished before then; never a pending one."""
+        ...
+
+    def counts(self) -> OutboxCounts: ...
 
 
 class UnitOfWork(Protocol):
