@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
@@ -120,23 +120,49 @@ class RoutingTransport:
         target = self._webhooks if mail.sender == WEBHOOK_SENDER else self._mail
         target.deliver(mail)
 
+    def close(self) -> None:
+        """End what the mail transport keeps open (the SMTP transport's connections)."""
+        close = getattr(self._mail, "close", None)
+        if callable(close):
+            close()
+
+
+class RoutingCompose:
+    """A composer that signs webhook rows at send time and leaves the rest to `mail_compose`."""
+
+    def __init__(
+        self,
+        mail_compose: Compose,
+        *,
+        lookup: Callable[[int], WebhookSubscription | None],
+        clock: Clock,
+    ) -> None:
+        self._mail_compose = mail_compose
+        self._lookup = lookup
+        self._clock = clock
+
+    def __call__(self, item: OutboxItem) -> OutboundMail:
+        if item.kind != OUTBOX_KIND:
+            return self._mail_compose(item)
+        now: datetime = self._clock().astimezone(UTC)
+        subscription = self._lookup(int(item.payload["subscription_id"]))
+        return compose_webhook(item, subscription=subscription, now=now)
+
+    def prepare(self, items: Sequence[OutboxItem]) -> None:
+        """Let the mail composer prepare the batch's mail rows (webhooks are signed at send)."""
+        prepare = getattr(self._mail_compose, "prepare", None)
+        if callable(prepare):
+            prepare([item for item in items if item.kind != OUTBOX_KIND])
+
 
 def routing_compose(
     mail_compose: Compose,
     *,
     lookup: Callable[[int], WebhookSubscription | None],
     clock: Clock,
-) -> Compose:
+) -> RoutingCompose:
     """A composer that signs webhook rows at send time and leaves the rest to `mail_compose`."""
-
-    def compose(item: OutboxItem) -> OutboundMail:
-        if item.kind != OUTBOX_KIND:
-            return mail_compose(item)
-        now: datetime = clock().astimezone(UTC)
-        subscription = lookup(int(item.payload["subscription_id"]))
-        return compose_webhook(item, subscription=subscription, now=now)
-
-    return compose
+    return RoutingCompose(mail_compose, lookup=lookup, clock=clock)
 
 
 def with_webhooks(

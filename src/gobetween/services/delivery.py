@@ -1,9 +1,17 @@
 """Draining the outbox: claim due rows with a lease, deliver each through the transport, record it.
 
-The claim and the "done" mark are separate transactions with the delivery between them, so a crash
-after delivering but before the mark leaves the row claimed; once the lease runs out another worker
-delivers it again under the same delivery key, which the transport treats as a replacement. That
-is how each recipient gets a message exactly once.
+The claim and the "done" marks are separate transactions with the deliveries between them, so a
+crash after delivering but before the marks leaves the rows claimed; once the lease runs out
+another worker delivers them again under the same delivery keys (the same stored bytes, the same
+Message-ID), which the transport and the receiver treat as a replacement. That is how each
+recipient gets a message exactly once.
+
+The "done" marks of a batch are written together, in one transaction after its last delivery:
+one commit per batch instead of one per mail. Once half the lease has gone by (a slow smarthost),
+the marks so far are written at once and every later row is marked as soon as it is delivered,
+so no other worker takes over a row that was delivered. A crash before the marks re-sends at
+most the mails of that batch the smarthost already took, each under its own key, as a crash
+between one delivery and its mark always did.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
+from typing import Protocol, runtime_checkable
 
 from gobetween.services.ports import (
     Clock,
@@ -28,6 +37,19 @@ log = logging.getLogger(__name__)
 
 Compose = Callable[[OutboxItem], OutboundMail]
 """Turns an outbox row into the exact bytes to deliver (adapters/mail/compose.py)."""
+
+
+@runtime_checkable
+class PreparingCompose(Protocol):
+    """A composer that can also compose a whole claimed batch up front, in one transaction.
+
+    `prepare` is only a speed-up: whatever it leaves out, the call for that item composes on
+    its own, and its outcome (including its error) is what counts.
+    """
+
+    def __call__(self, item: OutboxItem) -> OutboundMail: ...
+
+    def prepare(self, items: Sequence[OutboxItem]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +104,16 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Claim one batch and deliver it; returns counts (claimed 0 means the outbox was idle)."""
     items = claim_batch(uow_factory=uow_factory, worker=worker, clock=clock, policy=policy)
+    claimed_at = clock()
+    if items and isinstance(compose, PreparingCompose):
+        try:
+            compose.prepare(items)
+        except Exception:
+            # Each item is composed on its own below, where its error is handled as always.
+            log.exception("composing the claimed batch at once failed; composing one by one")
     delivered = retried = failed = lost = 0
+    # Delivered, not yet marked done: written in one transaction (see the module's docstring).
+    unmarked: list[OutboxItem] = []
     for item in items:
         outcome = _deliver_one(
             item,
@@ -94,14 +125,42 @@ def deliver_pending(
             policy=policy,
         )
         if outcome == "delivered":
-            delivered += 1
+            unmarked.append(item)
+            # Marked well before the lease ends, so no other worker takes a delivered row over.
+            if clock() - claimed_at >= policy.lease / 2:
+                marked = _mark_done(unmarked, uow_factory, worker, clock)
+                delivered += marked
+                lost += len(unmarked) - marked
+                unmarked = []
         elif outcome == "retried":
             retried += 1
         elif outcome == "failed":
             failed += 1
         else:
             lost += 1
+    if unmarked:
+        marked = _mark_done(unmarked, uow_factory, worker, clock)
+        delivered += marked
+        lost += len(unmarked) - marked
     return DeliveryReport(len(items), delivered, retried, failed, lost)
+
+
+def _mark_done(
+    items: Sequence[OutboxItem], uow_factory: UnitOfWorkFactory, worker: str, clock: Clock
+) -> int:
+    """Mark delivered rows done in one transaction; returns how many this worker still held.
+
+    A row no longer held was taken over by another worker after the lease ran out; that worker
+    delivers it under the same key, so its recipient still gets one copy.
+    """
+    now = clock().astimezone(UTC)
+    with uow_factory() as uow:
+        marked = 0
+        for item in items:
+            assert item.id is not None, "claimed outbox items always have an id"
+            marked += int(uow.outbox.mark_done(item.id, worker=worker, now=now))
+        uow.commit()
+    return marked
 
 
 def _deliver_one(
@@ -114,6 +173,7 @@ def _deliver_one(
     clock: Clock,
     policy: DeliveryPolicy,
 ) -> str:
+    """Compose and send one row: "delivered" (not yet marked done), "retried", "failed", "lost"."""
     assert item.id is not None, "claimed outbox items always have an id"
     try:
         mail = compose(item)
@@ -133,12 +193,7 @@ def _deliver_one(
         return _fail(item, uow_factory, worker, clock, f"refused: {error}")
     except (TemporaryDeliveryError, OSError) as error:
         return _retry(item, uow_factory, worker, clock, policy, str(error) or type(error).__name__)
-    with uow_factory() as uow:
-        done = uow.outbox.mark_done(item.id, worker=worker, now=clock().astimezone(UTC))
-        uow.commit()
-    # Not done: the lease ran out mid-delivery and another worker took the row over; it delivers
-    # under the same key, so the recipient still gets one copy.
-    return "delivered" if done else "lost"
+    return "delivered"
 
 
 def _retry(

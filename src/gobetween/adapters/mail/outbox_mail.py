@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import repositories as repos
+from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.outbox_repository import SqlOutboxRepository
 from gobetween.adapters.db.relay_repository import SqlRelayRepository
 from gobetween.adapters.mail.compose import compose_delivery
@@ -36,6 +40,23 @@ log = logging.getLogger(__name__)
 MAX_REFERENCES = 10
 # The core's delivery keys for messages: message-<id>-<recipient side>.
 _MESSAGE_KEY = re.compile(r"message-(\d+)-(buyer|seller)")
+# The Message-IDs one party knows the thread's messages before `seq` by, the latest first: the
+# References of a reply, in one statement (built once; a thread's rows are never all read).
+_EARLIER_HEADERS = (
+    select(r.relay_message_ids.c.header_id)
+    .select_from(
+        t.messages.join(
+            r.relay_message_ids,
+            and_(
+                r.relay_message_ids.c.message_ref == t.messages.c.id,
+                r.relay_message_ids.c.party == bindparam("party"),
+            ),
+        )
+    )
+    .where(t.messages.c.thread_id == bindparam("thread"), t.messages.c.seq < bindparam("seq"))
+    .order_by(t.messages.c.seq.desc())
+    .limit(MAX_REFERENCES)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +90,8 @@ class OutboxMail:
         self.alias_domain = alias_domain.lower()
         self.key = key
         self.clock = clock
+        # Mails `prepare` stored for the batch this thread is delivering, by delivery key.
+        self._prepared = threading.local()
 
     @property
     def bounce_address(self) -> str:
@@ -76,19 +99,52 @@ class OutboxMail:
         return f"bounces@{self.alias_domain}"
 
     def __call__(self, item: OutboxItem) -> OutboundMail:
-        now = self.clock().astimezone(UTC)
-        with self.engine.begin() as connection:
-            repo = SqlRelayRepository(connection)
-            stored = repo.find_outbound(item.delivery_key)
-            if stored is None:
-                header_id, sender, data = self._compose(connection, repo, item, now)
-                stored = repo.keep_outbound(
-                    item.delivery_key, header_id=header_id, sender=sender, data=data, now=now
+        prepared: dict[str, tuple[str, str, bytes]] = getattr(self._prepared, "mails", {})
+        stored = prepared.pop(item.delivery_key, None)
+        if stored is None:
+            now = self.clock().astimezone(UTC)
+            with self.engine.begin() as connection:
+                stored = self._stored_or_composed(
+                    connection, SqlRelayRepository(connection), item, now
                 )
         _, sender, data = stored
         return OutboundMail(
             delivery_key=item.delivery_key, sender=sender, recipient=item.recipient, data=data
         )
+
+    def prepare(self, items: Sequence[OutboxItem]) -> None:
+        """Compose and store the mails of a whole claimed batch in one transaction.
+
+        One commit for the batch instead of one per mail (on SQLite each is a sync to disk).
+        The calls for these items that follow, in this thread, return what was stored here. An
+        item that cannot be composed is left out (its own savepoint is rolled back): its call
+        composes it again and raises, and the worker handles that as it handles any such row.
+        """
+        now = self.clock().astimezone(UTC)
+        mails: dict[str, tuple[str, str, bytes]] = {}
+        with self.engine.begin() as connection:
+            repo = SqlRelayRepository(connection)
+            for item in items:
+                try:
+                    with connection.begin_nested():
+                        mails[item.delivery_key] = self._stored_or_composed(
+                            connection, repo, item, now
+                        )
+                except Exception:
+                    log.debug("outbox %s: left to be composed on its own", item.id, exc_info=True)
+        # Kept only once committed: what the calls return is always what is stored.
+        self._prepared.mails = mails
+
+    def _stored_or_composed(
+        self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
+    ) -> tuple[str, str, bytes]:
+        stored = repo.find_outbound(item.delivery_key)
+        if stored is None:
+            header_id, sender, data = self._compose(connection, repo, item, now)
+            stored = repo.keep_outbound(
+                item.delivery_key, header_id=header_id, sender=sender, data=data, now=now
+            )
+        return stored
 
     def _compose(
         self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
@@ -119,17 +175,17 @@ class OutboxMail:
         header_id = repo.header_for(item.message_id, recipient_side) or repo.remember_header(
             item.message_id, recipient_side, new_message_id(self.alias_domain)
         )
-        earlier = [
-            m
-            for m in repos.SqlMessageRepository(connection).for_thread(record.thread_id)
-            if m.seq < record.seq and m.id is not None
-        ]
-        earlier.sort(key=lambda m: m.seq)
-        known = [
-            header
-            for m in earlier
-            if m.id is not None and (header := repo.header_for(m.id, recipient_side))
-        ]
+        # The recipient's Message-IDs of the thread's latest earlier messages, oldest first.
+        known = list(
+            reversed(
+                connection.execute(
+                    _EARLIER_HEADERS,
+                    {"thread": record.thread_id, "seq": record.seq, "party": recipient_side},
+                )
+                .scalars()
+                .all()
+            )
+        )
         attachments: list[MailAttachment] = []
         missing: list[str] = []
         for meta in record.attachments:

@@ -60,6 +60,7 @@ def worker_command(
                 total += report.delivered
                 if report.claimed < policy.batch_size:
                     break
+            _close(platform.transport)
             log.info("delivered %d due outbox rows", total)
             typer.echo(f"delivered {total}")
             return
@@ -94,3 +95,11 @@ def worker_command(
             pass
         for thread in threads:
             thread.join()
+        _close(platform.transport)
+
+
+def _close(transport: object) -> None:
+    """QUIT the smarthost connections the transport kept open (the SMTP transport has some)."""
+    close = getattr(transport, "close", None)
+    if callable(close):
+        close()
