@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Protocol, runtime_checkable
 
+from gobetween.domain.errors import InvalidInput
 from gobetween.services.ports import (
     Clock,
     Event,
     OutboundMail,
+    OutboxCounts,
     OutboxItem,
     PermanentDeliveryError,
     TemporaryDeliveryError,
@@ -237,3 +239,44 @@ def _fail(
         )
         uow.commit()
     return "failed"
+
+
+# Outbox housekeeping ------------------------------------------------------------------------
+
+DEFAULT_RETENTION = timedelta(days=30)
+# Rows deleted per transaction: a purge of millions never holds the write lock for long.
+PURGE_CHUNK = 5000
+
+
+def purge_finished(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    older_than: timedelta = DEFAULT_RETENTION,
+    chunk: int = PURGE_CHUNK,
+) -> int:
+    """Delete done and failed outbox rows finished more than `older_than` ago; return how many.
+
+    Pending rows are never touched, however old. Messages, findings and events are evidence
+    and live in their own tables; nothing here reaches them. Deletes in chunks, one transaction
+    each, so delivery workers keep going meanwhile.
+    """
+    if older_than < timedelta(days=1):
+        raise InvalidInput("older_than", f"must be at least 1 day; got {older_than}")
+    if chunk < 1:
+        raise InvalidInput("chunk", f"must be at least 1; got {chunk}")
+    finished_before = clock().astimezone(UTC) - older_than
+    removed = 0
+    while True:
+        with uow_factory() as uow:
+            deleted = uow.outbox.purge_finished(finished_before=finished_before, limit=chunk)
+            uow.commit()
+        removed += deleted
+        if deleted < chunk:
+            return removed
+
+
+def outbox_counts(*, uow_factory: UnitOfWorkFactory) -> OutboxCounts:
+    """Rows by status and the oldest pending row's enqueue time."""
+    with uow_factory() as uow:
+        return uow.outbox.counts()

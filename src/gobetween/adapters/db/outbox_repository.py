@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, or_, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, or_, select, update
 
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.dialect import utc
 from gobetween.adapters.db.repositories import add_outbox_row, storable_id
-from gobetween.services.ports import OutboxItem
+from gobetween.services.ports import OutboxCounts, OutboxItem
+
+# Rows a worker has finished with: purgeable once old enough. Pending rows never are.
+_FINISHED = ("done", "failed")
 
 
 class SqlOutboxRepository:
@@ -99,6 +102,36 @@ class SqlOutboxRepository:
             return None
         row = self._c.execute(select(t.outbox).where(t.outbox.c.id == item_id)).first()
         return None if row is None else _outbox_item(row)
+
+    def purge_finished(self, *, finished_before: datetime, limit: int) -> int:
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1; got {limit}")
+        oldest = (
+            select(t.outbox.c.id)
+            .where(t.outbox.c.status.in_(_FINISHED), t.outbox.c.finished_at < utc(finished_before))
+            .order_by(t.outbox.c.id)
+            .limit(limit)
+        )
+        # The status is checked again on the rows deleted, not only on those selected.
+        result = self._c.execute(
+            delete(t.outbox).where(t.outbox.c.id.in_(oldest), t.outbox.c.status.in_(_FINISHED))
+        )
+        return int(result.rowcount)
+
+    def counts(self) -> OutboxCounts:
+        rows = self._c.execute(
+            select(t.outbox.c.status, func.count(), func.min(t.outbox.c.created_at)).group_by(
+                t.outbox.c.status
+            )
+        ).all()
+        by_status = {status: (int(count), oldest) for status, count, oldest in rows}
+        pending, oldest = by_status.get("pending", (0, None))
+        return OutboxCounts(
+            pending=pending,
+            oldest_pending_since=None if oldest is None else utc(oldest),
+            done=by_status.get("done", (0, None))[0],
+            failed=by_status.get("failed", (0, None))[0],
+        )
 
 
 def _outbox_item(row: Row[Any]) -> OutboxItem:

@@ -16,6 +16,7 @@ from gobetween.entrypoints.cli import (
     demo,
     dkim,
     importing,
+    outbox,
     relay,
     serve,
     spapi,
@@ -63,6 +64,7 @@ for module in (
     tokens,
     relay,
     spapi,
+    outbox,
 ):
     module.register(app)
 
