@@ -47,6 +47,11 @@ class NormalizedText:
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text back to the original text."""
         count = len(self.origin)
+        if 0 <= start < end <= count and self.ends:
+            # A span inside the view (every detector's and pattern's): no clamping needed.
+            first = self.origin[start]
+            last = self.ends[end - 1]
+            return (first, last if last > first else first)
         start = max(0, min(start, count))
         end = max(start, min(end, count))
         if start == end:
@@ -67,7 +72,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
-    folded = _fold(_source(text))
+    folded = _fold(*_source(text))
     shape = _latin1_shape(folded.text)
     spaced = _spaced_hint(folded.text, shape)
     # Latin-1 text: leetspeak needs a letter next to a digit it reads as a letter ("ab" or "ba"
@@ -101,7 +106,7 @@ def normalize_contacts(text: str) -> NormalizedText:
     For callers that look for contact information only (the e-mail, phone and link detectors,
     `detectors/contact_information.py`); its `contacts` is None, and the detectors read the
     view itself."""
-    folded = _fold(_source(text))
+    folded = _fold(*_source(text))
     contact_view = _contact_draft(folded, _spaced_hint(folded.text, _latin1_shape(folded.text)))
     return NormalizedText(
         original=text,
@@ -111,9 +116,15 @@ def normalize_contacts(text: str) -> NormalizedText:
     )
 
 
-def _source(text: str) -> str:
-    # Latin-1 text (most European messages) has no surrogates: known without the scan.
-    return text if text.isascii() or _in_latin1(text) else _SURROGATE.sub("\ufffd", text)
+def _source(text: str) -> tuple[str, bytes | None]:
+    """The text to fold, and its Latin-1 bytes when it is Latin-1 but not ASCII."""
+    if text.isascii():
+        return text, None
+    try:
+        # Latin-1 text (most European messages) has no surrogates: known without the scan.
+        return text, text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text), None
 
 
 def _spaced_hint(folded: str, shape: bytes | None) -> bool:
@@ -239,8 +250,17 @@ def _stable(run: str) -> bool:
     )
 
 
-def _fold(text: str) -> _Draft:
-    """NFKC, case folding, look-alikes and zero-width removal, cluster by cluster."""
+def _fold(text: str, latin1: bytes | None = None) -> _Draft:
+    """NFKC, case folding, look-alikes and zero-width removal, cluster by cluster. `latin1`:
+    the text's Latin-1 bytes, when the caller has them."""
+    if latin1 is not None and not latin1.translate(None, _LATIN1_PLAIN):
+        # Latin-1 text of plain characters only (most European messages): their case folding
+        # is a byte table, and nothing else changes (test_latin1_plain_text_folds_as_before).
+        return _Draft(
+            latin1.translate(_LATIN1_CASEFOLD).decode("latin-1"),
+            range(len(text)),
+            range(1, len(text) + 1),
+        )
     draft = _fold_plain(text)
     if draft is not None:
         # Already normalised (ASCII, or checked): nothing to fold again.
@@ -258,6 +278,30 @@ def _fold(text: str) -> _Draft:
             [draft.ends[i - 1] for i in again.ends],
         )
     return draft
+
+
+def _plain_latin1(char: str) -> bool:
+    """A Latin-1 character that NFKC keeps, whose case folding is one Latin-1 character that NFKC
+    keeps, and that is no invisible character: text of these folds character by character."""
+    folded = char.casefold()
+    return (
+        char not in _INVISIBLE
+        and unicodedata.is_normalized("NFKC", char)
+        and len(folded) == 1
+        and folded <= "\xff"
+        and unicodedata.is_normalized("NFKC", folded)
+        and folded not in _INVISIBLE
+    )
+
+
+# The plain Latin-1 characters (as bytes, deleted to test that nothing else is left) and their
+# case folding as a byte table. Not plain: ß (folds to "ss"), µ (to the Greek mu), the soft
+# hyphen, and the compatibility characters NFKC rewrites (ª, ², ½, the no-break space, …).
+_LATIN1_PLAIN = bytes(code for code in range(256) if _plain_latin1(chr(code)))
+_LATIN1_CASEFOLD = bytes.maketrans(
+    bytes(range(256)),
+    bytes(ord(chr(c).casefold()) if _plain_latin1(chr(c)) else c for c in range(256)),
+)
 
 
 def _in_latin1(text: str) -> bool:

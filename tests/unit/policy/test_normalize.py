@@ -276,3 +276,29 @@ def test_the_soft_hyphen_is_the_only_special_character_in_latin1() -> None:
     folded = normalize("Bewer\u00adtung für Sie")
     assert folded.text == "bewertung für sie"
     assert folded.to_original(0, 9) == (0, 10)
+
+
+def _fold_as_before(text: str) -> tuple[str, list[int], list[int]]:
+    """The folding of Latin-1 text before the byte table: NFKC check, case folding, checks."""
+    draft = normalization._fold_plain(text)
+    if draft is None:
+        draft = normalization._fold(text)
+    return draft.text, list(draft.starts), list(draft.ends)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=60))
+def test_latin1_plain_text_folds_as_before(text: str) -> None:
+    source, latin1 = normalization._source(text)
+    assert source == text
+    draft = normalization._fold(source, latin1)
+    assert (draft.text, list(draft.starts), list(draft.ends)) == _fold_as_before(text)
+
+
+def test_the_latin1_byte_table_leaves_out_what_does_not_fold_one_for_one() -> None:
+    plain = {chr(code) for code in normalization._LATIN1_PLAIN}
+    for char in ("ß", "µ", "\xad", "\xa0", "ª", "²", "½", "´"):
+        assert char not in plain
+    for char in "aZéÉàÀçÇñÑüÜøØþÞ€"[:-1]:
+        assert char in plain
+    assert normalize("STRAẞE Ärger ÉCOLE").text == "strasse ärger école"

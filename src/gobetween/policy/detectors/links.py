@@ -50,6 +50,8 @@ _TRAILING = ".,;:!?'\")]}>"
 # with a letter class is tried at every letter (five times slower on prose).
 _DOT_LETTER = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
 _LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+# Where a URL's authority (host and port) ends.
+_AUTHORITY_END = re.compile(r"[/?#]")
 
 _PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 # Load the bundled suffix list now, at import, so no check ever reads a file.
@@ -154,6 +156,8 @@ def _is_domain(view: NormalizedText, match: re.Match[str]) -> bool:
     tld_start = match.start("tld")
     original_start, original_end = view.to_original(tld_start, match.end("tld"))
     written = view.original[original_start:original_end]
+    if not written[:1].isupper():
+        return True
     domain_start, _ = view.to_original(match.start(), match.start() + 1)
     whole = view.original[domain_start:original_end]
     return not (written[:1].isupper() and not whole.isupper())
@@ -173,7 +177,7 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _host(url: str, scheme: str | None) -> str:
     rest = url[len(scheme) + 3 :] if scheme else url
-    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    authority = _AUTHORITY_END.split(rest, maxsplit=1)[0]
     # `https://amazon.com@evil.example/` goes to evil.example: the host follows the last `@`.
     authority = authority.rsplit("@", 1)[-1]
     host = authority.split(":", 1)[0]
