@@ -3,7 +3,7 @@
 Keyset pagination (WHERE key > last key, ORDER BY key LIMIT n) costs the same on page 1000 as on
 page 1, where OFFSET would read and skip every earlier row. Each filter reads its page from an
 index that holds exactly its rows in page order, or a few rows to sort, never a party's whole
-history (docs/cases.md, Indexes; migrations 0007 and 0008):
+history (docs/cases.md, "Indexes behind the inbox"; migrations 0007 and 0008):
 
 - `requires_response`: buyer messages whose 24-hour clock still runs, least time left first.
   A seller's come from `ix_response_clocks_open_seller (seller_id, started_at, message_id)`,
@@ -116,13 +116,15 @@ def _requires_response(
     """
     m, th, rc = t.messages, t.threads, c.response_clocks
     keys = select(rc.c.message_id, rc.c.started_at).where(rc.c.stopped_at.is_(None))
-    if where.seller_id is not None:
-        keys = keys.where(rc.c.seller_id == where.seller_id)
     if where.order_id is not None or where.buyer_id is not None:
-        # A clock's thread is its message's: the clocks of the order's thread, or of the buyer's
-        # threads, are a few rows to sort, where the seller's running clocks in time order
-        # would be read until the page filled (every one of them for a short page).
+        # A clock's thread and seller are its message's: the running clocks of the order's
+        # thread, or of the buyer's threads (with the seller's, if any), are a few rows to sort,
+        # where the seller's running clocks in time order would be read until the page filled
+        # (every one of them for a short page). The seller is named through the threads only,
+        # so that no database walks the seller's clocks instead.
         keys = keys.where(rc.c.thread_id.in_(_narrowed(select(th.c.id), where)))
+    elif where.seller_id is not None:
+        keys = keys.where(rc.c.seller_id == where.seller_id)
     if where.direction is not None or where.delivered_only:
         keys = keys.join(m, m.c.id == rc.c.message_id)
         if where.direction is not None:
@@ -159,9 +161,12 @@ def _newest_first(where: InboxFilter, after: tuple[str, int] | None) -> Select[A
         newest = m.c.id
     elif where.view in UNDELIVERED_VIEWS and where.buyer_id is None:
         # Only a seller's own messages are blocked or bounced; the thread still names the seller.
+        # The partial indexes' condition is written out as well: SQLite uses a partial index
+        # only for a query that states its condition, and does not infer it from the equality.
         query = select(*columns).select_from(
             m.join(th, th.c.id == m.c.thread_id).outerjoin(rc, clock)
         )
+        query = query.where(m.c.disposition != _VIEW_DISPOSITION["sent"])
         if where.seller_id is not None:
             query = query.where(
                 m.c.sender_id == where.seller_id,
