@@ -619,17 +619,18 @@ def _deobfuscate(draft: _Draft) -> _Draft:
     text = draft.text
     # A bracketed separator starts with one of four brackets: `in` finds none of them in most
     # messages faster than the regex's class scan does.
-    bracketed = "(" in text or "[" in text or "{" in text or "<" in text
-    for match in _BRACKETED.finditer(text) if bracketed else ():
-        start, end = match.span()
-        # The blanks around a bracketed separator belong to it: `name [at] shop [dot] com`.
-        while start > 0 and text[start - 1] in " \t":
-            start -= 1
-        while end < len(text) and text[end] in " \t":
-            end += 1
-        edits.append((start, end, "@" if match.group(1) in _AT_WORDS else "."))
-    draft = _apply(draft, edits)
-    text = draft.text
+    if "(" in text or "[" in text or "{" in text or "<" in text:
+        for match in _BRACKETED.finditer(text):
+            start, end = match.span()
+            # The blanks around a bracketed separator belong to it: `name [at] shop [dot] com`.
+            while start > 0 and text[start - 1] in " \t":
+                start -= 1
+            while end < len(text) and text[end] in " \t":
+                end += 1
+            edits.append((start, end, "@" if match.group(1) in _AT_WORDS else "."))
+        if edits:
+            draft = _apply(draft, edits)
+            text = draft.text
     if "http" in text or "ftp" in text:
         edits = []
         for match in _SCHEME.finditer(text):
@@ -658,7 +659,7 @@ def _deobfuscate(draft: _Draft) -> _Draft:
             continue
         if address.group("tld") in SPELLED_TLDS:
             edits.extend(_address_edits(address.group(), address_start, after_scheme=after_scheme))
-    return _apply(draft, sorted(edits))
+    return _apply(draft, sorted(edits)) if edits else draft
 
 
 def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edit]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -129,7 +130,7 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
     normalized = normalize(message) if isinstance(message, str) else message
     view = normalized.contacts or normalized
     text = view.text
-    tried = tuple(dict.fromkeys(r.upper() for r in regions if r))
+    tried = _region_order(regions if isinstance(regions, tuple) else tuple(regions))
     hits: list[PhoneHit] = []
     for match in _candidates(text):
         raw = match.group()
@@ -156,6 +157,12 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
             )
         )
     return hits
+
+
+@lru_cache(maxsize=256)
+def _region_order(regions: tuple[str, ...]) -> tuple[str, ...]:
+    """The regions to try, upper case, each once, in order (a caller passes the same few)."""
+    return tuple(dict.fromkeys(r.upper() for r in regions if r))
 
 
 def _candidates(text: str) -> Iterator[re.Match[str]]:
