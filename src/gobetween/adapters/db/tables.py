@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -250,6 +251,19 @@ events = Table(
     Column("data", JSON, nullable=False),
     _created_at(),
     Index("ix_events_subject", "subject_type", "subject_id", "id"),
+)
+
+# A seller's delivered messages per UTC day, spread over a few rows per day (by thread): kept by
+# a trigger on INSERT INTO messages (migration 0010), read by the daily limit instead of a count
+# over the day's messages.
+seller_daily_sends = Table(
+    "seller_daily_sends",
+    metadata,
+    Column("seller_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("shard", Integer, primary_key=True),
+    Column("sent", Integer, nullable=False),
+    postgresql_with={"fillfactor": 50},
 )
 
 outbox = Table(
