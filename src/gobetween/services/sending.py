@@ -14,15 +14,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from gobetween.domain.contact_reasons import ContactReasons, OrderFacts, contact_reasons_for
 from gobetween.domain.errors import InvalidInput, NotFound
 from gobetween.domain.messages import AttachmentMeta, Initiation
-from gobetween.domain.orders import check_order_id
+from gobetween.domain.orders import Order, check_order_id
 from gobetween.policy import MessageContext, SystemFacts, Verdict
 from gobetween.services.access import Principal
 from gobetween.services.access_ports import AccessUnitOfWork, SellerPolicy
 from gobetween.services.attachments import BlobStore, attachments_for_message
 from gobetween.services.case_hooks import CaseHooks
-from gobetween.services.inbox import options_for, visible_order
+from gobetween.services.inbox import visible_order
 from gobetween.services.messaging import (
     MessagingLimits,
     PolicyCheck,
@@ -33,7 +34,12 @@ from gobetween.services.messaging import (
     send_seller_message,
 )
 from gobetween.services.ports import Clock
-from gobetween.services.templates import RenderedTemplate, get_template, render_template
+from gobetween.services.templates import (
+    RenderedTemplate,
+    get_template,
+    render_template,
+    templates_for_reasons,
+)
 
 DAILY_LIMIT: Final = "daily_limit"
 
@@ -73,7 +79,13 @@ class SendOutcome:
 
 @dataclass(frozen=True, slots=True)
 class Sending:
-    """The collaborators a send needs, wired by the composition root."""
+    """The collaborators a send needs, wired by the composition root.
+
+    `read_uow_factory`, when given, serves the reads before the send's own transaction (the
+    draft's order, parties and the seller's settings): units of work that only read, such as
+    autocommit ones, where each statement is one round trip without BEGIN and ROLLBACK. Without
+    it those reads use `uow_factory`.
+    """
 
     uow_factory: Callable[[], AccessUnitOfWork]
     blobs: BlobStore
@@ -82,6 +94,12 @@ class Sending:
     check_policy: PolicyCheck
     window_days: int = 30
     channel: str = "api"
+    read_uow_factory: Callable[[], AccessUnitOfWork] | None = None
+
+    def reads(self) -> AccessUnitOfWork:
+        """A unit of work for the reads before the send."""
+        factory = self.read_uow_factory or self.uow_factory
+        return factory()
 
 
 def send_message(draft: Draft, *, sender: Principal, sending: Sending) -> SendOutcome:
@@ -149,6 +167,21 @@ def with_link_domains(check_policy: PolicyCheck, domains: tuple[str, ...]) -> Po
     return check
 
 
+def offered_reasons(order: Order, *, now: datetime, window_days: int) -> ContactReasons:
+    """The contact reasons `order` offers now (policy.md §2), as `inbox.options_for` finds them.
+
+    Only the reasons: a send needs no field budgets of the order's templates, which
+    `options_for` works out for the contact page by formatting every template in every language.
+    """
+    since = None
+    if order.delivered_at is not None:
+        since = (now - order.delivered_at).total_seconds() / 86400
+    facts = OrderFacts.of(
+        fulfillment=order.fulfillment, status=order.status, product_category=order.product_category
+    )
+    return contact_reasons_for(facts, days_since_delivery=since, window_days=window_days)
+
+
 def _send_as_seller(
     draft: Draft,
     sender: Principal,
@@ -156,26 +189,24 @@ def _send_as_seller(
     attachments: tuple[AttachmentMeta, ...],
     sending: Sending,
 ) -> SendOutcome:
-    # One read transaction for everything the draft is checked against.
-    uow = sending.uow_factory()
-    with uow:
-        order = visible_order(uow, draft.order_id, sender)
-        seller = uow.sellers.find(seller_id)
-        buyer = uow.buyers.find(order.buyer_id)
+    # Everything the draft is checked against, in two statements: the order with its seller
+    # and buyer in one, the operator's settings for the seller in the other.
+    with sending.reads() as uow:
+        parties = uow.orders.find_with_parties(draft.order_id)
+        if parties is None or parties.order.seller_id != seller_id:
+            raise NotFound("order", draft.order_id)
         policy = uow.access.seller_policies.find(seller_id)
-    if seller is None or buyer is None:
-        raise NotFound("order", draft.order_id)
-    options = options_for(
-        order,
-        buyer.language,
-        now=sending.clock().astimezone(UTC),
-        window_days=sending.window_days,
+    order, seller, buyer = parties.order, parties.seller, parties.buyer
+    reasons = offered_reasons(
+        order, now=sending.clock().astimezone(UTC), window_days=sending.window_days
     )
     if draft.template_id is not None:
         if draft.text is not None:
             raise InvalidInput("text", "give either text or template_id, not both")
         template = get_template(draft.template_id)
-        offered = {t.id for t, _budget in options.templates}
+        offered = {
+            t.id for t in templates_for_reasons(reasons.offered_ids, reasons.reply_templates)
+        }
         if template.id not in offered:
             raise InvalidInput(
                 "template_id", f"template {template.id} is not offered for this order"
@@ -186,10 +217,10 @@ def _send_as_seller(
             template.id,
             language=buyer.language,
             fields=draft.fields,
-            order_id=options.order.id,
+            order_id=order.id,
             buyer_name=buyer.first_name,
             seller_name=seller.display_name,
-            purchased_at=options.order.purchased_at,
+            purchased_at=order.purchased_at,
         )
         reason, subject, text = template.reason, draft.subject or rendered.subject, rendered.text
     else:
@@ -198,17 +229,17 @@ def _send_as_seller(
         if draft.text is None:
             raise InvalidInput("text", "is required (or give template_id and fields)")
         reason = draft.contact_reason or "other"
-        offered_reason = options.reasons.find(reason)
+        offered_reason = reasons.find(reason)
         if offered_reason is None:
-            missing = next((m for m in options.reasons.missing if m.id == reason), None)
+            missing = next((m for m in reasons.missing if m.id == reason), None)
             why = f" ({missing.rule}: {missing.explanation})" if missing else ""
             raise InvalidInput("contact_reason", f"{reason!r} is not offered for this order{why}")
-        subject, text = draft.subject or f"Your order {options.order.id}", draft.text
+        subject, text = draft.subject or f"Your order {order.id}", draft.text
     limits = seller_limits(sending.limits, policy)
     check = with_link_domains(sending.check_policy, policy.allowed_link_domains if policy else ())
     result = send_seller_message(
         SendSellerMessage(
-            order_id=options.order.id,
+            order_id=order.id,
             seller_id=seller_id,
             subject=subject,
             text=text,
@@ -241,7 +272,7 @@ def _send_as_buyer(
     if draft.text is None:
         raise InvalidInput("text", "is required")
     viewer = Principal("buyer", buyer_id=buyer_id)
-    with sending.uow_factory() as uow:
+    with sending.reads() as uow:
         order = visible_order(uow, draft.order_id, viewer)
     subject = draft.subject or f"Order {order.id}"
     result = record_buyer_message(
