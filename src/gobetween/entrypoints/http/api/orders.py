@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import Engine
 
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
@@ -14,6 +14,7 @@ from gobetween.entrypoints.http.api.callers import (
     SellerOnly,
     SellerOrReader,
     Services,
+    reads_of,
     write_batches,
 )
 from gobetween.entrypoints.http.api.errors import (
@@ -29,7 +30,7 @@ from gobetween.entrypoints.http.api.schemas import (
     SendIn,
     SendOut,
     contact_reasons_out,
-    verdict_out,
+    send_json,
 )
 from gobetween.services.inbox import contact_options
 from gobetween.services.sending import Draft, SendOutcome, preview_template, send_message
@@ -83,7 +84,7 @@ def render(
 )
 def send(
     request: Request, caller: Party, services: Services, order_id: OrderId, body: SendIn
-) -> SendOut:
+) -> Response:
     """Send a message on an order: checked, stored as evidence, delivered unless blocked.
 
     A blocked message is stored and not delivered: 201 with `disposition` "blocked" and the
@@ -101,7 +102,12 @@ def send(
     )
     committer = write_batches(request)
     if committer is None:
-        outcome = send_message(draft, sender=caller, sending=services.sending)
+        # The reads before the send's transaction (order, parties, the seller's settings) in
+        # autocommit: one round trip each, no BEGIN and ROLLBACK around them.
+        sending = replace(
+            services.sending, read_uow_factory=reads_of(request, services).unit_of_work
+        )
+        outcome = send_message(draft, sender=caller, sending=sending)
     else:
         # The whole send runs as one job of the batch: its reads and its write see one
         # connection, and the answer waits for the batch's COMMIT.
@@ -117,12 +123,5 @@ def send(
             reset=outcome.daily_limit.resets_at,
             message_id=outcome.result.message_id,
         )
-    return SendOut(
-        message_id=outcome.result.message_id,
-        thread_id=outcome.result.thread_id,
-        disposition=outcome.result.disposition,
-        delivered=outcome.result.disposition == "delivered",
-        subject=outcome.subject,
-        text=outcome.text,
-        verdict=verdict_out(outcome.result.verdict),
-    )
+    # Already JSON: FastAPI hands a Response over as it is (SendOut documents its shape).
+    return Response(send_json(outcome), status_code=201, media_type="application/json")

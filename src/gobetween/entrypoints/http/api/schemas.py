@@ -15,6 +15,7 @@ from gobetween.policy import Verdict
 from gobetween.services.access import Principal
 from gobetween.services.access_ports import InboxEntry, Report, SellerPolicy
 from gobetween.services.inbox import ContactOptions, Counterpart, InboxPage, ThreadView
+from gobetween.services.sending import SendOutcome
 
 
 class Strict(BaseModel):
@@ -311,6 +312,52 @@ class UpsertOut(BaseModel):
 
 def verdict_out(verdict: Verdict) -> VerdictOut:
     return VerdictOut.model_validate(verdict.to_dict())
+
+
+def verdict_json_data(verdict: Verdict) -> dict[str, Any]:
+    """`verdict_out(verdict)` as the plain data its JSON holds, in `VerdictOut`'s field order
+    (a subject finding's `field`, which `FindingOut` does not have, left out as it drops it)."""
+    return {
+        "verdict": verdict.verdict,
+        "categories": verdict.categories,
+        "critical": verdict.critical,
+        "findings": [
+            {
+                "category": f.category,
+                "rule": f.rule,
+                "severity": f.severity,
+                "span": list(f.span) if f.span is not None else None,
+                "message": f.message,
+            }
+            for f in verdict.findings
+        ],
+        "suggestions": [
+            {"explanation": s.explanation, "rewrite": s.rewrite, "action": s.action}
+            for s in verdict.suggestions
+        ],
+        "triage": verdict.triage,
+        "report": verdict.report if verdict.triage is not None else None,
+    }
+
+
+def send_json(outcome: SendOutcome) -> bytes:
+    """The JSON of the `SendOut` of a send, without building the models and validating them
+    again: everything in it comes from typed dataclasses. pydantic-core's encoder writes the
+    bytes FastAPI would write for the model (tests/integration/api/test_send_json.py compares
+    them); `SendOut` stays the documented schema.
+    """
+    result = outcome.result
+    return to_json(
+        {
+            "message_id": result.message_id,
+            "thread_id": result.thread_id,
+            "disposition": result.disposition,
+            "delivered": result.disposition == "delivered",
+            "subject": outcome.subject,
+            "text": outcome.text,
+            "verdict": verdict_json_data(result.verdict),
+        }
+    )
 
 
 def message_out(message: MessageRecord, *, show_findings: bool) -> MessageOut:
