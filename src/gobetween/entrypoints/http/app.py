@@ -68,7 +68,8 @@ def create_app(platform: Platform) -> FastAPI:
     app.state.platform = platform
     app.add_api_route("/health", health, methods=["GET"], response_model=None)
     # Routers of later features go here, one line each: app.include_router(<module>.router)
-    app.include_router(api.router, prefix=api.PREFIX)
+    for router in api.ROUTERS:
+        app.include_router(router, prefix=api.PREFIX)
     app.include_router(spapi.router)
     pages.mount(app)
     app.add_exception_handler(StarletteHTTPException, _api_problem_or_default)
