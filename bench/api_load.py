@@ -2,6 +2,8 @@
 
     python bench/api_load.py                                  # SQLite and PostgreSQL, 100k stored
     python bench/api_load.py --db postgresql --stored 1000000 --workers 2
+    git worktree add /tmp/base <commit>                       # then, against that commit:
+    python bench/api_load.py --db postgresql --stored 10000 --scenarios send --baseline /tmp/base
 
 For each database it pre-fills `--stored` messages (valid hash chains, one running 24-hour clock
 per thread), starts `gobetween serve` on a loopback port as its own process (`--workers` web
@@ -18,6 +20,11 @@ wrk is C and event-driven: it costs the machine far less per request than a Pyth
 latency as wrk saw it, the server's CPU time per request (all its processes, from /proc: the one
 figure a noisy machine disturbs least), each latency's ratio to the baseline, and the machine.
 The inbox query is also timed in this process, without HTTP, beside a one-row read.
+
+With `--baseline DIR` (a checkout of another commit, e.g. a `git worktree`) the same database is
+served `--rounds` times by each version in turn, the baseline's server importing DIR/src: each
+round runs GET /me and the `--scenarios` against one server, then against the other, so both see
+the same load of a shared machine. It prints every round, then the medians and their ratios.
 """
 
 from __future__ import annotations
@@ -60,6 +67,7 @@ from message_core_fixture import (
 
 TEXT = "Your shipping address is missing the apartment number. Could you add it?"
 GOBETWEEN = Path(sys.executable).with_name("gobetween")
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -105,8 +113,15 @@ APPLICATION_NAME = "gobetween-api-bench"
 
 
 def start_server(
-    url: str, port: int, folder: Path, workers: int, log_level: str = "WARNING"
+    url: str,
+    port: int,
+    folder: Path,
+    workers: int,
+    log_level: str = "WARNING",
+    source: Path | None = None,
 ) -> subprocess.Popen[bytes]:
+    """`gobetween serve` on `port`, importing the package from `source`/src (default: the
+    checkout this script is in, whatever version is installed)."""
     if url.startswith("postgresql"):
         # Names the server's PostgreSQL sessions, so their backends' CPU can be found.
         url += ("&" if "?" in url else "?") + f"application_name={APPLICATION_NAME}"
@@ -122,6 +137,8 @@ def start_server(
         # The benchmark measures throughput, not the daily limit: no seller should reach it.
         "GOBETWEEN_DAILY_LIMIT_BASE": str(10**9),
     }
+    # Ahead of the installed package: the server runs the code of the checkout measured.
+    environ["PYTHONPATH"] = str((source or CHECKOUT) / "src")
     command = [str(GOBETWEEN), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"]
     if workers > 1:
         command += ["--workers", str(workers)]
@@ -374,33 +391,107 @@ def run(kind: str, args: argparse.Namespace) -> None:
             for _ in range(20_000):
                 number = rng.randrange(len(orders))
                 lines.write(f"{tokens[number % SELLERS]}\t{orders[number]}\n")
-        server = start_server(url, port, folder, args.workers, args.server_log_level)
-        database = DatabaseCpu(engine)
-        base = f"http://127.0.0.1:{port}"
-
-        def scenario(name: str, seconds: int, connections: int = args.connections) -> Run:
-            return drive(base, name, data, seconds, args.threads, connections, server.pid, database)
-
         try:
-            scenario("me", 2)  # warm-up: connections, caches, the first imports of each route
-            print(f"  load average before the HTTP runs: {os.getloadavg()[0]:.1f}")
-            baseline = scenario("me", args.seconds)
-            report_run("baseline GET /me", baseline, None)
-            report_run("send (POST messages)", scenario("send", args.seconds), baseline)
-            for view in ("requires_response", "all"):
-                report_run(f"inbox {view}", scenario(f"inbox_{view}", args.seconds), baseline)
-            # Latency of one listing, not of a queue: with 16 connections and a few hundred
-            # requests/s a request waits for the ones ahead of it (Little's law), whatever the
-            # query costs. A few connections show what a listing itself takes.
-            light = args.light_connections
+            if args.baseline is None:
+                measure_server(engine, url, port, folder, data, args, None)
+            else:
+                compare(engine, url, port, folder, data, args)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+SCENARIOS = ("send", "inbox_requires_response", "inbox_all", "inbox_light")
+
+
+def measure_server(
+    engine: Engine,
+    url: str,
+    port: int,
+    folder: Path,
+    data: Path,
+    args: argparse.Namespace,
+    source: Path | None,
+) -> dict[str, Run]:
+    """Start one server (from `source`, or this checkout), run the scenarios, stop it."""
+    server = start_server(url, port, folder, args.workers, args.server_log_level, source)
+    database = DatabaseCpu(engine)
+    base = f"http://127.0.0.1:{port}"
+
+    def scenario(name: str, seconds: int, connections: int = args.connections) -> Run:
+        return drive(base, name, data, seconds, args.threads, connections, server.pid, database)
+
+    runs: dict[str, Run] = {}
+    try:
+        scenario("me", 2)  # warm-up: connections, caches, the first imports of each route
+        print(f"  load average before the HTTP runs: {os.getloadavg()[0]:.1f}")
+        baseline = runs["me"] = scenario("me", args.seconds)
+        report_run("baseline GET /me", baseline, None)
+        if "send" in args.scenarios:
+            runs["send"] = scenario("send", args.seconds)
+            report_run("send (POST messages)", runs["send"], baseline)
+        for view in ("requires_response", "all"):
+            if f"inbox_{view}" in args.scenarios:
+                runs[f"inbox_{view}"] = scenario(f"inbox_{view}", args.seconds)
+                report_run(f"inbox {view}", runs[f"inbox_{view}"], baseline)
+        # Latency of one listing, not of a queue: with 16 connections and a few hundred
+        # requests/s a request waits for the ones ahead of it (Little's law), whatever the
+        # query costs. A few connections show what a listing itself takes.
+        light = args.light_connections
+        if "inbox_light" in args.scenarios:
             for view in ("requires_response", "all"):
                 run_light = scenario(f"inbox_{view}", args.seconds, light)
+                runs[f"inbox_{view}_light"] = run_light
                 report_run(f"inbox {view}, {light} conn.", run_light, baseline)
-            print(f"  load average after: {os.getloadavg()[0]:.1f}")
-        finally:
-            server.terminate()
-            server.wait(30)
-            shutil.rmtree(folder, ignore_errors=True)
+        print(f"  load average after: {os.getloadavg()[0]:.1f}")
+    finally:
+        server.terminate()
+        server.wait(30)
+    return runs
+
+
+def compare(
+    engine: Engine, url: str, port: int, folder: Path, data: Path, args: argparse.Namespace
+) -> None:
+    """Baseline and this checkout in turn, `--rounds` times each; medians and ratios."""
+    versions: dict[str, Path | None] = {"baseline": args.baseline, "this checkout": None}
+    rounds: dict[str, list[dict[str, Run]]] = {name: [] for name in versions}
+    for number in range(args.rounds):
+        # Alternate which goes first, so neither always meets the same moment of the load.
+        order = list(versions) if number % 2 == 0 else list(reversed(versions))
+        for name in order:
+            print(f"  round {number + 1}, {name}:")
+            rounds[name].append(
+                measure_server(engine, url, port, folder, data, args, versions[name])
+            )
+    print(f"  medians over {args.rounds} rounds (load average now {os.getloadavg()[0]:.1f}):")
+    medians = {name: median_runs(runs) for name, runs in rounds.items()}
+    for scenario in medians["baseline"]:
+        old, new = medians["baseline"][scenario], medians["this checkout"][scenario]
+        for name, run_ in (("baseline", old), ("this checkout", new)):
+            report_run(f"{scenario}, {name}", run_, None)
+        print(
+            f"  {scenario}, this checkout / baseline: rate x{new.rate / old.rate:.2f},"
+            f" p50 x{new.p50_ms / old.p50_ms:.2f}, p99 x{new.p99_ms / old.p99_ms:.2f},"
+            f" server CPU x{new.server_cpu_ms / old.server_cpu_ms:.2f}"
+            + (
+                f", database CPU x{new.database_cpu_ms / old.database_cpu_ms:.2f}"
+                if old.database_cpu_ms >= 0.05  # GET /me reads nothing: no ratio of noise
+                else ""
+            )
+        )
+
+
+def median_runs(runs: list[dict[str, Run]]) -> dict[str, Run]:
+    """Each scenario's figures, each the median of its rounds."""
+    return {
+        scenario: Run(
+            *(
+                statistics.median(getattr(run_[scenario], name) for run_ in runs)
+                for name in Run.__dataclass_fields__
+            )
+        )
+        for scenario in runs[0]
+    }
 
 
 def main() -> None:
@@ -416,7 +507,28 @@ def main() -> None:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--server-log-level", choices=("INFO", "WARNING"), default="WARNING")
     parser.add_argument("--explain", action="store_true", help="print the inbox queries' plans")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help=f"comma-separated, after GET /me: {', '.join(SCENARIOS)} (default: all)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of another commit (git worktree): serve it and this one in turn",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --baseline: rounds of each")
     args = parser.parse_args()
+    args.scenarios = tuple(name for name in args.scenarios.split(",") if name)
+    unknown = sorted(set(args.scenarios) - set(SCENARIOS))
+    if unknown:
+        parser.error(
+            f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}"
+        )
+    if args.baseline is not None and not (args.baseline / "src" / "gobetween").is_dir():
+        parser.error(f"--baseline {args.baseline}: no src/gobetween there (a checkout is needed)")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if shutil.which("wrk") is None:
         raise SystemExit("bench/api_load.py drives the server with wrk: apt-get install wrk")
     print(f"machine: {machine()}")
