@@ -34,7 +34,9 @@ def _tree(message: EmailMessage) -> list[tuple[Any, ...]]:
     return [
         (
             part.get_content_type(),
-            list(part.items()),
+            # Raw values: what the parse kept (the registry's reading of them is a function of
+            # them, and raises on some noise, e.g. IndexError for a From of "a@").
+            list(part.raw_items()),
             getattr(part, "_payload", None) if not part.is_multipart() else None,
             part.preamble,
             part.epilogue,

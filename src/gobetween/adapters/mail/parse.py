@@ -406,6 +406,16 @@ def _header(message: EmailMessage, name: str) -> str:
 
 
 def _addresses(message: EmailMessage, *names: str) -> list[tuple[str, str]]:
+    """(display name, lower-case address) of every address in the named headers, in order.
+
+    Values that are one plain address (`a@b.example` or `Some Name <a@b.example>`, ASCII words
+    and dot-atoms, on one line) read the same without the header registry's RFC 5322 parse,
+    a third of parsing a 4 kB mail; when any value is not, all go the stdlib's way, as before
+    (tests/unit/mail/test_parse_plain_addresses.py compares the two).
+    """
+    plain = _plain_addresses(message, names)
+    if plain is not None:
+        return plain
     values: list[str] = []
     for name in names:
         try:
@@ -416,6 +426,31 @@ def _addresses(message: EmailMessage, *names: str) -> list[tuple[str, str]]:
         (display, address.lower()) for display, address in getaddresses(values) if "@" in address
     ]
 
+
+def _plain_addresses(message: EmailMessage, names: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """_addresses when every value of the named headers is one plain address, else None."""
+    found: list[tuple[str, str]] = []
+    for name in names:
+        for key, value in message.raw_items():
+            if key.lower() != name:
+                continue
+            # "=?" may open an encoded word (RFC 2047), which the registry decodes.
+            match = None if "=?" in value else _PLAIN_ADDRESS.fullmatch(value)
+            if match is None:
+                return None
+            display, bracketed, bare = match.groups()
+            found.append(("" if display is None else display, (bracketed or bare).lower()))
+    return found
+
+
+# RFC 5322 atext (no specials, no quotes, no comments), words of it separated by single spaces,
+# and a dot-atom address whose domain has letters, digits and hyphens.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOT_ATOM_ADDRESS = rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_PLAIN_ADDRESS = re.compile(
+    rf"[ \t]*(?:({_ATEXT}(?: {_ATEXT})*) <({_DOT_ATOM_ADDRESS})>|({_DOT_ATOM_ADDRESS}))[ \t]*",
+    re.ASCII,
+)
 
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 
