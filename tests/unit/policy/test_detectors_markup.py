@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from gobetween.policy.detectors import markup
 from gobetween.policy.detectors.markup import find_markup
 
 
@@ -46,3 +49,19 @@ def test_finds_markup(text: str, kinds: list[str]) -> None:
 )
 def test_skips_prose(text: str) -> None:
     assert find_markup(text) == []
+
+
+_PIECES = st.sampled_from(
+    [
+        *("gif", "GIF", "GiPhY", "tenor.com", "TENOR.COM", "data:image", "DATA:Image", "g", "if"),
+        *("é", "É", "ß", "µ", "ÿ", "İ", "K", "日本", " ", ".", ":", "x", "Ä"),
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_the_needles_are_found_as_in_the_lowered_text(text: str) -> None:
+    lowered = markup._lowered_for_needles(text)
+    for needle in markup._NEEDLE_BYTES:
+        assert markup._has(lowered, needle) == (needle in text.lower())

@@ -40,6 +40,18 @@ _GIF = re.compile(
 )
 
 
+def _has(lowered: str | bytes, needle: str) -> bool:
+    """Whether the ASCII `needle` is in the lowered text (str or Latin-1 bytes)."""
+    if isinstance(lowered, bytes):
+        return _NEEDLE_BYTES[needle] in lowered
+    return needle in lowered
+
+
+_NEEDLE_BYTES = {
+    needle: needle.encode("ascii") for needle in ("data:image", "gif", "giphy", "tenor.com")
+}
+
+
 @dataclass(frozen=True, slots=True)
 class MarkupHit:
     """One piece of markup or media: `start`/`end` slice the original text."""
@@ -47,6 +59,18 @@ class MarkupHit:
     start: int
     end: int
     kind: MarkupKind
+
+
+def _lowered_for_needles(text: str) -> str | bytes:
+    """`text.lower()`, to look for ASCII needles in (`"gif" in …`). Latin-1 text is lowered as
+    bytes: no Latin-1 character lowers to an ASCII one but the ASCII capitals, so every ASCII
+    needle is found exactly where `text.lower()` has it, without building the lowered string."""
+    if not text.isascii():
+        try:
+            return text.encode("latin-1").lower()
+        except UnicodeEncodeError:
+            pass
+    return text.lower()
 
 
 def find_markup(text: str) -> list[MarkupHit]:
@@ -64,11 +88,11 @@ def find_markup(text: str) -> list[MarkupHit]:
             kind = "styling" if _STYLING.search(match.group()) else "html_tag"
             hits.append(MarkupHit(match.start(), match.end(), kind))
             taken.append(match.span())
-    lowered = text.lower()
+    lowered = _lowered_for_needles(text)
     passes: list[tuple[re.Pattern[str], MarkupKind]] = []
-    if "![" in text or "data:image" in lowered or "[" in text:
+    if "![" in text or _has(lowered, "data:image") or "[" in text:
         passes.append((_IMAGE, "image"))
-    if "gif" in lowered or "giphy" in lowered or "tenor.com" in lowered:
+    if _has(lowered, "gif") or _has(lowered, "giphy") or _has(lowered, "tenor.com"):
         passes.append((_GIF, "gif"))
     for pattern, found_kind in passes:
         for match in pattern.finditer(text):
