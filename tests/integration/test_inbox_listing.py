@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy.event
 from sqlalchemy import Engine, inspect
 
 from gobetween.adapters.db import case_tables as c
@@ -28,6 +29,7 @@ START = datetime(2026, 3, 1, tzinfo=UTC)
 SELLERS = ("s-a", "s-b")
 # b-sb is seller s-b buying from seller s-a.
 BUYERS = ("b-1", "b-2", "b-sb")
+ORDER_1 = "111-0000000-0000000"  # the first thread's order, s-a's
 
 
 @dataclass
@@ -323,3 +325,41 @@ def test_the_inbox_indexes_of_0008_come_and_go_with_the_migration(engine: Engine
     migrate.upgrade(engine)
     for table, indexes in added.items():
         assert indexes <= names(table)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "params", "index"),
+    [
+        (SELLER_A, {"view": "blocked"}, "ix_messages_undelivered_sender"),
+        (SELLER_B, {"view": "bounced"}, "ix_messages_undelivered_sender"),
+        (OPERATOR, {"view": "blocked"}, "ix_messages_undelivered"),
+        (OPERATOR, {"view": "requires_response"}, "ix_response_clocks_open_started"),
+        (SELLER_A, {"view": "requires_response", "order_id": ORDER_1}, "open_thread"),
+        (SELLER_A, {"view": "all", "order_id": ORDER_1}, "sqlite_autoindex_messages_1"),
+    ],
+)
+def test_on_sqlite_a_filter_reads_its_own_index(
+    sqlite_engine: Engine, viewer: Principal, params: dict[str, str], index: str
+) -> None:
+    # SQLite takes a partial index only for a query that states the index's condition; a
+    # listing that lost it would read a party's whole history and still list the same rows.
+    _seed(sqlite_engine)
+    statements: list[tuple[str, Any]] = []
+
+    def capture(*event: Any) -> None:
+        statements.append((event[2], event[3]))
+
+    sqlalchemy.event.listen(sqlite_engine, "before_cursor_execute", capture)
+    try:
+        list_inbox(
+            viewer=viewer,
+            uow=SqlAccessUnitOfWork(sqlite_engine),
+            alias_domain=DOMAIN,
+            **params,  # type: ignore[arg-type]
+        )
+    finally:
+        sqlalchemy.event.remove(sqlite_engine, "before_cursor_execute", capture)
+    statement, parameters = next((s, p) for s, p in statements if "LIMIT" in s)
+    with sqlite_engine.connect() as connection:
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+    assert any(index in str(row[3]) for row in plan), plan
