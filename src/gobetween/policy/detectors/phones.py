@@ -139,9 +139,12 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
         spans = _spans(text, start, end)
         if not spans or _vetoed(text, start, end, raw):
             continue
-        found = _confirm(text, spans, tried)
+        # A candidate not valid as written is parsed again by the fallback (valid, then
+        # possible, in the same regions): its parses are kept while it is looked at.
+        parses: _Parses = {}
+        found = _confirm(text, spans, tried, parses)
         if found is None:
-            found = _confirm_possible(text, start, spans, tried)
+            found = _confirm_possible(text, start, spans, tried, parses)
         if found is None:
             continue
         number_start, number_end, number, region = found
@@ -267,8 +270,28 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+# libphonenumber's parse of a candidate in a region (None: not a number), per (candidate, region).
+_Parses = dict[tuple[str, str], phonenumbers.PhoneNumber | None]
+
+
+def _parse(candidate: str, region: str, parses: _Parses | None) -> phonenumbers.PhoneNumber | None:
+    key = (candidate, region)
+    if parses is not None and key in parses:
+        return parses[key]
+    try:
+        parsed: phonenumbers.PhoneNumber | None = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parses is not None:
+        parses[key] = parsed
+    return parsed
+
+
 def _confirm(
-    text: str, spans: list[tuple[int, int]], regions: tuple[str, ...]
+    text: str,
+    spans: list[tuple[int, int]],
+    regions: tuple[str, ...],
+    parses: _Parses | None = None,
 ) -> tuple[int, int, str, str | None] | None:
     """The first span that is a valid number in one of `regions` (tried in order)."""
     for region in regions or ("US",):
@@ -285,7 +308,9 @@ def _confirm(
                 continue
             number = _quick_valid(candidate, region, international=international)
             if number is None:
-                number = _parsed_valid(candidate, region, international=international)
+                number = _parsed_valid(
+                    candidate, region, international=international, parses=parses
+                )
             if number is not None:
                 e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
                 return candidate_start, candidate_end, e164, None if international else region
@@ -300,7 +325,11 @@ _FALLBACK_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "JP")
 
 
 def _confirm_possible(
-    text: str, start: int, spans: list[tuple[int, int]], regions: tuple[str, ...]
+    text: str,
+    start: int,
+    spans: list[tuple[int, int]],
+    regions: tuple[str, ...],
+    parses: _Parses | None = None,
 ) -> tuple[int, int, str, str | None] | None:
     """The first span that is a POSSIBLE number in one of `regions` and looks like a phone.
 
@@ -336,11 +365,8 @@ def _confirm_possible(
                         continue
                     if not international and trunk and candidate.lstrip("(")[:1] != "0":
                         continue
-                    try:
-                        parsed = phonenumbers.parse(candidate, region)
-                    except phonenumbers.NumberParseException:
-                        continue
-                    if not check(parsed):
+                    parsed = _parse(candidate, region, parses)
+                    if parsed is None or not check(parsed):
                         continue
                     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
                     return candidate_start, candidate_end, e164, None if international else region
@@ -365,11 +391,10 @@ def _national_layout(candidate: str, region: str, *, trunk: bool) -> bool:
 
 
 def _parsed_valid(
-    candidate: str, region: str, *, international: bool
+    candidate: str, region: str, *, international: bool, parses: _Parses | None = None
 ) -> phonenumbers.PhoneNumber | None:
-    try:
-        parsed = phonenumbers.parse(candidate, region)
-    except phonenumbers.NumberParseException:
+    parsed = _parse(candidate, region, parses)
+    if parsed is None:
         return None
     # A national number is valid or not in the region it was read in; asking that directly
     # skips libphonenumber's search over every region sharing the country code (25 for +1),
