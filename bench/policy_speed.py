@@ -329,8 +329,8 @@ def contact_report(passes: int, dev_texts: list[str]) -> list[str]:
         return lines
     lines.append("")
     lines.append(
-        f"presidio / ours on these cases: {medians[1] / medians[0]:.0f}× (median per case), "
-        f"{totals[1] / totals[0]:.0f}× (total)."
+        f"presidio / ours on these cases: {medians[1] / medians[0]:.1f}× (median per case), "
+        f"{totals[1] / totals[0]:.1f}× (total)."
     )
     # The same two on longer, real messages (speed only: the dev set has no per-kind labels).
     items = [(text, "US") for text in dev_texts]
@@ -345,7 +345,7 @@ def contact_report(passes: int, dev_texts: list[str]) -> list[str]:
     lines.append(
         f"On the {len(items)} dev-set texts (median {statistics.median(map(len, dev_texts)):.0f} "
         f"characters): ours p50 {ours_p50:.0f} µs, presidio p50 {theirs_p50:.0f} µs, "
-        f"{theirs_p50 / ours_p50:.0f}× (median), {sum(theirs_best) / sum(ours_best):.0f}× (total)."
+        f"{theirs_p50 / ours_p50:.1f}× (median), {sum(theirs_best) / sum(ours_best):.1f}× (total)."
     )
     return lines
 
