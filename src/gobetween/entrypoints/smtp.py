@@ -140,12 +140,17 @@ class RelaySMTP(SMTP):
             # mail rather than lose or misread the commands that followed it.
             await self._end_of_data("503 5.5.0 Data after end of mail: PIPELINING is not offered")
             return
-        lines = bytes(buffer[2 : end + 2]).split(b"\r\n")
+        # The mail with the leading CRLF: every line, the first included, follows a CRLF.
+        stuffed = bytes(buffer[: end + 2])
         del buffer
-        if any(len(line) > self.line_length_limit - 2 for line in lines):
+        # Lengths and dots by the bytes' own C loops: a Python loop over a 200 kB mail's 3,500
+        # lines was a third of the listener's CPU for it (bench/relay.py --profile).
+        if max(map(len, stuffed.split(b"\r\n"))) > self.line_length_limit - 2:
             await self._end_of_data("500 Line too long (see RFC5321 4.5.3.1.6)")
             return
-        content = b"\r\n".join(line[1:] if line[:1] == b"." else line for line in lines)
+        # Undo dot-stuffing: the first "." of every line goes (non-overlapping, left to right,
+        # so "\r\n.\r\n." loses both dots, as two lines of "." each lose theirs).
+        content = stuffed.replace(b"\r\n.", b"\r\n")[2:]
         self.envelope.content = content
         self.envelope.original_content = content
         status = await self._call_handler_hook("DATA")

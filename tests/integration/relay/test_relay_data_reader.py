@@ -101,3 +101,20 @@ def test_long_lines_big_mail_and_pipelined_commands(engine: Engine, relay_key: D
         pipelined = headers + b"Hello\r\n.\r\nNOOP\r\n"
         replies = _dialogue(world.relay_port, [*head, rcpt, b"DATA\r\n", pipelined])
         assert replies[-1].startswith(b"503 5.5.0")
+
+
+def test_every_stuffed_line_loses_one_dot_and_a_line_at_the_limit_passes(
+    engine: Engine, relay_key: DkimKey
+) -> None:
+    with running_world(engine, relay_key) as world:
+        head = [b"EHLO client.example\r\n", f"MAIL FROM:<{BUYER_EMAIL}>\r\n".encode()]
+        rcpt = f"RCPT TO:<{world.seller_alias}>\r\n".encode()
+        headers = f"From: {BUYER_EMAIL}\r\nTo: {world.seller_alias}\r\nSubject: x\r\n\r\n".encode()
+        # As a client stuffs them: ".one", ".", "..", and ".zzz…", 999 bytes once stuffed (the
+        # longest line allowed).
+        stuffed = b"Hello\r\n..one\r\n..\r\n...\r\n.." + b"z" * 997 + b"\r\nBye\r\n.\r\n"
+        replies = _dialogue(world.relay_port, [*head, rcpt, b"DATA\r\n", headers + stuffed])
+        assert replies[-1].startswith(b"250 2.0.0 Accepted"), replies[-1]
+    with engine.connect() as connection:
+        raw = bytes(connection.execute(select(r.relay_inbound.c.raw)).scalar_one())
+    assert raw == headers + b"Hello\r\n.one\r\n.\r\n..\r\n." + b"z" * 997 + b"\r\nBye\r\n"
