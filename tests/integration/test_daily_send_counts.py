@@ -1,5 +1,5 @@
-"""The daily limit's count comes from per-day counters (migration 0010) that always equal the
-count of the seller's delivered messages since midnight UTC."""
+"""The daily limit's count comes from per-day counters on PostgreSQL (migration 0010) that always
+equal the count of the seller's delivered messages since midnight UTC; SQLite counts them."""
 
 from __future__ import annotations
 
@@ -71,8 +71,9 @@ def test_the_days_counters_equal_the_count_of_delivered_seller_messages(engine: 
     # Since yesterday, today, tomorrow, the day after; for s1 and s2 (who sent nothing).
     assert _every_day_agrees(engine) == [4, 0, 3, 0, 1, 0, 0, 0]
     with engine.connect() as connection:
-        rows = connection.execute(select(func.sum(t.seller_daily_sends.c.sent))).scalar_one()
-    assert rows == 4
+        counted = connection.execute(select(func.sum(t.seller_daily_sends.c.sent))).scalar_one()
+    # PostgreSQL reads the counters; SQLite counts its covering index and keeps none.
+    assert counted == (4 if engine.dialect.name == "postgresql" else None)
 
 
 def test_the_daily_limit_still_blocks_the_message_over_it(engine: Engine) -> None:

@@ -721,7 +721,10 @@ class SqlMessageRepository:
         day_start: datetime,
         window_start: datetime,
     ) -> SellerSendingFacts:
-        row = _SENDING_FACTS.rows(
+        facts = (
+            _SENDING_FACTS_POSTGRESQL if self._c.dialect.name == "postgresql" else _SENDING_FACTS
+        )
+        row = facts.rows(
             self._c,
             {
                 "thread": thread_id,
@@ -729,6 +732,7 @@ class SqlMessageRepository:
                 "seller": seller_id,
                 "buyer": buyer_id,
                 "day": _utc_day(day_start),
+                "day_start": utc(day_start),
                 "window_start": utc(window_start),
             },
         )[0]
@@ -758,7 +762,7 @@ def _utc_day(day_start: datetime) -> date:
     return moment.date()
 
 
-def _sending_facts_query() -> Any:
+def _sending_facts_query(*, day_counters: bool) -> Any:
     m = t.messages.c
     last_direction = (
         select(m.direction)
@@ -767,15 +771,32 @@ def _sending_facts_query() -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    # Delivered seller messages since midnight UTC, from the day's counters (a trigger keeps
-    # them, migration 0010): a few rows, where counting the messages read one heap page per
-    # message of the day. `>=`: a message stamped after today (a clock ahead) counts, as it did.
-    d = t.seller_daily_sends.c
-    sent_today = (
-        select(func.coalesce(func.sum(d.sent), 0))
-        .where(d.seller_id == bindparam("seller"), d.day >= bindparam("day", type_=d.day.type))
-        .scalar_subquery()
-    )
+    if day_counters:
+        # PostgreSQL: from the day's counters (a trigger keeps them, migration 0010), a few
+        # rows. Its count over the index read the heap row of every message of the day (today's
+        # pages are not all-visible yet), one page each. `>=`: a message stamped after today (a
+        # clock ahead) counts, as it did.
+        d = t.seller_daily_sends.c
+        sent_today = (
+            select(func.coalesce(func.sum(d.sent), 0))
+            .where(d.seller_id == bindparam("seller"), d.day >= bindparam("day", type_=d.day.type))
+            .scalar_subquery()
+        )
+    else:
+        # SQLite: ix_messages_sender_disposition covers the count, with no visibility check,
+        # so the day's entries are read from a few dense index pages; a counter row to write on
+        # every send would cost more than it saves.
+        sent_today = (
+            select(func.count())
+            .select_from(t.messages)
+            .where(
+                m.sender_id == bindparam("seller"),
+                m.disposition == "delivered",
+                m.created_at >= bindparam("day_start", type_=m.created_at.type),
+                m.direction == "seller_to_buyer",
+            )
+            .scalar_subquery()
+        )
     orders_in_window = (
         select(func.count())
         .select_from(t.orders)
@@ -815,7 +836,8 @@ def _sending_facts_query() -> Any:
     )
 
 
-_SENDING_FACTS = DriverStatement(_sending_facts_query())
+_SENDING_FACTS = DriverStatement(_sending_facts_query(day_counters=False))
+_SENDING_FACTS_POSTGRESQL = DriverStatement(_sending_facts_query(day_counters=True))
 _MESSAGE_KEYS = (
     "thread_id",
     "seq",

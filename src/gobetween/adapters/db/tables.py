@@ -255,7 +255,7 @@ events = Table(
 
 # A seller's delivered messages per UTC day, spread over a few rows per day (by thread): kept by
 # a trigger on INSERT INTO messages (migration 0010), read by the daily limit instead of a count
-# over the day's messages.
+# over the day's messages. PostgreSQL only; on SQLite it stays empty (the count is cheaper there).
 seller_daily_sends = Table(
     "seller_daily_sends",
     metadata,
