@@ -16,6 +16,9 @@ exact original characters it came from (`to_original(start, end)`):
 
 `normalize(normalize(x).text).text == normalize(x).text`: the phrase view is idempotent, so
 phrases can be folded with the same function as messages.
+
+`normalize_contacts(text)` builds the detector view alone (the same text and maps as
+`normalize(text).contacts`), for callers that look for contact information only.
 """
 
 from __future__ import annotations
