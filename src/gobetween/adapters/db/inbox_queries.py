@@ -176,8 +176,8 @@ def _newest_first(where: InboxFilter, after: tuple[str, int] | None) -> Select[A
         newest = m.c.id
     elif where.seller_id is not None or where.buyer_id is not None:
         # A party's messages come newest first from the inbox index (party, message id), so a
-        # page reads its rows in index order and never sorts the party's history. A buyer's
-        # history is the shorter one: with both parties (an alias), the buyer's entries are read.
+        # page reads its rows in index order and never sorts the party's history. With both
+        # parties (an alias) both databases read the buyer's entries, the shorter range.
         query = select(*columns).select_from(
             ix.join(m, m.c.id == ix.c.message_id)
             .join(th, th.c.id == m.c.thread_id)
