@@ -1,4 +1,4 @@
-"""The native REST API, mounted under /api/v1: one module per resource, one router here.
+"""The native REST API, mounted under /api/v1: one module per resource, each with its router.
 
 Every route authenticates with a bearer token (`gobetween tokens create`), lets a caller see and
 change only its own data (a foreign id answers 404), and answers errors as RFC 9457 problem details
