@@ -43,7 +43,7 @@ Compose = Callable[[OutboxItem], OutboundMail]
 
 @runtime_checkable
 class PreparingCompose(Protocol):
-    """A composer that can also compose a whole claimed batch up front, in one transaction.
+    """A composer that can also compose a whole claimed batch up front, in few transactions.
 
     `prepare` is only a speed-up: whatever it leaves out, the call for that item composes on
     its own, and its outcome (including its error) is what counts.

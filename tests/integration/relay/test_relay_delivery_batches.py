@@ -4,6 +4,7 @@ be composed fails alone."""
 
 from __future__ import annotations
 
+import pytest
 from relay_world import BUYER_EMAIL, World, mail, running_world
 from sqlalchemy import Engine, select
 from test_relay_smtp import send
@@ -11,7 +12,9 @@ from test_relay_smtp import send
 from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
+from gobetween.adapters.mail import outbox_mail
 from gobetween.adapters.mail.dkim_keys import DkimKey
+from gobetween.adapters.mail.outbox_mail import PREPARE_TRANSACTION_SECONDS
 from gobetween.services.ports import OutboxItem
 
 
@@ -35,9 +38,15 @@ def outbox_statuses(engine: Engine) -> list[tuple[str, str]]:
         return [(row.delivery_key, row.status) for row in rows]
 
 
+@pytest.mark.parametrize("transaction_seconds", [PREPARE_TRANSACTION_SECONDS, 0.0])
 def test_one_pass_delivers_the_stored_bytes_with_the_threads_references(
-    engine: Engine, relay_key: DkimKey
+    engine: Engine,
+    relay_key: DkimKey,
+    transaction_seconds: float,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # 0: every mail composed in a transaction of its own; the outcome is the same.
+    monkeypatch.setattr(outbox_mail, "PREPARE_TRANSACTION_SECONDS", transaction_seconds)
     with running_world(engine, relay_key) as world:
         for number in range(13):
             buyer_writes(world, number)

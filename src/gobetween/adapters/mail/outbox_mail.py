@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 # How many earlier messages of the thread the References header names.
 MAX_REFERENCES = 10
+# How long one of prepare's transactions keeps taking mails (see OutboxMail.prepare).
+PREPARE_TRANSACTION_SECONDS = 0.05
 # The core's delivery keys for messages: message-<id>-<recipient side>.
 _MESSAGE_KEY = re.compile(r"message-(\d+)-(buyer|seller)")
 # The Message-IDs one party knows the thread's messages before `seq` by, the latest first: the
@@ -113,27 +116,38 @@ class OutboxMail:
         )
 
     def prepare(self, items: Sequence[OutboxItem]) -> None:
-        """Compose and store the mails of a whole claimed batch in one transaction.
+        """Compose and store the mails of a claimed batch, several to a transaction.
 
-        One commit for the batch instead of one per mail (on SQLite each is a sync to disk).
-        The calls for these items that follow, in this thread, return what was stored here. An
-        item that cannot be composed is left out (its own savepoint is rolled back): its call
-        composes it again and raises, and the worker handles that as it handles any such row.
+        One commit for many mails instead of one each (on SQLite each is a sync to disk). A
+        transaction takes no new mail once it has been open for PREPARE_TRANSACTION_SECONDS:
+        on SQLite it holds the database's write lock, which the relay, the API and the other
+        workers wait for, and a 200 kB mail takes tens of milliseconds to compose. The calls
+        for these items that follow, in this thread, return what was stored here. An item that
+        cannot be composed is left out (its own savepoint is rolled back): its call composes
+        it again and raises, and the worker handles that as it handles any such row.
         """
-        now = self.clock().astimezone(UTC)
-        mails: dict[str, tuple[str, str, bytes]] = {}
-        with self.engine.begin() as connection:
-            repo = SqlRelayRepository(connection)
-            for item in items:
-                try:
-                    with connection.begin_nested():
-                        mails[item.delivery_key] = self._stored_or_composed(
-                            connection, repo, item, now
-                        )
-                except Exception:
-                    log.debug("outbox %s: left to be composed on its own", item.id, exc_info=True)
-        # Kept only once committed: what the calls return is always what is stored.
-        self._prepared.mails = mails
+        self._prepared.mails = {}
+        remaining = list(items)
+        while remaining:
+            now = self.clock().astimezone(UTC)
+            opened = time.monotonic()
+            mails: dict[str, tuple[str, str, bytes]] = {}
+            with self.engine.begin() as connection:
+                repo = SqlRelayRepository(connection)
+                # At least one mail per transaction, however short the limit.
+                while remaining:
+                    item = remaining.pop(0)
+                    try:
+                        with connection.begin_nested():
+                            mails[item.delivery_key] = self._stored_or_composed(
+                                connection, repo, item, now
+                            )
+                    except Exception:
+                        log.debug("outbox %s: left to be composed alone", item.id, exc_info=True)
+                    if time.monotonic() - opened >= PREPARE_TRANSACTION_SECONDS:
+                        break
+            # Kept only once committed: what the calls return is always what is stored.
+            self._prepared.mails.update(mails)
 
     def _stored_or_composed(
         self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
