@@ -24,6 +24,8 @@ Indexes and the queries they serve (see docs/performance.md, Cases and metrics):
   answer stops.
 - `ix_response_clocks_open_seller (seller_id, started_at, message_id) WHERE stopped_at IS NULL`:
   the "requires response" inbox, least time left first, read in index order (migration 0007).
+- `ix_response_clocks_open_started (started_at, message_id) WHERE stopped_at IS NULL`: the
+  operator's "requires response" view across all sellers, in the same order (migration 0008).
 - `ix_response_clocks_due_soon (started_at) WHERE stopped_at IS NULL AND due_soon_at IS NULL`:
   the sweep that announces `response.due_soon` once per clock.
 - `uq_cases_live_thread (thread_id) WHERE state <> 'closed'`: at most one live case per thread.
@@ -132,6 +134,13 @@ response_clocks = Table(
     Index(
         "ix_response_clocks_open_seller",
         "seller_id",
+        "started_at",
+        "message_id",
+        sqlite_where=text("stopped_at IS NULL"),
+        postgresql_where=text("stopped_at IS NULL"),
+    ),
+    Index(
+        "ix_response_clocks_open_started",
         "started_at",
         "message_id",
         sqlite_where=text("stopped_at IS NULL"),
