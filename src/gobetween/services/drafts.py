@@ -20,16 +20,17 @@ from gobetween.domain.orders import check_order_id
 from gobetween.policy import SystemFacts, Verdict
 from gobetween.policy.categories import CONTACT_REASONS
 from gobetween.policy.context import CaseState
+
+# The send's own rules (chosen_initiation, refuse_after_review_request) are imported rather than
+# restated, so the live check cannot drift from them.
 from gobetween.services.messaging import (
     MessagingLimits,
     PolicyCheck,
+    chosen_initiation,
     days_since_delivery,
+    refuse_after_review_request,
     seller_policy_context,
 )
-
-# The send's own rules, imported rather than restated so the live check cannot drift from them.
-from gobetween.services.messaging import _check_after_review_request as refuse_after_review_request
-from gobetween.services.messaging import _initiation as chosen_initiation
 from gobetween.services.ports import NO_HOOKS, Clock, MessageHooks, UnitOfWork
 
 CASE_STATES: tuple[str, ...] = get_args(CaseState)

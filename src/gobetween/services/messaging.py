@@ -162,9 +162,9 @@ def send_seller_message(
             window_start=now - timedelta(days=limits.daily_limit_days),
         )
         derived: Initiation = "reply" if counted.awaiting_reply else "proactive"
-        initiation = _initiation(command.initiation, derived)
+        initiation = chosen_initiation(command.initiation, derived)
         if counted.review_requested:
-            _check_after_review_request(initiation, command.contact_reason)
+            refuse_after_review_request(initiation, command.contact_reason)
         aliases = ensure_pair_aliases(
             uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now, known=counted.aliases
         )
@@ -381,15 +381,15 @@ def _lock_thread(uow: UnitOfWork, order: Order, now: datetime) -> Thread:
     )
 
 
-def _initiation(requested: Initiation | None, derived: Initiation) -> Initiation:
+def chosen_initiation(requested: Initiation | None, derived: Initiation) -> Initiation:
     """The caller may make a message stricter (proactive), never pass it off as a reply."""
     if requested == "reply" and derived == "proactive":
         raise InvalidInput("initiation", "is 'reply' but no buyer message awaits an answer")
     return requested or derived
 
 
-def _check_after_review_request(initiation: Initiation, contact_reason: str) -> None:
-    """An order gets its review request or free-form proactive messages, not both (issue 5).
+def refuse_after_review_request(initiation: Initiation, contact_reason: str) -> None:
+    """An order gets its review request or free-form proactive messages, not both.
 
     Replies stay allowed, and so do critical contact reasons (the same test as the verdict's
     `critical`): an unexpected problem or a legal disclosure must reach the buyer regardless.
