@@ -1,5 +1,5 @@
 """Read-only units of work: on SQLite they neither take nor wait for the write lock, read one
-snapshot, and cannot write; on PostgreSQL they are plain units of work."""
+snapshot, and cannot write; on PostgreSQL they are READ ONLY transactions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from gobetween.adapters.db.read_engine import build_read_only_engine
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
@@ -42,7 +42,7 @@ def test_a_read_does_not_wait_for_a_writer_and_sees_only_committed_state(engine:
         # Far below the 30 s busy timeout a lock wait would have run into.
         assert waited < 5
     finally:
-        if reader is not engine:
+        if reader.pool is not engine.pool:
             reader.dispose()
 
 
@@ -62,19 +62,29 @@ def test_one_read_unit_of_work_reads_one_snapshot(engine: Engine) -> None:
             assert seen_inside is None
         assert seen_after is not None
     finally:
-        if reader is not engine:
+        if reader.pool is not engine.pool:
             reader.dispose()
 
 
-def test_a_write_through_the_read_only_engine_fails_on_sqlite(sqlite_engine: Engine) -> None:
-    reader = build_read_only_engine(sqlite_engine)
+def test_a_write_through_the_read_only_engine_fails(engine: Engine) -> None:
+    reader = build_read_only_engine(engine)
+    # SQLite: "attempt to write a readonly database"; PostgreSQL: "cannot execute INSERT in a
+    # read-only transaction".
+    refusal = "readonly" if engine.dialect.name == "sqlite" else "read-only transaction"
     try:
-        with SqlUnitOfWork(reader) as reading, pytest.raises(OperationalError, match="readonly"):
+        with SqlUnitOfWork(reader) as reading, pytest.raises(DBAPIError, match=refusal):
             add_buyer(reading, "nope")
     finally:
-        reader.dispose()
-    with SqlUnitOfWork(sqlite_engine) as checking:
+        if reader.pool is not engine.pool:
+            reader.dispose()
+    with SqlUnitOfWork(engine) as checking:
         assert checking.buyers.find("nope") is None
+    # The pool's connections are writable again for the writing engine.
+    with SqlUnitOfWork(engine) as writing:
+        add_buyer(writing, "yes")
+        writing.commit()
+    with SqlUnitOfWork(engine) as checking:
+        assert checking.buyers.find("yes") is not None
 
 
 def test_the_platform_hands_out_read_units_of_work(tmp_path: Path) -> None:

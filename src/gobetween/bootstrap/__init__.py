@@ -108,7 +108,8 @@ class Platform:
 
     def close(self) -> None:
         """Release the database connections."""
-        if self.read_engine is not self.engine:
+        # On PostgreSQL the read-only engine is a view of the writing engine's pool.
+        if self.read_engine.pool is not self.engine.pool:
             self.read_engine.dispose()
         self.engine.dispose()
 

@@ -142,3 +142,16 @@ def test_the_metrics_gate_refuses_sellers_and_buyers(sqlite_world: World, who: s
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/problem+json"
     assert "operator, auditor" in response.json()["detail"]
+
+
+def test_metrics_answers_401_without_a_token(world: World) -> None:
+    response = world.client.get("/metrics")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["instance"] == "/metrics"
+    assert "gobetween_messages_total" not in response.text
+    seller = world.client.get("/metrics", headers=world.headers("anna"))
+    assert seller.status_code == 403
+    auditor = world.client.get("/metrics", headers=world.headers("auditor"))
+    assert auditor.status_code == 200
+    assert "gobetween_messages_total" in auditor.text

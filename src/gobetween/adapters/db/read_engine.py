@@ -42,9 +42,13 @@ def build_read_only_engine(engine: Engine) -> Engine:
     snapshot. On SQLite its transactions begin DEFERRED, which in WAL mode is a read snapshot
     that neither takes the write lock nor waits for it (the writing engine's `BEGIN IMMEDIATE`
     would queue every page read behind the writers and a group commit's fsync); `query_only`
-    makes any write through it fail at once. PostgreSQL's engine is returned as it is: its reads
-    take no lock that writers wait for.
+    makes any write through it fail at once. On PostgreSQL, whose reads take no lock that writers
+    wait for, it is a view of the same pool (one `dispose` for both) whose transactions begin
+    READ ONLY (psycopg's `read_only`, sent with the BEGIN: no extra round trip), so a write
+    through it fails there too.
     """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(postgresql_readonly=True)
     if engine.dialect.name != "sqlite":
         return engine
     reader = create_engine(engine.url, connect_args={"timeout": 30})

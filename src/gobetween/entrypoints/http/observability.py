@@ -7,7 +7,8 @@ has been sent logs one line on the `gobetween.http` logger with the request id, 
 status, duration in milliseconds and the caller's role (when a token said who called). With
 `log_format = "json"` these are fields of the JSON line (entrypoints/log_format.py).
 
-`GET /metrics` answers in Prometheus' text format: request latency from this process, and the
+`GET /metrics` answers in Prometheus' text format, to an operator's or an auditor's bearer token
+(401 without one: api/metrics.py `add_scrape_route`): request latency from this process, and the
 message, finding and outbox figures from the database at scrape time (adapters/db/
 service_readings.py), so every process answers the same totals.
 """
@@ -30,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gobetween.adapters.db.service_readings import read_service_readings
 from gobetween.entrypoints.http.api.errors import REQUEST_ID_HEADER, request_id_from
+from gobetween.entrypoints.http.api.metrics import add_scrape_route
 
 log = logging.getLogger("gobetween.http")
 _REQUEST_ID_KEY: Final = REQUEST_ID_HEADER.lower().encode("latin-1")
@@ -177,4 +179,5 @@ def observe(app: FastAPI, engine: Engine, *, router_prefixes: tuple[str, ...] = 
         body = await run_in_threadpool(generate_latest, registry)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
-    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    # Operators' and auditors' tokens only: Prometheus sends one with its `authorization` setting.
+    add_scrape_route(app, metrics)
