@@ -12,20 +12,19 @@ a non-critical proactive draft after a review request, the same verdict otherwis
 from __future__ import annotations
 
 from datetime import UTC, timedelta
-from typing import cast, get_args
 
 from gobetween.domain.errors import InvalidInput, NotFound
 from gobetween.domain.messages import Initiation, check_subject, check_text
 from gobetween.domain.orders import check_order_id
 from gobetween.policy import SystemFacts, Verdict
 from gobetween.policy.categories import CONTACT_REASONS
-from gobetween.policy.context import CaseState
 
 # The send's own rules (chosen_initiation, refuse_after_review_request) are imported rather than
 # restated, so the live check cannot drift from them.
 from gobetween.services.messaging import (
     MessagingLimits,
     PolicyCheck,
+    checked_case_state,
     chosen_initiation,
     days_since_delivery,
     refuse_after_review_request,
@@ -33,7 +32,6 @@ from gobetween.services.messaging import (
 )
 from gobetween.services.ports import NO_HOOKS, Clock, MessageHooks, UnitOfWork
 
-CASE_STATES: tuple[str, ...] = get_args(CaseState)
 # Thread ids start at 1 on both databases: before an order's first message there is no thread,
 # and the facts query then finds no last message (so no reply is awaited), as the send would.
 NO_THREAD = 0
@@ -95,16 +93,8 @@ def check_seller_draft(
     facts = SystemFacts(
         messages_sent_today=counted.sent_today,
         daily_limit=limits.daily_limit(counted.orders_in_window),
-        case_state=_case_state(case_state),
+        case_state=checked_case_state(case_state),
         days_since_delivery=days_since_delivery(order, now),
         sender_and_recipient_are_sellers=counted.buyer_is_seller,
     )
     return check_policy(text, context, subject=subject, facts=facts)
-
-
-def _case_state(state: str | None) -> CaseState | None:
-    if state is None:
-        return None
-    if state not in CASE_STATES:
-        raise ValueError(f"case state {state!r} is not one of {', '.join(CASE_STATES)}")
-    return cast(CaseState, state)

@@ -179,7 +179,7 @@ def send_seller_message(
         facts = SystemFacts(
             messages_sent_today=counted.sent_today,
             daily_limit=limits.daily_limit(counted.orders_in_window),
-            case_state=_case_state(hooks.case_state(uow, thread.id)),
+            case_state=checked_case_state(hooks.case_state(uow, thread.id)),
             days_since_delivery=days_since_delivery(order, now),
             # system.md: seller-to-seller messages are refused. The recipient is a seller when
             # the order's buyer is the buying identity of any seller, this one included.
@@ -452,7 +452,8 @@ def days_since_delivery(order: Order, now: datetime) -> float | None:
     return (now - order.delivered_at).total_seconds() / 86400
 
 
-def _case_state(state: str | None) -> CaseState | None:
+def checked_case_state(state: str | None) -> CaseState | None:
+    """The case hook's state as the policy's `CaseState`; a state it does not know is a bug."""
     if state is None:
         return None
     if state not in CASE_STATES:
