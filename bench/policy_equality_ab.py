@@ -26,11 +26,9 @@ import argparse
 import hashlib
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "data" / "policy-dev.jsonl"
+from policy_revisions import DEV, ROOT, baseline_checkout
 
 _CHILD = r"""
 import json, random, sys
@@ -132,19 +130,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="HEAD", help="git revision to compare with")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        base = Path(scratch) / "baseline"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", "--quiet", str(base), args.baseline],
-            cwd=ROOT,
-            check=True,
-        )
-        try:
-            before = _answers(base)
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=True
-            )
+    with baseline_checkout(args.baseline) as base:
+        before = _answers(base)
     after = _answers(ROOT)
     differences = [
         (index, old, new)

@@ -21,33 +21,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "data" / "policy-dev.jsonl"
+from policy_revisions import CHILD_MESSAGE_SETS, DEV, ROOT, baseline_checkout, machine
 
-_CHILD = r"""
-import json, random, statistics, sys, time
-sys.path.insert(0, sys.argv[3])
-import gobetween.policy as policy
-from policy_speed import synthetic
-assert policy.__file__.startswith(sys.argv[1]), policy.__file__
-cases = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8") if line.strip()]
-dev = [(c["text"], c["context"], c.get("subject")) for c in cases]
-seller = [c["text"] for c in cases if c["context"]["direction"] == "seller_to_buyer"]
-rng = random.Random(7)
-long = []
-for _ in range(300):
-    text = ""
-    while len(text) < 500:
-        text += rng.choice(seller) + " "
-    long.append((text[:500], {}, None))
-synthetic_500 = [(t, c, None) for t, c in synthetic(2000) if 450 <= len(t) <= 550]
+_CHILD = (
+    CHILD_MESSAGE_SETS
+    + r"""
+import statistics
 def run(items):
     best = []
     for text, context, subject in items:
@@ -58,23 +42,6 @@ def run(items):
             times.append(time.thread_time_ns() - start)
         best.append(min(times))
     return statistics.median(best) / 1000
-from policy_contact_cases import CASES
-try:
-    from gobetween.policy.detectors.contact_information import find_contact_information
-    def contacts(text, region):
-        found = find_contact_information(text, (region,))
-        return found.emails, found.phones, found.links
-except ImportError:  # a revision before the entry point: the same work on normalize()
-    from gobetween.policy.normalize import normalize
-    from gobetween.policy.detectors.emails import find_emails
-    from gobetween.policy.detectors.links import find_links
-    from gobetween.policy.detectors.phones import find_phones
-    def contacts(text, region):
-        normalized = normalize(text)
-        emails = find_emails(normalized)
-        links = [l for l in find_links(normalized)
-                 if not any(e.start <= l.start < e.end for e in emails)]
-        return emails, find_phones(normalized, (region,)), links
 def run_contacts(items):
     best = []
     for text, region in items:
@@ -95,22 +62,7 @@ print(json.dumps({"dev": run(dev), "500": run(long), "synthetic": run(synthetic_
                   "contact cases": case_p50, "contact cases, total": case_total,
                   "contacts, dev texts": dev_p50, "contacts, dev texts, total": dev_total}))
 """
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"{cpu}, {os.cpu_count()} cores, load average {load:.1f}, "
-        f"Python {platform.python_version()} ({platform.python_implementation()})"
-    )
+)
 
 
 def _measure(tree: Path) -> dict[str, float]:
@@ -131,23 +83,12 @@ def main() -> None:
     parser.add_argument("--baseline", default="HEAD", help="git revision to compare with")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    print(f"Machine: {_machine()}")
-    with tempfile.TemporaryDirectory() as scratch:
-        base = Path(scratch) / "baseline"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", "--quiet", str(base), args.baseline],
-            cwd=ROOT,
-            check=True,
-        )
-        try:
-            rounds: dict[str, list[dict[str, float]]] = {"baseline": [], "current": []}
-            for _ in range(args.rounds):
-                rounds["baseline"].append(_measure(base))
-                rounds["current"].append(_measure(ROOT))
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=True
-            )
+    print(f"Machine: {machine()}")
+    with baseline_checkout(args.baseline) as base:
+        rounds: dict[str, list[dict[str, float]]] = {"baseline": [], "current": []}
+        for _ in range(args.rounds):
+            rounds["baseline"].append(_measure(base))
+            rounds["current"].append(_measure(ROOT))
     print(f"\n`check()` CPU µs per message, median over {args.rounds} alternating rounds")
     print(f"(baseline {args.baseline}):\n")
     print("| messages | baseline p50 µs | current p50 µs | current / baseline |")
@@ -178,7 +119,7 @@ def main() -> None:
         old = statistics.median(r[key] for r in rounds["baseline"])
         new = statistics.median(r[key] for r in rounds["current"])
         print(f"| {label} | {old:.1f} | {new:.1f} | {new / old:.2f} |")
-    print(f"\nAt the end: {_machine()}")
+    print(f"\nAt the end: {machine()}")
 
 
 if __name__ == "__main__":

@@ -22,56 +22,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO
 
-ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "data" / "policy-dev.jsonl"
+from policy_revisions import CHILD_MESSAGE_SETS, DEV, ROOT, baseline_checkout, machine
 
-_CHILD = r"""
-import json, random, sys, time
-sys.path.insert(0, sys.argv[3])
-import gobetween.policy as policy
-from policy_speed import synthetic
-from policy_contact_cases import CASES
-assert policy.__file__.startswith(sys.argv[1]), policy.__file__
-try:
-    from gobetween.policy.detectors.contact_information import find_contact_information
-    def contacts(text, region):
-        found = find_contact_information(text, (region,))
-        return found.emails, found.phones, found.links
-except ImportError:  # a revision before the entry point: the same work on normalize()
-    from gobetween.policy.normalize import normalize
-    from gobetween.policy.detectors.emails import find_emails
-    from gobetween.policy.detectors.links import find_links
-    from gobetween.policy.detectors.phones import find_phones
-    def contacts(text, region):
-        normalized = normalize(text)
-        emails = find_emails(normalized)
-        links = [l for l in find_links(normalized)
-                 if not any(e.start <= l.start < e.end for e in emails)]
-        return emails, find_phones(normalized, (region,)), links
-cases = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8") if line.strip()]
-dev = [(c["text"], c["context"], c.get("subject")) for c in cases]
-seller = [c["text"] for c in cases if c["context"]["direction"] == "seller_to_buyer"]
-rng = random.Random(7)
-long = []
-for _ in range(300):
-    text = ""
-    while len(text) < 500:
-        text += rng.choice(seller) + " "
-    long.append((text[:500], {}, None))
+_CHILD = (
+    CHILD_MESSAGE_SETS
+    + r"""
 sets = {
     "dev": [("check", item) for item in dev],
     "500": [("check", item) for item in long],
     "dev 450-550": [("check", item) for item in dev if 450 <= len(item[0]) <= 550],
-    "synthetic 450-550": [("check", (t, c, None)) for t, c in synthetic(2000)
-                          if 450 <= len(t) <= 550],
+    "synthetic 450-550": [("check", item) for item in synthetic_500],
     "contact cases": [("contacts", (t, r)) for t, r, _ in CASES],
     "contacts, dev texts": [("contacts", (t, "US")) for t, _, _ in dev],
 }
@@ -97,22 +63,7 @@ for line in sys.stdin:
             best = elapsed
     print(best, flush=True)
 """
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"{cpu}, {os.cpu_count()} cores, load average {load:.1f}, "
-        f"Python {platform.python_version()} ({platform.python_implementation()})"
-    )
+)
 
 
 def _start(tree: Path) -> subprocess.Popen[str]:
@@ -140,14 +91,8 @@ def main() -> None:
     parser.add_argument("--baseline", default="HEAD", help="git revision to compare with")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    print(f"Machine: {_machine()}")
-    with tempfile.TemporaryDirectory() as scratch:
-        base = Path(scratch) / "baseline"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", "--quiet", str(base), args.baseline],
-            cwd=ROOT,
-            check=True,
-        )
+    print(f"Machine: {machine()}")
+    with baseline_checkout(args.baseline) as base:
         children = {"baseline": _start(base), "current": _start(ROOT)}
         try:
             sizes = [json.loads(child.stdout.readline()) for child in children.values()]  # type: ignore[union-attr]
@@ -169,9 +114,6 @@ def main() -> None:
             for child in children.values():
                 child.kill()
                 child.wait()
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=True
-            )
     print(
         f"\nCPU µs per message, each the best of 5 x {args.rounds} rounds, the two versions "
         f"asked in turn about each message (baseline {args.baseline}):\n"
@@ -192,7 +134,7 @@ def main() -> None:
             f"{statistics.median(new) / statistics.median(old):.2f} | "
             f"{statistics.median(ratios):.2f} | {sum(old) / 1e6:.2f} | {sum(new) / 1e6:.2f} |"
         )
-    print(f"\nAt the end: {_machine()}")
+    print(f"\nAt the end: {machine()}")
 
 
 if __name__ == "__main__":
