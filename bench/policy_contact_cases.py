@@ -116,3 +116,54 @@ HELD_OUT: list[Case] = [
     ("Le point fort de ce modèle est sa robustesse.", "FR", NONE),
     ("Dimensioni 120 x 60 x 75 cm, peso 28 kg.", "IT", NONE),
 ]
+
+# The dev-set messages (`../shared/data/policy-dev.jsonl`) whose labels involve contact
+# information: the categories `contact_info` and `external_link`, and the contact-adjacent
+# `off_platform` (seller) and `off_platform_payment` (buyer report). The labels name categories,
+# not what the text holds, so each message's kinds were read off its text by hand: a request for
+# the buyer's address or phone (`contact_info` in d0020, d0187), an IBAN, a LINE or Instagram
+# handle (`@lunasilver.studio`) or a PayPal mention holds none.
+DEV_CONTACT_LABELS = frozenset({"contact_info", "external_link", "off_platform"})
+DEV_CONTACT_REPORTS = frozenset({"off_platform_payment"})
+DEV_CONTACT_KINDS: dict[str, frozenset[str]] = {
+    "d0001": NONE,  # IBAN for a bank transfer
+    "d0011": U,  # bit.ly/lp200-manual
+    "d0013": NONE,  # buyer: "Send me your PayPal email."
+    "d0020": NONE,  # asks for the buyer's e-mail address
+    "d0028": E,  # atelier.gravure(at)orange.fr
+    "d0045": NONE,  # PayPal Friends & Family
+    "d0046": P,  # 503-555-0148
+    "d0054": NONE,  # LINE id ＠ｋｏｍｏｒｅｂｉ＿ｓｈｏｐ
+    "d0055": NONE,  # "continue over regular email"
+    "d0058": U,  # www . printpals . com / upload
+    "d0066": U,  # www.maison-lin-coton.fr/guide-tailles
+    "d0071": U,  # https://edgelinecutlery.com/newsletter
+    "d0073": E,  # design.lunasilver@gmail.com
+    "d0083": U,  # vintagevinylhub dot com slash grading
+    "d0088": U,  # http://proofs.engravecraft.com/p/3JX9QA
+    "d0089": P,  # 030 5558 4127
+    "d0091": P | U,  # 1-877-555-0117, www.airchef-support.com/claims
+    "d0095": E,  # sаles@tоnerdepot.net (Cyrillic а, о)
+    "d0097": P,  # 347 555 1289
+    "d0114": NONE,  # buyer: "give me your bank details"
+    "d0121": P,  # 1-866-555-0123
+    "d0124": U,  # lunathreads[.]com/sizes
+    "d0138": E,  # anna dot keller at gmail dot com
+    "d0166": U,  # tracking pixel https://t.mailtrk.io/o/5521.gif
+    "d0167": P,  # Bizum al 612 555 043
+    "d0171": U,  # two https links
+    "d0178": U,  # https://proofs.engravecraft.com.proofview-secure.net/approve?id=77120
+    "d0185": E,  # mike.ridgeway.parts@gmail.com
+    "d0187": NONE,  # asks for the buyer's phone number
+    "d0193": U,  # www.oakpinefurniture.com/assembly/wardrobe-2d
+    "d0194": P,  # Whats\u200bApp at +1 213 555 0176
+    "d0197": P,  # three one two, eight eight four, zero one nine eight
+    "d0198": NONE,  # Instagram @lunasilver.studio
+    "d0199": NONE,  # Instagram @oakandpine.co
+    "d0202": NONE,  # buyer: "Schicken Sie mir einfach Ihre IBAN."
+    "d0207": NONE,  # buyer: pay cash
+    "d0210": NONE,  # buyer: PostePay, bonifico
+    "d0215": NONE,  # buyer: Venmo @jordan-k22
+    "d0249": U,  # bit.ly/libreria-kallo
+    "d0257": U,  # https://mailer.birchbevel.com/u/8812
+}
