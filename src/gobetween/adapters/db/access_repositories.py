@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, and_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, select, update
 
 from gobetween.adapters.db import access_tables as a
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.case_repositories import SqlResponseClockRepository
+from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.dialect import insert_on_conflict as _insert
-from gobetween.adapters.db.dialect import utc
 from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
 from gobetween.domain.response_times import STOP_REASONS
 from gobetween.services.access_ports import (
@@ -62,11 +62,7 @@ class SqlTokenRepository:
         )
 
     def find_active_by_hash(self, token_hash: str) -> TokenRecord | None:
-        row = self._c.execute(
-            select(a.api_tokens).where(
-                a.api_tokens.c.token_hash == token_hash, a.api_tokens.c.revoked_at.is_(None)
-            )
-        ).first()
+        row = _ACTIVE_TOKEN.first(self._c, {"token_hash": token_hash})
         return None if row is None else self._load(row)
 
     def find(self, token_id: int) -> TokenRecord | None:
@@ -268,9 +264,7 @@ class SqlSellerPolicyRepository:
         self._c = connection
 
     def find(self, seller_id: str) -> SellerPolicy | None:
-        row = self._c.execute(
-            select(a.seller_policies).where(a.seller_policies.c.seller_id == seller_id)
-        ).first()
+        row = _SELLER_POLICY.first(self._c, {"seller_id": seller_id})
         if row is None:
             return None
         return SellerPolicy(
@@ -324,3 +318,16 @@ class SqlResponseClocks:
         if reason not in STOP_REASONS:
             raise ValueError(f"unknown stop reason {reason!r}")
         return self._clocks.stop(message_id, reason=reason, at=now)
+
+
+# Every API request looks up its token and every API send its seller's settings: each statement is
+# compiled once and run on the driver's cursor (dialect.py DriverStatement), which skips the
+# select's construction and cache-key generation that cost more than the lookup itself.
+_ACTIVE_TOKEN = DriverStatement(
+    select(a.api_tokens).where(
+        a.api_tokens.c.token_hash == bindparam("token_hash"), a.api_tokens.c.revoked_at.is_(None)
+    )
+)
+_SELLER_POLICY = DriverStatement(
+    select(a.seller_policies).where(a.seller_policies.c.seller_id == bindparam("seller_id"))
+)
