@@ -608,12 +608,51 @@ _HINT_KEYS = [
     "ドット", "アット", " . ", " @ ",
 ]  # fmt: skip
 _HINTS = ahocorasick_rs.AhoCorasick(_HINT_KEYS)
+# A label inside `_TAIL` and `_HEAD` is always followed by a separator (or, last in `_HEAD`, by
+# blanks and the end): those start with ".", "@", a blank, "ド" or "ア", never with a label
+# character, so only the whole run of label characters can be the label. Taken atomically, the
+# regex engine does not retry every shorter label before failing (the same matches).
+_WHOLE_LABEL = rf"(?>{_LABEL})"
 # From a hint, the rest of an address must follow: labels and separators with at least one dot
 # (" at the door" stops here, before the costlier search for the labels in front).
-_TAIL = re.compile(rf"(?:(?:{_DOT}|{_AT}){_LABEL})*?{_DOT}{_LABEL}")
-# Before a hint, the labels of the address: searched only in a short window ending at the hint.
-_HEAD = re.compile(rf"(?<![a-z0-9_.@-])(?:{_LABEL}{_DOT})*{_LABEL}\s*\Z")
+_TAIL = re.compile(rf"(?:(?:{_DOT}|{_AT}){_WHOLE_LABEL})*?{_DOT}{_WHOLE_LABEL}")
+# Before a hint, the labels of the address: searched only in a short window ending at the hint,
+# and there only from `_head_floor`.
+_HEAD = re.compile(rf"(?<![a-z0-9_.@-])(?:{_WHOLE_LABEL}{_DOT})*{_WHOLE_LABEL}\s*\Z")
 _HEAD_WINDOW = 160
+# Words that are a whole separator between blanks (`_DOT`), reversed; `ドット` may also be glued
+# to the label on either side.
+_SPACED_SEPARATORS_REVERSED = frozenset({".", "tod", "tknup", "tniop", "otnup"})
+_NON_BLANK = re.compile(r"\S+")
+
+
+def _head_floor(text: str, low: int, end: int) -> int:
+    """The first position in [low, end] where `_HEAD` can match text[:end]: no match starts before
+    it, so searching from there finds the same match as searching from `low`.
+
+    Inside a head every blank run is part of a separator (`_DOT`: " . ", " dot ", "ドット" with
+    blanks around it); the trailing blanks are the only others. So going back from `end` word by
+    word (words: runs of non-blanks), a head cannot reach across a blank run with no separator
+    word on either side of it ("is on vintagevinylhub": the head starts at the last word)."""
+    # Reversed, the window's last word comes first: one regex scan walks back word by word.
+    reversed_window = text[low:end][::-1]
+    after: str | None = None
+    floor = len(reversed_window)
+    for word in _NON_BLANK.finditer(reversed_window):
+        before = word.group()
+        if after is not None and not (
+            after in _SPACED_SEPARATORS_REVERSED
+            or after.endswith("トッド")
+            or before in _SPACED_SEPARATORS_REVERSED
+            or before.startswith("トッド")
+        ):
+            # The blanks between `before` and `after` cannot be inside a head.
+            break
+        floor = word.end()
+        after = before
+    else:
+        return low
+    return end - floor
 
 
 def _deobfuscate(draft: _Draft) -> _Draft:
@@ -649,7 +688,8 @@ def _deobfuscate(draft: _Draft) -> _Draft:
         # "du point de vue", "el punto de entrega": a function word before a spelled dot.
         if text[max(0, text.rfind(" ", 0, start) + 1) : start] in _STOPWORDS:
             continue
-        head = _HEAD.search(text, max(0, start - _HEAD_WINDOW), start)
+        low = max(0, start - _HEAD_WINDOW)
+        head = _HEAD.search(text, _head_floor(text, low, start), start)
         if head is None:
             continue
         address = _ADDRESS.match(text, head.start())
