@@ -24,7 +24,13 @@ import dkim
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
-from dkim.canonicalization import CanonicalizationPolicy
+from dkim.canonicalization import (
+    CanonicalizationPolicy,
+    compress_whitespace,
+    correct_empty_body,
+    strip_trailing_lines,
+    strip_trailing_whitespace,
+)
 
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.parse import MailAttachment
@@ -133,8 +139,8 @@ def sign(data: bytes, key: DkimKey) -> bytes:
     arithmetic in Python on every mail, about 30 ms of CPU each, more than all the rest of a
     delivery.
     """
-    message = dkim.DKIM(data, signature_algorithm=_ALGORITHM, linesep=_LINESEP)
-    body_hash = hashlib.sha256(_CANONICAL.canonicalize_body(message.body)).digest()
+    headers, body = _headers_and_body(data)
+    body_hash = hashlib.sha256(relaxed_body(body)).digest()
     fields = [
         (b"v", b"1"),
         (b"a", _ALGORITHM),
@@ -156,7 +162,7 @@ def sign(data: bytes, key: DkimKey) -> bytes:
     dkim.hash_headers(
         digest,
         _CANONICAL,
-        _CANONICAL.canonicalize_headers(message.headers),
+        _CANONICAL.canonicalize_headers(headers),
         _SIGNED_HEADER_NAMES,
         (_NAME, b" " + unsigned),
         dict(fields),
@@ -170,11 +176,59 @@ def sign(data: bytes, key: DkimKey) -> bytes:
     return _NAME + b": " + folded + data
 
 
+def _headers_and_body(data: bytes) -> tuple[list[list[bytes]], bytes]:
+    """dkimpy's `rfc822_parse(data)`: the header fields and the body, CRLF-separated.
+
+    rfc822_parse splits the whole mail at every line break and joins the body's lines again,
+    3,500 lines for a 200 kB attachment. Only the header block goes through it here; the body is
+    the bytes after the first empty line, which is what that join gives back when every line
+    break of the body is a CRLF (always so for the generator's output; anything else takes
+    dkimpy's way).
+    """
+    end = data.find(b"\r\n\r\n")
+    # The first empty line is the first CRLF CRLF when no line before it is empty or ends in LF.
+    if end > 0 and not data.startswith(b"\r\n") and _only_crlf(data, 0, end):
+        body = data[end + 4 :]
+        if _only_crlf(body, 0, len(body)):
+            headers, _ = dkim.rfc822_parse(data[: end + 4])
+            return headers, body
+    headers, body = dkim.rfc822_parse(data)
+    return headers, body
+
+
+def _only_crlf(data: bytes, start: int, end: int) -> bool:
+    """Whether every LF in data[start:end] ends a CRLF."""
+    return data.count(b"\n", start, end) == data.count(b"\r\n", start, end)
+
+
+def relaxed_body(body: bytes) -> bytes:
+    """The relaxed body canonicalisation (RFC 6376 §3.4.4) of a CRLF-separated body.
+
+    The same bytes as dkimpy's `Relaxed.canonicalize_body`, whose two whitespace regexes scan
+    the whole body: about 4 ms of the 18 ms a 200 kB mail took to compose and sign, though a
+    base64 attachment has no white space at all. Both only change runs of spaces and tabs,
+    within one line: a tab, two blanks in a row, or a blank before a CRLF. So they run over the
+    lines from the first such place to the last, and the lines around are kept as they are.
+    """
+    firsts = [found for found in map(body.find, _WHITE_SPACE_TO_CHANGE) if found >= 0]
+    if firsts:
+        last = max(map(body.rfind, _WHITE_SPACE_TO_CHANGE))
+        start = body.rfind(b"\n", 0, min(firsts)) + 1
+        line_end = body.find(b"\n", last)
+        end = len(body) if line_end < 0 else line_end + 1
+        lines = body[start:end]
+        body = body[:start] + compress_whitespace(strip_trailing_whitespace(lines)) + body[end:]
+    canonical: bytes = correct_empty_body(strip_trailing_lines(body))
+    return canonical
+
+
 _NAME = b"DKIM-Signature"
 _ALGORITHM = b"rsa-sha256"
 _LINESEP = b"\r\n"
 _CANONICAL = CanonicalizationPolicy.from_c_value(b"relaxed/relaxed")
 _SIGNED_HEADER_NAMES = tuple(name.encode("ascii") for name in SIGNED_HEADERS)
+# Where relaxed canonicalisation changes a body: a tab, two blanks, a blank before a line break.
+_WHITE_SPACE_TO_CHANGE = (b"\t", b"  ", b" \r\n")
 
 
 @functools.lru_cache(maxsize=8)
