@@ -197,17 +197,22 @@ def parse_mail(
 def _read_message(
     raw: bytes, lift_from: int | None, *, max_parts: int, max_depth: int
 ) -> EmailMessage:
-    """The stdlib's parse of `raw`, with large leaf bodies lifted out and put back (if any)."""
+    """The stdlib's parse of `raw`, with large leaf bodies lifted out and put back (if any).
+
+    Finding the large bodies reads each part's headers, and the parse reads the same headers
+    again: both go through one policy, whose header factory parses each (name, value) once.
+    """
+    policy = mail_policy()
     skeleton, bodies = (
         (raw, {})
         if lift_from is None
-        else _lift_bodies(raw, lift_from, max_parts=max_parts, max_depth=max_depth)
+        else _lift_bodies(raw, lift_from, policy, max_parts=max_parts, max_depth=max_depth)
     )
-    message = message_from_bytes(skeleton, _class=EmailMessage, policy=mail_policy())
+    message = message_from_bytes(skeleton, _class=EmailMessage, policy=policy)
     assert isinstance(message, EmailMessage)
     if bodies and _put_back(message, bodies) != len(bodies):
         # A body landed where no leaf payload holds it: trust the plain parse instead.
-        message = message_from_bytes(raw, _class=EmailMessage, policy=mail_policy())
+        message = message_from_bytes(raw, _class=EmailMessage, policy=policy)
         assert isinstance(message, EmailMessage)
     return message
 
@@ -233,13 +238,22 @@ def _read_message(
 
 
 def _lift_bodies(
-    raw: bytes, lift_from: int, *, max_parts: int, max_depth: int
+    raw: bytes,
+    lift_from: int,
+    policy: EmailPolicy[EmailMessage] = MAIL_POLICY,
+    *,
+    max_parts: int,
+    max_depth: int,
 ) -> tuple[bytes, dict[str, str]]:
-    """(raw with its large leaf bodies replaced by tokens, {token: body as the stdlib holds it})."""
+    """(raw with its large leaf bodies replaced by tokens, {token: body as the stdlib holds it}).
+
+    Parts' headers are read with `policy`.
+    """
     if len(raw) < lift_from:
         return raw, {}
     spans: list[tuple[int, int]] = []
-    _find_large_leaves(raw, 0, len(raw), spans, lift_from, [max_parts], max_depth)
+    headers_of = BytesHeaderParser(_class=EmailMessage, policy=policy)
+    _find_large_leaves(raw, 0, len(raw), spans, lift_from, [max_parts], max_depth, headers_of)
     if not spans:
         return raw, {}
     tag = secrets.token_hex(8)
@@ -264,6 +278,7 @@ def _find_large_leaves(
     lift_from: int,
     parts_left: list[int],
     depth_left: int,
+    headers_of: BytesHeaderParser,
 ) -> None:
     """Add the spans of the large leaf bodies in the entity raw[start:end], in order."""
     parts_left[0] -= 1
@@ -272,7 +287,7 @@ def _find_large_leaves(
     body_start = _body_start(raw, start, end)
     if body_start is None:
         return
-    headers = _HEADER_PARSER.parsebytes(raw[start:body_start])
+    headers = headers_of.parsebytes(raw[start:body_start])
     maintype = headers.get_content_maintype()
     if maintype == "message":
         return
@@ -304,7 +319,14 @@ def _find_large_leaves(
                 part_end = found - 1 if raw[found - 1 : found] == b"\r" else found
                 if part_end > part_start:
                     _find_large_leaves(
-                        raw, part_start, part_end, spans, lift_from, parts_left, depth_left - 1
+                        raw,
+                        part_start,
+                        part_end,
+                        spans,
+                        lift_from,
+                        parts_left,
+                        depth_left - 1,
+                        headers_of,
                     )
             if delimiter.group(1):
                 return
@@ -347,9 +369,6 @@ def _after_empty_line(raw: bytes, start: int, end: int) -> int | None:
     if lf >= 0:
         return lf + 2
     return None if crlf < 0 else crlf + 4
-
-
-_HEADER_PARSER = BytesHeaderParser(_class=EmailMessage, policy=MAIL_POLICY)
 
 
 def _put_back(message: EmailMessage, bodies: dict[str, str]) -> int:
