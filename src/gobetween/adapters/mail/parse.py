@@ -278,7 +278,7 @@ def _find_large_leaves(
     lift_from: int,
     parts_left: list[int],
     depth_left: int,
-    headers_of: BytesHeaderParser,
+    headers_of: BytesHeaderParser[EmailMessage],
 ) -> None:
     """Add the spans of the large leaf bodies in the entity raw[start:end], in order."""
     parts_left[0] -= 1
