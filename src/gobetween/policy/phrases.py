@@ -38,6 +38,8 @@ _UNSPACED = frozenset({"ja"})
 _SENTENCE_END = re.compile(
     r"[.!?…。！？\n](?:(?<=[.!?…])[.!?…]*(?=[\s\"'»)\]]|$)|(?<=[。！？!?])[。！？!?]*|(?<=\n))"
 )
+# The characters a sentence's end is made of: a phrase holding none cannot cross one.
+_SENTENCE_END_CHARS = re.compile(r"[.!?…。！？\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +354,10 @@ class _Matchers:
     elsewhere: _Matcher | None
     elsewhere_classes: frozenset[str]
     groups: frozenset[str] | None
+    # No phrase of `elsewhere` holds a sentence's end: a veto's hits in one sentence are then
+    # found by scanning that sentence alone (the boundary checks at its edges see the same
+    # characters: a sentence ends with punctuation, which no checked phrase edge is).
+    elsewhere_by_sentence: bool = False
 
 
 def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
@@ -537,7 +543,10 @@ class Lexicon:
                 own.append((key, mine))
             if theirs:
                 elsewhere.append((key, theirs))
-        return _Matchers(_matcher_of(own), needed, declared, _matcher_of(elsewhere), vetoes, groups)
+        by_sentence = not any(_SENTENCE_END_CHARS.search(key) for key, _ in elsewhere)
+        return _Matchers(
+            _matcher_of(own), needed, declared, _matcher_of(elsewhere), vetoes, groups, by_sentence
+        )
 
     def _patterns_of(self, groups: frozenset[str] | None) -> Iterable[Pattern]:
         for group, patterns in self.patterns.items():
@@ -574,6 +583,7 @@ class Scan:
         "_broader",
         "_cache",
         "_elsewhere_hits",
+        "_elsewhere_in_sentence",
         "_lexicon",
         "_matchers",
         "_sentence_ends",
@@ -600,6 +610,7 @@ class Scan:
         self.hits = hits
         self._matchers = matchers
         self._elsewhere_hits: dict[tuple[str, str], list[Hit]] | None = None
+        self._elsewhere_in_sentence: dict[int, dict[tuple[str, str], list[Hit]]] = {}
         self._whole: dict[tuple[str, str], list[Hit]] | None = None
         self._broader: Scan | None = None
         self._lexicon = lexicon
@@ -712,13 +723,27 @@ class Scan:
             if not found:
                 return
             lists.append(found)
+        vetoes = bool(pattern.unless_sentence or pattern.unless_before)
+        if len(lists) == 1:
+            # One class (most patterns): each hit is a match, spanning the hit.
+            for anchor in lists[0]:
+                start, end = anchor.start, anchor.end
+                if vetoes and self._vetoed(pattern, start, end, (anchor,)):
+                    continue
+                yield _new_tuple(Match, (pattern.group, pattern.name, lang, start, end))
+            return
+        others = lists[1:]
         for anchor in lists[0]:
-            chosen = self._combine(pattern, anchor, lists[1:])
+            chosen = self._combine(pattern, anchor, others)
             if chosen is None:
                 continue
-            start = min(hit.start for hit in chosen)
-            end = max(hit.end for hit in chosen)
-            if self._vetoed(pattern, start, end, chosen):
+            start, end = anchor.start, anchor.end
+            for hit in chosen:
+                if hit.start < start:
+                    start = hit.start
+                if hit.end > end:
+                    end = hit.end
+            if vetoes and self._vetoed(pattern, start, end, chosen):
                 continue
             yield _new_tuple(Match, (pattern.group, pattern.name, lang, start, end))
 
@@ -774,6 +799,34 @@ class Scan:
             previous_end = best.end
         return chosen
 
+    def _in_sentence(self, cls: str, sentence: int, low: int, high: int) -> bool:
+        """Whether a hit of `cls` in any language starts in sentence `sentence` ([low, high)):
+        what `of_class(cls)` would find there. The other languages' hits of a veto class are
+        looked for in that sentence alone, once per sentence, instead of in the whole text."""
+        matchers = self._matchers
+        if (
+            matchers is None
+            or matchers.elsewhere is None
+            or not matchers.elsewhere_by_sentence
+            or cls not in matchers.elsewhere_classes
+            or (
+                (matchers.classes is None or cls in matchers.classes)
+                and (matchers.complete is None or cls in matchers.complete)
+            )
+        ):
+            return any(low <= hit.start < high for hit in self.of_class(cls))
+        hits = self.hits
+        for code in LANGUAGES:
+            for hit in hits.get((code, cls), ()):
+                if low <= hit.start < high:
+                    return True
+        others = self._elsewhere_in_sentence.get(sentence)
+        if others is None:
+            others = matchers.elsewhere.collect(self.text[low:high])
+            self._elsewhere_in_sentence[sentence] = others
+        # Every hit of the sentence's own scan starts in it; the scan's languages have none.
+        return any(key[1] == cls for key in others)
+
     def _vetoed(self, pattern: Pattern, start: int, end: int, chosen: Sequence[Hit]) -> bool:
         if pattern.unless_sentence:
             sentence = self.sentence_of(start)
@@ -781,9 +834,8 @@ class Scan:
             # Context vetoes count in any language: an English "coupon" in a French sentence about
             # a code "que vous avez utilisé" is still a code already used.
             for cls in pattern.unless_sentence:
-                for hit in self.of_class(cls):
-                    if low <= hit.start < high:
-                        return True
+                if self._in_sentence(cls, sentence, low, high):
+                    return True
         if pattern.unless_before:
             sentence = self.sentence_of(start)
             # Set phrases that contain a negation word without negating anything ("no problem",

@@ -1,0 +1,60 @@
+"""The phrase scan's shortcuts answer exactly as the longer ways they replace."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gobetween.policy.engine import _groups
+from gobetween.policy.normalize import normalize
+from gobetween.policy.phrases import Scan
+from gobetween.policy.profiles import get_profile
+
+_LEXICON = get_profile("amazon").lexicon
+_SELLER_GROUPS = _groups(_LEXICON, "seller_to_buyer")
+_VETO_CLASSES = sorted(
+    {cls for patterns in _LEXICON.patterns.values() for p in patterns for cls in p.unless_sentence}
+)
+
+# Words of veto classes in several languages, words that patterns combine, and every kind of
+# sentence end, glued with and without spaces so that word boundaries fall at the edges.
+_PIECES = st.sampled_from(
+    [
+        *(" ", ". ", "! ", "? ", "\n", "。", "！", "…", ".", ",", "-", "x", "1", "é"),
+        *("leave a review", "review", "design", "logo", "maquette", "entwurf", "diseño"),
+        *("coupon", "code promo", "gutschein", "cupón", "paypal", "pay", "bezahlen"),
+        *("we will not", "no", "pas", "nicht", "sorry", "désolé", "lo siento", "ご迷惑"),
+        *("amazon", "tracking", "numéro de suivi", "please", "bitte", "s'il vous plaît"),
+    ]
+)
+
+
+def _scan(text: str, languages: frozenset[str] | None) -> Scan:
+    return _LEXICON.scan(normalize(text).text, languages, groups=_SELLER_GROUPS)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(_PIECES, max_size=30).map("".join),
+    st.sampled_from([frozenset({"en"}), frozenset({"fr", "en"}), frozenset({"ja", "en"}), None]),
+)
+def test_a_veto_class_in_a_sentence_is_what_of_class_finds_there(
+    text: str, languages: frozenset[str] | None
+) -> None:
+    scan = _scan(text, languages)
+    reference = _scan(text, languages)
+    for sentence in range(len(scan.sentence_ends()) + 1):
+        low, high = scan.sentence_bounds(sentence)
+        for cls in _VETO_CLASSES:
+            expected = any(low <= hit.start < high for hit in reference.of_class(cls))
+            assert scan._in_sentence(cls, sentence, low, high) == expected, (cls, sentence)
+
+
+def test_another_language_s_veto_is_found_in_its_sentence_only() -> None:
+    # "maquette" (French design_terms) vetoes nothing in an English scan's first sentence.
+    scan = _scan("Please leave a review. La maquette est prête.", frozenset({"en"}))
+    assert scan._matchers is not None
+    assert scan._matchers.elsewhere_by_sentence
+    first, second = scan.sentence_bounds(0), scan.sentence_bounds(1)
+    assert not scan._in_sentence("design_terms", 0, *first)
+    assert scan._in_sentence("design_terms", 1, *second)
