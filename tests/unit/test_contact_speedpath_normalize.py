@@ -1,15 +1,18 @@
-"""The detector view's address search: its shortcuts find exactly what the plain patterns find.
+"""The detector view's shortcuts find exactly what the plain steps find.
 
 `_deobfuscate` looks for the labels in front of a spelled separator (`_HEAD`) only from
-`_head_floor`, and matches labels atomically in `_HEAD` and `_TAIL`. These tests compare both with
-the patterns as first written (labels that backtrack, searched from the window's start) on the
-obfuscation cases and on random address-shaped texts.
+`_head_floor`, and matches labels atomically in `_HEAD` and `_TAIL`; one automaton pass finds both
+the separators and the digit words, and `_digit_words` is skipped when fewer digit words than a
+run occur. These tests compare each with the plain steps (labels that backtrack, searched from the
+window's start; one automaton per kind; every step run) on the obfuscation cases and on random
+address-shaped texts.
 """
 
 from __future__ import annotations
 
 import re
 
+import ahocorasick_rs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -59,7 +62,7 @@ _GAPS = ["", " ", "  ", "\t", "\n", " \u3000 "]
 
 def _hints(text: str) -> list[int]:
     """Where `_deobfuscate` looks for an address: every spelled or spaced separator."""
-    return [start for _, start, _ in normalization._HINTS.find_matches_as_indexes(text, True)]
+    return normalization._hint_starts(text)
 
 
 def _assert_same_search(text: str) -> None:
@@ -106,3 +109,50 @@ def test_obfuscated_addresses_are_rewritten() -> None:
     assert "peter.brandt@gmail.com" in normalize_contacts(OBFUSCATED[0]).text
     assert "tanaka@yahoo.co.jp" in normalize_contacts(OBFUSCATED[5]).text
     assert "du point de vue" in normalize_contacts(OBFUSCATED[13]).text
+
+
+# The separators alone, as `_deobfuscate` first found them.
+PLAIN_HINTS = ahocorasick_rs.AhoCorasick(normalization._HINT_KEYS)
+
+_DIGIT_TOKENS = ["one", "two", "three", "fünf", "cinq", "uno", "un", "tre", "ゼロ", "一", "二", "7"]
+
+
+def _assert_same_draft(text: str) -> None:
+    plain_hints = [start for _, start, _ in PLAIN_HINTS.find_matches_as_indexes(text, True)]
+    assert normalization._hint_starts(text) == plain_hints
+    draft = normalization._fold(text)
+    fast = normalization._contact_draft(draft, False)
+    plain = normalization._digit_words(normalization._deobfuscate(draft))
+    assert (fast.text, list(fast.starts), list(fast.ends)) == (
+        plain.text,
+        list(plain.starts),
+        list(plain.ends),
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *OBFUSCATED,
+        "call me on four one five, five five five, zero one three two",
+        "meine nummer: null eins sieben null fünf fünf fünf eins zwei drei vier",
+        "text me at three one two, eight eight four, zero one nine eight",
+        "one or two, maybe three",  # three digit words: no run
+        "someone, anyone: done",  # digit words inside words only
+        "〇九〇一二三四五六七八",
+        "write to one two three four at gmail dot com",
+        "kontakt [at] five five five five [dot] de",
+    ],
+)
+def test_one_automaton_pass_as_two_on_obfuscations(text: str) -> None:
+    _assert_same_draft(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_TOKENS + _DIGIT_TOKENS), st.sampled_from(_GAPS)), max_size=16
+    ).map(lambda pairs: "".join(token + gap for token, gap in pairs))
+)
+def test_one_automaton_pass_as_two_on_random_runs(text: str) -> None:
+    _assert_same_draft(text)

@@ -144,7 +144,16 @@ def _contact_draft(folded: _Draft, spaced: bool) -> _Draft:
     """The detector view from the folded text: blank-spaced letters joined, obfuscated address
     separators and digit words rewritten. A blank-separated run is also a run of the broader
     hint, so the phrase view's test serves here too."""
-    return _digit_words(_deobfuscate(_join_spaced(folded, _SPACED_BLANK) if spaced else folded))
+    draft = _join_spaced(folded, _SPACED_BLANK) if spaced else folded
+    # One automaton pass finds both the spelled and spaced separators and every digit word.
+    found = _SEPARATORS_AND_DIGITS.find_matches_as_indexes(draft.text, overlapping=True)
+    hints = [start for key, start, _ in found if key < _HINT_COUNT]
+    deobfuscated = _deobfuscate(draft, hints)
+    if deobfuscated is draft and len(found) - len(hints) < _RUN_MIN:
+        # Fewer digit words in the text, overlapping or not, than a run needs (most messages):
+        # `_digit_words` would find no run in the same text.
+        return draft
+    return _digit_words(deobfuscated)
 
 
 def _frozen(offsets: Sequence[int]) -> Sequence[int]:
@@ -607,7 +616,7 @@ _HINT_KEYS = [
     " dot ", " punkt ", " point ", " punto ", " at ", " arroba ", " arobase ", " chiocciola ",
     "ドット", "アット", " . ", " @ ",
 ]  # fmt: skip
-_HINTS = ahocorasick_rs.AhoCorasick(_HINT_KEYS)
+_HINT_COUNT = len(_HINT_KEYS)
 # A label inside `_TAIL` and `_HEAD` is always followed by a separator (or, last in `_HEAD`, by
 # blanks and the end): those start with ".", "@", a blank, "ド" or "ア", never with a label
 # character, so only the whole run of label characters can be the label. Taken atomically, the
@@ -655,9 +664,12 @@ def _head_floor(text: str, low: int, end: int) -> int:
     return end - floor
 
 
-def _deobfuscate(draft: _Draft) -> _Draft:
-    """Rewrite obfuscated address separators to `.`, `@` and `/`, in address-shaped runs only."""
+def _deobfuscate(draft: _Draft, hints: list[int] | None = None) -> _Draft:
+    """Rewrite obfuscated address separators to `.`, `@` and `/`, in address-shaped runs only.
+    `hints`: where the separators of `_HINT_KEYS` start in `draft.text`, when the caller has
+    them (in the order the automaton reports them)."""
     edits: list[Edit] = []
+    given = draft
     text = draft.text
     # A bracketed separator starts with one of four brackets: `in` finds none of them in most
     # messages faster than the regex's class scan does.
@@ -682,7 +694,10 @@ def _deobfuscate(draft: _Draft) -> _Draft:
         text = draft.text
     edits = []
     done = -1
-    for _, start, _end in _HINTS.find_matches_as_indexes(text, overlapping=True):
+    if hints is None or draft is not given:
+        # The brackets or a scheme were rewritten: the separators move.
+        hints = _hint_starts(text)
+    for start in hints:
         if start < done or _TAIL.match(text, start) is None:
             continue
         # "du point de vue", "el punto de entrega": a function word before a spelled dot.
@@ -782,6 +797,15 @@ _DIGIT_AUTOMATON = ahocorasick_rs.AhoCorasick(
 )
 _DIGIT_GAP = re.compile(r"[\s,\-/.・ー]{0,3}")
 _RUN_MIN = 4
+# The separators' hints (`_HINT_KEYS`, numbered first) and the digit words, in one automaton.
+_SEPARATORS_AND_DIGITS = ahocorasick_rs.AhoCorasick(_HINT_KEYS + _DIGIT_KEYS)
+
+
+def _hint_starts(text: str) -> list[int]:
+    """Where a spelled or spaced separator of `_HINT_KEYS` starts in `text`, overlapping ones
+    included."""
+    found = _SEPARATORS_AND_DIGITS.find_matches_as_indexes(text, overlapping=True)
+    return [start for key, start, _ in found if key < _HINT_COUNT]
 
 
 def _digit_words(draft: _Draft) -> _Draft:
