@@ -77,6 +77,10 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     text = view.text
     if "." not in text:
         return []
+    first_dot = _DOT_LETTER.search(text)
+    if first_dot is None and "://" not in text and "www" not in text:
+        # Every link has a scheme, "www" or a bare domain's "x.y": none here (most messages).
+        return []
     found: list[tuple[int, int, str | None]] = []
     taken: list[tuple[int, int]] = []
     passes: list[tuple[re.Pattern[str], bool]] = []
@@ -96,7 +100,7 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     # Each "x.y" starts one character before its dot; as with a scan for the three characters,
     # one that begins inside the previous one ("a.b.c": "b.c" inside "a.b") is not a start.
     previous = -3
-    for dot in _DOT_LETTER.finditer(text):
+    for dot in _DOT_LETTER.finditer(text, first_dot.start()) if first_dot is not None else ():
         start = dot.start() - 1
         if start < previous + 3:
             continue

@@ -130,9 +130,13 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
     normalized = normalize(message) if isinstance(message, str) else message
     view = normalized.contacts or normalized
     text = view.text
+    first_run = _RUN.search(text)
+    if first_run is None:
+        # No run of digits and separators long enough for a phone number (most messages).
+        return []
     tried = _region_order(regions if isinstance(regions, tuple) else tuple(regions))
     hits: list[PhoneHit] = []
-    for match in _candidates(text):
+    for match in _candidates(text, first_run.start()):
         raw = match.group()
         start, end = match.span()
         # The cheap tests first: lengths, then shapes and context, then libphonenumber.
@@ -168,9 +172,10 @@ def _region_order(regions: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(r.upper() for r in regions if r))
 
 
-def _candidates(text: str) -> Iterator[re.Match[str]]:
-    """Candidates, searched only inside runs of digits and separators long enough for a phone."""
-    for run in _RUN.finditer(text):
+def _candidates(text: str, first_run: int = 0) -> Iterator[re.Match[str]]:
+    """Candidates, searched only inside runs of digits and separators long enough for a phone;
+    `first_run`: where the first run starts, when the caller has found it."""
+    for run in _RUN.finditer(text, first_run):
         start = run.start()
         if _ORDER_ID_RUN.fullmatch(run.group()) is not None and (
             start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_+")

@@ -1,0 +1,90 @@
+"""The phone and link detectors' early exits skip only messages that cannot hold a hit.
+
+`find_phones` stops when no run of digits and separators is long enough for a phone number;
+`find_links` when the text has no scheme, no "www" and no "x.y". These tests check on the contact
+cases and on random texts that the patterns the detectors match with find nothing there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gobetween.policy.detectors import links, phones
+from gobetween.policy.normalize import normalize_contacts
+
+
+def _contact_cases() -> list[str]:
+    """The bench's contact cases, loaded by file (bench/ on the import path would shadow
+    packages of the same names for later tests)."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "policy_contact_cases.py"
+    spec = importlib.util.spec_from_file_location("speedpath_contact_cases", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return [text for text, _, _ in module.CASES + module.HELD_OUT]
+
+
+_PIECES = st.sampled_from(
+    [
+        "0", "1", "5", "555", "0123", "+", "(", ")", "-", ".", "/", " ", "\t", "\n", ",", "x", "a",
+        "shop", "com", "de", "www", "http", "://", ":", "@", "é", "tel", "order", "１２３",
+    ]
+)  # fmt: skip
+_TEXTS = st.lists(_PIECES, max_size=30).map("".join)
+
+
+def _no_phone_possible(text: str) -> None:
+    """Without a run, no candidate has the digits of a phone number, so none is confirmed."""
+    assert phones.find_phones(text, ("US", "DE", "JP")) == []
+    view = normalize_contacts(text).text
+    for match in phones._CANDIDATE.finditer(view):
+        digits = sum(c.isdigit() for c in match.group())
+        assert digits < phones._MIN_DIGITS, (text, match.group())
+
+
+def _no_link_possible(text: str) -> None:
+    assert links.find_links(text) == []
+    view = normalize_contacts(text).text
+    for pattern in (links._URL, links._WWW, links._BARE):
+        assert pattern.search(view) is None, (text, pattern.pattern)
+
+
+def _check(text: str) -> None:
+    view = normalize_contacts(text).text
+    if phones._RUN.search(view) is None:
+        _no_phone_possible(text)
+    else:
+        # From the first run on, the candidates are those found from the start of the text.
+        first = phones._RUN.search(view)
+        assert first is not None
+        assert [m.span() for m in phones._candidates(view, first.start())] == [
+            m.span() for m in phones._candidates(view)
+        ]
+    if "://" not in view and "www" not in view and links._DOT_LETTER.search(view) is None:
+        _no_link_possible(text)
+
+
+@pytest.mark.parametrize("text", _contact_cases())
+def test_early_exits_on_the_contact_cases(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_TEXTS)
+def test_early_exits_on_random_texts(text: str) -> None:
+    _check(text)
+
+
+def test_messages_without_digits_or_dots_have_no_phone_or_link() -> None:
+    text = "Thank you for your order, we ship on Monday"
+    _no_phone_possible(text)
+    _no_link_possible(text)
+    # One run of seven digits and the exits no longer apply.
+    assert phones.find_phones("Call 415-555-0132 today", ("US",)) != []
+    assert links.find_links("see shop.com today") != []
