@@ -7,7 +7,12 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gobetween.policy.rules import unprofessional
+from gobetween.policy import check, sentences
+from gobetween.policy.context import MessageContext, SystemFacts
+from gobetween.policy.normalize import normalize
+from gobetween.policy.profiles import get_profile
+from gobetween.policy.rules import AnalyzedMessage, thank_you_only, unprofessional
+from gobetween.policy.sentences import Sentence, asks_question
 
 # The capitalised-word regex as first written: a run of two or more capitals with no letter on
 # either side, led by the lookbehind.
@@ -32,3 +37,91 @@ def test_shouting_needs_four_capitalised_words_in_a_row() -> None:
     assert [text[start:end] for start, end in unprofessional._shouting(text)] == [
         "PLEASE DO NOT RETURN IT"
     ]
+
+
+def _sentences_as_first_written(
+    text: str, start: int = 0, end: int | None = None
+) -> list[Sentence]:
+    stop = len(text) if end is None else end
+    found: list[Sentence] = []
+    position = start
+    for low, high in [(m.end(), m.end()) for m in sentences._END.finditer(text, start, stop)] + [
+        (stop, stop)
+    ]:
+        piece = text[position:low]
+        rest = piece.lstrip()
+        if rest:
+            first = position + len(piece) - len(rest)
+            rest = rest.rstrip()
+            found.append(Sentence(first, first + len(rest), rest))
+        position = high
+    return found
+
+
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        *(" ", "  ", "\n", "\t", ".", ". ", "!", "?!", "…", "。", "！", "？", '"', "»", ")", "]"),
+        *("Thanks", "a", "Mr", "3.5", "www.x.de", "ありがとう", "\u3000", "\xa0"),
+    ]
+)
+
+
+@given(st.lists(_SENTENCE_PIECES, max_size=30).map("".join), st.data())
+def test_sentence_spans_are_where_the_sentences_are(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = _sentences_as_first_written(text, start, end)
+    assert sentences.split_sentences(text, start, end) == expected
+    assert sentences.sentence_spans(text, start, end) == [(s.start, s.end) for s in expected]
+
+
+def _thank_you_only_as_first_written(message: AnalyzedMessage) -> bool:
+    scan = message.phrases
+    thanks = scan.of_class("thanks")
+    if not thanks or asks_question(scan.text):
+        return False
+    if any(scan.matches(group) for group in thank_you_only._OTHER_PURPOSES):
+        return False
+    body = sentences.body_sentences(scan.text)
+    if not body:
+        return False
+    warm = thanks + scan.of_class("warm")
+    return all(any(s.start <= hit.start < s.end for hit in warm) for s in body)
+
+
+_THANKS_PIECES = st.sampled_from(
+    [
+        *(" ", ". ", "! ", "\n", ",\n", "Hi Anna", "Best,\nLumo", "Thank you", "thanks so much"),
+        *("Danke", "merci", "We hope you enjoy it", "Have a great day", "Your order", "ships"),
+        *("today", "leave a review", "grazie mille", "ありがとうございます。", "enjoy"),
+    ]
+)
+
+
+@given(
+    st.lists(_THANKS_PIECES, max_size=16).map("".join),
+    st.sampled_from([frozenset({"en"}), frozenset({"de", "en"}), None]),
+)
+def test_thank_you_only_answers_as_first_written(
+    text: str, languages: frozenset[str] | None
+) -> None:
+    normalized = normalize(text)
+
+    def message() -> AnalyzedMessage:
+        return AnalyzedMessage(
+            text=text,
+            subject=None,
+            normalized=normalized,
+            language="en",
+            context=MessageContext.from_mapping({"initiation": "proactive"}),
+            facts=SystemFacts(),
+            scan=get_profile("amazon").lexicon.scan(normalized.text, languages),
+        )
+
+    assert thank_you_only._thank_you_only(message()) == _thank_you_only_as_first_written(message())
+
+
+def test_a_message_of_thanks_alone_is_thank_you_only() -> None:
+    text = "Hi Anna,\n\nThank you so much for your order! We hope you enjoy it.\n\nBest,\nLumo"
+    verdict = check(text, {"initiation": "proactive", "contact_reason": "customization"})
+    assert "thank_you_only" in verdict.categories

@@ -45,24 +45,30 @@ class Layout:
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
     """Split text[start:end] into sentences (offsets into `text`)."""
+    return [Sentence(low, high, text[low:high]) for low, high in sentence_spans(text, start, end)]
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Where the sentences of text[start:end] are, as `split_sentences` finds them: [start, end)
+    offsets into `text`, for callers that need no `Sentence` (about 0.8 µs each to make)."""
     stop = len(text) if end is None else end
-    sentences: list[Sentence] = []
+    spans: list[tuple[int, int]] = []
     position = start
     for match in _END.finditer(text, start, stop):
-        _add(text, position, match.end(), sentences)
-        position = match.end()
-    _add(text, position, stop, sentences)
-    return sentences
+        high = match.end()
+        _add(text, position, high, spans)
+        position = high
+    _add(text, position, stop, spans)
+    return spans
 
 
-def _add(text: str, low: int, high: int, sentences: list[Sentence]) -> None:
+def _add(text: str, low: int, high: int, spans: list[tuple[int, int]]) -> None:
     # `str.strip` drops what `str.isspace` calls space, without a Python loop per character.
     piece = text[low:high]
     rest = piece.lstrip()
     if rest:
         start = low + len(piece) - len(rest)
-        rest = rest.rstrip()
-        sentences.append(Sentence(start, start + len(rest), rest))
+        spans.append((start, start + len(rest.rstrip())))
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -111,6 +117,12 @@ def body_sentences(text: str) -> list[Sentence]:
     """Sentences of the body only (no greeting, sign-off or signature)."""
     frame = layout(text)
     return split_sentences(text, frame.body_start, frame.body_end)
+
+
+def body_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of the body are (`body_sentences` without making each `Sentence`)."""
+    frame = layout(text)
+    return sentence_spans(text, frame.body_start, frame.body_end)
 
 
 # Japanese often ends a question with か and a full stop instead of a question mark.

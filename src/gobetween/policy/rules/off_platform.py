@@ -7,11 +7,12 @@ invitation to use it ("email me", "call us", "send the photo to …", "WhatsApp 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from gobetween.policy.phrases import read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, match_findings, rule
-from gobetween.policy.sentences import split_sentences
+from gobetween.policy.sentences import sentence_spans
 from gobetween.policy.verdict import Finding
 
 # An invitation next to an address counts in any language.
@@ -59,15 +60,11 @@ def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
     if contacts:
         invites = [to_original(hit.start, hit.end) for hit in scan.of_class("contact_invite")]
         if invites:
-            sentences = split_sentences(message.text)
-            starts = [s.start for s in sentences]
+            starts = [start for start, _ in sentence_spans(message.text)]
 
             def sentence_index(position: int) -> int:
-                index = 0
-                for i, start in enumerate(starts):
-                    if start <= position:
-                        index = i
-                return index
+                # The last sentence starting at or before `position` (the first if none does).
+                return max(bisect_right(starts, position) - 1, 0)
 
             for contact in contacts:
                 if contact.span is None or (exempt_phone and _is_phone(contact, message.text)):

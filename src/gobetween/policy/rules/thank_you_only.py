@@ -6,11 +6,12 @@ the body (greeting and signature aside) is thanks or warmth, with no question or
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from gobetween.policy.phrases import read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, rule
-from gobetween.policy.sentences import asks_question, body_sentences
+from gobetween.policy.sentences import asks_question, body_sentence_spans
 from gobetween.policy.verdict import Finding
 
 # Thanks and warmth count in any language ("Danke!" in an English message is still thanks).
@@ -52,13 +53,18 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
         return False
     if any(scan.matches(group) for group in _OTHER_PURPOSES):
         return False
-    sentences = body_sentences(text)
+    sentences = body_sentence_spans(text)
     if not sentences:
         return False
-    warm = thanks + scan.of_class("warm")
-    return all(
-        any(sentence.start <= hit.start < sentence.end for hit in warm) for sentence in sentences
-    )
+    # Every sentence has a hit of thanks or warmth starting in it: the first hit starting at or
+    # after the sentence's start must start before its end.
+    starts = sorted([hit.start for hit in thanks] + [hit.start for hit in scan.of_class("warm")])
+    count = len(starts)
+    for low, high in sentences:
+        index = bisect_left(starts, low)
+        if index == count or starts[index] >= high:
+            return False
+    return True
 
 
 @rule("thank_you_only")
