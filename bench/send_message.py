@@ -170,6 +170,65 @@ def explain_send_path_as_run(engine: Engine, send: Callable[[], object]) -> None
         print("  " + plan.replace("\n", "\n    "))
 
 
+def trace_send_path(engine: Engine, send: Callable[[], object]) -> None:
+    """Count what one warm send says to PostgreSQL: statements, round trips, protocol messages.
+
+    libpq's own trace of the connection (every message both ways) during one send, after
+    WARM_SENDS sends on the same connection (statements prepared, caches filled). A round trip
+    is a point where the client waits for the server: a Sync (extended protocol) or a simple
+    Query, each answered by ReadyForQuery.
+    """
+    import tempfile
+
+    from psycopg import pq
+
+    traced: list[Any] = []
+
+    def trace_this(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        traced.append(dbapi_connection)
+
+    event.listen(engine, "checkout", trace_this)
+    try:
+        for _ in range(WARM_SENDS):
+            send()
+        traced.clear()
+        with tempfile.TemporaryFile("w+") as log:
+            hooked: list[Any] = []
+
+            def start(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+                if not hooked:
+                    hooked.append(dbapi_connection)
+                    dbapi_connection.pgconn.trace(log.fileno())
+                    dbapi_connection.pgconn.set_trace_flags(
+                        pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE
+                    )
+
+            event.listen(engine, "checkout", start)
+            try:
+                send()
+            finally:
+                event.remove(engine, "checkout", start)
+                for connection in hooked:
+                    connection.pgconn.untrace()
+            log.seek(0)
+            lines = log.read().splitlines()
+    finally:
+        event.remove(engine, "checkout", trace_this)
+    sent = [line.split("\t") for line in lines if line.startswith("F")]
+    kinds: dict[str, int] = {}
+    for fields in sent:
+        kinds[fields[2]] = kinds.get(fields[2], 0) + 1
+    print(f"  one warm send, frontend messages: {kinds}")
+    statements = kinds.get("Execute", 0) + kinds.get("Query", 0)
+    round_trips = kinds.get("Sync", 0) + kinds.get("Query", 0)
+    print(f"  statements (Execute + Query): {statements}; round trips (Sync, Query): {round_trips}")
+    for fields in sent:
+        if fields[2] in ("Query", "Parse"):
+            print(f"    {fields[2]}: {' '.join(fields[3:])[:150]}")
+        elif fields[2] == "Bind":
+            print(f"    Bind: {' '.join(fields[3:])[:60]}")
+
+
 def run(
     kind: str,
     stored: int,
@@ -180,6 +239,7 @@ def run(
     explain: bool = False,
     vacuum: bool = True,
     kept_schema: str | None = None,
+    trace: bool = False,
 ) -> None:
     with fresh_database(
         kind,
@@ -196,8 +256,8 @@ def run(
             f"(pre-fill {filled:.1f} s, {stored / filled:,.0f} msg/s)"
         )
         for threads in thread_counts:
-            measure(engine, kind, stored, orders, sends, threads, group_commit, explain)
-            explain = False
+            measure(engine, kind, stored, orders, sends, threads, group_commit, explain, trace)
+            explain = trace = False
 
 
 def measure(
@@ -209,6 +269,7 @@ def measure(
     threads: int,
     group_commit: str,
     explain: bool,
+    trace: bool = False,
 ) -> None:
     """One measured run of `sends` sends from `threads` threads, with its baselines."""
     rng = random.Random(42)
@@ -244,6 +305,8 @@ def measure(
 
     if explain:
         explain_send_path(engine, lambda: send_one(rng))
+    if trace and kind == "postgresql":
+        trace_send_path(engine, lambda: send_one(rng))
     latencies: list[float] = []
 
     def work(seed: int, count: int, keep: bool) -> None:
@@ -344,6 +407,11 @@ def main() -> None:
         "--explain", action="store_true", help="print the plan of each statement of one send"
     )
     parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="PostgreSQL: count the statements and round trips of one warm send (libpq trace)",
+    )
+    parser.add_argument(
         "--no-vacuum",
         action="store_true",
         help="PostgreSQL: ANALYZE only after the pre-fill (no visibility map yet)",
@@ -368,6 +436,7 @@ def main() -> None:
                 args.explain,
                 vacuum=not args.no_vacuum,
                 kept_schema=args.kept_schema,
+                trace=args.trace,
             )
 
 
