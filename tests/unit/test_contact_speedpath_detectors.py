@@ -1,13 +1,15 @@
-"""The phone and link detectors' early exits skip only messages that cannot hold a hit.
+"""The phone and link detectors' shortcuts skip only what cannot hold a hit.
 
 `find_phones` stops when no run of digits and separators is long enough for a phone number;
 `find_links` when the text has no scheme, no "www" and no "x.y". These tests check on the contact
-cases and on random texts that the patterns the detectors match with find nothing there.
+cases and on random texts that the patterns the detectors match with find nothing there, and
+that the URL and www patterns, rewritten to start with a literal, match as first written.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,21 @@ def test_messages_without_digits_or_dots_have_no_phone_or_link() -> None:
     # One run of seven digits and the exits no longer apply.
     assert phones.find_phones("Call 415-555-0132 today", ("US",)) != []
     assert links.find_links("see shop.com today") != []
+
+
+# The URL and www patterns as first written, with the check before the first letter in front.
+PLAIN_URL = re.compile(rf"\b(?:https?|ftp)://{links._STOP}+")
+PLAIN_WWW = re.compile(rf"(?<![a-z0-9_.@/-])www\d{{0,3}}\.{links._STOP}+")
+_URL_PIECES = st.sampled_from(
+    [
+        "h", "t", "p", "s", "f", ":", "/", "w", ".", "a", "1", "_", "-", "@", "é", " ", "\n",
+        "ttp", "ttps", "://", "www", "ftp", "http", "https", "xhttp", "_www", "1www", "www2",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=14).map("".join))
+def test_url_and_www_patterns_match_as_first_written(text: str) -> None:
+    for fast, plain in ((links._URL, PLAIN_URL), (links._WWW, PLAIN_WWW)):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -39,8 +39,11 @@ FILE_EXTENSIONS = _words(
 )
 
 _STOP = r"[^\s<>\"'`\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]"
-_URL = re.compile(rf"\b(?:https?|ftp)://{_STOP}+")
-_WWW = re.compile(rf"(?<![a-z0-9_.@/-])www\d{{0,3}}\.{_STOP}+")
+# Both led by a literal, which the regex engine scans for fast (a leading `\b` or lookbehind is
+# tried at every position): the check before the first letter is made after it, `(?<!\w.)` being
+# `\b` before a letter and `(?<![…]w)` the lookbehind before "www".
+_URL = re.compile(rf"(?:h(?<!\w.)ttps?|f(?<!\w.)tp)://{_STOP}+")
+_WWW = re.compile(rf"w(?<![a-z0-9_.@/-]w)ww\d{{0,3}}\.{_STOP}+")
 _BARE = re.compile(
     r"(?<![a-z0-9_.@/:%+-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?P<tld>[a-z][a-z0-9-]{1,23})"
     rf"(?![a-z0-9_@-]|\.[a-z0-9])(?P<path>/{_STOP}*)?"
