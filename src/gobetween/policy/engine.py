@@ -342,7 +342,7 @@ def _subject_findings(
     if not (phrases or detectors):
         return []
     line = _with(message, text=subject, normalized=normalized, scan=scan, prior=())
-    first, rest = _plan(message.context.initiation)
+    first = _plan(message.context.initiation)[0]
     found: list[Finding] = []
     if detectors:
         for rule in first:
@@ -350,7 +350,16 @@ def _subject_findings(
                 found.extend(rule.function(line))
         _set_prior(line, tuple(found))
     if phrases:
-        for rule in rest:
+        # The rules that can find something in the line, as for the text: most subject lines
+        # have a phrase hit or two but no group that can match.
+        runnable = _runnable(
+            message.context.initiation,
+            scan.possible_groups(),
+            frozenset([finding.category for finding in found]) if found else frozenset(),
+            message.facts is not _NO_FACTS,
+            len(registry.REGISTRY),
+        )
+        for rule in runnable:
             if rule.category in _SUBJECT_CATEGORIES:
                 found.extend(rule.function(line))
     return [
