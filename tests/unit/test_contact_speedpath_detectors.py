@@ -12,6 +12,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,3 +109,42 @@ _URL_PIECES = st.sampled_from(
 def test_url_and_www_patterns_match_as_first_written(text: str) -> None:
     for fast, plain in ((links._URL, PLAIN_URL), (links._WWW, PLAIN_WWW)):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+_NATIONALS = st.text(alphabet="0123456789٣０", min_size=4, max_size=14)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from([("US", 1), ("GB", 44), ("DE", 49), ("FR", 33), ("IT", 39), ("JP", 81)]),
+    st.one_of(_NATIONALS, st.sampled_from(["4155550132", "2079460958", "0612345678", "00012"])),
+)
+def test_quick_e164_is_what_libphonenumber_formats(
+    region_code: tuple[str, int], national: str
+) -> None:
+    region, code = region_code
+    zeros = len(national) - len(national.lstrip("0"))
+    number = phonenumbers.PhoneNumber(
+        country_code=code,
+        national_number=int(national),
+        italian_leading_zero=True if zeros else None,
+        number_of_leading_zeros=zeros if zeros > 1 else None,
+    )
+    expected = (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if phonenumbers.is_valid_number_for_region(number, region)
+        else None
+    )
+    quick = phones._valid(code, national, region)
+    if national.isascii():
+        assert quick == expected
+    else:
+        # Digits of other scripts: the region's patterns may not answer, and the detector then
+        # asks `phonenumbers.parse`; an answer given is libphonenumber's.
+        assert quick is None or quick == expected
+
+
+def test_quick_e164_of_a_valid_number() -> None:
+    assert phones._quick_valid("503-555-0148", "US", international=False) == "+15035550148"
+    assert phones._quick_valid("030 5558 4127", "DE", international=False) == "+493055584127"
+    assert phones._quick_valid("+39 06 1234 5678", "US", international=True) == "+390612345678"

@@ -311,13 +311,14 @@ def _confirm(
                 # Where national numbers are written with a trunk zero (DE, FR, GB, JP…), digits
                 # without it are not a phone number written for people ("2024 2025" in DE).
                 continue
-            number = _quick_valid(candidate, region, international=international)
-            if number is None:
+            e164 = _quick_valid(candidate, region, international=international)
+            if e164 is None:
                 number = _parsed_valid(
                     candidate, region, international=international, parses=parses
                 )
-            if number is not None:
-                e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                if number is not None:
+                    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if e164 is not None:
                 return candidate_start, candidate_end, e164, None if international else region
     return None
 
@@ -420,10 +421,9 @@ _TRUNK_ZERO: dict[str, bool] = {}
 _QUICK_REGIONS = frozenset({"US", "CA", "GB", "DE", "FR", "ES", "IT", "JP"})
 
 
-def _quick_valid(
-    candidate: str, region: str, *, international: bool
-) -> phonenumbers.PhoneNumber | None:
-    """A valid number built straight from the digits, or None (then `phonenumbers.parse` decides).
+def _quick_valid(candidate: str, region: str, *, international: bool) -> str | None:
+    """A valid number (E.164) built straight from the digits, or None (then `phonenumbers.parse`
+    decides).
 
     `phonenumbers.parse` is two thirds of the cost of confirming a number; for the plain national
     and `+`/`00` forms of the marketplaces' regions the number can be built directly. Only a
@@ -452,7 +452,8 @@ def _quick_valid(
     return _valid(metadata.country_code, digits, region)
 
 
-def _valid(code: int, national: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+def _valid(code: int, national: str, region: str | None) -> str | None:
+    """The number `+code national` in E.164 when it is valid (in `region`, or in any region)."""
     if not 4 <= len(national) <= 14:
         return None
     zeros = len(national) - len(national.lstrip("0"))
@@ -462,12 +463,9 @@ def _valid(code: int, national: str, region: str | None) -> phonenumbers.PhoneNu
         # its ten pattern tests in a fixed order.
         if not _valid_for_region(code, national, region):
             return None
-        return phonenumbers.PhoneNumber(
-            country_code=code,
-            national_number=int(national),
-            italian_leading_zero=True if zeros else None,
-            number_of_leading_zeros=zeros if zeros > 1 else None,
-        )
+        # What `format_number(…, E164)` writes for the number built below: "+", the country
+        # code, the leading zeros kept (`italian_leading_zero`), then the national number.
+        return f"+{code}{'0' * zeros}{int(national)}"
     number = phonenumbers.PhoneNumber(
         country_code=code,
         national_number=int(national),
@@ -479,7 +477,9 @@ def _valid(code: int, national: str, region: str | None) -> phonenumbers.PhoneNu
         if region is not None
         else phonenumbers.is_valid_number(number)
     )
-    return number if valid else None
+    return (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if valid else None
+    )
 
 
 # A number description of libphonenumber's metadata: the lengths it allows (empty: any) and its
