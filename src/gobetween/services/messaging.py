@@ -40,6 +40,7 @@ from gobetween.services.ports import (
     NO_HOOKS,
     Clock,
     MessageHooks,
+    OrderParties,
     OutboxItem,
     StoredMessage,
     UnitOfWork,
@@ -143,7 +144,6 @@ def send_seller_message(
     A policy block is not an error: the message is stored with its findings and not delivered.
     """
     _check_seller_command(command)
-    now = _now(clock)
     with uow:
         parties = uow.orders.find_with_parties(command.order_id)
         if parties is None or parties.seller.id != command.seller_id:
@@ -151,101 +151,159 @@ def send_seller_message(
             if uow.sellers.find(command.seller_id) is None:
                 raise NotFound("seller", command.seller_id)
             raise NotFound("order", command.order_id)
-        order, seller, buyer = parties.order, parties.seller, parties.buyer
-        thread = _lock_thread(uow, order, now)
-        counted = uow.messages.seller_sending_facts(
+        return _store_seller_message(
+            command,
+            parties,
+            uow=uow,
+            check_policy=check_policy,
+            clock=clock,
+            limits=limits,
+            hooks=hooks,
+        )
+
+
+def send_seller_message_with_parties(
+    command: SendSellerMessage,
+    parties: OrderParties,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck = check,
+    clock: Clock,
+    limits: MessagingLimits,
+    hooks: MessageHooks = NO_HOOKS,
+) -> SendResult:
+    """`send_seller_message` inside the caller's open unit of work, on the order's parties the
+    caller read in it (`uow.orders.find_with_parties`); commits that unit of work.
+
+    For a caller that checks the draft against the order first (the API's and the pages' sends):
+    reading the order, its seller and buyer again in the same transaction would only repeat a
+    read that locks nothing, so it could not see more than the caller's read did (PostgreSQL's
+    READ COMMITTED reads each statement's newest committed rows either way; SQLite's write
+    transaction holds the database). Parties read anywhere else (another transaction, a cache)
+    must not come here: the buyer's opt-out, language and address and the order's status and
+    delivery date are what the verdict and the delivery use.
+    """
+    _check_seller_command(command)
+    if parties.order.id != command.order_id or parties.seller.id != command.seller_id:
+        raise NotFound("order", command.order_id)
+    return _store_seller_message(
+        command,
+        parties,
+        uow=uow,
+        check_policy=check_policy,
+        clock=clock,
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _store_seller_message(
+    command: SendSellerMessage,
+    parties: OrderParties,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck,
+    clock: Clock,
+    limits: MessagingLimits,
+    hooks: MessageHooks,
+) -> SendResult:
+    """The send itself, in the open `uow`: lock the thread, check, append, queue, commit."""
+    now = _now(clock)
+    order, seller, buyer = parties.order, parties.seller, parties.buyer
+    thread = _lock_thread(uow, order, now)
+    counted = uow.messages.seller_sending_facts(
+        thread_id=thread.id,
+        order_id=order.id,
+        seller_id=seller.id,
+        buyer_id=buyer.id,
+        day_start=now.replace(hour=0, minute=0, second=0, microsecond=0),
+        window_start=now - timedelta(days=limits.daily_limit_days),
+    )
+    derived: Initiation = "reply" if counted.awaiting_reply else "proactive"
+    initiation = chosen_initiation(command.initiation, derived)
+    if counted.review_requested:
+        refuse_after_review_request(initiation, command.contact_reason)
+    aliases = ensure_pair_aliases(
+        uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now, known=counted.aliases
+    )
+    context = seller_policy_context(
+        order,
+        buyer,
+        initiation=initiation,
+        contact_reason=command.contact_reason,
+        attachments=command.attachments,
+        limits=limits,
+    )
+    facts = SystemFacts(
+        messages_sent_today=counted.sent_today,
+        daily_limit=limits.daily_limit(counted.orders_in_window),
+        case_state=checked_case_state(hooks.case_state(uow, thread.id)),
+        days_since_delivery=days_since_delivery(order, now),
+        # system.md: seller-to-seller messages are refused. The recipient is a seller when
+        # the order's buyer is the buying identity of any seller, this one included.
+        sender_and_recipient_are_sellers=counted.buyer_is_seller,
+    )
+    verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
+    disposition = _seller_disposition(verdict, context)
+    deliveries: tuple[OutboxItem, ...] = ()
+    if disposition == "delivered":
+        deliveries = (
+            _message_delivery(
+                to="buyer",
+                recipient=buyer.email,
+                from_alias=aliases.seller.local_part,
+                from_name=seller.display_name,
+                order_id=order.id,
+                command=command,
+            ),
+        )
+    elif disposition == "bounced" and seller.opt_out_bounce_notices:
+        deliveries = (
+            OutboxItem(
+                kind="bounce_notice",
+                recipient=_seller_notice_address(seller),
+                delivery_key=f"bounce-{MESSAGE_ID_SLOT}-seller",
+                payload={
+                    "order_id": order.id,
+                    "subject": command.subject,
+                    "buyer_alias": aliases.buyer.local_part,
+                    "reason": OPT_OUT_CATEGORY,
+                },
+            ),
+        )
+    message_id = _append(
+        uow,
+        thread,
+        now=now,
+        direction="seller_to_buyer",
+        sender_id=seller.id,
+        channel=command.channel,
+        initiation=initiation,
+        contact_reason=command.contact_reason,
+        subject=command.subject,
+        text=command.text,
+        attachments=command.attachments,
+        verdict=verdict,
+        disposition=disposition,
+        deliveries=deliveries,
+    )
+    hooks.message_stored(
+        uow,
+        StoredMessage(
+            message_id=message_id,
             thread_id=thread.id,
             order_id=order.id,
             seller_id=seller.id,
             buyer_id=buyer.id,
-            day_start=now.replace(hour=0, minute=0, second=0, microsecond=0),
-            window_start=now - timedelta(days=limits.daily_limit_days),
-        )
-        derived: Initiation = "reply" if counted.awaiting_reply else "proactive"
-        initiation = chosen_initiation(command.initiation, derived)
-        if counted.review_requested:
-            refuse_after_review_request(initiation, command.contact_reason)
-        aliases = ensure_pair_aliases(
-            uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now, known=counted.aliases
-        )
-        context = seller_policy_context(
-            order,
-            buyer,
-            initiation=initiation,
-            contact_reason=command.contact_reason,
-            attachments=command.attachments,
-            limits=limits,
-        )
-        facts = SystemFacts(
-            messages_sent_today=counted.sent_today,
-            daily_limit=limits.daily_limit(counted.orders_in_window),
-            case_state=checked_case_state(hooks.case_state(uow, thread.id)),
-            days_since_delivery=days_since_delivery(order, now),
-            # system.md: seller-to-seller messages are refused. The recipient is a seller when
-            # the order's buyer is the buying identity of any seller, this one included.
-            sender_and_recipient_are_sellers=counted.buyer_is_seller,
-        )
-        verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
-        disposition = _seller_disposition(verdict, context)
-        deliveries: tuple[OutboxItem, ...] = ()
-        if disposition == "delivered":
-            deliveries = (
-                _message_delivery(
-                    to="buyer",
-                    recipient=buyer.email,
-                    from_alias=aliases.seller.local_part,
-                    from_name=seller.display_name,
-                    order_id=order.id,
-                    command=command,
-                ),
-            )
-        elif disposition == "bounced" and seller.opt_out_bounce_notices:
-            deliveries = (
-                OutboxItem(
-                    kind="bounce_notice",
-                    recipient=_seller_notice_address(seller),
-                    delivery_key=f"bounce-{MESSAGE_ID_SLOT}-seller",
-                    payload={
-                        "order_id": order.id,
-                        "subject": command.subject,
-                        "buyer_alias": aliases.buyer.local_part,
-                        "reason": OPT_OUT_CATEGORY,
-                    },
-                ),
-            )
-        message_id = _append(
-            uow,
-            thread,
-            now=now,
             direction="seller_to_buyer",
-            sender_id=seller.id,
-            channel=command.channel,
-            initiation=initiation,
-            contact_reason=command.contact_reason,
+            disposition=disposition,
+            categories=tuple(verdict.categories),
             subject=command.subject,
             text=command.text,
-            attachments=command.attachments,
-            verdict=verdict,
-            disposition=disposition,
-            deliveries=deliveries,
-        )
-        hooks.message_stored(
-            uow,
-            StoredMessage(
-                message_id=message_id,
-                thread_id=thread.id,
-                order_id=order.id,
-                seller_id=seller.id,
-                buyer_id=buyer.id,
-                direction="seller_to_buyer",
-                disposition=disposition,
-                categories=tuple(verdict.categories),
-                subject=command.subject,
-                text=command.text,
-                created_at=now,
-            ),
-        )
-        uow.commit()
+            created_at=now,
+        ),
+    )
+    uow.commit()
     return SendResult(message_id, thread.id, verdict, disposition)
 
 

@@ -31,9 +31,9 @@ from gobetween.services.messaging import (
     SendResult,
     SendSellerMessage,
     record_buyer_message,
-    send_seller_message,
+    send_seller_message_with_parties,
 )
-from gobetween.services.ports import Clock
+from gobetween.services.ports import Clock, OrderParties
 from gobetween.services.templates import (
     RenderedTemplate,
     get_template,
@@ -81,10 +81,11 @@ class SendOutcome:
 class Sending:
     """The collaborators a send needs, wired by the composition root.
 
-    `read_uow_factory`, when given, serves the reads before the send's own transaction (the
-    draft's order, parties and the seller's settings): units of work that only read, such as
-    autocommit ones, where each statement is one round trip without BEGIN and ROLLBACK. Without
-    it those reads use `uow_factory`.
+    `read_uow_factory`, when given, serves the read before a buyer's send (the order the buyer
+    may see): units of work that only read, such as autocommit ones, where each statement is one
+    round trip without BEGIN and ROLLBACK. Without it that read uses `uow_factory`. A seller's
+    send reads its order, parties and settings in the send's own transaction instead: the
+    message service stores the message on those parties without reading them again.
     """
 
     uow_factory: Callable[[], AccessUnitOfWork]
@@ -97,7 +98,7 @@ class Sending:
     read_uow_factory: Callable[[], AccessUnitOfWork] | None = None
 
     def reads(self) -> AccessUnitOfWork:
-        """A unit of work for the reads before the send."""
+        """A unit of work for the read before a buyer's send."""
         factory = self.read_uow_factory or self.uow_factory
         return factory()
 
@@ -189,13 +190,51 @@ def _send_as_seller(
     attachments: tuple[AttachmentMeta, ...],
     sending: Sending,
 ) -> SendOutcome:
-    # Everything the draft is checked against, in two statements: the order with its seller
-    # and buyer in one, the operator's settings for the seller in the other.
-    with sending.reads() as uow:
+    # One transaction for the whole send: the draft is checked against the order with its seller
+    # and buyer and the operator's settings for the seller, read in the send's own transaction,
+    # and the message service stores it on those same parties instead of reading them again.
+    with sending.uow_factory() as uow:
         parties = uow.orders.find_with_parties(draft.order_id)
         if parties is None or parties.order.seller_id != seller_id:
             raise NotFound("order", draft.order_id)
         policy = uow.access.seller_policies.find(seller_id)
+        reason, subject, text = _checked_seller_draft(draft, parties, sending)
+        limits = seller_limits(sending.limits, policy)
+        check = with_link_domains(
+            sending.check_policy, policy.allowed_link_domains if policy else ()
+        )
+        result = send_seller_message_with_parties(
+            SendSellerMessage(
+                order_id=parties.order.id,
+                seller_id=seller_id,
+                subject=subject,
+                text=text,
+                contact_reason=reason,
+                channel=sending.channel,
+                attachments=attachments,
+                initiation=draft.initiation,
+            ),
+            parties,
+            uow=uow,
+            check_policy=check,
+            hooks=CaseHooks(),
+            clock=sending.clock,
+            limits=limits,
+        )
+    status = None
+    if DAILY_LIMIT in result.verdict.categories:
+        status = daily_limit_status(
+            seller_id, uow=sending.uow_factory(), clock=sending.clock, limits=limits
+        )
+    return SendOutcome(result, subject, text, status)
+
+
+def _checked_seller_draft(
+    draft: Draft, parties: OrderParties, sending: Sending
+) -> tuple[str, str, str]:
+    """The contact reason, subject and text of a seller's draft; InvalidInput for a template or
+    reason the order does not offer (policy.md §2), or a draft that is neither text nor template.
+    """
     order, seller, buyer = parties.order, parties.seller, parties.buyer
     reasons = offered_reasons(
         order, now=sending.clock().astimezone(UTC), window_days=sending.window_days
@@ -222,44 +261,17 @@ def _send_as_seller(
             seller_name=seller.display_name,
             purchased_at=order.purchased_at,
         )
-        reason, subject, text = template.reason, draft.subject or rendered.subject, rendered.text
-    else:
-        if draft.fields:
-            raise InvalidInput("fields", "fields belong to a template; give template_id")
-        if draft.text is None:
-            raise InvalidInput("text", "is required (or give template_id and fields)")
-        reason = draft.contact_reason or "other"
-        offered_reason = reasons.find(reason)
-        if offered_reason is None:
-            missing = next((m for m in reasons.missing if m.id == reason), None)
-            why = f" ({missing.rule}: {missing.explanation})" if missing else ""
-            raise InvalidInput("contact_reason", f"{reason!r} is not offered for this order{why}")
-        subject, text = draft.subject or f"Your order {order.id}", draft.text
-    limits = seller_limits(sending.limits, policy)
-    check = with_link_domains(sending.check_policy, policy.allowed_link_domains if policy else ())
-    result = send_seller_message(
-        SendSellerMessage(
-            order_id=order.id,
-            seller_id=seller_id,
-            subject=subject,
-            text=text,
-            contact_reason=reason,
-            channel=sending.channel,
-            attachments=attachments,
-            initiation=draft.initiation,
-        ),
-        uow=sending.uow_factory(),
-        check_policy=check,
-        hooks=CaseHooks(),
-        clock=sending.clock,
-        limits=limits,
-    )
-    status = None
-    if DAILY_LIMIT in result.verdict.categories:
-        status = daily_limit_status(
-            seller_id, uow=sending.uow_factory(), clock=sending.clock, limits=limits
-        )
-    return SendOutcome(result, subject, text, status)
+        return template.reason, draft.subject or rendered.subject, rendered.text
+    if draft.fields:
+        raise InvalidInput("fields", "fields belong to a template; give template_id")
+    if draft.text is None:
+        raise InvalidInput("text", "is required (or give template_id and fields)")
+    reason = draft.contact_reason or "other"
+    if reasons.find(reason) is None:
+        missing = next((m for m in reasons.missing if m.id == reason), None)
+        why = f" ({missing.rule}: {missing.explanation})" if missing else ""
+        raise InvalidInput("contact_reason", f"{reason!r} is not offered for this order{why}")
+    return reason, draft.subject or f"Your order {order.id}", draft.text
 
 
 def _send_as_buyer(

@@ -102,8 +102,8 @@ def send(
     )
     committer = write_batches(request)
     if committer is None:
-        # The reads before the send's transaction (order, parties, the seller's settings) in
-        # autocommit: one round trip each, no BEGIN and ROLLBACK around them.
+        # A buyer's send reads its order before the send's transaction, in autocommit: one round
+        # trip, no BEGIN and ROLLBACK around it. A seller's send reads in its own transaction.
         sending = replace(
             services.sending, read_uow_factory=reads_of(request, services).unit_of_work
         )
