@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from gobetween.policy.engine import _groups
 from gobetween.policy.normalize import normalize
-from gobetween.policy.phrases import Scan
+from gobetween.policy.phrases import Hit, Scan, _Matcher
 from gobetween.policy.profiles import get_profile
 
 _LEXICON = get_profile("amazon").lexicon
@@ -58,3 +58,40 @@ def test_another_language_s_veto_is_found_in_its_sentence_only() -> None:
     first, second = scan.sentence_bounds(0), scan.sentence_bounds(1)
     assert not scan._in_sentence("design_terms", 0, *first)
     assert scan._in_sentence("design_terms", 1, *second)
+
+
+def _collect_as_first_written(matcher: _Matcher, text: str) -> dict[tuple[str, str], list[Hit]]:
+    hits: dict[tuple[str, str], list[Hit]] = {}
+    length = len(text)
+    for index, start, end in matcher.automaton.find_matches_as_indexes(text, overlapping=True):
+        for check_left, check_right, meanings in matcher.targets[index]:
+            if check_left and start > 0 and text[start - 1].isalnum():
+                continue
+            if check_right and end < length and text[end].isalnum():
+                continue
+            for key, lang, cls in meanings:
+                hits.setdefault(key, []).append(Hit(lang, cls, start, end))
+    if matcher.letters is not None:
+        matcher._add_letters(text, matcher.letters, hits)
+    return hits
+
+
+_EDGE_PIECES = st.sampled_from(
+    [
+        *("", " ", "x", "9", "_", "-", "é", "日", "\U0001f600", "'", "\u2019"),
+        *("review", "reviews", "our", "your order", "we'll", "we\u2019ll", "i", "è", "no"),
+        *("thank you", "bewertung", "produktbewertung", "レビュー", "ありがとう", "ring"),
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(_EDGE_PIECES, max_size=20).map("".join),
+    st.sampled_from([frozenset({"en"}), frozenset({"it", "en"}), frozenset({"ja", "en"}), None]),
+)
+def test_collect_finds_the_hits_of_the_first_written_loop(
+    text: str, languages: frozenset[str] | None
+) -> None:
+    matcher = _LEXICON._matchers_for(languages, _SELLER_GROUPS).own
+    assert matcher.collect(text) == _collect_as_first_written(matcher, text)

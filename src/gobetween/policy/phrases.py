@@ -284,38 +284,32 @@ class _Matcher:
         """The hits of these phrases in `text`, per (language, class), each list in text order
         (by end, the longer phrase first, as the automaton reports them)."""
         hits: dict[tuple[str, str], list[Hit]] = {}
-        length = len(text)
+        add = hits.setdefault
         targets = self.targets
         singles = self.singles
         new_hit = _new_tuple
+        # The text between two characters that are no letter or digit: the character before a
+        # hit at `start` is padded[start], the one after a hit ending at `end` padded[end + 1],
+        # with no test for the text's ends.
+        padded = f"\x00{text}\x00"
         for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
             single = singles[index]
             if single is not None:
                 check_left, check_right, key, lang, cls = single
-                if check_left and start > 0 and text[start - 1].isalnum():
+                # A phrase that starts (ends) with a letter must not continue a word on that side.
+                if (check_left and padded[start].isalnum()) or (
+                    check_right and padded[end + 1].isalnum()
+                ):
                     continue
-                if check_right and end < length and text[end].isalnum():
-                    continue
-                hit = new_hit(Hit, (lang, cls, start, end))
-                found = hits.get(key)
-                if found is None:
-                    hits[key] = [hit]
-                else:
-                    found.append(hit)
+                add(key, []).append(new_hit(Hit, (lang, cls, start, end)))
                 continue
             for check_left, check_right, meanings in targets[index]:
-                # A phrase that starts (ends) with a letter must not continue a word on that side.
-                if check_left and start > 0 and text[start - 1].isalnum():
-                    continue
-                if check_right and end < length and text[end].isalnum():
+                if (check_left and padded[start].isalnum()) or (
+                    check_right and padded[end + 1].isalnum()
+                ):
                     continue
                 for key, lang, cls in meanings:
-                    hit = new_hit(Hit, (lang, cls, start, end))
-                    found = hits.get(key)
-                    if found is None:
-                        hits[key] = [hit]
-                    else:
-                        found.append(hit)
+                    add(key, []).append(new_hit(Hit, (lang, cls, start, end)))
         if self.letters is not None:
             self._add_letters(text, self.letters, hits)
         return hits

@@ -22,10 +22,11 @@ def review_request(message: AnalyzedMessage) -> Iterable[Finding]:
     sentence that asks for a change is not also a request for a review.
     """
     scan = message.phrases
-    changing = {scan.sentence_of(m.start) for m in scan.matches("review_change_request")}
-    asks = [
-        match
-        for match in scan.matches("review_request") + scan.matches("review_incentive")
-        if scan.sentence_of(match.start) not in changing
-    ]
+    asks = scan.matches("review_request") + scan.matches("review_incentive")
+    if not asks:
+        return []
+    changes = scan.matches("review_change_request")
+    if changes:
+        changing = {scan.sentence_of(m.start) for m in changes}
+        asks = [match for match in asks if scan.sentence_of(match.start) not in changing]
     return match_findings(message, asks, "review_request", _EXPLANATION)
