@@ -4,6 +4,7 @@
     python bench/inbox_1m.py --db postgresql --migrate-to 0007      # the same fixture, "before"
     python bench/inbox_1m.py --db postgresql --explain --no-http    # plans of every filter
     python bench/inbox_1m.py --drop                                 # remove both fixtures
+    python bench/inbox_1m.py --db postgresql --baseline /tmp/base --rounds 3   # A/B, alternating
 
 The fixture is bench/api_load.py's (bench/message_core_fixture.py's pre-fill: 100 sellers,
 20,000 buyers, threads of 10 messages, one running 24-hour clock per thread), kept between runs
@@ -20,8 +21,14 @@ orders and aliases; wrk (bench/wrk/inbox.lua) runs it at `--connections` (2 and 
 (wall and CPU time per call). `--explain` prints each filter's statement plan (PostgreSQL:
 EXPLAIN (ANALYZE, BUFFERS); SQLite: EXPLAIN QUERY PLAN).
 
-Run it with `PYTHONPATH=<other checkout>/src` to measure another version of the code on the same
-fixture (without `--migrate-to`: that checkout may not know the fixture's newest migration).
+Before measuring, each server answers every scenario for `--warm-up` seconds (default 1; 0 for a
+cold server): a server that has run a while has the database's buffers, its compiled and prepared
+statements and its heap at their working size, and a run should not charge the first scenario
+alone for them. `--baseline DIR` serves the same fixture from another checkout and this one in
+turn (`--rounds`, which goes first alternating) and prints medians and ratios; `--source DIR`
+serves another checkout as "now". In-process figures are this checkout's, read through the
+engine the API reads through. Run it with `PYTHONPATH=<other checkout>/src` to measure another
+version in process (without `--migrate-to`: that checkout may not know the newest migration).
 """
 
 from __future__ import annotations
@@ -66,6 +73,7 @@ from api_load import (
 from gobetween.adapters.db import migrate
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.adapters.db.engine import build_engine, normalize_url
+from gobetween.adapters.db.read_engine import build_read_engine
 from gobetween.services.access import Principal, create_token
 from gobetween.services.inbox import list_inbox
 from message_core_fixture import BUYERS, DEFAULT_PG_URL, SELLERS, machine, prefill, server_version
@@ -306,7 +314,8 @@ def principal(party: str) -> Principal:
 
 
 def measure_in_process(engine: Engine, fixture: Fixture, rounds: int) -> None:
-    """Each filter through `list_inbox` without HTTP: wall time and this thread's CPU per call,
+    """Each filter through `list_inbox` without HTTP, on the engine the API reads through: wall
+    time and this thread's CPU per call,
     and the listing statement's own time (PostgreSQL: until its rows are in, the one figure that
     includes the server's work; SQLite: until its first row, the rest is in the CPU figure)."""
     statement_ms: list[float] = []
@@ -319,8 +328,11 @@ def measure_in_process(engine: Engine, fixture: Fixture, rounds: int) -> None:
             began = event[0].info.pop("inbox_bench_started")
             statement_ms.append((time.perf_counter() - began) * 1000)
 
-    sqlalchemy.event.listen(engine, "before_cursor_execute", started)
-    sqlalchemy.event.listen(engine, "after_cursor_execute", finished)
+    reads = served_reads(engine)
+    # Events of an engine with other execution options fire on the engine's own listeners.
+    timed = reads if engine.dialect.name == "sqlite" else engine
+    sqlalchemy.event.listen(timed, "before_cursor_execute", started)
+    sqlalchemy.event.listen(timed, "after_cursor_execute", finished)
     try:
         for scenario in SCENARIOS:
             rng = random.Random(scenario.name)
@@ -332,7 +344,7 @@ def measure_in_process(engine: Engine, fixture: Fixture, rounds: int) -> None:
                 began = time.perf_counter()
                 list_inbox(
                     viewer=principal(party),
-                    uow=SqlAccessUnitOfWork(engine),
+                    uow=SqlAccessUnitOfWork(reads),
                     alias_domain=ALIAS_DOMAIN,
                     limit=50,
                     **params,
@@ -351,8 +363,18 @@ def measure_in_process(engine: Engine, fixture: Fixture, rounds: int) -> None:
                 f"  CPU {cpu:6.2f} ms  {sql}"
             )
     finally:
-        sqlalchemy.event.remove(engine, "before_cursor_execute", started)
-        sqlalchemy.event.remove(engine, "after_cursor_execute", finished)
+        sqlalchemy.event.remove(timed, "before_cursor_execute", started)
+        sqlalchemy.event.remove(timed, "after_cursor_execute", finished)
+        if reads is not engine:
+            reads.dispose()
+
+
+def served_reads(engine: Engine) -> Engine:
+    """The engine the API's listings read through (entrypoints/http/api/callers.py `Reads`):
+    SQLite's read engine without the write lock, PostgreSQL's pool in autocommit."""
+    if engine.dialect.name == "sqlite":
+        return build_read_engine(engine)
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def explain(engine: Engine, fixture: Fixture) -> None:
@@ -450,13 +472,12 @@ def drive(
     )
 
 
-def measure_http(
-    kind: str, url: str, engine: Engine, fixture: Fixture, args: argparse.Namespace
-) -> None:
-    by_party = tokens(engine)
-    folder = Path(tempfile.mkdtemp(prefix="gobetween-inbox-bench-"))
+def request_files(
+    folder: Path, fixture: Fixture, by_party: dict[str, str], scenarios: list[Scenario]
+) -> tuple[dict[str, Path], Path]:
+    """wrk's data files: 5,000 requests per scenario (the same in every run), and GET /me."""
     files: dict[str, Path] = {}
-    for number, scenario in enumerate(SCENARIOS):
+    for number, scenario in enumerate(scenarios):
         rng = random.Random(scenario.name)
         files[scenario.name] = folder / f"scenario{number}.tsv"
         with files[scenario.name].open("w") as lines:
@@ -466,30 +487,97 @@ def measure_http(
                 lines.write(f"{by_party[party]}\t/api/v1/inbox?{query}&limit=50\n")
     me = folder / "me.tsv"
     me.write_text("".join(f"{token}\t/api/v1/me\n" for token in by_party.values()))
+    return files, me
+
+
+def serve_and_measure(
+    url: str,
+    source: Path,
+    folder: Path,
+    files: dict[str, Path],
+    me: Path,
+    engine: Engine,
+    args: argparse.Namespace,
+) -> dict[tuple[str, int], Run]:
+    """One `gobetween serve` of `source`'s code: warm-up, GET /me, then every scenario."""
     port = free_port()
-    # The server runs the code this process imports (bench/api_load.py's start_server, when it
-    # takes a checkout, would otherwise put its own ahead of PYTHONPATH).
-    checkout = Path(gobetween.__file__).resolve().parents[2]
     takes_source = "source" in inspect.signature(start_server).parameters
-    server = start_server(url, port, folder, 1, **({"source": checkout} if takes_source else {}))
+    extra: dict[str, Any] = {"source": source} if takes_source else {}
+    server = start_server(url, port, folder, 1, **extra)
     database = DatabaseCpu(engine)
     base = f"http://127.0.0.1:{port}"
+    runs: dict[tuple[str, int], Run] = {}
     try:
-        drive(base, me, 2, 2, server.pid, database)  # warm-up
-        print(f"  load average before the HTTP runs: {os.getloadavg()[0]:.1f}")
-        baseline = drive(base, me, args.seconds, 2, server.pid, database)
-        report_run("baseline GET /me, 2 conn.", baseline, None)
-        for scenario in SCENARIOS:
+        drive(base, me, 2, 2, server.pid, database)  # every token verified once
+        if args.warm_up:
+            # A server that has run for a while: its caches (the database's buffers, compiled
+            # statements, prepared statements, the heap grown to its working size) are warm.
+            for scenario in files.values():
+                drive(base, scenario, args.warm_up, 2, server.pid, database)
+        print(f"  {source}: load average {os.getloadavg()[0]:.1f}")
+        runs["GET /me", 2] = drive(base, me, args.seconds, 2, server.pid, database)
+        report_run("baseline GET /me, 2 conn.", runs["GET /me", 2], None)
+        for name, data in files.items():
             for connections in args.connections:
-                run = drive(
-                    base, files[scenario.name], args.seconds, connections, server.pid, database
-                )
-                report_run(f"{scenario.name}, {connections}c", run, baseline)
-        print(f"  load average after: {os.getloadavg()[0]:.1f}")
+                run = drive(base, data, args.seconds, connections, server.pid, database)
+                runs[name, connections] = run
+                report_run(f"{name}, {connections}c", run, runs["GET /me", 2])
     finally:
         server.terminate()
         server.wait(30)
+    return runs
+
+
+def measure_http(
+    kind: str, url: str, engine: Engine, fixture: Fixture, args: argparse.Namespace
+) -> None:
+    """Every scenario over HTTP; with --baseline, that checkout's server and this one's in turn."""
+    by_party = tokens(engine)
+    folder = Path(tempfile.mkdtemp(prefix="gobetween-inbox-bench-"))
+    chosen = [s for s in SCENARIOS if not args.scenarios or s.name in args.scenarios]
+    files, me = request_files(folder, fixture, by_party, chosen)
+    # By default the server runs the code this process imports (bench/api_load.py's start_server,
+    # given no checkout, would put its own ahead of PYTHONPATH).
+    source = args.source or Path(gobetween.__file__).resolve().parents[2]
+    sides = {"now": source} | ({"baseline": args.baseline} if args.baseline else {})
+    results: dict[str, list[dict[tuple[str, int], Run]]] = {side: [] for side in sides}
+    print(f"  load average before the HTTP runs: {os.getloadavg()[0]:.1f}")
+    try:
+        for number in range(args.rounds):
+            # Which side goes first alternates, so that neither always meets the same moment.
+            order = list(sides) if number % 2 == 0 else list(reversed(sides))
+            for side in order:
+                print(f"  round {number + 1}, {side}:")
+                results[side].append(
+                    serve_and_measure(url, sides[side], folder, files, me, engine, args)
+                )
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
+    print(f"  load average after: {os.getloadavg()[0]:.1f}")
+    if args.baseline or args.rounds > 1:
+        summarize(results)
+
+
+def summarize(results: dict[str, list[dict[tuple[str, int], Run]]]) -> None:
+    """Medians over the rounds per scenario and side; ratios now / baseline."""
+    print("  medians over rounds: p50 / p90 / p99 ms, server + database CPU ms per request")
+    keys = list(results["now"][0])
+
+    def median(side: str, key: tuple[str, int], field: str) -> float:
+        return float(statistics.median(getattr(run[key], field) for run in results[side]))
+
+    for key in keys:
+        line = f"  {key[0]:<38} {key[1]}c"
+        for side in results:
+            p50, p90, p99 = (median(side, key, f"p{n}_ms") for n in (50, 90, 99))
+            server, database = (median(side, key, f"{n}_cpu_ms") for n in ("server", "database"))
+            line += f"  {side} {p50:5.1f} / {p90:5.1f} / {p99:6.1f}"
+            line += f"  CPU {server:.2f} + {database:.2f}"
+        if "baseline" in results:
+            p99 = median("now", key, "p99_ms") / median("baseline", key, "p99_ms")
+            cpu = median("now", key, "server_cpu_ms") / median("baseline", key, "server_cpu_ms")
+            line += f"  now/baseline: p99 x{p99:.2f}, server CPU x{cpu:.2f}"
+        print(line)
 
 
 def run(kind: str, args: argparse.Namespace) -> None:
@@ -537,6 +625,15 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true", help="in-process figures only")
     parser.add_argument("--explain", action="store_true", help="print every filter's plan")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout whose server runs in turn with this one"
+    )
+    parser.add_argument("--source", type=Path, help="the checkout to serve (default: this one)")
+    parser.add_argument("--rounds", type=int, default=1, help="servers of each side, alternating")
+    parser.add_argument(
+        "--warm-up", type=int, default=1, help="seconds of each scenario before measuring (0: cold)"
+    )
+    parser.add_argument("--scenarios", nargs="+", help="scenarios to run, by name (default: all)")
     args = parser.parse_args()
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     if args.drop:
