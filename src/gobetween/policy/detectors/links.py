@@ -98,6 +98,11 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
                 continue
             taken.append((start, end))
             found.append((start, end, text[start : text.index(":", start)] if has_scheme else None))
+    # A bare domain found inside a URL or www address overlaps it and is dropped: the dots inside
+    # them are skipped before the walk back (which, from a URL's second dot on, would go back to
+    # its host's first label each time). See test_contact_speedpath_detectors for why no later
+    # domain is found otherwise.
+    addresses = tuple(taken)
     done = -1
     # Bare domains: start from "x.y" (a fast scan), walk back to the first label, match there.
     # Each "x.y" starts one character before its dot; as with a scan for the three characters,
@@ -108,7 +113,7 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
         if start < previous + 3:
             continue
         previous = start
-        if start < done:
+        if start < done or (addresses and _inside(addresses, start)):
             continue
         while start > 0 and text[start - 1] in _LABEL_CHARS:
             start -= 1
@@ -176,6 +181,10 @@ def _trim(text: str, start: int, end: int) -> int:
             break
         end -= 1
     return end
+
+
+def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
+    return any(a <= position < b for a, b in spans)
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
