@@ -88,7 +88,12 @@ def _keep_prepared_statements(engine: Engine) -> None:
 
     def end_transaction(connection: Any) -> None:
         driver = getattr(connection, "dbapi_connection", connection)  # the pool passes its proxy
-        if driver.info.transaction_status == TransactionStatus.INTRANS:
+        status = driver.info.transaction_status
+        if status == TransactionStatus.IDLE:
+            # Nothing to end: the pool's reset of a connection returned after its COMMIT (every
+            # send) would otherwise go through psycopg's rollback only to find the same.
+            return
+        if status == TransactionStatus.INTRANS:
             with driver.cursor() as cursor:
                 cursor.execute("SELECT txid_current_if_assigned() IS NULL", prepare=True)
                 row = cursor.fetchone()
