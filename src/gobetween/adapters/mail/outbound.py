@@ -175,7 +175,11 @@ def wire_bytes(message: EmailMessage) -> bytes:
         if not found:
             # Never expected: the token is not where the body was. Let the generator do it all.
             return message.as_bytes(policy=WIRE_POLICY)
-        pieces += [before, _LINE_BREAK.sub(_CRLF, payload).encode("ascii")]
+        # What the generator writes for a body: its lines, each ended by CRLF.
+        lines = (
+            payload.replace("\n", _CRLF) if "\r" not in payload else _LINE_BREAK.sub(_CRLF, payload)
+        )
+        pieces += [before, lines.encode("ascii")]
     pieces.append(data)
     return b"".join(pieces)
 
@@ -256,13 +260,13 @@ def relaxed_body(body: bytes) -> bytes:
 
     The same bytes as dkimpy's `Relaxed.canonicalize_body`, whose two whitespace regexes scan
     the whole body: about 4 ms of the 18 ms a 200 kB mail took to compose and sign, though a
-    base64 attachment has no white space at all. Both only change runs of spaces and tabs,
-    within one line: a tab, two blanks in a row, or a blank before a CRLF. So they run over the
-    lines from the first such place to the last, and the lines around are kept as they are.
+    base64 attachment has no blank at all. Both only change runs of spaces and tabs within one
+    line, so they run over the lines from the first blank to the last (found by byte searches),
+    and the lines around are kept as they are.
     """
-    firsts = [found for found in map(body.find, _WHITE_SPACE_TO_CHANGE) if found >= 0]
+    firsts = [found for found in (body.find(b" "), body.find(b"\t")) if found >= 0]
     if firsts:
-        last = max(map(body.rfind, _WHITE_SPACE_TO_CHANGE))
+        last = max(body.rfind(b" "), body.rfind(b"\t"))
         start = body.rfind(b"\n", 0, min(firsts)) + 1
         line_end = body.find(b"\n", last)
         end = len(body) if line_end < 0 else line_end + 1
@@ -277,8 +281,6 @@ _ALGORITHM = b"rsa-sha256"
 _LINESEP = b"\r\n"
 _CANONICAL = CanonicalizationPolicy.from_c_value(b"relaxed/relaxed")
 _SIGNED_HEADER_NAMES = tuple(name.encode("ascii") for name in SIGNED_HEADERS)
-# Where relaxed canonicalisation changes a body: a tab, two blanks, a blank before a line break.
-_WHITE_SPACE_TO_CHANGE = (b"\t", b"  ", b" \r\n")
 
 
 @functools.lru_cache(maxsize=8)
