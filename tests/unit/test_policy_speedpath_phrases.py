@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gobetween.policy.engine import _groups
 from gobetween.policy.normalize import normalize
-from gobetween.policy.phrases import Hit, Scan, _Matcher
+from gobetween.policy.phrases import Hit, Pattern, Scan, _Matcher
 from gobetween.policy.profiles import get_profile
 
 _LEXICON = get_profile("amazon").lexicon
@@ -54,7 +56,7 @@ def test_another_language_s_veto_is_found_in_its_sentence_only() -> None:
     # "maquette" (French design_terms) vetoes nothing in an English scan's first sentence.
     scan = _scan("Please leave a review. La maquette est prête.", frozenset({"en"}))
     assert scan._matchers is not None
-    assert scan._matchers.elsewhere_by_sentence
+    assert "design_terms" in scan._matchers.by_sentence
     first, second = scan.sentence_bounds(0), scan.sentence_bounds(1)
     assert not scan._in_sentence("design_terms", 0, *first)
     assert scan._in_sentence("design_terms", 1, *second)
@@ -95,3 +97,62 @@ def test_collect_finds_the_hits_of_the_first_written_loop(
 ) -> None:
     matcher = _LEXICON._matchers_for(languages, _SELLER_GROUPS).own
     assert matcher.collect(text) == _collect_as_first_written(matcher, text)
+
+
+class _FirstWrittenVetoes(Scan):
+    """The scan with the context vetoes as first written: every hit of a veto class in the
+    whole text, every negation tested for containment before its place."""
+
+    __slots__ = ()
+
+    def _vetoed(self, pattern: Pattern, start: int, end: int, chosen: Sequence[Hit]) -> bool:
+        if pattern.unless_sentence:
+            sentence = self.sentence_of(start)
+            low, high = self.sentence_bounds(sentence)
+            for cls in pattern.unless_sentence:
+                for hit in self.of_class(cls):
+                    if low <= hit.start < high:
+                        return True
+        if pattern.unless_before:
+            sentence = self.sentence_of(start)
+            idioms = self.hits.get((pattern.lang, "not_negation"), ())
+            for cls in pattern.unless_before:
+                for hit in self.hits.get((pattern.lang, cls), ()):
+                    if any(part.start <= hit.start and hit.end <= part.end for part in chosen):
+                        continue
+                    if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
+                        continue
+                    if hit.start < end and self.sentence_of(hit.start) == sentence:
+                        gap = self._words_between(pattern.lang, hit.end, start)
+                        if gap <= pattern.unless_window:
+                            return True
+        return False
+
+
+_VETO_PIECES = st.sampled_from(
+    [
+        *(" ", ". ", "! ", "\n", ", ", "we ", "our ", "i ", "not ", "no ", "don't ", "no problem"),
+        *("please leave a review", "review", "on amazon", "rate us", "refund", "coupon"),
+        *("design", "logo", "maquette", "entwurf", "code promo", "already used", "paypal"),
+        *("bitte bewerten sie uns", "keine", "kein problem", "nicht", "gutschein"),
+        *("contact us", "sorry", "we are sorry", "tracking number", "in stock", "not yet"),
+    ]
+)
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(_VETO_PIECES, max_size=24).map("".join),
+    st.sampled_from([frozenset({"en"}), frozenset({"de", "en"}), frozenset({"fr", "en"}), None]),
+)
+def test_pattern_matches_with_vetoes_are_the_first_written_ones(
+    text: str, languages: frozenset[str] | None
+) -> None:
+    folded = normalize(text).text
+    matchers = _LEXICON._matchers_for(languages, _SELLER_GROUPS)
+    scan = _LEXICON.scan(folded, languages, groups=_SELLER_GROUPS)
+    reference = _FirstWrittenVetoes(
+        folded, matchers.own.collect(folded), _LEXICON, languages, matchers=matchers
+    )
+    for group in sorted(_SELLER_GROUPS):
+        assert scan.matches(group) == reference.matches(group), group

@@ -348,10 +348,11 @@ class _Matchers:
     elsewhere: _Matcher | None
     elsewhere_classes: frozenset[str]
     groups: frozenset[str] | None
-    # No phrase of `elsewhere` holds a sentence's end: a veto's hits in one sentence are then
-    # found by scanning that sentence alone (the boundary checks at its edges see the same
-    # characters: a sentence ends with punctuation, which no checked phrase edge is).
-    elsewhere_by_sentence: bool = False
+    # The classes of `elsewhere` whose other-language hits in one sentence are found by
+    # scanning that sentence alone: all of them when no phrase of `elsewhere` holds a sentence's
+    # end (the boundary checks at the sentence's edges then see the same characters: a sentence
+    # ends with punctuation, which no checked phrase edge is), else none.
+    by_sentence: frozenset[str] = frozenset()
 
 
 def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
@@ -537,7 +538,8 @@ class Lexicon:
                 own.append((key, mine))
             if theirs:
                 elsewhere.append((key, theirs))
-        by_sentence = not any(_SENTENCE_END_CHARS.search(key) for key, _ in elsewhere)
+        crossing = any(_SENTENCE_END_CHARS.search(key) for key, _ in elsewhere)
+        by_sentence = frozenset() if crossing else vetoes
         return _Matchers(
             _matcher_of(own), needed, declared, _matcher_of(elsewhere), vetoes, groups, by_sentence
         )
@@ -604,7 +606,7 @@ class Scan:
         self.hits = hits
         self._matchers = matchers
         self._elsewhere_hits: dict[tuple[str, str], list[Hit]] | None = None
-        self._elsewhere_in_sentence: dict[int, dict[tuple[str, str], list[Hit]]] = {}
+        self._elsewhere_in_sentence: dict[int, frozenset[str]] = {}
         self._whole: dict[tuple[str, str], list[Hit]] | None = None
         self._broader: Scan | None = None
         self._lexicon = lexicon
@@ -798,28 +800,27 @@ class Scan:
         what `of_class(cls)` would find there. The other languages' hits of a veto class are
         looked for in that sentence alone, once per sentence, instead of in the whole text."""
         matchers = self._matchers
+        languages = self.languages
         if (
             matchers is None
             or matchers.elsewhere is None
-            or not matchers.elsewhere_by_sentence
-            or cls not in matchers.elsewhere_classes
-            or (
-                (matchers.classes is None or cls in matchers.classes)
-                and (matchers.complete is None or cls in matchers.complete)
-            )
+            or languages is None
+            or cls not in matchers.by_sentence
         ):
             return any(low <= hit.start < high for hit in self.of_class(cls))
+        # A class of `elsewhere` is neither read in every language nor complete: this scan has
+        # its hits in the scan's languages only, the sentence's own scan those of the others.
         hits = self.hits
-        for code in LANGUAGES:
+        for code in languages:
             for hit in hits.get((code, cls), ()):
                 if low <= hit.start < high:
                     return True
         others = self._elsewhere_in_sentence.get(sentence)
         if others is None:
-            others = matchers.elsewhere.collect(self.text[low:high])
-            self._elsewhere_in_sentence[sentence] = others
-        # Every hit of the sentence's own scan starts in it; the scan's languages have none.
-        return any(key[1] == cls for key in others)
+            # Every hit of the sentence's own scan starts in it.
+            found = matchers.elsewhere.collect(self.text[low:high])
+            others = self._elsewhere_in_sentence[sentence] = frozenset(key[1] for key in found)
+        return cls in others
 
     def _vetoed(self, pattern: Pattern, start: int, end: int, chosen: Sequence[Hit]) -> bool:
         if pattern.unless_sentence:
@@ -831,20 +832,24 @@ class Scan:
                 if self._in_sentence(cls, sentence, low, high):
                     return True
         if pattern.unless_before:
-            sentence = self.sentence_of(start)
+            ends = self.sentence_ends()
+            sentence = bisect_right(ends, start)
+            lang = pattern.lang
             # Set phrases that contain a negation word without negating anything ("no problem",
             # "kein Problem, wir erstatten …"): their negation words do not cancel a match.
-            idioms = self.hits.get((pattern.lang, "not_negation"), ())
+            idioms = self.hits.get((lang, "not_negation"), ())
             for cls in pattern.unless_before:
-                for hit in self.hits.get((pattern.lang, cls), ()):
+                for hit in self.hits.get((lang, cls), ()):
                     # A negation before the match or inside it ("we can't refund") cancels it;
-                    # one that is part of a matched phrase ("not in stock") does not.
-                    if any(part.start <= hit.start and hit.end <= part.end for part in chosen):
+                    # one that is part of a matched phrase ("not in stock") does not. The cheap
+                    # tests first: most words of the class stand in other sentences.
+                    hit_start, hit_end = hit.start, hit.end
+                    if hit_start >= end or bisect_right(ends, hit_start) != sentence:
                         continue
-                    if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
+                    if any(part.start <= hit_start and hit_end <= part.end for part in chosen):
                         continue
-                    if hit.start < end and self.sentence_of(hit.start) == sentence:
-                        gap = self._words_between(pattern.lang, hit.end, start)
-                        if gap <= pattern.unless_window:
-                            return True
+                    if any(i.start <= hit_start and hit_end <= i.end for i in idioms):
+                        continue
+                    if self._words_between(lang, hit_end, start) <= pattern.unless_window:
+                        return True
         return False
