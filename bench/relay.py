@@ -15,7 +15,8 @@ Our listener runs in its own process (as in production), the clients are threads
     python bench/relay.py --baseline /tmp/base --rounds 3 --no-delivery --sizes 4k
 
 `--baseline CHECKOUT` runs another checkout's listener (its own bench file, its `src` first on
-the path; e.g. a `git worktree` of an older revision) right before ours for every row, so both
+the path; e.g. a `git worktree` of an older revision), and its delivery (this bench file's
+delivery process with that `src` first on the path), right before ours for every row, so both
 meet the same machine; `--rounds N` repeats everything and prints medians and the ratios of
 ours to the baseline. `--no-delivery` measures accepting only, `--no-references` skips aiosmtpd
 and Postfix. `--profile PATH` runs every listener thread under cProfile (thread CPU time) and
@@ -318,43 +319,66 @@ def run_gobetween(
         }
         if not deliver:
             return accepted
-        # Deliver everything queued (warm-up included) to a sink, as the worker would.
-        times: list[float] = []
-        sink_port = free_port()
-        sink = Controller(Sink(times), hostname="127.0.0.1", port=sink_port)
-        sink.start()
-        try:
-            composer = OutboxMail(
-                engine=engine,
-                alias_domain=DOMAIN,
-                key=generate_key(selector="bench", domain=DOMAIN),
-                clock=lambda: datetime.now(UTC),
-            )
-            transport = SmtpTransport("127.0.0.1", sink_port, helo=DOMAIN)
-            policy_ = DeliveryPolicy(batch_size=20)
+        # Deliver everything queued (warm-up included) to a sink, as the worker would, in a
+        # process running the same checkout's code as the listener.
+        delivery = subprocess.run(
+            [sys.executable, __file__, "--deliver", url],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=environment,
+            check=True,
+        )
+        delivered, delivered_seconds, delivery_cpu = map(float, delivery.stdout.split())
+        return {
+            **accepted,
+            "delivered_per_s": delivered / delivered_seconds if delivered_seconds else 0.0,
+            "delivery_cpu_ms": 1000 * delivery_cpu / delivered if delivered else float("nan"),
+        }
 
-            def worker(name: str) -> None:
-                while True:
-                    report = deliver_pending(
-                        uow_factory=lambda: SqlUnitOfWork(engine),
-                        transport=transport,
-                        compose=composer,
-                        worker=name,
-                        clock=lambda: datetime.now(UTC),
-                        policy=policy_,
-                    )
-                    if report.claimed == 0:
-                        return
 
-            started = time.perf_counter()
-            with ThreadPoolExecutor(DELIVERY_WORKERS) as pool:
-                for future in [pool.submit(worker, f"bench-{i}") for i in range(DELIVERY_WORKERS)]:
-                    future.result()
-            delivered_seconds = time.perf_counter() - started
-        finally:
-            sink.stop()
-        delivered = len(times) / delivered_seconds if delivered_seconds else 0.0
-        return {**accepted, "delivered_per_s": delivered}
+def deliver_all(url: str) -> None:
+    """Drain the outbox at `url` into a sink with DELIVERY_WORKERS threads, DKIM on; print the
+    mails delivered, the seconds from the first claim to the last mail, and this process's CPU
+    seconds meanwhile (the `--deliver` child: the code is the checkout on its path)."""
+    engine = build_engine(url)
+    times: list[float] = []
+    sink_port = free_port()
+    sink = Controller(Sink(times), hostname="127.0.0.1", port=sink_port)
+    sink.start()
+    try:
+        composer = OutboxMail(
+            engine=engine,
+            alias_domain=DOMAIN,
+            key=generate_key(selector="bench", domain=DOMAIN),
+            clock=lambda: datetime.now(UTC),
+        )
+        transport = SmtpTransport("127.0.0.1", sink_port, helo=DOMAIN)
+        policy_ = DeliveryPolicy(batch_size=20)
+
+        def worker(name: str) -> None:
+            while True:
+                report = deliver_pending(
+                    uow_factory=lambda: SqlUnitOfWork(engine),
+                    transport=transport,
+                    compose=composer,
+                    worker=name,
+                    clock=lambda: datetime.now(UTC),
+                    policy=policy_,
+                )
+                if report.claimed == 0:
+                    return
+
+        cpu_before = time.process_time()
+        started = time.perf_counter()
+        with ThreadPoolExecutor(DELIVERY_WORKERS) as pool:
+            for future in [pool.submit(worker, f"bench-{i}") for i in range(DELIVERY_WORKERS)]:
+                future.result()
+        seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_before
+    finally:
+        sink.stop()
+        engine.dispose()
+    print(len(times), seconds, cpu)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -456,10 +480,12 @@ def run_postfix(size: str, count: int) -> dict[str, float] | None:
 
 def row(name: str, size: str, figures: dict[str, float]) -> str:
     cpu = figures.get("cpu_ms_per_message")
+    delivery_cpu = figures.get("delivery_cpu_ms")
     return (
         f"{name:12} {size:>5} {figures['accepted_per_s']:11.1f} {figures['p50_ms']:8.1f} "
         f"{figures['p99_ms']:8.1f} {figures['delivered_per_s']:12.1f}"
         + ("" if cpu is None else f" {cpu:13.2f}")
+        + ("" if delivery_cpu is None else f" {delivery_cpu:13.2f}")
     )
 
 
@@ -565,6 +591,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", choices=("4k", "200k"), default=["4k", "200k"])
     parser.add_argument("--serve", nargs=3, metavar=("URL", "PORT", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--bare", metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--deliver", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument(
         "--profile",
         metavar="PATH",
@@ -596,6 +623,9 @@ def main() -> None:
     if args.bare:
         bare_listener(int(args.bare))
         return
+    if args.deliver:
+        deliver_all(args.deliver)
+        return
     print(f"machine: {machine()}")
     print(f"load: {CLIENTS} concurrent SMTP clients, {args.messages} messages per size, loopback")
     print(
@@ -606,7 +636,7 @@ def main() -> None:
     print()
     header = (
         f"{'':12} {'size':>5} {'accepted/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'delivered/s':>12}"
-        f" {'CPU ms/mail':>13}"
+        f" {'CPU ms/mail':>13} {'deliv. CPU ms':>13}"
     )
     print(header)
     rows: dict[tuple[str, str], list[dict[str, float]]] = {}
@@ -681,10 +711,25 @@ def main() -> None:
                 f"({ours_cpu / base_cpu - 1:+.0%}), accepted/s {ours_rate:.1f} against "
                 f"{base_rate:.1f} ({ours_rate / base_rate - 1:+.0%}), medians"
             )
+            if "delivery_cpu_ms" in runs[0] and "delivery_cpu_ms" in base[0]:
+                ours_delivery = statistics.median(run["delivery_cpu_ms"] for run in runs)
+                base_delivery = statistics.median(run["delivery_cpu_ms"] for run in base)
+                ours_delivered = statistics.median(run["delivered_per_s"] for run in runs)
+                base_delivered = statistics.median(run["delivered_per_s"] for run in base)
+                print(
+                    f"{name} {size}: delivery CPU ms/mail {ours_delivery:.2f} against"
+                    f" {base_delivery:.2f} ({ours_delivery / base_delivery - 1:+.0%}), delivered/s"
+                    f" {ours_delivered:.1f} against {base_delivered:.1f}"
+                    f" ({ours_delivered / base_delivered - 1:+.0%}), medians"
+                )
     print()
     print("load average at the end: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
     print("aiosmtpd = the same listener library with a handler that does nothing (its ceiling).")
     print("CPU ms/mail = the listener processes' CPU time during the load, per accepted mail.")
+    print(
+        "delivered/s, deliv. CPU ms = the delivery process (same checkout as the row's listener)"
+        " draining the outbox after the load: mails per second, its CPU time per mail."
+    )
 
 
 if __name__ == "__main__":
