@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -230,7 +229,7 @@ class SqlOrderRepository:
                 )
             if row.address is not None:
                 addresses[(row.address_kind, row.address)] = None
-        order = replace(_order([first]), items=tuple(items[p] for p in sorted(items)))
+        order = _order([first], items=tuple(items[p] for p in sorted(items)))
         seller = Seller(
             id=first.s_id,
             display_name=first.s_display_name,
@@ -384,8 +383,18 @@ def _orders(rows: Sequence[Row[Any]]) -> list[Order]:
     return [_order(group) for group in grouped.values()]
 
 
-def _order(rows: Sequence[Any]) -> Order:
+def _order(rows: Sequence[Any], *, items: tuple[OrderItem, ...] | None = None) -> Order:
+    """The order of `rows` (one per item); `items` when the caller has already gathered them
+    (the send's read repeats each item per seller address), instead of building it twice."""
     row = rows[0]
+    if items is None:
+        items = tuple(
+            OrderItem(
+                r.item_sku, r.item_title, r.item_quantity, r.item_price_minor, r.item_currency
+            )
+            for r in rows
+            if r.item_position is not None
+        )
     return Order(
         id=row.id,
         marketplace=row.marketplace,
@@ -395,13 +404,7 @@ def _order(rows: Sequence[Any]) -> Order:
         status=row.status,
         product_category=row.product_category,
         purchased_at=utc(row.purchased_at),
-        items=tuple(
-            OrderItem(
-                r.item_sku, r.item_title, r.item_quantity, r.item_price_minor, r.item_currency
-            )
-            for r in rows
-            if r.item_position is not None
-        ),
+        items=items,
         shipping_address=dict(row.shipping_address or {}),
         shipped_at=_utc_or_none(row.shipped_at),
         delivered_at=_utc_or_none(row.delivered_at),
