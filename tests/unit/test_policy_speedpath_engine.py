@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,6 +13,7 @@ from gobetween.policy import check, engine
 from gobetween.policy import rules as registry
 from gobetween.policy.context import MessageContext
 from gobetween.policy.normalize import normalize
+from gobetween.policy.phrases import Lexicon
 from gobetween.policy.profiles import get_profile
 
 _SUBJECT_PIECES = st.sampled_from(
@@ -71,3 +76,45 @@ def test_subject_rules_left_out_find_nothing(
 def test_a_review_request_in_the_subject_line_is_found() -> None:
     verdict = check("Your parcel ships today.", {}, subject="Please leave us a review")
     assert [(f.category, f.field) for f in verdict.findings] == [("review_request", "subject")]
+
+
+def _dev_seller_messages() -> list[tuple[str, dict[str, object], str | None]]:
+    path = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "policy-dev.jsonl"
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        (case["text"], case["context"], case.get("subject"))
+        for case in cases
+        if case["context"].get("direction", "seller_to_buyer") == "seller_to_buyer"
+    ]
+
+
+def test_a_reply_s_scan_leaves_out_the_proactive_only_purposes() -> None:
+    lexicon = get_profile("amazon").lexicon
+    every = engine._groups(lexicon, "seller_to_buyer")
+    planned = len(registry.REGISTRY)
+    assert engine._groups(lexicon, "seller_to_buyer", "proactive", planned) == every
+    assert every - engine._groups(lexicon, "seller_to_buyer", "reply", planned) == {
+        "redundant_notification",
+        "proactive_customer_service",
+        "stock_or_delay_notice",
+    }
+
+
+def test_scans_made_for_the_initiation_give_the_answers_of_complete_seller_scans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    messages = _dev_seller_messages()
+    assert len(messages) > 100
+    answers = [check(text, context, subject=subject) for text, context, subject in messages]
+    every = engine._groups.__wrapped__
+
+    def seller_groups(
+        lexicon: Lexicon, direction: str, initiation: str | None = None, planned: int = 0
+    ) -> frozenset[str]:
+        return every(lexicon, direction)
+
+    monkeypatch.setattr(engine, "_groups", seller_groups)
+    for (text, context, subject), answer in zip(messages, answers, strict=True):
+        expected = check(text, context, subject=subject)
+        assert answer.findings == expected.findings, text
+        assert answer.verdict == expected.verdict

@@ -144,12 +144,32 @@ def _runnable(
 
 
 @lru_cache(maxsize=64)
-def _groups(lexicon: Lexicon, direction: str) -> frozenset[str]:
+def _groups(
+    lexicon: Lexicon, direction: str, initiation: str | None = None, planned: int = 0
+) -> frozenset[str]:
     """The rule groups a message in `direction` is asked about: triage's for a buyer message,
-    every other for a seller message (the scan then skips the other side's phrases)."""
+    every other for a seller message (the scan then skips the other side's phrases).
+
+    With its `initiation`, a seller message is not asked about the groups that only rules which
+    do not run for it promise to need: a reply's scan skips the phrases of the proactive-only
+    purposes (about a fifth of a reply's hits). A rule that asks about such a group anyway gets
+    its matches from a broader scan, so this changes the cost, never an answer. `planned` (the
+    registry's size) makes a rule registered later count.
+    """
+    del planned
     if direction == "buyer_to_seller":
         return TRIAGE_GROUPS
-    return lexicon.groups - TRIAGE_GROUPS
+    seller = lexicon.groups - TRIAGE_GROUPS
+    if initiation is None:
+        return seller
+    first, rest = _plan(initiation)
+    running = {*first, *rest}
+    needed: set[str] = set()
+    idle: set[str] = set()
+    for rule in registry.REGISTRY:
+        if rule.groups is not None:
+            (needed if rule in running else idle).update(rule.groups)
+    return seller - (idle - needed)
 
 
 def _context(data: Mapping[str, Any]) -> MessageContext:
@@ -205,7 +225,9 @@ def _check(
         context=ctx,
         facts=facts if facts is not None else _NO_FACTS,
         scan=profile.lexicon.scan(
-            normalized.text, pattern_languages, groups=_groups(profile.lexicon, ctx.direction)
+            normalized.text,
+            pattern_languages,
+            groups=_groups(profile.lexicon, ctx.direction, ctx.initiation, len(registry.REGISTRY)),
         ),
         profile=profile,
     )
@@ -323,9 +345,10 @@ def _subject_findings(
     """The content rules run on the subject line, in the text's language; findings name the
     subject (`field="subject"`, no span: spans index the text)."""
     normalized = normalize(subject)
-    scan = profile.lexicon.scan(
-        normalized.text, pattern_languages, groups=_groups(profile.lexicon, "seller_to_buyer")
+    groups = _groups(
+        profile.lexicon, "seller_to_buyer", message.context.initiation, len(registry.REGISTRY)
     )
+    scan = profile.lexicon.scan(normalized.text, pattern_languages, groups=groups)
     view = normalized.contacts
     # Most subjects ("Your engraving", "Re: Order 123-…") give the rules nothing to work on: the
     # phrase rules need a phrase hit, the detectors a digit, an address or markup character, a
