@@ -156,3 +156,83 @@ def test_one_automaton_pass_as_two_on_obfuscations(text: str) -> None:
 )
 def test_one_automaton_pass_as_two_on_random_runs(text: str) -> None:
     _assert_same_draft(text)
+
+
+def _plain_address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[object]:
+    """`_address_edits` as first written: each separator found by `finditer`."""
+    n = normalization
+    separators = list(n._SEPARATOR.finditer(span_text))
+    words = [sep.group().strip() for sep in separators]
+    labels: list[str] = []
+    previous = 0
+    for sep in separators:
+        labels.append(span_text[previous : sep.start()])
+        previous = sep.end()
+    labels.append(span_text[previous:])
+    first = 0
+    ats = [i for i, word in enumerate(words) if word in n._AT_WORDS]
+    if ats and words[ats[0]] in ("at", "@") and separators[ats[0]].group() != "@":
+        i = ats[0]
+        is_email = (
+            i > 0
+            or any(c.isdigit() or c == "_" for c in labels[i])
+            or labels[i + 1] in n._MAIL_PROVIDERS
+        ) and labels[i] not in n._STOPWORDS
+        if not is_email:
+            first = i + 1
+    for j in range(first, len(separators)):
+        word = words[j]
+        if word in n._DOT_WORDS and word != "ドット":
+            if labels[j] in n._STOPWORDS:
+                return []
+            if word == "point" and labels[j + 1] == "de":
+                return []
+    kept = range(first, len(separators))
+    spelled = any(words[j] in n._AT_WORDS or words[j] in n._DOT_WORDS for j in kept)
+    if not spelled and labels[first] != "www" and not after_scheme:
+        return []
+    edits: list[object] = []
+    for j in kept:
+        word = words[j]
+        if word in n._DOT_WORDS:
+            new = "."
+        elif word in n._AT_WORDS:
+            new = "@"
+        elif word == "slash":
+            new = "/"
+        else:
+            new = word
+        sep = separators[j]
+        if sep.group() != new:
+            edits.append((base + sep.start(), base + sep.end(), new))
+    return edits
+
+
+_ADDRESS_TOKENS = [
+    "anna", "x_1", "gmail", "www", "shop", "de", "com", "du", "the", "a-b", "7", "point",
+]  # fmt: skip
+_ADDRESS_SEPARATORS = [
+    ".", " . ", " dot ", " punkt ", " point ", " punto ", "ドット", " ドット ", "@", " @ ", " at ",
+    " arroba ", " arobase ", " chiocciola ", "アット", "アットマーク", " slash ", " slash", "/",
+    " / ",
+]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_ADDRESS_TOKENS), st.sampled_from(_ADDRESS_SEPARATORS)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(_ADDRESS_TOKENS),
+    st.integers(min_value=0, max_value=50),
+    st.booleans(),
+)
+def test_address_edits_as_first_written(
+    pairs: list[tuple[str, str]], last: str, base: int, after_scheme: bool
+) -> None:
+    span_text = "".join(label + separator for label, separator in pairs) + last
+    assert normalization._address_edits(
+        span_text, base, after_scheme=after_scheme
+    ) == _plain_address_edits(span_text, base, after_scheme=after_scheme)

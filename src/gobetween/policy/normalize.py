@@ -592,6 +592,8 @@ _ADDRESS = re.compile(
 _SEPARATOR = re.compile(
     r"\s*(?:\.|@|/|ドット|アット(?:マーク)?)\s*|\s+(?:dot|punkt|point|punto|at|arroba|arobase|chiocciola|slash)\s+|\s+(?:slash)\s*"
 )
+# The same, capturing: `split` then gives the labels and the separators between them.
+_SEPARATOR_PARTS = re.compile(f"({_SEPARATOR.pattern})")
 _AT_WORDS = frozenset({"@", "at", "arroba", "arobase", "chiocciola", "アット", "アットマーク"})
 _DOT_WORDS = frozenset({"dot", "punkt", "point", "punto", "ドット"})
 # Mail providers: "name at gmail dot com" is an address even without a dotted local part, while
@@ -722,17 +724,14 @@ def _deobfuscate(draft: _Draft, hints: list[int] | None = None) -> _Draft:
 
 def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edit]:
     """The rewrites of one address-shaped run, or none when its spelled words are prose."""
-    separators = list(_SEPARATOR.finditer(span_text))
-    words = [sep.group().strip() for sep in separators]
-    labels: list[str] = []
-    previous = 0
-    for sep in separators:
-        labels.append(span_text[previous : sep.start()])
-        previous = sep.end()
-    labels.append(span_text[previous:])
+    # Labels and separators alternate: one split finds them all.
+    parts = _SEPARATOR_PARTS.split(span_text)
+    labels = parts[0::2]
+    separators = parts[1::2]
+    words = [sep.strip() for sep in separators]
     first = 0
     ats = [i for i, word in enumerate(words) if word in _AT_WORDS]
-    if ats and words[ats[0]] in ("at", "@") and separators[ats[0]].group() != "@":
+    if ats and words[ats[0]] in ("at", "@") and separators[ats[0]] != "@":
         i = ats[0]
         local = labels[: i + 1]
         is_email = (
@@ -755,6 +754,8 @@ def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edi
         # A domain with plain dots only is rewritten (spaces dropped) when it starts with www.
         return []
     edits: list[Edit] = []
+    # Where separator `first` starts: after the labels and separators before it.
+    position = base + sum(len(part) for part in parts[: 2 * first + 1])
     for j in kept:
         word = words[j]
         if word in _DOT_WORDS:
@@ -766,8 +767,9 @@ def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edi
         else:
             new = word
         sep = separators[j]
-        if sep.group() != new:
-            edits.append((base + sep.start(), base + sep.end(), new))
+        if sep != new:
+            edits.append((position, position + len(sep), new))
+        position += len(sep) + len(labels[j + 1])
     return edits
 
 
