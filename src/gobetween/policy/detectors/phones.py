@@ -42,6 +42,8 @@ _MAX_DIGITS = 15
 _DATE = re.compile(r"\(?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\)?")
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?")
+# A date, a range of years or an amount with thousands separators: one fullmatch of the three.
+_NOT_A_NUMBER = re.compile(f"{_DATE.pattern}|{_YEAR_RANGE.pattern}|{_THOUSANDS.pattern}")
 _AFTER_VETO = re.compile(
     r"[.,]\d|\s?(?:x|×|\*)\s?\d|\s?(?:cm|mm|km|m|kg|g|lbs?|in|inch|ft|%|€|\$|£|¥|eur|usd|gbp|jpy|"
     r"w|kw|v|mah|k|gb|tb|mb|hz|pcs|stk|円|件|個|年|月|日|時|分|点|枚)(?![a-z])"
@@ -209,25 +211,25 @@ def _vetoed(text: str, start: int, end: int, raw: str) -> bool:
     before = text[max(0, start - 6) : start]
     if _BEFORE_VETO.search(before) is not None:
         return True
-    bare = raw.strip("()+ ")
-    if _DATE.fullmatch(bare) or _YEAR_RANGE.fullmatch(bare) or _THOUSANDS.fullmatch(bare):
+    if _NOT_A_NUMBER.fullmatch(raw.strip("()+ ")):
         return True
     groups = _GROUP.findall(raw)
-    if not raw.startswith("+") and len(groups) >= 2:
+    national = not raw.startswith("+")
+    if national and len(groups) >= 2:
         # Years ("2024 2025") and lists of small numbers ("sizes 36 38 40 42 44"); phone numbers
         # written in pairs start with their trunk zero ("06 12 34 56 78").
-        if all(len(g) == 4 and g[:2] in ("19", "20") for g in groups):
-            return True
         sizes = {len(g) for g in groups}
+        if sizes == {4} and all(g[:2] in ("19", "20") for g in groups):
+            return True
         if len(groups) >= 4 and sizes in ({2}, {1, 2}) and groups[0][0] != "0":
             # Single spaced digits ("4 1 5 5 5 …") are a number spelled out, not a list.
             return True
     # A candidate's digits are its digit groups (`\d` in the candidate pattern).
     digits = "".join(groups)
-    if not raw.startswith("+") and _is_ean13(digits):
+    if national and len(digits) == 13 and _is_ean13(digits):
         return True
     isbn_layout = len(groups) == 1 or len(groups[-1]) == 1
-    if not raw.startswith("+") and isbn_layout and _is_isbn10(digits):
+    if national and isbn_layout and len(digits) == 10 and _is_isbn10(digits):
         # ISBN-10 bare or hyphenated with its single check digit last ("0-306-40615-2"); a
         # checksum that happens to hold for digits in phone pairs ("01 23 45 67 89") is not one.
         return True
