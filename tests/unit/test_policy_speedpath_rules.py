@@ -32,6 +32,23 @@ def test_capitalised_words_are_the_lookbehind_first_regex_s(text: str) -> None:
     assert [m.span() for m in unprofessional._CAPS_WORD.finditer(text)] == expected
 
 
+# Two capitalised words in a row, as first written: led by a repeat.
+_CAPS_PAIR_REPEAT_FIRST = re.compile(r"[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}[\s,]+[A-ZÄÖÜÀ-ÞĀ-Ž]{2,}")
+
+
+@given(st.lists(_CAPS_PIECES, max_size=24).map("".join))
+def test_a_capitals_pair_is_found_where_the_repeat_first_regex_finds_one(text: str) -> None:
+    expected = _CAPS_PAIR_REPEAT_FIRST.search(text) is not None
+    assert (unprofessional._CAPS_PAIR.search(text) is not None) == expected
+    assert unprofessional._has_caps_pair(text) == expected
+
+
+def test_shouting_beyond_latin1_is_found() -> None:
+    text = "Bonjour \u2019 NE PAS RENVOYER LE COLIS, merci"
+    assert unprofessional._has_caps_pair(text)
+    assert [text[a:b] for a, b in unprofessional._shouting(text)] == ["NE PAS RENVOYER LE COLIS"]
+
+
 def test_shouting_needs_four_capitalised_words_in_a_row() -> None:
     text = "Dear buyer, PLEASE DO NOT RETURN IT, ok? AB CD EF is fine."
     assert [text[start:end] for start, end in unprofessional._shouting(text)] == [
