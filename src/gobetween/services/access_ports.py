@@ -208,6 +208,13 @@ class InboxQueries(Protocol):
         ...
 
 
+class DailySendCounts(Protocol):
+    def sent_since(self, seller_id: str, day_start: datetime) -> int:
+        """The seller's messages the daily limit counts (delivered ones) since `day_start`, a
+        midnight UTC: what the message service's check counted for that day."""
+        ...
+
+
 class AccessStore(Protocol):
     """The API's repositories, bound to the unit of work's transaction."""
 
@@ -217,6 +224,7 @@ class AccessStore(Protocol):
     seller_policies: SellerPolicyRepository
     clocks: ResponseClocks
     inbox: InboxQueries
+    daily_sends: DailySendCounts
 
 
 class AccessUnitOfWork(UnitOfWork, Protocol):

@@ -123,7 +123,7 @@ def daily_limit_status(
     now = clock().astimezone(UTC)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     with uow:
-        count = uow.messages.count_seller_sent_since(seller_id, day_start)
+        count = uow.access.daily_sends.sent_since(seller_id, day_start)
         orders = uow.orders.count_for_seller_since(
             seller_id, now - timedelta(days=limits.daily_limit_days)
         )

@@ -6,10 +6,10 @@ Each works inside the caller's transaction, on the connection of the unit of wor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, and_, bindparam, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, select, update
 
 from gobetween.adapters.db import access_tables as a
 from gobetween.adapters.db import tables as t
@@ -17,6 +17,7 @@ from gobetween.adapters.db.case_repositories import SqlResponseClockRepository
 from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.dialect import insert_on_conflict as _insert
 from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
+from gobetween.adapters.db.repositories import SqlMessageRepository
 from gobetween.domain.response_times import STOP_REASONS
 from gobetween.services.access_ports import (
     Blob,
@@ -308,6 +309,28 @@ class SqlSellerPolicyRepository:
         return {row.name: utc(row.updated_at) for row in rows}
 
 
+class SqlDailySendCounts:
+    """A seller's sends counted against the daily limit, as the message service's check counts
+    them: PostgreSQL from the day's counters (migration 0010, a trigger keeps them), a few rows
+    instead of a visit to every message of the day; SQLite, which keeps no counters, from its
+    covering index."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def sent_since(self, seller_id: str, day_start: datetime) -> int:
+        midnight = utc(day_start)
+        if midnight.time() != time(0):
+            raise ValueError(f"day_start must be a midnight UTC; got {day_start.isoformat()}")
+        if self._c.dialect.name != "postgresql":
+            return SqlMessageRepository(self._c).count_seller_sent_since(seller_id, midnight)
+        # Days after today count too, as messages stamped later do in the SQLite count.
+        row = _DAY_COUNTERS.first(
+            self._c, {"seller_id": seller_id, "day": midnight.date(), "last_day": date.max}
+        )
+        return int(row.sent) if row is not None else 0
+
+
 class SqlResponseClocks:
     """Stops a buyer message's 24-hour clock through the cases' clock repository."""
 
@@ -330,4 +353,13 @@ _ACTIVE_TOKEN = DriverStatement(
 )
 _SELLER_POLICY = DriverStatement(
     select(a.seller_policies).where(a.seller_policies.c.seller_id == bindparam("seller_id"))
+)
+_DAY_COUNTERS = DriverStatement(
+    select(func.coalesce(func.sum(t.seller_daily_sends.c.sent), 0).label("sent")).where(
+        t.seller_daily_sends.c.seller_id == bindparam("seller_id"),
+        t.seller_daily_sends.c.day.between(
+            bindparam("day", type_=t.seller_daily_sends.c.day.type),
+            bindparam("last_day", type_=t.seller_daily_sends.c.day.type),
+        ),
+    )
 )

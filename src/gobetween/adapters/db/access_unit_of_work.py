@@ -18,6 +18,7 @@ from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.services.access_ports import (
     AccessStore,
     AttachmentRepository,
+    DailySendCounts,
     InboxQueries,
     ReportRepository,
     ResponseClocks,
@@ -38,6 +39,7 @@ class SqlAccessStore:
     seller_policies: SellerPolicyRepository
     clocks: ResponseClocks
     inbox: InboxQueries
+    daily_sends: DailySendCounts
 
 
 class SqlAccessUnitOfWork(SqlUnitOfWork):
@@ -63,5 +65,6 @@ class SqlAccessUnitOfWork(SqlUnitOfWork):
             seller_policies=repos.SqlSellerPolicyRepository(connection),
             clocks=repos.SqlResponseClocks(connection),
             inbox=SqlInboxQueries(connection),
+            daily_sends=repos.SqlDailySendCounts(connection),
         )
         return self
