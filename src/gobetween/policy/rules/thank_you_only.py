@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from gobetween.policy.phrases import read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, rule
-from gobetween.policy.sentences import asks_question, body_sentence_spans
+from gobetween.policy.sentences import asks_question, iter_body_sentence_spans
 from gobetween.policy.verdict import Finding
 
 # Thanks and warmth count in any language ("Danke!" in an English message is still thanks).
@@ -53,18 +53,18 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
         return False
     if any(scan.matches(group) for group in _OTHER_PURPOSES):
         return False
-    sentences = body_sentence_spans(text)
-    if not sentences:
-        return False
-    # Every sentence has a hit of thanks or warmth starting in it: the first hit starting at or
-    # after the sentence's start must start before its end.
+    # Every sentence of the body has a hit of thanks or warmth starting in it: the first hit
+    # starting at or after the sentence's start must start before its end. The first sentence
+    # without one answers, and the sentences after it are not looked for.
     starts = sorted([hit.start for hit in thanks] + [hit.start for hit in scan.of_class("warm")])
     count = len(starts)
-    for low, high in sentences:
+    body = False
+    for low, high in iter_body_sentence_spans(text):
         index = bisect_left(starts, low)
         if index == count or starts[index] >= high:
             return False
-    return True
+        body = True
+    return body
 
 
 @rule("thank_you_only")
