@@ -112,10 +112,10 @@ class DriverStatement:
             # Not `cursor.description`: psycopg builds an object per column for it.
             return cursor.fetchall() if compiled.returns_rows else []
         except connection.dialect.loaded_dbapi.Error as error:
+            invalidated = connection.dialect.is_disconnect(error, dbapi_connection, cursor)
             # A cursor that saw an error is not reused: the next statement gets a fresh one.
             pooled.info.pop(_KEPT_CURSOR, None)
             cursor.close()
-            invalidated = connection.dialect.is_disconnect(error, dbapi_connection, cursor)
             if invalidated:
                 connection.invalidate(error)
             raise exc.DBAPIError.instance(
