@@ -236,3 +236,31 @@ def test_address_edits_as_first_written(
     assert normalization._address_edits(
         span_text, base, after_scheme=after_scheme
     ) == _plain_address_edits(span_text, base, after_scheme=after_scheme)
+
+
+_ESZETT_TEXTS = st.text(
+    alphabet=st.sampled_from(list("abcXYZ 019.,@-ßSsÄäÖöÜüéÉçÇñÑ\n\t")), max_size=60
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_ESZETT_TEXTS)
+def test_fold_with_eszett_as_the_cluster_walk(text: str) -> None:
+    latin1 = text.encode("latin-1")
+    fast = normalization._fold(text, latin1)
+    walked = normalization._fold_plain(text) or normalization._fold_clusters(text)
+    assert (fast.text, list(fast.starts), list(fast.ends)) == (
+        walked.text,
+        list(walked.starts),
+        list(walked.ends),
+    )
+    # The views built on the fold map back to the same original characters.
+    assert normalize_contacts(text).text == normalization.normalize(text).contacts.text  # type: ignore[union-attr]
+
+
+def test_fold_with_eszett_maps_both_letters_to_the_eszett() -> None:
+    text = "Grüße, Straße"
+    folded = normalization._fold(text, text.encode("latin-1"))
+    assert folded.text == "grüsse, strasse"
+    eszett = folded.text.index("ss")
+    assert (folded.starts[eszett], folded.ends[eszett + 1]) == (3, 4)

@@ -265,14 +265,20 @@ def _stable(run: str) -> bool:
 def _fold(text: str, latin1: bytes | None = None) -> _Draft:
     """NFKC, case folding, look-alikes and zero-width removal, cluster by cluster. `latin1`:
     the text's Latin-1 bytes, when the caller has them."""
-    if latin1 is not None and not latin1.translate(None, _LATIN1_PLAIN):
-        # Latin-1 text of plain characters only (most European messages): their case folding
-        # is a byte table, and nothing else changes (test_latin1_plain_text_folds_as_before).
-        return _Draft(
-            latin1.translate(_LATIN1_CASEFOLD).decode("latin-1"),
-            range(len(text)),
-            range(1, len(text) + 1),
-        )
+    if latin1 is not None:
+        others = latin1.translate(None, _LATIN1_PLAIN)
+        if not others:
+            # Latin-1 text of plain characters only (most European messages): their case
+            # folding is a byte table, and nothing else changes
+            # (test_latin1_plain_text_folds_as_before).
+            return _Draft(
+                latin1.translate(_LATIN1_CASEFOLD).decode("latin-1"),
+                range(len(text)),
+                range(1, len(text) + 1),
+            )
+        if not others.replace(b"\xdf", b""):
+            # Plain characters and ß (German): the byte table, then "ss" for each ß.
+            return _fold_plain_and_eszett(latin1)
     draft = _fold_plain(text)
     if draft is not None:
         # Already normalised (ASCII, or checked): nothing to fold again.
@@ -290,6 +296,26 @@ def _fold(text: str, latin1: bytes | None = None) -> _Draft:
             [draft.ends[i - 1] for i in again.ends],
         )
     return draft
+
+
+def _fold_plain_and_eszett(latin1: bytes) -> _Draft:
+    """The fold of Latin-1 text whose characters are plain but for ß: the cluster walk would
+    fold every other character as the byte table does, one for one, and ß to "ss", both letters
+    coming from it (test_contact_speedpath_normalize compares the two)."""
+    pieces = latin1.translate(_LATIN1_CASEFOLD).decode("latin-1").split("ß")
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for piece in pieces[:-1]:
+        eszett = position + len(piece)
+        starts.extend(range(position, eszett))
+        ends.extend(range(position + 1, eszett + 1))
+        starts.extend((eszett, eszett))
+        ends.extend((eszett + 1, eszett + 1))
+        position = eszett + 1
+    starts.extend(range(position, len(latin1)))
+    ends.extend(range(position + 1, len(latin1) + 1))
+    return _Draft("ss".join(pieces), starts, ends)
 
 
 def _plain_latin1(char: str) -> bool:
