@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -258,6 +259,7 @@ def read_in_every_language(*classes: str) -> None:
 _Targets = tuple[tuple[bool, bool, tuple[tuple[tuple[str, str], str, str], ...]], ...]
 _END_THEN_START = itemgetter(3, 2)
 _MATCH_START = itemgetter(3)
+_NO_GROUPS: frozenset[str] = frozenset()
 # `tuple.__new__(Hit, (...))` makes the same named tuple as `Hit(...)` without the Python-level
 # constructor: a third of the cost, and a scan makes dozens.
 _new_tuple = tuple.__new__
@@ -665,8 +667,9 @@ class Scan:
         and any group this scan was not made for (`matches` asks a broader scan about those).
         A group outside this set has no match, known without asking `matches`."""
         starters = self._lexicon.group_starters(self.languages)
-        # In C: the first-class keys that occurred, and the union of the groups they start.
-        possible = frozenset().union(*map(starters.__getitem__, starters.keys() & self.hits))
+        # In C: the groups each occurring key starts (none for most keys), in one union; no
+        # intermediate set of the keys.
+        possible = _NO_GROUPS.union(*map(starters.get, self.hits, repeat(_NO_GROUPS)))
         matchers = self._matchers
         if matchers is not None and matchers.groups is not None:
             return possible | self._lexicon.groups_outside(matchers.groups)
