@@ -114,7 +114,10 @@ def test_obfuscated_addresses_are_rewritten() -> None:
 # The separators alone, as `_deobfuscate` first found them.
 PLAIN_HINTS = ahocorasick_rs.AhoCorasick(normalization._HINT_KEYS)
 
-_DIGIT_TOKENS = ["one", "two", "three", "fünf", "cinq", "uno", "un", "tre", "ゼロ", "一", "二", "7"]
+_DIGIT_TOKENS = [
+    "one", "two", "three", "fünf", "cinq", "uno", "un", "tre", "ゼロ", "一", "二", "7", "https",
+    "ftp", ":", "://", "[at]", "(dot)", "h t t p s",
+]  # fmt: skip
 
 
 def _assert_same_draft(text: str) -> None:
@@ -142,6 +145,10 @@ def _assert_same_draft(text: str) -> None:
         "〇九〇一二三四五六七八",
         "write to one two three four at gmail dot com",
         "kontakt [at] five five five five [dot] de",
+        "h t t p s : / / uno . due dot it",  # a scheme rewritten between digit words
+        "https : / / tre [dot] com and ftp : / / one.two",
+        "zero [at] one dot de",  # fewer digit words than a run, around rewritten separators
+        "zero [at] one dot two dot three dot de",
     ],
 )
 def test_one_automaton_pass_as_two_on_obfuscations(text: str) -> None:

@@ -149,10 +149,11 @@ def _contact_draft(folded: _Draft, spaced: bool) -> _Draft:
     found = _SEPARATORS_AND_DIGITS.find_matches_as_indexes(draft.text, overlapping=True)
     hints = [start for key, start, _ in found if key < _HINT_COUNT]
     deobfuscated = _deobfuscate(draft, hints)
-    if deobfuscated is draft and len(found) - len(hints) < _RUN_MIN:
+    if len(found) - len(hints) < _RUN_MIN:
         # Fewer digit words in the text, overlapping or not, than a run needs (most messages):
-        # `_digit_words` would find no run in the same text.
-        return draft
+        # `_digit_words` would find no run. Rewritten separators make no new digit word: each
+        # is replaced by ".", "@", "/" or its own scheme letters and "://", between words.
+        return deobfuscated
     return _digit_words(deobfuscated)
 
 
