@@ -229,10 +229,7 @@ class SqlRelayRepository:
     def header_for(self, message_ref: int, party: AliasSide) -> str | None:
         """The Message-ID under which `party` knows the message, if it knows it."""
         return self._c.execute(
-            select(r.relay_message_ids.c.header_id).where(
-                r.relay_message_ids.c.message_ref == message_ref,
-                r.relay_message_ids.c.party == party,
-            )
+            _HEADER_OF_MESSAGE, {"message_ref": message_ref, "party": party}
         ).scalar()
 
     def add_header(self, message_ref: int, party: AliasSide, header_id: str) -> None:
@@ -244,9 +241,8 @@ class SqlRelayRepository:
     def remember_header(self, message_ref: int, party: AliasSide, header_id: str) -> str:
         """Record the id a party knows the message by; returns the id that is on record."""
         self._c.execute(
-            _insert(self._c, r.relay_message_ids)
-            .values(message_ref=message_ref, party=party, header_id=header_id)
-            .on_conflict_do_nothing()
+            _insert_ignoring_conflicts(self._c, r.relay_message_ids),
+            {"message_ref": message_ref, "party": party, "header_id": header_id},
         )
         known = self.header_for(message_ref, party)
         return known if known is not None else header_id
@@ -255,9 +251,7 @@ class SqlRelayRepository:
 
     def find_outbound(self, delivery_key: str) -> tuple[str, str, bytes] | None:
         """(Message-ID, envelope sender, bytes) first composed for this delivery, if any."""
-        row = self._c.execute(
-            select(r.relay_outbound).where(r.relay_outbound.c.delivery_key == delivery_key)
-        ).first()
+        row = self._c.execute(_OUTBOUND_OF_KEY, {"delivery_key": delivery_key}).first()
         return None if row is None else (row.header_id, row.sender, bytes(row.data))
 
     def keep_outbound(
@@ -265,15 +259,14 @@ class SqlRelayRepository:
     ) -> tuple[str, str, bytes]:
         """Store the bytes for this delivery unless some are stored; return what is stored."""
         self._c.execute(
-            _insert(self._c, r.relay_outbound)
-            .values(
-                delivery_key=delivery_key,
-                header_id=header_id,
-                sender=sender,
-                data=data,
-                created_at=now,
-            )
-            .on_conflict_do_nothing()
+            _insert_ignoring_conflicts(self._c, r.relay_outbound),
+            {
+                "delivery_key": delivery_key,
+                "header_id": header_id,
+                "sender": sender,
+                "data": data,
+                "created_at": now,
+            },
         )
         stored = self.find_outbound(delivery_key)
         assert stored is not None
@@ -298,6 +291,14 @@ class SqlRelayRepository:
 
 # Built once: the relay reads and stores with these on every mail (building a statement costs
 # more than running it on a local database).
+# The delivery worker's reads of every composed mail: its Message-ID and its stored bytes.
+_HEADER_OF_MESSAGE = select(r.relay_message_ids.c.header_id).where(
+    r.relay_message_ids.c.message_ref == bindparam("message_ref"),
+    r.relay_message_ids.c.party == bindparam("party"),
+)
+_OUTBOUND_OF_KEY = select(r.relay_outbound).where(
+    r.relay_outbound.c.delivery_key == bindparam("delivery_key")
+)
 _REPLY_OF_KEY = select(r.relay_inbound.c.reply).where(
     r.relay_inbound.c.alias == bindparam("alias"),
     r.relay_inbound.c.message_id == bindparam("message_id"),
