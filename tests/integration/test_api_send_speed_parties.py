@@ -1,8 +1,9 @@
-"""A seller's send on the parties read in its own transaction (`send_seller_message_with_parties`).
+"""Sends on the parties read in their own transaction (`*_with_parties` of the message service).
 
 The API's and the pages' sends read the order, its seller and buyer to check the draft, then the
 message service stores the message on those parties in the same transaction instead of reading
-them again. These tests hold it to what `send_seller_message` does on the same database.
+them again. These tests hold them to what `send_seller_message` and `record_buyer_message` do
+on the same database.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.domain.errors import NotFound
 from gobetween.services.messaging import (
     MessagingLimits,
+    RecordBuyerMessage,
     SendResult,
     SendSellerMessage,
+    record_buyer_message,
+    record_buyer_message_with_parties,
     send_seller_message,
     send_seller_message_with_parties,
 )
@@ -120,3 +124,44 @@ def test_an_opted_out_buyer_read_in_the_transaction_gets_the_bounce(engine: Engi
     with SqlUnitOfWork(engine) as uow:
         [row] = [item for item in (uow.outbox.find(n) for n in range(1, 5)) if item is not None]
     assert row.kind == "bounce_notice"
+
+
+def test_a_buyer_message_on_the_parties_read_is_stored_as_record_buyer_message_stores_it(
+    engine: Engine,
+) -> None:
+    seed(engine)
+    reference = record_buyer_message(
+        RecordBuyerMessage(ORDER, "b1", "Question", "When will it arrive?", "web"),
+        uow=SqlUnitOfWork(engine),
+        clock=lambda: NOW,
+        limits=MessagingLimits(),
+    )
+    with SqlUnitOfWork(engine) as uow:
+        parties = uow.orders.find_with_parties(SECOND_ORDER)
+        assert parties is not None
+        on_parties = record_buyer_message_with_parties(
+            RecordBuyerMessage(SECOND_ORDER, "b1", "Question", "When will it arrive?", "web"),
+            parties,
+            uow=uow,
+            clock=lambda: NOW,
+            limits=MessagingLimits(),
+        )
+    assert on_parties.verdict == reference.verdict
+    assert stored(engine, on_parties.message_id) == stored(engine, reference.message_id)
+    assert count(engine, t.outbox) == 2
+
+
+def test_a_buyer_message_on_another_buyer_s_parties_is_refused(engine: Engine) -> None:
+    seed(engine)
+    with SqlUnitOfWork(engine) as uow:
+        parties = uow.orders.find_with_parties(ORDER)
+        assert parties is not None
+        with pytest.raises(NotFound):
+            record_buyer_message_with_parties(
+                RecordBuyerMessage(ORDER, "b2", "Question", "Hello?", "web"),
+                parties,
+                uow=uow,
+                clock=lambda: NOW,
+                limits=MessagingLimits(),
+            )
+    assert count(engine, t.messages) == 0

@@ -322,75 +322,125 @@ def record_buyer_message(
     suggestions the seller sees. NotFound for an unknown buyer or an order that is not theirs.
     """
     _check_buyer_command(command)
-    now = _now(clock)
     with uow:
         parties = uow.orders.find_with_parties(command.order_id)
         if parties is None or parties.buyer.id != command.buyer_id:
             if uow.buyers.find(command.buyer_id) is None:
                 raise NotFound("buyer", command.buyer_id)
             raise NotFound("order", command.order_id)
-        order, seller, buyer = parties.order, parties.seller, parties.buyer
-        thread = _lock_thread(uow, order, now)
-        # The buyer replies when the seller spoke last; otherwise the buyer opens the exchange.
-        has_messages = thread.message_count > 0
-        seller_spoke_last = has_messages and not uow.messages.awaiting_reply(thread.id)
-        initiation: Initiation = "reply" if seller_spoke_last else "proactive"
-        aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
-        context = MessageContext(
-            direction="buyer_to_seller",
-            initiation=initiation,
-            fulfillment="marketplace" if order.fulfillment == "marketplace" else "seller",
-            order_status=_order_status(order),
-            contact_reason=BUYER_CONTACT_REASON,
-            attachments=_policy_attachments(command.attachments),
-            language=buyer.language,
-            marketplace_region=limits.marketplace_region,
-            profile=limits.policy_profile,
+        return _store_buyer_message(
+            command,
+            parties,
+            uow=uow,
+            check_policy=check_policy,
+            clock=clock,
+            limits=limits,
+            hooks=hooks,
         )
-        facts = SystemFacts(days_since_delivery=days_since_delivery(order, now))
-        verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
-        message_id = _append(
-            uow,
-            thread,
-            now=now,
+
+
+def record_buyer_message_with_parties(
+    command: RecordBuyerMessage,
+    parties: OrderParties,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck = check,
+    clock: Clock,
+    limits: MessagingLimits,
+    hooks: MessageHooks = NO_HOOKS,
+) -> SendResult:
+    """`record_buyer_message` inside the caller's open unit of work, on the order's parties the
+    caller read in it; commits that unit of work. The same contract as
+    `send_seller_message_with_parties`: parties read anywhere else must not come here.
+    """
+    _check_buyer_command(command)
+    if parties.order.id != command.order_id or parties.buyer.id != command.buyer_id:
+        raise NotFound("order", command.order_id)
+    return _store_buyer_message(
+        command,
+        parties,
+        uow=uow,
+        check_policy=check_policy,
+        clock=clock,
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _store_buyer_message(
+    command: RecordBuyerMessage,
+    parties: OrderParties,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck,
+    clock: Clock,
+    limits: MessagingLimits,
+    hooks: MessageHooks,
+) -> SendResult:
+    """The buyer's message itself, in the open `uow`: lock the thread, check, append, commit."""
+    now = _now(clock)
+    order, seller, buyer = parties.order, parties.seller, parties.buyer
+    thread = _lock_thread(uow, order, now)
+    # The buyer replies when the seller spoke last; otherwise the buyer opens the exchange.
+    has_messages = thread.message_count > 0
+    seller_spoke_last = has_messages and not uow.messages.awaiting_reply(thread.id)
+    initiation: Initiation = "reply" if seller_spoke_last else "proactive"
+    aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
+    context = MessageContext(
+        direction="buyer_to_seller",
+        initiation=initiation,
+        fulfillment="marketplace" if order.fulfillment == "marketplace" else "seller",
+        order_status=_order_status(order),
+        contact_reason=BUYER_CONTACT_REASON,
+        attachments=_policy_attachments(command.attachments),
+        language=buyer.language,
+        marketplace_region=limits.marketplace_region,
+        profile=limits.policy_profile,
+    )
+    facts = SystemFacts(days_since_delivery=days_since_delivery(order, now))
+    verdict = check_policy(command.text, context, subject=command.subject, facts=facts)
+    message_id = _append(
+        uow,
+        thread,
+        now=now,
+        direction="buyer_to_seller",
+        sender_id=buyer.id,
+        channel=command.channel,
+        initiation=initiation,
+        contact_reason=BUYER_CONTACT_REASON,
+        subject=command.subject,
+        text=command.text,
+        attachments=command.attachments,
+        verdict=verdict,
+        disposition="delivered",
+        deliveries=(
+            _message_delivery(
+                to="seller",
+                recipient=seller.customer_service_address,
+                from_alias=aliases.buyer.local_part,
+                from_name=buyer.first_name,
+                order_id=order.id,
+                command=command,
+            ),
+        ),
+    )
+    hooks.message_stored(
+        uow,
+        StoredMessage(
+            message_id=message_id,
+            thread_id=thread.id,
+            order_id=order.id,
+            seller_id=seller.id,
+            buyer_id=buyer.id,
             direction="buyer_to_seller",
-            sender_id=buyer.id,
-            channel=command.channel,
-            initiation=initiation,
-            contact_reason=BUYER_CONTACT_REASON,
+            disposition="delivered",
+            categories=tuple(verdict.categories),
             subject=command.subject,
             text=command.text,
-            attachments=command.attachments,
-            verdict=verdict,
-            disposition="delivered",
-            deliveries=(
-                _message_delivery(
-                    to="seller",
-                    recipient=seller.customer_service_address,
-                    from_alias=aliases.buyer.local_part,
-                    from_name=buyer.first_name,
-                    order_id=order.id,
-                    command=command,
-                ),
-            ),
-        )
-        hooks.message_stored(
-            uow,
-            StoredMessage(
-                message_id=message_id,
-                thread_id=thread.id,
-                order_id=order.id,
-                seller_id=seller.id,
-                buyer_id=buyer.id,
-                direction="buyer_to_seller",
-                disposition="delivered",
-                categories=tuple(verdict.categories),
-                subject=command.subject,
-                text=command.text,
-                created_at=now,
-            ),
-        )
-        uow.commit()
+            created_at=now,
+        ),
+    )
+    uow.commit()
     return SendResult(message_id, thread.id, verdict, "delivered")
 
 

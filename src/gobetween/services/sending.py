@@ -30,7 +30,7 @@ from gobetween.services.messaging import (
     RecordBuyerMessage,
     SendResult,
     SendSellerMessage,
-    record_buyer_message,
+    record_buyer_message_with_parties,
     send_seller_message_with_parties,
 )
 from gobetween.services.ports import Clock, OrderParties
@@ -81,11 +81,10 @@ class SendOutcome:
 class Sending:
     """The collaborators a send needs, wired by the composition root.
 
-    `read_uow_factory`, when given, serves the read before a buyer's send (the order the buyer
-    may see): units of work that only read, such as autocommit ones, where each statement is one
-    round trip without BEGIN and ROLLBACK. Without it that read uses `uow_factory`. A seller's
-    send reads its order, parties and settings in the send's own transaction instead: the
+    A send reads its order, parties and settings in its own transaction (`uow_factory`), and the
     message service stores the message on those parties without reading them again.
+    `read_uow_factory` is no longer used by either send; it is still accepted so that wiring
+    which passes it keeps working.
     """
 
     uow_factory: Callable[[], AccessUnitOfWork]
@@ -96,11 +95,6 @@ class Sending:
     window_days: int = 30
     channel: str = "api"
     read_uow_factory: Callable[[], AccessUnitOfWork] | None = None
-
-    def reads(self) -> AccessUnitOfWork:
-        """A unit of work for the read before a buyer's send."""
-        factory = self.read_uow_factory or self.uow_factory
-        return factory()
 
 
 def send_message(draft: Draft, *, sender: Principal, sending: Sending) -> SendOutcome:
@@ -283,25 +277,28 @@ def _send_as_buyer(
         raise InvalidInput("contact_reason", "contact reasons are the seller's; leave it out")
     if draft.text is None:
         raise InvalidInput("text", "is required")
-    viewer = Principal("buyer", buyer_id=buyer_id)
-    with sending.reads() as uow:
-        order = visible_order(uow, draft.order_id, viewer)
-    subject = draft.subject or f"Order {order.id}"
-    result = record_buyer_message(
-        RecordBuyerMessage(
-            order_id=order.id,
-            buyer_id=buyer_id,
-            subject=subject,
-            text=draft.text,
-            channel=sending.channel,
-            attachments=attachments,
-        ),
-        uow=sending.uow_factory(),
-        check_policy=sending.check_policy,
-        hooks=CaseHooks(),
-        clock=sending.clock,
-        limits=sending.limits,
-    )
+    # As a seller's send: the order and its parties read once, in the send's own transaction.
+    with sending.uow_factory() as uow:
+        parties = uow.orders.find_with_parties(draft.order_id)
+        if parties is None or parties.order.buyer_id != buyer_id:
+            raise NotFound("order", draft.order_id)
+        subject = draft.subject or f"Order {parties.order.id}"
+        result = record_buyer_message_with_parties(
+            RecordBuyerMessage(
+                order_id=parties.order.id,
+                buyer_id=buyer_id,
+                subject=subject,
+                text=draft.text,
+                channel=sending.channel,
+                attachments=attachments,
+            ),
+            parties,
+            uow=uow,
+            check_policy=sending.check_policy,
+            hooks=CaseHooks(),
+            clock=sending.clock,
+            limits=sending.limits,
+        )
     return SendOutcome(result, subject, draft.text)
 
 

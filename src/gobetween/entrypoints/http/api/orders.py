@@ -14,7 +14,6 @@ from gobetween.entrypoints.http.api.callers import (
     SellerOnly,
     SellerOrReader,
     Services,
-    reads_of,
     write_batches,
 )
 from gobetween.entrypoints.http.api.errors import (
@@ -102,12 +101,8 @@ def send(
     )
     committer = write_batches(request)
     if committer is None:
-        # A buyer's send reads its order before the send's transaction, in autocommit: one round
-        # trip, no BEGIN and ROLLBACK around it. A seller's send reads in its own transaction.
-        sending = replace(
-            services.sending, read_uow_factory=reads_of(request, services).unit_of_work
-        )
-        outcome = send_message(draft, sender=caller, sending=sending)
+        # The send reads the order, its parties and the seller's settings in its own transaction.
+        outcome = send_message(draft, sender=caller, sending=services.sending)
     else:
         # The whole send runs as one job of the batch: its reads and its write see one
         # connection, and the answer waits for the batch's COMMIT.
