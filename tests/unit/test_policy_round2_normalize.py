@@ -125,3 +125,53 @@ def test_bracketed_separators_and_schemes_are_still_rewritten() -> None:
     assert "kontakt@holzwerk.de" in view.text
     spaced_scheme = normalization.normalize_contacts("go to https : // shop.example.com/a")
     assert "https://shop.example.com/a" in spaced_scheme.text
+
+
+_SPACED_PIECES = st.sampled_from(
+    [
+        "a",
+        "b",
+        "e",
+        "é",
+        "ß",
+        "3",
+        "0",
+        "2",
+        " ",
+        "  ",
+        "   ",
+        "    ",
+        "\t",
+        ".",
+        "-",
+        "_",
+        "*",
+        "·",
+        "\n",
+        "r e v i e w",
+        "w.h.a.t.s",
+        "f-e-e-d",
+        " a 5-star",
+        "(",
+        ",",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_SPACED_PIECES, max_size=40).map("".join))
+def test_spaced_matches_from_the_shape_are_finditer(text: str) -> None:
+    shape = normalization._latin1_shape(text)
+    assert shape is not None
+    for pattern in (normalization._SPACED_ANY, normalization._SPACED_BLANK):
+        expected = [match.span() for match in pattern.finditer(text)]
+        found = normalization._spaced_matches(pattern, text, shape)
+        assert [match.span() for match in found] == expected
+
+
+def test_spaced_letters_are_still_joined() -> None:
+    normalized = normalization.normalize("Please leave a r e v i e w, or w.h.a.t.s.a.p.p me")
+    assert "leave a review" in normalized.text
+    assert "whatsapp" in normalized.text
+    assert normalized.contacts is not None
+    assert "a review" in normalized.contacts.text

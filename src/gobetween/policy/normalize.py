@@ -81,12 +81,12 @@ def normalize(text: str) -> NormalizedText:
     # Latin-1 text: leetspeak needs a letter next to a digit it reads as a letter ("ab" or "ba"
     # in the shape); other text takes the leetspeak pass directly.
     leet = shape is None or spaced or b"ab" in shape or b"ba" in shape
-    phrase_view = _join_spaced(folded, _SPACED_ANY) if spaced else folded
+    phrase_view = _join_spaced(folded, _SPACED_ANY, shape) if spaced else folded
     if leet:
         # Without spaced letters joined, the phrase view is the folded text, whose shape gives
         # the leetspeak hints.
         phrase_view = _leet(phrase_view, None if spaced else shape)
-    contact_view = _contact_draft(folded, spaced)
+    contact_view = _contact_draft(folded, spaced, shape)
     origin, ends = _frozen(phrase_view.starts), _frozen(phrase_view.ends)
     if contact_view is not phrase_view:
         contact_origin, contact_ends = _frozen(contact_view.starts), _frozen(contact_view.ends)
@@ -112,7 +112,8 @@ def normalize_contacts(text: str) -> NormalizedText:
     `detectors/contact_information.py`); its `contacts` is None, and the detectors read the
     view itself."""
     folded = _fold(*_source(text))
-    contact_view = _contact_draft(folded, _spaced_hint(folded.text, _latin1_shape(folded.text)))
+    shape = _latin1_shape(folded.text)
+    contact_view = _contact_draft(folded, _spaced_hint(folded.text, shape), shape)
     return NormalizedText(
         original=text,
         text=contact_view.text,
@@ -142,11 +143,12 @@ def _spaced_hint(folded: str, shape: bytes | None) -> bool:
     return _SPACED_ANY_HINT.search(folded) is not None
 
 
-def _contact_draft(folded: _Draft, spaced: bool) -> _Draft:
+def _contact_draft(folded: _Draft, spaced: bool, shape: bytes | None = None) -> _Draft:
     """The detector view from the folded text: blank-spaced letters joined, obfuscated address
     separators and digit words rewritten. A blank-separated run is also a run of the broader
-    hint, so the phrase view's test serves here too."""
-    draft = _join_spaced(folded, _SPACED_BLANK) if spaced else folded
+    hint, so the phrase view's test serves here too. `shape`: the folded text's Latin-1 shape,
+    when it has one."""
+    draft = _join_spaced(folded, _SPACED_BLANK, shape) if spaced else folded
     # One automaton pass finds both the spelled and spaced separators and every digit word.
     found = _SEPARATORS_AND_DIGITS.find_matches_as_indexes(draft.text, overlapping=True)
     hints = [start for key, start, _ in found if key < _HINT_COUNT]
@@ -516,10 +518,48 @@ def _latin1_shape(text: str) -> bytes | None:
 _SINGLE_LETTER_WORDS = frozenset("aiyeouàè")
 
 
-def _join_spaced(draft: _Draft, pattern: re.Pattern[str]) -> _Draft:
+def _spaced_matches(
+    pattern: re.Pattern[str], text: str, shape: bytes | None
+) -> Iterable[re.Match[str]]:
+    """`pattern.finditer(text)` for `_SPACED_ANY` or `_SPACED_BLANK`. `shape`: the text's Latin-1
+    shape, when it has one. Both patterns start with a letter (or leet digit) whose lookbehind
+    makes the regex engine try every position (15 us at 500 characters); but each match's second
+    letter stands alone between separators, " a " or " b " in the shape, with the first letter
+    the nearest letter before it, 1-3 separators back. Only there can a match start: those places
+    are found with literal searches and the pattern tried there, in text order."""
+    if shape is None:
+        return pattern.finditer(text)
+    starts: set[int] = set()
+    for single in (b" a ", b" b "):
+        found = shape.find(single)
+        while found >= 0:
+            first = found
+            while first > 0 and shape[first] == _SHAPE_SEPARATOR and found - first < 3:
+                first -= 1
+            if shape[first] != _SHAPE_SEPARATOR:
+                starts.add(first)
+            found = shape.find(single, found + 2)
+    matches: list[re.Match[str]] = []
+    done = 0
+    for start in sorted(starts):
+        if start < done:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            matches.append(match)
+            done = match.end()
+    return matches
+
+
+_SHAPE_SEPARATOR = ord(" ")
+
+
+def _join_spaced(draft: _Draft, pattern: re.Pattern[str], shape: bytes | None = None) -> _Draft:
+    """Join the runs of spaced-out letters `pattern` finds. `shape`: `draft.text`'s Latin-1
+    shape, when the caller has it."""
     text = draft.text
     edits: list[Edit] = []
-    for match in pattern.finditer(text):
+    for match in _spaced_matches(pattern, text, shape):
         sep = match.group("sep")
         letters = match.group()[:: len(sep) + 1]
         if not letters[0].isalpha() or not letters[-1].isalpha():
