@@ -175,3 +175,13 @@ def test_spaced_letters_are_still_joined() -> None:
     assert "whatsapp" in normalized.text
     assert normalized.contacts is not None
     assert "a review" in normalized.contacts.text
+
+
+def test_a_spaced_hint_without_a_join_keeps_the_folded_draft() -> None:
+    # " a 5-star" passes the spaced hint but joins nothing: the leetspeak pass may then read the
+    # folded text's shape, which holds only if the join returned the very same draft.
+    folded = normalization._fold("Leave a 5-star r3view")
+    shape = normalization._latin1_shape(folded.text)
+    assert normalization._spaced_hint(folded.text, shape)
+    assert normalization._join_spaced(folded, normalization._SPACED_ANY, shape) is folded
+    assert normalization.normalize("Leave a 5-star r3view").text == "leave a 5-star review"

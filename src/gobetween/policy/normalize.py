@@ -83,9 +83,9 @@ def normalize(text: str) -> NormalizedText:
     leet = shape is None or spaced or b"ab" in shape or b"ba" in shape
     phrase_view = _join_spaced(folded, _SPACED_ANY, shape) if spaced else folded
     if leet:
-        # Without spaced letters joined, the phrase view is the folded text, whose shape gives
-        # the leetspeak hints.
-        phrase_view = _leet(phrase_view, None if spaced else shape)
+        # Unless spaced letters were joined, the phrase view is the folded text, whose shape
+        # gives the leetspeak hints (`_join_spaced` returns the draft itself when it joins none).
+        phrase_view = _leet(phrase_view, shape if phrase_view is folded else None)
     contact_view = _contact_draft(folded, spaced, shape)
     origin, ends = _frozen(phrase_view.starts), _frozen(phrase_view.ends)
     if contact_view is not phrase_view:
