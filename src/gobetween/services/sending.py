@@ -83,8 +83,6 @@ class Sending:
 
     A send reads its order, parties and settings in its own transaction (`uow_factory`), and the
     message service stores the message on those parties without reading them again.
-    `read_uow_factory` is no longer used by either send; it is still accepted so that wiring
-    which passes it keeps working.
     """
 
     uow_factory: Callable[[], AccessUnitOfWork]
@@ -94,7 +92,6 @@ class Sending:
     check_policy: PolicyCheck
     window_days: int = 30
     channel: str = "api"
-    read_uow_factory: Callable[[], AccessUnitOfWork] | None = None
 
 
 def send_message(draft: Draft, *, sender: Principal, sending: Sending) -> SendOutcome:

@@ -221,8 +221,8 @@ def read_engine(request: Request) -> Engine:
 
 
 def sending(request: Request) -> Sending:
-    """The collaborators a send from a page needs (channel `web`); the send itself writes through
-    the writing engine, the reads before it go through the read engine."""
+    """The collaborators a send from a page needs (channel `web`): the send reads its order, parties
+    and settings and writes through the writing engine, in one transaction."""
     wired = platform(request)
     settings = wired.settings
     return Sending(
@@ -233,6 +233,4 @@ def sending(request: Request) -> Sending:
         check_policy=wired.check_policy,
         window_days=settings.proactive_window_days,
         channel="web",
-        # The reads before the send (the order, its parties, the seller's settings) need no lock.
-        read_uow_factory=lambda: SqlAccessUnitOfWork(wired.read_engine),
     )
