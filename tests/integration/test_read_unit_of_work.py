@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
 
 from gobetween.adapters.db.read_engine import build_read_only_engine
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
@@ -106,5 +107,30 @@ def test_the_platform_hands_out_read_units_of_work(tmp_path: Path) -> None:
         assert platform.read_engine is not platform.engine
         with platform.read_unit_of_work() as reading:
             assert reading.buyers.find("b1") is not None
+    finally:
+        platform.close()
+
+
+@pytest.mark.postgres
+def test_the_pool_size_setting_sizes_the_postgres_pool(
+    tmp_path: Path, postgres_engine: Engine
+) -> None:
+    url = postgres_engine.url.render_as_string(hide_password=False)
+    platform = build_platform(
+        load_settings(
+            environ={
+                "GOBETWEEN_DATABASE_URL": url,
+                "GOBETWEEN_DATABASE_POOL_SIZE": "7",
+                "GOBETWEEN_DELIVERY_FOLDER": str(tmp_path / "delivered"),
+                "GOBETWEEN_ATTACHMENT_FOLDER": str(tmp_path / "attachments"),
+            }
+        )
+    )
+    try:
+        pool = platform.engine.pool
+        assert isinstance(pool, QueuePool)
+        assert pool.size() == 7
+        # The read-only engine shares the pool, so it does not open a second set of connections.
+        assert platform.read_engine.pool is pool
     finally:
         platform.close()

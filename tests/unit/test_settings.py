@@ -71,6 +71,7 @@ def test_config_file_named_by_environment_and_gobetween_table(tmp_path: Path) ->
         ({"GOBETWEEN_DAILY_LIMIT_BASE": "-1"}, "GOBETWEEN_DAILY_LIMIT_BASE (from environment)"),
         ({"GOBETWEEN_SPAPI_RATE_LIMIT_SCALE": "-2"}, "SPAPI_RATE_LIMIT_SCALE (from environment)"),
         ({"GOBETWEEN_SMTP_MAX_BYTES": "0"}, "GOBETWEEN_SMTP_MAX_BYTES (from environment) must"),
+        ({"GOBETWEEN_DATABASE_POOL_SIZE": "0"}, "GOBETWEEN_DATABASE_POOL_SIZE (from environment)"),
         ({"GOBETWEEN_CONFIG": "/nonexistent/gobetween.toml"}, "does not exist"),
     ],
 )

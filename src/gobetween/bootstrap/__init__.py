@@ -131,7 +131,7 @@ def build_platform(
     `profile_refresh_seconds` bounds how long another process's edit of an operator policy
     profile takes to reach this process's checks (docs/operations.md).
     """
-    engine = build_engine(settings.database_url)
+    engine = build_engine(settings.database_url, pool_size=settings.database_pool_size)
     read_engine = build_read_only_engine(engine)
     # Read in a snapshot that never waits for the write lock: checks run inside the send's
     # write transaction, and on SQLite the relay's group commit holds that lock in this process.

@@ -76,6 +76,9 @@ class Settings:
     proactive_window_days: int = 30
     # system.md Cases: a resolved case closes after this many idle days.
     case_idle_days: int = 7
+    # PostgreSQL: pooled connections per process (and as many again opened on demand). The API runs
+    # as many request threads as this, so it bounds the sends in flight in one `serve` process.
+    database_pool_size: int = 16
     log_level: str = "INFO"
     # "text" for people, "json" for a log collector: one JSON object per line (docs/operations.md).
     log_format: str = "text"
@@ -104,6 +107,7 @@ _POSITIVE = (
     "case_idle_days",
     "smtp_max_bytes",
     "smtp_listeners",
+    "database_pool_size",
 )
 # Zero is meaningful for these (no base allowance, a rate limit switched off).
 _NOT_NEGATIVE = (
