@@ -4,6 +4,7 @@ and how many blocking handlers the app runs at once."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import anyio.to_thread
@@ -155,3 +156,22 @@ def test_metrics_answers_401_without_a_token(world: World) -> None:
     auditor = world.client.get("/metrics", headers=world.headers("auditor"))
     assert auditor.status_code == 200
     assert "gobetween_messages_total" in auditor.text
+
+
+def test_a_scrape_neither_takes_nor_waits_for_the_sqlite_write_lock(sqlite_world: World) -> None:
+    # A writer holds SQLite's write lock (BEGIN IMMEDIATE) with a message not yet committed: the
+    # scrape reads the last committed state at once instead of queueing behind it, and a scrape
+    # never blocks sends (it reads through the read-only engine).
+    question = "Could you confirm the engraving text?"
+    sent = sqlite_world.send("anna", ANNA_ORDER, text=question, contact_reason="customization")
+    assert sent.json()["disposition"] == "delivered"
+    with sqlite_world.platform.unit_of_work() as writer:
+        assert writer.buyers.find("nobody") is None  # the first statement took the lock
+        began = time.monotonic()
+        samples = scrape(sqlite_world)
+        waited = time.monotonic() - began
+        response = sqlite_world.get("operator", "/metrics/sellers")
+    assert samples[("gobetween_messages_total", (("disposition", "delivered"),))] == 1
+    assert response.status_code == 200
+    # Far below the 30 s busy timeout a lock wait would have run into.
+    assert waited < 5

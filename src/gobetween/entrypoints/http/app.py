@@ -73,7 +73,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(spapi.router)
     pages.mount(app)
     app.add_exception_handler(StarletteHTTPException, _api_problem_or_default)
-    observe(app, platform.engine, router_prefixes=(api.PREFIX,))
+    observe(app, platform.read_engine, router_prefixes=(api.PREFIX,))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -136,7 +136,7 @@ def seller_metrics_route(
     platform = services.platform
     health = metrics.seller_metrics(
         seller_id,
-        reader=SqlMetricsReader(platform.engine),
+        reader=SqlMetricsReader(platform.read_engine),
         clock=platform.clock,
         limits=platform.messaging_limits,
     )
@@ -150,7 +150,7 @@ def seller_metrics_route(
 )
 def all_sellers_route(principal: Reader, services: Services) -> list[SellerFiguresOut]:
     figures = metrics.all_response_figures(
-        reader=SqlMetricsReader(services.platform.engine), clock=services.platform.clock
+        reader=SqlMetricsReader(services.platform.read_engine), clock=services.platform.clock
     )
     return [
         SellerFiguresOut(
