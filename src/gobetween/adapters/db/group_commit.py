@@ -9,9 +9,11 @@ job: a caller still learns of success only after its writes are durable ("250 af
 
 A job is any function of an engine that opens its own SqlUnitOfWork on it, e.g.
 `committer.run(lambda engine: send_seller_message(cmd, uow=SqlUnitOfWork(engine), ...))`.
-`committer_for(engine)` is what the composition root calls: a GroupCommitter on SQLite, and on
-PostgreSQL a DirectCommitter that runs the job in the caller's thread on its own connection
-(PostgreSQL already merges the WAL flushes of concurrent commits, and row locks let them overlap).
+`committer_for(engine)` gives a GroupCommitter on SQLite, and on PostgreSQL a DirectCommitter that
+runs the job in the caller's thread on its own connection (PostgreSQL already merges the WAL
+flushes of concurrent commits, and row locks let them overlap). The API and the relay make their
+GroupCommitter on SQLite only (`entrypoints/http/api/callers.py` `write_batches`,
+`entrypoints/smtp.py` `relay_committer`); on PostgreSQL their sends commit on their own.
 
 A job receives an engine-like object whose `connect()` hands out the batch's connection with
 `begin`/`commit`/`rollback` mapped to the job's savepoint, so the core's SqlUnitOfWork and

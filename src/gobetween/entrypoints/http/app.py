@@ -39,7 +39,8 @@ def _threads_per_pool(platform: Platform) -> Callable[[FastAPI], AbstractAsyncCo
     connections.
 
     Sync routes run in the thread pool, 40 threads by default, while the database pool keeps
-    `pool_size` connections (5) and opens "overflow" ones beyond that, closing each as it is
+    `pool_size` connections (`database_pool_size` on PostgreSQL, 5 on SQLite) and opens
+    "overflow" ones beyond that, closing each as it is
     returned. Forty handlers on five connections meant a new PostgreSQL session (a server
     process forked, authenticated, its caches cold) for many requests under load. With as many
     threads as pooled connections, the others wait in the event loop instead, costing nothing;
