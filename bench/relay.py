@@ -75,6 +75,7 @@ from gobetween.entrypoints.smtp import (  # noqa: E402
     RelayController,
     relay_committer,
     relay_read_engine,
+    relay_workers,
 )
 from gobetween.services.aliases import ensure_pair_aliases  # noqa: E402
 from gobetween.services.case_hooks import CaseHooks  # noqa: E402
@@ -192,7 +193,14 @@ def serve(url: str, port: int, reuse_port: bool, profile_to: str | None = None) 
         group_commit=relay_committer(engine, shared_port=reuse_port),
         read_engine=relay_read_engine(engine),
     )
-    controller = RelayController(relay, hostname="127.0.0.1", port=port, reuse_port=reuse_port)
+    # As `gobetween serve` wires it: fewer deciding threads on PostgreSQL (smtp.relay_workers).
+    controller = RelayController(
+        relay,
+        hostname="127.0.0.1",
+        port=port,
+        reuse_port=reuse_port,
+        workers=relay_workers(engine),
+    )
     controller.start()
     print("ready", flush=True)
     stop = threading.Event()

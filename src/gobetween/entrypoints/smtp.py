@@ -182,6 +182,19 @@ class RelayLMTP(LMTP, RelaySMTP):
 # sessions' RCPT lookups and parses queued behind them; and a SQLite batch never held more than
 # 6 mails. A waiting thread costs no CPU; more sessions than this still queue, as before.
 RELAY_WORKERS = 32
+# On PostgreSQL there is no group commit: each deciding thread runs its mail's statements and
+# COMMIT itself, a dozen round trips, and all of them share this process's GIL. With 32 threads
+# (20 sessions) the listener spent 5.7-6.1 ms of CPU per 4 kB mail against 4.2-4.6 with 8
+# threads, at 153-160 against 200-216 accepted/s (bench/relay.py, same runs; 4 threads: only
+# -7 %): each round trip ends in a contended GIL hand-off (a loop of prepared SELECTs costs
+# 42-55 us of process CPU each from 1-4 threads, 100-115 us from 8-16, mostly system time).
+RELAY_WORKERS_POSTGRESQL = 8
+
+
+def relay_workers(engine: Engine) -> int:
+    """Threads deciding mail at once: many on SQLite (they wait for the group commit), few
+    on PostgreSQL (they do their own database work and contend for the GIL)."""
+    return RELAY_WORKERS if engine.dialect.name == "sqlite" else RELAY_WORKERS_POSTGRESQL
 
 
 class RelayHandler:
@@ -283,11 +296,12 @@ class RelayController(Controller):
         protocol: str = "smtp",
         max_bytes: int = 25 * 1024 * 1024,
         reuse_port: bool = False,
+        workers: int = RELAY_WORKERS,
     ) -> None:
         self.protocol = protocol
         self.reuse_port = reuse_port
         super().__init__(
-            RelayHandler(relay),
+            RelayHandler(relay, workers=workers),
             hostname=hostname,
             port=port,
             data_size_limit=max_bytes,
@@ -418,6 +432,7 @@ def start_listener(
         hostname=settings.smtp_host,
         port=settings.smtp_port,
         protocol=settings.smtp_protocol,
+        workers=relay_workers(platform.engine),
         max_bytes=settings.smtp_max_bytes,
         reuse_port=reuse_port,
     )
