@@ -75,7 +75,6 @@ from gobetween.entrypoints.smtp import (  # noqa: E402
     RelayController,
     relay_committer,
     relay_read_engine,
-    relay_workers,
 )
 from gobetween.services.aliases import ensure_pair_aliases  # noqa: E402
 from gobetween.services.case_hooks import CaseHooks  # noqa: E402
@@ -193,7 +192,10 @@ def serve(url: str, port: int, reuse_port: bool, profile_to: str | None = None) 
         group_commit=relay_committer(engine, shared_port=reuse_port),
         read_engine=relay_read_engine(engine),
     )
-    # As `gobetween serve` wires it: fewer deciding threads on PostgreSQL (smtp.relay_workers).
+    # As `gobetween serve` wires it: fewer deciding threads on PostgreSQL. Imported here: the
+    # delivery process runs this file against a baseline checkout's src, which may predate it.
+    from gobetween.entrypoints.smtp import relay_workers
+
     controller = RelayController(
         relay,
         hostname="127.0.0.1",
