@@ -77,8 +77,10 @@ class Settings:
     # system.md Cases: a resolved case closes after this many idle days.
     case_idle_days: int = 7
     # PostgreSQL: pooled connections per process (and as many again opened on demand). The API runs
-    # as many request threads as this, so it bounds the sends in flight in one `serve` process.
-    database_pool_size: int = 16
+    # as many request threads as this, so it bounds the sends in flight in one `serve` process: 5
+    # capped sends, 16 cost more CPU per send than 8 (threads contending for the GIL after every
+    # round trip; docs/performance.md, Messaging API).
+    database_pool_size: int = 8
     log_level: str = "INFO"
     # "text" for people, "json" for a log collector: one JSON object per line (docs/operations.md).
     log_format: str = "text"
