@@ -28,7 +28,7 @@ def test_postgresql_decides_fewer_mails_at_once_than_sqlite(database_url: str) -
     )
     platform = build_platform(settings)
     try:
-        expected = RELAY_WORKERS if database_url.startswith("sqlite") else 8
+        expected = RELAY_WORKERS if database_url.startswith("sqlite") else RELAY_WORKERS_POSTGRESQL
         assert relay_workers(platform.engine) == expected
     finally:
         platform.close()
@@ -53,6 +53,8 @@ def test_more_sessions_than_deciding_threads_are_all_accepted(database_url: str)
         listener = start_listener(
             platform, resolver=zone(generate_key(selector="s", domain="relay.test"))
         )
+        # The listener `serve` starts decides on as many threads as its database wants.
+        assert listener.handler.executor._max_workers == relay_workers(platform.engine)
         to = aliases.seller.address("relay.test")
 
         def send(number: int) -> dict[str, tuple[int, bytes]]:
