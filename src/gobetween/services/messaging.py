@@ -151,7 +151,7 @@ def send_seller_message(
             if uow.sellers.find(command.seller_id) is None:
                 raise NotFound("seller", command.seller_id)
             raise NotFound("order", command.order_id)
-        return _store_seller_message(
+        return send_seller_message_with_parties(
             command,
             parties,
             uow=uow,
@@ -186,28 +186,6 @@ def send_seller_message_with_parties(
     _check_seller_command(command)
     if parties.order.id != command.order_id or parties.seller.id != command.seller_id:
         raise NotFound("order", command.order_id)
-    return _store_seller_message(
-        command,
-        parties,
-        uow=uow,
-        check_policy=check_policy,
-        clock=clock,
-        limits=limits,
-        hooks=hooks,
-    )
-
-
-def _store_seller_message(
-    command: SendSellerMessage,
-    parties: OrderParties,
-    *,
-    uow: UnitOfWork,
-    check_policy: PolicyCheck,
-    clock: Clock,
-    limits: MessagingLimits,
-    hooks: MessageHooks,
-) -> SendResult:
-    """The send itself, in the open `uow`: lock the thread, check, append, queue, commit."""
     now = _now(clock)
     order, seller, buyer = parties.order, parties.seller, parties.buyer
     thread = _lock_thread(uow, order, now)
@@ -328,7 +306,7 @@ def record_buyer_message(
             if uow.buyers.find(command.buyer_id) is None:
                 raise NotFound("buyer", command.buyer_id)
             raise NotFound("order", command.order_id)
-        return _store_buyer_message(
+        return record_buyer_message_with_parties(
             command,
             parties,
             uow=uow,
@@ -356,28 +334,6 @@ def record_buyer_message_with_parties(
     _check_buyer_command(command)
     if parties.order.id != command.order_id or parties.buyer.id != command.buyer_id:
         raise NotFound("order", command.order_id)
-    return _store_buyer_message(
-        command,
-        parties,
-        uow=uow,
-        check_policy=check_policy,
-        clock=clock,
-        limits=limits,
-        hooks=hooks,
-    )
-
-
-def _store_buyer_message(
-    command: RecordBuyerMessage,
-    parties: OrderParties,
-    *,
-    uow: UnitOfWork,
-    check_policy: PolicyCheck,
-    clock: Clock,
-    limits: MessagingLimits,
-    hooks: MessageHooks,
-) -> SendResult:
-    """The buyer's message itself, in the open `uow`: lock the thread, check, append, commit."""
     now = _now(clock)
     order, seller, buyer = parties.order, parties.seller, parties.buyer
     thread = _lock_thread(uow, order, now)
