@@ -108,20 +108,11 @@ def drain(url: str, key_file: str, sink_port: int, workers: int) -> None:
 
 def fill(engine: Any, size: str, count: int) -> None:
     """`count` buyer mails through the relay's receive: one outbox row each."""
-    from gobetween import policy
-    from gobetween.adapters.mail.inbound import Envelope, InboundRelay
-    from gobetween.adapters.mail.sender_auth import SenderAuthenticator
-    from relay import LIMITS, PAIRS, message, seed, zone
+    from gobetween.adapters.mail.inbound import Envelope
+    from relay import PAIRS, bench_relay, message, seed
 
     pairs = seed(engine)
-    relay = InboundRelay(
-        engine=engine,
-        authenticator=SenderAuthenticator(zone()),
-        check_policy=policy.check,
-        clock=lambda: datetime.now(UTC),
-        limits=LIMITS,
-        alias_domain=DOMAIN,
-    )
+    relay = bench_relay(engine)
     try:
         for number in range(count):
             buyer, alias = pairs[number % PAIRS]
