@@ -539,9 +539,15 @@ def _spaced_matches(
             if shape[first] != _SHAPE_SEPARATOR:
                 starts.add(first)
             found = shape.find(single, found + 2)
+    return _matches_from(pattern, text, sorted(starts))
+
+
+def _matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """`pattern.finditer(text)` when every match starts at one of `starts` (ascending): the
+    pattern is tried only there, and a match hides the starts it covers, as finditer's would."""
     matches: list[re.Match[str]] = []
     done = 0
-    for start in sorted(starts):
+    for start in starts:
         if start < done:
             continue
         match = pattern.match(text, start)
@@ -770,16 +776,7 @@ def _matches_at(pattern: re.Pattern[str], text: str, leads: Sequence[str]) -> li
             starts.append(found)
             found = text.find(lead, found + 1)
     starts.sort()
-    matches: list[re.Match[str]] = []
-    done = 0
-    for start in starts:
-        if start < done:
-            continue
-        match = pattern.match(text, start)
-        if match is not None:
-            matches.append(match)
-            done = match.end()
-    return matches
+    return _matches_from(pattern, text, starts)
 
 
 def _deobfuscate(draft: _Draft, hints: list[int] | None = None) -> _Draft:
