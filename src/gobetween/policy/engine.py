@@ -80,16 +80,16 @@ for _category in (*SYSTEM_CATEGORIES, "buyer_opted_out", "non_critical_proactive
 _NO_FACTS = SystemFacts()
 
 
-def _language(text: str, context: MessageContext) -> tuple[str, frozenset[str] | None]:
-    """The message's language (detected when the detector is sure, else the buyer's) and the
-    languages whose patterns apply: the detected one and English (product and brand words are
-    often English), or all six when the detector is not sure."""
+def _language(text: str, context: MessageContext) -> tuple[str, frozenset[str] | None, bool]:
+    """The message's language (detected when the detector is sure, else the buyer's), the
+    languages whose patterns apply (the detected one and English, since product and brand words
+    are often English, or all six when the detector is not sure) and whether it was detected."""
     detected = detect_language(text)
     if detected in LANGUAGES:
-        return detected, frozenset({detected, "en"})
+        return detected, frozenset({detected, "en"}), True
     if context.language and context.language[:2] in LANGUAGES:
-        return context.language[:2], None
-    return "en", None
+        return context.language[:2], None, False
+    return "en", None, False
 
 
 def _applies(rule: RegisteredRule, initiation: str) -> bool:
@@ -216,7 +216,7 @@ def _check(
     ctx = context if isinstance(context, MessageContext) else _context(context)
     profile = get_profile(ctx.profile)
     normalized = normalize(text)
-    language, pattern_languages = _language(text, ctx)
+    language, pattern_languages, detected = _language(text, ctx)
     message = AnalyzedMessage(
         text=text,
         subject=subject,
@@ -230,6 +230,7 @@ def _check(
             groups=_groups(profile.lexicon, ctx.direction, ctx.initiation, len(registry.REGISTRY)),
         ),
         profile=profile,
+        language_detected=detected,
     )
     if ctx.direction == "buyer_to_seller":
         # policy.md §5: buyer messages are always delivered; the checker triages them instead.

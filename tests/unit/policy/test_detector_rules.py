@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import gobetween.policy.detectors.language as language_module
+import gobetween.policy.engine as engine
+import gobetween.policy.rules.language_mismatch as language_mismatch_module
+from gobetween.policy import check
 from gobetween.policy.context import Attachment, MessageContext, SystemFacts
 from gobetween.policy.detectors.emails import find_emails
 from gobetween.policy.detectors.emoji import find_emoji
@@ -218,3 +223,28 @@ def test_detectors_never_raise_and_spans_slice_the_original(text: str) -> None:
     hits += [(h.start, h.end) for h in find_markup(text)]
     for start, end in hits:
         assert 0 <= start < end <= len(text)
+
+
+def test_language_mismatch_trusts_the_engines_detection() -> None:
+    text = "Vielen Dank für Ihre Bestellung. Können Sie uns den Gravurtext bestätigen?"
+    detected = replace(_message(text, "de", language="en"), language_detected=True)
+    fallback = replace(_message(text, "de", language="en"), language_detected=False)
+    assert [f.category for f in language_mismatch(detected)] == ["language_mismatch"]
+    assert list(language_mismatch(fallback)) == []
+
+
+def test_the_language_is_detected_once_per_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = language_module.detect_language
+
+    def counted(text: str) -> str | None:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(language_module, "detect_language", counted)
+    monkeypatch.setattr(engine, "detect_language", counted)
+    monkeypatch.setattr(language_mismatch_module, "detect_language", counted)
+    text = "Vielen Dank für Ihre Bestellung. Können Sie uns den Gravurtext bestätigen?"
+    verdict = check(text, {"language": "en", "marketplace_region": "DE"})
+    assert "language_mismatch" in {f.category for f in verdict.findings}
+    assert calls == [text]

@@ -34,7 +34,7 @@ def _seller_messages() -> list[tuple[str, MessageContext]]:
 def _analyzed(text: str, context: MessageContext, facts: SystemFacts) -> AnalyzedMessage:
     profile = get_profile(context.profile)
     normalized = normalize(text)
-    language, languages = engine._language(text, context)
+    language, languages, detected = engine._language(text, context)
     return AnalyzedMessage(
         text=text,
         subject=None,
@@ -46,6 +46,7 @@ def _analyzed(text: str, context: MessageContext, facts: SystemFacts) -> Analyze
             normalized.text, languages, groups=engine._groups(profile.lexicon, context.direction)
         ),
         profile=profile,
+        language_detected=detected,
     )
 
 

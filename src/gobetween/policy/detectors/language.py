@@ -9,7 +9,6 @@ are None: a language warning on "Danke, passt!" would be noise.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pycld2
 
@@ -27,12 +26,11 @@ _NOISE = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+|[^\s@]+@\S+")
 
 def detect_language(text: str) -> str | None:
     """The message's language code, or None when it is too short or unclear."""
+    # No cache keyed on the text: a check costs the same for a text seen before as for a new one
+    # (the engine asks once per check, and hands the answer to the rules).
     return _detect(text[:_SAMPLE])
 
 
-# The same text is often checked more than once (a draft, then the send; the relay, then the
-# API): the answer depends on the sample only.
-@lru_cache(maxsize=2048)
 def _detect(text: str) -> str | None:
     if _KANA.search(text) is not None:
         return "ja"

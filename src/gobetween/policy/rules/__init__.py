@@ -38,6 +38,10 @@ class AnalyzedMessage:
     # Findings of the rules that ran before (the detectors): later rules may build on them,
     # e.g. `off_platform` needs an invitation next to an address `contact_info` found.
     prior: tuple[Finding, ...] = ()
+    # Whether `language` is the detector's answer for `text` (True) or the buyer's language the
+    # engine fell back to (False); None when the caller did not say, and a rule that needs to
+    # know asks the detector.
+    language_detected: bool | None = None
     # The message's e-mail addresses, phone numbers and links, found once for the rules that
     # read them (`contact_information`).
     _contacts: ContactInformation | None = field(

@@ -18,7 +18,12 @@ def language_mismatch(message: AnalyzedMessage) -> Iterable[Finding]:
     # The engine falls back to the buyer's language when detection is unsure; only a confident
     # detection is evidence of a mismatch.
     written = message.language if message.language in SUPPORTED else None
-    if written is None or written == buyer or detect_language(message.text) != written:
+    if written is None or written == buyer:
+        return []
+    detected = message.language_detected
+    if detected is None:
+        detected = detect_language(message.text) == written
+    if not detected:
         return []
     return [
         Finding(
