@@ -42,6 +42,7 @@ from gobetween.services.ports import (
     MessageHooks,
     OrderParties,
     OutboxItem,
+    SellerSendingFacts,
     StoredMessage,
     UnitOfWork,
 )
@@ -145,18 +146,39 @@ def send_seller_message(
     """
     _check_seller_command(command)
     with uow:
+        now = _now(clock)
+        # The usual send, one statement: order, parties, the thread locked and the send facts.
+        locked = uow.threads.lock_for_seller_send(
+            command.order_id,
+            seller_id=command.seller_id,
+            day_start=_day_start(now),
+            window_start=_window_start(now, limits),
+        )
+        if locked is not None:
+            return _send_on_locked_thread(
+                command,
+                locked.parties,
+                locked.thread,
+                locked.facts or _sending_facts(uow, locked.parties, locked.thread, now, limits),
+                uow=uow,
+                check_policy=check_policy,
+                now=now,
+                limits=limits,
+                hooks=hooks,
+            )
+        # No thread yet (the order's first message), or no such order of this seller.
         parties = uow.orders.find_with_parties(command.order_id)
         if parties is None or parties.seller.id != command.seller_id:
             # Only on this error path: say which of the two is unknown, never whose order it is.
             if uow.sellers.find(command.seller_id) is None:
                 raise NotFound("seller", command.seller_id)
             raise NotFound("order", command.order_id)
-        return send_seller_message_with_parties(
+        return _send_with_parties(
             command,
             parties,
             uow=uow,
             check_policy=check_policy,
-            clock=clock,
+            now=now,
             limits=limits,
             hooks=hooks,
         )
@@ -186,17 +208,76 @@ def send_seller_message_with_parties(
     _check_seller_command(command)
     if parties.order.id != command.order_id or parties.seller.id != command.seller_id:
         raise NotFound("order", command.order_id)
-    now = _now(clock)
-    order, seller, buyer = parties.order, parties.seller, parties.buyer
-    thread = _lock_thread(uow, order, now)
-    counted = uow.messages.seller_sending_facts(
-        thread_id=thread.id,
-        order_id=order.id,
-        seller_id=seller.id,
-        buyer_id=buyer.id,
-        day_start=now.replace(hour=0, minute=0, second=0, microsecond=0),
-        window_start=now - timedelta(days=limits.daily_limit_days),
+    return _send_with_parties(
+        command,
+        parties,
+        uow=uow,
+        check_policy=check_policy,
+        now=_now(clock),
+        limits=limits,
+        hooks=hooks,
     )
+
+
+def _send_with_parties(
+    command: SendSellerMessage,
+    parties: OrderParties,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck,
+    now: datetime,
+    limits: MessagingLimits,
+    hooks: MessageHooks,
+) -> SendResult:
+    thread = _lock_thread(uow, parties.order, now)
+    return _send_on_locked_thread(
+        command,
+        parties,
+        thread,
+        _sending_facts(uow, parties, thread, now, limits),
+        uow=uow,
+        check_policy=check_policy,
+        now=now,
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _day_start(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _window_start(now: datetime, limits: MessagingLimits) -> datetime:
+    return now - timedelta(days=limits.daily_limit_days)
+
+
+def _sending_facts(
+    uow: UnitOfWork, parties: OrderParties, thread: Thread, now: datetime, limits: MessagingLimits
+) -> SellerSendingFacts:
+    return uow.messages.seller_sending_facts(
+        thread_id=thread.id,
+        order_id=parties.order.id,
+        seller_id=parties.seller.id,
+        buyer_id=parties.buyer.id,
+        day_start=_day_start(now),
+        window_start=_window_start(now, limits),
+    )
+
+
+def _send_on_locked_thread(
+    command: SendSellerMessage,
+    parties: OrderParties,
+    thread: Thread,
+    counted: SellerSendingFacts,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck,
+    now: datetime,
+    limits: MessagingLimits,
+    hooks: MessageHooks,
+) -> SendResult:
+    """The send once the order's thread is locked and the facts read after the lock."""
+    order, seller, buyer = parties.order, parties.seller, parties.buyer
     derived: Initiation = "reply" if counted.awaiting_reply else "proactive"
     initiation = chosen_initiation(command.initiation, derived)
     if counted.review_requested:

@@ -134,6 +134,17 @@ class ThreadRepository(Protocol):
         """The order's thread, created if missing, locked until commit so chains never fork."""
         ...
 
+    def lock_for_seller_send(
+        self, order_id: str, *, seller_id: str, day_start: datetime, window_start: datetime
+    ) -> LockedSellerSend | None:
+        """The seller's order with its parties, its thread locked until commit, and the send
+        facts (`MessageRepository.seller_sending_facts` of that day and window) in one read.
+
+        None when the order is unknown, not this seller's, or has no thread yet: the caller
+        then takes the long way (find_with_parties, lock_for_order, seller_sending_facts).
+        """
+        ...
+
     def advance(
         self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime
     ) -> None:
@@ -154,6 +165,20 @@ class SellerSendingFacts:
     review_requested: bool
     # The pair's aliases as stored (none, one or both sides), read with the facts.
     aliases: tuple[Alias, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LockedSellerSend:
+    """What a seller's send reads before the policy check, in one statement: the order with its
+    parties, the order's thread locked until commit, and the send facts.
+
+    `facts` is None when they were read before the lock was granted (another send of the same
+    thread committed meanwhile): the caller reads them again with `seller_sending_facts`.
+    """
+
+    parties: OrderParties
+    thread: Thread
+    facts: SellerSendingFacts | None
 
 
 class MessageRepository(Protocol):

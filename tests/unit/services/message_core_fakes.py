@@ -15,6 +15,7 @@ from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.ports import (
     Event,
+    LockedSellerSend,
     OrderParties,
     OutboundMail,
     OutboxItem,
@@ -157,6 +158,23 @@ class FakeThreads(_Repo):
             found = Thread(len(self.s.threads) + 1, order_id, seller_id, buyer_id, 0, genesis)
             self.s.threads[found.id] = found
         return found
+
+    def lock_for_seller_send(
+        self, order_id: str, *, seller_id: str, day_start: datetime, window_start: datetime
+    ) -> LockedSellerSend | None:
+        parties = FakeOrders(self.s).find_with_parties(order_id)
+        thread = self.find_for_order(order_id)
+        if parties is None or parties.seller.id != seller_id or thread is None:
+            return None
+        facts = FakeMessages(self.s).seller_sending_facts(
+            thread_id=thread.id,
+            order_id=order_id,
+            seller_id=seller_id,
+            buyer_id=parties.buyer.id,
+            day_start=day_start,
+            window_start=window_start,
+        )
+        return LockedSellerSend(parties, thread, facts)
 
     def advance(
         self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime

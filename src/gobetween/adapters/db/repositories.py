@@ -40,6 +40,7 @@ from gobetween.services.audit import RowBatch
 from gobetween.services.ports import (
     MESSAGE_ID_SLOT,
     Event,
+    LockedSellerSend,
     OrderParties,
     OutboxItem,
     SellerSendingFacts,
@@ -213,43 +214,7 @@ class SqlOrderRepository:
 
     def find_with_parties(self, order_id: str) -> OrderParties | None:
         rows = _ORDER_WITH_PARTIES.rows(self._c, {"key": order_id})
-        if not rows:
-            return None
-        first = rows[0]
-        items: dict[int, OrderItem] = {}
-        addresses: dict[tuple[str, str], None] = {}
-        for row in rows:
-            if row.item_position is not None:
-                items[row.item_position] = OrderItem(
-                    row.item_sku,
-                    row.item_title,
-                    row.item_quantity,
-                    row.item_price_minor,
-                    row.item_currency,
-                )
-            if row.address is not None:
-                addresses[(row.address_kind, row.address)] = None
-        order = _order([first], items=tuple(items[p] for p in sorted(items)))
-        seller = Seller(
-            id=first.s_id,
-            display_name=first.s_display_name,
-            business_name=first.s_business_name,
-            customer_service_address=first.s_customer_service_address,
-            registered_addresses=tuple(a for k, a in addresses if k == "registered"),
-            authorized_addresses=tuple(a for k, a in addresses if k == "authorized"),
-            opt_out_bounce_notices=first.s_opt_out_bounce_notices,
-            buyer_id=first.s_buyer_id,
-            created_at=utc(first.s_created_at),
-        )
-        buyer = Buyer(
-            id=first.b_id,
-            name=first.b_name,
-            email=first.b_email,
-            language=first.b_language,
-            opted_out=first.b_opted_out,
-            created_at=utc(first.b_created_at),
-        )
-        return OrderParties(order, seller, buyer)
+        return _order_parties(rows) if rows else None
 
     def upsert(self, order: Order, *, now: datetime) -> bool:
         """Insert or update (status, dates, items move); True when the order was new.
@@ -374,6 +339,46 @@ def _order_with_parties_query() -> Any:
 
 # The send path's statements run on the driver's cursor (dialect.py DriverStatement).
 _ORDER_WITH_PARTIES = DriverStatement(_order_with_parties_query())
+
+
+def _order_parties(rows: Sequence[Any]) -> OrderParties:
+    """The order, seller and buyer of the rows of `_order_with_parties_query` (or of the seller
+    send's read, which has the same columns): one row per item and seller address."""
+    first = rows[0]
+    items: dict[int, OrderItem] = {}
+    addresses: dict[tuple[str, str], None] = {}
+    for row in rows:
+        if row.item_position is not None:
+            items[row.item_position] = OrderItem(
+                row.item_sku,
+                row.item_title,
+                row.item_quantity,
+                row.item_price_minor,
+                row.item_currency,
+            )
+        if row.address is not None:
+            addresses[(row.address_kind, row.address)] = None
+    order = _order([first], items=tuple(items[p] for p in sorted(items)))
+    seller = Seller(
+        id=first.s_id,
+        display_name=first.s_display_name,
+        business_name=first.s_business_name,
+        customer_service_address=first.s_customer_service_address,
+        registered_addresses=tuple(a for k, a in addresses if k == "registered"),
+        authorized_addresses=tuple(a for k, a in addresses if k == "authorized"),
+        opt_out_bounce_notices=first.s_opt_out_bounce_notices,
+        buyer_id=first.s_buyer_id,
+        created_at=utc(first.s_created_at),
+    )
+    buyer = Buyer(
+        id=first.b_id,
+        name=first.b_name,
+        email=first.b_email,
+        language=first.b_language,
+        opted_out=first.b_opted_out,
+        created_at=utc(first.b_created_at),
+    )
+    return OrderParties(order, seller, buyer)
 
 
 def _orders(rows: Sequence[Row[Any]]) -> list[Order]:
@@ -570,6 +575,40 @@ class SqlThreadRepository:
                 raise RuntimeError(f"order {order_id}: thread missing after its insert")
         return _thread(row)
 
+    def lock_for_seller_send(
+        self, order_id: str, *, seller_id: str, day_start: datetime, window_start: datetime
+    ) -> LockedSellerSend | None:
+        postgresql = self._c.dialect.name == "postgresql"
+        read = _SELLER_SEND_POSTGRESQL if postgresql else _SELLER_SEND
+        rows = read.rows(
+            self._c,
+            {
+                "key": order_id,
+                "seller": seller_id,
+                "day": _utc_day(day_start),
+                "last_day": date.max,
+                "day_start": utc(day_start),
+                "window_start": utc(window_start),
+                "window_end": _END_OF_TIME,
+            },
+        )
+        if not rows:
+            return None
+        first = rows[0]
+        thread = Thread(
+            id=first.t_id,
+            order_id=first.t_order_id,
+            seller_id=first.t_seller_id,
+            buyer_id=first.t_buyer_id,
+            message_count=first.t_message_count,
+            head_hash=first.t_head_hash,
+            last_message_at=_utc_or_none(first.t_last_message_at),
+        )
+        facts = None
+        if (first.last_seq or 0) == thread.message_count:
+            facts = _sending_facts(first, buyer_id=first.buyer_id, seller_id=seller_id)
+        return LockedSellerSend(_order_parties(rows), thread, facts)
+
     def advance(
         self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime
     ) -> None:
@@ -741,22 +780,27 @@ class SqlMessageRepository:
                 "window_end": _END_OF_TIME,
             },
         )[0]
-        sides: tuple[tuple[AliasSide, str | None, bool | None], ...] = (
-            ("buyer", row.buyer_alias, row.buyer_alias_active),
-            ("seller", row.seller_alias, row.seller_alias_active),
-        )
-        return SellerSendingFacts(
-            awaiting_reply=row.last_direction == "buyer_to_seller",
-            sent_today=int(row.sent_today),
-            orders_in_window=int(row.orders_in_window),
-            buyer_is_seller=bool(row.buyer_is_seller),
-            review_requested=bool(row.review_requested),
-            aliases=tuple(
-                Alias(local_part, buyer_id, seller_id, side, bool(active))
-                for side, local_part, active in sides
-                if local_part is not None
-            ),
-        )
+        return _sending_facts(row, buyer_id=buyer_id, seller_id=seller_id)
+
+
+def _sending_facts(row: Any, *, buyer_id: str, seller_id: str) -> SellerSendingFacts:
+    """The facts of a row with the columns of `_sending_facts_columns`."""
+    sides: tuple[tuple[AliasSide, str | None, bool | None], ...] = (
+        ("buyer", row.buyer_alias, row.buyer_alias_active),
+        ("seller", row.seller_alias, row.seller_alias_active),
+    )
+    return SellerSendingFacts(
+        awaiting_reply=row.last_direction == "buyer_to_seller",
+        sent_today=int(row.sent_today),
+        orders_in_window=int(row.orders_in_window),
+        buyer_is_seller=bool(row.buyer_is_seller),
+        review_requested=bool(row.review_requested),
+        aliases=tuple(
+            Alias(local_part, buyer_id, seller_id, side, bool(active))
+            for side, local_part, active in sides
+            if local_part is not None
+        ),
+    )
 
 
 # The upper end of the send facts' ranges on PostgreSQL: every later moment counts.
@@ -772,7 +816,20 @@ def _utc_day(day_start: datetime) -> date:
 
 
 def _sending_facts_query(*, day_counters: bool) -> Any:
-    """The send facts' one statement; `day_counters` is PostgreSQL's form.
+    """The send facts' one statement; `day_counters` is PostgreSQL's form."""
+    return select(
+        *_sending_facts_columns(
+            day_counters=day_counters,
+            thread=bindparam("thread"),
+            order=bindparam("order"),
+            buyer=bindparam("buyer"),
+        )
+    )
+
+
+def _sending_facts_columns(*, day_counters: bool, thread: Any, order: Any, buyer: Any) -> list[Any]:
+    """The send facts as labelled scalar columns, of the thread, order and buyer given (bound
+    values, or the columns of a statement that reads them); the seller is bound.
 
     PostgreSQL's form gives both of its date ranges an upper end as well (the end of time: the
     same rows as an open range). psycopg prepares the statement on the server, and PostgreSQL
@@ -787,7 +844,7 @@ def _sending_facts_query(*, day_counters: bool) -> Any:
     m = t.messages.c
     last_direction = (
         select(m.direction)
-        .where(m.thread_id == bindparam("thread"), m.disposition != "blocked")
+        .where(m.thread_id == thread, m.disposition != "blocked")
         .order_by(m.seq.desc())
         .limit(1)
         .scalar_subquery()
@@ -834,24 +891,22 @@ def _sending_facts_query(*, day_counters: bool) -> Any:
         .where(t.orders.c.seller_id == bindparam("seller"), since_window_start)
         .scalar_subquery()
     )
-    buyer_is_seller = exists().where(t.sellers.c.buyer_id == bindparam("buyer"))
+    buyer_is_seller = exists().where(t.sellers.c.buyer_id == buyer)
     # A primary-key probe: the order's one review request, if it had it.
-    review_requested = exists().where(spapi_solicitations.c.order_id == bindparam("order"))
+    review_requested = exists().where(spapi_solicitations.c.order_id == order)
 
     def alias_of_pair(side: str, column: Any) -> Any:
         # One probe of uq_aliases_pair_side per value (what SqlAliasRepository.of_pair reads).
         a = t.aliases.c
         return (
             select(column)
-            .where(
-                a.buyer_id == bindparam("buyer"), a.seller_id == bindparam("seller"), a.side == side
-            )
+            .where(a.buyer_id == buyer, a.seller_id == bindparam("seller"), a.side == side)
             .scalar_subquery()
         )
 
     # Everything the send reads besides the order and the thread, in one round trip: the send
     # path is latency-bound, not work-bound.
-    return select(
+    return [
         last_direction.label("last_direction"),
         sent_today.label("sent_today"),
         orders_in_window.label("orders_in_window"),
@@ -861,9 +916,66 @@ def _sending_facts_query(*, day_counters: bool) -> Any:
         alias_of_pair("buyer", t.aliases.c.active).label("buyer_alias_active"),
         alias_of_pair("seller", t.aliases.c.local_part).label("seller_alias"),
         alias_of_pair("seller", t.aliases.c.active).label("seller_alias_active"),
+    ]
+
+
+def _seller_send_query(*, day_counters: bool) -> Any:
+    """A seller's send reads, as one statement: the order (the seller's) with its items, seller
+    (and addresses) and buyer, its thread locked FOR UPDATE, and the send facts.
+
+    The order, thread and facts are one row (a materialised CTE, so the facts are counted once,
+    not once per item and address). On PostgreSQL a send that waited for the thread's lock gets
+    the thread as its holder committed it, but the facts as of the statement's start:
+    `last_seq`, the newest message the facts saw, then differs from the thread's count and the
+    caller reads the facts again. SQLite has no FOR UPDATE: its BEGIN IMMEDIATE holds every
+    writer off already.
+    """
+    o, th, m = t.orders.c, t.threads.c, t.messages.c
+    last_seq = (
+        select(m.seq).where(m.thread_id == th.id).order_by(m.seq.desc()).limit(1).scalar_subquery()
+    )
+    head = (
+        select(
+            t.orders,
+            *[column.label(f"t_{column.name}") for column in t.threads.c],
+            *_sending_facts_columns(
+                day_counters=day_counters, thread=th.id, order=o.id, buyer=o.buyer_id
+            ),
+            last_seq.label("last_seq"),
+        )
+        .join_from(t.orders, t.threads, th.order_id == o.id)
+        .where(o.id == bindparam("key"), o.seller_id == bindparam("seller"))
+        .with_for_update(of=t.threads)
+        .cte("head")
+        .prefix_with("MATERIALIZED")
+    )
+    i, a = t.order_items.c, t.seller_addresses.c
+    return (
+        select(
+            head,
+            i.position.label("item_position"),
+            i.sku.label("item_sku"),
+            i.title.label("item_title"),
+            i.quantity.label("item_quantity"),
+            i.price_minor.label("item_price_minor"),
+            i.currency.label("item_currency"),
+            *[column.label(f"s_{column.name}") for column in t.sellers.c],
+            a.address.label("address"),
+            a.kind.label("address_kind"),
+            *[column.label(f"b_{column.name}") for column in t.buyers.c],
+        )
+        .select_from(
+            head.join(t.sellers, t.sellers.c.id == head.c.seller_id)
+            .join(t.buyers, t.buyers.c.id == head.c.buyer_id)
+            .outerjoin(t.order_items, i.order_id == head.c.id)
+            .outerjoin(t.seller_addresses, a.seller_id == t.sellers.c.id)
+        )
+        .order_by(i.position, a.address)
     )
 
 
+_SELLER_SEND = DriverStatement(_seller_send_query(day_counters=False))
+_SELLER_SEND_POSTGRESQL = DriverStatement(_seller_send_query(day_counters=True))
 _SENDING_FACTS = DriverStatement(_sending_facts_query(day_counters=False))
 _SENDING_FACTS_POSTGRESQL = DriverStatement(_sending_facts_query(day_counters=True))
 _MESSAGE_KEYS = (
