@@ -73,6 +73,7 @@ from gobetween.domain.orders import Order  # noqa: E402
 from gobetween.domain.parties import Buyer, Seller  # noqa: E402
 from gobetween.entrypoints.smtp import (  # noqa: E402
     RelayController,
+    RelaySMTP,
     relay_committer,
     relay_read_engine,
 )
@@ -427,9 +428,17 @@ class _Accept:
         return "250 2.0.0 Ok"
 
 
-def bare_listener(port: int) -> None:
-    """The aiosmtpd-alone process: runs until SIGTERM."""
-    controller = Controller(_Accept(), hostname="127.0.0.1", port=port)
+class _RelayProtocolAlone(Controller):
+    """aiosmtpd's controller serving the relay's own SMTP class (its DATA reader) instead."""
+
+    def factory(self) -> Any:
+        return RelaySMTP(self.handler, **self.SMTP_kwargs)
+
+
+def bare_listener(port: int, kind: str) -> None:
+    """The process of a do-nothing listener, aiosmtpd's or the relay's class: runs until SIGTERM."""
+    controller_class = _RelayProtocolAlone if kind == "relay-class" else Controller
+    controller = controller_class(_Accept(), hostname="127.0.0.1", port=port)
     controller.start()
     print("ready", flush=True)
     stop = threading.Event()
@@ -438,11 +447,19 @@ def bare_listener(port: int) -> None:
     controller.stop()
 
 
-def run_aiosmtpd_alone(size: str, count: int) -> dict[str, float]:
-    """aiosmtpd with a handler that does nothing, in its own process: the library's ceiling."""
+def run_aiosmtpd_alone(
+    size: str, count: int, kind: str = "aiosmtpd", source: Path | None = None
+) -> dict[str, float]:
+    """A listener with a handler that does nothing, in its own process: aiosmtpd's own (the
+    library's ceiling) or, with kind "relay-class", the relay's SMTP class (its DATA reader),
+    from this checkout or from `source`'s src."""
     port = free_port()
+    environment = None if source is None else {**os.environ, "PYTHONPATH": str(source / "src")}
     server = subprocess.Popen(
-        [sys.executable, __file__, "--bare", str(port)], stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--bare", str(port), "--bare-kind", kind],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environment,
     )
     try:
         assert server.stdout is not None
@@ -453,7 +470,9 @@ def run_aiosmtpd_alone(size: str, count: int) -> dict[str, float]:
             (pairs[i % PAIRS][0], pairs[i % PAIRS][1], message(*pairs[i % PAIRS], size, i))
             for i in range(count)
         ]
+        cpu_before = cpu_seconds(server.pid)
         seconds, latencies = load(port, jobs)
+        cpu = cpu_seconds(server.pid) - cpu_before
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
@@ -464,6 +483,7 @@ def run_aiosmtpd_alone(size: str, count: int) -> dict[str, float]:
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * percentile(latencies, 0.99),
         "delivered_per_s": float("nan"),
+        "cpu_ms_per_message": 1000 * cpu / count,
     }
 
 
@@ -624,6 +644,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", choices=("4k", "200k"), default=["4k", "200k"])
     parser.add_argument("--serve", nargs=3, metavar=("URL", "PORT", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--bare", metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-kind", default="aiosmtpd", help=argparse.SUPPRESS)
     parser.add_argument("--deliver", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument(
         "--profile",
@@ -654,7 +675,7 @@ def main() -> None:
         serve(args.serve[0], int(args.serve[1]), args.serve[2] == "reuse", args.profile)
         return
     if args.bare:
-        bare_listener(int(args.bare))
+        bare_listener(int(args.bare), args.bare_kind)
         return
     if args.deliver:
         deliver_all(args.deliver)
@@ -708,6 +729,13 @@ def main() -> None:
                 continue  # a profiled listener's rate says nothing; the references are not needed
             if not args.no_references:
                 measured("aiosmtpd", size, run_aiosmtpd_alone(size, args.messages))
+                if args.baseline:
+                    measured(
+                        "base smtp.py",
+                        size,
+                        run_aiosmtpd_alone(size, args.messages, "relay-class", args.baseline),
+                    )
+                measured("smtp.py", size, run_aiosmtpd_alone(size, args.messages, "relay-class"))
             reference = None if args.no_references else run_postfix(size, args.messages)
             if reference is None:
                 if not args.no_references:
@@ -730,9 +758,16 @@ def main() -> None:
     if args.baseline:
         print()
         for (name, size), runs in rows.items():
-            if not name.startswith("gobetween"):
+            if not name.startswith(("gobetween", "smtp.py")):
                 continue
-            base = rows.get((name.replace("gobetween", "base"), size))
+            base = rows.get(
+                (
+                    name.replace("gobetween", "base")
+                    if name.startswith("gobetween")
+                    else "base " + name,
+                    size,
+                )
+            )
             if not base:
                 continue
             against = median_change(runs, base)
@@ -748,6 +783,10 @@ def main() -> None:
     print()
     print("load average at the end: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
     print("aiosmtpd = the same listener library with a handler that does nothing (its ceiling).")
+    print(
+        "smtp.py = the relay's SMTP class (entrypoints/smtp.py, its DATA reader) with the same"
+        " do-nothing handler, on aiosmtpd's controller."
+    )
     print("CPU ms/mail = the listener processes' CPU time during the load, per accepted mail.")
     print(
         "delivered/s, deliv. CPU ms = the delivery process (same checkout as the row's listener)"
