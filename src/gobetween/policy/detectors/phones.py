@@ -218,7 +218,7 @@ def _vetoed(text: str, start: int, end: int, raw: str) -> bool:
     if national and len(groups) >= 2:
         # Years ("2024 2025") and lists of small numbers ("sizes 36 38 40 42 44"); phone numbers
         # written in pairs start with their trunk zero ("06 12 34 56 78").
-        sizes = {len(g) for g in groups}
+        sizes = set(map(len, groups))
         if sizes == {4} and all(g[:2] in ("19", "20") for g in groups):
             return True
         if len(groups) >= 4 and sizes in ({2}, {1, 2}) and groups[0][0] != "0":
@@ -244,9 +244,10 @@ def _context_vetoes(text: str, start: int) -> bool:
     window = text[line_start + 1 if line_start >= 0 else window_start : start]
     # A phone word wins when it ends after the last veto word starts: "service client" is a phone
     # word that contains one.
-    vetoes = [m.start() for m in _VETO_WORDS.finditer(window)]
-    if not vetoes:
+    if _VETO_WORDS.search(window) is None:
+        # No veto word before the number (most numbers): the phone words do not matter.
         return False
+    vetoes = [m.start() for m in _VETO_WORDS.finditer(window)]
     phones = [m.end() for m in _PHONE_WORDS.finditer(window)]
     return not phones or phones[-1] <= vetoes[-1]
 
@@ -445,13 +446,25 @@ def _quick_valid(candidate: str, region: str, *, international: bool) -> str | N
         return None
     if region not in _QUICK_REGIONS:
         return None
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    if metadata is None or metadata.country_code is None:
-        return None
-    prefix = metadata.national_prefix
+    code, prefix = _national_reading(region)
     if prefix and digits.startswith(prefix):
         digits = digits[len(prefix) :]
-    return _valid(metadata.country_code, digits, region)
+    return _valid(code, digits, region)
+
+
+# Per region of `_QUICK_REGIONS`: its country code and national (trunk) prefix, from
+# libphonenumber's metadata (filled on first use; every such region has both).
+_NATIONAL_READING: dict[str, tuple[int, str | None]] = {}
+
+
+def _national_reading(region: str) -> tuple[int, str | None]:
+    reading = _NATIONAL_READING.get(region)
+    if reading is None:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        assert metadata is not None, region
+        assert metadata.country_code is not None, region
+        reading = _NATIONAL_READING[region] = (metadata.country_code, metadata.national_prefix)
+    return reading
 
 
 def _valid(code: int, national: str, region: str | None) -> str | None:
@@ -548,7 +561,12 @@ def _valid_for_region(code: int, national: str, region: str) -> bool:
     own_code, general, types = _region_descs(region)
     if code != own_code or general is None or not _fits(national, general):
         return False
-    return any(_fits(national, desc) for desc in types)
+    # A loop rather than `any()` over a generator: usually the first type (fixed line) fits.
+    size = len(national)
+    for lengths, pattern in types:
+        if (not lengths or size in lengths) and pattern.fullmatch(national) is not None:
+            return True
+    return False
 
 
 def _is_ean13(digits: str) -> bool:
