@@ -597,9 +597,9 @@ class SqlThreadRepository:
         first = rows[0]
         thread = Thread(
             id=first.t_id,
-            order_id=first.t_order_id,
-            seller_id=first.t_seller_id,
-            buyer_id=first.t_buyer_id,
+            order_id=first.id,
+            seller_id=first.seller_id,
+            buyer_id=first.buyer_id,
             message_count=first.t_message_count,
             head_hash=first.t_head_hash,
             last_message_at=_utc_or_none(first.t_last_message_at),
@@ -934,10 +934,14 @@ def _seller_send_query(*, day_counters: bool) -> Any:
     last_seq = (
         select(m.seq).where(m.thread_id == th.id).order_by(m.seq.desc()).limit(1).scalar_subquery()
     )
+    # Only the columns the send uses: psycopg converts a statement's placeholders once and keeps
+    # the result only for SQL of at most 4,096 characters (MAX_CACHED_STATEMENT_LENGTH); above
+    # that it parsed this statement again on every send (~0.1 ms of this process's CPU).
+    unused = {"created_at", "updated_at"}
     head = (
         select(
-            t.orders,
-            *[column.label(f"t_{column.name}") for column in t.threads.c],
+            *[column for column in t.orders.c if column.name not in unused],
+            *[th[name].label(f"t_{name}") for name in _THREAD_HEAD_COLUMNS],
             *_sending_facts_columns(
                 day_counters=day_counters, thread=th.id, order=o.id, buyer=o.buyer_id
             ),
@@ -946,7 +950,7 @@ def _seller_send_query(*, day_counters: bool) -> Any:
         .join_from(t.orders, t.threads, th.order_id == o.id)
         .where(o.id == bindparam("key"), o.seller_id == bindparam("seller"))
         .with_for_update(of=t.threads)
-        .cte("head")
+        .cte("h")
         .prefix_with("MATERIALIZED")
     )
     i, a = t.order_items.c, t.seller_addresses.c
@@ -959,10 +963,18 @@ def _seller_send_query(*, day_counters: bool) -> Any:
             i.quantity.label("item_quantity"),
             i.price_minor.label("item_price_minor"),
             i.currency.label("item_currency"),
-            *[column.label(f"s_{column.name}") for column in t.sellers.c],
+            *[
+                column.label(f"s_{column.name}")
+                for column in t.sellers.c
+                if column.name != "updated_at"
+            ],
             a.address.label("address"),
             a.kind.label("address_kind"),
-            *[column.label(f"b_{column.name}") for column in t.buyers.c],
+            *[
+                column.label(f"b_{column.name}")
+                for column in t.buyers.c
+                if column.name != "updated_at"
+            ],
         )
         .select_from(
             head.join(t.sellers, t.sellers.c.id == head.c.seller_id)
@@ -974,6 +986,8 @@ def _seller_send_query(*, day_counters: bool) -> Any:
     )
 
 
+# The thread's columns the send reads (its order, seller and buyer are the order's).
+_THREAD_HEAD_COLUMNS = ("id", "message_count", "head_hash", "last_message_at")
 _SELLER_SEND = DriverStatement(_seller_send_query(day_counters=False))
 _SELLER_SEND_POSTGRESQL = DriverStatement(_seller_send_query(day_counters=True))
 _SENDING_FACTS = DriverStatement(_sending_facts_query(day_counters=False))
