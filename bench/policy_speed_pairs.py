@@ -12,13 +12,17 @@ leave a message's data in the CPU caches: the figures are those of a warm repeat
 what `policy_speed.py` (each message once per pass, shuffled) measures at 500 characters; read
 the ratios here, and absolute figures there.
 
+`--cold` times what a server sees instead, as `policy_speed.py` does: each ask is one call, the
+parent goes through every message of every set in an order shuffled anew each round (so the
+message before is another one), and a message's time is its median over the rounds.
+
 Messages: `check()` on the dev-set texts, 300 messages cut to 500 characters from them, the
 dev-set texts of 450-550 characters and the synthetic messages of 450-550 characters among the
 first 2,000 of `policy_speed.py`; the contact-information work alone (`find_contact_information`,
 or in a revision before it `normalize()` and the e-mail, phone and link detectors) on the contact
 cases of `policy_contact_cases.py` and on the dev-set texts (median and total).
 
-    .venv/bin/python bench/policy_speed_pairs.py [--baseline REV] [--rounds 3]
+    .venv/bin/python bench/policy_speed_pairs.py [--baseline REV] [--rounds 3] [--cold]
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -56,10 +61,10 @@ for items in sets.values():  # warm-up: lexicon automata, caches of the process
         call(kind, item)
 print(json.dumps({name: len(items) for name, items in sets.items()}), flush=True)
 for line in sys.stdin:
-    name, index = json.loads(line)
+    name, index, calls = json.loads(line)
     kind, item = sets[name][index]
     best = 1 << 62
-    for _ in range(5):
+    for _ in range(calls):
         forget_texts()
         start = time.thread_time_ns()
         call(kind, item)
@@ -81,12 +86,12 @@ def _start(tree: Path) -> subprocess.Popen[str]:
     )
 
 
-def _ask(child: subprocess.Popen[str], name: str, index: int) -> int:
+def _ask(child: subprocess.Popen[str], name: str, index: int, calls: int) -> int:
     stdin: IO[str] | None = child.stdin
     stdout: IO[str] | None = child.stdout
     assert stdin is not None
     assert stdout is not None
-    stdin.write(json.dumps([name, index]) + "\n")
+    stdin.write(json.dumps([name, index, calls]) + "\n")
     stdin.flush()
     return int(stdout.readline())
 
@@ -95,32 +100,51 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="HEAD", help="git revision to compare with")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="one call per ask, messages shuffled each round, median over rounds",
+    )
     args = parser.parse_args()
+    calls = 1 if args.cold else 5
     print(f"Machine: {machine()}")
     with baseline_checkout(args.baseline) as base:
         children = {"baseline": _start(base), "current": _start(ROOT)}
         try:
             sizes = [json.loads(child.stdout.readline()) for child in children.values()]  # type: ignore[union-attr]
             assert sizes[0] == sizes[1], sizes
-            best: dict[str, dict[str, list[int]]] = {
-                version: {name: [1 << 62] * size for name, size in sizes[0].items()}
+            times: dict[str, dict[str, list[list[int]]]] = {
+                version: {name: [[] for _ in range(size)] for name, size in sizes[0].items()}
                 for version in children
             }
+            asks = [(name, index) for name, size in sizes[0].items() for index in range(size)]
+            shuffle = random.Random(1).shuffle
             for round_index in range(args.rounds):
                 # Which version goes first alternates, so neither always follows the other.
                 order = list(children) if round_index % 2 == 0 else list(reversed(children))
-                for name, size in sizes[0].items():
-                    for index in range(size):
-                        for version in order:
-                            elapsed = _ask(children[version], name, index)
-                            if elapsed < best[version][name][index]:
-                                best[version][name][index] = elapsed
+                if args.cold:
+                    shuffle(asks)
+                for name, index in asks:
+                    for version in order:
+                        elapsed = _ask(children[version], name, index, calls)
+                        times[version][name][index].append(elapsed)
         finally:
             for child in children.values():
                 child.kill()
                 child.wait()
+    # Warm: the best of every run; cold: the median of the rounds' single calls.
+    pick = statistics.median if args.cold else min
+    best = {
+        version: {name: [int(pick(t)) for t in per_message] for name, per_message in sets.items()}
+        for version, sets in times.items()
+    }
+    protocol = (
+        f"one call per round, the median of {args.rounds} rounds, messages shuffled each round"
+        if args.cold
+        else f"each the best of 5 x {args.rounds} rounds"
+    )
     print(
-        f"\nCPU µs per message, each the best of 5 x {args.rounds} rounds, the two versions "
+        f"\nCPU µs per message, {protocol}, the two versions "
         f"asked in turn about each message (baseline {args.baseline}):\n"
     )
     print(
