@@ -7,7 +7,8 @@ checked out with `git worktree`), and the parent asks them in turn about the sam
 each pair of timings is taken within a millisecond or two. Per message and version: the best of
 5 runs per round, then the best over the rounds, in CPU time of the thread. The report gives each
 version's median over the messages, their ratio, and the median of the per-message ratios.
-Nothing is answered from a cache keyed on the text (`forget_texts`), but five calls in a row
+Nothing is answered from a cache keyed on the text (a revision that cached the language by the
+text runs without that cache), but five calls in a row
 leave a message's data in the CPU caches: the figures are those of a warm repeat, 25-45 % below
 what `policy_speed.py` (each message once per pass, shuffled) measures at 500 characters; read
 the ratios here, and absolute figures there.
@@ -65,7 +66,6 @@ for line in sys.stdin:
     kind, item = sets[name][index]
     best = 1 << 62
     for _ in range(calls):
-        forget_texts()
         start = time.thread_time_ns()
         call(kind, item)
         elapsed = time.thread_time_ns() - start
