@@ -9,7 +9,7 @@ each pair of timings is taken within a millisecond or two. Per message and versi
 version's median over the messages, their ratio, and the median of the per-message ratios.
 Nothing is answered from a cache keyed on the text (a revision that cached the language by the
 text runs without that cache), but five calls in a row
-leave a message's data in the CPU caches: the figures are those of a warm repeat, 25-45 % below
+leave a message's data in the CPU caches: the figures are those of a warm repeat, 20-50 % below
 what `policy_speed.py` (each message once per pass, shuffled) measures at 500 characters; read
 the ratios here, and absolute figures there.
 
