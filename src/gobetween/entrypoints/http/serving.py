@@ -25,6 +25,7 @@ from uvicorn.supervisors import Multiprocess
 from gobetween.bootstrap import Platform, Settings, build_platform, load_settings
 from gobetween.bootstrap.settings import CONFIG_ENV, ENV_PREFIX
 from gobetween.entrypoints.http.app import create_app
+from gobetween.entrypoints.http.response_writes import GatheredHttpToolsProtocol
 from gobetween.entrypoints.log_format import configure_logging
 
 # What uvicorn imports in each worker process (`factory=True`: it calls it).
@@ -70,6 +71,8 @@ def web_server(platform: Platform, workers: int) -> WebServer:
         # from the app's request observer, with its request id.
         "log_config": None,
         "access_log": False,
+        # A response's head and body in one socket write (response_writes.py).
+        "http": GatheredHttpToolsProtocol,
     }
     if workers <= 1:
         return WebServer(uvicorn.Config(create_app(platform), **common))
