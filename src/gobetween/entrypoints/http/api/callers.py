@@ -147,17 +147,19 @@ def verified_tokens(request: Request) -> VerifiedTokens:
 async def caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    services: Annotated[ApiServices, Depends(wired_services)],
 ) -> Principal:
     """The authenticated caller; 401 without a valid token, 429 over the token's rate.
 
     A token verified within `api_token_cache_seconds` is answered from memory, without leaving
-    the event loop; otherwise the lookup runs in the thread pool.
+    the event loop; otherwise the lookup runs in the thread pool. The wiring is fetched only for
+    a lookup, not declared as a dependency: FastAPI solves each declared dependency on every
+    request, and most requests find their token in memory.
     """
     token = credentials.credentials if credentials is not None else None
     verified = verified_tokens(request)
     principal = verified.get(checked_token_hash(token))
     if principal is None:
+        services = await wired_services(request)
         lookup = reads_of(request, services).unit_of_work()
         principal = await run_in_threadpool(authenticate, token, uow=lookup, verified=verified)
     # The request's log line names the caller's role (observability.py).
