@@ -33,6 +33,7 @@ from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.relay_read_connections import KeptConnections
 from gobetween.adapters.db.relay_repository import (
     AliasParties,
+    InboundLookup,
     InboundRecord,
     SqlRelayRepository,
 )
@@ -51,6 +52,7 @@ from gobetween.domain.messages import AttachmentMeta
 from gobetween.domain.orders import ORDER_ID_PATTERN
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.policy.categories import CONTACT_REASONS
+from gobetween.services.access_ports import SellerPolicy
 from gobetween.services.case_hooks import CaseHooks
 from gobetween.services.messaging import (
     MessagingLimits,
@@ -234,14 +236,15 @@ class InboundRelay:
 
         # Everything the decision needs from the database: one statement, and a second only
         # when the mail replies to a message or names an order.
-        def look_up(connection: Connection) -> tuple[str | None, Party | None, str | None]:
+        def look_up(connection: Connection) -> tuple[InboundLookup, Party | None, str | None]:
             found = SqlRelayRepository(connection).inbound_lookup(local, message_id, body_hash)
             if found.seen_reply is not None or found.parties is None:
-                return found.seen_reply, None, None
+                return found, None, None
             party = _party_of(found.parties)
-            return None, party, _order_for(connection, parsed, party, newest=found.newest_order)
+            return found, party, _order_for(connection, parsed, party, newest=found.newest_order)
 
-        seen, party, order_id = self._read(look_up)
+        found, party, order_id = self._read(look_up)
+        seen = found.seen_reply
         if seen is not None:
             # The same mail again (a retry after a lost 250): answer as the first time, do nothing.
             return seen
@@ -275,6 +278,7 @@ class InboundRelay:
             body_hash,
             now,
             order_id=order_id,
+            seller_policy=found.seller_policy,
             release_of=None,
         )
 
@@ -282,13 +286,20 @@ class InboundRelay:
         """Deliver a held mail after its registered address asked for it; returns the outcome."""
         token_hash = hashlib.sha256(token.encode("utf-8")).hexdigest()
 
-        def look_up(engine: Engine) -> tuple[InboundRecord | None, Party | None]:
+        def look_up(
+            engine: Engine,
+        ) -> tuple[InboundRecord | None, Party | None, SellerPolicy | None]:
             with engine.connect() as connection:
                 held = SqlRelayRepository(connection).find_by_release_token(token_hash)
                 party = None if held is None else _party(connection, held.alias)
-            return held, party
+                seller_policy = (
+                    SqlSellerPolicyRepository(connection).find(party.seller.id)
+                    if party is not None and party.sender_side == "seller"
+                    else None
+                )
+            return held, party, seller_policy
 
-        held, party = self._db(look_up)
+        held, party, seller_policy = self._db(look_up)
         if held is None or party is None:
             raise NotFound("held mail", "with this release code")
         if held.status != "held":
@@ -307,6 +318,7 @@ class InboundRelay:
             held.body_sha256,
             self._now(),
             order_id=order_id,
+            seller_policy=seller_policy,
             release_of=held.id,
         )
 
@@ -397,8 +409,11 @@ class InboundRelay:
         now: datetime,
         *,
         order_id: str | None,
+        seller_policy: SellerPolicy | None,
         release_of: int | None,
     ) -> str:
+        """Store the mail through the message service; `seller_policy` is the operator's
+        settings for the alias's seller, read with the mail's lookup."""
         if not parsed.text:
             return (
                 "550 5.6.0 No new text: the mail holds only quoted history or a signature; "
@@ -427,9 +442,6 @@ class InboundRelay:
         # limit), exactly as the API and the pages apply them: a mail is judged like a web send.
         limits, check_policy = self.limits, self.check_policy
         if party.sender_side == "seller":
-            seller_policy = self._read(
-                lambda connection: SqlSellerPolicyRepository(connection).find(party.seller.id)
-            )
             limits = seller_limits(self.limits, seller_policy)
             if seller_policy is not None:
                 check_policy = with_link_domains(
