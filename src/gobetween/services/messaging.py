@@ -9,6 +9,7 @@ back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol, cast, get_args
@@ -217,6 +218,70 @@ def send_seller_message_with_parties(
         limits=limits,
         hooks=hooks,
     )
+
+
+def send_seller_draft(
+    order_id: str,
+    seller_id: str,
+    compose: Callable[[OrderParties], SendSellerMessage],
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck = check,
+    clock: Clock,
+    limits: MessagingLimits,
+    hooks: MessageHooks = NO_HOOKS,
+) -> SendResult:
+    """`send_seller_message` for a caller that can only write the command once it has the order's
+    parties (the API's send: the contact reasons the order offers, a template in the buyer's
+    language), inside the caller's open unit of work; commits that unit of work.
+
+    Reads as `send_seller_message` does (the usual send: order, parties, the thread locked and
+    the send facts in one statement), then hands the parties to `compose`, whose command is sent
+    on that thread. `compose` may raise (a draft the order does not allow): nothing is stored.
+    NotFound for an order that is not the seller's, before `compose` is called.
+    """
+    now = _now(clock)
+    locked = uow.threads.lock_for_seller_send(
+        order_id,
+        seller_id=seller_id,
+        day_start=_day_start(now),
+        window_start=_window_start(now, limits),
+    )
+    if locked is not None:
+        command = _composed(compose, locked.parties)
+        return _send_on_locked_thread(
+            command,
+            locked.parties,
+            locked.thread,
+            locked.facts or _sending_facts(uow, locked.parties, locked.thread, now, limits),
+            uow=uow,
+            check_policy=check_policy,
+            now=now,
+            limits=limits,
+            hooks=hooks,
+        )
+    parties = uow.orders.find_with_parties(order_id)
+    if parties is None or parties.seller.id != seller_id:
+        raise NotFound("order", order_id)
+    return _send_with_parties(
+        _composed(compose, parties),
+        parties,
+        uow=uow,
+        check_policy=check_policy,
+        now=now,
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _composed(
+    compose: Callable[[OrderParties], SendSellerMessage], parties: OrderParties
+) -> SendSellerMessage:
+    command = compose(parties)
+    _check_seller_command(command)
+    if command.order_id != parties.order.id or command.seller_id != parties.seller.id:
+        raise NotFound("order", command.order_id)
+    return command
 
 
 def _send_with_parties(

@@ -31,7 +31,7 @@ from gobetween.services.messaging import (
     SendResult,
     SendSellerMessage,
     record_buyer_message_with_parties,
-    send_seller_message_with_parties,
+    send_seller_draft,
 )
 from gobetween.services.ports import Clock, OrderParties
 from gobetween.services.templates import (
@@ -181,21 +181,22 @@ def _send_as_seller(
     attachments: tuple[AttachmentMeta, ...],
     sending: Sending,
 ) -> SendOutcome:
-    # One transaction for the whole send: the draft is checked against the order with its seller
-    # and buyer and the operator's settings for the seller, read in the send's own transaction,
-    # and the message service stores it on those same parties instead of reading them again.
+    # One transaction for the whole send: the operator's settings for the seller, then the
+    # message service reads the order with its parties, locks its thread and reads the send
+    # facts in one statement, and the draft is checked against those parties before it stores
+    # the message on them.
     with sending.uow_factory() as uow:
-        parties = uow.orders.find_with_parties(draft.order_id)
-        if parties is None or parties.order.seller_id != seller_id:
-            raise NotFound("order", draft.order_id)
         policy = uow.access.seller_policies.find(seller_id)
-        reason, subject, text = _checked_seller_draft(draft, parties, sending)
         limits = seller_limits(sending.limits, policy)
         check = with_link_domains(
             sending.check_policy, policy.allowed_link_domains if policy else ()
         )
-        result = send_seller_message_with_parties(
-            SendSellerMessage(
+        written: list[tuple[str, str]] = []
+
+        def compose(parties: OrderParties) -> SendSellerMessage:
+            reason, subject, text = _checked_seller_draft(draft, parties, sending)
+            written.append((subject, text))
+            return SendSellerMessage(
                 order_id=parties.order.id,
                 seller_id=seller_id,
                 subject=subject,
@@ -204,14 +205,19 @@ def _send_as_seller(
                 channel=sending.channel,
                 attachments=attachments,
                 initiation=draft.initiation,
-            ),
-            parties,
+            )
+
+        result = send_seller_draft(
+            draft.order_id,
+            seller_id,
+            compose,
             uow=uow,
             check_policy=check,
             hooks=CaseHooks(),
             clock=sending.clock,
             limits=limits,
         )
+    subject, text = written[0]
     status = None
     if DAILY_LIMIT in result.verdict.categories:
         status = daily_limit_status(
