@@ -102,7 +102,14 @@ def _both(pieces: list[bytes], **options: Any) -> tuple[Any, Any]:
         ours = await _converse(RelaySMTP, pieces, **options)
         return theirs, ours
 
-    return asyncio.run(run())
+    # A loop of its own, not asyncio.run(): that would also unset the thread's current loop, which
+    # aiosmtpd's class sets and keeps for listeners built without one (test_smtp_addresses.py),
+    # leaving that loop unclosed for the garbage collector.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(run())
+    finally:
+        loop.close()
 
 
 def _split(stream: bytes, cuts: list[int]) -> list[bytes]:
