@@ -39,6 +39,7 @@ from gobetween.services.aliases import ensure_pair_aliases
 from gobetween.services.ports import (
     MESSAGE_ID_SLOT,
     NO_HOOKS,
+    BuyerMessageFacts,
     Clock,
     MessageHooks,
     OrderParties,
@@ -447,17 +448,35 @@ def record_buyer_message(
     """
     _check_buyer_command(command)
     with uow:
+        now = _now(clock)
+        # The usual message, one statement: order, parties, the thread locked, the thread's
+        # latest direction and the pair's aliases.
+        locked = uow.threads.lock_for_buyer_message(command.order_id, buyer_id=command.buyer_id)
+        if locked is not None:
+            facts = locked.facts or _buyer_message_facts(uow, locked.parties, locked.thread)
+            return _record_on_locked_thread(
+                command,
+                locked.parties,
+                locked.thread,
+                facts,
+                uow=uow,
+                check_policy=check_policy,
+                now=now,
+                limits=limits,
+                hooks=hooks,
+            )
+        # No thread yet (the order's first message), or no such order of this buyer.
         parties = uow.orders.find_with_parties(command.order_id)
         if parties is None or parties.buyer.id != command.buyer_id:
             if uow.buyers.find(command.buyer_id) is None:
                 raise NotFound("buyer", command.buyer_id)
             raise NotFound("order", command.order_id)
-        return record_buyer_message_with_parties(
+        return _record_with_parties(
             command,
             parties,
             uow=uow,
             check_policy=check_policy,
-            clock=clock,
+            now=now,
             limits=limits,
             hooks=hooks,
         )
@@ -480,14 +499,71 @@ def record_buyer_message_with_parties(
     _check_buyer_command(command)
     if parties.order.id != command.order_id or parties.buyer.id != command.buyer_id:
         raise NotFound("order", command.order_id)
-    now = _now(clock)
+    return _record_with_parties(
+        command,
+        parties,
+        uow=uow,
+        check_policy=check_policy,
+        now=_now(clock),
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _record_with_parties(
+    command: RecordBuyerMessage,
+    parties: OrderParties,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck,
+    now: datetime,
+    limits: MessagingLimits,
+    hooks: MessageHooks,
+) -> SendResult:
+    thread = _lock_thread(uow, parties.order, now)
+    return _record_on_locked_thread(
+        command,
+        parties,
+        thread,
+        _buyer_message_facts(uow, parties, thread),
+        uow=uow,
+        check_policy=check_policy,
+        now=now,
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _buyer_message_facts(
+    uow: UnitOfWork, parties: OrderParties, thread: Thread
+) -> BuyerMessageFacts:
+    # A thread without messages awaits nothing: its latest message is not read.
+    awaiting_reply = thread.message_count > 0 and uow.messages.awaiting_reply(thread.id)
+    aliases = uow.aliases.of_pair(parties.buyer.id, parties.seller.id)
+    return BuyerMessageFacts(awaiting_reply, tuple(aliases))
+
+
+def _record_on_locked_thread(
+    command: RecordBuyerMessage,
+    parties: OrderParties,
+    thread: Thread,
+    read: BuyerMessageFacts,
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck,
+    now: datetime,
+    limits: MessagingLimits,
+    hooks: MessageHooks,
+) -> SendResult:
+    """The buyer's message once the order's thread is locked and its facts read after the lock."""
     order, seller, buyer = parties.order, parties.seller, parties.buyer
-    thread = _lock_thread(uow, order, now)
     # The buyer replies when the seller spoke last; otherwise the buyer opens the exchange.
     has_messages = thread.message_count > 0
-    seller_spoke_last = has_messages and not uow.messages.awaiting_reply(thread.id)
+    seller_spoke_last = has_messages and not read.awaiting_reply
     initiation: Initiation = "reply" if seller_spoke_last else "proactive"
-    aliases = ensure_pair_aliases(uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now)
+    aliases = ensure_pair_aliases(
+        uow=uow, buyer_id=buyer.id, seller_id=seller.id, now=now, known=read.aliases
+    )
     context = MessageContext(
         direction="buyer_to_seller",
         initiation=initiation,

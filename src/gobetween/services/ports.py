@@ -145,6 +145,16 @@ class ThreadRepository(Protocol):
         """
         ...
 
+    def lock_for_buyer_message(self, order_id: str, *, buyer_id: str) -> LockedBuyerMessage | None:
+        """The buyer's order with its parties, its thread locked until commit, and what the
+        buyer's message reads before its write (`MessageRepository.awaiting_reply` and
+        `AliasRepository.of_pair`) in one read.
+
+        None when the order is unknown, not this buyer's, or has no thread yet: the caller then
+        takes the long way (find_with_parties, lock_for_order, awaiting_reply, of_pair).
+        """
+        ...
+
     def advance(
         self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime
     ) -> None:
@@ -179,6 +189,30 @@ class LockedSellerSend:
     parties: OrderParties
     thread: Thread
     facts: SellerSendingFacts | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerMessageFacts:
+    """What a buyer's message reads on its thread before the policy check."""
+
+    # The thread's latest message that was not blocked came from the buyer.
+    awaiting_reply: bool
+    # The pair's aliases as stored (none, one or both sides).
+    aliases: tuple[Alias, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LockedBuyerMessage:
+    """What a buyer's message reads before the policy check, in one statement: the order with its
+    parties, the order's thread locked until commit, and the message's facts.
+
+    `facts` is None when they were read before the lock was granted (another message of the
+    same thread committed meanwhile): the caller reads them again.
+    """
+
+    parties: OrderParties
+    thread: Thread
+    facts: BuyerMessageFacts | None
 
 
 class MessageRepository(Protocol):

@@ -14,7 +14,9 @@ from gobetween.domain.messages import MessageRecord, Thread
 from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.ports import (
+    BuyerMessageFacts,
     Event,
+    LockedBuyerMessage,
     LockedSellerSend,
     OrderParties,
     OutboundMail,
@@ -175,6 +177,17 @@ class FakeThreads(_Repo):
             window_start=window_start,
         )
         return LockedSellerSend(parties, thread, facts)
+
+    def lock_for_buyer_message(self, order_id: str, *, buyer_id: str) -> LockedBuyerMessage | None:
+        parties = FakeOrders(self.s).find_with_parties(order_id)
+        thread = self.find_for_order(order_id)
+        if parties is None or parties.buyer.id != buyer_id or thread is None:
+            return None
+        facts = BuyerMessageFacts(
+            awaiting_reply=FakeMessages(self.s).awaiting_reply(thread.id),
+            aliases=tuple(FakeAliases(self.s).of_pair(buyer_id, parties.seller.id)),
+        )
+        return LockedBuyerMessage(parties, thread, facts)
 
     def advance(
         self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime

@@ -39,7 +39,9 @@ from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.audit import RowBatch
 from gobetween.services.ports import (
     MESSAGE_ID_SLOT,
+    BuyerMessageFacts,
     Event,
+    LockedBuyerMessage,
     LockedSellerSend,
     OrderParties,
     OutboxItem,
@@ -595,19 +597,27 @@ class SqlThreadRepository:
         if not rows:
             return None
         first = rows[0]
-        thread = Thread(
-            id=first.t_id,
-            order_id=first.id,
-            seller_id=first.seller_id,
-            buyer_id=first.buyer_id,
-            message_count=first.t_message_count,
-            head_hash=first.t_head_hash,
-            last_message_at=_utc_or_none(first.t_last_message_at),
-        )
+        thread = _locked_thread(first)
         facts = None
         if (first.last_seq or 0) == thread.message_count:
             facts = _sending_facts(first, buyer_id=first.buyer_id, seller_id=seller_id)
         return LockedSellerSend(_order_parties(rows), thread, facts)
+
+    def lock_for_buyer_message(self, order_id: str, *, buyer_id: str) -> LockedBuyerMessage | None:
+        rows = _BUYER_MESSAGE.rows(self._c, {"key": order_id, "buyer": buyer_id})
+        if not rows:
+            return None
+        first = rows[0]
+        thread = _locked_thread(first)
+        facts = None
+        # As the seller's send: a message that waited for the lock read its facts before the
+        # holder's message, so they are read again (None here).
+        if (first.last_seq or 0) == thread.message_count:
+            facts = BuyerMessageFacts(
+                awaiting_reply=first.last_direction == "buyer_to_seller",
+                aliases=_pair_aliases(first, buyer_id=first.buyer_id, seller_id=first.seller_id),
+            )
+        return LockedBuyerMessage(_order_parties(rows), thread, facts)
 
     def advance(
         self, thread_id: int, *, head_hash: str, message_count: int, last_message_at: datetime
@@ -624,6 +634,19 @@ class SqlThreadRepository:
         )
         if moved != 1:
             raise RuntimeError(f"thread {thread_id}: chain head moved under a held lock")
+
+
+def _locked_thread(row: Any) -> Thread:
+    """The thread of a row of `_locked_order_query` (its order, seller and buyer: the order's)."""
+    return Thread(
+        id=row.t_id,
+        order_id=row.id,
+        seller_id=row.seller_id,
+        buyer_id=row.buyer_id,
+        message_count=row.t_message_count,
+        head_hash=row.t_head_hash,
+        last_message_at=_utc_or_none(row.t_last_message_at),
+    )
 
 
 def _thread(row: Any) -> Thread:
@@ -785,21 +808,13 @@ class SqlMessageRepository:
 
 def _sending_facts(row: Any, *, buyer_id: str, seller_id: str) -> SellerSendingFacts:
     """The facts of a row with the columns of `_sending_facts_columns`."""
-    sides: tuple[tuple[AliasSide, str | None, bool | None], ...] = (
-        ("buyer", row.buyer_alias, row.buyer_alias_active),
-        ("seller", row.seller_alias, row.seller_alias_active),
-    )
     return SellerSendingFacts(
         awaiting_reply=row.last_direction == "buyer_to_seller",
         sent_today=int(row.sent_today),
         orders_in_window=int(row.orders_in_window),
         buyer_is_seller=bool(row.buyer_is_seller),
         review_requested=bool(row.review_requested),
-        aliases=tuple(
-            Alias(local_part, buyer_id, seller_id, side, bool(active))
-            for side, local_part, active in sides
-            if local_part is not None
-        ),
+        aliases=_pair_aliases(row, buyer_id=buyer_id, seller_id=seller_id),
     )
 
 
@@ -842,13 +857,6 @@ def _sending_facts_columns(*, day_counters: bool, thread: Any, order: Any, buyer
     scans either way).
     """
     m = t.messages.c
-    last_direction = (
-        select(m.direction)
-        .where(m.thread_id == thread, m.disposition != "blocked")
-        .order_by(m.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     if day_counters:
         # PostgreSQL: from the day's counters (a trigger keeps them, migration 0010), a few
         # rows. Its count over the index read the heap row of every message of the day (today's
@@ -894,29 +902,64 @@ def _sending_facts_columns(*, day_counters: bool, thread: Any, order: Any, buyer
     buyer_is_seller = exists().where(t.sellers.c.buyer_id == buyer)
     # A primary-key probe: the order's one review request, if it had it.
     review_requested = exists().where(spapi_solicitations.c.order_id == order)
-
-    def alias_of_pair(side: str, column: Any) -> Any:
-        # One probe of uq_aliases_pair_side per value (what SqlAliasRepository.of_pair reads).
-        a = t.aliases.c
-        return (
-            select(column)
-            .where(a.buyer_id == buyer, a.seller_id == bindparam("seller"), a.side == side)
-            .scalar_subquery()
-        )
-
     # Everything the send reads besides the order and the thread, in one round trip: the send
     # path is latency-bound, not work-bound.
     return [
-        last_direction.label("last_direction"),
+        _last_direction(thread),
         sent_today.label("sent_today"),
         orders_in_window.label("orders_in_window"),
         buyer_is_seller.label("buyer_is_seller"),
         review_requested.label("review_requested"),
+        *_pair_alias_columns(buyer=buyer, seller=bindparam("seller")),
+    ]
+
+
+def _last_direction(thread: Any) -> Any:
+    """The direction of the thread's latest message that was not blocked (what
+    `SqlMessageRepository.awaiting_reply` reads), as the column `last_direction`."""
+    m = t.messages.c
+    return (
+        select(m.direction)
+        .where(m.thread_id == thread, m.disposition != "blocked")
+        .order_by(m.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("last_direction")
+    )
+
+
+def _pair_alias_columns(*, buyer: Any, seller: Any) -> list[Any]:
+    """The pair's two aliases (what `SqlAliasRepository.of_pair` reads) as the columns that
+    `_pair_aliases` turns back into aliases."""
+
+    def alias_of_pair(side: str, column: Any) -> Any:
+        # One probe of uq_aliases_pair_side per value.
+        a = t.aliases.c
+        return (
+            select(column)
+            .where(a.buyer_id == buyer, a.seller_id == seller, a.side == side)
+            .scalar_subquery()
+        )
+
+    return [
         alias_of_pair("buyer", t.aliases.c.local_part).label("buyer_alias"),
         alias_of_pair("buyer", t.aliases.c.active).label("buyer_alias_active"),
         alias_of_pair("seller", t.aliases.c.local_part).label("seller_alias"),
         alias_of_pair("seller", t.aliases.c.active).label("seller_alias_active"),
     ]
+
+
+def _pair_aliases(row: Any, *, buyer_id: str, seller_id: str) -> tuple[Alias, ...]:
+    """The aliases of a row with the columns of `_pair_alias_columns`, buyer's side first."""
+    sides: tuple[tuple[AliasSide, str | None, bool | None], ...] = (
+        ("buyer", row.buyer_alias, row.buyer_alias_active),
+        ("seller", row.seller_alias, row.seller_alias_active),
+    )
+    return tuple(
+        Alias(local_part, buyer_id, seller_id, side, bool(active))
+        for side, local_part, active in sides
+        if local_part is not None
+    )
 
 
 def _seller_send_query(*, day_counters: bool) -> Any:
@@ -930,6 +973,32 @@ def _seller_send_query(*, day_counters: bool) -> Any:
     caller reads the facts again. SQLite has no FOR UPDATE: its BEGIN IMMEDIATE holds every
     writer off already.
     """
+    o, th = t.orders.c, t.threads.c
+    return _locked_order_query(
+        o.seller_id == bindparam("seller"),
+        _sending_facts_columns(
+            day_counters=day_counters, thread=th.id, order=o.id, buyer=o.buyer_id
+        ),
+    )
+
+
+def _buyer_message_query() -> Any:
+    """A buyer's message reads, as one statement: the order (the buyer's) with its items, seller
+    (and addresses) and buyer, its thread locked FOR UPDATE, the direction of its latest
+    message that was not blocked and the pair's aliases; `_seller_send_query`'s shape, and the
+    same `last_seq` check after a wait for the lock.
+    """
+    o, th = t.orders.c, t.threads.c
+    return _locked_order_query(
+        o.buyer_id == bindparam("buyer"),
+        [_last_direction(th.id), *_pair_alias_columns(buyer=o.buyer_id, seller=o.seller_id)],
+    )
+
+
+def _locked_order_query(whose: Any, facts: Sequence[Any]) -> Any:
+    """The order `key` (if `whose` holds) with its items, seller, addresses and buyer, its thread
+    locked FOR UPDATE, `facts` (scalar columns of the order and thread) and `last_seq`: one row
+    per item and seller address, the order, thread and facts repeated on each."""
     o, th, m = t.orders.c, t.threads.c, t.messages.c
     last_seq = (
         select(m.seq).where(m.thread_id == th.id).order_by(m.seq.desc()).limit(1).scalar_subquery()
@@ -942,13 +1011,11 @@ def _seller_send_query(*, day_counters: bool) -> Any:
         select(
             *[column for column in t.orders.c if column.name not in unused],
             *[th[name].label(f"t_{name}") for name in _THREAD_HEAD_COLUMNS],
-            *_sending_facts_columns(
-                day_counters=day_counters, thread=th.id, order=o.id, buyer=o.buyer_id
-            ),
+            *facts,
             last_seq.label("last_seq"),
         )
         .join_from(t.orders, t.threads, th.order_id == o.id)
-        .where(o.id == bindparam("key"), o.seller_id == bindparam("seller"))
+        .where(o.id == bindparam("key"), whose)
         .with_for_update(of=t.threads)
         .cte("h")
         .prefix_with("MATERIALIZED")
@@ -990,6 +1057,7 @@ def _seller_send_query(*, day_counters: bool) -> Any:
 _THREAD_HEAD_COLUMNS = ("id", "message_count", "head_hash", "last_message_at")
 _SELLER_SEND = DriverStatement(_seller_send_query(day_counters=False))
 _SELLER_SEND_POSTGRESQL = DriverStatement(_seller_send_query(day_counters=True))
+_BUYER_MESSAGE = DriverStatement(_buyer_message_query())
 _SENDING_FACTS = DriverStatement(_sending_facts_query(day_counters=False))
 _SENDING_FACTS_POSTGRESQL = DriverStatement(_sending_facts_query(day_counters=True))
 _MESSAGE_KEYS = (
