@@ -36,11 +36,13 @@ from gobetween.services.messaging import (
     MessagingLimits,
     RecordBuyerMessage,
     SendResult,
+    record_buyer_draft,
     record_buyer_message,
 )
 from gobetween.services.ports import (
     BuyerMessageFacts,
     LockedBuyerMessage,
+    OrderParties,
     StoredMessage,
     UnitOfWork,
 )
@@ -321,3 +323,55 @@ def test_psycopg_keeps_the_buyer_message_read_converted(postgres_engine: Engine)
 
     sql = repos._BUYER_MESSAGE._compiled(postgres_engine.dialect).sql
     assert len(sql.encode()) <= MAX_CACHED_STATEMENT_LENGTH, sql[:80]
+
+
+def _draft(engine: Engine, order_id: str, buyer_id: str, composed: list[str]) -> SendResult:
+    def compose(parties: OrderParties) -> RecordBuyerMessage:
+        composed.append(parties.order.id)
+        return RecordBuyerMessage(parties.order.id, buyer_id, "Question", "Is it gold?", "web")
+
+    with SqlUnitOfWork(engine) as uow:
+        return record_buyer_draft(
+            order_id,
+            buyer_id,
+            compose,
+            uow=uow,
+            clock=lambda: NOW,
+            limits=MessagingLimits(),
+        )
+
+
+def test_a_buyer_draft_is_recorded_as_a_buyer_message_on_the_parties_of_the_one_read(
+    engine: Engine,
+) -> None:
+    seed(engine)
+    seller_sends(engine, moment=NOW - timedelta(minutes=5))  # ORDER has a thread
+    composed: list[str] = []
+    on_thread = _draft(engine, ORDER, "b1", composed)
+    first = _draft(engine, SECOND_ORDER, "b1", composed)  # no thread yet: the long way
+    assert composed == [ORDER, SECOND_ORDER]
+    with SqlUnitOfWork(engine) as uow:
+        answered = uow.messages.for_thread(on_thread.thread_id)
+        opened = uow.messages.for_thread(first.thread_id)
+    assert [(r.direction, r.initiation) for r in answered] == [
+        ("seller_to_buyer", "proactive"),
+        ("buyer_to_seller", "reply"),
+    ]
+    assert answered[1].prev_hash == answered[0].hash
+    assert [(r.direction, r.initiation, r.channel) for r in opened] == [
+        ("buyer_to_seller", "proactive", "web")
+    ]
+
+
+def test_a_buyer_draft_on_an_order_not_the_buyers_is_not_found_before_it_is_composed(
+    engine: Engine,
+) -> None:
+    seed(engine)
+    _buyer_message(engine)  # ORDER has a thread
+    composed: list[str] = []
+    for order_id, buyer_id in ((ORDER, "b9"), (SECOND_ORDER, "b9"), ("114-0000009-0000009", "b1")):
+        with pytest.raises(NotFound) as error:
+            _draft(engine, order_id, buyer_id, composed)
+        # Never "buyer": the caller knows its buyer, and an order id must not tell more.
+        assert error.value.kind == "order"
+    assert composed == []

@@ -482,6 +482,64 @@ def record_buyer_message(
         )
 
 
+def record_buyer_draft(
+    order_id: str,
+    buyer_id: str,
+    compose: Callable[[OrderParties], RecordBuyerMessage],
+    *,
+    uow: UnitOfWork,
+    check_policy: PolicyCheck = check,
+    clock: Clock,
+    limits: MessagingLimits,
+    hooks: MessageHooks = NO_HOOKS,
+) -> SendResult:
+    """`record_buyer_message` for a caller that writes the command once it has the order's
+    parties, inside the caller's open unit of work; commits that unit of work.
+
+    Reads as `record_buyer_message` does (order, parties, the thread locked and the message's
+    facts in one statement), then hands the parties to `compose`, whose command is recorded on
+    that thread. NotFound("order") for an order that is not the buyer's, before `compose` is
+    called and whether or not the buyer exists (the caller knows its buyer).
+    """
+    now = _now(clock)
+    locked = uow.threads.lock_for_buyer_message(order_id, buyer_id=buyer_id)
+    if locked is not None:
+        command = _composed_buyer_message(compose, locked.parties)
+        return _record_on_locked_thread(
+            command,
+            locked.parties,
+            locked.thread,
+            locked.facts or _buyer_message_facts(uow, locked.parties, locked.thread),
+            uow=uow,
+            check_policy=check_policy,
+            now=now,
+            limits=limits,
+            hooks=hooks,
+        )
+    parties = uow.orders.find_with_parties(order_id)
+    if parties is None or parties.buyer.id != buyer_id:
+        raise NotFound("order", order_id)
+    return _record_with_parties(
+        _composed_buyer_message(compose, parties),
+        parties,
+        uow=uow,
+        check_policy=check_policy,
+        now=now,
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _composed_buyer_message(
+    compose: Callable[[OrderParties], RecordBuyerMessage], parties: OrderParties
+) -> RecordBuyerMessage:
+    command = compose(parties)
+    _check_buyer_command(command)
+    if command.order_id != parties.order.id or command.buyer_id != parties.buyer.id:
+        raise NotFound("order", command.order_id)
+    return command
+
+
 def record_buyer_message_with_parties(
     command: RecordBuyerMessage,
     parties: OrderParties,
