@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    DateTime,
+    LargeBinary,
+    String,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import access_tables as a
@@ -195,6 +205,80 @@ class SqlRelayRepository:
         )
         assert row is not None
         return int(row.id)
+
+    def add_stored_mail(
+        self,
+        *,
+        alias: str,
+        message_id: str,
+        body_sha256: str,
+        mail_from: str,
+        from_address: str,
+        client_ip: str,
+        auth: dict[str, Any],
+        raw: bytes,
+        reply: str,
+        now: datetime,
+        message_ref: int,
+        party: AliasSide,
+        header_id: str | None,
+        attachments: Sequence[tuple[str, str, bytes]],
+    ) -> None:
+        """A stored mail's rows: add_inbound (status "stored"), add_header for `header_id` and
+        keep_attachment for each (sha256, content type, bytes) in `attachments`.
+
+        On PostgreSQL in one statement (data-modifying CTEs): each statement is a round trip,
+        and the deciding threads hand the GIL over at each (docs/relay.md). A duplicate of the
+        exactly-once key still raises IntegrityError, and nothing of the statement is kept.
+        """
+        if self._c.dialect.name != "postgresql":
+            self.add_inbound(
+                alias=alias,
+                message_id=message_id,
+                body_sha256=body_sha256,
+                mail_from=mail_from,
+                from_address=from_address,
+                client_ip=client_ip,
+                auth=auth,
+                raw=raw,
+                status="stored",
+                reply=reply,
+                now=now,
+                message_ref=message_ref,
+            )
+            if header_id is not None:
+                self.add_header(message_ref, party, header_id)
+            for sha256, content_type, data in attachments:
+                self.keep_attachment(sha256, content_type, data, now=now)
+            return
+        params: dict[str, Any] = {
+            "alias": alias,
+            "message_id": message_id,
+            "body_sha256": body_sha256,
+            "mail_from": mail_from,
+            "from_address": from_address,
+            "client_ip": client_ip,
+            "auth": auth,
+            "raw": raw,
+            "status": "stored",
+            "message_ref": message_ref,
+            "reply": reply,
+            "release_token_sha256": None,
+            "received_at": now,
+            "decided_at": now,
+        }
+        if header_id is not None:
+            params.update(h_message_ref=message_ref, h_party=party, h_header_id=header_id)
+        if attachments:
+            params.update(
+                a_sha256=[sha256 for sha256, _, _ in attachments],
+                a_content_type=[content_type for _, content_type, _ in attachments],
+                a_data=[data for _, _, data in attachments],
+                a_created_at=now,
+            )
+        _stored_mail_statement(
+            header=header_id is not None, attachments=bool(attachments)
+        ).rowcount(self._c, params)
 
     def mark_released(
         self, inbound_id: int, *, message_ref: int, reply: str, now: datetime
@@ -412,6 +496,57 @@ _BLOCKING = (
     .where(t.findings.c.message_id == bindparam("ref"), t.findings.c.severity == "block")
     .order_by(t.findings.c.position)
 )
+
+
+_STORED_MAIL: dict[tuple[bool, bool], DriverStatement] = {}
+
+
+def _stored_mail_statement(*, header: bool, attachments: bool) -> DriverStatement:
+    """PostgreSQL: a stored mail's relay_inbound row, its Message-ID row (`header`) and its
+    attachments (`attachments`, as arrays) in one statement, built once per shape."""
+    key = (header, attachments)
+    found = _STORED_MAIL.get(key)
+    if found is not None:
+        return found
+    inbound: Any = postgresql.insert(r.relay_inbound).values(
+        {column.name: bindparam(column.name) for column in r.relay_inbound.c if column.name != "id"}
+    )
+    parts: list[Any] = []
+    if header:
+        parts.append(
+            postgresql.insert(r.relay_message_ids)
+            .from_select(
+                ["message_ref", "party", "header_id"],
+                select(
+                    bindparam("h_message_ref", type_=BigInteger),
+                    bindparam("h_party", type_=String),
+                    bindparam("h_header_id", type_=String),
+                ),
+            )
+            .on_conflict_do_nothing()
+        )
+    if attachments:
+        parts.append(
+            postgresql.insert(r.relay_attachments)
+            .from_select(
+                ["sha256", "content_type", "data", "created_at"],
+                select(
+                    func.unnest(bindparam("a_sha256", type_=postgresql.ARRAY(String))),
+                    func.unnest(bindparam("a_content_type", type_=postgresql.ARRAY(String))),
+                    func.unnest(bindparam("a_data", type_=postgresql.ARRAY(LargeBinary))),
+                    bindparam("a_created_at", type_=DateTime(timezone=True)),
+                ),
+            )
+            .on_conflict_do_nothing()
+        )
+    # The last insert is the statement; the others ride along as CTEs, which PostgreSQL runs
+    # whether or not anything reads them.
+    statement = parts.pop() if parts else inbound
+    ctes = [inbound, *parts] if statement is not inbound else []
+    for number, part in enumerate(ctes):
+        statement = statement.add_cte(part.cte(f"relay_row_{number}"))
+    built = _STORED_MAIL[key] = DriverStatement(statement)
+    return built
 
 
 def _alias_parties(rows: Sequence[Any]) -> AliasParties:

@@ -464,7 +464,7 @@ class InboundRelay:
                 message_ref, disposition, findings = outcome
             reply = _reply(disposition, findings, message_ref)
             if release_of is None:
-                repo.add_inbound(
+                repo.add_stored_mail(
                     alias=local,
                     message_id=message_id,
                     body_sha256=body_hash,
@@ -473,12 +473,16 @@ class InboundRelay:
                     client_ip=envelope.client_ip,
                     auth=auth.to_dict(),
                     raw=envelope.data,
-                    status="stored",
                     reply=reply,
                     now=now,
                     message_ref=message_ref,
+                    party=party.sender_side,
+                    header_id=parsed.message_id,
+                    attachments=[(a.sha256, a.content_type, a.data) for a in parsed.attachments],
                 )
-            elif not repo.mark_released(release_of, message_ref=message_ref, reply=reply, now=now):
+                replies.append(reply)
+                return
+            if not repo.mark_released(release_of, message_ref=message_ref, reply=reply, now=now):
                 raise _AlreadyReleasedError
             if parsed.message_id is not None:
                 repo.add_header(message_ref, party.sender_side, parsed.message_id)
