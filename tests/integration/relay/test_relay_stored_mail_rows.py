@@ -1,6 +1,6 @@
 """A stored mail's relay rows (inbound record, Message-ID, attachments) as one call: on PostgreSQL
-one statement, elsewhere one per row; the same rows either way, and a duplicate of the
-exactly-once key raises IntegrityError and keeps nothing of the statement."""
+the first two in one statement, elsewhere one per row; the same rows either way, and a duplicate
+of the exactly-once key raises IntegrityError and keeps nothing."""
 
 from __future__ import annotations
 

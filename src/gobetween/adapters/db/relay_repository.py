@@ -7,17 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Connection,
-    DateTime,
-    LargeBinary,
-    String,
-    bindparam,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import BigInteger, Connection, String, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import access_tables as a
@@ -227,9 +217,12 @@ class SqlRelayRepository:
         """A stored mail's rows: add_inbound (status "stored"), add_header for `header_id` and
         keep_attachment for each (sha256, content type, bytes) in `attachments`.
 
-        On PostgreSQL in one statement (data-modifying CTEs): each statement is a round trip,
-        and the deciding threads hand the GIL over at each (docs/relay.md). A duplicate of the
-        exactly-once key still raises IntegrityError, and nothing of the statement is kept.
+        On PostgreSQL the first two in one statement (a data-modifying CTE): each statement is a
+        round trip, and the deciding threads hand the GIL over at each (docs/relay.md). A
+        duplicate of the exactly-once key still raises IntegrityError, and nothing of the
+        statement is kept. Attachments stay one statement each: as an array parameter psycopg
+        sends bytes in text form, hex-escaped, 3.5 ms for a 196 kB attachment against 0.004 ms
+        as a single binary parameter.
         """
         if self._c.dialect.name != "postgresql":
             self.add_inbound(
@@ -269,16 +262,9 @@ class SqlRelayRepository:
         }
         if header_id is not None:
             params.update(h_message_ref=message_ref, h_party=party, h_header_id=header_id)
-        if attachments:
-            params.update(
-                a_sha256=[sha256 for sha256, _, _ in attachments],
-                a_content_type=[content_type for _, content_type, _ in attachments],
-                a_data=[data for _, _, data in attachments],
-                a_created_at=now,
-            )
-        _stored_mail_statement(
-            header=header_id is not None, attachments=bool(attachments)
-        ).rowcount(self._c, params)
+        _stored_mail_statement(header=header_id is not None).rowcount(self._c, params)
+        for sha256, content_type, data in attachments:
+            self.keep_attachment(sha256, content_type, data, now=now)
 
     def mark_released(
         self, inbound_id: int, *, message_ref: int, reply: str, now: datetime
@@ -498,22 +484,23 @@ _BLOCKING = (
 )
 
 
-_STORED_MAIL: dict[tuple[bool, bool], DriverStatement] = {}
+_STORED_MAIL: dict[bool, DriverStatement] = {}
 
 
-def _stored_mail_statement(*, header: bool, attachments: bool) -> DriverStatement:
-    """PostgreSQL: a stored mail's relay_inbound row, its Message-ID row (`header`) and its
-    attachments (`attachments`, as arrays) in one statement, built once per shape."""
-    key = (header, attachments)
-    found = _STORED_MAIL.get(key)
+def _stored_mail_statement(*, header: bool) -> DriverStatement:
+    """PostgreSQL: a stored mail's relay_inbound row and, with `header`, its Message-ID row in
+    one statement, built once per shape."""
+    found = _STORED_MAIL.get(header)
     if found is not None:
         return found
     inbound: Any = postgresql.insert(r.relay_inbound).values(
         {column.name: bindparam(column.name) for column in r.relay_inbound.c if column.name != "id"}
     )
-    parts: list[Any] = []
+    statement = inbound
     if header:
-        parts.append(
+        # The Message-ID insert is the statement; the inbound insert rides along as a CTE,
+        # which PostgreSQL runs whether or not anything reads it.
+        statement = (
             postgresql.insert(r.relay_message_ids)
             .from_select(
                 ["message_ref", "party", "header_id"],
@@ -524,28 +511,9 @@ def _stored_mail_statement(*, header: bool, attachments: bool) -> DriverStatemen
                 ),
             )
             .on_conflict_do_nothing()
+            .add_cte(inbound.cte("relay_inbound_row"))
         )
-    if attachments:
-        parts.append(
-            postgresql.insert(r.relay_attachments)
-            .from_select(
-                ["sha256", "content_type", "data", "created_at"],
-                select(
-                    func.unnest(bindparam("a_sha256", type_=postgresql.ARRAY(String))),
-                    func.unnest(bindparam("a_content_type", type_=postgresql.ARRAY(String))),
-                    func.unnest(bindparam("a_data", type_=postgresql.ARRAY(LargeBinary))),
-                    bindparam("a_created_at", type_=DateTime(timezone=True)),
-                ),
-            )
-            .on_conflict_do_nothing()
-        )
-    # The last insert is the statement; the others ride along as CTEs, which PostgreSQL runs
-    # whether or not anything reads them.
-    statement = parts.pop() if parts else inbound
-    ctes = [inbound, *parts] if statement is not inbound else []
-    for number, part in enumerate(ctes):
-        statement = statement.add_cte(part.cte(f"relay_row_{number}"))
-    built = _STORED_MAIL[key] = DriverStatement(statement)
+    built = _STORED_MAIL[header] = DriverStatement(statement)
     return built
 
 
