@@ -148,39 +148,14 @@ def send_seller_message(
     """
     _check_seller_command(command)
     with uow:
-        now = _now(clock)
-        # The usual send, one statement: order, parties, the thread locked and the send facts.
-        locked = uow.threads.lock_for_seller_send(
+        return _read_and_send(
             command.order_id,
-            seller_id=command.seller_id,
-            day_start=_day_start(now),
-            window_start=_window_start(now, limits),
-        )
-        if locked is not None:
-            return _send_on_locked_thread(
-                command,
-                locked.parties,
-                locked.thread,
-                locked.facts or _sending_facts(uow, locked.parties, locked.thread, now, limits),
-                uow=uow,
-                check_policy=check_policy,
-                now=now,
-                limits=limits,
-                hooks=hooks,
-            )
-        # No thread yet (the order's first message), or no such order of this seller.
-        parties = uow.orders.find_with_parties(command.order_id)
-        if parties is None or parties.seller.id != command.seller_id:
-            # Only on this error path: say which of the two is unknown, never whose order it is.
-            if uow.sellers.find(command.seller_id) is None:
-                raise NotFound("seller", command.seller_id)
-            raise NotFound("order", command.order_id)
-        return _send_with_parties(
-            command,
-            parties,
+            command.seller_id,
+            lambda parties: command,
+            unknown=lambda: _unknown_party(uow, "seller", command.seller_id, command.order_id),
             uow=uow,
             check_policy=check_policy,
-            now=now,
+            clock=clock,
             limits=limits,
             hooks=hooks,
         )
@@ -241,7 +216,35 @@ def send_seller_draft(
     on that thread. `compose` may raise (a draft the order does not allow): nothing is stored.
     NotFound for an order that is not the seller's, before `compose` is called.
     """
+    return _read_and_send(
+        order_id,
+        seller_id,
+        compose,
+        unknown=lambda: NotFound("order", order_id),
+        uow=uow,
+        check_policy=check_policy,
+        clock=clock,
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _read_and_send(
+    order_id: str,
+    seller_id: str,
+    compose: Callable[[OrderParties], SendSellerMessage],
+    *,
+    unknown: Callable[[], NotFound],
+    uow: UnitOfWork,
+    check_policy: PolicyCheck,
+    clock: Clock,
+    limits: MessagingLimits,
+    hooks: MessageHooks,
+) -> SendResult:
+    """The read of `send_seller_message` and `send_seller_draft`, then the send of `compose`'s
+    command; `unknown` is the error for an order that is not the seller's."""
     now = _now(clock)
+    # The usual send, one statement: order, parties, the thread locked and the send facts.
     locked = uow.threads.lock_for_seller_send(
         order_id,
         seller_id=seller_id,
@@ -249,9 +252,8 @@ def send_seller_draft(
         window_start=_window_start(now, limits),
     )
     if locked is not None:
-        command = _composed(compose, locked.parties)
         return _send_on_locked_thread(
-            command,
+            _composed(compose, locked.parties),
             locked.parties,
             locked.thread,
             locked.facts or _sending_facts(uow, locked.parties, locked.thread, now, limits),
@@ -261,9 +263,10 @@ def send_seller_draft(
             limits=limits,
             hooks=hooks,
         )
+    # No thread yet (the order's first message), or no such order of this seller.
     parties = uow.orders.find_with_parties(order_id)
     if parties is None or parties.seller.id != seller_id:
-        raise NotFound("order", order_id)
+        raise unknown()
     return _send_with_parties(
         _composed(compose, parties),
         parties,
@@ -448,35 +451,14 @@ def record_buyer_message(
     """
     _check_buyer_command(command)
     with uow:
-        now = _now(clock)
-        # The usual message, one statement: order, parties, the thread locked, the thread's
-        # latest direction and the pair's aliases.
-        locked = uow.threads.lock_for_buyer_message(command.order_id, buyer_id=command.buyer_id)
-        if locked is not None:
-            facts = locked.facts or _buyer_message_facts(uow, locked.parties, locked.thread)
-            return _record_on_locked_thread(
-                command,
-                locked.parties,
-                locked.thread,
-                facts,
-                uow=uow,
-                check_policy=check_policy,
-                now=now,
-                limits=limits,
-                hooks=hooks,
-            )
-        # No thread yet (the order's first message), or no such order of this buyer.
-        parties = uow.orders.find_with_parties(command.order_id)
-        if parties is None or parties.buyer.id != command.buyer_id:
-            if uow.buyers.find(command.buyer_id) is None:
-                raise NotFound("buyer", command.buyer_id)
-            raise NotFound("order", command.order_id)
-        return _record_with_parties(
-            command,
-            parties,
+        return _read_and_record(
+            command.order_id,
+            command.buyer_id,
+            lambda parties: command,
+            unknown=lambda: _unknown_party(uow, "buyer", command.buyer_id, command.order_id),
             uow=uow,
             check_policy=check_policy,
-            now=now,
+            clock=clock,
             limits=limits,
             hooks=hooks,
         )
@@ -501,12 +483,40 @@ def record_buyer_draft(
     that thread. NotFound("order") for an order that is not the buyer's, before `compose` is
     called and whether or not the buyer exists (the caller knows its buyer).
     """
+    return _read_and_record(
+        order_id,
+        buyer_id,
+        compose,
+        unknown=lambda: NotFound("order", order_id),
+        uow=uow,
+        check_policy=check_policy,
+        clock=clock,
+        limits=limits,
+        hooks=hooks,
+    )
+
+
+def _read_and_record(
+    order_id: str,
+    buyer_id: str,
+    compose: Callable[[OrderParties], RecordBuyerMessage],
+    *,
+    unknown: Callable[[], NotFound],
+    uow: UnitOfWork,
+    check_policy: PolicyCheck,
+    clock: Clock,
+    limits: MessagingLimits,
+    hooks: MessageHooks,
+) -> SendResult:
+    """The read of `record_buyer_message` and `record_buyer_draft`, then the record of
+    `compose`'s command; `unknown` is the error for an order that is not the buyer's."""
     now = _now(clock)
+    # The usual message, one statement: order, parties, the thread locked, the thread's latest
+    # direction and the pair's aliases.
     locked = uow.threads.lock_for_buyer_message(order_id, buyer_id=buyer_id)
     if locked is not None:
-        command = _composed_buyer_message(compose, locked.parties)
         return _record_on_locked_thread(
-            command,
+            _composed_buyer_message(compose, locked.parties),
             locked.parties,
             locked.thread,
             locked.facts or _buyer_message_facts(uow, locked.parties, locked.thread),
@@ -516,9 +526,10 @@ def record_buyer_draft(
             limits=limits,
             hooks=hooks,
         )
+    # No thread yet (the order's first message), or no such order of this buyer.
     parties = uow.orders.find_with_parties(order_id)
     if parties is None or parties.buyer.id != buyer_id:
-        raise NotFound("order", order_id)
+        raise unknown()
     return _record_with_parties(
         _composed_buyer_message(compose, parties),
         parties,
@@ -528,6 +539,16 @@ def record_buyer_draft(
         limits=limits,
         hooks=hooks,
     )
+
+
+def _unknown_party(
+    uow: UnitOfWork, kind: Literal["seller", "buyer"], party_id: str, order_id: str
+) -> NotFound:
+    """Which of the two is unknown, asked only on this error path; never whose order it is."""
+    repository = uow.sellers if kind == "seller" else uow.buyers
+    if repository.find(party_id) is None:
+        return NotFound(kind, party_id)
+    return NotFound("order", order_id)
 
 
 def _composed_buyer_message(
