@@ -30,7 +30,7 @@ from gobetween.services.messaging import (
     RecordBuyerMessage,
     SendResult,
     SendSellerMessage,
-    record_buyer_message_with_parties,
+    record_buyer_draft,
     send_seller_draft,
 )
 from gobetween.services.ports import Clock, OrderParties
@@ -280,28 +280,34 @@ def _send_as_buyer(
         raise InvalidInput("contact_reason", "contact reasons are the seller's; leave it out")
     if draft.text is None:
         raise InvalidInput("text", "is required")
-    # As a seller's send: the order and its parties read once, in the send's own transaction.
+    # As a seller's send: the order, its parties, the thread locked and the message's facts
+    # read once, in the send's own transaction (record_buyer_draft).
+    text = draft.text
+    subjects: list[str] = []
+
+    def compose(parties: OrderParties) -> RecordBuyerMessage:
+        subjects.append(draft.subject or f"Order {parties.order.id}")
+        return RecordBuyerMessage(
+            order_id=parties.order.id,
+            buyer_id=buyer_id,
+            subject=subjects[0],
+            text=text,
+            channel=sending.channel,
+            attachments=attachments,
+        )
+
     with sending.uow_factory() as uow:
-        parties = uow.orders.find_with_parties(draft.order_id)
-        if parties is None or parties.order.buyer_id != buyer_id:
-            raise NotFound("order", draft.order_id)
-        subject = draft.subject or f"Order {parties.order.id}"
-        result = record_buyer_message_with_parties(
-            RecordBuyerMessage(
-                order_id=parties.order.id,
-                buyer_id=buyer_id,
-                subject=subject,
-                text=draft.text,
-                channel=sending.channel,
-                attachments=attachments,
-            ),
-            parties,
+        result = record_buyer_draft(
+            draft.order_id,
+            buyer_id,
+            compose,
             uow=uow,
             check_policy=sending.check_policy,
             hooks=CaseHooks(),
             clock=sending.clock,
             limits=sending.limits,
         )
+    subject = subjects[0]
     return SendOutcome(result, subject, draft.text)
 
 
