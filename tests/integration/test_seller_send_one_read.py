@@ -73,7 +73,8 @@ def _richer_world(engine: Engine) -> None:
         )  # fmt: skip
 
 
-def test_the_one_read_gives_what_the_separate_reads_give(engine: Engine) -> None:
+def test_the_one_read_gives_what_the_separate_reads_give(postgres_engine: Engine) -> None:
+    engine = postgres_engine
     _richer_world(engine)
     # Threads with messages: a seller message, then the buyer's (awaiting a reply); counts of
     # today's sends; both aliases of the pair.
@@ -127,7 +128,8 @@ def test_the_one_read_gives_what_the_separate_reads_give(engine: Engine) -> None
     assert (first.thread.message_count, second.thread.message_count) == (2, 1)
 
 
-def test_the_one_read_says_none_when_the_long_way_decides(engine: Engine) -> None:
+def test_the_one_read_says_none_when_the_long_way_decides(postgres_engine: Engine) -> None:
+    engine = postgres_engine
     seed(engine)
     _send(engine, ORDER)
     with SqlUnitOfWork(engine) as uow:
@@ -156,6 +158,19 @@ class _HoldBeforeCommit:
 
 
 @pytest.mark.postgres
+def test_sqlite_takes_the_separate_reads(sqlite_engine: Engine) -> None:
+    seed(sqlite_engine)
+    _send(sqlite_engine, ORDER)
+    with SqlUnitOfWork(sqlite_engine) as uow:
+        window = {"day_start": DAY_START, "window_start": WINDOW_START}
+        assert uow.threads.lock_for_seller_send(ORDER, seller_id="s1", **window) is None
+    _send(sqlite_engine, ORDER)
+    with SqlUnitOfWork(sqlite_engine) as uow:
+        thread = uow.threads.find_for_order(ORDER)
+    assert thread is not None
+    assert thread.message_count == 2
+
+
 def test_a_send_that_waited_for_the_lock_reads_the_facts_again(
     postgres_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -225,6 +240,6 @@ def test_psycopg_keeps_the_send_statements_converted(postgres_engine: Engine) ->
     # for SQL up to MAX_CACHED_STATEMENT_LENGTH; a longer statement is parsed on every send.
     from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 
-    for statement in (repos._SELLER_SEND_POSTGRESQL, repos._APPEND_WITH_DELIVERY):
+    for statement in (repos._SELLER_SEND, repos._APPEND_WITH_DELIVERY):
         sql = statement._compiled(postgres_engine.dialect).sql
         assert len(sql.encode()) <= MAX_CACHED_STATEMENT_LENGTH, sql[:80]

@@ -140,8 +140,9 @@ class ThreadRepository(Protocol):
         """The seller's order with its parties, its thread locked until commit, and the send
         facts (`MessageRepository.seller_sending_facts` of that day and window) in one read.
 
-        None when the order is unknown, not this seller's, or has no thread yet: the caller
-        then takes the long way (find_with_parties, lock_for_order, seller_sending_facts).
+        None when the order is unknown, not this seller's, or has no thread yet, and where the
+        store's separate reads cost less than one (SQLite, in process): the caller then takes
+        the long way (find_with_parties, lock_for_order, seller_sending_facts).
         """
         ...
 

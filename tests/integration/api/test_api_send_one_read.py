@@ -1,6 +1,6 @@
 """An API send on an order with a thread reads the order, its parties, the locked thread and the
-send facts in the message service's one statement: no separate read of the order with its
-parties, and the draft is still checked against them (a reason the order does not offer is
+send facts in the message service's one statement on PostgreSQL: no separate read of the order
+with its parties, and the draft is still checked against them (a reason the order does not offer is
 refused and nothing is stored)."""
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def test_a_send_on_a_thread_does_not_read_the_order_with_its_parties_apart(
     second = world.send("anna", ANNA_ORDER, text="It left the depot.", contact_reason="other")
     assert second.status_code == 201, second.text
     assert second.json()["thread_id"] == first.json()["thread_id"]
-    assert separate_reads == []
+    # SQLite takes the separate reads on purpose (SqlThreadRepository.lock_for_seller_send).
+    on_sqlite = world.platform.engine.dialect.name == "sqlite"
+    assert separate_reads == ([ANNA_ORDER] if on_sqlite else [])
 
 
 def test_a_reason_the_order_does_not_offer_is_refused_on_a_locked_thread(world: World) -> None:
