@@ -1,7 +1,9 @@
 """Check a seller's draft against the policy without storing or sending it (the live check).
 
-The live check reads every fact `send_seller_message` reads before its policy check, with the same
-repository call (`seller_sending_facts`) and the same case hook, in one read-only transaction:
+The live check reads every fact `send_seller_message` reads before its policy check, with the
+repository call the send makes apart (`seller_sending_facts`; on PostgreSQL the send reads the same
+facts inside its one locking read, `lock_for_seller_send`, which a test holds equal to it) and the
+same case hook, in one read-only transaction:
 whether a buyer message awaits an answer (reply or proactive), today's count and the orders of the
 daily limit's window, whether the buyer is a seller, whether the order had its review request, and
 the state of the thread's case. It then applies the send's own rules in the send's order, so the
