@@ -176,22 +176,21 @@ class SqlRelayRepository:
         """Record a mail; the unique key raises IntegrityError for a concurrent duplicate."""
         row = _ADD_INBOUND.first(
             self._c,
-            {
-                "alias": alias,
-                "message_id": message_id,
-                "body_sha256": body_sha256,
-                "mail_from": mail_from,
-                "from_address": from_address,
-                "client_ip": client_ip,
-                "auth": auth,
-                "raw": raw,
-                "status": status,
-                "message_ref": message_ref,
-                "reply": reply,
-                "release_token_sha256": release_token_sha256,
-                "received_at": now,
-                "decided_at": now if status != "held" else None,
-            },
+            _inbound_params(
+                alias=alias,
+                message_id=message_id,
+                body_sha256=body_sha256,
+                mail_from=mail_from,
+                from_address=from_address,
+                client_ip=client_ip,
+                auth=auth,
+                raw=raw,
+                status=status,
+                reply=reply,
+                now=now,
+                message_ref=message_ref,
+                release_token_sha256=release_token_sha256,
+            ),
         )
         assert row is not None
         return int(row.id)
@@ -224,45 +223,29 @@ class SqlRelayRepository:
         sends bytes in text form, hex-escaped, 3.5 ms for a 196 kB attachment against 0.004 ms
         as a single binary parameter.
         """
+        params = _inbound_params(
+            alias=alias,
+            message_id=message_id,
+            body_sha256=body_sha256,
+            mail_from=mail_from,
+            from_address=from_address,
+            client_ip=client_ip,
+            auth=auth,
+            raw=raw,
+            status="stored",
+            reply=reply,
+            now=now,
+            message_ref=message_ref,
+            release_token_sha256=None,
+        )
         if self._c.dialect.name != "postgresql":
-            self.add_inbound(
-                alias=alias,
-                message_id=message_id,
-                body_sha256=body_sha256,
-                mail_from=mail_from,
-                from_address=from_address,
-                client_ip=client_ip,
-                auth=auth,
-                raw=raw,
-                status="stored",
-                reply=reply,
-                now=now,
-                message_ref=message_ref,
-            )
+            _ADD_INBOUND.first(self._c, params)
             if header_id is not None:
                 self.add_header(message_ref, party, header_id)
-            for sha256, content_type, data in attachments:
-                self.keep_attachment(sha256, content_type, data, now=now)
-            return
-        params: dict[str, Any] = {
-            "alias": alias,
-            "message_id": message_id,
-            "body_sha256": body_sha256,
-            "mail_from": mail_from,
-            "from_address": from_address,
-            "client_ip": client_ip,
-            "auth": auth,
-            "raw": raw,
-            "status": "stored",
-            "message_ref": message_ref,
-            "reply": reply,
-            "release_token_sha256": None,
-            "received_at": now,
-            "decided_at": now,
-        }
-        if header_id is not None:
-            params.update(h_message_ref=message_ref, h_party=party, h_header_id=header_id)
-        _stored_mail_statement(header=header_id is not None).rowcount(self._c, params)
+        else:
+            if header_id is not None:
+                params.update(h_message_ref=message_ref, h_party=party, h_header_id=header_id)
+            _stored_mail_statement(header=header_id is not None).rowcount(self._c, params)
         for sha256, content_type, data in attachments:
             self.keep_attachment(sha256, content_type, data, now=now)
 
@@ -515,6 +498,41 @@ def _stored_mail_statement(*, header: bool) -> DriverStatement:
         )
     built = _STORED_MAIL[header] = DriverStatement(statement)
     return built
+
+
+def _inbound_params(
+    *,
+    alias: str,
+    message_id: str,
+    body_sha256: str,
+    mail_from: str,
+    from_address: str,
+    client_ip: str,
+    auth: dict[str, Any],
+    raw: bytes,
+    status: str,
+    reply: str,
+    now: datetime,
+    message_ref: int | None,
+    release_token_sha256: str | None,
+) -> dict[str, Any]:
+    """The parameters of a relay_inbound row, for `_ADD_INBOUND` and the stored-mail statement."""
+    return {
+        "alias": alias,
+        "message_id": message_id,
+        "body_sha256": body_sha256,
+        "mail_from": mail_from,
+        "from_address": from_address,
+        "client_ip": client_ip,
+        "auth": auth,
+        "raw": raw,
+        "status": status,
+        "message_ref": message_ref,
+        "reply": reply,
+        "release_token_sha256": release_token_sha256,
+        "received_at": now,
+        "decided_at": now if status != "held" else None,
+    }
 
 
 def _alias_parties(rows: Sequence[Any]) -> AliasParties:
