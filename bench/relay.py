@@ -81,7 +81,13 @@ from gobetween.services.aliases import ensure_pair_aliases  # noqa: E402
 from gobetween.services.case_hooks import CaseHooks  # noqa: E402
 from gobetween.services.delivery import DeliveryPolicy, deliver_pending  # noqa: E402
 from gobetween.services.messaging import MessagingLimits  # noqa: E402
-from message_core_fixture import DEFAULT_PG_URL, fresh_database, machine  # noqa: E402
+from message_core_fixture import (  # noqa: E402
+    DEFAULT_PG_URL,
+    backend_cpu,
+    fresh_database,
+    machine,
+    process_cpu,
+)
 
 DOMAIN = "relay.bench"
 CLIENTS = 20
@@ -307,7 +313,7 @@ def run_gobetween(
     if source is not None:
         command = [sys.executable, str(source / "bench" / "relay.py")]
         environment = {**os.environ, "PYTHONPATH": str(source / "src")}
-    with fresh_database(kind, pg_url) as (engine, url):
+    with fresh_database(kind, pg_url, name_sessions=True) as (engine, url):
         pairs = seed(engine)
         port = free_port()
         reuse = "reuse" if listeners > 1 else "single"
@@ -335,8 +341,10 @@ def run_gobetween(
                 for i in range(count)
             ]
             cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+            backends_before = backend_cpu(engine)
             seconds, latencies = load(port, jobs)
             cpu_ms = 1000 * (sum(cpu_seconds(server.pid) for server in servers) - cpu_before)
+            backends_ms = 1000 * backend_seconds_since(backends_before, backend_cpu(engine))
         finally:
             for server in servers:
                 server.send_signal(signal.SIGTERM)
@@ -351,6 +359,8 @@ def run_gobetween(
             "delivered_per_s": float("nan"),
             "cpu_ms_per_message": cpu_ms / count,
         }
+        if kind == "postgresql":
+            accepted["pg_cpu_ms_per_message"] = backends_ms / count
         if not deliver:
             return accepted
         # Deliver everything queued (warm-up included) to a sink, as the worker would, in a
@@ -413,6 +423,20 @@ def deliver_all(url: str) -> None:
         sink.stop()
         engine.dispose()
     print(len(times), seconds, cpu)
+
+
+def backend_seconds_since(
+    before: dict[int, tuple[float, float]], after: dict[int, tuple[float, float]]
+) -> float:
+    """CPU seconds the PostgreSQL backends used between two `backend_cpu` readings: a backend
+    that ended meanwhile is read once more (zeros if it is gone), one that started counts whole."""
+    seconds = 0.0
+    for pid in before.keys() | after.keys():
+        then = before.get(pid, (0.0, 0.0))
+        now = after.get(pid) or process_cpu(pid)
+        if sum(now) > 0.0:
+            seconds += sum(now) - sum(then)
+    return seconds
 
 
 def cpu_seconds(pid: int) -> float:
@@ -533,11 +557,13 @@ def run_postfix(size: str, count: int) -> dict[str, float] | None:
 
 def row(name: str, size: str, figures: dict[str, float]) -> str:
     cpu = figures.get("cpu_ms_per_message")
+    pg_cpu = figures.get("pg_cpu_ms_per_message")
     delivery_cpu = figures.get("delivery_cpu_ms")
     return (
         f"{name:12} {size:>5} {figures['accepted_per_s']:11.1f} {figures['p50_ms']:8.1f} "
         f"{figures['p99_ms']:8.1f} {figures['delivered_per_s']:12.1f}"
         + ("" if cpu is None else f" {cpu:13.2f}")
+        + ("" if cpu is None else f" {'-':>12}" if pg_cpu is None else f" {pg_cpu:12.2f}")
         + ("" if delivery_cpu is None else f" {delivery_cpu:13.2f}")
     )
 
@@ -690,7 +716,7 @@ def main() -> None:
     print()
     header = (
         f"{'':12} {'size':>5} {'accepted/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'delivered/s':>12}"
-        f" {'CPU ms/mail':>13} {'deliv. CPU ms':>13}"
+        f" {'CPU ms/mail':>13} {'PG CPU ms':>12} {'deliv. CPU ms':>13}"
     )
     print(header)
     rows: dict[tuple[str, str], list[dict[str, float]]] = {}
@@ -775,6 +801,11 @@ def main() -> None:
                 f"{name} {size}: CPU ms/mail {against('cpu_ms_per_message', '.2f')}, "
                 f"accepted/s {against('accepted_per_s', '.1f')}, medians"
             )
+            if "pg_cpu_ms_per_message" in runs[0] and "pg_cpu_ms_per_message" in base[0]:
+                print(
+                    f"{name} {size}: PostgreSQL backends' CPU ms/mail "
+                    f"{against('pg_cpu_ms_per_message', '.2f')}, medians"
+                )
             if "delivery_cpu_ms" in runs[0] and "delivery_cpu_ms" in base[0]:
                 print(
                     f"{name} {size}: delivery CPU ms/mail {against('delivery_cpu_ms', '.2f')}, "
@@ -788,6 +819,10 @@ def main() -> None:
         " do-nothing handler, on aiosmtpd's controller."
     )
     print("CPU ms/mail = the listener processes' CPU time during the load, per accepted mail.")
+    print(
+        "PG CPU ms = the CPU time of the PostgreSQL backends serving the listeners during the"
+        " load (/proc, found by application_name), per accepted mail."
+    )
     print(
         "delivered/s, deliv. CPU ms = the delivery process (same checkout as the row's listener)"
         " draining the outbox after the load: mails per second, its CPU time per mail."
