@@ -1,5 +1,5 @@
 """A stored mail's relay rows (inbound record, Message-ID, attachments) as one call: on PostgreSQL
-the first two in one statement, elsewhere one per row; the same rows either way, and a duplicate
+all in one statement, elsewhere one per row; the same rows either way, and a duplicate
 of the exactly-once key raises IntegrityError and keeps nothing."""
 
 from __future__ import annotations
@@ -100,6 +100,33 @@ def test_the_rows_of_a_stored_mail_in_every_shape(engine: Engine) -> None:
         assert row.decided_at is not None
     assert [tuple(row) for row in headers] == [("buyer", "<2@x>")]
     assert [(row[0], row[1], bytes(row[2])) for row in files] == [pdf, png]
+
+
+def test_attachments_of_one_hash_keep_the_first_content_type(engine: Engine) -> None:
+    seed(engine)
+    message_ref = _seeded_message(engine)
+    csv, txt = ("d" * 64, "text/csv", b"a,b"), ("d" * 64, "text/plain", b"a,b")
+    gif, jpeg = ("e" * 64, "image/gif", b"GIF89a"), ("f" * 64, "image/jpeg", b"\xff\xd8")
+    _store(engine, message_ref=message_ref, message_id="<1@x>", header_id=None, attachments=[csv])
+    # A hash on record already, then one new hash twice in one mail, around a third.
+    _store(
+        engine,
+        message_ref=message_ref,
+        message_id="<2@x>",
+        header_id=None,
+        attachments=[txt, gif, jpeg, (gif[0], "image/png", gif[2])],
+    )
+    with engine.connect() as connection:
+        files = connection.execute(
+            select(
+                r.relay_attachments.c.sha256,
+                r.relay_attachments.c.content_type,
+                r.relay_attachments.c.data,
+                r.relay_attachments.c.created_at,
+            ).order_by(r.relay_attachments.c.sha256)
+        ).all()
+    assert [(row[0], row[1], bytes(row[2])) for row in files] == [csv, gif, jpeg]
+    assert {row.created_at.replace(tzinfo=None) for row in files} == {NOW.replace(tzinfo=None)}
 
 
 def test_a_duplicate_key_raises_and_keeps_nothing_of_the_statement(engine: Engine) -> None:
