@@ -12,8 +12,10 @@ no DMARC record, when SPF or DKIM passes for exactly that domain (relay-notes.md
 
 from __future__ import annotations
 
+import base64
 import functools
 import ipaddress
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -25,6 +27,14 @@ import dns.resolver
 import dns.reversename
 import spf
 import tldextract
+from dkim.canonicalization import (
+    CanonicalizationPolicy,
+    InvalidCanonicalizationPolicyError,
+    Relaxed,
+    Simple,
+)
+
+from gobetween.adapters.mail.outbound import _headers_and_body, relaxed_body
 
 RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR", "SPF"]
 SpfResult = Literal["pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"]
@@ -300,7 +310,7 @@ class SenderAuthenticator:
         if b"dkim-signature:" not in header_block.lower():
             # Unsigned: skip dkimpy's parse of the whole mail (it costs more than the rest).
             return (), False
-        verifier = dkim.DKIM(raw, minkey=1024, timeout=int(self.dns_timeout))
+        verifier = _DkimVerifier(raw, minkey=1024, timeout=int(self.dns_timeout))
         count = sum(1 for name, _ in verifier.headers if name.lower() == b"dkim-signature")
         domains: list[str] = []
         temporary = False
@@ -337,6 +347,67 @@ class SenderAuthenticator:
         except DnsTemporaryError as error:
             raise dkim.DnsTimeoutError(str(error)) from None
         return records[0].encode("utf-8") if records else None
+
+
+class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
+    """dkimpy's verifier, reading the mail and its body the way the relay's signer does.
+
+    dkimpy splits the whole mail at every line break with a regular expression and, for each
+    relaxed signature, runs two whitespace regexes over the whole body: 20-28 ms of CPU for a
+    signed 200 kB mail with a PDF, 1.5-2 ms at 4 kB, where an unsigned mail's SPF and DMARC
+    take 0.1 ms. The header split and the relaxed body are outbound's (`_headers_and_body`,
+    `relaxed_body`: dkimpy's bytes for any input, compared by test); the canonical body is
+    made once per canonicalisation, not once per signature. Everything else is dkimpy's:
+    the body hash is checked here, then dkimpy checks the rest without it.
+    """
+
+    def set_message(self, message: bytes | None) -> None:
+        super().set_message(None)
+        if message:
+            self.headers, self.body = _headers_and_body(message)
+        self._canonical_bodies: dict[bytes, bytes] = {}
+
+    def verify_sig_process(
+        self,
+        sig: dict[bytes, bytes],
+        include_headers: list[bytes],
+        sig_header: tuple[bytes, bytes],
+        dnsfunc: object,
+    ) -> bool:
+        if b"bh" in sig:
+            self._check_body_hash(sig)
+        rest = {name: value for name, value in sig.items() if name != b"bh"}
+        return bool(super().verify_sig_process(rest, include_headers, sig_header, dnsfunc))
+
+    def _check_body_hash(self, sig: dict[bytes, bytes]) -> None:
+        """dkimpy's check of bh= (verify_sig_process), on the canonical body made once."""
+        try:
+            policy = CanonicalizationPolicy.from_c_value(sig.get(b"c", b"simple/simple"))
+        except InvalidCanonicalizationPolicyError as error:
+            raise dkim.MessageFormatError(f"invalid c= value: {error.args[0]}") from None
+        body = self._canonical_body(policy.body_algorithm)
+        if b"l" in sig and not self.tlsrpt:
+            body = body[: int(sig[b"l"])]
+        digest = dkim.HASH_ALGORITHMS[sig[b"a"]](body).digest()
+        try:
+            expected = base64.b64decode(re.sub(rb"\s+", b"", sig[b"bh"]))
+        except TypeError as error:
+            raise dkim.MessageFormatError(str(error)) from None
+        if digest != expected:
+            raise dkim.ValidationError(
+                f"body hash mismatch (got {base64.b64encode(digest)!r}, expected {sig[b'bh']!r})"
+            )
+
+    def _canonical_body(self, algorithm: type[Simple | Relaxed]) -> bytes:
+        found = self._canonical_bodies.get(algorithm.name)
+        if found is None:
+            found = (
+                relaxed_body(self.body)
+                if algorithm is Relaxed
+                else algorithm.canonicalize_body(self.body)
+            )
+            self._canonical_bodies[algorithm.name] = found
+        return found
 
 
 _SPF_RESULTS = frozenset({"pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"})
