@@ -23,6 +23,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal_column,
     select,
     update,
 )
@@ -759,7 +760,7 @@ class SqlMessageRepository:
     def awaiting_reply(self, thread_id: int) -> bool:
         direction = self._c.execute(
             select(t.messages.c.direction)
-            .where(t.messages.c.thread_id == thread_id, t.messages.c.disposition != "blocked")
+            .where(t.messages.c.thread_id == thread_id, _NOT_BLOCKED)
             .order_by(t.messages.c.seq.desc())
             .limit(1)
         ).scalar()
@@ -917,13 +918,21 @@ def _sending_facts_columns(*, day_counters: bool, thread: Any, order: Any, buyer
     ]
 
 
+# Written out, not bound. SQLite checks whether a condition on a bound value implies the WHERE of a
+# partial index of messages (ix_messages_undelivered: disposition <> 'delivered'); when the
+# comparison is `disposition != ?`, the plan then depends on that value, so SQLite prepared the
+# statement again each time it was run with its parameters bound (the send facts' statement at 10k
+# stored: 115-140 us a run bound, 16 us written out; the same bytecode either way).
+_NOT_BLOCKED = t.messages.c.disposition != literal_column("'blocked'")
+
+
 def _last_direction(thread: Any) -> Any:
     """The direction of the thread's latest message that was not blocked (what
     `SqlMessageRepository.awaiting_reply` reads), as the column `last_direction`."""
     m = t.messages.c
     return (
         select(m.direction)
-        .where(m.thread_id == thread, m.disposition != "blocked")
+        .where(m.thread_id == thread, _NOT_BLOCKED)
         .order_by(m.seq.desc())
         .limit(1)
         .scalar_subquery()
