@@ -8,6 +8,7 @@ delivered either, so "> " lines cannot smuggle unchecked text to the recipient.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import re
 import secrets
@@ -342,8 +343,11 @@ _DELIMITER_REST = re.compile(rb"(--)?[ \t]*\r?")
 def _has_dash_line(raw: bytes, start: int, end: int) -> bool:
     """Whether a line in raw[start:end] starts with "--" (after LF or a bare CR, or at start).
 
-    One pass of a fast search for "--", which base64 never contains.
+    Base64 has no "-" at all, and a one-byte search (memchr) says so in a few microseconds, where
+    the two-byte search for "--" took 0.45 ms over a 200 kB attachment.
     """
+    if raw.find(b"-", start, end) < 0:
+        return False
     found = raw.find(b"--", start, end)
     while found >= 0:
         if found == start or raw[found - 1] in b"\r\n":
@@ -523,13 +527,36 @@ def _attachments(
             continue
         if id(part) in skip:
             continue
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
+        data = _decoded(part)
         if content_type.startswith("text/") and not part.get_filename() and not data.strip():
             continue
         filename = part.get_filename() or f"part-{len(found) + 1}"
         found.append(MailAttachment(filename, content_type, data))
     return found
+
+
+def _decoded(part: EmailMessage) -> bytes:
+    """part.get_payload(decode=True) of a leaf, as bytes.
+
+    For base64 the stdlib splits the payload into its lines and joins them again before the
+    strict decode, 3,400 lines for a 200 kB attachment; deleting the CRs and LFs is the same
+    join in one pass. An ASCII payload that decodes strictly with no padding missing gives
+    the stdlib's bytes and no defect; anything else is left to the stdlib.
+    """
+    payload = getattr(part, "_payload", None)
+    if (
+        isinstance(payload, str)
+        and payload.isascii()
+        and str(part.get("content-transfer-encoding", "")).lower() == "base64"
+    ):
+        joined = payload.encode("ascii").translate(None, b"\r\n")
+        if len(joined) % 4 == 0:
+            try:
+                return binascii.a2b_base64(joined, strict_mode=True)
+            except binascii.Error:
+                pass
+    decoded = part.get_payload(decode=True)
+    return decoded if isinstance(decoded, bytes) else b""
 
 
 def _alternative_parents(
