@@ -3,10 +3,11 @@ SQLAlchemy's `execute` would, on both databases, and fail with the same exceptio
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Engine, bindparam, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
 from gobetween.adapters.db import tables as t
@@ -72,3 +73,25 @@ def test_a_constraint_violation_is_sqlalchemys_integrity_error(engine: Engine) -
 def test_a_missing_parameter_is_named(engine: Engine) -> None:
     with engine.connect() as connection, pytest.raises(KeyError, match="key"):
         OUTBOX_ROW.first(connection, {})
+
+
+def test_timestamps_are_bound_as_sqlalchemys_own_processor_writes_them() -> None:
+    dialect = sqlite.dialect()
+    ours = DriverStatement(select(t.outbox.c.id).where(t.outbox.c.created_at == bindparam("at")))
+    compiled = ours._compiled(dialect)
+    sqlalchemys = t.outbox.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    assert sqlalchemys is not None
+    moments: list[object] = [
+        MOMENT,
+        MOMENT.replace(microsecond=0),
+        MOMENT.replace(tzinfo=None),
+        MOMENT.astimezone(timezone(timedelta(hours=5, minutes=30))),
+        MOMENT.astimezone(timezone(timedelta(hours=-11))),
+        datetime(1, 1, 1),
+        datetime(999, 2, 3, 4, 5, 6, 7, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999),
+        date(2026, 11, 26),
+        None,
+    ]
+    for moment in moments:
+        assert compiled.bind({"at": moment}) == (sqlalchemys(moment),), moment

@@ -194,7 +194,7 @@ class _Compiled:
         binds: dict[str, Callable[[Any], Any]] = {}
         defaults: dict[str, Any] = {}
         for name, bind in compiled.binds.items():
-            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            processor = _bind_processor(bind.type.dialect_impl(dialect), dialect)
             if processor is not None:
                 binds[name] = processor
             if not bind.required:
@@ -230,3 +230,33 @@ class _Compiled:
         if self.positional:
             return tuple(values)
         return dict(zip(self.names, values, strict=True))
+
+
+def _bind_processor(type_impl: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's bind processor of `type_impl`, or a faster one that gives the same values."""
+    processor: Callable[[Any], Any] | None = type_impl.bind_processor(dialect)
+    if (
+        processor is not None
+        and isinstance(type_impl, sqlite.DATETIME)
+        and type_impl._storage_format == sqlite.DATETIME._storage_format
+    ):
+        return _sqlite_datetime_text(processor)
+    return processor
+
+
+def _sqlite_datetime_text(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """SQLite's timestamp text as SQLAlchemy's default storage format writes it.
+
+    A send binds six timestamps; SQLAlchemy's processor fills a %-format from a dict of seven
+    fields (~5-6 us each), `isoformat` writes the same "YYYY-MM-DD HH:MM:SS.ffffff" in about half
+    the time. Its first 26 characters are exactly that text (years are always four digits, the
+    microseconds always six); a zone's offset follows them and is cut, as SQLAlchemy writes an
+    aware value's own fields without it. Anything else (a date, a subclass) goes to SQLAlchemy.
+    """
+
+    def process(value: Any) -> Any:
+        if type(value) is datetime:
+            return value.isoformat(" ", "microseconds")[:26]
+        return fallback(value)
+
+    return process
