@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, String, bindparam, select, update
+from sqlalchemy import BigInteger, Connection, String, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import access_tables as a
@@ -53,6 +54,9 @@ class InboundLookup:
     newest_order: str | None  # the pair's most recently purchased order
     # The operator's settings for the seller (SqlSellerPolicyRepository.find), None for none.
     seller_policy: SellerPolicy | None = None
+    # The order of the newest of the lookup's `header_ids` that the writing side knows (its
+    # relay_message_ids) on a thread of the alias's pair, as orders_for_headers would find it.
+    referenced_order: str | None = None
 
 
 def _insert(connection: Connection, table: Any) -> Any:
@@ -93,6 +97,26 @@ def _add_ignoring_conflicts(connection: Connection, table: Any) -> DriverStateme
     return statement
 
 
+_ADDING_IGNORING_CONFLICTS: dict[tuple[str, str], DriverStatement] = {}
+
+
+def _adding_ignoring_conflicts(connection: Connection, table: Any) -> DriverStatement:
+    """_add_ignoring_conflicts returning the first primary key column of the row it inserted:
+    no row when a conflicting one was there."""
+    key = (connection.dialect.name, table.name)
+    statement = _ADDING_IGNORING_CONFLICTS.get(key)
+    if statement is None:
+        # Built afresh, not from _insert_ignoring_conflicts' statement: a copy of that one
+        # may carry its memoized (empty) result columns once something has read them.
+        statement = _ADDING_IGNORING_CONFLICTS[key] = DriverStatement(
+            _insert(connection, table)
+            .on_conflict_do_nothing()
+            .returning(next(iter(table.primary_key.columns))),
+            column_keys=[column.name for column in table.c],
+        )
+    return statement
+
+
 class SqlRelayRepository:
     """The relay's rows: inbound mail and its dedupe key, Message-ID maps, outbound bytes."""
 
@@ -117,16 +141,30 @@ class SqlRelayRepository:
         rows = self._c.execute(_ALIAS_WITH_PARTIES, {"local": local_part.lower()}).all()
         return _alias_parties(rows) if rows else None
 
-    def inbound_lookup(self, local_part: str, message_id: str, body_sha256: str) -> InboundLookup:
+    def inbound_lookup(
+        self,
+        local_part: str,
+        message_id: str,
+        body_sha256: str,
+        header_ids: Sequence[str] = (),
+    ) -> InboundLookup:
         """alias_with_parties, find_reply, the pair's newest order and the seller's policy
-        settings in one round trip.
+        settings in one round trip; with `header_ids` (the mail's In-Reply-To and References,
+        oldest first) also the order they refer to (InboundLookup.referenced_order), which
+        orders_for_headers would read in a round trip of its own.
 
         Aliases are never deleted, so a mail seen before always finds its alias row here.
         """
         local = local_part.lower()
-        rows = _INBOUND_LOOKUP_ON_DRIVER.rows(
-            self._c, {"local": local, "message_id": message_id, "body": body_sha256}
-        )
+        params: dict[str, Any] = {"local": local, "message_id": message_id, "body": body_sha256}
+        statement = _INBOUND_LOOKUP_ON_DRIVER
+        if header_ids:
+            statement = _INBOUND_LOOKUP_WITH_REFERENCES[self._c.dialect.name]
+            if self._c.dialect.name == "postgresql":
+                params["header_ids"] = list(header_ids)
+            else:
+                params["header_ids"] = json.dumps(list(header_ids))
+        rows = statement.rows(self._c, params)
         if not rows:
             return InboundLookup(seen_reply=None, parties=None, newest_order=None)
         first = rows[0]
@@ -134,6 +172,7 @@ class SqlRelayRepository:
             seen_reply=first.seen_reply,
             parties=_alias_parties(rows),
             newest_order=first.newest_order,
+            referenced_order=first.referenced_order if header_ids else None,
             seller_policy=None
             if first.p_seller_id is None
             else SellerPolicy(
@@ -316,11 +355,16 @@ class SqlRelayRepository:
         )
 
     def remember_header(self, message_ref: int, party: AliasSide, header_id: str) -> str:
-        """Record the id a party knows the message by; returns the id that is on record."""
-        self._c.execute(
-            _insert_ignoring_conflicts(self._c, r.relay_message_ids),
-            {"message_ref": message_ref, "party": party, "header_id": header_id},
+        """Record the id a party knows the message by; returns the id that is on record.
+
+        The id is read back only when another one was on record already: the insert returns
+        whether it took this one.
+        """
+        added = _adding_ignoring_conflicts(self._c, r.relay_message_ids).first(
+            self._c, {"message_ref": message_ref, "party": party, "header_id": header_id}
         )
+        if added is not None:
+            return header_id
         known = self.header_for(message_ref, party)
         return known if known is not None else header_id
 
@@ -334,9 +378,13 @@ class SqlRelayRepository:
     def keep_outbound(
         self, delivery_key: str, *, header_id: str, sender: str, data: bytes, now: datetime
     ) -> tuple[str, str, bytes]:
-        """Store the bytes for this delivery unless some are stored; return what is stored."""
-        self._c.execute(
-            _insert_ignoring_conflicts(self._c, r.relay_outbound),
+        """Store the bytes for this delivery unless some are stored; return what is stored.
+
+        What was stored before is read back; bytes this call stored are not (a mail of 200 kB
+        came back over the connection for nothing): the insert returns whether it stored them.
+        """
+        added = _adding_ignoring_conflicts(self._c, r.relay_outbound).first(
+            self._c,
             {
                 "delivery_key": delivery_key,
                 "header_id": header_id,
@@ -345,6 +393,8 @@ class SqlRelayRepository:
                 "created_at": now,
             },
         )
+        if added is not None:
+            return header_id, sender, data
         stored = self.find_outbound(delivery_key)
         assert stored is not None
         return stored
@@ -430,9 +480,64 @@ _INBOUND_LOOKUP = (
     .scalar_subquery()
     .label("newest_order"),
 )
+
+
+def _referenced_order(header_id: Any, position: Any, references: Any) -> Any:
+    """The lookup's referenced_order: the thread's order of the newest (highest `position`)
+    of the `references` rows' `header_id`s that the side writing to the alias knows, on the
+    alias's pair (orders_for_headers and the relay's choice among them); NULL for none."""
+    m = r.relay_message_ids
+    return (
+        select(t.threads.c.order_id)
+        .select_from(
+            references.join(m, m.c.header_id == header_id)
+            .join(t.messages, t.messages.c.id == m.c.message_ref)
+            .join(t.threads, t.threads.c.id == t.messages.c.thread_id)
+        )
+        .where(
+            # The side writing to a buyer's alias is the seller, and the other way round.
+            m.c.party == case((t.aliases.c.side == "buyer", "seller"), else_="buyer"),
+            t.threads.c.buyer_id == t.aliases.c.buyer_id,
+            t.threads.c.seller_id == t.aliases.c.seller_id,
+        )
+        .order_by(position.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("referenced_order")
+    )
+
+
+# The mail's In-Reply-To and References are one parameter, `header_ids`, with each id's position:
+# an array on PostgreSQL, a JSON array on SQLite; one statement for any number of them.
+_REFERENCES_POSTGRESQL = (
+    func.unnest(bindparam("header_ids", type_=postgresql.ARRAY(String)))
+    .table_valued("header_id", with_ordinality="position")
+    .render_derived("reference")
+)
+_REFERENCES_SQLITE = func.json_each(bindparam("header_ids", type_=String)).table_valued(
+    "key", "value", name="reference"
+)
 # The statements of every mail, on the driver's cursor: through `Connection.execute` each costs
 # more Python (cache key, compiled-cache lookup, row objects) than SQLite takes to run it.
 _INBOUND_LOOKUP_ON_DRIVER = DriverStatement(_INBOUND_LOOKUP)
+_INBOUND_LOOKUP_WITH_REFERENCES = {
+    "postgresql": DriverStatement(
+        _INBOUND_LOOKUP.add_columns(
+            _referenced_order(
+                _REFERENCES_POSTGRESQL.c.header_id,
+                _REFERENCES_POSTGRESQL.c.position,
+                _REFERENCES_POSTGRESQL,
+            )
+        )
+    ),
+    "sqlite": DriverStatement(
+        _INBOUND_LOOKUP.add_columns(
+            _referenced_order(
+                _REFERENCES_SQLITE.c.value, _REFERENCES_SQLITE.c.key, _REFERENCES_SQLITE
+            )
+        )
+    ),
+}
 _ALIAS_ACTIVE = DriverStatement(
     select(t.aliases.c.active).where(t.aliases.c.local_part == bindparam("local"))
 )
