@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+import re
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.policy import SMTP
 
 import dkim
+import dkim.crypto
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gobetween.adapters.mail import sender_auth
 from gobetween.adapters.mail.dkim_keys import DkimKey
-from gobetween.adapters.mail.sender_auth import SenderAuthenticator, StaticResolver, _DkimVerifier
+from gobetween.adapters.mail.sender_auth import (
+    SenderAuthenticator,
+    StaticResolver,
+    _DkimVerifier,
+    _rsa_verify,
+)
 
 CANONICALISATIONS = [
     (b"relaxed", b"relaxed"),
@@ -217,3 +228,117 @@ def test_authentication_of_a_signed_large_mail_is_dkimpys(
     monkeypatch.setattr(sender_auth, "_DkimVerifier", dkim.DKIM)
     assert ours == results()
     assert [result.authenticated for result in ours] == [True, True]
+
+
+def _with_signature(signed: bytes, value: bytes) -> bytes:
+    """The mail with the b= value of its (first) signature replaced by `value`, base64."""
+    header_end = signed.index(b"\r\n", signed.index(b" b=")) + 2
+    while signed[header_end : header_end + 1] in (b" ", b"\t"):
+        header_end = signed.index(b"\r\n", header_end) + 2
+    start = signed.index(b" b=") + 3
+    return signed[:start] + base64.b64encode(value) + b"\r\n" + signed[header_end:]
+
+
+def _signature_of(signed: bytes) -> bytes:
+    start = signed.index(b" b=") + 3
+    end = signed.index(b"\r\n", start)
+    while signed[end + 2 : end + 3] in (b" ", b"\t"):
+        end = signed.index(b"\r\n", end + 2)
+    return base64.b64decode(re.sub(rb"\s+", b"", signed[start:end]))
+
+
+@pytest.mark.parametrize("algorithm", [b"rsa-sha256", b"rsa-sha1"])
+def test_odd_rsa_signatures_verify_as_with_dkimpy(
+    algorithm: bytes, seller_key: DkimKey, zone: StaticResolver
+) -> None:
+    raw = _mail("Signed text.\n")
+    signed = (
+        dkim.sign(
+            raw,
+            seller_key.selector.encode(),
+            seller_key.domain.encode(),
+            seller_key.private_pem,
+            include_headers=[b"from", b"to", b"subject"],
+            signature_algorithm=algorithm,
+        )
+        + raw
+    )
+    signature = _signature_of(signed)
+    modulus = _modulus(seller_key)
+    value = int.from_bytes(signature, "big")
+    length = len(signature)
+    assert _same_verdicts(signed, zone) == ["True"]
+    assert _same_verdicts(_with_signature(signed, signature), zone) == ["True"]
+    cases = [
+        bytes([signature[0] ^ 1]) + signature[1:],  # one bit off
+        signature[:-1],  # too short
+        b"\x00" + signature,  # a leading zero: dkimpy reads the same number
+        (value + modulus).to_bytes(length + 1, "big"),  # the same residue, longer
+        modulus.to_bytes(length, "big"),
+        (modulus - 1).to_bytes(length, "big"),
+        b"",
+    ]
+    for case in cases:
+        _same_verdicts(_with_signature(signed, case), zone)
+
+
+def test_a_1024_bit_key_verifies_as_with_dkimpy(zone: StaticResolver) -> None:
+    key = _rsa_key(1024)
+    zone.add(key.dns_name, "TXT", key.public_record)
+    signed = _signed(_mail("Short key.\n"), key, (b"relaxed", b"relaxed"))
+    assert _same_verdicts(signed, zone) == ["True"]
+    assert _same_verdicts(signed.replace(b"Short key", b"Short Key"), zone) == ["ValidationError"]
+    signature = _signature_of(signed)
+    _same_verdicts(_with_signature(signed, signature[:-1] + b"\x00"), zone)
+
+
+def _modulus(key: DkimKey) -> int:
+    private = serialization.load_pem_private_key(key.private_pem, password=None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    return private.public_key().public_numbers().n
+
+
+def _rsa_key(bits: int) -> DkimKey:
+    # generate_key refuses keys under 2048 bits for signing; verifiers still meet 1024-bit ones.
+    private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    return DkimKey(selector="short", domain="seller.example", private_pem=pem)
+
+
+def _encoded(digest_info: bytes, length: int, *, ones: int | None = None) -> int:
+    """An EMSA-PKCS1-v1_5 block (00 01 FF.. 00 DigestInfo) as a number, `ones` FF bytes."""
+    filler = length - len(digest_info) - 3 if ones is None else ones
+    block = b"\x00\x01" + b"\xff" * filler + b"\x00" + digest_info
+    return int.from_bytes(block.rjust(length, b"\x00"), "big")
+
+
+@pytest.mark.parametrize(("bits", "exponent"), [(1024, 65537), (2048, 65537), (2048, 3)])
+def test_rsa_blocks_are_judged_as_dkimpy_judges_them(bits: int, exponent: int) -> None:
+    private = rsa.generate_private_key(public_exponent=exponent, key_size=bits)
+    numbers = private.private_numbers()
+    modulus, secret = numbers.public_numbers.n, numbers.d
+    public_key = {"modulus": modulus, "publicExponent": numbers.public_numbers.e}
+    length = (modulus.bit_length() + 7) // 8
+    digest = hashlib.sha256(b"signed headers")
+    sha256_prefix = bytes.fromhex("3031300d060960864801650304020105000420")
+    without_null = bytes.fromhex("302f300b0609608648016503040201") + b"\x04\x20"
+    sha1_prefix = bytes.fromhex("3021300906052b0e03021a05000414")
+    blocks = [
+        _encoded(sha256_prefix + digest.digest(), length),
+        _encoded(without_null + digest.digest(), length),
+        _encoded(sha256_prefix + hashlib.sha256(b"other").digest(), length),
+        _encoded(sha1_prefix + hashlib.sha1(b"signed headers").digest(), length),  # noqa: S324
+        _encoded(sha256_prefix + digest.digest(), length, ones=4),
+        _encoded(sha256_prefix + digest.digest() + b"\x00", length, ones=length - 55),
+    ]
+    verdicts = []
+    for block in blocks:
+        signature = pow(block, secret, modulus).to_bytes(length, "big")
+        ours = _rsa_verify(digest, signature, public_key)
+        assert ours is dkim.crypto.RSASSA_PKCS1_v1_5_verify(digest, signature, public_key)
+        verdicts.append(ours)
+    assert verdicts == [True, False, False, False, False, False]

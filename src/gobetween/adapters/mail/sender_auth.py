@@ -22,11 +22,16 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol, cast
 
 import dkim
+import dkim.crypto
 import dns.exception
 import dns.resolver
 import dns.reversename
 import spf
 import tldextract
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from dkim.canonicalization import (
     CanonicalizationPolicy,
     InvalidCanonicalizationPolicyError,
@@ -357,8 +362,10 @@ class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
     signed 200 kB mail with a PDF, 1.5-2 ms at 4 kB, where an unsigned mail's SPF and DMARC
     take 0.1 ms. The header split and the relaxed body are outbound's (`_headers_and_body`,
     `relaxed_body`: dkimpy's bytes for any input, compared by test); the canonical body is
-    made once per canonicalisation, not once per signature. Everything else is dkimpy's:
-    the body hash is checked here, then dkimpy checks the rest without it.
+    made once per canonicalisation, not once per signature. The body hash is checked here; for
+    an RSA key the header hash follows dkimpy's steps with dkimpy's functions and the RSA check
+    is OpenSSL's where that gives dkimpy's verdict (_rsa_verify); anything else (Ed25519,
+    TLSRPT) is dkimpy's verify_sig_process without the body hash.
     """
 
     def set_message(self, message: bytes | None) -> None:
@@ -377,14 +384,35 @@ class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
         if b"bh" in sig:
             self._check_body_hash(sig)
         rest = {name: value for name, value in sig.items() if name != b"bh"}
-        return bool(super().verify_sig_process(rest, include_headers, sig_header, dnsfunc))
+        if self.ktag != b"rsa" or self.tlsrpt or self.seqtlsrpt:
+            return bool(super().verify_sig_process(rest, include_headers, sig_header, dnsfunc))
+        # dkimpy's steps after the body hash, with the RSA check done by OpenSSL where that
+        # gives dkimpy's answer (_rsa_verify): dkimpy's own is Python arithmetic, 1.8 ms a
+        # signature against OpenSSL's 0.13 ms on a loaded machine.
+        policy = _canonicalization(sig)
+        if b"from" in include_headers:
+            include_headers.append(b"from")
+        digest = dkim.HASH_ALGORITHMS[sig[b"a"]]()
+        self.signed_headers = dkim.hash_headers(
+            digest,
+            policy,
+            policy.canonicalize_headers(self.headers),
+            include_headers,
+            sig_header,
+            sig,
+        )
+        signature = base64.b64decode(re.sub(rb"\s+", b"", sig[b"b"]))
+        try:
+            valid = _rsa_verify(digest, signature, self.pk)
+        except (TypeError, dkim.crypto.DigestTooLargeError) as error:
+            raise dkim.KeyFormatError(f"digest too large for modulus: {error}") from None
+        if valid and self.keysize < self.minkey:
+            raise dkim.KeyFormatError(f"public key too small: {self.keysize}")
+        return valid
 
     def _check_body_hash(self, sig: dict[bytes, bytes]) -> None:
         """dkimpy's check of bh= (verify_sig_process), on the canonical body made once."""
-        try:
-            policy = CanonicalizationPolicy.from_c_value(sig.get(b"c", b"simple/simple"))
-        except InvalidCanonicalizationPolicyError as error:
-            raise dkim.MessageFormatError(f"invalid c= value: {error.args[0]}") from None
+        policy = _canonicalization(sig)
         body = self._canonical_body(policy.body_algorithm)
         if b"l" in sig and not self.tlsrpt:
             body = body[: int(sig[b"l"])]
@@ -408,6 +436,51 @@ class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
             )
             self._canonical_bodies[algorithm.name] = found
         return found
+
+
+def _canonicalization(sig: dict[bytes, bytes]) -> CanonicalizationPolicy:
+    try:
+        return CanonicalizationPolicy.from_c_value(sig.get(b"c", b"simple/simple"))
+    except InvalidCanonicalizationPolicyError as error:
+        raise dkim.MessageFormatError(f"invalid c= value: {error.args[0]}") from None
+
+
+def _rsa_verify(digest: Any, signature: bytes, public_key: dict[str, int]) -> bool:
+    """dkimpy's RSASSA_PKCS1_v1_5_verify, done by OpenSSL for the keys of real signers (1024 to
+    4096 bits, exponent 65537 or 3) and a signature as long as the modulus and below it.
+
+    Anything else goes to dkimpy's own arithmetic, which reduces a longer or larger signature
+    modulo n and takes any exponent, where OpenSSL would refuse: the verdict stays dkimpy's.
+    """
+    modulus, exponent = public_key["modulus"], public_key["publicExponent"]
+    length = (modulus.bit_length() + 7) // 8
+    algorithm = _OPENSSL_HASHES.get(digest.name.lower())
+    if (
+        algorithm is None
+        or exponent not in (3, 65537)
+        or not 128 <= length <= 512
+        or len(signature) != length
+        or int.from_bytes(signature, "big") >= modulus
+    ):
+        return bool(dkim.crypto.RSASSA_PKCS1_v1_5_verify(digest, signature, public_key))
+    try:
+        _openssl_key(modulus, exponent).verify(
+            signature, digest.digest(), padding.PKCS1v15(), Prehashed(algorithm)
+        )
+    except InvalidSignature:
+        return False
+    return True
+
+
+_OPENSSL_HASHES: dict[str, hashes.HashAlgorithm] = {
+    "sha256": hashes.SHA256(),
+    "sha1": hashes.SHA1(),  # noqa: S303 (rsa-sha1 signatures are still checked, as dkimpy does)
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _openssl_key(modulus: int, exponent: int) -> rsa.RSAPublicKey:
+    return rsa.RSAPublicNumbers(exponent, modulus).public_key()
 
 
 _SPF_RESULTS = frozenset({"pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"})
