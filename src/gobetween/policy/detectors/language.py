@@ -19,9 +19,17 @@ _MIN_LETTERS = 20
 _SAMPLE = 400
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _LETTERS = re.compile(r"[^\W\d_]")
+# A match when the text holds `_MIN_LETTERS` letters: found at the 20th letter, without the list
+# of every letter that counting them with `findall` builds (letters and the other characters
+# are complementary classes, so the pattern never backtracks within an attempt).
+_ENOUGH_LETTERS = re.compile(rf"[^\W\d_](?:[\W\d_]*[^\W\d_]){{{_MIN_LETTERS - 1}}}")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Markup, links and addresses say nothing about the language the text is written in.
 _NOISE = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+|[^\s@]+@\S+")
+# `_NOISE` without its address branch, for text without an "@", where that branch cannot match:
+# led by a repeat, it is tried at every position and reads each word to its end from there
+# (27 against 6 us on 400 characters).
+_MARKUP_AND_LINKS = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+")
 
 
 def detect_language(text: str) -> str | None:
@@ -31,13 +39,27 @@ def detect_language(text: str) -> str | None:
     return _detect(text[:_SAMPLE])
 
 
+def _without_noise(text: str) -> str:
+    """The text with its markup, links and addresses blanked out (`_NOISE`) when it holds a
+    "<", "@" or "/"; the substitution runs only when one of its branches can match."""
+    if "@" in text:
+        return _NOISE.sub(" ", text)
+    if ("<" in text and ">" in text) or (
+        ("<" in text or "/" in text) and ("://" in text or "www." in text)
+    ):
+        # A tag needs both brackets, a link its scheme or "www.", and an address an "@".
+        return _MARKUP_AND_LINKS.sub(" ", text)
+    return text
+
+
 def _detect(text: str) -> str | None:
-    if _KANA.search(text) is not None:
+    # ASCII text (known in C without a scan) holds no kana.
+    if not text.isascii() and _KANA.search(text) is not None:
         return "ja"
-    cleaned = _NOISE.sub(" ", text) if ("<" in text or "@" in text or "/" in text) else text
+    cleaned = _without_noise(text)
     # Counting letters only matters for short texts; 200 characters always have 20 letters
     # unless they are mostly digits, which pycld2 then reports as unreliable.
-    if len(cleaned) < 200 and len(_LETTERS.findall(cleaned)) < _MIN_LETTERS:
+    if len(cleaned) < 200 and _ENOUGH_LETTERS.search(cleaned) is None:
         return None
     try:
         reliable, _, details = pycld2.detect(cleaned, isPlainText=True)
