@@ -116,7 +116,7 @@ PLAIN_HINTS = ahocorasick_rs.AhoCorasick(normalization._HINT_KEYS)
 
 _DIGIT_TOKENS = [
     "one", "two", "three", "fünf", "cinq", "uno", "un", "tre", "ゼロ", "一", "二", "7", "https",
-    "ftp", ":", "://", "[at]", "(dot)", "h t t p s",
+    "ftp", ":", "://", "[at]", "(dot)", "h t t p s", "someone", "unit", "street", "x",
 ]  # fmt: skip
 
 
@@ -149,6 +149,13 @@ def _assert_same_draft(text: str) -> None:
         "https : / / tre [dot] com and ftp : / / one.two",
         "zero [at] one dot de",  # fewer digit words than a run, around rewritten separators
         "zero [at] one dot two dot three dot de",
+        # Four digit words or more, fewer of them standing alone than a run needs.
+        "someone told anyone: done, un tre unité",
+        "one two three fourteen",
+        "uno, due, tre e quattrocento",
+        "oneドットtwoドットthree four",
+        "eins zwei drei vierzig fünf",
+        "one two three four",  # a run
     ],
 )
 def test_one_automaton_pass_as_two_on_obfuscations(text: str) -> None:

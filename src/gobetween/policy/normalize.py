@@ -158,7 +158,30 @@ def _contact_draft(folded: _Draft, spaced: bool, shape: bytes | None = None) -> 
         # `_digit_words` would find no run. Rewritten separators make no new digit word: each
         # is replaced by ".", "@", "/" or its own scheme letters and "://", between words.
         return deobfuscated
+    if deobfuscated is draft and _standing_digit_words(draft.text, found) < _RUN_MIN:
+        # Nothing was rewritten, and fewer digit words stand alone (as `_digit_words` requires
+        # of the Latin ones) than a run needs: "un", "tre" and "one" inside other words make
+        # most of the count above. `_digit_words` finds its words among these (leftmost-longest
+        # matches are some of the overlapping ones), so it would find no run.
+        return deobfuscated
     return _digit_words(deobfuscated)
+
+
+def _standing_digit_words(text: str, found: list[tuple[int, int, int]]) -> int:
+    """How many of the digit words `_SEPARATORS_AND_DIGITS` found in `text` (`found`, with
+    the separators' hints) `_digit_words` would keep: the Japanese ones, and the others that
+    no letter or digit touches."""
+    count = 0
+    length = len(text)
+    for key, start, end in found:
+        if key < _HINT_COUNT:
+            continue
+        if _DIGIT_KEYS[key - _HINT_COUNT] in _UNSPACED_DIGITS or (
+            (start == 0 or not text[start - 1].isalnum())
+            and (end == length or not text[end].isalnum())
+        ):
+            count += 1
+    return count
 
 
 def _frozen(offsets: Sequence[int]) -> Sequence[int]:
