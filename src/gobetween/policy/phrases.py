@@ -399,6 +399,9 @@ def _group_targets(key: str, entries: Sequence[Entry]) -> _Targets:
     return tuple((left, right, tuple(items)) for (left, right), items in groups.items())
 
 
+# Per first class's key of a group's patterns, the sets of other keys they need.
+_Needs = tuple[tuple[tuple[str, str], tuple[frozenset[tuple[str, str]], ...]], ...]
+
 # A group's patterns by the (language, class) key of their first class, with the other keys
 # they need: as pairs in lexicon order, and the set of those first keys.
 _FirstClasses = tuple[
@@ -435,6 +438,7 @@ class Lexicon:
         self._group_starters: dict[
             frozenset[str] | None, dict[tuple[str, str], frozenset[str]]
         ] = {}
+        self._group_needs: dict[frozenset[str] | None, dict[str, _Needs]] = {}
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
             self.patterns[pattern.group] = (*self.patterns.get(pattern.group, ()), pattern)
@@ -478,6 +482,30 @@ class Lexicon:
             starters = {key: frozenset(groups) for key, groups in collected.items()}
             self._group_starters[languages] = starters
         return starters
+
+    def group_needs(self, languages: frozenset[str] | None) -> dict[str, _Needs]:
+        """For the patterns of `languages`, per group: each first class's key with the sets of
+        the other keys its patterns need, none a superset of another (a pattern needing more
+        than another with the same first class adds no way to match). A group can match only
+        where, for one first class that occurred, all the keys of one of its sets occurred too
+        (cached)."""
+        needs = self._group_needs.get(languages)
+        if needs is None:
+            needs = {}
+            for group in self.index:
+                firsts: list[tuple[tuple[str, str], tuple[frozenset[tuple[str, str]], ...]]] = []
+                for key, candidates in self.first_classes(group, languages)[0]:
+                    sets = {frozenset(others) for _, others in candidates}
+                    minimal = tuple(
+                        sorted(
+                            (keys for keys in sets if not any(other < keys for other in sets)),
+                            key=len,
+                        )
+                    )
+                    firsts.append((key, minimal))
+                needs[group] = tuple(firsts)
+            self._group_needs[languages] = needs
+        return needs
 
     @property
     def groups(self) -> frozenset[str]:
@@ -574,6 +602,18 @@ class Lexicon:
         return Scan(text, matchers.own.collect(text), self, languages, matchers=matchers)
 
 
+def _can_match(needs: _Needs, hits: dict[tuple[str, str], list[Hit]]) -> bool:
+    """Whether, for one first class that occurred, all the other keys of one of its patterns'
+    sets occurred too (`Lexicon.group_needs`)."""
+    for key, sets in needs:
+        if key in hits:
+            for others in sets:
+                # `set.difference` of a dict looks each key up in C.
+                if not others.difference(hits):
+                    return True
+    return False
+
+
 class Scan:
     """The phrase hits of one message, with pattern matches computed on demand and cached."""
 
@@ -663,13 +703,21 @@ class Scan:
         return found
 
     def possible_groups(self) -> frozenset[str]:
-        """The groups that may have a match: those one of whose patterns' first class occurred,
+        """The groups that may have a match: those one of whose patterns' classes all occurred,
         and any group this scan was not made for (`matches` asks a broader scan about those).
         A group outside this set has no match, known without asking `matches`."""
-        starters = self._lexicon.group_starters(self.languages)
+        lexicon = self._lexicon
+        starters = lexicon.group_starters(self.languages)
         # In C: the groups each occurring key starts (none for most keys), in one union; no
         # intermediate set of the keys.
         possible = _NO_GROUPS.union(*map(starters.get, self.hits, repeat(_NO_GROUPS)))
+        if possible:
+            # A first class occurs in most messages ("please", "order"), the other classes of
+            # its patterns in few: a group none of whose patterns has every class is left out
+            # (a match needs a hit of each, `_match`), and its rules are not called.
+            hits = self.hits
+            needs = lexicon.group_needs(self.languages)
+            possible = frozenset([group for group in possible if _can_match(needs[group], hits)])
         matchers = self._matchers
         if matchers is not None and matchers.groups is not None:
             return possible | self._lexicon.groups_outside(matchers.groups)

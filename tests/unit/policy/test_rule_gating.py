@@ -59,6 +59,24 @@ def test_possible_groups_hold_every_group_that_matches() -> None:
                 assert group in possible, (group, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "possible"),
+    [
+        # "please" starts review_request's patterns, but no review word is there.
+        ("Please let us know if the size fits.", set()),
+        ("Could you please confirm the engraving text?", set()),
+        ("Please leave us a review.", {"review_request"}),
+    ],
+)
+def test_a_group_is_possible_only_when_every_class_of_a_pattern_occurred(
+    text: str, possible: set[str]
+) -> None:
+    lexicon = get_profile("amazon").lexicon
+    groups = engine._groups(lexicon, "seller_to_buyer", "reply", len(registry.REGISTRY))
+    scan = lexicon.scan(normalize(text).text, frozenset({"en"}), groups=groups)
+    assert scan.possible_groups() - lexicon.groups_outside(groups) == possible
+
+
 def test_a_rule_skipped_for_its_groups_would_have_found_nothing() -> None:
     gated = [rule for rule in registry.REGISTRY if rule.groups is not None]
     assert {rule.category for rule in gated} >= {"marketing", "review_request"}
