@@ -35,7 +35,7 @@ def _scan(text: str, languages: frozenset[str] | None) -> Scan:
     return _LEXICON.scan(normalize(text).text, languages, groups=_SELLER_GROUPS)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(_PIECES, max_size=30).map("".join),
     st.sampled_from([frozenset({"en"}), frozenset({"fr", "en"}), frozenset({"ja", "en"}), None]),
@@ -87,7 +87,7 @@ _EDGE_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(_EDGE_PIECES, max_size=20).map("".join),
     st.sampled_from([frozenset({"en"}), frozenset({"it", "en"}), frozenset({"ja", "en"}), None]),
@@ -140,7 +140,7 @@ _VETO_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(
     st.lists(_VETO_PIECES, max_size=24).map("".join),
     st.sampled_from([frozenset({"en"}), frozenset({"de", "en"}), frozenset({"fr", "en"}), None]),
