@@ -17,8 +17,10 @@ import fastapi.routing
 import pytest
 from api_world import ANNA_ORDER, BEN_ORDER, World
 
+from gobetween.entrypoints.http.api.callers import caller
 from gobetween.entrypoints.http.api.errors import REQUEST_ID_HEADER, ApiRoute
 from gobetween.entrypoints.http.api.inbox import InboxRoute
+from gobetween.services.access import Principal
 
 DIRECT = "application/json"
 FASTAPIS_WAY = "application/json; charset=utf-8"
@@ -170,3 +172,18 @@ def test_a_listing_with_parameters_fastapi_accepts_is_answered_directly(
     assert solved == []
     assert sqlite_world.get("anna", "/inbox", params={"limit": "0"}).status_code == 422
     assert len(solved) == 1
+
+
+def test_dependency_overrides_are_applied_on_fastapis_way(sqlite_world: World) -> None:
+    """An app that overrides the caller (as a test might) is answered by FastAPI's way."""
+    app: Any = sqlite_world.client.app
+    mira = sqlite_world.client.get("/api/v1/me", headers=sqlite_world.headers("mira")).json()
+    app.dependency_overrides[caller] = lambda: Principal(
+        role="buyer", token_id=None, buyer_id=mira["buyer_id"]
+    )
+    try:
+        listing = sqlite_world.client.get("/api/v1/inbox")
+        sent = post(sqlite_world, None, ANNA_ORDER, b'{"text": "Is it gold?"}', DIRECT)
+    finally:
+        app.dependency_overrides.clear()
+    assert (listing.status_code, sent.status_code) == (200, 201)

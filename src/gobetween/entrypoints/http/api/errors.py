@@ -252,9 +252,10 @@ class ApiRoute(APIRoute):
 
     def valid_parameters(self, request: Request) -> dict[str, Any] | None:
         """The route's path and query parameters as FastAPI validates them, for a direct answer;
-        None when FastAPI would refuse one, and while OpenTelemetry is configured (FastAPI's
-        spans of its steps stay whole only on its own way)."""
-        if get_telemetry_data() is not None:
+        None when FastAPI would refuse one, while OpenTelemetry is configured (FastAPI's spans
+        of its steps stay whole only on its own way) and while the app overrides dependencies
+        (only FastAPI's way applies the overrides)."""
+        if getattr(request.app, "dependency_overrides", None) or get_telemetry_data() is not None:
             return None
         path, path_errors = request_params_to_args(self.dependant.path_params, request.path_params)
         query, query_errors = request_params_to_args(
