@@ -234,14 +234,18 @@ class InboundRelay:
             )
         message_id, body_hash = _dedupe_key(envelope.data, parsed)
 
-        # Everything the decision needs from the database: one statement, and a second only
-        # when the mail replies to a message or names an order.
+        # Everything the decision needs from the database: one statement, the order the mail
+        # replies to included, and a second only when it replies to none and names an order.
         def look_up(connection: Connection) -> tuple[InboundLookup, Party | None, str | None]:
-            found = SqlRelayRepository(connection).inbound_lookup(local, message_id, body_hash)
+            found = SqlRelayRepository(connection).inbound_lookup(
+                local, message_id, body_hash, parsed.in_reply_to + parsed.references
+            )
             if found.seen_reply is not None or found.parties is None:
                 return found, None, None
             party = _party_of(found.parties)
-            return found, party, _order_for(connection, parsed, party, newest=found.newest_order)
+            if found.referenced_order is not None:
+                return found, party, found.referenced_order
+            return found, party, _order_named(connection, parsed, party, newest=found.newest_order)
 
         found, party, order_id = self._read(look_up)
         seen = found.seen_reply
@@ -589,16 +593,23 @@ def _order_for(
     `newest` is the pair's most recently purchased order, as the caller read it.
     """
     alias = party.alias
-    repo = SqlRelayRepository(connection)
     pair = (alias.buyer_id, alias.seller_id)
-    for buyer_id, seller_id, order_id in repo.orders_for_headers(
+    for buyer_id, seller_id, order_id in SqlRelayRepository(connection).orders_for_headers(
         party.sender_side, parsed.in_reply_to + parsed.references
     ):
         if (buyer_id, seller_id) == pair:
             return order_id
+    return _order_named(connection, parsed, party, newest=newest)
+
+
+def _order_named(
+    connection: Connection, parsed: ParsedMail, party: Party, *, newest: str | None
+) -> str | None:
+    """The pair's order that the mail's subject or text names first, else `newest`."""
+    alias = party.alias
     named = ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}")
     if named:
-        ids = set(repo.orders_of_pair(alias.buyer_id, alias.seller_id))
+        ids = set(SqlRelayRepository(connection).orders_of_pair(alias.buyer_id, alias.seller_id))
         for candidate in named:
             if candidate in ids:
                 return str(candidate)
