@@ -2,7 +2,7 @@
 
 Before pycld2 reads a text, its markup, links and addresses are blanked out (`_NOISE`) when it
 holds a "<", "@" or "/"; the substitution now runs only when one of the pattern's branches can
-match, and without the address branch when there is no "@". ASCII text is not scanned for kana.
+match, and without the address branch when there is no "@". Latin-1 text is not scanned for kana.
 These tests compare both with the detector's first-written steps on texts built from the
 patterns' pieces.
 """
@@ -66,10 +66,18 @@ def test_noise_is_blanked_as_before_in_any_text(text: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(_PIECES, max_size=30).map("".join))
-def test_ascii_text_holds_no_kana(text: str) -> None:
-    if text.isascii():
+@given(st.lists(_PIECES, max_size=30).map("".join) | st.text(max_size=60))
+def test_latin1_text_holds_no_kana(text: str) -> None:
+    if language._in_latin1(text):
         assert language._KANA.search(text) is None
+
+
+def test_latin1_is_told_from_other_text() -> None:
+    assert language._in_latin1("plain ascii")
+    assert language._in_latin1("Grüße, à bientôt, ¿qué tal?")
+    assert not language._in_latin1("Preis 20 €")
+    assert not language._in_latin1("カタカナ")
+    assert not language._in_latin1("abc \ud800")
 
 
 def test_addresses_links_and_tags_are_still_blanked() -> None:
