@@ -15,7 +15,7 @@ from test_outbound import _letter
 from test_outbound_signing import SIGNED_AT, dkimpy_signed, unsigned
 
 from gobetween.adapters.mail.dkim_keys import DkimKey
-from gobetween.adapters.mail.outbound import _headers_and_body, relaxed_body, sign
+from gobetween.adapters.mail.outbound import dkim_headers_and_body, relaxed_body, sign
 from gobetween.adapters.mail.parse import MailAttachment
 
 # Pieces that make every case of the relaxed rules: blanks and tabs alone, in runs, before a
@@ -32,7 +32,7 @@ def test_relaxed_body_is_dkimpys(pieces: list[bytes]) -> None:
 @given(st.lists(st.sampled_from(PIECES), max_size=40), st.lists(st.sampled_from(PIECES)))
 def test_the_header_split_is_dkimpys(head: list[bytes], body: list[bytes]) -> None:
     data = b"Subject: x\r\nTo: a@b.example\r\n " + b"".join(head) + b"\r\n\r\n" + b"".join(body)
-    assert _split(_headers_and_body, data) == _split(dkim.rfc822_parse, data)
+    assert _split(dkim_headers_and_body, data) == _split(dkim.rfc822_parse, data)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_the_header_split_is_dkimpys(head: list[bytes], body: list[bytes]) -> No
     ],
 )
 def test_the_header_split_of_odd_mails_is_dkimpys(data: bytes) -> None:
-    assert _split(_headers_and_body, data) == _split(dkim.rfc822_parse, data)
+    assert _split(dkim_headers_and_body, data) == _split(dkim.rfc822_parse, data)
 
 
 def _split(split: Callable[[bytes], object], data: bytes) -> object:

@@ -193,7 +193,7 @@ def sign(data: bytes, key: DkimKey) -> bytes:
     arithmetic in Python on every mail, about 30 ms of CPU each, more than all the rest of a
     delivery.
     """
-    headers, body = _headers_and_body(data)
+    headers, body = dkim_headers_and_body(data)
     body_hash = hashlib.sha256(relaxed_body(body)).digest()
     fields = [
         (b"v", b"1"),
@@ -230,7 +230,7 @@ def sign(data: bytes, key: DkimKey) -> bytes:
     return _NAME + b": " + folded + data
 
 
-def _headers_and_body(data: bytes) -> tuple[list[list[bytes]], bytes]:
+def dkim_headers_and_body(data: bytes) -> tuple[list[list[bytes]], bytes]:
     """dkimpy's `rfc822_parse(data)`: the header fields and the body, CRLF-separated.
 
     rfc822_parse splits the whole mail at every line break and joins the body's lines again,

@@ -39,7 +39,7 @@ from dkim.canonicalization import (
     Simple,
 )
 
-from gobetween.adapters.mail.outbound import _headers_and_body, relaxed_body
+from gobetween.adapters.mail.outbound import dkim_headers_and_body, relaxed_body
 
 RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR", "SPF"]
 SpfResult = Literal["pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"]
@@ -360,7 +360,7 @@ class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
     dkimpy splits the whole mail at every line break with a regular expression and, for each
     relaxed signature, runs two whitespace regexes over the whole body: 20-28 ms of CPU for a
     signed 200 kB mail with a PDF, 1.5-2 ms at 4 kB, where an unsigned mail's SPF and DMARC
-    take 0.1 ms. The header split and the relaxed body are outbound's (`_headers_and_body`,
+    take 0.1 ms. The header split and the relaxed body are outbound's (`dkim_headers_and_body`,
     `relaxed_body`: dkimpy's bytes for any input, compared by test); the canonical body is
     made once per canonicalisation, not once per signature. The body hash is checked here; for
     an RSA key the header hash follows dkimpy's steps with dkimpy's functions and the RSA check
@@ -371,7 +371,7 @@ class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
     def set_message(self, message: bytes | None) -> None:
         super().set_message(None)
         if message:
-            self.headers, self.body = _headers_and_body(message)
+            self.headers, self.body = dkim_headers_and_body(message)
         self._canonical_bodies: dict[bytes, bytes] = {}
 
     def verify_sig_process(
