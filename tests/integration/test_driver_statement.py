@@ -10,6 +10,7 @@ from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
+from gobetween.adapters.db import relay_tables as rt
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.dialect import DriverStatement
 
@@ -95,3 +96,24 @@ def test_timestamps_are_bound_as_sqlalchemys_own_processor_writes_them() -> None
     ]
     for moment in moments:
         assert compiled.bind({"at": moment}) == (sqlalchemys(moment),), moment
+
+
+def test_binary_results_read_the_same_row_as_execute(engine: Engine) -> None:
+    """Rows in PostgreSQL's binary format (bytea not hex-escaped): same values, every type."""
+    data = bytes(range(256)) * 800
+    with engine.begin() as connection:
+        connection.execute(
+            rt.relay_outbound.insert().values(
+                delivery_key="k1",
+                header_id="<a@b>",
+                sender="s@example.com",
+                data=data,
+                created_at=MOMENT,
+            )
+        )
+    of_key = select(rt.relay_outbound).where(rt.relay_outbound.c.delivery_key == bindparam("key"))
+    with engine.connect() as connection:
+        [binary] = DriverStatement(of_key, binary_results=True).rows(connection, {"key": "k1"})
+        expected = connection.execute(of_key, {"key": "k1"}).one()
+    assert tuple(binary) == tuple(expected)
+    assert bytes(binary.data) == data

@@ -44,13 +44,25 @@ class DriverStatement:
 
     `column_keys` names the bound columns of an INSERT or UPDATE without explicit values (as
     `execute` would derive them from the parameters' keys).
+
+    `binary_results`: on psycopg, rows come in PostgreSQL's binary format. A bytea column comes
+    in text form hex-escaped, twice its size, encoded by the server and decoded here: a 196 kB
+    value cost 1.4-1.7 ms of the backend's CPU and 0.8-0.9 ms of this process's read that way,
+    0.25-0.3 and 0.2-0.25 ms in binary. The values are the same.
     """
 
-    __slots__ = ("_by_dialect", "_column_keys", "_make_row", "_statement")
+    __slots__ = ("_binary", "_by_dialect", "_column_keys", "_make_row", "_statement")
 
-    def __init__(self, statement: Any, *, column_keys: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        statement: Any,
+        *,
+        column_keys: Sequence[str] | None = None,
+        binary_results: bool = False,
+    ) -> None:
         self._statement = statement
         self._column_keys = list(column_keys) if column_keys is not None else None
+        self._binary = binary_results
         self._by_dialect: dict[tuple[type[Dialect], str], _Compiled] = {}
         # Rows are named tuples, so `row.column` reads as with SQLAlchemy's Row.
         row_type: Any = namedtuple(  # type: ignore[misc]
@@ -61,7 +73,8 @@ class DriverStatement:
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
         """All rows the statement returns, values as `execute` would return them."""
         compiled = self._compiled(connection.dialect)
-        raw: list[tuple[Any, ...]] = self._run(connection, compiled, params)
+        binary = self._binary and connection.dialect.driver == "psycopg"
+        raw: list[tuple[Any, ...]] = self._run(connection, compiled, params, binary=binary)
         make, convert = self._make_row, compiled.result_processors
         if not convert:
             return [make(row) for row in raw]
@@ -96,6 +109,7 @@ class DriverStatement:
         params: Mapping[str, Any],
         *,
         count: bool = False,
+        binary: bool = False,
     ) -> Any:
         if isinstance(connection, Connection) and not connection.in_transaction():
             connection.begin()  # what `execute` would do (autobegin)
@@ -106,7 +120,10 @@ class DriverStatement:
             raise RuntimeError("the connection has no driver connection")
         cursor = _kept_cursor(pooled.info, dbapi_connection)
         try:
-            cursor.execute(compiled.sql, bound)
+            if binary:
+                cursor.execute(compiled.sql, bound, binary=True)
+            else:
+                cursor.execute(compiled.sql, bound)
             if count:
                 return cursor.rowcount
             # Not `cursor.description`: psycopg builds an object per column for it.

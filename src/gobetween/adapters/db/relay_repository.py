@@ -372,7 +372,7 @@ class SqlRelayRepository:
 
     def find_outbound(self, delivery_key: str) -> tuple[str, str, bytes] | None:
         """(Message-ID, envelope sender, bytes) first composed for this delivery, if any."""
-        row = self._c.execute(_OUTBOUND_OF_KEY, {"delivery_key": delivery_key}).first()
+        row = _OUTBOUND_OF_KEY.first(self._c, {"delivery_key": delivery_key})
         return None if row is None else (row.header_id, row.sender, bytes(row.data))
 
     def keep_outbound(
@@ -410,10 +410,8 @@ class SqlRelayRepository:
         )
 
     def attachment(self, sha256: str) -> bytes | None:
-        data = self._c.execute(
-            select(r.relay_attachments.c.data).where(r.relay_attachments.c.sha256 == sha256)
-        ).scalar()
-        return None if data is None else bytes(data)
+        row = _ATTACHMENT_DATA.first(self._c, {"sha256": sha256})
+        return None if row is None else bytes(row.data)
 
 
 # Built once: the relay reads and stores with these on every mail (building a statement costs
@@ -423,8 +421,14 @@ _HEADER_OF_MESSAGE = select(r.relay_message_ids.c.header_id).where(
     r.relay_message_ids.c.message_ref == bindparam("message_ref"),
     r.relay_message_ids.c.party == bindparam("party"),
 )
-_OUTBOUND_OF_KEY = select(r.relay_outbound).where(
-    r.relay_outbound.c.delivery_key == bindparam("delivery_key")
+# The stored bytes (a whole mail, an attachment) come in binary, not hex-escaped text.
+_OUTBOUND_OF_KEY = DriverStatement(
+    select(r.relay_outbound).where(r.relay_outbound.c.delivery_key == bindparam("delivery_key")),
+    binary_results=True,
+)
+_ATTACHMENT_DATA = DriverStatement(
+    select(r.relay_attachments.c.data).where(r.relay_attachments.c.sha256 == bindparam("sha256")),
+    binary_results=True,
 )
 _REPLY_OF_KEY = select(r.relay_inbound.c.reply).where(
     r.relay_inbound.c.alias == bindparam("alias"),
