@@ -1,4 +1,5 @@
-"""The relay's DKIM verifier gives dkimpy's verdict on every signature, whatever the mail."""
+"""The relay's DKIM verifier gives dkimpy's verdict on every signature, whatever the mail, but
+for a key lookup that DNS could not answer: a temporary error where dkimpy says False."""
 
 from __future__ import annotations
 
@@ -6,12 +7,19 @@ import base64
 import hashlib
 import os
 import re
-from collections.abc import Callable
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.policy import SMTP
 
 import dkim
 import dkim.crypto
+import dns.message
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+import dns.rrset
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -21,6 +29,9 @@ from hypothesis import strategies as st
 from gobetween.adapters.mail import sender_auth
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.sender_auth import (
+    AuthResult,
+    DnsPythonResolver,
+    Resolver,
     SenderAuthenticator,
     StaticResolver,
     _DkimVerifier,
@@ -342,3 +353,141 @@ def test_rsa_blocks_are_judged_as_dkimpy_judges_them(bits: int, exponent: int) -
         assert ours is dkim.crypto.RSASSA_PKCS1_v1_5_verify(digest, signature, public_key)
         verdicts.append(ours)
     assert verdicts == [True, False, False, False, False, False]
+
+
+class _KeyServer:
+    """A UDP DNS server on 127.0.0.1 with one behaviour per name: "silent" never answers (the
+    resolver times out), "servfail" and "nxdomain" answer with that rcode, "empty" answers
+    with no record; any other value is the name's TXT record."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.settimeout(0.1)
+        self.port = int(self.socket.getsockname()[1])
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                wire, client = self.socket.recvfrom(4096)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(wire)
+            question = query.question[0]
+            behaviour = self.names.get(question.name.to_text(omit_final_dot=True), "nxdomain")
+            if behaviour == "silent":
+                continue
+            response = dns.message.make_response(query)
+            if behaviour == "servfail":
+                response.set_rcode(dns.rcode.SERVFAIL)
+            elif behaviour == "nxdomain":
+                response.set_rcode(dns.rcode.NXDOMAIN)
+            elif behaviour != "empty":
+                chunks = [behaviour[i : i + 255] for i in range(0, len(behaviour), 255)]
+                response.answer.append(
+                    dns.rrset.from_text(
+                        question.name,
+                        300,
+                        dns.rdataclass.IN,
+                        dns.rdatatype.TXT,
+                        " ".join(f'"{chunk}"' for chunk in chunks),
+                    )
+                )
+            self.socket.sendto(response.to_wire(), client)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
+@pytest.fixture
+def key_server(seller_key: DkimKey) -> Iterator[_KeyServer]:
+    running = _KeyServer({seller_key.dns_name: seller_key.public_record})
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def _key_lookup_verdict(raw: bytes, resolver: Resolver) -> str:
+    """What our verifier says of the mail's one signature: True, False or the error's name."""
+    verifier = _DkimVerifier(raw, minkey=1024)
+    try:
+        return str(verifier.verify(idx=0, dnsfunc=SenderAuthenticator(resolver)._dkim_txt))
+    except dkim.DKIMException as error:
+        return type(error).__name__
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "verdict", "dkimpys"),
+    [
+        # No answer in time, or the servers could not answer: ask again later (RFC 6376 §6.1.2).
+        ("silent", "DnsTimeoutError", "False"),
+        ("servfail", "DnsTimeoutError", "False"),
+        # No key published: a failed signature for good, as dkimpy says.
+        ("nxdomain", "False", "False"),
+        ("empty", "False", "False"),
+        ("key", "True", "True"),
+    ],
+)
+def test_a_key_lookup_dns_could_not_answer_is_a_temporary_error(
+    behaviour: str,
+    verdict: str,
+    dkimpys: str,
+    seller_key: DkimKey,
+    key_server: _KeyServer,
+) -> None:
+    if behaviour != "key":
+        key_server.names[seller_key.dns_name] = behaviour
+    resolver = DnsPythonResolver(nameservers=["127.0.0.1"], port=key_server.port, lifetime=0.5)
+    signed = _signed(_mail("Your parcel ships today."), seller_key, (b"relaxed", b"simple"))
+    assert _key_lookup_verdict(signed, resolver) == verdict
+    # dkimpy's own verify reads every one of these as a verdict; only ours raises for a retry.
+    dkimpy = dkim.DKIM(signed, minkey=1024)
+    txt = SenderAuthenticator(resolver)._dkim_txt
+    assert str(dkimpy.verify(idx=0, dnsfunc=txt)) == dkimpys
+
+
+def test_a_failing_name_in_the_test_zone_is_a_temporary_error(
+    seller_key: DkimKey, zone: StaticResolver
+) -> None:
+    signed = _signed(_mail("Your parcel ships today."), seller_key, (b"relaxed", b"simple"))
+    assert _key_lookup_verdict(signed, zone) == "True"
+    zone.failing.add(seller_key.dns_name)
+    assert _key_lookup_verdict(signed, zone) == "DnsTimeoutError"
+
+
+def _authenticate(raw: bytes, zone: StaticResolver, *, client_ip: str) -> AuthResult:
+    return SenderAuthenticator(zone).authenticate(
+        raw,
+        from_address="jane@seller.example",
+        client_ip=client_ip,
+        mail_from="jane@seller.example",
+        helo="mx.seller.example",
+    )
+
+
+def test_dmarc_is_a_temporary_error_when_only_the_key_lookup_could_have_passed_it(
+    seller_key: DkimKey, zone: StaticResolver
+) -> None:
+    """SPF fails (a forwarder's address) and the signature's key did not come: DMARC cannot
+    be decided, so the relay asks for a retry (451) rather than refusing for good (550)."""
+    signed = _signed(_mail("Your parcel ships today."), seller_key, (b"relaxed", b"simple"))
+    zone.failing.add(seller_key.dns_name)
+    result = _authenticate(signed, zone, client_ip="203.0.113.5")
+    assert (result.spf, result.dkim_domains, result.dmarc) == ("fail", (), "temperror")
+    assert result.reason.startswith("DNS did not answer while checking seller.example")
+    assert not result.authenticated
+    # An aligned SPF pass decides DMARC whatever the key lookup did.
+    passed = _authenticate(signed, zone, client_ip="192.0.2.10")
+    assert (passed.spf, passed.dmarc) == ("pass", "pass")
+    # A key that is not published is a DMARC fail, not a retry.
+    zone.failing.clear()
+    del zone.records[(seller_key.dns_name, "TXT")]
+    failed = _authenticate(signed, zone, client_ip="203.0.113.5")
+    assert (failed.spf, failed.dkim_domains, failed.dmarc) == ("fail", (), "fail")

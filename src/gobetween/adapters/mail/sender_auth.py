@@ -17,7 +17,7 @@ import functools
 import ipaddress
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol, cast
 
@@ -373,6 +373,36 @@ class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
         if message:
             self.headers, self.body = dkim_headers_and_body(message)
         self._canonical_bodies: dict[bytes, bytes] = {}
+
+    def verify_sig(
+        self,
+        sig: dict[bytes, bytes],
+        include_headers: list[bytes],
+        sig_header: tuple[bytes, bytes],
+        dnsfunc: Callable[..., bytes | None],
+    ) -> bool:
+        """dkimpy's, but a key lookup that DNS could not answer raises DnsTimeoutError.
+
+        dkimpy catches that error in its own verify_sig and answers False, the verdict of a
+        bad signature: a DNS hiccup at our end made the sender's DMARC fail and its mail was
+        refused for good (550) where RFC 6376 §6.1.2 has the verifier try again later (DKIM
+        temperror in RFC 8601; the relay answers 451). A key record that does not exist (no
+        such name, no TXT) still reads as False, a permanent failure by the same section:
+        dkimpy raises no DnsTimeoutError for it.
+        """
+        unanswered: list[dkim.DnsTimeoutError] = []
+
+        def key_record(name: bytes, timeout: int = 5) -> bytes | None:
+            try:
+                return dnsfunc(name, timeout=timeout)
+            except dkim.DnsTimeoutError as error:
+                unanswered.append(error)
+                raise
+
+        valid = bool(super().verify_sig(sig, include_headers, sig_header, key_record))
+        if unanswered:
+            raise unanswered[0]
+        return valid
 
     def verify_sig_process(
         self,
