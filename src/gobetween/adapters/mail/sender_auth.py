@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol, cast
 import dkim
 import dkim.crypto
 import dns.exception
+import dns.name
 import dns.resolver
 import dns.reversename
 import spf
@@ -92,7 +93,17 @@ class DnsPythonResolver:
                 # Read the system's configuration on first use, not at start.
                 self._resolver = self._configured()
             answer = self._resolver.resolve(name, rtype, lifetime=self._lifetime, search=False)
-        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        except (
+            dns.resolver.NXDOMAIN,
+            dns.resolver.NoAnswer,
+            # A name that cannot be a DNS name (a label over 63 octets, an empty label, over
+            # 255 octets, not IDNA) has no records: a sender's From domain can be any of these,
+            # and the session must answer as for an unknown domain, not fail with the exception.
+            dns.name.LabelTooLong,
+            dns.name.EmptyLabel,
+            dns.name.NameTooLong,
+            dns.name.IDNAException,
+        ):
             return []
         except (
             dns.exception.Timeout,
