@@ -22,13 +22,15 @@ ours to the baseline. `--no-delivery` measures accepting only, `--no-references`
 and Postfix. `--profile PATH` runs every listener thread under cProfile (thread CPU time) and
 writes pstats files PATH.<size>.<listener>.
 
-    python bench/relay.py --stages 300          # where a 4 kB mail's CPU goes, in-process
+    python bench/relay.py --stages 300 --sizes 200k   # where a mail's CPU goes, in-process
 
 `--stages N` calls the relay's RCPT check and `InboundRelay.receive` directly for N mails (no
 SMTP, no group commit: each mail commits on its own) and prints the thread CPU time per mail of
-each stage: parse, lookups, SPF/DKIM/DMARC, and the message service with its policy check and
-case hooks inside. Stages are timed by wrapping the functions the relay calls, so the figures are
-comparable between revisions (PYTHONPATH=<other checkout>/src runs the same bench on another).
+each stage: parse, the exactly-once key (the body's hash), lookups, SPF/DKIM/DMARC, and the
+message service with its policy check, case hooks and the relay's rows plus the commit inside
+(the raw mail and the attachments' bytes are written there). One table per size in --sizes.
+Stages are timed by wrapping the functions the relay calls, so the figures are comparable
+between revisions (PYTHONPATH=<other checkout>/src runs the same bench on another).
 """
 
 from __future__ import annotations
@@ -591,8 +593,8 @@ class StageClock:
         return timed
 
 
-def run_stages(kind: str, pg_url: str, count: int) -> None:
-    """Per-stage CPU of RCPT + receive for `count` 4 kB mails, in this thread."""
+def run_stages(kind: str, pg_url: str, count: int, size: str) -> None:
+    """Per-stage CPU of RCPT + receive for `count` mails of `size`, in this thread."""
     clock = StageClock()
     with fresh_database(kind, pg_url) as (engine, _url):
         pairs = seed(engine)
@@ -616,12 +618,18 @@ def run_stages(kind: str, pg_url: str, count: int) -> None:
         namespace = vars(inbound_module)
         original_parse = namespace["parse_mail"]
         original_hook = CaseHooks.message_stored
+        original_dedupe_key = namespace["_dedupe_key"]
+        unit_of_work = namespace["_RelayUnitOfWork"]
+        original_commit = unit_of_work.commit
         namespace["parse_mail"] = clock.wrap("parse", original_parse)
+        namespace["_dedupe_key"] = clock.wrap("dedupe key", original_dedupe_key)
+        # The relay's rows (the raw mail, the attachments' bytes) and the transaction's commit.
+        unit_of_work.commit = clock.wrap("relay rows + commit", original_commit)
         CaseHooks.message_stored = clock.wrap("case hooks", original_hook)  # type: ignore[method-assign]
 
         def envelope(number: int) -> Envelope:
             buyer, alias = pairs[number % PAIRS]
-            data = message(buyer, alias, "4k", number)
+            data = message(buyer, alias, size, number)
             return Envelope(buyer, alias, "127.0.0.1", "client.buyers.bench", data)
 
         try:
@@ -639,14 +647,16 @@ def run_stages(kind: str, pg_url: str, count: int) -> None:
             whole = time.thread_time() - started
         finally:
             namespace["parse_mail"] = original_parse
+            namespace["_dedupe_key"] = original_dedupe_key
+            unit_of_work.commit = original_commit
             CaseHooks.message_stored = original_hook  # type: ignore[method-assign]
             relay.close()
     print(f"machine: {machine()}")
-    print(f"{kind}, {count} mails of 4 kB, RCPT check + receive in one thread, CPU ms per mail")
+    print(f"{kind}, {count} mails of {size}, RCPT check + receive in one thread, CPU ms per mail")
     print(f"{'whole (RCPT + receive)':28} {1000 * whole / count:7.3f}")
-    for stage in ("parse", "lookups", "SPF/DKIM/DMARC", "message service"):
+    for stage in ("parse", "dedupe key", "lookups", "SPF/DKIM/DMARC", "message service"):
         print(f"{stage:28} {1000 * clock.seconds.get(stage, 0.0) / count:7.3f}")
-    for stage in ("policy check", "case hooks"):
+    for stage in ("policy check", "case hooks", "relay rows + commit"):
         print(f"{'  of it: ' + stage:28} {1000 * clock.seconds.get(stage, 0.0) / count:7.3f}")
     print("load average: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
 
@@ -695,7 +705,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.stages:
-        run_stages(args.database, args.pg_url, args.stages)
+        for size in args.sizes:
+            run_stages(args.database, args.pg_url, args.stages, size)
         return
     if args.serve:
         serve(args.serve[0], int(args.serve[1]), args.serve[2] == "reuse", args.profile)
