@@ -212,6 +212,44 @@ def aligned(first: str, second: str, *, strict: bool) -> bool:
     return organizational_domain(a) == organizational_domain(b)
 
 
+def _unanswered_could_align(
+    from_domain: str,
+    spf_result: SpfResult,
+    spf_domain: str,
+    dkim_unanswered: tuple[str, ...],
+    *,
+    strict_spf: bool,
+    strict_dkim: bool,
+) -> bool:
+    """Whether DNS failed to answer for an identifier that aligns with the From domain.
+
+    Only such an identifier could turn a DMARC fail into a pass once DNS answers (RFC 7489
+    §4.2, §6.6): a junk signature from an unrelated domain whose DNS is broken, or a MAIL FROM
+    in another organisation, cannot, and the fail stands rather than asking for a retry.
+    """
+    if (
+        spf_result == "temperror"
+        and spf_domain
+        and aligned(spf_domain, from_domain, strict=strict_spf)
+    ):
+        return True
+    return any(aligned(domain, from_domain, strict=strict_dkim) for domain in dkim_unanswered)
+
+
+def _retry(failed: AuthResult) -> AuthResult:
+    """The DMARC fail as a temporary error: the relay answers 451 and the sender retries."""
+    return replace(
+        failed,
+        dmarc="temperror",
+        reason=f"DNS did not answer while checking {failed.from_domain}; {failed.reason}",
+    )
+
+
+def _domain_of(verifier: dkim.DKIM) -> str:
+    """The d= of the signature the verifier last read, lower case."""
+    return cast(bytes, verifier.domain or b"").decode("ascii", "replace").lower()
+
+
 class SenderAuthenticator:
     """Evaluates SPF, DKIM and DMARC for one inbound mail through the given resolver."""
 
@@ -227,16 +265,8 @@ class SenderAuthenticator:
         from_domain = from_address.rpartition("@")[2].lower()
         spf_domain = (mail_from.rpartition("@")[2] if mail_from else helo).lower().rstrip(".")
         spf_result = self.check_spf(client_ip=client_ip, mail_from=mail_from, helo=helo)
-        dkim_domains, dkim_temporary = self._verify_dkim(raw)
-        result = self._dmarc(from_domain, spf_result, spf_domain, dkim_domains)
-        if result.dmarc == "fail" and (spf_result == "temperror" or dkim_temporary):
-            # A failure that a DNS answer might have turned into a pass: ask for a retry.
-            return replace(
-                result,
-                dmarc="temperror",
-                reason=f"DNS did not answer while checking {from_domain}; {result.reason}",
-            )
-        return result
+        dkim_domains, dkim_unanswered = self._verify_dkim(raw)
+        return self._dmarc(from_domain, spf_result, spf_domain, dkim_domains, dkim_unanswered)
 
     def _dmarc(
         self,
@@ -244,6 +274,7 @@ class SenderAuthenticator:
         spf_result: SpfResult,
         spf_domain: str,
         dkim_domains: tuple[str, ...],
+        dkim_unanswered: tuple[str, ...],
     ) -> AuthResult:
         try:
             policy = self.dmarc_record(from_domain)
@@ -266,7 +297,7 @@ class SenderAuthenticator:
                     None,
                     f"{how} passed for {from_domain} (no DMARC record)",
                 )
-            return AuthResult(
+            failed = AuthResult(
                 from_domain,
                 spf_result,
                 spf_domain,
@@ -277,6 +308,16 @@ class SenderAuthenticator:
                 f"{spf_domain or 'no domain'}; DKIM signatures valid for: "
                 f"{', '.join(dkim_domains) or 'none'})",
             )
+            # Only exactly the From domain could have passed: strict alignment.
+            undecided = _unanswered_could_align(
+                from_domain,
+                spf_result,
+                spf_domain,
+                dkim_unanswered,
+                strict_spf=True,
+                strict_dkim=True,
+            )
+            return _retry(failed) if undecided else failed
         strict_spf = policy.get("aspf", "r") == "s"
         strict_dkim = policy.get("adkim", "r") == "s"
         spf_aligned = spf_result == "pass" and aligned(spf_domain, from_domain, strict=strict_spf)
@@ -293,7 +334,7 @@ class SenderAuthenticator:
                 chosen,
                 f"DMARC passed for {from_domain} ({how})",
             )
-        return AuthResult(
+        failed = AuthResult(
             from_domain,
             spf_result,
             spf_domain,
@@ -303,6 +344,15 @@ class SenderAuthenticator:
             f"DMARC failed for {from_domain}: no aligned SPF or DKIM pass (SPF {spf_result} for "
             f"{spf_domain or 'no domain'}; DKIM valid for: {', '.join(dkim_domains) or 'none'})",
         )
+        undecided = _unanswered_could_align(
+            from_domain,
+            spf_result,
+            spf_domain,
+            dkim_unanswered,
+            strict_spf=strict_spf,
+            strict_dkim=strict_dkim,
+        )
+        return _retry(failed) if undecided else failed
 
     def check_spf(self, *, client_ip: str, mail_from: str, helo: str) -> SpfResult:
         """RFC 7208 check_host() for the envelope sender (or HELO for the null sender)."""
@@ -320,26 +370,28 @@ class SenderAuthenticator:
         """The d= domains of every DKIM signature that verifies, in the order they appear."""
         return self._verify_dkim(raw)[0]
 
-    def _verify_dkim(self, raw: bytes) -> tuple[tuple[str, ...], bool]:
-        """(domains that verify, whether a DNS lookup failed temporarily on the way)."""
+    def _verify_dkim(self, raw: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(d= domains that verify, d= domains whose key lookup DNS could not answer)."""
         header_block = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
         if b"dkim-signature:" not in header_block.lower():
             # Unsigned: skip dkimpy's parse of the whole mail (it costs more than the rest).
-            return (), False
+            return (), ()
         verifier = _DkimVerifier(raw, minkey=1024, timeout=int(self.dns_timeout))
         count = sum(1 for name, _ in verifier.headers if name.lower() == b"dkim-signature")
         domains: list[str] = []
-        temporary = False
+        unanswered: list[str] = []
         for index in range(count):
             try:
                 ok = verifier.verify(idx=index, dnsfunc=self._dkim_txt)
             except dkim.DnsTimeoutError:
-                ok, temporary = False, True
+                # The signature parsed (dkimpy set its d=) before its key was asked for.
+                ok = False
+                unanswered.append(_domain_of(verifier))
             except dkim.DKIMException:
                 ok = False
             if ok and verifier.domain:
-                domains.append(verifier.domain.decode("ascii", "replace").lower())
-        return tuple(dict.fromkeys(domains)), temporary
+                domains.append(_domain_of(verifier))
+        return tuple(dict.fromkeys(domains)), tuple(dict.fromkeys(unanswered))
 
     def dmarc_record(self, from_domain: str) -> dict[str, str] | None:
         """The DMARC tags for the From domain, falling back to its organisational domain."""
