@@ -7,24 +7,18 @@ import base64
 import hashlib
 import os
 import re
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.policy import SMTP
 
 import dkim
 import dkim.crypto
-import dns.message
-import dns.rcode
-import dns.rdataclass
-import dns.rdatatype
-import dns.rrset
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from loopback_dns import LoopbackDnsServer
 
 from gobetween.adapters.mail import sender_auth
 from gobetween.adapters.mail.dkim_keys import DkimKey
@@ -355,59 +349,9 @@ def test_rsa_blocks_are_judged_as_dkimpy_judges_them(bits: int, exponent: int) -
     assert verdicts == [True, False, False, False, False, False]
 
 
-class _KeyServer:
-    """A UDP DNS server on 127.0.0.1 with one behaviour per name: "silent" never answers (the
-    resolver times out), "servfail" and "nxdomain" answer with that rcode, "empty" answers
-    with no record; any other value is the name's TXT record."""
-
-    def __init__(self, names: dict[str, str]) -> None:
-        self.names = names
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.settimeout(0.1)
-        self.port = int(self.socket.getsockname()[1])
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                wire, client = self.socket.recvfrom(4096)
-            except TimeoutError:
-                continue
-            query = dns.message.from_wire(wire)
-            question = query.question[0]
-            behaviour = self.names.get(question.name.to_text(omit_final_dot=True), "nxdomain")
-            if behaviour == "silent":
-                continue
-            response = dns.message.make_response(query)
-            if behaviour == "servfail":
-                response.set_rcode(dns.rcode.SERVFAIL)
-            elif behaviour == "nxdomain":
-                response.set_rcode(dns.rcode.NXDOMAIN)
-            elif behaviour != "empty":
-                chunks = [behaviour[i : i + 255] for i in range(0, len(behaviour), 255)]
-                response.answer.append(
-                    dns.rrset.from_text(
-                        question.name,
-                        300,
-                        dns.rdataclass.IN,
-                        dns.rdatatype.TXT,
-                        " ".join(f'"{chunk}"' for chunk in chunks),
-                    )
-                )
-            self.socket.sendto(response.to_wire(), client)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.socket.close()
-
-
 @pytest.fixture
-def key_server(seller_key: DkimKey) -> Iterator[_KeyServer]:
-    running = _KeyServer({seller_key.dns_name: seller_key.public_record})
+def key_server(seller_key: DkimKey) -> Iterator[LoopbackDnsServer]:
+    running = LoopbackDnsServer({seller_key.dns_name: seller_key.public_record})
     try:
         yield running
     finally:
@@ -440,7 +384,7 @@ def test_a_key_lookup_dns_could_not_answer_is_a_temporary_error(
     verdict: str,
     dkimpys: str,
     seller_key: DkimKey,
-    key_server: _KeyServer,
+    key_server: LoopbackDnsServer,
 ) -> None:
     if behaviour != "key":
         key_server.names[seller_key.dns_name] = behaviour
