@@ -97,11 +97,8 @@ def test_a_send_answered_directly_is_the_send_fastapi_answers(world: World) -> N
     assert {**first, "message_id": 0} == {**second, "message_id": 0}
 
 
-def test_a_plain_json_send_and_its_refusals_by_the_caller_are_answered_directly(
-    sqlite_world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """FastAPI's dependency solving is not reached for a plain JSON send, a foreign order or a
-    role that does not send: the direct answer is the one taken."""
+def dependencies_solved(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The dependants FastAPI's dependency solving is asked for from now on, in order."""
     solved: list[object] = []
     solve = fastapi.routing.solve_dependencies
 
@@ -110,6 +107,15 @@ def test_a_plain_json_send_and_its_refusals_by_the_caller_are_answered_directly(
         return await solve(*args, **kwargs)
 
     monkeypatch.setattr(fastapi.routing, "solve_dependencies", counted)
+    return solved
+
+
+def test_a_plain_json_send_and_its_refusals_by_the_caller_are_answered_directly(
+    sqlite_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI's dependency solving is not reached for a plain JSON send, a foreign order or a
+    role that does not send: the direct answer is the one taken."""
+    solved = dependencies_solved(monkeypatch)
     mira = post(sqlite_world, "mira", ANNA_ORDER, b'{"text": "Is it gold?"}', DIRECT)
     ben = post(sqlite_world, "ben", ANNA_ORDER, json.dumps(TEXT).encode(), DIRECT)
     operator = post(sqlite_world, "operator", ANNA_ORDER, json.dumps(TEXT).encode(), DIRECT)
@@ -157,14 +163,7 @@ def test_an_inbox_listing_is_answered_as_fastapi_answers_it(
 def test_a_listing_with_parameters_fastapi_accepts_is_answered_directly(
     sqlite_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    solved: list[object] = []
-    solve = fastapi.routing.solve_dependencies
-
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        solved.append(kwargs.get("dependant"))
-        return await solve(*args, **kwargs)
-
-    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counted)
+    solved = dependencies_solved(monkeypatch)
     for params in ({}, {"view": "all", "limit": "2", "order_id": ANNA_ORDER}):
         assert sqlite_world.get("anna", "/inbox", params=params).status_code == 200
     sqlite_world.tokens["nobody"] = "gbt_unknown"
