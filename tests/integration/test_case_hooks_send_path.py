@@ -224,9 +224,9 @@ def statements(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[list
     seen: list[str] = []
     run_on_driver = DriverStatement._run
 
-    def run_and_record(connection: Any, compiled: Any, params: Any, *, count: bool = False) -> Any:
+    def run_and_record(connection: Any, compiled: Any, params: Any, **options: Any) -> Any:
         seen.append(compiled.sql)
-        return run_on_driver(connection, compiled, params, count=count)
+        return run_on_driver(connection, compiled, params, **options)
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         seen.append(statement)
