@@ -123,9 +123,9 @@ def explain_send_path(engine: Engine, send: Callable[[], object]) -> None:
     # SQLAlchemy's events: record them where they are bound.
     run_on_driver = DriverStatement._run
 
-    def run_and_record(connection: Any, compiled: Any, params: Any, *, count: bool = False) -> Any:
+    def run_and_record(connection: Any, compiled: Any, params: Any, **options: Any) -> Any:
         record(connection, None, compiled.sql, compiled.bind(params))
-        return run_on_driver(connection, compiled, params, count=count)
+        return run_on_driver(connection, compiled, params, **options)
 
     event.listen(engine, "before_cursor_execute", record)
     DriverStatement._run = staticmethod(run_and_record)  # type: ignore[method-assign,assignment]
