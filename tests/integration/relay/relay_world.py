@@ -18,9 +18,10 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from gobetween import policy
+from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.dkim_keys import DkimKey
@@ -33,7 +34,7 @@ from gobetween.domain.parties import Buyer, Seller
 from gobetween.entrypoints.smtp import RelayController, relay_read_engine
 from gobetween.services.aliases import PairAliases, ensure_pair_aliases
 from gobetween.services.delivery import DeliveryPolicy, DeliveryReport, deliver_pending
-from gobetween.services.messaging import MessagingLimits
+from gobetween.services.messaging import MessagingLimits, RecordBuyerMessage, record_buyer_message
 
 DOMAIN = "relay.test"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -250,3 +251,18 @@ def mail(
         message[name] = value
     message.set_content(text)
     return message
+
+
+def stored_buyer_message(engine: Engine, moment: datetime = NOW) -> int:
+    """One buyer message on the seeded order, stored by the message service; its id (for the
+    relay's rows that name a message)."""
+    record_buyer_message(
+        RecordBuyerMessage(
+            order_id=ORDER, buyer_id="b1", subject="Parcel", text="Where is it?", channel="email"
+        ),
+        uow=SqlUnitOfWork(engine),
+        clock=lambda: moment,
+        limits=MessagingLimits(),
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(select(t.messages.c.id).limit(1)).scalar_one())

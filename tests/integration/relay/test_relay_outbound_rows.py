@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from relay_world import ORDER, seed
+from relay_world import seed, stored_buyer_message
 from sqlalchemy import Engine, select
 
 from gobetween.adapters.db import relay_tables as r
-from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.relay_repository import SqlRelayRepository
-from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
-from gobetween.services.messaging import MessagingLimits, RecordBuyerMessage, record_buyer_message
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
@@ -36,16 +33,8 @@ def test_keep_outbound_returns_the_first_bytes_stored(engine: Engine) -> None:
 
 def test_remember_header_returns_the_id_on_record(engine: Engine) -> None:
     seed(engine)
-    record_buyer_message(
-        RecordBuyerMessage(
-            order_id=ORDER, buyer_id="b1", subject="Parcel", text="Where is it?", channel="email"
-        ),
-        uow=SqlUnitOfWork(engine),
-        clock=lambda: NOW,
-        limits=MessagingLimits(),
-    )
+    ref = stored_buyer_message(engine, NOW)
     with engine.begin() as connection:
-        ref = int(connection.execute(select(t.messages.c.id)).scalar_one())
         repo = SqlRelayRepository(connection)
         assert repo.remember_header(ref, "seller", "<a@relay.test>") == "<a@relay.test>"
         assert repo.remember_header(ref, "seller", "<b@relay.test>") == "<a@relay.test>"

@@ -7,24 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from relay_world import ORDER, seed
+from relay_world import seed, stored_buyer_message
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from gobetween.adapters.db import relay_tables as r
-from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.relay_repository import SqlRelayRepository
-from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.domain.aliases import AliasSide
-from gobetween.services.messaging import MessagingLimits, RecordBuyerMessage, record_buyer_message
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-
-
-def _message_ref(engine: Engine) -> int:
-    """A stored message for the relay rows to name (relay_message_ids references messages)."""
-    with engine.connect() as connection:
-        return int(connection.execute(select(t.messages.c.id).limit(1)).scalar_one())
 
 
 def _store(
@@ -57,7 +48,7 @@ def _store(
 
 def test_the_rows_of_a_stored_mail_in_every_shape(engine: Engine) -> None:
     seed(engine)
-    message_ref = _seeded_message(engine)
+    message_ref = stored_buyer_message(engine, NOW)
     pdf, png = ("a" * 64, "application/pdf", b"%PDF-1.4 one"), ("b" * 64, "image/png", b"\x89PNG")
     _store(engine, message_ref=message_ref, message_id="<1@x>", header_id=None, attachments=[])
     _store(engine, message_ref=message_ref, message_id="<2@x>", header_id="<2@x>", attachments=[])
@@ -104,7 +95,7 @@ def test_the_rows_of_a_stored_mail_in_every_shape(engine: Engine) -> None:
 
 def test_attachments_of_one_hash_keep_the_first_content_type(engine: Engine) -> None:
     seed(engine)
-    message_ref = _seeded_message(engine)
+    message_ref = stored_buyer_message(engine, NOW)
     csv, txt = ("d" * 64, "text/csv", b"a,b"), ("d" * 64, "text/plain", b"a,b")
     gif, jpeg = ("e" * 64, "image/gif", b"GIF89a"), ("f" * 64, "image/jpeg", b"\xff\xd8")
     _store(engine, message_ref=message_ref, message_id="<1@x>", header_id=None, attachments=[csv])
@@ -131,7 +122,7 @@ def test_attachments_of_one_hash_keep_the_first_content_type(engine: Engine) -> 
 
 def test_a_duplicate_key_raises_and_keeps_nothing_of_the_statement(engine: Engine) -> None:
     seed(engine)
-    message_ref = _seeded_message(engine)
+    message_ref = stored_buyer_message(engine, NOW)
     _store(engine, message_ref=message_ref, message_id="<1@x>", header_id=None, attachments=[])
     with pytest.raises(IntegrityError):
         _store(
@@ -146,16 +137,3 @@ def test_a_duplicate_key_raises_and_keeps_nothing_of_the_statement(engine: Engin
         assert connection.execute(select(r.relay_message_ids)).all() == []
         assert connection.execute(select(r.relay_attachments)).all() == []
         assert len(connection.execute(select(r.relay_inbound)).all()) == 1
-
-
-def _seeded_message(engine: Engine) -> int:
-    """One buyer message on the seeded order, stored by the message service; its id."""
-    record_buyer_message(
-        RecordBuyerMessage(
-            order_id=ORDER, buyer_id="b1", subject="Parcel", text="Where is it?", channel="email"
-        ),
-        uow=SqlUnitOfWork(engine),
-        clock=lambda: NOW,
-        limits=MessagingLimits(),
-    )
-    return _message_ref(engine)
