@@ -212,36 +212,28 @@ def aligned(first: str, second: str, *, strict: bool) -> bool:
     return organizational_domain(a) == organizational_domain(b)
 
 
-def _unanswered_could_align(
-    from_domain: str,
-    spf_result: SpfResult,
-    spf_domain: str,
-    dkim_unanswered: tuple[str, ...],
-    *,
-    strict_spf: bool,
-    strict_dkim: bool,
-) -> bool:
-    """Whether DNS failed to answer for an identifier that aligns with the From domain.
+def _failed_or_retry(
+    failed: AuthResult, dkim_unanswered: tuple[str, ...], *, strict_spf: bool, strict_dkim: bool
+) -> AuthResult:
+    """The DMARC fail, or a temporary error (the relay answers 451 and the sender retries) when
+    DNS failed to answer for an identifier that aligns with the From domain.
 
-    Only such an identifier could turn a DMARC fail into a pass once DNS answers (RFC 7489
-    §4.2, §6.6): a junk signature from an unrelated domain whose DNS is broken, or a MAIL FROM
-    in another organisation, cannot, and the fail stands rather than asking for a retry.
+    Only such an identifier could turn the fail into a pass once DNS answers (RFC 7489 §4.2,
+    §6.6): a junk signature from an unrelated domain whose DNS is broken, or a MAIL FROM in
+    another organisation, cannot, and the fail stands rather than asking for a retry.
     """
-    if (
-        spf_result == "temperror"
-        and spf_domain
-        and aligned(spf_domain, from_domain, strict=strict_spf)
-    ):
-        return True
-    return any(aligned(domain, from_domain, strict=strict_dkim) for domain in dkim_unanswered)
-
-
-def _retry(failed: AuthResult) -> AuthResult:
-    """The DMARC fail as a temporary error: the relay answers 451 and the sender retries."""
+    from_domain = failed.from_domain
+    undecided = (
+        failed.spf == "temperror"
+        and bool(failed.spf_domain)
+        and aligned(failed.spf_domain, from_domain, strict=strict_spf)
+    ) or any(aligned(domain, from_domain, strict=strict_dkim) for domain in dkim_unanswered)
+    if not undecided:
+        return failed
     return replace(
         failed,
         dmarc="temperror",
-        reason=f"DNS did not answer while checking {failed.from_domain}; {failed.reason}",
+        reason=f"DNS did not answer while checking {from_domain}; {failed.reason}",
     )
 
 
@@ -309,15 +301,7 @@ class SenderAuthenticator:
                 f"{', '.join(dkim_domains) or 'none'})",
             )
             # Only exactly the From domain could have passed: strict alignment.
-            undecided = _unanswered_could_align(
-                from_domain,
-                spf_result,
-                spf_domain,
-                dkim_unanswered,
-                strict_spf=True,
-                strict_dkim=True,
-            )
-            return _retry(failed) if undecided else failed
+            return _failed_or_retry(failed, dkim_unanswered, strict_spf=True, strict_dkim=True)
         strict_spf = policy.get("aspf", "r") == "s"
         strict_dkim = policy.get("adkim", "r") == "s"
         spf_aligned = spf_result == "pass" and aligned(spf_domain, from_domain, strict=strict_spf)
@@ -344,15 +328,9 @@ class SenderAuthenticator:
             f"DMARC failed for {from_domain}: no aligned SPF or DKIM pass (SPF {spf_result} for "
             f"{spf_domain or 'no domain'}; DKIM valid for: {', '.join(dkim_domains) or 'none'})",
         )
-        undecided = _unanswered_could_align(
-            from_domain,
-            spf_result,
-            spf_domain,
-            dkim_unanswered,
-            strict_spf=strict_spf,
-            strict_dkim=strict_dkim,
+        return _failed_or_retry(
+            failed, dkim_unanswered, strict_spf=strict_spf, strict_dkim=strict_dkim
         )
-        return _retry(failed) if undecided else failed
 
     def check_spf(self, *, client_ip: str, mail_from: str, helo: str) -> SpfResult:
         """RFC 7208 check_host() for the envelope sender (or HELO for the null sender)."""
