@@ -19,7 +19,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -259,7 +258,6 @@ def read_in_every_language(*classes: str) -> None:
 _Targets = tuple[tuple[bool, bool, tuple[tuple[tuple[str, str], str, str], ...]], ...]
 _END_THEN_START = itemgetter(3, 2)
 _MATCH_START = itemgetter(3)
-_NO_GROUPS: frozenset[str] = frozenset()
 # `tuple.__new__(Hit, (...))` makes the same named tuple as `Hit(...)` without the Python-level
 # constructor: a third of the cost, and a scan makes dozens.
 _new_tuple = tuple.__new__
@@ -402,6 +400,12 @@ def _group_targets(key: str, entries: Sequence[Entry]) -> _Targets:
 # Per first class's key of a group's patterns, the sets of other keys they need.
 _Needs = tuple[tuple[tuple[str, str], tuple[frozenset[tuple[str, str]], ...]], ...]
 
+# Per first class's key, the bit of each group it starts and the sets of other keys they need.
+_Gates = dict[tuple[str, str], tuple[tuple[int, tuple[frozenset[tuple[str, str]], ...]], ...]]
+
+# Combinations of possible groups kept as sets (a few dozen occur; the bound is a safeguard).
+_POSSIBLE_SETS_KEPT = 4096
+
 # A group's patterns by the (language, class) key of their first class, with the other keys
 # they need: as pairs in lexicon order, and the set of those first keys.
 _FirstClasses = tuple[
@@ -435,9 +439,6 @@ class Lexicon:
         # one of the other languages' phrases of the classes read in every language.
         self._matchers: dict[tuple[frozenset[str] | None, frozenset[str] | None], _Matchers] = {}
         self._first_classes: dict[tuple[str, frozenset[str] | None], _FirstClasses] = {}
-        self._group_starters: dict[
-            frozenset[str] | None, dict[tuple[str, str], frozenset[str]]
-        ] = {}
         self._group_needs: dict[frozenset[str] | None, dict[str, _Needs]] = {}
         self.patterns: dict[str, tuple[Pattern, ...]] = {}
         for pattern in data.patterns:
@@ -453,6 +454,11 @@ class Lexicon:
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
         self._groups = frozenset(self.index)
         self._groups_outside: dict[frozenset[str], frozenset[str]] = {}
+        # Each group's bit, for `Scan.possible_groups`: the groups a message may match are
+        # gathered as the bits of one int, and a set is made (or found) once per combination.
+        self._group_bits = {group: 1 << index for index, group in enumerate(self.index)}
+        self._gates: dict[frozenset[str] | None, _Gates] = {}
+        self._possible_sets: dict[tuple[int, frozenset[str] | None], frozenset[str]] = {}
 
     def first_classes(self, group: str, languages: frozenset[str] | None) -> _FirstClasses:
         """`index[group]` limited to the patterns of `languages`, as pairs in lexicon order and
@@ -467,21 +473,6 @@ class Lexicon:
             found = (pairs, frozenset(key for key, _ in pairs))
             self._first_classes[(group, languages)] = found
         return found
-
-    def group_starters(
-        self, languages: frozenset[str] | None
-    ) -> dict[tuple[str, str], frozenset[str]]:
-        """For the patterns of `languages`: each first class's key and the groups whose patterns
-        start with it. A group none of whose first classes occurred cannot match (cached)."""
-        starters = self._group_starters.get(languages)
-        if starters is None:
-            collected: dict[tuple[str, str], set[str]] = {}
-            for group in self.index:
-                for key in self.first_classes(group, languages)[1]:
-                    collected.setdefault(key, set()).add(group)
-            starters = {key: frozenset(groups) for key, groups in collected.items()}
-            self._group_starters[languages] = starters
-        return starters
 
     def group_needs(self, languages: frozenset[str] | None) -> dict[str, _Needs]:
         """For the patterns of `languages`, per group: each first class's key with the sets of
@@ -506,6 +497,35 @@ class Lexicon:
                 needs[group] = tuple(firsts)
             self._group_needs[languages] = needs
         return needs
+
+    def gates(self, languages: frozenset[str] | None) -> _Gates:
+        """`group_needs` turned around, for the patterns of `languages`: per first class's key,
+        the bit of each group one of whose patterns it starts, with the sets of other keys one
+        of which must have occurred too (cached). A scan looks up each key it found, instead
+        of going through every first class of every group its keys start."""
+        gates = self._gates.get(languages)
+        if gates is None:
+            by_key: dict[tuple[str, str], list[tuple[int, tuple[frozenset[tuple[str, str]], ...]]]]
+            by_key = {}
+            for group, firsts in self.group_needs(languages).items():
+                for key, sets in firsts:
+                    by_key.setdefault(key, []).append((self._group_bits[group], sets))
+            gates = {key: tuple(items) for key, items in by_key.items()}
+            self._gates[languages] = gates
+        return gates
+
+    def groups_of(self, bits: int, outside: frozenset[str] | None) -> frozenset[str]:
+        """The groups whose bits are set, and those not in `outside` (every group a scan
+        limited to `outside` was not made for); one set per combination, made once."""
+        found = self._possible_sets.get((bits, outside))
+        if found is None:
+            groups = frozenset(group for group, bit in self._group_bits.items() if bits & bit)
+            if outside is not None:
+                groups |= self.groups_outside(outside)
+            if len(self._possible_sets) >= _POSSIBLE_SETS_KEPT:
+                self._possible_sets.clear()
+            found = self._possible_sets[(bits, outside)] = groups
+        return found
 
     @property
     def groups(self) -> frozenset[str]:
@@ -602,18 +622,6 @@ class Lexicon:
         return Scan(text, matchers.own.collect(text), self, languages, matchers=matchers)
 
 
-def _can_match(needs: _Needs, hits: dict[tuple[str, str], list[Hit]]) -> bool:
-    """Whether, for one first class that occurred, all the other keys of one of its patterns'
-    sets occurred too (`Lexicon.group_needs`)."""
-    for key, sets in needs:
-        if key in hits:
-            for others in sets:
-                # `set.difference` of a dict looks each key up in C.
-                if not others.difference(hits):
-                    return True
-    return False
-
-
 class Scan:
     """The phrase hits of one message, with pattern matches computed on demand and cached."""
 
@@ -707,21 +715,27 @@ class Scan:
         and any group this scan was not made for (`matches` asks a broader scan about those).
         A group outside this set has no match, known without asking `matches`."""
         lexicon = self._lexicon
-        starters = lexicon.group_starters(self.languages)
-        # In C: the groups each occurring key starts (none for most keys), in one union; no
-        # intermediate set of the keys.
-        possible = _NO_GROUPS.union(*map(starters.get, self.hits, repeat(_NO_GROUPS)))
-        if possible:
-            # A first class occurs in most messages ("please", "order"), the other classes of
-            # its patterns in few: a group none of whose patterns has every class is left out
-            # (a match needs a hit of each, `_match`), and its rules are not called.
-            hits = self.hits
-            needs = lexicon.group_needs(self.languages)
-            possible = frozenset([group for group in possible if _can_match(needs[group], hits)])
+        gates = lexicon.gates(self.languages)
+        hits = self.hits
+        keys = hits.keys()
+        bits = 0
+        # A first class occurs in most messages ("please", "order"), the other classes of its
+        # patterns in few: a group is possible only when, for a first class that occurred, every
+        # other class of one of its patterns occurred too (a match needs a hit of each,
+        # `_match`); the rules of the other groups are not called.
+        for key in hits:
+            starts = gates.get(key)
+            if starts is not None:
+                for bit, sets in starts:
+                    if not bits & bit:
+                        for others in sets:
+                            # `keys >= others` looks each key up in C, without making a set.
+                            if keys >= others:
+                                bits |= bit
+                                break
         matchers = self._matchers
-        if matchers is not None and matchers.groups is not None:
-            return possible | self._lexicon.groups_outside(matchers.groups)
-        return possible
+        outside = matchers.groups if matchers is not None else None
+        return lexicon.groups_of(bits, outside)
 
     def matches(self, group: str) -> list[Match]:
         """Every match of the patterns feeding `group`, in text order (cached per message)."""
