@@ -31,6 +31,10 @@ class Settings:
     database_url: str = "sqlite:///gobetween.db"
     http_host: str = "127.0.0.1"
     http_port: int = 8025
+    # Web processes of `gobetween serve` sharing http_port (SO_REUSEPORT): the first is `serve`
+    # itself, the others serve HTTP only. More help with PostgreSQL and a free core; each has
+    # its own pool and its own token cache, rate limits and latency figures (docs/operations.md).
+    http_workers: int = 1
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 2525
     smtp_enabled: bool = True  # the relay's SMTP/LMTP listener in `gobetween serve`
@@ -109,6 +113,7 @@ _POSITIVE = (
     "case_idle_days",
     "smtp_max_bytes",
     "smtp_listeners",
+    "http_workers",
     "database_pool_size",
 )
 # Zero is meaningful for these (no base allowance, a rate limit switched off).

@@ -47,21 +47,23 @@ def serve_command(
         ),
     ] = None,
     web_workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--workers",
             min=1,
             max=64,
-            help="Web server processes sharing the port (PostgreSQL; each has its own pool).",
+            help="Web processes sharing the port (default: http_workers; each has its own pool).",
         ),
-    ] = 1,
+    ] = None,
 ) -> None:
     """Serve the web app on http_host:http_port and the relay on smtp_host:smtp_port."""
     # The web and mail stacks load here, not at the top: every other command starts without them.
-    from gobetween.entrypoints.http.serving import web_server
+    from gobetween.entrypoints.http.serving import WebProcessError, web_server
     from gobetween.entrypoints.smtp import start_listeners
 
-    with platform_from(ctx, http_host=host, http_port=port, log_format=log_format) as platform:
+    with platform_from(
+        ctx, http_host=host, http_port=port, log_format=log_format, http_workers=web_workers
+    ) as platform:
         settings = platform.settings
         configure_logging(settings.log_level, settings.log_format)
         # The health check reads the schema revision; alembic would log that on every request,
@@ -71,13 +73,13 @@ def serve_command(
         problem = platform.database_problem()
         if problem is not None:
             raise fail(f"database {problem}")
-        if web_workers > 1 and settings.is_sqlite:
+        if settings.http_workers > 1 and settings.is_sqlite:
             log.warning(
-                "--workers %d on SQLite: the processes take turns at the one write lock;"
+                "http_workers = %d on SQLite: the processes take turns at the one write lock;"
                 " PostgreSQL is the store for several web processes",
-                web_workers,
+                settings.http_workers,
             )
-        web = web_server(platform, web_workers)
+        web = web_server(platform)
         stop = threading.Event()
         # uvicorn handles SIGINT/SIGTERM while it runs, then restores these handlers and raises
         # the signal again; with these in place that second delivery only confirms the stop, so
@@ -99,6 +101,8 @@ def serve_command(
             case_sweeper(platform, stop)
         try:
             web.run()
+        except WebProcessError as error:
+            raise fail(str(error)) from None
         finally:
             if settings.smtp_enabled:
                 listener.stop()
