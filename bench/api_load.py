@@ -25,6 +25,8 @@ With `--baseline DIR` (a checkout of another commit, e.g. a `git worktree`) the 
 served `--rounds` times by each version in turn, the baseline's server importing DIR/src: each
 round runs GET /me and the `--scenarios` against one server, then against the other, so both see
 the same load of a shared machine. It prints every round, then the medians and their ratios.
+`--baseline-workers N` serves the baseline with N web processes (`--workers` is this checkout's):
+with a checkout of this very commit as the baseline, it compares web process counts in one run.
 """
 
 from __future__ import annotations
@@ -378,6 +380,11 @@ def run(kind: str, args: argparse.Namespace) -> None:
             f" clocks pre-filled in {time.perf_counter() - started:.0f} s; wrk {args.threads}"
             f" threads, {args.connections} connections, {args.seconds} s a scenario;"
             f" {args.workers} server process(es)"
+            + (
+                f" ({args.baseline_workers} for the baseline)"
+                if args.baseline is not None and args.baseline_workers != args.workers
+                else ""
+            )
         )
         measure_queries(engine, args.reads)
         if args.explain:
@@ -393,7 +400,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
                 lines.write(f"{tokens[number % SELLERS]}\t{orders[number]}\n")
         try:
             if args.baseline is None:
-                measure_server(engine, url, port, folder, data, args, None)
+                measure_server(engine, url, port, folder, data, args, None, args.workers)
             else:
                 compare(engine, url, port, folder, data, args)
         finally:
@@ -411,9 +418,11 @@ def measure_server(
     data: Path,
     args: argparse.Namespace,
     source: Path | None,
+    workers: int,
 ) -> dict[str, Run]:
-    """Start one server (from `source`, or this checkout), run the scenarios, stop it."""
-    server = start_server(url, port, folder, args.workers, args.server_log_level, source)
+    """Start one server (from `source`, or this checkout) of `workers` web processes, run the
+    scenarios, stop it."""
+    server = start_server(url, port, folder, workers, args.server_log_level, source)
     database = DatabaseCpu(engine)
     base = f"http://127.0.0.1:{port}"
 
@@ -454,6 +463,7 @@ def compare(
 ) -> None:
     """Baseline and this checkout in turn, `--rounds` times each; medians and ratios."""
     versions: dict[str, Path | None] = {"baseline": args.baseline, "this checkout": None}
+    workers = {"baseline": args.baseline_workers, "this checkout": args.workers}
     rounds: dict[str, list[dict[str, Run]]] = {name: [] for name in versions}
     for number in range(args.rounds):
         # Alternate which goes first, so neither always meets the same moment of the load.
@@ -461,7 +471,7 @@ def compare(
         for name in order:
             print(f"  round {number + 1}, {name}:")
             rounds[name].append(
-                measure_server(engine, url, port, folder, data, args, versions[name])
+                measure_server(engine, url, port, folder, data, args, versions[name], workers[name])
             )
     print(f"  medians over {args.rounds} rounds (load average now {os.getloadavg()[0]:.1f}):")
     medians = {name: median_runs(runs) for name, runs in rounds.items()}
@@ -518,6 +528,12 @@ def main() -> None:
         help="a checkout of another commit (git worktree): serve it and this one in turn",
     )
     parser.add_argument("--rounds", type=int, default=3, help="with --baseline: rounds of each")
+    parser.add_argument(
+        "--baseline-workers",
+        type=int,
+        help="with --baseline: its server's --workers (default: --workers); a checkout can be its"
+        " own baseline, to compare web process counts",
+    )
     args = parser.parse_args()
     args.scenarios = tuple(name for name in args.scenarios.split(",") if name)
     unknown = sorted(set(args.scenarios) - set(SCENARIOS))
@@ -529,6 +545,8 @@ def main() -> None:
         parser.error(f"--baseline {args.baseline}: no src/gobetween there (a checkout is needed)")
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.baseline_workers is None:
+        args.baseline_workers = args.workers
     if shutil.which("wrk") is None:
         raise SystemExit("bench/api_load.py drives the server with wrk: apt-get install wrk")
     print(f"machine: {machine()}")
