@@ -317,14 +317,6 @@ def test_a_buyer_message_on_a_thread_runs_the_one_read_and_the_write(
     assert any("FOR UPDATE OF threads" in statement for statement in statements)
 
 
-@pytest.mark.postgres
-def test_psycopg_keeps_the_buyer_message_read_converted(postgres_engine: Engine) -> None:
-    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
-
-    sql = repos._BUYER_MESSAGE._compiled(postgres_engine.dialect).sql
-    assert len(sql.encode()) <= MAX_CACHED_STATEMENT_LENGTH, sql[:80]
-
-
 def _draft(engine: Engine, order_id: str, buyer_id: str, composed: list[str]) -> SendResult:
     def compose(parties: OrderParties) -> RecordBuyerMessage:
         composed.append(parties.order.id)

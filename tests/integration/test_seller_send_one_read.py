@@ -232,14 +232,3 @@ def test_a_send_that_waited_for_the_lock_reads_the_facts_again(
         ("buyer_to_seller", "reply"),
         ("seller_to_buyer", "reply"),
     ]
-
-
-@pytest.mark.postgres
-def test_psycopg_keeps_the_send_statements_converted(postgres_engine: Engine) -> None:
-    # psycopg converts a statement's named placeholders to $n once and caches the result only
-    # for SQL up to MAX_CACHED_STATEMENT_LENGTH; a longer statement is parsed on every send.
-    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
-
-    for statement in (repos._SELLER_SEND, repos._APPEND_WITH_DELIVERY):
-        sql = statement._compiled(postgres_engine.dialect).sql
-        assert len(sql.encode()) <= MAX_CACHED_STATEMENT_LENGTH, sql[:80]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -44,6 +45,13 @@ class DriverStatement:
 
     `column_keys` names the bound columns of an INSERT or UPDATE without explicit values (as
     `execute` would derive them from the parameters' keys).
+
+    On psycopg the SQL carries PostgreSQL's own placeholders ($1, $2, ...) and runs on a raw
+    cursor, so psycopg passes it on as it is. Through its usual cursor psycopg turns named
+    placeholders into $n on every execution, from a cache that keeps only statements of at most
+    4,096 characters: a longer one (the seller's one read with its send facts) was parsed again
+    on every send, and a shorter one still had its text encoded and hashed, and its parameters
+    put in order from a dict, each time.
 
     `binary_results`: on psycopg, rows come in PostgreSQL's binary format. A bytea column comes
     in text form hex-escaped, twice its size, encoded by the server and decoded here: a 196 kB
@@ -118,12 +126,12 @@ class DriverStatement:
         dbapi_connection = pooled.dbapi_connection
         if dbapi_connection is None:  # pragma: no cover - a checked-out connection has one
             raise RuntimeError("the connection has no driver connection")
-        cursor = _kept_cursor(pooled.info, dbapi_connection)
+        cursor = _kept_cursor(pooled.info, dbapi_connection, raw=compiled.raw)
         try:
             if binary:
-                cursor.execute(compiled.sql, bound, binary=True)
+                cursor.execute(compiled.query, bound, binary=True)
             else:
-                cursor.execute(compiled.sql, bound)
+                cursor.execute(compiled.query, bound)
             if count:
                 return cursor.rowcount
             # Not `cursor.description`: psycopg builds an object per column for it.
@@ -150,8 +158,9 @@ class DriverStatement:
 _KEPT_CURSOR = "gobetween.driver_cursor"
 
 
-def _kept_cursor(info: dict[Any, Any], dbapi_connection: Any) -> Any:
-    """The driver connection's one cursor for DriverStatement, opened on first use.
+def _kept_cursor(info: dict[Any, Any], dbapi_connection: Any, *, raw: bool) -> Any:
+    """The driver connection's one cursor for DriverStatement, opened on first use (`raw`:
+    psycopg's cursor for SQL with PostgreSQL's own placeholders).
 
     A new psycopg cursor per statement cost about 18 us of this process's CPU (its adapters
     map, its close), a third of what running a prepared statement costs it; a connection is
@@ -161,7 +170,12 @@ def _kept_cursor(info: dict[Any, Any], dbapi_connection: Any) -> Any:
     kept = info.get(_KEPT_CURSOR)
     if kept is not None and kept[0] is dbapi_connection:
         return kept[1]
-    cursor = dbapi_connection.cursor()
+    if raw:
+        from psycopg import RawCursor
+
+        cursor = RawCursor(dbapi_connection)
+    else:
+        cursor = dbapi_connection.cursor()
     info[_KEPT_CURSOR] = (dbapi_connection, cursor)
     return cursor
 
@@ -178,6 +192,8 @@ class _Compiled:
         "names",
         "plan",
         "positional",
+        "query",
+        "raw",
         "result_processors",
         "returns_rows",
         "sql",
@@ -192,8 +208,13 @@ class _Compiled:
         bind_processors: dict[str, Callable[[Any], Any]],
         result_processors: list[Callable[[Any], Any] | None],
         returns_rows: bool,
+        *,
+        raw: bool = False,
     ) -> None:
         self.sql = sql
+        # What the driver is given: on psycopg's raw cursor the bytes it sends, encoded once.
+        self.raw = raw
+        self.query: str | bytes = sql.encode() if raw else sql
         self.returns_rows = returns_rows
         self.names = names
         self.positional = positional
@@ -207,7 +228,10 @@ class _Compiled:
 
     @classmethod
     def of(cls, statement: Any, dialect: Dialect, column_keys: list[str] | None) -> _Compiled:
-        compiled = statement.compile(dialect=dialect, column_keys=column_keys)
+        raw = dialect.driver == "psycopg"
+        compiled = statement.compile(
+            dialect=_numbered_placeholders(dialect) if raw else dialect, column_keys=column_keys
+        )
         binds: dict[str, Callable[[Any], Any]] = {}
         defaults: dict[str, Any] = {}
         for name, bind in compiled.binds.items():
@@ -230,6 +254,7 @@ class _Compiled:
             binds,
             results if any(f is not None for f in results) else [],
             bool(results),
+            raw=raw,
         )
 
     def bind(self, params: Mapping[str, Any]) -> Any:
@@ -247,6 +272,17 @@ class _Compiled:
         if self.positional:
             return tuple(values)
         return dict(zip(self.names, values, strict=True))
+
+
+def _numbered_placeholders(dialect: Dialect) -> Dialect:
+    """`dialect` rendering PostgreSQL's own placeholders ($1, $2, ...), each name numbered once
+    (a value bound in several places is sent once), for psycopg's raw cursor."""
+    numbered = copy.copy(dialect)
+    numbered.paramstyle = "numeric_dollar"
+    numbered.positional = True
+    # The preparer doubles a literal % for the format paramstyles; $n needs no escaping.
+    numbered.identifier_preparer = numbered.preparer(numbered)
+    return numbered
 
 
 def _bind_processor(type_impl: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
