@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -594,8 +594,7 @@ class SqlThreadRepository:
                 "day": _utc_day(day_start),
                 "last_day": date.max,
                 "day_start": utc(day_start),
-                "window_start": utc(window_start),
-                "window_end": _END_OF_TIME,
+                **_window_bounds(window_start),
             },
         )
         if not rows:
@@ -803,8 +802,7 @@ class SqlMessageRepository:
                 "day": _utc_day(day_start),
                 "last_day": date.max,
                 "day_start": utc(day_start),
-                "window_start": utc(window_start),
-                "window_end": _END_OF_TIME,
+                **_window_bounds(window_start),
             },
         )[0]
         return _sending_facts(row, buyer_id=buyer_id, seller_id=seller_id)
@@ -822,8 +820,18 @@ def _sending_facts(row: Any, *, buyer_id: str, seller_id: str) -> SellerSendingF
     )
 
 
-# The upper end of the send facts' ranges on PostgreSQL: every later moment counts.
-_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+def _window_bounds(window_start: datetime) -> dict[str, Any]:
+    """The daily limit's order window as the send facts bind it: from `window_start` on, its
+    first (partial) UTC day up to `whole_days_start`, then whole days from `first_whole_day`."""
+    start = utc(window_start)
+    whole_days_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    if whole_days_start != start:
+        whole_days_start += timedelta(days=1)
+    return {
+        "window_start": start,
+        "whole_days_start": whole_days_start,
+        "first_whole_day": whole_days_start.date(),
+    }
 
 
 def _utc_day(day_start: datetime) -> date:
@@ -850,15 +858,15 @@ def _sending_facts_columns(*, day_counters: bool, thread: Any, order: Any, buyer
     """The send facts as labelled scalar columns, of the thread, order and buyer given (bound
     values, or the columns of a statement that reads them); the seller is bound.
 
-    PostgreSQL's form gives both of its date ranges an upper end as well (the end of time: the
-    same rows as an open range). psycopg prepares the statement on the server, and PostgreSQL
-    then plans it once (a generic plan) only if that plan's estimated cost is not above the
-    plans made for each execution's values. For an open range on an unknown value it assumes a
-    third of the rows qualify, which made the generic plan look twice as costly, so the
+    PostgreSQL's form gives each of its date ranges an upper end as well (the counters' days up to
+    the last date: the same rows as an open range). psycopg prepares the statement on the server,
+    and PostgreSQL then plans it once (a generic plan) only if that plan's estimated cost is not
+    above the plans made for each execution's values. For an open range on an unknown value it
+    assumes a third of the rows qualify, which made the generic plan look twice as costly, so the
     statement was planned again on every send (0 generic and 143 custom plans in
-    pg_prepared_statements after 200 sends at 1M stored); a range closed on both ends is
-    estimated at 0.5 % of the rows, and the generic plan is kept (the plans are the same index
-    scans either way).
+    pg_prepared_statements after 200 sends at 1M stored); a range closed on both ends is estimated
+    at 0.5 % of the rows, and the generic plan is kept (the plans are the same index scans either
+    way).
     """
     m = t.messages.c
     if day_counters:
@@ -892,17 +900,45 @@ def _sending_facts_columns(*, day_counters: bool, thread: Any, order: Any, buyer
             )
             .scalar_subquery()
         )
-    since_window_start: Any = t.orders.c.purchased_at >= bindparam("window_start")
+    o = t.orders.c
+    orders_in_window: Any
     if day_counters:
-        since_window_start = t.orders.c.purchased_at.between(
-            bindparam("window_start"), bindparam("window_end", type_=t.orders.c.purchased_at.type)
+        # PostgreSQL: the window's first day, which it holds from `window_start` on, counted
+        # from the index (its end bound exclusive: `whole_days_start` is that day's midnight
+        # after), and the whole days after it from the order counters (triggers keep them,
+        # migration 0012): a seventh of the week's index entries and at most a few rows,
+        # instead of one index entry per order of the week. Both ranges are closed, for the
+        # generic plan (below).
+        first_day = (
+            select(func.count())
+            .select_from(t.orders)
+            .where(
+                o.seller_id == bindparam("seller"),
+                o.purchased_at >= bindparam("window_start", type_=o.purchased_at.type),
+                o.purchased_at < bindparam("whole_days_start", type_=o.purchased_at.type),
+            )
+            .scalar_subquery()
         )
-    orders_in_window = (
-        select(func.count())
-        .select_from(t.orders)
-        .where(t.orders.c.seller_id == bindparam("seller"), since_window_start)
-        .scalar_subquery()
-    )
+        c = t.seller_daily_orders.c
+        whole_days = (
+            select(func.coalesce(func.sum(c.orders), 0))
+            .where(
+                c.seller_id == bindparam("seller"),
+                c.day.between(
+                    bindparam("first_whole_day", type_=c.day.type),
+                    bindparam("last_day", type_=c.day.type),
+                ),
+            )
+            .scalar_subquery()
+        )
+        orders_in_window = first_day + whole_days
+    else:
+        orders_in_window = (
+            select(func.count())
+            .select_from(t.orders)
+            .where(o.seller_id == bindparam("seller"), o.purchased_at >= bindparam("window_start"))
+            .scalar_subquery()
+        )
     buyer_is_seller = exists().where(t.sellers.c.buyer_id == buyer)
     # A primary-key probe: the order's one review request, if it had it.
     review_requested = exists().where(spapi_solicitations.c.order_id == order)
