@@ -151,7 +151,7 @@ def send_seller_message(
         return _read_and_send(
             command.order_id,
             command.seller_id,
-            lambda parties: command,
+            command,
             unknown=lambda: _unknown_party(uow, "seller", command.seller_id, command.order_id),
             uow=uow,
             check_policy=check_policy,
@@ -232,7 +232,7 @@ def send_seller_draft(
 def _read_and_send(
     order_id: str,
     seller_id: str,
-    compose: Callable[[OrderParties], SendSellerMessage],
+    compose: SendSellerMessage | Callable[[OrderParties], SendSellerMessage],
     *,
     unknown: Callable[[], NotFound],
     uow: UnitOfWork,
@@ -242,7 +242,8 @@ def _read_and_send(
     hooks: MessageHooks,
 ) -> SendResult:
     """The read of `send_seller_message` and `send_seller_draft`, then the send of `compose`'s
-    command; `unknown` is the error for an order that is not the seller's."""
+    command (or of `compose`, a command checked already); `unknown` is the error for an order
+    that is not the seller's."""
     now = _now(clock)
     # The usual send, one statement: order, parties, the thread locked and the send facts.
     locked = uow.threads.lock_for_seller_send(
@@ -279,10 +280,15 @@ def _read_and_send(
 
 
 def _composed(
-    compose: Callable[[OrderParties], SendSellerMessage], parties: OrderParties
+    compose: SendSellerMessage | Callable[[OrderParties], SendSellerMessage],
+    parties: OrderParties,
 ) -> SendSellerMessage:
-    command = compose(parties)
-    _check_seller_command(command)
+    if isinstance(compose, SendSellerMessage):
+        # `send_seller_message` checked its command before the read; a command is frozen.
+        command = compose
+    else:
+        command = compose(parties)
+        _check_seller_command(command)
     if command.order_id != parties.order.id or command.seller_id != parties.seller.id:
         raise NotFound("order", command.order_id)
     return command
@@ -454,7 +460,7 @@ def record_buyer_message(
         return _read_and_record(
             command.order_id,
             command.buyer_id,
-            lambda parties: command,
+            command,
             unknown=lambda: _unknown_party(uow, "buyer", command.buyer_id, command.order_id),
             uow=uow,
             check_policy=check_policy,
@@ -499,7 +505,7 @@ def record_buyer_draft(
 def _read_and_record(
     order_id: str,
     buyer_id: str,
-    compose: Callable[[OrderParties], RecordBuyerMessage],
+    compose: RecordBuyerMessage | Callable[[OrderParties], RecordBuyerMessage],
     *,
     unknown: Callable[[], NotFound],
     uow: UnitOfWork,
@@ -509,7 +515,8 @@ def _read_and_record(
     hooks: MessageHooks,
 ) -> SendResult:
     """The read of `record_buyer_message` and `record_buyer_draft`, then the record of
-    `compose`'s command; `unknown` is the error for an order that is not the buyer's."""
+    `compose`'s command (or of `compose`, a command checked already); `unknown` is the error
+    for an order that is not the buyer's."""
     now = _now(clock)
     # The usual message, one statement: order, parties, the thread locked, the thread's latest
     # direction and the pair's aliases.
@@ -552,10 +559,15 @@ def _unknown_party(
 
 
 def _composed_buyer_message(
-    compose: Callable[[OrderParties], RecordBuyerMessage], parties: OrderParties
+    compose: RecordBuyerMessage | Callable[[OrderParties], RecordBuyerMessage],
+    parties: OrderParties,
 ) -> RecordBuyerMessage:
-    command = compose(parties)
-    _check_buyer_command(command)
+    if isinstance(compose, RecordBuyerMessage):
+        # `record_buyer_message` checked its command before the read.
+        command = compose
+    else:
+        command = compose(parties)
+        _check_buyer_command(command)
     if command.order_id != parties.order.id or command.buyer_id != parties.buyer.id:
         raise NotFound("order", command.order_id)
     return command
