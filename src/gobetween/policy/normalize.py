@@ -421,6 +421,15 @@ def _fold_clusters(text: str) -> _Draft:
             parts.append(run)
             position = b
             continue
+        folded_run = _fold_one_for_one(run)
+        if folded_run is not None:
+            # Every character is a cluster of its own that folds to one character (fullwidth
+            # letters, look-alikes): the cluster walk would give the same text and a map one
+            # for one, the ASCII character it takes in before the run included.
+            parts.append(text[position:a].lower())
+            parts.append(folded_run)
+            position = b
+            continue
         # A combining mark belongs to the character before it, so take that one in too.
         if a > position and a > 0:
             a -= 1
@@ -436,6 +445,34 @@ def _fold_clusters(text: str) -> _Draft:
     starts.extend(range(mapped, len(text)))
     ends.extend(range(mapped + 1, len(text) + 1))
     return _Draft("".join(parts), starts, ends)
+
+
+# Per character met in a run that is not stable: its fold as a cluster of its own, when that is
+# one character (`_ONE_FOR_ONE`, a `str.translate` table), or its membership of `_NOT_ALONE`:
+# combining marks and invisible characters (which join or leave clusters) and characters that
+# fold to no or several characters. Filled on first sight, up to `_CHARACTERS_KEPT` characters.
+_ONE_FOR_ONE: dict[int, str] = {}
+_NOT_ALONE: set[str] = set()
+_CHARACTERS_KEPT = 65536
+
+
+def _fold_one_for_one(run: str) -> str | None:
+    """The fold of a run of non-ASCII characters when each character is a cluster of its own
+    folding to one character (so the walk of `_fold_slow` maps it one for one), else None."""
+    characters = set(run)
+    if not characters.isdisjoint(_NOT_ALONE):
+        return None
+    for char in characters:
+        if ord(char) in _ONE_FOR_ONE:
+            continue
+        if len(_ONE_FOR_ONE) + len(_NOT_ALONE) >= _CHARACTERS_KEPT:
+            return None
+        folded = _fold_cluster(char)
+        if char in _INVISIBLE or _is_mark(char) or len(folded) != 1:
+            _NOT_ALONE.add(char)
+            return None
+        _ONE_FOR_ONE[ord(char)] = folded
+    return run.translate(_ONE_FOR_ONE)
 
 
 def _fold_slow(

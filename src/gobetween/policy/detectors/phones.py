@@ -48,6 +48,9 @@ _AFTER_VETO = re.compile(
     r"[.,]\d|\s?(?:x|×|\*)\s?\d|\s?(?:cm|mm|km|m|kg|g|lbs?|in|inch|ft|%|€|\$|£|¥|eur|usd|gbp|jpy|"
     r"w|kw|v|mah|k|gb|tb|mb|hz|pcs|stk|円|件|個|年|月|日|時|分|点|枚)(?![a-z])"
 )
+# What follows a number that is no phone number: an ASCII letter or digit glued to it (as
+# `str.isalnum() and str.isascii()` read the next character), or `_AFTER_VETO`.
+_AFTER = re.compile(f"[0-9A-Za-z]|{_AFTER_VETO.pattern}")
 _BEFORE_VETO = re.compile(r"(?:[$€£¥#№]|\b(?:x|×|eur|usd|gbp|chf|jpy)|[a-z]{2}\d{2})\s?$")
 
 # Context words that make a digit run something other than a phone number, and phone words that
@@ -108,6 +111,8 @@ def _led_by_first_letters(words: list[str], tail: str, unspaced: list[str]) -> r
 _VETO_WORDS = _led_by_first_letters(_VETO_WORD_LIST, _VETO_TAIL, _VETO_UNSPACED)
 _PHONE_WORDS = _led_by_first_letters(_PHONE_WORD_LIST, _PHONE_TAIL, _PHONE_UNSPACED)
 _WINDOW = 32
+# A candidate's span of phone length: start, end, and how many of its digit groups it keeps.
+_Span = tuple[int, int, int]
 # A number followed by a short extra group ("24/7", an extension) is tried without it; a longer
 # tail means the run is something else (a tracking number) and is not cut into a phone.
 _MAX_DROPPED = 4
@@ -141,14 +146,16 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
     for match in _candidates(text, first_run.start()):
         raw = match.group()
         start, end = match.span()
-        # The cheap tests first: lengths, then shapes and context, then libphonenumber.
-        spans = _spans(text, start, end)
-        if not spans or _vetoed(text, start, end, raw):
+        # The cheap tests first: lengths, then shapes and context, then libphonenumber. The
+        # digit groups are found once, for all of them.
+        groups = _GROUP.findall(raw)
+        spans = _spans(text, start, end, raw, groups)
+        if not spans or _vetoed(text, start, end, raw, groups):
             continue
         # A candidate not valid as written is parsed again by the fallback (valid, then
         # possible, in the same regions): its parses are kept while it is looked at.
         parses: _Parses = {}
-        found = _confirm(text, spans, tried, parses)
+        found = _confirm(text, spans, tried, parses, groups)
         if found is None:
             found = _confirm_possible(text, start, spans, tried, parses)
         if found is None:
@@ -202,18 +209,18 @@ def _has_letter(original: str) -> bool:
     return any(c.isalpha() for c in original)
 
 
-def _vetoed(text: str, start: int, end: int, raw: str) -> bool:
-    if end < len(text) and (text[end].isalnum() and text[end].isascii()):
-        # Glued to letters: a code such as `1Z999AA1` or `4471KQ2M`.
-        return True
-    if _AFTER_VETO.match(text, end) is not None:
+def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str]) -> bool:
+    """Whether the candidate text[start:end] (`raw`, whose digit groups are `groups`) is
+    something other than a phone number, by its shape or the words before it."""
+    # Glued to letters (a code such as `1Z999AA1` or `4471KQ2M`), or followed by a unit, an
+    # amount's decimals or a dimension: one match at the end.
+    if _AFTER.match(text, end) is not None:
         return True
     before = text[max(0, start - 6) : start]
     if _BEFORE_VETO.search(before) is not None:
         return True
     if _NOT_A_NUMBER.fullmatch(raw.strip("()+ ")):
         return True
-    groups = _GROUP.findall(raw)
     national = not raw.startswith("+")
     if national and len(groups) >= 2:
         # Years ("2024 2025") and lists of small numbers ("sizes 36 38 40 42 44"); phone numbers
@@ -252,30 +259,45 @@ def _context_vetoes(text: str, start: int) -> bool:
     return not phones or phones[-1] <= vetoes[-1]
 
 
-def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The candidate, then without short trailing groups (`… 0148 24/7`), of phone length."""
-    if text[start] == "(" and ")" not in text[start:end]:
-        start += 1
-    # (digits, end) of each digit group, in one pass.
-    groups = [
-        (match.end() - match.start(), match.end()) for match in _GROUP.finditer(text, start, end)
-    ]
-    total = sum(size for size, _ in groups)
-    if total < _MIN_DIGITS or (total > _MAX_DIGITS and groups[-1][0] > _MAX_DROPPED):
+def _spans(text: str, start: int, end: int, raw: str, groups: list[str]) -> list[_Span]:
+    """The candidate text[start:end] (`raw`, whose digit groups are `groups`), then without
+    short trailing groups (`… 0148 24/7`), of phone length: (start, end, groups kept)."""
+    sizes = list(map(len, groups))
+    total = sum(sizes)
+    last_size = sizes[-1]
+    if total < _MIN_DIGITS or (total > _MAX_DIGITS and last_size > _MAX_DROPPED):
         # Too few digits, or too many with a last group too long to drop (an order number).
         return []
-    spans: list[tuple[int, int]] = []
+    if raw[0] == "(" and ")" not in raw:
+        start += 1
+    count = len(sizes)
+    if count == 1 or last_size > _MAX_DROPPED or total - last_size < _MIN_DIGITS:
+        # Only the whole candidate can be of phone length (most candidates): its last digit
+        # group ends where the candidate does, or before its closing parenthesis.
+        if total > _MAX_DIGITS:
+            return []
+        last = end - 1 if raw[-1] == ")" else end
+        return [(start, _span_end(text, start, last, end, raw), count)]
+    ends = [match.end() for match in _GROUP.finditer(text, start, end)]
+    spans: list[_Span] = []
     dropped = 0
-    for keep in range(len(groups), 0, -1):
-        if keep < len(groups):
-            dropped += groups[keep][0]
+    for keep in range(count, 0, -1):
+        if keep < count:
+            dropped += sizes[keep]
         if dropped > _MAX_DROPPED:
             break
         if _MIN_DIGITS <= total - dropped <= _MAX_DIGITS:
-            last = groups[keep - 1][1]
-            opened = text.count("(", start, last) > text.count(")", start, last)
-            spans.append((start, last + 1 if opened and last < end and text[last] == ")" else last))
+            spans.append((start, _span_end(text, start, ends[keep - 1], end, raw), keep))
     return spans
+
+
+def _span_end(text: str, start: int, last: int, end: int, raw: str) -> int:
+    """Where a span whose last digit ends at `last` ends: after a closing parenthesis that
+    closes one opened in the span."""
+    if "(" not in raw:
+        return last
+    opened = text.count("(", start, last) > text.count(")", start, last)
+    return last + 1 if opened and last < end and text[last] == ")" else last
 
 
 # libphonenumber's parse of a candidate in a region (None: not a number), per (candidate, region).
@@ -297,24 +319,28 @@ def _parse(candidate: str, region: str, parses: _Parses | None) -> phonenumbers.
 
 def _confirm(
     text: str,
-    spans: list[tuple[int, int]],
+    spans: list[_Span],
     regions: tuple[str, ...],
     parses: _Parses | None = None,
+    groups: list[str] | None = None,
 ) -> tuple[int, int, str, str | None] | None:
-    """The first span that is a valid number in one of `regions` (tried in order)."""
+    """The first span that is a valid number in one of `regions` (tried in order). `groups`:
+    the candidate's digit groups, when the caller has them."""
     for region in regions or ("US",):
         trunk = _TRUNK_ZERO.get(region)
         if trunk is None:
             metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
             trunk = _TRUNK_ZERO[region] = metadata is not None and metadata.national_prefix == "0"
-        for candidate_start, candidate_end in spans:
+        for candidate_start, candidate_end, kept in spans:
             candidate = text[candidate_start:candidate_end]
             international = candidate[0] == "+" or candidate.startswith("00")
             if not international and trunk and candidate.lstrip("(")[:1] != "0":
                 # Where national numbers are written with a trunk zero (DE, FR, GB, JP…), digits
                 # without it are not a phone number written for people ("2024 2025" in DE).
                 continue
-            e164 = _quick_valid(candidate, region, international=international)
+            # A span's digits are its first `kept` digit groups.
+            digits = "".join(groups[:kept]) if groups is not None else None
+            e164 = _quick_valid(candidate, region, international=international, digits=digits)
             if e164 is None:
                 number = _parsed_valid(
                     candidate, region, international=international, parses=parses
@@ -336,7 +362,7 @@ _FALLBACK_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "JP")
 def _confirm_possible(
     text: str,
     start: int,
-    spans: list[tuple[int, int]],
+    spans: list[_Span],
     regions: tuple[str, ...],
     parses: _Parses | None = None,
 ) -> tuple[int, int, str, str | None] | None:
@@ -363,7 +389,7 @@ def _confirm_possible(
             for region in tried:
                 metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
                 trunk = metadata is not None and metadata.national_prefix == "0"
-                for candidate_start, candidate_end in spans:
+                for candidate_start, candidate_end, _ in spans:
                     candidate = text[candidate_start:candidate_end]
                     international = candidate[0] == "+" or candidate.startswith("00")
                     layout = _national_layout(candidate, region, trunk=trunk)
@@ -424,16 +450,19 @@ _TRUNK_ZERO: dict[str, bool] = {}
 _QUICK_REGIONS = frozenset({"US", "CA", "GB", "DE", "FR", "ES", "IT", "JP"})
 
 
-def _quick_valid(candidate: str, region: str, *, international: bool) -> str | None:
+def _quick_valid(
+    candidate: str, region: str, *, international: bool, digits: str | None = None
+) -> str | None:
     """A valid number (E.164) built straight from the digits, or None (then `phonenumbers.parse`
-    decides).
+    decides). `digits`: the candidate's digits, when the caller has them.
 
     `phonenumbers.parse` is two thirds of the cost of confirming a number; for the plain national
     and `+`/`00` forms of the marketplaces' regions the number can be built directly. Only a
     positive answer is trusted: None falls back to the full parse.
     """
-    # A candidate's characters are digits (`\d`) and separators: its digits are its groups.
-    digits = "".join(_GROUP.findall(candidate))
+    if digits is None:
+        # A candidate's characters are digits (`\d`) and separators: its digits are its groups.
+        digits = "".join(_GROUP.findall(candidate))
     if international:
         if candidate.startswith("00"):
             digits = digits[2:]
@@ -550,23 +579,33 @@ def _region_descs(region: str) -> tuple[int, _Desc | None, tuple[_Desc, ...]]:
     return descs
 
 
-def _fits(national: str, desc: _Desc) -> bool:
-    lengths, pattern = desc
-    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+# Per region and number length: the region's country code and one pattern that fullmatches a
+# national number of that length exactly when it fits the general description and one of the
+# number types (None: no number of that length is valid there). Built on first use.
+_VALIDITY: dict[tuple[str, int], tuple[int, re.Pattern[str] | None]] = {}
+
+
+def _validity(region: str, size: int) -> tuple[int, re.Pattern[str] | None]:
+    key = (region, size)
+    entry = _VALIDITY.get(key)
+    if entry is None:
+        code, general, types = _region_descs(region)
+        pattern = None
+        if general is not None and (not general[0] or size in general[0]):
+            fitting = [f"(?:{p.pattern})" for lengths, p in types if not lengths or size in lengths]
+            if fitting:
+                # The lookahead is the general description's fullmatch; the alternation one of
+                # the types' (a fullmatch backtracks through every branch).
+                pattern = re.compile(f"(?=(?:{general[1].pattern})\\Z)(?:{'|'.join(fitting)})")
+        entry = _VALIDITY[key] = (code, pattern)
+    return entry
 
 
 def _valid_for_region(code: int, national: str, region: str) -> bool:
     """`phonenumbers.is_valid_number_for_region` for the number `+code national` (national: its
     national significant number, digits only), in one of the marketplaces' regions."""
-    own_code, general, types = _region_descs(region)
-    if code != own_code or general is None or not _fits(national, general):
-        return False
-    # A loop rather than `any()` over a generator: usually the first type (fixed line) fits.
-    size = len(national)
-    for lengths, pattern in types:
-        if (not lengths or size in lengths) and pattern.fullmatch(national) is not None:
-            return True
-    return False
+    own_code, pattern = _validity(region, len(national))
+    return code == own_code and pattern is not None and pattern.fullmatch(national) is not None
 
 
 def _is_ean13(digits: str) -> bool:
