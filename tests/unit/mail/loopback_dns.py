@@ -5,21 +5,45 @@ from __future__ import annotations
 import socket
 import threading
 
+import dns.flags
 import dns.message
 import dns.rcode
+import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
+# A name's behaviour: one of BEHAVIOURS, a TXT record's text, or several TXT records (each a
+# text, or a tuple of the character-strings it is made of).
+Answer = str | list[str | tuple[str, ...]]
+
+# The answers that are not records, by what the server does.
+RCODES = {
+    "servfail": dns.rcode.SERVFAIL,
+    "nxdomain": dns.rcode.NXDOMAIN,
+    "refused": dns.rcode.REFUSED,
+    "formerr": dns.rcode.FORMERR,
+    "notimp": dns.rcode.NOTIMP,
+    "yxdomain": dns.rcode.YXDOMAIN,
+}
+BEHAVIOURS = frozenset({"silent", "empty", "garbage", "truncated", *RCODES})
+
 
 class LoopbackDnsServer:
     """Answers each question by its name's behaviour in `names` (else `default`): "silent" never
-    answers (the resolver times out), "servfail" and "nxdomain" answer with that rcode, "empty"
-    answers with no record; any other value is the name's TXT record, with `ttl`. Every
-    question's name is kept in `questions`, in order."""
+    answers (the resolver times out); "servfail", "nxdomain", "refused", "formerr", "notimp" and
+    "yxdomain" answer with that rcode; "empty" answers with no record; "garbage" answers with
+    bytes that are not a DNS message; "truncated" sets TC (and nothing serves TCP). Any other
+    value is the name's TXT records, with `ttl`: a text is one record, split into 255-octet
+    character-strings; a list is several records, in that order on the wire, each a text or a
+    tuple of its character-strings. Every question's name is kept in `questions`, in order."""
 
     def __init__(
-        self, names: dict[str, str] | None = None, *, default: str = "nxdomain", ttl: int = 300
+        self,
+        names: dict[str, Answer] | None = None,
+        *,
+        default: Answer = "nxdomain",
+        ttl: int = 300,
     ) -> None:
         self.names = dict(names or {})
         self.default = default
@@ -46,25 +70,41 @@ class LoopbackDnsServer:
             behaviour = self.names.get(name, self.default)
             if behaviour == "silent":
                 continue
+            if behaviour == "garbage":
+                # The query's id, then bytes no DNS message is made of.
+                self.socket.sendto(wire[:2] + b"\x81\x80\xff\xff", client)
+                continue
             response = dns.message.make_response(query)
-            if behaviour == "servfail":
-                response.set_rcode(dns.rcode.SERVFAIL)
-            elif behaviour == "nxdomain":
-                response.set_rcode(dns.rcode.NXDOMAIN)
+            if isinstance(behaviour, str) and behaviour in RCODES:
+                response.set_rcode(RCODES[behaviour])
+            elif behaviour == "truncated":
+                response.flags |= dns.flags.TC
             elif behaviour != "empty":
-                chunks = [behaviour[i : i + 255] for i in range(0, len(behaviour), 255)]
-                response.answer.append(
-                    dns.rrset.from_text(
-                        question.name,
+                records = [behaviour] if isinstance(behaviour, str) else behaviour
+                answer = dns.rrset.RRset(question.name, dns.rdataclass.IN, dns.rdatatype.TXT)
+                for record in records:
+                    # One by one: the order given is the order on the wire.
+                    answer.add(
+                        dns.rdata.from_text(
+                            dns.rdataclass.IN, dns.rdatatype.TXT, _txt_rdata(record)
+                        ),
                         self.ttl,
-                        dns.rdataclass.IN,
-                        dns.rdatatype.TXT,
-                        " ".join(f'"{chunk}"' for chunk in chunks),
                     )
-                )
-            self.socket.sendto(response.to_wire(), client)
+                response.answer.append(answer)
+            # In the order given: dnspython would shuffle the records, as servers rotate them.
+            self.socket.sendto(response.to_wire(want_shuffle=False), client)
 
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
         self.socket.close()
+
+
+def _txt_rdata(record: str | tuple[str, ...]) -> str:
+    """A TXT record in zone-file text: its character-strings, each quoted."""
+    chunks = (
+        record
+        if isinstance(record, tuple)
+        else tuple(record[i : i + 255] for i in range(0, len(record), 255))
+    )
+    return " ".join('"' + chunk.replace("\\", "\\\\").replace('"', '\\"') + '"' for chunk in chunks)

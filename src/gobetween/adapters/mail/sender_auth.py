@@ -97,19 +97,23 @@ class DnsPythonResolver:
             dns.resolver.NXDOMAIN,
             dns.resolver.NoAnswer,
             # A name that cannot be a DNS name (a label over 63 octets, an empty label, over
-            # 255 octets, not IDNA) has no records: a sender's From domain can be any of these,
-            # and the session must answer as for an unknown domain, not fail with the exception.
+            # 255 octets, not IDNA, a bad escape) has no records: a sender's From domain can be
+            # any of these, and the session must answer as for an unknown domain (RFC 7208
+            # §4.3: SPF "none"), not fail with the exception.
             dns.name.LabelTooLong,
             dns.name.EmptyLabel,
             dns.name.NameTooLong,
             dns.name.IDNAException,
+            dns.exception.SyntaxError,
         ):
             return []
-        except (
-            dns.exception.Timeout,
-            dns.resolver.NoNameservers,
-            dns.resolver.NoResolverConfiguration,
-        ) as error:
+        except dns.exception.DNSException as error:
+            # Everything else is a lookup that was not answered: a timeout, SERVFAIL or REFUSED
+            # from every server (NoNameservers), a malformed or truncated answer (dnspython
+            # drops that server, then NoNameservers), YXDOMAIN, no configuration. RFC 7208
+            # §4.4: any RCODE other than 0 and 3, or a timeout, is SPF temperror; RFC 6376
+            # §6.1.2: a key query that fails to respond is TEMPFAIL, only a key that does not
+            # exist is PERMFAIL; RFC 7489 §6.6.3 likewise tells a DNS error from no record.
             raise DnsTemporaryError(f"{rtype} {name}: {error}") from None
         records: list[str] = []
         for rdata in answer:
@@ -360,7 +364,7 @@ class SenderAuthenticator:
         unanswered: list[str] = []
         for index in range(count):
             try:
-                ok = verifier.verify(idx=index, dnsfunc=self._dkim_txt)
+                ok = verifier.verify(idx=index, dnsfunc=self._dkim_key_records)
             except dkim.DnsTimeoutError:
                 # The signature parsed (dkimpy set its d=) before its key was asked for.
                 ok = False
@@ -386,13 +390,14 @@ class SenderAuthenticator:
                 return tags
         return None
 
-    def _dkim_txt(self, name: bytes | str, timeout: int = 5) -> bytes | None:
+    def _dkim_key_records(self, name: bytes | str, timeout: int = 5) -> list[bytes]:
+        """Every TXT record at a DKIM key's name; DnsTimeoutError if DNS did not answer."""
         text = name.decode("ascii", "replace") if isinstance(name, bytes) else name
         try:
             records = self.resolver.query(text.rstrip("."), "TXT")
         except DnsTemporaryError as error:
             raise dkim.DnsTimeoutError(str(error)) from None
-        return records[0].encode("utf-8") if records else None
+        return [record.encode("utf-8") for record in records]
 
 
 class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
@@ -420,30 +425,45 @@ class _DkimVerifier(dkim.DKIM):  # type: ignore[misc]
         sig: dict[bytes, bytes],
         include_headers: list[bytes],
         sig_header: tuple[bytes, bytes],
-        dnsfunc: Callable[..., bytes | None],
+        dnsfunc: Callable[..., list[bytes]],
     ) -> bool:
-        """dkimpy's, but a key lookup that DNS could not answer raises DnsTimeoutError.
+        """dkimpy's, with every TXT record at the selector tried, and a key lookup that DNS
+        could not answer raising DnsTimeoutError. `dnsfunc` answers all the records.
 
         dkimpy catches that error in its own verify_sig and answers False, the verdict of a
         bad signature: a DNS hiccup at our end made the sender's DMARC fail and its mail was
         refused for good (550) where RFC 6376 §6.1.2 has the verifier try again later (DKIM
         temperror in RFC 8601; the relay answers 451). A key record that does not exist (no
-        such name, no TXT) still reads as False, a permanent failure by the same section:
-        dkimpy raises no DnsTimeoutError for it.
+        such name, no TXT) still reads as False, a permanent failure by the same section.
+
+        Several TXT records at the selector are "undefined" (RFC 6376 §3.6.2.2); §6.1.2 lets
+        the verifier pick one or cycle through them, passing if one does. dkimpy takes the
+        first of the answer, whose order DNS servers rotate, so its verdict changes from one
+        lookup to the next when a stale key or another TXT record shares the name; here each
+        record is tried in turn: the signature verifies if it does with any of them, the same
+        verdict as dkimpy's whenever the record dkimpy would pick is the one that verifies.
+        A record split into several character-strings is their concatenation, without a
+        separator (§3.6.2.2; the resolver joins them, as dkimpy does).
         """
-        unanswered: list[dkim.DnsTimeoutError] = []
+        name = sig[b"s"] + b"._domainkey." + sig[b"d"] + b"."
+        records: list[bytes | None] = list(dnsfunc(name, timeout=self.timeout)) or [None]
+        refusal: dkim.DKIMException | None = None
+        for record in records:
 
-        def key_record(name: bytes, timeout: int = 5) -> bytes | None:
+            def this_record(
+                _name: bytes, timeout: int = 5, record: bytes | None = record
+            ) -> bytes | None:
+                return record
+
             try:
-                return dnsfunc(name, timeout=timeout)
-            except dkim.DnsTimeoutError as error:
-                unanswered.append(error)
-                raise
-
-        valid = bool(super().verify_sig(sig, include_headers, sig_header, key_record))
-        if unanswered:
-            raise unanswered[0]
-        return valid
+                # A copy: verify_sig_process appends to the list it is given.
+                if super().verify_sig(sig, list(include_headers), sig_header, this_record):
+                    return True
+            except dkim.DKIMException as error:
+                refusal = error
+        if refusal is not None:
+            raise refusal
+        return False
 
     def verify_sig_process(
         self,
