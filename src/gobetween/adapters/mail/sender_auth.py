@@ -176,7 +176,12 @@ class AuthResult:
         }
 
 
-_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# With the list's private section (github.io, blogspot.com, ...), as OpenDMARC reads the whole
+# file: without it, alice.github.io and mallory.github.io had one organisational domain, and a
+# pass for one aligned (relaxed) with a From address of the other.
+_SUFFIXES = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
 _SUFFIXES_BUILT = threading.Lock()
 
 
@@ -376,18 +381,36 @@ class SenderAuthenticator:
         return tuple(dict.fromkeys(domains)), tuple(dict.fromkeys(unanswered))
 
     def dmarc_record(self, from_domain: str) -> dict[str, str] | None:
-        """The DMARC tags for the From domain, falling back to its organisational domain."""
+        """The DMARC tags for the From domain, falling back to its organisational domain.
+
+        RFC 7489 §6.6.3: records that are not DMARC records are discarded; the organisational
+        domain is asked only when the From domain has none; several records, or none at
+        either name, mean no DMARC policy (the caller then demands a pass for exactly the
+        From domain). A record without a valid p= (or with an invalid sp=) counts as p=none
+        when it names a report address (rua=), and as no policy otherwise (step 6).
+        """
         for candidate in dict.fromkeys((from_domain, organizational_domain(from_domain))):
             records = [
                 record
                 for record in self.resolver.query(f"_dmarc.{candidate}", "TXT")
-                if record.replace(" ", "").lower().startswith("v=dmarc1")
+                if _is_dmarc_record(record)
             ]
-            if len(records) == 1:
-                tags = _tags(records[0])
-                if candidate != from_domain and "sp" in tags:
-                    tags["p"] = tags["sp"]
-                return tags
+            if not records:
+                continue
+            if len(records) > 1:
+                return None
+            tags = _tags(records[0])
+            if (
+                tags.get("p") not in _DMARC_POLICIES
+                or tags.get("sp", "none") not in _DMARC_POLICIES
+            ):
+                if not tags.get("rua"):
+                    return None
+                tags["p"] = "none"
+                tags.pop("sp", None)
+            if candidate != from_domain and "sp" in tags:
+                tags["p"] = tags["sp"]
+            return tags
         return None
 
     def _dkim_key_records(self, name: bytes | str, timeout: int = 5) -> list[bytes]:
@@ -575,6 +598,19 @@ def _openssl_key(modulus: int, exponent: int) -> rsa.RSAPublicKey:
 
 
 _SPF_RESULTS = frozenset({"pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"})
+
+
+_DMARC_POLICIES = frozenset({"none", "quarantine", "reject"})
+
+
+def _is_dmarc_record(record: str) -> bool:
+    """Whether a TXT record is a DMARC record: its first tag is v=DMARC1 (RFC 7489 §6.4).
+
+    The value must be exactly DMARC1 (a "v=DMARC10" record is not one); its case is not
+    checked, as receivers commonly read "v=dmarc1" as a record.
+    """
+    name, sep, value = record.partition(";")[0].partition("=")
+    return bool(sep) and name.strip().lower() == "v" and value.strip().lower() == "dmarc1"
 
 
 def _tags(record: str) -> dict[str, str]:
