@@ -235,19 +235,17 @@ class InboundRelay:
         message_id, body_hash = _dedupe_key(envelope.data, parsed)
 
         # Everything the decision needs from the database: one statement, the order the mail
-        # replies to included, and a second only when it replies to none and names an order.
-        def look_up(connection: Connection) -> tuple[InboundLookup, Party | None, str | None]:
+        # replies to included (a second, for an order the text names, only once the sender is
+        # known: reading the text is the costly part of a mail, see below).
+        def look_up(connection: Connection) -> tuple[InboundLookup, Party | None]:
             found = SqlRelayRepository(connection).inbound_lookup(
                 local, message_id, body_hash, parsed.in_reply_to + parsed.references
             )
             if found.seen_reply is not None or found.parties is None:
-                return found, None, None
-            party = _party_of(found.parties)
-            if found.referenced_order is not None:
-                return found, party, found.referenced_order
-            return found, party, _order_named(connection, parsed, party, newest=found.newest_order)
+                return found, None
+            return found, _party_of(found.parties)
 
-        found, party, order_id = self._read(look_up)
+        found, party = self._read(look_up)
         seen = found.seen_reply
         if seen is not None:
             # The same mail again (a retry after a lost 250): answer as the first time, do nothing.
@@ -272,6 +270,15 @@ class InboundRelay:
             if self.unauthenticated == "refuse":
                 return f"550 5.7.26 Sender not authenticated: {auth.reason}"
             return self._hold(envelope, parsed, party, auth, local, message_id, body_hash, now)
+        # Only now is the body read (decoded, HTML turned into text, history split off): up to
+        # seconds of CPU for a large HTML body, which a forged mail must not be able to make the
+        # listener spend. Within the limits of parse.py for everyone else.
+        refusal = _body_refusal(parsed)
+        if refusal is not None:
+            return refusal
+        order_id = found.referenced_order
+        if order_id is None:
+            order_id = self._order_named(parsed, party, newest=found.newest_order)
         return self._store(
             envelope,
             parsed,
@@ -309,6 +316,9 @@ class InboundRelay:
         if held.status != "held":
             return held.reply
         parsed = parse_mail(held.raw, max_parts=self.max_parts, max_depth=self.max_depth)
+        refusal = _body_refusal(parsed)
+        if refusal is not None:
+            return refusal
         order_id = self._db(lambda engine: _order_in(engine, parsed, party))
         auth = auth_from_dict(held.auth)
         envelope = Envelope("", f"{held.alias}@{self.alias_domain}", "", "", held.raw)
@@ -325,6 +335,20 @@ class InboundRelay:
             seller_policy=seller_policy,
             release_of=held.id,
         )
+
+    def _order_named(self, parsed: ParsedMail, party: Party, *, newest: str | None) -> str | None:
+        """The pair's order that the mail's subject or text names first, else `newest`; reads
+        the pair's orders only when the mail names one."""
+        named = _orders_named_in(parsed)
+        if not named:
+            return newest
+        alias = party.alias
+
+        def orders(connection: Connection) -> list[str]:
+            return SqlRelayRepository(connection).orders_of_pair(alias.buyer_id, alias.seller_id)
+
+        ids = set(self._read(orders))
+        return next((candidate for candidate in named if candidate in ids), newest)
 
     def _check_sender(self, parsed: ParsedMail, party: Party) -> str | None:
         sender = parsed.from_address
@@ -607,13 +631,27 @@ def _order_named(
 ) -> str | None:
     """The pair's order that the mail's subject or text names first, else `newest`."""
     alias = party.alias
-    named = ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}")
+    named = _orders_named_in(parsed)
     if named:
         ids = set(SqlRelayRepository(connection).orders_of_pair(alias.buyer_id, alias.seller_id))
         for candidate in named:
             if candidate in ids:
                 return str(candidate)
     return newest
+
+
+def _orders_named_in(parsed: ParsedMail) -> list[str]:
+    """The order ids the subject and the new text name, in order; reads the body."""
+    return [str(found) for found in ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}")]
+
+
+def _body_refusal(parsed: ParsedMail) -> str | None:
+    """Read the mail's body (parse.MailBody); the SMTP reply when it is over the limits."""
+    try:
+        parsed.body_part.reply()
+    except MalformedMail as error:
+        return f"552 5.3.4 Message refused: {error.problem}"
+    return None
 
 
 def _on_connection(engine: Engine, job: Callable[[Connection], T]) -> T:

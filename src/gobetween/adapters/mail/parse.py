@@ -29,6 +29,14 @@ MAX_DEPTH = 10
 MAX_HEADER_BYTES = 64 * 1024
 # Leaf bodies from this size are cut out before the stdlib parser reads the mail (_lift_bodies).
 LIFT_BYTES = 16 * 1024
+# The most body text the relay reads, in characters after decoding (docs/relay.md, What is
+# checked and stored). Reading costs CPU per character: splitting plain text into new text,
+# history and signature about 0.1-0.4 s per million characters, turning HTML into text 0.7-1.7 s
+# (html.parser), where a mail may be 25 MB. A plain body of 1 Mi characters holds hundreds of
+# messages of policy.md's longest (2,000 characters) as quoted history; HTML-only mail is rare
+# (mail clients send a plain alternative, which is preferred), so 256 Ki characters of it.
+MAX_PLAIN_BODY_CHARS = 1024 * 1024
+MAX_HTML_BODY_CHARS = 256 * 1024
 
 
 class _ReusedHeaderClasses(HeaderRegistry):
@@ -128,9 +136,87 @@ class ReplyText:
     signature: str = ""
 
 
+class MailBody:
+    """The mail's body part (text/plain preferred, else text/html), read on first use.
+
+    Reading is the costly part of a mail's parse: decoding, HTML turned into text, quoted
+    history and signature split off. The relay asks for it only once the sender is authorized
+    and authenticated (inbound.py), so a forged mail costs none of it, and the limits bound it
+    for everyone else: a body over them raises MalformedMail (over_limit) instead of being read.
+    """
+
+    __slots__ = ("_body", "_max_html_chars", "_max_plain_chars", "_part", "_reply")
+
+    def __init__(
+        self,
+        part: EmailMessage | None,
+        *,
+        max_plain_chars: int = MAX_PLAIN_BODY_CHARS,
+        max_html_chars: int = MAX_HTML_BODY_CHARS,
+    ) -> None:
+        self._part = part
+        self._max_plain_chars = max_plain_chars
+        self._max_html_chars = max_html_chars
+        self._body: str | None = None
+        self._reply: ReplyText | None = None
+
+    def text(self) -> str:
+        """The whole body as text (HTML turned into text), line breaks as LF, end trimmed."""
+        if self._body is None:
+            self._body = self._read()
+        return self._body
+
+    def reply(self) -> ReplyText:
+        """The body split into new text, quoted history and signature."""
+        if self._reply is None:
+            self._reply = split_reply(self.text())
+        return self._reply
+
+    def __eq__(self, other: object) -> bool:
+        """Bodies are equal when reading them gives the same text, or the same refusal."""
+        if not isinstance(other, MailBody):
+            return NotImplemented
+        return self._outcome() == other._outcome()
+
+    # Equal by what reading gives, which a hash must not read: unhashable, like a list.
+    __hash__ = None  # type: ignore[assignment]
+
+    def _outcome(self) -> tuple[str, ReplyText] | str:
+        try:
+            return self.text(), self.reply()
+        except MalformedMail as error:
+            return str(error)
+
+    def _read(self) -> str:
+        part = self._part
+        if part is None:
+            return ""
+        content = _text_of(part)
+        html = part.get_content_subtype() == "html"
+        limit = self._max_html_chars if html else self._max_plain_chars
+        if len(content) > limit:
+            kind = "HTML" if html else "text"
+            advice = (
+                "send it with a plain-text version, or without the quoted history"
+                if html
+                else "send it without the quoted history"
+            )
+            raise MalformedMail(
+                f"the {kind} body is {len(content)} characters; the relay reads at most "
+                f"{limit} characters of {kind}: {advice}",
+                over_limit=True,
+            )
+        body = html_to_text(content) if html else content
+        return body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedMail:
-    """The parts of an inbound mail the relay needs."""
+    """The parts of an inbound mail the relay needs.
+
+    Headers and attachments are read by parse_mail; the body only when `body`, `reply` or
+    `text` is first asked for (MailBody), which raises MalformedMail for a body over the limits.
+    """
 
     from_address: str
     from_name: str
@@ -138,15 +224,24 @@ class ParsedMail:
     message_id: str | None
     in_reply_to: tuple[str, ...]
     references: tuple[str, ...]
-    body: str
-    reply: ReplyText
+    body_part: MailBody
     attachments: tuple[MailAttachment, ...]
     auto_submitted: bool
     recipients: tuple[str, ...]
 
     @property
+    def body(self) -> str:
+        """The whole body as text; reads it on first use (MailBody)."""
+        return self.body_part.text()
+
+    @property
+    def reply(self) -> ReplyText:
+        """The body split into new text, history and signature; reads it on first use."""
+        return self.body_part.reply()
+
+    @property
     def text(self) -> str:
-        """The text that is checked and stored: the new text only."""
+        """The text that is checked and stored: the new text only; reads it on first use."""
         return self.reply.new
 
 
@@ -157,11 +252,14 @@ def parse_mail(
     max_depth: int = MAX_DEPTH,
     max_header_bytes: int = MAX_HEADER_BYTES,
     lift_from: int | None = LIFT_BYTES,
+    max_plain_body_chars: int = MAX_PLAIN_BODY_CHARS,
+    max_html_body_chars: int = MAX_HTML_BODY_CHARS,
 ) -> ParsedMail:
     """Parse raw RFC 5322 bytes; raise MalformedMail naming the limit or field that is wrong.
 
     `lift_from`: leaf bodies of at least this many bytes skip the stdlib's line-by-line reader
     (_lift_bodies); None reads everything with the stdlib alone. The result is the same.
+    The body text is read later, on first use, within the `max_*_body_chars` (MailBody).
     """
     header_end = _header_end(raw)
     if header_end > max_header_bytes:
@@ -175,11 +273,6 @@ def parse_mail(
         raise MalformedMail(f"needs exactly one From address; found {len(senders)}")
     from_name, from_address = senders[0]
     body_part = message.get_body(preferencelist=("plain", "html"))
-    body = ""
-    if isinstance(body_part, EmailMessage):
-        content = _text_of(body_part)
-        body = html_to_text(content) if body_part.get_content_subtype() == "html" else content
-    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
     return ParsedMail(
         from_address=from_address,
         from_name=from_name,
@@ -187,8 +280,11 @@ def parse_mail(
         message_id=next(iter(_message_ids(_header(message, "message-id"))), None),
         in_reply_to=_message_ids(_header(message, "in-reply-to")),
         references=_message_ids(_header(message, "references")),
-        body=body,
-        reply=split_reply(body),
+        body_part=MailBody(
+            body_part if isinstance(body_part, EmailMessage) else None,
+            max_plain_chars=max_plain_body_chars,
+            max_html_chars=max_html_body_chars,
+        ),
         attachments=tuple(_attachments(message, body_part, _content_types(message))),
         auto_submitted=_header(message, "auto-submitted").strip().lower() not in ("", "no"),
         recipients=tuple(address for _, address in _addresses(message, "to", "cc")),
@@ -683,10 +779,13 @@ def html_to_text(html: str) -> str:
 # Quoted history and signatures
 
 # "On <date>, <name> wrote:" as mail clients write it in the six languages of system.md.
+# German's two free runs would backtrack over each other, O(n²) in a line's length (11 s of CPU
+# for a 400 kB line, which quoted-printable can carry): the first " schrieb " that leaves room
+# for the rest is as good as any later one, so the match commits to it (an atomic group).
 _ATTRIBUTION = re.compile(
     r"""^\s*(?:
         On\s.+\swrote:
-      | Am\s.+\sschrieb\s.+:
+      | Am\s(?>.+?\sschrieb\s).+:
       | Le\s.+\sa\s[ée]crit\s?:
       | El\s.+\sescribi[óo]\s?:
       | Il\s.+\sha\sscritto\s?:
