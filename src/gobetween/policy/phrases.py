@@ -314,6 +314,20 @@ class _Matcher:
             self._add_letters(text, self.letters, hits)
         return hits
 
+    def finds_any(self, text: str) -> bool:
+        """Whether `collect(text)` would find a hit (every phrase has a meaning): the automaton's
+        reports are looked at until one passes its boundary checks, and no hit is made."""
+        padded = f"\x00{text}\x00"
+        targets = self.targets
+        for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            for check_left, check_right, _ in targets[index]:
+                if not (
+                    (check_left and padded[start].isalnum())
+                    or (check_right and padded[end + 1].isalnum())
+                ):
+                    return True
+        return self.letters is not None and self.letters.search(text) is not None
+
     def _add_letters(
         self, text: str, letters: re.Pattern[str], hits: dict[tuple[str, str], list[Hit]]
     ) -> None:
@@ -598,6 +612,11 @@ class Lexicon:
         for group, patterns in self.patterns.items():
             if groups is None or group in groups:
                 yield from patterns
+
+    def has_phrase(self, text: str) -> bool:
+        """Whether `scan(text)` (every phrase of every language) would have a hit, without
+        making the hits."""
+        return self._matchers_for(None, None).own.finds_any(text)
 
     def scan(
         self,
