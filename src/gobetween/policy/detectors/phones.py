@@ -37,6 +37,7 @@ _RUN = re.compile(r"[0-9](?<![0-9][0-9])[0-9 \t().\-/]{5,}")
 _MIN_DIGITS = 7
 # A run that is an order id and the separators after it (no further digit).
 _ORDER_ID_RUN = re.compile(r"[0-9]{3}-[0-9]{7}-[0-9]{7}[ \t().\-/]*")
+_ORDER_ID_LENGTH = 19
 _MAX_DIGITS = 15
 
 _DATE = re.compile(r"\(?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\)?")
@@ -52,6 +53,9 @@ _AFTER_VETO = re.compile(
 # `str.isalnum() and str.isascii()` read the next character), or `_AFTER_VETO`.
 _AFTER = re.compile(f"[0-9A-Za-z]|{_AFTER_VETO.pattern}")
 _BEFORE_VETO = re.compile(r"(?:[$€£¥#№]|\b(?:x|×|eur|usd|gbp|chf|jpy)|[a-z]{2}\d{2})\s?$")
+# The characters a match of `_BEFORE_VETO` can end with: a sign, the last letter of a currency
+# word, or a digit (`\d`; `str.isdigit`, which admits more, is checked below).
+_BEFORE_VETO_LAST = frozenset("$€£¥#№x×rdpfy")
 
 # Context words that make a digit run something other than a phone number, and phone words that
 # override them when they are closer to the number. Each list is one regex alternation
@@ -186,8 +190,12 @@ def _candidates(text: str, first_run: int = 0) -> Iterator[re.Match[str]]:
     `first_run`: where the first run starts, when the caller has found it."""
     for run in _RUN.finditer(text, first_run):
         start = run.start()
-        if _ORDER_ID_RUN.fullmatch(run.group()) is not None and (
-            start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_+")
+        run_text = run.group()
+        if (
+            # Shorter runs cannot be an order id: no fullmatch to try.
+            len(run_text) >= _ORDER_ID_LENGTH
+            and _ORDER_ID_RUN.fullmatch(run_text) is not None
+            and (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_+"))
         ):
             # A marketplace order id (3-7-7 digits; in most seller messages) is one candidate
             # of 17 digits whose last group is too long to drop, which `_spans` rejects: known
@@ -195,7 +203,7 @@ def _candidates(text: str, first_run: int = 0) -> Iterator[re.Match[str]]:
             # start at a later group, so that case takes the usual way.
             continue
         # Two characters back for a leading `+ ` or `(`.
-        yield from _CANDIDATE.finditer(text, max(0, start - 2), start + len(run.group()))
+        yield from _CANDIDATE.finditer(text, max(0, start - 2), start + len(run_text))
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -216,8 +224,7 @@ def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str]) -> boo
     # amount's decimals or a dimension: one match at the end.
     if _AFTER.match(text, end) is not None:
         return True
-    before = text[max(0, start - 6) : start]
-    if _BEFORE_VETO.search(before) is not None:
+    if _before_vetoes(text[max(0, start - 6) : start]):
         return True
     if _NOT_A_NUMBER.fullmatch(raw.strip("()+ ")):
         return True
@@ -241,6 +248,18 @@ def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str]) -> boo
         # checksum that happens to hold for digits in phone pairs ("01 23 45 67 89") is not one.
         return True
     return _context_vetoes(text, start)
+
+
+def _before_vetoes(before: str) -> bool:
+    """Whether `_BEFORE_VETO` (a sign, a currency or a code just before) matches `before`."""
+    # A match is followed by blanks only, so it ends with the last character that is not a
+    # blank: the regex is tried only when that is one its matches can end with.
+    last = before.rstrip()[-1:]
+    return (
+        bool(last)
+        and (last in _BEFORE_VETO_LAST or last.isdigit())
+        and _BEFORE_VETO.search(before) is not None
+    )
 
 
 def _context_vetoes(text: str, start: int) -> bool:
