@@ -15,17 +15,51 @@ reaches the next. A connection is also replaced once it is `max_connection_age` 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from gobetween.services.ports import OutboundMail, PermanentDeliveryError, TemporaryDeliveryError
 
 log = logging.getLogger(__name__)
 
 PermanentFailureHook = Callable[[OutboundMail, str], None]
+
+# smtplib's dot-stuffing pattern (RFC 5321 §4.5.2): a dot that starts a line.
+_LINE_START_DOT = re.compile(rb"(?m)^\.")
+
+
+def data_block(data: bytes) -> bytes:
+    """What smtplib's DATA sends for `data`: dot-stuffed, CRLF-ended, then the lone dot.
+
+    smtplib runs its dot-stuffing regular expression over the whole mail, 2.6 ms of CPU for a
+    200 kB mail, though the mails we send rarely have a line that starts with a dot (base64
+    never does). The regular expression only matches at the start of the data and after a
+    LF, so where neither holds a dot the data is already stuffed.
+    """
+    if data.startswith(b".") or b"\n." in data:
+        data = _LINE_START_DOT.sub(b"..", data)
+    if data[-2:] != b"\r\n":
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+class _SmtpClient(smtplib.SMTP):
+    """smtplib's client, sending DATA's bytes as `data_block` makes them (smtplib's bytes)."""
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        if not isinstance(msg, bytes):
+            return super().data(msg)
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        self.send(data_block(msg))
+        return self.getreply()
 
 
 @dataclass(slots=True)
@@ -95,7 +129,7 @@ class SmtpTransport:
                     "smarthost %s:%s: kept connection unusable; reconnecting", self.host, self.port
                 )
             self._drop()
-        client = smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname=self.helo)
+        client = _SmtpClient(self.host, self.port, timeout=self.timeout, local_hostname=self.helo)
         try:
             client.ehlo_or_helo_if_needed()
         except BaseException:
