@@ -651,6 +651,7 @@ class Scan:
         "_elsewhere_in_sentence",
         "_lexicon",
         "_matchers",
+        "_possible",
         "_sentence_ends",
         "_whole",
         "hits",
@@ -681,6 +682,7 @@ class Scan:
         self._lexicon = lexicon
         self._cache: dict[str, list[Match]] = {}
         self._sentence_ends: list[int] | None = None
+        self._possible: frozenset[str] | None = None
         # Per-message results that several rules need (e.g. "is this only a thank-you?").
         self.memo: dict[str, object] = {}
 
@@ -732,7 +734,10 @@ class Scan:
     def possible_groups(self) -> frozenset[str]:
         """The groups that may have a match: those one of whose patterns' classes all occurred,
         and any group this scan was not made for (`matches` asks a broader scan about those).
-        A group outside this set has no match, known without asking `matches`."""
+        A group outside this set has no match, known without asking `matches` (computed once
+        per message: the engine asks, then rules that look at several groups)."""
+        if self._possible is not None:
+            return self._possible
         lexicon = self._lexicon
         gates = lexicon.gates(self.languages)
         hits = self.hits
@@ -754,7 +759,8 @@ class Scan:
                                 break
         matchers = self._matchers
         outside = matchers.groups if matchers is not None else None
-        return lexicon.groups_of(bits, outside)
+        self._possible = lexicon.groups_of(bits, outside)
+        return self._possible
 
     def matches(self, group: str) -> list[Match]:
         """Every match of the patterns feeding `group`, in text order (cached per message)."""

@@ -51,7 +51,9 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     # message, and the rules of those purposes need them anyway), or a sentence with no warmth.
     if asks_question(text):
         return False
-    if any(scan.matches(group) for group in _OTHER_PURPOSES):
+    possible = scan.possible_groups()
+    # A group that is not possible has no match, known without asking `matches` for it.
+    if any(scan.matches(group) for group in _OTHER_PURPOSES if group in possible):
         return False
     # Every sentence of the body has a hit of thanks or warmth starting in it: the first hit
     # starting at or after the sentence's start must start before its end. The first sentence
