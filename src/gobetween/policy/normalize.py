@@ -68,6 +68,34 @@ class NormalizedText:
         return (first, max(last + 1, next_origin))
 
 
+# A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
+# `__setattr__` refuses); the slots' descriptors set them directly, in half the time. Views are
+# built this way on every call, each field given.
+_NEW_VIEW = object.__new__
+_SET_ORIGINAL = vars(NormalizedText)["original"].__set__
+_SET_TEXT = vars(NormalizedText)["text"].__set__
+_SET_ORIGIN = vars(NormalizedText)["origin"].__set__
+_SET_ENDS = vars(NormalizedText)["ends"].__set__
+_SET_CONTACTS = vars(NormalizedText)["contacts"].__set__
+
+
+def _normalized_text(
+    original: str,
+    text: str,
+    origin: Sequence[int],
+    ends: Sequence[int],
+    contacts: NormalizedText | None,
+) -> NormalizedText:
+    """`NormalizedText(original, text, origin, ends, contacts)`, the same value."""
+    view: NormalizedText = _NEW_VIEW(NormalizedText)
+    _SET_ORIGINAL(view, original)
+    _SET_TEXT(view, text)
+    _SET_ORIGIN(view, origin)
+    _SET_ENDS(view, ends)
+    _SET_CONTACTS(view, contacts)
+    return view
+
+
 # Lone surrogates (from JSON escapes such as "\ud800") cannot be encoded for the matching
 # libraries; each folds to U+FFFD, one character for one, so every offset stays exact.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -93,15 +121,8 @@ def normalize(text: str) -> NormalizedText:
     else:
         # Usually both views are the folded text unchanged, and share their maps.
         contact_origin, contact_ends = origin, ends
-    return NormalizedText(
-        original=text,
-        text=phrase_view.text,
-        origin=origin,
-        ends=ends,
-        contacts=NormalizedText(
-            original=text, text=contact_view.text, origin=contact_origin, ends=contact_ends
-        ),
-    )
+    contacts = _normalized_text(text, contact_view.text, contact_origin, contact_ends, None)
+    return _normalized_text(text, phrase_view.text, origin, ends, contacts)
 
 
 def normalize_contacts(text: str) -> NormalizedText:
@@ -111,14 +132,15 @@ def normalize_contacts(text: str) -> NormalizedText:
     For callers that look for contact information only (the e-mail, phone and link detectors,
     `detectors/contact_information.py`); its `contacts` is None, and the detectors read the
     view itself."""
-    folded = _fold(*_source(text))
+    if text.isascii():
+        # ASCII text folds by `lower()`, one for one (`_fold_plain`), without the other tests.
+        folded = _Draft(text.lower(), range(len(text)), range(1, len(text) + 1))
+    else:
+        folded = _fold(*_source(text))
     shape = _latin1_shape(folded.text)
     contact_view = _contact_draft(folded, _spaced_hint(folded.text, shape), shape)
-    return NormalizedText(
-        original=text,
-        text=contact_view.text,
-        origin=_frozen(contact_view.starts),
-        ends=_frozen(contact_view.ends),
+    return _normalized_text(
+        text, contact_view.text, _frozen(contact_view.starts), _frozen(contact_view.ends), None
     )
 
 
