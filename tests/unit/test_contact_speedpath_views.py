@@ -2,8 +2,9 @@
 
 `normalize()` and `normalize_contacts()` build their `NormalizedText` with `_normalized_text`,
 which sets each field directly instead of through the frozen dataclass's `__init__`; ASCII text
-is folded by `lower()` without `_fold`. These tests check that the values are equal, hash
-alike, print alike and stay frozen.
+is folded by `lower()` without `_fold`; `_apply` binds its list methods once and skips empty
+pieces. These tests check that the values are equal, hash alike, print alike and stay frozen, and
+compare `_apply` with its first version on random edits.
 """
 
 from __future__ import annotations
@@ -60,3 +61,64 @@ def test_ascii_fold_is_the_fold(text: str) -> None:
         list(contacts.origin),
         list(contacts.ends),
     )
+
+
+def _plain_apply(
+    draft: normalization._Draft, edits: list[normalization.Edit]
+) -> tuple[str, list[int], list[int]]:
+    """`_apply` as first written."""
+    source, starts, ends = draft.text, draft.starts, draft.ends
+    parts: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    position = 0
+    for a, b, new in edits:
+        if a < position:
+            continue
+        parts.append(source[position:a])
+        new_starts.extend(starts[position:a])
+        new_ends.extend(ends[position:a])
+        if new:
+            if len(new) == b - a:
+                new_starts.extend(starts[a:b])
+                new_ends.extend(ends[a:b])
+            else:
+                first = starts[a] if a < len(starts) else (ends[-1] if ends else 0)
+                last = ends[b - 1] if b > a else first
+                new_starts.extend([first] * len(new))
+                new_ends.extend([last] * len(new))
+            parts.append(new)
+        position = b
+    parts.append(source[position:])
+    new_starts.extend(starts[position:])
+    new_ends.extend(ends[position:])
+    return "".join(parts), new_starts, new_ends
+
+
+_EDIT = st.tuples(
+    st.integers(min_value=0, max_value=24),
+    st.integers(min_value=0, max_value=4),
+    st.sampled_from(["", ".", "@", "/", "12", "://", "abc"]),
+).map(lambda edit: (edit[0], edit[0] + edit[1], edit[2]))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab .@1")), max_size=24),
+    st.lists(_EDIT, max_size=8).map(sorted),
+    st.booleans(),
+)
+def test_apply_as_first_written(text: str, edits: list[normalization.Edit], mapped: bool) -> None:
+    edits = [(a, min(b, len(text)), new) for a, b, new in edits if a <= len(text)]
+    if mapped:
+        # Maps that are not one for one (a view already rewritten once).
+        starts: list[int] | range = [2 * i for i in range(len(text))]
+        ends: list[int] | range = [2 * i + 2 for i in range(len(text))]
+    else:
+        starts, ends = range(len(text)), range(1, len(text) + 1)
+    draft = normalization._Draft(text, starts, ends)
+    applied = normalization._apply(draft, edits)
+    if not edits:
+        assert applied is draft
+        return
+    assert (applied.text, list(applied.starts), list(applied.ends)) == _plain_apply(draft, edits)

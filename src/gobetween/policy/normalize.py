@@ -228,31 +228,36 @@ def _apply(draft: _Draft, edits: list[Edit]) -> _Draft:
     if not edits:
         return draft
     source, starts, ends = draft.text, draft.starts, draft.ends
+    count = len(starts)
     parts: list[str] = []
     new_starts: list[int] = []
     new_ends: list[int] = []
+    # Bound once: a rewritten address or number makes a few edits per word.
+    add_part, add_starts, add_ends = parts.append, new_starts.extend, new_ends.extend
     position = 0
     for a, b, new in edits:
         if a < position:
             continue
-        parts.append(source[position:a])
-        new_starts.extend(starts[position:a])
-        new_ends.extend(ends[position:a])
+        if position < a:
+            add_part(source[position:a])
+            add_starts(starts[position:a])
+            add_ends(ends[position:a])
         if new:
-            if len(new) == b - a:
+            size = len(new)
+            if size == b - a:
                 # One-for-one replacements (leetspeak) keep each character's own origin.
-                new_starts.extend(starts[a:b])
-                new_ends.extend(ends[a:b])
+                add_starts(starts[a:b])
+                add_ends(ends[a:b])
             else:
-                first = starts[a] if a < len(starts) else (ends[-1] if ends else 0)
+                first = starts[a] if a < count else (ends[-1] if ends else 0)
                 last = ends[b - 1] if b > a else first
-                new_starts.extend([first] * len(new))
-                new_ends.extend([last] * len(new))
-            parts.append(new)
+                add_starts([first] * size)
+                add_ends([last] * size)
+            add_part(new)
         position = b
-    parts.append(source[position:])
-    new_starts.extend(starts[position:])
-    new_ends.extend(ends[position:])
+    add_part(source[position:])
+    add_starts(starts[position:])
+    add_ends(ends[position:])
     return _Draft("".join(parts), new_starts, new_ends)
 
 
