@@ -8,12 +8,13 @@ relay-notes.md records for relays that sign before converting 8-bit parts).
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import hashlib
 import re
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -122,22 +123,71 @@ def compose(
         message["List-Unsubscribe"] = f"<{letter.list_unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(letter.text if letter.text.endswith("\n") else letter.text + "\n")
+    tag = secrets.token_hex(8)
+    encoded: list[_EncodedBody] = []
     for attachment in letter.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
+        maintype, subtype = maintype or "application", subtype or "octet-stream"
+        # A large binary body is base64-encoded here, as bytes, and put in by wire_bytes: the
+        # standard library encodes it a line at a time into a str. Text is left to it: the
+        # sanitiser reads and may rewrite a text part.
+        outside = maintype not in ("text", "message", "multipart") and (
+            _base64_length(len(attachment.data)) >= SPLICE_BYTES
+        )
         message.add_attachment(
-            attachment.data,
-            maintype=maintype or "application",
-            subtype=subtype or "octet-stream",
+            b"" if outside else attachment.data,
+            maintype=maintype,
+            subtype=subtype,
             filename=attachment.filename,
         )
+        if outside:
+            part = _last_part(message)
+            token = f"gobetween-attachment-{tag}-{len(encoded)}"
+            part.set_payload(token + "\n")
+            encoded.append(_EncodedBody(part, token.encode("ascii"), attachment.data))
     sanitize(message, replacements=replacements)
     # The recipient's own address, set after the scrub: it is the one real address that belongs.
     message["To"] = letter.recipient
-    data = wire_bytes(message)
+    data = wire_bytes(message, encoded=encoded)
     return sign(data, key) if key is not None else data
 
 
-def wire_bytes(message: EmailMessage) -> bytes:
+@dataclass(frozen=True, slots=True)
+class _EncodedBody:
+    """A binary body left out of the message: its part holds `token` as its one line instead."""
+
+    part: EmailMessage
+    token: bytes
+    data: bytes
+
+    def wire_lines(self) -> bytes:
+        """What the generator writes for the body add_attachment would have set: base64 lines
+        of 57 octets (76 characters), each ended by CRLF, as email.contentmanager makes them
+        for a policy's max_line_length of 78."""
+        encoded = binascii.b2a_base64(self.data, newline=False)
+        lines = [encoded[start : start + 76] for start in range(0, len(encoded), 76)]
+        lines.append(b"")
+        return _LINESEP.join(lines)
+
+    def payload(self) -> str:
+        """The part's payload as add_attachment sets it."""
+        return self.wire_lines().replace(_LINESEP, b"\n").decode("ascii")
+
+
+def _last_part(message: EmailMessage) -> EmailMessage:
+    """The part add_attachment has just added to the message."""
+    parts = message.get_payload()
+    if not isinstance(parts, list) or not isinstance(parts[-1], EmailMessage):
+        raise TypeError("the message has no attachment part")
+    return parts[-1]
+
+
+def _base64_length(size: int) -> int:
+    """The length of a base64 body of `size` octets in 76-character lines with their breaks."""
+    return (size + 2) // 3 * 4 + (size + 56) // 57
+
+
+def wire_bytes(message: EmailMessage, *, encoded: Sequence[_EncodedBody] = ()) -> bytes:
     """`message.as_bytes(policy=WIRE_POLICY)`, with its large base64 bodies put in as bytes.
 
     The generator writes a body line by line in Python (two writes a line), then searches all it
@@ -146,12 +196,19 @@ def wire_bytes(message: EmailMessage) -> bytes:
     the generator writes as its lines with CRLF breaks; so while it runs, each large base64 body
     is a one-line token, and the token's line is then replaced by those bytes. A base64 line
     never starts with "--", so no boundary the generator could pick occurs in one: the boundary
-    check over the smaller text decides the same.
+    check over the smaller text decides the same. `encoded` are bodies compose left out of the
+    message, their parts already holding their tokens (a part the sanitiser dropped is gone).
     """
-    lifted: list[tuple[EmailMessage, str, bytes]] = []
+    lifted: dict[int, tuple[bytes, Callable[[], bytes]]] = {}
+    restore: list[tuple[EmailMessage, str]] = []
+    left_out = {id(body.part): body for body in encoded}
     tag = secrets.token_hex(8)
     for part in message.walk():
         if part.is_multipart() or part.get_content_maintype() in ("message", "multipart"):
+            continue
+        body = left_out.get(id(part))
+        if body is not None:
+            lifted[id(part)] = (body.token, body.wire_lines)
             continue
         payload = part.get_payload()
         if (
@@ -162,26 +219,31 @@ def wire_bytes(message: EmailMessage) -> bytes:
         ):
             continue
         token = f"gobetween-body-{tag}-{len(lifted)}"
-        lifted.append((part, payload, token.encode("ascii")))
+        lifted[id(part)] = (token.encode("ascii"), functools.partial(_generator_lines, payload))
+        restore.append((part, payload))
         part.set_payload(token + "\n")
     try:
         data = message.as_bytes(policy=WIRE_POLICY)
     finally:
-        for part, payload, _ in lifted:
+        for part, payload in restore:
             part.set_payload(payload)
     pieces: list[bytes] = []
-    for _, payload, token_bytes in lifted:
-        before, found, data = data.partition(token_bytes + _LINESEP)
+    for marker, lines in lifted.values():
+        before, found, data = data.partition(marker + _LINESEP)
         if not found:
             # Never expected: the token is not where the body was. Let the generator do it all.
+            for body in encoded:
+                body.part.set_payload(body.payload())
             return message.as_bytes(policy=WIRE_POLICY)
-        # What the generator writes for a body: its lines, each ended by CRLF.
-        lines = (
-            payload.replace("\n", _CRLF) if "\r" not in payload else _LINE_BREAK.sub(_CRLF, payload)
-        )
-        pieces += [before, lines.encode("ascii")]
+        pieces += [before, lines()]
     pieces.append(data)
     return b"".join(pieces)
+
+
+def _generator_lines(payload: str) -> bytes:
+    """What the generator writes for a body: its lines, each ended by CRLF."""
+    lines = payload.replace("\n", _CRLF) if "\r" not in payload else _LINE_BREAK.sub(_CRLF, payload)
+    return lines.encode("ascii")
 
 
 def sign(data: bytes, key: DkimKey) -> bytes:
