@@ -80,13 +80,18 @@ for _category in (*SYSTEM_CATEGORIES, "buyer_opted_out", "non_critical_proactive
 _NO_FACTS = SystemFacts()
 
 
+# The pattern languages of a message detected in each language: one set per language, made once,
+# so that the scan's caches keyed on it find it by identity with its hash already computed.
+_PATTERN_LANGUAGES = {code: frozenset({code, "en"}) for code in LANGUAGES}
+
+
 def _language(text: str, context: MessageContext) -> tuple[str, frozenset[str] | None, bool]:
     """The message's language (detected when the detector is sure, else the buyer's), the
     languages whose patterns apply (the detected one and English, since product and brand words
     are often English, or all six when the detector is not sure) and whether it was detected."""
     detected = detect_language(text)
     if detected in LANGUAGES:
-        return detected, frozenset({detected, "en"}), True
+        return detected, _PATTERN_LANGUAGES[detected], True
     if context.language and context.language[:2] in LANGUAGES:
         return context.language[:2], None, False
     return "en", None, False
