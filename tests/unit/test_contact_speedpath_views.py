@@ -1,9 +1,9 @@
 """Views built through the slots' descriptors are the values the dataclass builds.
 
-`normalize()` and `normalize_contacts()` build their `NormalizedText` with `_normalized_text`,
-which sets each field directly instead of through the frozen dataclass's `__init__`; ASCII text
-is folded by `lower()` without `_fold`; `_apply` binds its list methods once and skips empty
-pieces. These tests check that the values are equal, hash alike, print alike and stay frozen, and
+`normalize()` and `normalize_contacts()` build their `NormalizedText` with `_normalized_text`, and
+the detectors their hits with `_email_hit`, `_phone_hit` and `_link_hit`: each field is set
+directly instead of through the frozen dataclass's `__init__`. ASCII text is folded by `lower()`
+without `_fold`; `_apply` binds its list methods once and skips empty pieces. These tests check that the values are equal, hash alike, print alike and stay frozen, and
 compare `_apply` with its first version on random edits.
 """
 
@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gobetween.policy.normalize as normalization
+from gobetween.policy.detectors import emails, links, phones
 from gobetween.policy.normalize import NormalizedText, normalize, normalize_contacts
 
 
@@ -122,3 +123,24 @@ def test_apply_as_first_written(text: str, edits: list[normalization.Edit], mapp
         assert applied is draft
         return
     assert (applied.text, list(applied.starts), list(applied.ends)) == _plain_apply(draft, edits)
+
+
+def test_hits_built_from_their_slots_are_the_dataclass_values() -> None:
+    built_and_expected = [
+        (emails._email_hit(1, 9, "a@b.de", True), emails.EmailHit(1, 9, "a@b.de", True)),
+        (
+            phones._phone_hit(0, 12, "+4930", "DE", False),
+            phones.PhoneHit(0, 12, "+4930", "DE", False),
+        ),
+        (
+            links._link_hit(3, 14, "shop.de/x", None, "shop.de", False),
+            links.LinkHit(3, 14, "shop.de/x", None, "shop.de", False),
+        ),
+    ]
+    for built, expected in built_and_expected:
+        assert type(built) is type(expected)
+        assert built == expected
+        assert hash(built) == hash(expected)
+        assert repr(built) == repr(expected)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            built.start = 2  # type: ignore[misc]

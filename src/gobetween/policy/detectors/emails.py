@@ -31,6 +31,24 @@ class EmailHit:
     obfuscated: bool
 
 
+# A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
+# `__setattr__` refuses); the slots' descriptors set them directly, in half the time.
+_SET_EMAILHIT_START = vars(EmailHit)["start"].__set__
+_SET_EMAILHIT_END = vars(EmailHit)["end"].__set__
+_SET_EMAILHIT_ADDRESS = vars(EmailHit)["address"].__set__
+_SET_EMAILHIT_OBFUSCATED = vars(EmailHit)["obfuscated"].__set__
+
+
+def _email_hit(start: int, end: int, address: str, obfuscated: bool) -> EmailHit:
+    """`EmailHit(...)` with the fields in order, the same value."""
+    hit: EmailHit = object.__new__(EmailHit)
+    _SET_EMAILHIT_START(hit, start)
+    _SET_EMAILHIT_END(hit, end)
+    _SET_EMAILHIT_ADDRESS(hit, address)
+    _SET_EMAILHIT_OBFUSCATED(hit, obfuscated)
+    return hit
+
+
 def find_emails(message: NormalizedText | str) -> list[EmailHit]:
     """Every e-mail address in the message, plain or obfuscated."""
     normalized = normalize(message) if isinstance(message, str) else message
@@ -42,12 +60,6 @@ def find_emails(message: NormalizedText | str) -> list[EmailHit]:
     for match in _EMAIL.finditer(text):
         start, end = view.to_original(match.start(), match.end())
         original = view.original[start:end]
-        hits.append(
-            EmailHit(
-                start=start,
-                end=end,
-                address=match.group(),
-                obfuscated=original.lower() != match.group(),
-            )
-        )
+        address = match.group()
+        hits.append(_email_hit(start, end, address, original.lower() != address))
     return hits

@@ -73,6 +73,30 @@ class LinkHit:
     obfuscated: bool
 
 
+# A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
+# `__setattr__` refuses); the slots' descriptors set them directly, in half the time.
+_SET_LINKHIT_START = vars(LinkHit)["start"].__set__
+_SET_LINKHIT_END = vars(LinkHit)["end"].__set__
+_SET_LINKHIT_URL = vars(LinkHit)["url"].__set__
+_SET_LINKHIT_SCHEME = vars(LinkHit)["scheme"].__set__
+_SET_LINKHIT_HOST = vars(LinkHit)["host"].__set__
+_SET_LINKHIT_OBFUSCATED = vars(LinkHit)["obfuscated"].__set__
+
+
+def _link_hit(
+    start: int, end: int, url: str, scheme: str | None, host: str, obfuscated: bool
+) -> LinkHit:
+    """`LinkHit(...)` with the fields in order, the same value."""
+    hit: LinkHit = object.__new__(LinkHit)
+    _SET_LINKHIT_START(hit, start)
+    _SET_LINKHIT_END(hit, end)
+    _SET_LINKHIT_URL(hit, url)
+    _SET_LINKHIT_SCHEME(hit, scheme)
+    _SET_LINKHIT_HOST(hit, host)
+    _SET_LINKHIT_OBFUSCATED(hit, obfuscated)
+    return hit
+
+
 def find_links(message: NormalizedText | str) -> list[LinkHit]:
     """Every URL, `www.` address and bare domain in the message, plain or obfuscated."""
     normalized = normalize(message) if isinstance(message, str) else message
@@ -135,14 +159,7 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
         original_start, original_end = view.to_original(start, end)
         original = view.original[original_start:original_end]
         hits.append(
-            LinkHit(
-                start=original_start,
-                end=original_end,
-                url=url,
-                scheme=scheme,
-                host=host,
-                obfuscated=original.lower() != url,
-            )
+            _link_hit(original_start, original_end, url, scheme, host, original.lower() != url)
         )
     return hits
 

@@ -136,6 +136,26 @@ class PhoneHit:
     spelled: bool
 
 
+# A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
+# `__setattr__` refuses); the slots' descriptors set them directly, in half the time.
+_SET_PHONEHIT_START = vars(PhoneHit)["start"].__set__
+_SET_PHONEHIT_END = vars(PhoneHit)["end"].__set__
+_SET_PHONEHIT_NUMBER = vars(PhoneHit)["number"].__set__
+_SET_PHONEHIT_REGION = vars(PhoneHit)["region"].__set__
+_SET_PHONEHIT_SPELLED = vars(PhoneHit)["spelled"].__set__
+
+
+def _phone_hit(start: int, end: int, number: str, region: str | None, spelled: bool) -> PhoneHit:
+    """`PhoneHit(...)` with the fields in order, the same value."""
+    hit: PhoneHit = object.__new__(PhoneHit)
+    _SET_PHONEHIT_START(hit, start)
+    _SET_PHONEHIT_END(hit, end)
+    _SET_PHONEHIT_NUMBER(hit, number)
+    _SET_PHONEHIT_REGION(hit, region)
+    _SET_PHONEHIT_SPELLED(hit, spelled)
+    return hit
+
+
 def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",)) -> list[PhoneHit]:
     """Every valid phone number in the message, read in the first of `regions` where it is valid."""
     normalized = normalize(message) if isinstance(message, str) else message
@@ -167,15 +187,7 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
         number_start, number_end, number, region = found
         original_start, original_end = view.to_original(number_start, number_end)
         original = view.original[original_start:original_end]
-        hits.append(
-            PhoneHit(
-                start=original_start,
-                end=original_end,
-                number=number,
-                region=region,
-                spelled=_has_letter(original),
-            )
-        )
+        hits.append(_phone_hit(original_start, original_end, number, region, _has_letter(original)))
     return hits
 
 
