@@ -1,11 +1,11 @@
 """The detector view's shortcuts find exactly what the plain steps find.
 
 `_deobfuscate` looks for the labels in front of a spelled separator (`_HEAD`) only from
-`_head_floor`, and matches labels atomically in `_HEAD` and `_TAIL`; one automaton pass finds both
-the separators and the digit words, and `_digit_words` is skipped when fewer digit words than a
-run occur. These tests compare each with the plain steps (labels that backtrack, searched from the
-window's start; one automaton per kind; every step run) on the obfuscation cases and on random
-address-shaped texts.
+`_head_floor`, and matches labels atomically in `_HEAD`, `_TAIL` and `_ADDRESS`; one automaton
+pass finds both the separators and the digit words, and `_digit_words` is skipped when fewer
+digit words than a run occur. These tests compare each with the plain steps (labels that
+backtrack, searched from the window's start; one automaton per kind; every step run) on the
+obfuscation cases and on random address-shaped texts.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ _DOT = r"(?:\.|\s+\.\s+|\s+(?:dot|punkt|point|punto)\s+|\s*ドット\s*)"
 _AT = r"(?:@|\s+@\s+|\s+(?:at|arroba|arobase|chiocciola)\s+|\s*アット(?:マーク)?\s*)"
 PLAIN_TAIL = re.compile(rf"(?:(?:{_DOT}|{_AT}){_LABEL})*?{_DOT}{_LABEL}")
 PLAIN_HEAD = re.compile(rf"(?<![a-z0-9_.@-])(?:{_LABEL}{_DOT})*{_LABEL}\s*\Z")
+PLAIN_ADDRESS = re.compile(
+    rf"(?<![a-z0-9_.@-])(?:{_LABEL}{_DOT})*{_LABEL}(?:{_AT}{_LABEL}(?:{_DOT}{_LABEL})*)?{_DOT}"
+    rf"(?P<tld>[a-z]{{2,6}})(?![a-z0-9_-])(?P<path>(?:\s*(?:/|\bslash\b)\s*[a-z0-9_-]+)*)"
+)
 
 # The obfuscated forms of the contact cases, with prose before and after them.
 OBFUSCATED = [
@@ -67,6 +71,12 @@ def _hints(text: str) -> list[int]:
 
 def _assert_same_search(text: str) -> None:
     for start in [*_hints(text), *range(len(text) + 1)]:
+        plain_address = PLAIN_ADDRESS.match(text, start)
+        fast_address = normalization._ADDRESS.match(text, start)
+        assert (plain_address and plain_address.groupdict()) == (
+            fast_address and fast_address.groupdict()
+        ), (text, start)
+        assert (plain_address and plain_address.span()) == (fast_address and fast_address.span())
         assert (normalization._TAIL.match(text, start) is None) == (
             PLAIN_TAIL.match(text, start) is None
         ), (text, start)

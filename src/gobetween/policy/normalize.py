@@ -765,8 +765,13 @@ SPELLED_TLDS = _word_set(
 _LABEL = r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?"
 _DOT = r"(?:\.|\s+\.\s+|\s+(?:dot|punkt|point|punto)\s+|\s*ドット\s*)"
 _AT = r"(?:@|\s+@\s+|\s+(?:at|arroba|arobase|chiocciola)\s+|\s*アット(?:マーク)?\s*)"
+# Every label of an address is followed by a separator (`_DOT` or `_AT`), which starts with ".",
+# "@", a blank, "ド" or "ア", never with a label character: only the longest label at a position
+# can be followed by one. Labels are taken atomically, `(?>…)` as in `_WHOLE_LABEL` below, so the
+# regex engine does not retry every shorter label before failing (the same matches).
 _ADDRESS = re.compile(
-    rf"(?<![a-z0-9_.@-])(?:{_LABEL}{_DOT})*{_LABEL}(?:{_AT}{_LABEL}(?:{_DOT}{_LABEL})*)?{_DOT}(?P<tld>[a-z]{{2,6}})"
+    rf"(?<![a-z0-9_.@-])(?:(?>{_LABEL}){_DOT})*(?>{_LABEL})"
+    rf"(?:{_AT}(?>{_LABEL})(?:{_DOT}(?>{_LABEL}))*)?{_DOT}(?P<tld>[a-z]{{2,6}})"
     rf"(?![a-z0-9_-])(?P<path>(?:\s*(?:/|\bslash\b)\s*[a-z0-9_-]+)*)"
 )
 _SEPARATOR = re.compile(
