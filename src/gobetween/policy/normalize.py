@@ -777,10 +777,19 @@ _ADDRESS = re.compile(
 _SEPARATOR = re.compile(
     r"\s*(?:\.|@|/|ドット|アット(?:マーク)?)\s*|\s+(?:dot|punkt|point|punto|at|arroba|arobase|chiocciola|slash)\s+|\s+(?:slash)\s*"
 )
-# The same, capturing: `split` then gives the labels and the separators between them.
-_SEPARATOR_PARTS = re.compile(f"({_SEPARATOR.pattern})")
+# The same, capturing: `split` then gives the labels and the separators between them. Every
+# separator starts with a blank or one of ". @ / ド ア": the lookahead, tried first, turns the
+# other positions down at once (the same splits, in half the time).
+_SEPARATOR_PARTS = re.compile(f"(?=[\\s.@/ドア])({_SEPARATOR.pattern})")
 _AT_WORDS = frozenset({"@", "at", "arroba", "arobase", "chiocciola", "アット", "アットマーク"})
 _DOT_WORDS = frozenset({"dot", "punkt", "point", "punto", "ドット"})
+_SPELLED_WORDS = _AT_WORDS | _DOT_WORDS
+# What a separator word is rewritten to; other separators ("." and "/" with blanks) lose them.
+_REWRITTEN = {
+    **dict.fromkeys(_DOT_WORDS, "."),
+    **dict.fromkeys(_AT_WORDS, "@"),
+    "slash": "/",
+}
 # Mail providers: "name at gmail dot com" is an address even without a dotted local part, while
 # "have a look at shop dot com" is a domain after an English "at".
 _MAIL_PROVIDERS = _word_set(
@@ -953,24 +962,16 @@ def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edi
                 return []
             if word == "point" and labels[j + 1] == "de":
                 return []
-    kept = range(first, len(separators))
-    spelled = any(words[j] in _AT_WORDS or words[j] in _DOT_WORDS for j in kept)
+    spelled = not _SPELLED_WORDS.isdisjoint(words[first:])
     if not spelled and labels[first] != "www" and not after_scheme:
         # A domain with plain dots only is rewritten (spaces dropped) when it starts with www.
         return []
     edits: list[Edit] = []
     # Where separator `first` starts: after the labels and separators before it.
-    position = base + sum(len(part) for part in parts[: 2 * first + 1])
-    for j in kept:
+    position = base + len("".join(parts[: 2 * first + 1]))
+    for j in range(first, len(separators)):
         word = words[j]
-        if word in _DOT_WORDS:
-            new = "."
-        elif word in _AT_WORDS:
-            new = "@"
-        elif word == "slash":
-            new = "/"
-        else:
-            new = word
+        new = _REWRITTEN.get(word, word)
         sep = separators[j]
         if sep != new:
             edits.append((position, position + len(sep), new))
