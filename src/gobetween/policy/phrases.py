@@ -258,6 +258,7 @@ def read_in_every_language(*classes: str) -> None:
 _Targets = tuple[tuple[bool, bool, tuple[tuple[tuple[str, str], str, str], ...]], ...]
 _END_THEN_START = itemgetter(3, 2)
 _MATCH_START = itemgetter(3)
+_HIT_START = itemgetter(2)
 # `tuple.__new__(Hit, (...))` makes the same named tuple as `Hit(...)` without the Python-level
 # constructor: a third of the cost, and a scan makes dozens.
 _new_tuple = tuple.__new__
@@ -641,6 +642,17 @@ class Lexicon:
         return Scan(text, matchers.own.collect(text), self, languages, matchers=matchers)
 
 
+# Per class, its (language, class) keys in the order of LANGUAGES, made once.
+_CLASS_KEYS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _class_keys(cls: str) -> tuple[tuple[str, str], ...]:
+    keys = _CLASS_KEYS.get(cls)
+    if keys is None:
+        keys = _CLASS_KEYS[cls] = tuple((code, cls) for code in LANGUAGES)
+    return keys
+
+
 class Scan:
     """The phrase hits of one message, with pattern matches computed on demand and cached."""
 
@@ -707,28 +719,30 @@ class Scan:
         """Every hit of `cls` in every language, in text order."""
         hits = self.hits
         found: list[Hit] = []
+        keys = _class_keys(cls)
         matchers = self._matchers
         if matchers is None or (
             (matchers.classes is None or cls in matchers.classes)
             and (matchers.complete is None or cls in matchers.complete)
         ):
-            for code in LANGUAGES:
-                found.extend(hits.get((code, cls), ()))
+            for key in keys:
+                found.extend(hits.get(key, ()))
         elif matchers.elsewhere is not None and cls in matchers.elsewhere_classes:
             others = self._elsewhere_hits
             if others is None:
                 others = self._elsewhere_hits = matchers.elsewhere.collect(self.text)
             # The message's languages from this scan, the others from the second pass.
-            for code in LANGUAGES:
-                own = hits.get((code, cls))
-                found.extend(own if own is not None else others.get((code, cls), ()))
+            for key in keys:
+                own = hits.get(key)
+                found.extend(own if own is not None else others.get(key, ()))
         else:
             # A class nobody declared (`read_in_every_language`): scan once more for all of it.
             if self._whole is None:
                 self._whole = self._lexicon.scan(self.text).hits
-            for code in LANGUAGES:
-                found.extend(self._whole.get((code, cls), ()))
-        found.sort(key=lambda hit: hit.start)
+            for key in keys:
+                found.extend(self._whole.get(key, ()))
+        if len(found) > 1:
+            found.sort(key=_HIT_START)
         return found
 
     def possible_groups(self) -> frozenset[str]:
