@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+from email.policy import SMTP
 
 import dkim
 import pytest
@@ -69,8 +70,10 @@ def _both(
     random.seed(11)
     ours = compose(letter, replacements=REPLACEMENTS, key=key)
     with monkeypatch.context() as plain:
-        # Nothing goes around the generator: add_attachment encodes, as_bytes writes it all.
+        # Nothing goes around the generator: add_attachment encodes, as_bytes writes it all,
+        # with the standard library's header registry.
         plain.setattr(outbound, "SPLICE_BYTES", 10**12)
+        plain.setattr(outbound, "WIRE_POLICY", SMTP.clone(cte_type="7bit", max_line_length=78))
         random.seed(11)
         reference = compose(letter, replacements=REPLACEMENTS, key=key)
     return ours, reference
@@ -117,3 +120,21 @@ def test_attachments_of_any_size_around_the_threshold(sizes: list[int], types: l
     with pytest.MonkeyPatch.context() as monkeypatch:
         ours, reference = _both(_letter(attachments=attachments), None, monkeypatch)
     assert ours == reference
+
+
+def test_headers_keep_their_registered_classes() -> None:
+    """The header classes made once per name are the registry's: parsed the same way."""
+    from email.headerregistry import AddressHeader, DateHeader, UnstructuredHeader
+    from email.message import EmailMessage
+
+    message = EmailMessage(policy=outbound.WIRE_POLICY)
+    message["From"] = "Jane <jane@relay.test>"
+    message["Date"] = "Thu, 26 Nov 2026 12:00:00 +0000"
+    message["X-Unknown"] = "kept as before"
+    again = EmailMessage(policy=outbound.WIRE_POLICY)
+    again["From"] = "Bob <bob@relay.test>"
+    assert isinstance(message["From"], AddressHeader)
+    assert isinstance(message["Date"], DateHeader)
+    assert isinstance(message["X-Unknown"], UnstructuredHeader)
+    assert type(message["From"]) is type(again["From"])
+    assert message["From"].addresses[0].addr_spec == "jane@relay.test"
