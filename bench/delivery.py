@@ -4,6 +4,7 @@
     python bench/delivery.py --database postgresql --messages 1000 --workers 1 4
     python bench/delivery.py --database postgresql --processes 1 2 --workers 1
     python bench/delivery.py --baseline /tmp/base/src          # A/B against another checkout
+    python bench/delivery.py --profile /tmp/drain.prof --rounds 1  # where a drain's CPU goes
 
 The outbox is filled the way the relay fills it: `InboundRelay.receive` takes N buyer mails (4 kB
 text, or 200 kB with a PDF) to the seller's alias, so each row is a `message` delivery of a
@@ -25,6 +26,7 @@ alternating, `--rounds` times; medians and the ratios (current / baseline) are p
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import resource
 import statistics
@@ -40,6 +42,8 @@ from typing import Any
 HERE = Path(__file__).parent
 SRC = HERE.parent / "src"
 DOMAIN = "relay.bench"
+# Set for a drain by --profile: the file its cProfile statistics are written to.
+PROFILE_VARIABLE = "GOBETWEEN_BENCH_DELIVERY_PROFILE"
 
 
 # The drain runs in a child process with only gobetween on its path (this checkout's or the
@@ -90,9 +94,16 @@ def drain(url: str, key_file: str, sink_port: int, workers: int) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        for future in [pool.submit(worker, number) for number in range(workers)]:
-            future.result()
+    profile_file = os.environ.get(PROFILE_VARIABLE)
+    if profile_file:
+        # cProfile sees only the thread that enables it: the one worker runs in this thread.
+        profiler = cProfile.Profile()
+        profiler.runcall(worker, 0)
+        profiler.dump_stats(profile_file)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            for future in [pool.submit(worker, number) for number in range(workers)]:
+                future.result()
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
@@ -210,8 +221,17 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3, help="drains per configuration")
     parser.add_argument("--baseline", type=Path, help="another checkout's src/ to compare with")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="run this checkout's drains with one worker thread under cProfile and write the "
+        "statistics to this file, for each size as FILE.<size> (the CPU figures include "
+        "cProfile's cost)",
+    )
     parser.add_argument("--drain", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.profile is not None:
+        args.workers, args.processes = [1], [1]
     if args.drain:
         drain(args.drain[0], args.drain[1], int(args.drain[2]), int(args.drain[3]))
         return
@@ -255,6 +275,10 @@ def main() -> None:
                         for _round in range(args.rounds):
                             for name, src in codes:
                                 reset(engine)
+                                if args.profile is not None and name == "current":
+                                    os.environ[PROFILE_VARIABLE] = f"{args.profile}.{size}"
+                                else:
+                                    os.environ.pop(PROFILE_VARIABLE, None)
                                 results[name].append(
                                     run_drain(
                                         src, url, key_file, sink_port, workers, times, processes
