@@ -258,9 +258,14 @@ class ApiRoute(APIRoute):
         if getattr(request.app, "dependency_overrides", None) or get_telemetry_data() is not None:
             return None
         path, path_errors = request_params_to_args(self.dependant.path_params, request.path_params)
-        query, query_errors = request_params_to_args(
-            self.dependant.query_params, request.query_params
-        )
+        # A route without query parameters (the send) has none to validate: Starlette's
+        # QueryParams, parsed from the query string, would be built for nothing.
+        query: dict[str, Any] = {}
+        query_errors: list[Any] = []
+        if self.dependant.query_params:
+            query, query_errors = request_params_to_args(
+                self.dependant.query_params, request.query_params
+            )
         if path_errors or query_errors:
             return None
         return path | query
