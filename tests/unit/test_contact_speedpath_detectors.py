@@ -3,9 +3,7 @@
 `find_phones` stops when no run of digits and separators is long enough for a phone number;
 `find_links` when the text has no scheme, no "www" and no "x.y". These tests check on the contact
 cases and on random texts that the patterns the detectors match with find nothing there, and
-that the URL and www patterns, rewritten to start with a literal, match as first written; and that
-the start of a bare domain's labels, found by one regex search, is where the walk back over label
-characters stops.
+that the URL and www patterns, rewritten to start with a literal, match as first written.
 """
 
 from __future__ import annotations
@@ -243,21 +241,3 @@ def test_find_links_as_first_written(text: str) -> None:
 )
 def test_find_links_as_first_written_on_cases(text: str) -> None:
     assert links.find_links(text) == _plain_find_links(text)
-
-
-def _walked_back(text: str, end: int) -> int:
-    """The walk back over label characters as first written."""
-    start = end
-    while start > 0 and text[start - 1] in links._LABEL_CHARS:
-        start -= 1
-    return start
-
-
-@settings(max_examples=3000, deadline=None)
-@given(
-    st.text(alphabet=st.sampled_from(list("ab0-. \t\n,@/:_Aé")), max_size=30),
-    st.integers(min_value=0, max_value=30),
-)
-def test_labels_start_is_the_walk_back(text: str, end: int) -> None:
-    end = min(end, len(text))
-    assert links._labels_start(text, end) == _walked_back(text, end)

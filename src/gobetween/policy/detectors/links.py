@@ -53,9 +53,6 @@ _TRAILING = ".,;:!?'\")]}>"
 # with a letter class is tried at every letter (five times slower on prose).
 _DOT_LETTER = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
 _LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
-# The run of label characters that ends at a search's end: led by a lookbehind, so a start inside
-# the run fails at once and the search is linear.
-_LABELS_TO_END = re.compile(r"(?<![a-z0-9.\-])[a-z0-9.\-]*\Z")
 # Where a URL's authority (host and port) ends.
 _AUTHORITY_END = re.compile(r"[/?#]")
 
@@ -142,7 +139,8 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
         previous = start
         if start < done or (addresses and _inside(addresses, start)):
             continue
-        start = _labels_start(text, start)
+        while start > 0 and text[start - 1] in _LABEL_CHARS:
+            start -= 1
         bare = _BARE.match(text, start)
         if bare is None:
             continue
@@ -192,15 +190,6 @@ def _is_domain(view: NormalizedText, match: re.Match[str]) -> bool:
     domain_start, _ = view.to_original(match.start(), match.start() + 1)
     whole = view.original[domain_start:original_end]
     return not (written[:1].isupper() and not whole.isupper())
-
-
-def _labels_start(text: str, end: int) -> int:
-    """Where the run of label characters (`_LABEL_CHARS`) that ends at `end` starts: the walk back
-    from `end` over those characters, by one regex search from the last blank before it."""
-    low = text.rfind(" ", 0, end) + 1
-    run = _LABELS_TO_END.search(text, low, end)
-    assert run is not None  # the empty run at `end` when no other
-    return run.start()
 
 
 def _trim(text: str, start: int, end: int) -> int:
