@@ -1,10 +1,11 @@
-"""Views built through the slots' descriptors are the values the dataclass builds.
+"""Views and hits built through the slots' descriptors are the values the dataclass builds.
 
 `normalize()` and `normalize_contacts()` build their `NormalizedText` with `_normalized_text`, and
 the detectors their hits with `_email_hit`, `_phone_hit` and `_link_hit`: each field is set
 directly instead of through the frozen dataclass's `__init__`. ASCII text is folded by `lower()`
-without `_fold`; `_apply` binds its list methods once and skips empty pieces. These tests check that the values are equal, hash alike, print alike and stay frozen, and
-compare `_apply` with its first version on random edits.
+without `_fold`; `_apply` binds its list methods once and skips empty pieces. These tests check
+that the values are equal, hash alike, print alike and stay frozen, and compare `_apply` with its
+first version on random edits.
 """
 
 from __future__ import annotations
