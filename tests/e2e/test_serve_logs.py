@@ -140,7 +140,8 @@ def test_several_web_workers_share_the_port_with_the_settings_of_the_file(
             statuses = [
                 httpx.get(f"{base}/api/v1/me", headers=headers).status_code for _ in range(10)
             ]
-            # uvicorn's supervisor starts one child per worker (multiprocessing may add a helper).
+            # `serve` serves too and spawns one web process more (multiprocessing adds its
+            # resource tracker).
             workers = children_of(process.pid)
         finally:
             process.terminate()
