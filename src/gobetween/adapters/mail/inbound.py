@@ -9,7 +9,9 @@ bounced later to an address that may be forged (no backscatter):
 4. From is one of the addresses allowed to write to this alias (550 5.7.1);
 5. SPF/DKIM/DMARC prove the From domain (451 4.7.0 when DNS fails; otherwise held for the
    registered address to release, or refused with 550 5.7.26, as configured);
-6. the new text goes through the core message service, like any other channel; the relay's own
+6. only now the body is read, within parse.py's limits (552 5.3.4 over them): turning a large
+   HTML body into text costs seconds of CPU, which a forged mail must not be able to cost;
+7. the new text goes through the core message service, like any other channel; the relay's own
    record of the mail, with its exactly-once key, is written in the SAME transaction, and the
    reply is 250 only after that commit (550 5.7.1 with the findings when the policy blocks).
 """
@@ -272,13 +274,13 @@ class InboundRelay:
             return self._hold(envelope, parsed, party, auth, local, message_id, body_hash, now)
         # Only now is the body read (decoded, HTML turned into text, history split off): up to
         # seconds of CPU for a large HTML body, which a forged mail must not be able to make the
-        # listener spend. Within the limits of parse.py for everyone else.
+        # listener spend; within parse.py's limits for everyone else.
         refusal = _body_refusal(parsed)
         if refusal is not None:
             return refusal
         order_id = found.referenced_order
         if order_id is None:
-            order_id = self._order_named(parsed, party, newest=found.newest_order)
+            order_id = self._order_the_mail_names(parsed, party, newest=found.newest_order)
         return self._store(
             envelope,
             parsed,
@@ -336,9 +338,11 @@ class InboundRelay:
             release_of=held.id,
         )
 
-    def _order_named(self, parsed: ParsedMail, party: Party, *, newest: str | None) -> str | None:
-        """The pair's order that the mail's subject or text names first, else `newest`; reads
-        the pair's orders only when the mail names one."""
+    def _order_the_mail_names(
+        self, parsed: ParsedMail, party: Party, *, newest: str | None
+    ) -> str | None:
+        """_order_named on a lookup connection: the pair's orders are read only when the
+        mail's subject or text names an order."""
         named = _orders_named_in(parsed)
         if not named:
             return newest
