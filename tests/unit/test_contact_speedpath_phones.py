@@ -3,7 +3,8 @@
 A candidate's digit groups are found once and handed to `_spans` (which builds the group ends
 only when a trailing group can be dropped), `_vetoed` and `_quick_valid`; `_BEFORE_VETO` is tried
 only when the last character before the number that is not a blank is one its matches end with;
-the run of an order id is fullmatched only when it is long enough to be one. These tests compare
+the run of an order id is fullmatched only when it is long enough to be one, and a candidate
+against dates, amounts and year ranges only when it has one of their marks. These tests compare
 each with the plain step on random candidates and contexts.
 """
 
@@ -89,3 +90,11 @@ def test_order_id_length_gate(run: str) -> None:
     # No run shorter than the gate's length is an order id.
     if phones._ORDER_ID_RUN.fullmatch(run) is not None:
         assert len(run) >= phones._ORDER_ID_LENGTH
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 ()+-./,'\t")), min_size=1, max_size=20))
+def test_no_date_amount_or_year_range_without_a_mark(raw: str) -> None:
+    # The fullmatch is skipped for candidates with none of the marks: it finds nothing there.
+    if phones._NUMBER_MARKS.isdisjoint(raw):
+        assert phones._NOT_A_NUMBER.fullmatch(raw.strip("()+ ")) is None

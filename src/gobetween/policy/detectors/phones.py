@@ -45,6 +45,9 @@ _YEAR_RANGE = re.compile(r"(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?")
 # A date, a range of years or an amount with thousands separators: one fullmatch of the three.
 _NOT_A_NUMBER = re.compile(f"{_DATE.pattern}|{_YEAR_RANGE.pattern}|{_THOUSANDS.pattern}")
+# Each of those has one of these between its digits: a candidate without any (digits and blanks,
+# as most phone numbers are written) is none of them, known without the fullmatch.
+_NUMBER_MARKS = frozenset(".,'/-")
 _AFTER_VETO = re.compile(
     r"[.,]\d|\s?(?:x|×|\*)\s?\d|\s?(?:cm|mm|km|m|kg|g|lbs?|in|inch|ft|%|€|\$|£|¥|eur|usd|gbp|jpy|"
     r"w|kw|v|mah|k|gb|tb|mb|hz|pcs|stk|円|件|個|年|月|日|時|分|点|枚)(?![a-z])"
@@ -238,7 +241,7 @@ def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str]) -> boo
         return True
     if _before_vetoes(text[max(0, start - 6) : start]):
         return True
-    if _NOT_A_NUMBER.fullmatch(raw.strip("()+ ")):
+    if not _NUMBER_MARKS.isdisjoint(raw) and _NOT_A_NUMBER.fullmatch(raw.strip("()+ ")):
         return True
     national = not raw.startswith("+")
     if national and len(groups) >= 2:
