@@ -117,6 +117,8 @@ def _recurs(name: str, value: str) -> bool:
         return False
     lowered = value.lower()
     return "boundary" not in lowered and "name" not in lowered
+
+
 # The stdlib's `default` policy, with the header classes reused.
 MAIL_POLICY = default.clone(header_factory=_HEADER_CLASSES)
 
