@@ -33,19 +33,19 @@ class EmailHit:
 
 # A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
 # `__setattr__` refuses); the slots' descriptors set them directly, in half the time.
-_SET_EMAILHIT_START = vars(EmailHit)["start"].__set__
-_SET_EMAILHIT_END = vars(EmailHit)["end"].__set__
-_SET_EMAILHIT_ADDRESS = vars(EmailHit)["address"].__set__
-_SET_EMAILHIT_OBFUSCATED = vars(EmailHit)["obfuscated"].__set__
+_SET_EMAIL_HIT_START = vars(EmailHit)["start"].__set__
+_SET_EMAIL_HIT_END = vars(EmailHit)["end"].__set__
+_SET_EMAIL_HIT_ADDRESS = vars(EmailHit)["address"].__set__
+_SET_EMAIL_HIT_OBFUSCATED = vars(EmailHit)["obfuscated"].__set__
 
 
 def _email_hit(start: int, end: int, address: str, obfuscated: bool) -> EmailHit:
     """`EmailHit(...)` with the fields in order, the same value."""
     hit: EmailHit = object.__new__(EmailHit)
-    _SET_EMAILHIT_START(hit, start)
-    _SET_EMAILHIT_END(hit, end)
-    _SET_EMAILHIT_ADDRESS(hit, address)
-    _SET_EMAILHIT_OBFUSCATED(hit, obfuscated)
+    _SET_EMAIL_HIT_START(hit, start)
+    _SET_EMAIL_HIT_END(hit, end)
+    _SET_EMAIL_HIT_ADDRESS(hit, address)
+    _SET_EMAIL_HIT_OBFUSCATED(hit, obfuscated)
     return hit
 
 

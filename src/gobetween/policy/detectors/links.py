@@ -75,12 +75,12 @@ class LinkHit:
 
 # A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
 # `__setattr__` refuses); the slots' descriptors set them directly, in half the time.
-_SET_LINKHIT_START = vars(LinkHit)["start"].__set__
-_SET_LINKHIT_END = vars(LinkHit)["end"].__set__
-_SET_LINKHIT_URL = vars(LinkHit)["url"].__set__
-_SET_LINKHIT_SCHEME = vars(LinkHit)["scheme"].__set__
-_SET_LINKHIT_HOST = vars(LinkHit)["host"].__set__
-_SET_LINKHIT_OBFUSCATED = vars(LinkHit)["obfuscated"].__set__
+_SET_LINK_HIT_START = vars(LinkHit)["start"].__set__
+_SET_LINK_HIT_END = vars(LinkHit)["end"].__set__
+_SET_LINK_HIT_URL = vars(LinkHit)["url"].__set__
+_SET_LINK_HIT_SCHEME = vars(LinkHit)["scheme"].__set__
+_SET_LINK_HIT_HOST = vars(LinkHit)["host"].__set__
+_SET_LINK_HIT_OBFUSCATED = vars(LinkHit)["obfuscated"].__set__
 
 
 def _link_hit(
@@ -88,12 +88,12 @@ def _link_hit(
 ) -> LinkHit:
     """`LinkHit(...)` with the fields in order, the same value."""
     hit: LinkHit = object.__new__(LinkHit)
-    _SET_LINKHIT_START(hit, start)
-    _SET_LINKHIT_END(hit, end)
-    _SET_LINKHIT_URL(hit, url)
-    _SET_LINKHIT_SCHEME(hit, scheme)
-    _SET_LINKHIT_HOST(hit, host)
-    _SET_LINKHIT_OBFUSCATED(hit, obfuscated)
+    _SET_LINK_HIT_START(hit, start)
+    _SET_LINK_HIT_END(hit, end)
+    _SET_LINK_HIT_URL(hit, url)
+    _SET_LINK_HIT_SCHEME(hit, scheme)
+    _SET_LINK_HIT_HOST(hit, host)
+    _SET_LINK_HIT_OBFUSCATED(hit, obfuscated)
     return hit
 
 

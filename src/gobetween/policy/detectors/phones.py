@@ -141,21 +141,21 @@ class PhoneHit:
 
 # A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
 # `__setattr__` refuses); the slots' descriptors set them directly, in half the time.
-_SET_PHONEHIT_START = vars(PhoneHit)["start"].__set__
-_SET_PHONEHIT_END = vars(PhoneHit)["end"].__set__
-_SET_PHONEHIT_NUMBER = vars(PhoneHit)["number"].__set__
-_SET_PHONEHIT_REGION = vars(PhoneHit)["region"].__set__
-_SET_PHONEHIT_SPELLED = vars(PhoneHit)["spelled"].__set__
+_SET_PHONE_HIT_START = vars(PhoneHit)["start"].__set__
+_SET_PHONE_HIT_END = vars(PhoneHit)["end"].__set__
+_SET_PHONE_HIT_NUMBER = vars(PhoneHit)["number"].__set__
+_SET_PHONE_HIT_REGION = vars(PhoneHit)["region"].__set__
+_SET_PHONE_HIT_SPELLED = vars(PhoneHit)["spelled"].__set__
 
 
 def _phone_hit(start: int, end: int, number: str, region: str | None, spelled: bool) -> PhoneHit:
     """`PhoneHit(...)` with the fields in order, the same value."""
     hit: PhoneHit = object.__new__(PhoneHit)
-    _SET_PHONEHIT_START(hit, start)
-    _SET_PHONEHIT_END(hit, end)
-    _SET_PHONEHIT_NUMBER(hit, number)
-    _SET_PHONEHIT_REGION(hit, region)
-    _SET_PHONEHIT_SPELLED(hit, spelled)
+    _SET_PHONE_HIT_START(hit, start)
+    _SET_PHONE_HIT_END(hit, end)
+    _SET_PHONE_HIT_NUMBER(hit, number)
+    _SET_PHONE_HIT_REGION(hit, region)
+    _SET_PHONE_HIT_SPELLED(hit, spelled)
     return hit
 
 
