@@ -509,7 +509,7 @@ def _quick_valid(
         return None
     if region not in _QUICK_REGIONS:
         return None
-    code, prefix = _national_reading(region)
+    code, prefix = _NATIONAL_READING.get(region) or _national_reading(region)
     if prefix and digits.startswith(prefix):
         digits = digits[len(prefix) :]
     return _valid(code, digits, region)
@@ -532,14 +532,16 @@ def _national_reading(region: str) -> tuple[int, str | None]:
 
 def _valid(code: int, national: str, region: str | None) -> str | None:
     """The number `+code national` in E.164 when it is valid (in `region`, or in any region)."""
-    if not 4 <= len(national) <= 14:
+    size = len(national)
+    if not 4 <= size <= 14:
         return None
-    zeros = len(national) - len(national.lstrip("0"))
-    if region in _QUICK_REGIONS and zeros < len(national):
+    zeros = size - len(national.lstrip("0"))
+    if region in _QUICK_REGIONS and zeros < size:
         # The region's own patterns, precompiled: the same answer as
         # `is_valid_number_for_region` (test_phones_fast_validity), without its lookups and
-        # its ten pattern tests in a fixed order.
-        if not _valid_for_region(code, national, region):
+        # its ten pattern tests in a fixed order (`_valid_for_region`, its lookup inlined).
+        own_code, pattern = _VALIDITY.get((region, size)) or _validity(region, size)
+        if code != own_code or pattern is None or pattern.fullmatch(national) is None:
             return None
         # What `format_number(…, E164)` writes for the number built below: "+", the country
         # code, the leading zeros kept (`italian_leading_zero`), then the national number.
