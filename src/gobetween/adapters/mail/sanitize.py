@@ -7,6 +7,7 @@ encoded words, HTML entities), because a filter over the wire bytes misses all o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from email.message import EmailMessage
@@ -89,8 +90,15 @@ DROPPED_CONTENT_TYPES = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def address_pattern(address: str) -> re.Pattern[str]:
-    """A case-insensitive pattern for `address`, also matching its HTML- and URL-escaped forms."""
+    """A case-insensitive pattern for `address`, also matching its HTML- and URL-escaped forms.
+
+    Kept per address: compiling one costs about 0.26 ms of CPU and every outbound mail asks for
+    four (the buyer's and the seller's addresses), the same ones mail after mail; the re
+    module's own cache (512 patterns, shared with every other pattern in the process) does not
+    hold them for long. A pure function of the address, so the cache changes no result.
+    """
     escapes = {
         "@": r"(?:@|&#0*64;|&#x0*40;|&commat;|%40)",
         ".": r"(?:\.|&#0*46;|&#x0*2e;|&period;)",
