@@ -10,16 +10,13 @@ LMTP's one reply per recipient trivially right).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fcntl
 import ipaddress
 import logging
-import multiprocessing
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +33,7 @@ from gobetween.adapters.mail.sender_auth import DnsPythonResolver, Resolver, Sen
 from gobetween.bootstrap import Platform, build_platform
 from gobetween.bootstrap.settings import Settings
 from gobetween.entrypoints.log_format import configure_logging
+from gobetween.entrypoints.port_sharing_processes import Child, start_children, stop_children
 
 log = logging.getLogger(__name__)
 
@@ -525,6 +523,7 @@ def start_listener(
 # How long an extra listener process may take to import, wire and bind before `serve` gives up.
 LISTENER_START_SECONDS = 60.0
 LISTENER_STOP_SECONDS = 30.0
+LISTENER_NAME = "gobetween-relay-listener"
 
 
 class RelayListeners:
@@ -536,25 +535,14 @@ class RelayListeners:
     orphan keeps answering on the port after a crash.
     """
 
-    def __init__(
-        self, controller: RelayController, children: list[tuple[BaseProcess, Connection]]
-    ) -> None:
+    def __init__(self, controller: RelayController, children: list[Child]) -> None:
         self.controller = controller
         self.children = children
 
     def stop(self) -> None:
         """Stop the extra processes (each finishes its queued commits), then this listener."""
         try:
-            for _, control in self.children:
-                with contextlib.suppress(OSError):  # already gone
-                    control.send("stop")
-            for process, control in self.children:
-                process.join(LISTENER_STOP_SECONDS)
-                if process.is_alive():
-                    log.warning("relay listener process %s did not stop; terminating", process.pid)
-                    process.terminate()
-                    process.join(LISTENER_STOP_SECONDS)
-                control.close()
+            stop_children(self.children, name=LISTENER_NAME, stop_seconds=LISTENER_STOP_SECONDS)
         finally:
             self.controller.stop()
 
@@ -571,23 +559,15 @@ def start_listeners(platform: Platform, *, resolver: Resolver | None = None) -> 
     # With smtp_port 0 the children must join the port this listener was given.
     settings = replace(platform.settings, smtp_port=controller.bound_port)
     try:
-        # spawn, not fork: this process already runs threads (aiosmtpd's loop, the writer).
-        context = multiprocessing.get_context("spawn")
-        for _ in range(count - 1):
-            ours, theirs = context.Pipe()
-            process: BaseProcess = context.Process(
-                target=_listener_process,
-                args=(settings, resolver, theirs),
-                name="gobetween-relay-listener",
-                daemon=True,
-            )
-            process.start()
-            theirs.close()
-            listeners.children.append((process, ours))
-        for process, control in listeners.children:
-            answer = control.recv() if control.poll(LISTENER_START_SECONDS) else "no answer"
-            if answer != "ready":
-                raise RuntimeError(f"relay listener process {process.pid} did not start: {answer}")
+        listeners.children = start_children(
+            _listener_process,
+            (settings, resolver),
+            count=count - 1,
+            name=LISTENER_NAME,
+            start_seconds=LISTENER_START_SECONDS,
+            stop_seconds=LISTENER_STOP_SECONDS,
+            error=RuntimeError,
+        )
     except BaseException:
         listeners.stop()
         raise

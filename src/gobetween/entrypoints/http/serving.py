@@ -14,15 +14,12 @@ to, and also when `serve` dies, even by `kill -9`, so no orphan keeps answering 
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
-import multiprocessing
 import socket
 import threading
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any, Final
 
 import uvicorn
@@ -31,6 +28,7 @@ from gobetween.bootstrap import Platform, Settings, build_platform
 from gobetween.entrypoints.http.app import create_app
 from gobetween.entrypoints.http.response_writes import GatheredHttpToolsProtocol
 from gobetween.entrypoints.log_format import configure_logging
+from gobetween.entrypoints.port_sharing_processes import Child, start_children, stop_children
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +54,7 @@ class WebServer:
     settings: Settings | None = None
     processes: int = 1
     server: uvicorn.Server = field(init=False)
-    extra: list[tuple[BaseProcess, Connection]] = field(init=False, default_factory=list)
+    extra: list[Child] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.server = uvicorn.Server(self.config)
@@ -134,45 +132,22 @@ def shared_listening_socket(host: str, port: int) -> socket.socket:
     return listening
 
 
-def start_web_processes(settings: Settings, count: int) -> list[tuple[BaseProcess, Connection]]:
+def start_web_processes(settings: Settings, count: int) -> list[Child]:
     """Start `count` web processes on settings.http_port and wait until each is listening."""
-    started: list[tuple[BaseProcess, Connection]] = []
-    # spawn, not fork: this process already runs threads (the relay's loop, the worker).
-    context = multiprocessing.get_context("spawn")
-    try:
-        for _ in range(count):
-            ours, theirs = context.Pipe()
-            process: BaseProcess = context.Process(
-                target=_web_process,
-                args=(settings, theirs),
-                name="gobetween-web",
-                daemon=True,
-            )
-            process.start()
-            theirs.close()
-            started.append((process, ours))
-        for process, control in started:
-            answer = control.recv() if control.poll(WEB_PROCESS_START_SECONDS) else "no answer"
-            if answer != "ready":
-                raise WebProcessError(f"web process {process.pid} did not start: {answer}")
-    except BaseException:
-        stop_web_processes(started)
-        raise
-    return started
+    return start_children(
+        _web_process,
+        (settings,),
+        count=count,
+        name="gobetween-web",
+        start_seconds=WEB_PROCESS_START_SECONDS,
+        stop_seconds=WEB_PROCESS_STOP_SECONDS,
+        error=WebProcessError,
+    )
 
 
-def stop_web_processes(processes: list[tuple[BaseProcess, Connection]]) -> None:
+def stop_web_processes(processes: list[Child]) -> None:
     """Tell every extra web process to stop (each finishes the requests in hand) and join them."""
-    for _, control in processes:
-        with contextlib.suppress(OSError):  # already gone
-            control.send("stop")
-    for process, control in processes:
-        process.join(WEB_PROCESS_STOP_SECONDS)
-        if process.is_alive():
-            log.warning("web process %s did not stop; terminating", process.pid)
-            process.terminate()
-            process.join(WEB_PROCESS_STOP_SECONDS)
-        control.close()
+    stop_children(processes, name="gobetween-web", stop_seconds=WEB_PROCESS_STOP_SECONDS)
 
 
 def _web_process(settings: Settings, control: Connection) -> None:
