@@ -10,6 +10,8 @@ import pytest
 from gobetween.adapters.mail.parse import (
     _RECURRING_HEADERS,
     MAX_RECURRING_HEADERS,
+    MAX_UNREGISTERED_NAMES,
+    ReusedHeaderClasses,
     mail_policy,
     parse_mail,
 )
@@ -123,3 +125,13 @@ def test_shared_headers_read_like_the_stdlib_default_policy() -> None:
         assert parsed.subject == "Grüße"
         assert parsed.from_address == "ann@buyers.example"
         assert parsed.text == "Hi there"
+
+
+def test_header_classes_kept_for_new_names_are_bounded() -> None:
+    registry = ReusedHeaderClasses()
+    assert registry["Subject"] is registry["subject"]
+    names = [f"X-Invented-{number}" for number in range(MAX_UNREGISTERED_NAMES + 50)]
+    made = [registry[name] for name in names]
+    assert registry[names[0]] is made[0]  # kept: within the bound
+    assert registry[names[-1]] is not made[-1]  # built again: past the bound
+    assert registry[names[-1]]("X-Invented", "value") == "value"
