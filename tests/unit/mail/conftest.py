@@ -1,8 +1,13 @@
-"""Fixtures for the mail tests: one DKIM key per test run and a DNS zone that publishes it."""
+"""Fixtures for the mail tests: one DKIM key per test run, a DNS zone that publishes it, and a
+capturing smarthost."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from aiosmtpd.controller import Controller
+from capturing_smarthost import Smarthost, free_port
 
 from gobetween.adapters.mail.dkim_keys import DkimKey, generate_key
 from gobetween.adapters.mail.sender_auth import StaticResolver
@@ -32,3 +37,15 @@ def zone(relay_key: DkimKey, seller_key: DkimKey) -> StaticResolver:
     resolver.add("_dmarc.seller.example", "TXT", "v=DMARC1; p=reject; adkim=r; aspf=r")
     resolver.add("esp.example", "TXT", "v=spf1 ip4:198.51.100.0/24 -all")
     return resolver
+
+
+@pytest.fixture
+def smarthost() -> Iterator[tuple[Smarthost, Controller]]:
+    """A capturing smarthost on a free loopback port, stopped after the test."""
+    handler = Smarthost()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield handler, controller
+    finally:
+        controller.stop()

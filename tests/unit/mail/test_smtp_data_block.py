@@ -4,13 +4,12 @@ the dot-stuffing regular expression skipped only where it could match nothing.""
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
+from capturing_smarthost import Smarthost
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_smtp_transport import Smarthost, free_port
 
 from gobetween.adapters.mail.smtp_transport import SmtpTransport, data_block
 from gobetween.services.ports import OutboundMail
@@ -39,17 +38,6 @@ def test_any_mail_is_sent_as_smtplib_sends_it(pieces: list[bytes]) -> None:
 @given(st.binary(max_size=300))
 def test_any_bytes_are_sent_as_smtplib_sends_them(data: bytes) -> None:
     assert data_block(data) == smtplibs_block(data)
-
-
-@pytest.fixture
-def smarthost() -> Iterator[tuple[Smarthost, Controller]]:
-    handler = Smarthost()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield handler, controller
-    finally:
-        controller.stop()
 
 
 @pytest.mark.parametrize(

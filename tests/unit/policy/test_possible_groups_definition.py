@@ -5,12 +5,10 @@ the engine scans with."""
 
 from __future__ import annotations
 
-import json
 import random
-import sys
-from pathlib import Path
 
 import pytest
+from policy_texts import dev_texts, generated_texts
 
 from gobetween.policy import engine
 from gobetween.policy import rules as registry
@@ -18,8 +16,6 @@ from gobetween.policy.normalize import normalize
 from gobetween.policy.phrases import Lexicon, Scan
 from gobetween.policy.profiles import get_profile
 
-ROOT = Path(__file__).resolve().parents[3]
-DEV_SET = ROOT / ".." / "shared" / "data" / "policy-dev.jsonl"
 LANGUAGE_SETS: list[frozenset[str] | None] = [
     None,
     frozenset({"en"}),
@@ -28,14 +24,7 @@ LANGUAGE_SETS: list[frozenset[str] | None] = [
 
 
 def _texts() -> list[str]:
-    lines = DEV_SET.read_text(encoding="utf-8").splitlines()
-    texts = [json.loads(line)["text"] for line in lines if line.strip()]
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from policy_speed import synthetic
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    texts.extend(text for text, _ in synthetic(400))
+    texts = dev_texts() + generated_texts(400)
     # Sentences of different messages side by side: more classes meet than in one message.
     rng = random.Random(11)
     texts.extend(" ".join(rng.sample(texts, 3)) for _ in range(200))

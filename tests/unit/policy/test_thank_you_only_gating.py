@@ -3,10 +3,9 @@ the answer is the one of asking about every purpose, on the dev set and generate
 
 from __future__ import annotations
 
-import json
-import sys
 from bisect import bisect_left
-from pathlib import Path
+
+from policy_texts import dev_texts, generated_texts
 
 from gobetween.policy import engine
 from gobetween.policy import rules as registry
@@ -17,19 +16,9 @@ from gobetween.policy.rules import AnalyzedMessage
 from gobetween.policy.rules.thank_you_only import _OTHER_PURPOSES, _thank_you_only
 from gobetween.policy.sentences import asks_question, iter_body_sentence_spans
 
-ROOT = Path(__file__).resolve().parents[3]
-DEV_SET = ROOT / ".." / "shared" / "data" / "policy-dev.jsonl"
-
 
 def _texts() -> list[str]:
-    lines = DEV_SET.read_text(encoding="utf-8").splitlines()
-    texts = [json.loads(line)["text"] for line in lines if line.strip()]
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from policy_speed import synthetic
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return texts + [text for text, _ in synthetic(300)]
+    return dev_texts() + generated_texts(300)
 
 
 def _analyzed(text: str) -> AnalyzedMessage:
