@@ -40,9 +40,9 @@ class Settings:
     smtp_enabled: bool = True  # the relay's SMTP/LMTP listener in `gobetween serve`
     smtp_protocol: str = "smtp"  # "lmtp" behind a front MTA such as Postfix (docs/relay.md)
     smtp_max_bytes: int = 25 * 1024 * 1024  # larger mail is refused with 552 (relay issue)
-    # Listener processes sharing smtp_port (SO_REUSEPORT); more help with PostgreSQL and free
-    # cores only: SQLite has one writer (docs/relay.md, Several listeners).
-    smtp_listeners: int = 1
+    # Listener processes sharing smtp_port (SO_REUSEPORT); 0: one per core this process may run
+    # on, at most 2 (entrypoints/smtp.py, listener_count; docs/relay.md, Several listeners).
+    smtp_listeners: int = 0
     relay_unauthenticated: str = "hold"  # mail failing SPF/DKIM/DMARC: "hold" or "refuse"
     dkim_selector: str = "gobetween"  # DKIM selector of outbound mail (`gobetween dkim keygen`)
     dkim_key_file: str = ""  # PEM private key; empty sends unsigned mail (development only)
@@ -112,12 +112,12 @@ _POSITIVE = (
     "proactive_window_days",
     "case_idle_days",
     "smtp_max_bytes",
-    "smtp_listeners",
     "http_workers",
     "database_pool_size",
 )
-# Zero is meaningful for these (no base allowance, a rate limit switched off).
+# Zero is meaningful for these (no base allowance, a rate limit switched off, listeners by cores).
 _NOT_NEGATIVE = (
+    "smtp_listeners",
     "daily_limit_base",
     "api_requests_per_minute",
     "api_token_cache_seconds",

@@ -13,7 +13,12 @@ from gobetween.adapters.db import tables as t
 from gobetween.adapters.mail.dkim_keys import generate_key
 from gobetween.bootstrap import build_platform, load_settings
 from gobetween.bootstrap.settings import SettingsError
-from gobetween.entrypoints.smtp import start_listener, start_listeners
+from gobetween.entrypoints.smtp import (
+    MAX_LISTENERS_BY_CORES,
+    listener_count,
+    start_listener,
+    start_listeners,
+)
 
 
 def test_listener_from_settings_takes_alias_mail(tmp_path: Path) -> None:
@@ -119,6 +124,26 @@ def test_an_extra_listener_stops_when_the_serving_process_is_gone(tmp_path: Path
         platform.close()
 
 
-def test_a_listener_count_below_one_is_refused() -> None:
-    with pytest.raises(SettingsError, match=r"SMTP_LISTENERS .* must be greater than 0"):
-        load_settings(environ={"GOBETWEEN_SMTP_LISTENERS": "0"})
+def test_a_negative_listener_count_is_refused() -> None:
+    with pytest.raises(SettingsError, match=r"SMTP_LISTENERS .* must be 0 or more"):
+        load_settings(environ={"GOBETWEEN_SMTP_LISTENERS": "-1"})
+
+
+def test_listeners_follow_the_cores_by_default_up_to_two(tmp_path: Path) -> None:
+    on_file = {"database_url": f"sqlite:///{tmp_path / 'relay.db'}"}
+    default = load_settings(environ={}, overrides=on_file)
+    assert default.smtp_listeners == 0
+    assert listener_count(default, cores=1) == 1
+    assert listener_count(default, cores=2) == 2
+    assert listener_count(default, cores=64) == MAX_LISTENERS_BY_CORES == 2
+    assert 1 <= listener_count(default) <= 2  # this machine's cores
+    # A count that is set is kept, whatever the cores.
+    three = load_settings(environ={"GOBETWEEN_SMTP_LISTENERS": "3"}, overrides=on_file)
+    assert listener_count(three, cores=1) == 3
+    # Each process would have its own in-memory database: one listener.
+    in_memory = load_settings(environ={}, overrides={"database_url": "sqlite://"})
+    assert listener_count(in_memory, cores=2) == 1
+    on_postgresql = load_settings(
+        environ={}, overrides={"database_url": "postgresql://gobetween@db.example/gobetween"}
+    )
+    assert listener_count(on_postgresql, cores=2) == 2
