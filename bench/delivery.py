@@ -135,14 +135,43 @@ def fill(engine: Any, size: str, count: int) -> None:
         relay.close()
 
 
-def reset(engine: Any) -> int:
-    """Back to what the relay left: every row pending and unclaimed, nothing composed yet."""
+def reset(engine: Any, *, attachment_bytes_in_rows: bool = False) -> int:
+    """Back to what the relay left: every row pending and unclaimed, nothing composed yet.
+
+    The relay keeps a large attachment as a slice of the raw mail (migration 0013), which code
+    from before cannot read: `attachment_bytes_in_rows` puts the decoded bytes into the rows,
+    as that code's relay stored them, and without it the rows refer to the raw mail again.
+    """
+    import binascii
+
     from sqlalchemy import delete, func, select, update
 
     from gobetween.adapters.db import relay_tables as r
     from gobetween.adapters.db import tables as t
 
+    attachments = r.relay_attachments
     with engine.begin() as connection:
+        if attachment_bytes_in_rows:
+            slices = connection.execute(
+                select(
+                    attachments.c.sha256,
+                    func.substr(
+                        r.relay_inbound.c.raw, attachments.c.raw_start + 1, attachments.c.raw_length
+                    ),
+                )
+                .join(r.relay_inbound, r.relay_inbound.c.id == attachments.c.inbound_id)
+                .where(attachments.c.data.is_(None))
+            ).all()
+            for sha256, body in slices:
+                connection.execute(
+                    update(attachments)
+                    .where(attachments.c.sha256 == sha256)
+                    .values(data=binascii.a2b_base64(bytes(body)))
+                )
+        else:
+            connection.execute(
+                update(attachments).where(attachments.c.inbound_id.is_not(None)).values(data=None)
+            )
         connection.execute(
             update(t.outbox).values(
                 status="pending",
@@ -274,7 +303,7 @@ def main() -> None:
                         results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in codes}
                         for _round in range(args.rounds):
                             for name, src in codes:
-                                reset(engine)
+                                reset(engine, attachment_bytes_in_rows=name == "baseline")
                                 if args.profile is not None and name == "current":
                                     os.environ[PROFILE_VARIABLE] = f"{args.profile}.{size}"
                                 else:

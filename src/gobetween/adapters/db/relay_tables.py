@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Integer,
     LargeBinary,
     String,
     Table,
@@ -75,12 +76,23 @@ relay_outbound = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-# Attachment bytes received by mail, by content hash, so delivery can attach them.
+# Attachment bytes received by mail, by content hash, so delivery can attach them. A large
+# attachment is not stored twice: its bytes are the base64 body it arrived in, kept in the raw
+# mail (`inbound_id`), at `raw_start` for `raw_length` bytes (line breaks included), and `data`
+# is null; delivery decodes that slice and checks it against `sha256`.
 relay_attachments = Table(
     "relay_attachments",
     metadata,
     Column("sha256", String(64), primary_key=True),
     Column("content_type", String(127), nullable=False),
-    Column("data", LargeBinary, nullable=False),
+    Column("data", LargeBinary, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("inbound_id", BigInteger, ForeignKey("relay_inbound.id"), nullable=True),
+    Column("raw_start", Integer, nullable=True),
+    Column("raw_length", Integer, nullable=True),
+    CheckConstraint(
+        "data IS NOT NULL OR (inbound_id IS NOT NULL AND raw_start IS NOT NULL"
+        " AND raw_length IS NOT NULL)",
+        name="bytes_kept",
+    ),
 )

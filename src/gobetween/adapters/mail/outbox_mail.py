@@ -206,8 +206,13 @@ class OutboxMail:
             data = repo.attachment(meta.sha256)
             if data is None:
                 missing.append(meta.filename)
-            else:
-                attachments.append(MailAttachment(meta.filename, meta.content_type, data))
+                continue
+            attachment = MailAttachment(meta.filename, meta.content_type, data)
+            # The bytes may come from a raw mail's row, which is not append-only: what is sent
+            # must be what the message's record names.
+            if attachment.sha256 != meta.sha256:
+                raise ValueError(f"the stored bytes of attachment {meta.sha256} have changed")
+            attachments.append(attachment)
         text = record.body
         if missing:
             text += "\n\nAttachments in the message center: " + ", ".join(missing)
