@@ -24,6 +24,9 @@ writes pstats files PATH.<size>.<listener>.
 
     python bench/relay.py --stages 300 --sizes 200k   # where a mail's CPU goes, in-process
 
+`--listeners` defaults to the count `gobetween serve` runs by default here (smtp_listeners = 0:
+one per core, at most 2); `--listeners 1 2` compares the two.
+
 `--stages N` calls the relay's RCPT check and `InboundRelay.receive` directly for N mails (no
 SMTP, no group commit: each mail commits on its own) and prints the thread CPU time per mail of
 each stage: parse, the body text (read after the sender checks), the exactly-once key (the
@@ -669,6 +672,11 @@ def run_stages(kind: str, pg_url: str, count: int, size: str) -> None:
     print("load average: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
 
 
+def _listener_url(database: str) -> str:
+    """A URL of the bench's kind of database, for the default listener count (file or server)."""
+    return "sqlite:///relay-bench.db" if database == "sqlite" else "postgresql://bench@localhost/"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -682,8 +690,9 @@ def main() -> None:
         "--listeners",
         type=int,
         nargs="+",
-        default=[1],
-        help="listener processes sharing the port with SO_REUSEPORT; one row per count",
+        default=None,
+        help="listener processes sharing the port with SO_REUSEPORT; one row per count"
+        " (default: as many as `gobetween serve` runs by default on this machine)",
     )
     parser.add_argument("--sizes", nargs="+", choices=("4k", "200k"), default=["4k", "200k"])
     parser.add_argument("--serve", nargs=3, metavar=("URL", "PORT", "MODE"), help=argparse.SUPPRESS)
@@ -712,6 +721,12 @@ def main() -> None:
         "--stages", type=int, metavar="N", help="per-stage CPU of N mails in-process, then stop"
     )
     args = parser.parse_args()
+    if args.listeners is None:
+        # Imported here: the delivery process runs this file against a baseline's src too.
+        from gobetween.bootstrap.settings import Settings
+        from gobetween.entrypoints.smtp import listener_count
+
+        args.listeners = [listener_count(Settings(database_url=_listener_url(args.database)))]
     if args.stages:
         for size in args.sizes:
             run_stages(args.database, args.pg_url, args.stages, size)
