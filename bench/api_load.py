@@ -15,6 +15,14 @@ concurrent HTTP/1.1 connections from `--threads` wrk threads, each scenario for 
 - inbox: GET /api/v1/inbox as a seller, the `requires_response` view (least time left first) and
   the `all` view (newest first), 50 entries a page.
 
+With `--rate R` the scenarios after GET /me offer R requests/s (wrk paces its requests,
+bench/wrk/api.lua) instead of keeping every connection busy: a closed loop of 16 connections
+holds 16 requests in the server at any time, so by Little's law its mean latency is 16 / rate
+(32 ms at 500/s) whatever the server does, while a fleet of clients each sending when it has
+something to send offers a rate and waits only for its own request. `late` counts requests the
+client sent more than 10 ms behind their due time (every connection was busy): a paced run with
+many of them did not hold the rate.
+
 wrk is C and event-driven: it costs the machine far less per request than a Python client, so on
 2 cores more of them is left to the server. Figures are throughput (requests/s), p50/p90/p99
 latency as wrk saw it, the server's CPU time per request (all its processes, from /proc: the one
@@ -219,6 +227,7 @@ class Run:
     server_cpu_ms: float  # per request
     database_cpu_ms: float  # per request, PostgreSQL's backends (0 on SQLite)
     client_cpu_ms: float  # per request, wrk
+    late: float = 0.0  # paced runs: requests sent more than 10 ms behind their due time
 
     @property
     def cpu_bound_rate(self) -> float:
@@ -236,15 +245,17 @@ def drive(
     connections: int,
     pid: int,
     database: DatabaseCpu,
+    rate: float = 0.0,
 ) -> Run:
-    """Run wrk for `seconds` on one scenario; fail on any non-2xx answer or socket error."""
+    """Run wrk for `seconds` on one scenario, offering `rate` requests/s (0: as fast as the
+    connections go); fail on any non-2xx answer or socket error."""
     cpu_before = process_tree_cpu(pid)
     backends_before = database.backends()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     finished = subprocess.run(
         [
             "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-            "-s", str(WRK_SCRIPT), base, "--", scenario, str(data),
+            "-s", str(WRK_SCRIPT), base, "--", scenario, str(data), str(rate / threads),
         ],
         capture_output=True,
         text=True,
@@ -276,6 +287,7 @@ def drive(
         server_cpu_ms=cpu * 1000 / max(1, requests),
         database_cpu_ms=database_cpu * 1000 / max(1, requests),
         client_cpu_ms=client_cpu * 1000 / max(1, requests),
+        late=figures.get("late", 0),
     )
 
 
@@ -290,6 +302,7 @@ def report_run(name: str, run: Run, baseline: Run | None) -> None:
         f"  p99 {run.p99_ms:6.1f} ms  CPU ms/req: server {run.server_cpu_ms:5.2f}"
         f" db {run.database_cpu_ms:4.2f} wrk {run.client_cpu_ms:4.2f}"
         f" -> at most {run.cpu_bound_rate:5.0f}/s on idle cores{ratio}"
+        + (f"  late {run.late:.0f}" if run.late else "")
     )
 
 
@@ -379,7 +392,8 @@ def run(kind: str, args: argparse.Namespace) -> None:
             f"\n{kind} {server_version(engine)}: {args.stored:,} messages, {clocks:,} running"
             f" clocks pre-filled in {time.perf_counter() - started:.0f} s; wrk {args.threads}"
             f" threads, {args.connections} connections, {args.seconds} s a scenario;"
-            f" {args.workers} server process(es)"
+            + (f" {args.rate:g} requests/s offered;" if args.rate else "")
+            + f" {args.workers} server process(es)"
             + (
                 f" ({args.baseline_workers} for the baseline)"
                 if args.baseline is not None and args.baseline_workers != args.workers
@@ -426,8 +440,12 @@ def measure_server(
     database = DatabaseCpu(engine)
     base = f"http://127.0.0.1:{port}"
 
-    def scenario(name: str, seconds: int, connections: int = args.connections) -> Run:
-        return drive(base, name, data, seconds, args.threads, connections, server.pid, database)
+    def scenario(
+        name: str, seconds: int, connections: int = args.connections, rate: float = 0.0
+    ) -> Run:
+        return drive(
+            base, name, data, seconds, args.threads, connections, server.pid, database, rate
+        )
 
     runs: dict[str, Run] = {}
     try:
@@ -436,11 +454,11 @@ def measure_server(
         baseline = runs["me"] = scenario("me", args.seconds)
         report_run("baseline GET /me", baseline, None)
         if "send" in args.scenarios:
-            runs["send"] = scenario("send", args.seconds)
+            runs["send"] = scenario("send", args.seconds, rate=args.rate)
             report_run("send (POST messages)", runs["send"], baseline)
         for view in ("requires_response", "all"):
             if f"inbox_{view}" in args.scenarios:
-                runs[f"inbox_{view}"] = scenario(f"inbox_{view}", args.seconds)
+                runs[f"inbox_{view}"] = scenario(f"inbox_{view}", args.seconds, rate=args.rate)
                 report_run(f"inbox {view}", runs[f"inbox_{view}"], baseline)
         # Latency of one listing, not of a queue: with 16 connections and a few hundred
         # requests/s a request waits for the ones ahead of it (Little's law), whatever the
@@ -513,6 +531,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--light-connections", type=int, default=2, help="inbox, light load")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="requests/s offered in each scenario after GET /me (default 0: closed loop)",
+    )
     parser.add_argument("--workers", type=int, default=1, help="gobetween serve --workers")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--server-log-level", choices=("INFO", "WARNING"), default="WARNING")
