@@ -183,7 +183,7 @@ class OutboxMail:
     ) -> tuple[str, str, bytes]:
         assert item.message_id is not None
         record = _get_message(connection, item.message_id)
-        pair = self._pair(connection, record)
+        pair = self._pair(repo, record)
         recipient_side: AliasSide = "buyer" if record.direction == "seller_to_buyer" else "seller"
         sender_side: AliasSide = "seller" if recipient_side == "buyer" else "buyer"
         header_id = repo.header_for(item.message_id, recipient_side) or repo.remember_header(
@@ -235,22 +235,18 @@ class OutboxMail:
         data = compose(letter, replacements=pair.replacements(), key=self.key)
         return header_id, self.bounce_address, data
 
-    def _pair(self, connection: Connection, record: MessageRecord) -> _Pair:
-        thread = repos.SqlThreadRepository(connection).find(record.thread_id)
-        if thread is None:
-            raise LookupError(f"thread {record.thread_id} of message {record.id} not found")
-        seller = repos.SqlSellerRepository(connection).find(thread.seller_id)
-        buyer = repos.SqlBuyerRepository(connection).find(thread.buyer_id)
-        aliases = repos.SqlAliasRepository(connection)
-        seller_alias = aliases.for_pair(thread.buyer_id, thread.seller_id, "seller")
-        buyer_alias = aliases.for_pair(thread.buyer_id, thread.seller_id, "buyer")
-        if seller is None or buyer is None or seller_alias is None or buyer_alias is None:
-            raise LookupError(f"the parties or aliases of thread {thread.id} are missing")
+    def _pair(self, repo: SqlRelayRepository, record: MessageRecord) -> _Pair:
+        pair = repo.pair_of_thread(record.thread_id)
+        if pair is None:
+            raise LookupError(
+                f"the thread {record.thread_id} of message {record.id}, its parties or its"
+                " aliases are missing"
+            )
         return _Pair(
-            seller=seller,
-            buyer=buyer,
-            seller_alias=seller_alias.address(self.alias_domain),
-            buyer_alias=buyer_alias.address(self.alias_domain),
+            seller=pair.seller,
+            buyer=pair.buyer,
+            seller_alias=pair.seller_alias.address(self.alias_domain),
+            buyer_alias=pair.buyer_alias.address(self.alias_domain),
         )
 
     # Notices to a sender --------------------------------------------------------------------
