@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, Table, create_engine, text
 
 from gobetween.adapters.db import migrate
 from gobetween.adapters.db import tables as t
@@ -96,7 +96,9 @@ def fresh_database(
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     separator = "&" if "?" in pg_url else "?"
-    url = f"{pg_url}{separator}options=-csearch_path%3D{schema}"
+    # Quoted, as in CREATE SCHEMA: unquoted, PostgreSQL would fold a name like S_base to s_base
+    # and migrate into no schema at all.
+    url = f"{pg_url}{separator}options=-csearch_path%3D%22{schema}%22"
     if name_sessions:
         # Finds this benchmark's backends (their CPU, in /proc) among others' (backend_cpu).
         url += f"&application_name={schema}"
@@ -152,7 +154,7 @@ def order_id(number: int) -> str:
     return f"{100 + number // 10**14:03d}-{number // 10**7 % 10**7:07d}-{number % 10**7:07d}"
 
 
-def _insert_chunks(engine: Engine, table: t.Table, rows: list[dict[str, Any]]) -> None:
+def _insert_chunks(engine: Engine, table: Table, rows: list[dict[str, Any]]) -> None:
     if engine.dialect.name == "postgresql" and rows:
         _copy_rows(engine, table, rows)
         return
@@ -161,7 +163,7 @@ def _insert_chunks(engine: Engine, table: t.Table, rows: list[dict[str, Any]]) -
             connection.execute(table.insert(), rows[start : start + CHUNK])
 
 
-def _copy_rows(engine: Engine, table: t.Table, rows: list[dict[str, Any]]) -> None:
+def _copy_rows(engine: Engine, table: Table, rows: list[dict[str, Any]]) -> None:
     """PostgreSQL's COPY: a 1M-message pre-fill in a minute instead of a quarter of an hour."""
     from psycopg.types.json import Json
 
