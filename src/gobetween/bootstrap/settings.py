@@ -40,8 +40,9 @@ class Settings:
     smtp_enabled: bool = True  # the relay's SMTP/LMTP listener in `gobetween serve`
     smtp_protocol: str = "smtp"  # "lmtp" behind a front MTA such as Postfix (docs/relay.md)
     smtp_max_bytes: int = 25 * 1024 * 1024  # larger mail is refused with 552 (relay issue)
-    # Listener processes sharing smtp_port (SO_REUSEPORT); 0: one per core this process may run
-    # on, at most 2 (entrypoints/smtp.py, listener_count; docs/relay.md, Several listeners).
+    # Listener processes sharing smtp_port (SO_REUSEPORT); 0: on SQLite one per core this process
+    # may run on, at most 2, on PostgreSQL one (entrypoints/smtp.py, listener_count; docs/relay.md,
+    # Several listeners).
     smtp_listeners: int = 0
     relay_unauthenticated: str = "hold"  # mail failing SPF/DKIM/DMARC: "hold" or "refuse"
     dkim_selector: str = "gobetween"  # DKIM selector of outbound mail (`gobetween dkim keygen`)

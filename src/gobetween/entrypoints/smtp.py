@@ -549,23 +549,24 @@ class RelayListeners:
             self.controller.stop()
 
 
-# smtp_listeners = 0 (the default) runs one listener per core, up to this many. On a 2-core
-# machine two listeners accepted 9-52 % more mails per second than one (medians) on both
-# databases, at 4 kB and 200 kB (docs/relay.md, Several listeners); more than two were never
-# measured, and each process holds its own database pool and relay threads.
+# smtp_listeners = 0 (the default) runs, on SQLite, one listener per core, up to this many. On a
+# 2-core machine two SQLite listeners accepted 24-55 % more mails per second than one, at 4 kB
+# and 200 kB, in every run (docs/relay.md, Several listeners); more than two were never
+# measured, and each process holds its own relay threads. On PostgreSQL two listeners cost
+# 8-39 % more listener CPU per mail and their rates went from -34 % to +42 %: the database
+# server's backends need the same cores, so the default there stays one.
 MAX_LISTENERS_BY_CORES = 2
 
 
 def listener_count(settings: Settings, *, cores: int | None = None) -> int:
-    """The listener processes `gobetween serve` runs: smtp_listeners, or for 0 one per core this
-    process may run on (`cores`, read from the system when None), at most MAX_LISTENERS_BY_CORES.
-
-    An in-memory SQLite database is one per process, so it gets one listener.
-    """
+    """The listener processes `gobetween serve` runs: smtp_listeners when set; for 0, on a SQLite
+    file one per core this process may run on (`cores`, read from the system when None), at most
+    MAX_LISTENERS_BY_CORES, and one on PostgreSQL or an in-memory SQLite database (one per
+    process)."""
     if settings.smtp_listeners > 0:
         return settings.smtp_listeners
     database = make_url(settings.database_url).database
-    if settings.is_sqlite and database in (None, "", ":memory:"):
+    if not settings.is_sqlite or database in (None, "", ":memory:"):
         return 1
     if cores is None:
         cores = _usable_cores()

@@ -129,7 +129,7 @@ def test_a_negative_listener_count_is_refused() -> None:
         load_settings(environ={"GOBETWEEN_SMTP_LISTENERS": "-1"})
 
 
-def test_listeners_follow_the_cores_by_default_up_to_two(tmp_path: Path) -> None:
+def test_listeners_follow_the_cores_by_default_on_sqlite_up_to_two(tmp_path: Path) -> None:
     on_file = {"database_url": f"sqlite:///{tmp_path / 'relay.db'}"}
     default = load_settings(environ={}, overrides=on_file)
     assert default.smtp_listeners == 0
@@ -146,4 +146,9 @@ def test_listeners_follow_the_cores_by_default_up_to_two(tmp_path: Path) -> None
     on_postgresql = load_settings(
         environ={}, overrides={"database_url": "postgresql://gobetween@db.example/gobetween"}
     )
-    assert listener_count(on_postgresql, cores=2) == 2
+    assert listener_count(on_postgresql, cores=2) == 1
+    two_on_postgresql = load_settings(
+        environ={"GOBETWEEN_SMTP_LISTENERS": "2"},
+        overrides={"database_url": "postgresql://gobetween@db.example/gobetween"},
+    )
+    assert listener_count(two_on_postgresql, cores=1) == 2
