@@ -202,17 +202,21 @@ class OutboxMail:
         )
         attachments: list[MailAttachment] = []
         missing: list[str] = []
+        # Base64 bodies the attachments arrived in, which compose may send as they are.
+        arrived: dict[str, bytes] = {}
         for meta in record.attachments:
-            data = repo.attachment(meta.sha256)
-            if data is None:
+            kept = repo.kept_attachment(meta.sha256)
+            if kept is None:
                 missing.append(meta.filename)
                 continue
-            attachment = MailAttachment(meta.filename, meta.content_type, data)
+            attachment = MailAttachment(meta.filename, meta.content_type, kept.data)
             # The bytes may come from a raw mail's row, which is not append-only: what is sent
             # must be what the message's record names.
             if attachment.sha256 != meta.sha256:
                 raise ValueError(f"the stored bytes of attachment {meta.sha256} have changed")
             attachments.append(attachment)
+            if kept.base64_lines is not None:
+                arrived[meta.sha256] = kept.base64_lines
         text = record.body
         if missing:
             text += "\n\nAttachments in the message center: " + ", ".join(missing)
@@ -231,6 +235,7 @@ class OutboxMail:
             in_reply_to=known[-1] if known else None,
             references=tuple(known[-MAX_REFERENCES:]),
             attachments=tuple(attachments),
+            attachment_lines=arrived,
         )
         data = compose(letter, replacements=pair.replacements(), key=self.key)
         return header_id, self.bounce_address, data
