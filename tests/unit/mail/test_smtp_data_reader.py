@@ -17,7 +17,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gobetween.entrypoints.smtp import RelaySMTP, data_refusal
+from gobetween.entrypoints.smtp import RelaySMTP, _without_dot_stuffing, data_refusal
 
 HEAD = b"EHLO client.example\r\nMAIL FROM:<a@client.example>\r\nRCPT TO:<b@relay.test>\r\nDATA\r\n"
 
@@ -255,3 +255,24 @@ def test_any_mail_in_any_pieces(
     stream = HEAD + body + after + b"QUIT\r\n"
     options = {} if limit is None else {"data_size_limit": limit}
     _assert_same(_split(stream, cuts), **options)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        *CASES.values(),
+        b"no dot starts a line. Here. Or here.\r\n",
+        b".first\r\nsecond\r\n",
+        b"bare LF\n.before a dot\r\n",
+        b"A" * 200_000 + b"\r\n..last\r\n",
+    ],
+)
+def test_dot_stuffing_undone_as_on_every_crlf(lines: bytes) -> None:
+    expected = (b"\r\n" + lines).replace(b"\r\n.", b"\r\n")[2:]
+    assert _without_dot_stuffing(lines) == expected
+
+
+@given(st.lists(st.sampled_from([b".", b"..", b"\r\n", b"\n", b"\r", b"x", b"\r\n."]), max_size=40))
+def test_dot_stuffing_undone_for_any_mix_of_dots_and_line_breaks(pieces: list[bytes]) -> None:
+    lines = b"".join(pieces)
+    assert _without_dot_stuffing(lines) == (b"\r\n" + lines).replace(b"\r\n.", b"\r\n")[2:]
