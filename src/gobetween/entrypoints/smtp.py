@@ -25,7 +25,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session, syntax
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from gobetween.adapters.db.group_commit import GroupCommitter
 from gobetween.adapters.db.read_engine import build_read_engine
@@ -472,9 +472,8 @@ def relay_committer(engine: Engine, *, shared_port: bool) -> GroupCommitter | No
     listener processes share the port), none on PostgreSQL (its sessions commit on their own)."""
     if engine.dialect.name != "sqlite":
         return None
-    database = engine.url.database
-    if shared_port and database and database != ":memory:":
-        return ListenerWriters(engine, Path(f"{database}.relay-writers.lock"))
+    if shared_port and _is_sqlite_file(engine.url):
+        return ListenerWriters(engine, Path(f"{engine.url.database}.relay-writers.lock"))
     # SQLite has one writer and an fsync per COMMIT: batch the sessions' commits.
     return GroupCommitter(engine)
 
@@ -582,12 +581,16 @@ def listener_count(settings: Settings, *, cores: int | None = None) -> int:
     process)."""
     if settings.smtp_listeners > 0:
         return settings.smtp_listeners
-    database = make_url(settings.database_url).database
-    if not settings.is_sqlite or database in (None, "", ":memory:"):
+    if not settings.is_sqlite or not _is_sqlite_file(make_url(settings.database_url)):
         return 1
     if cores is None:
         cores = _usable_cores()
     return max(1, min(MAX_LISTENERS_BY_CORES, cores))
+
+
+def _is_sqlite_file(url: URL) -> bool:
+    """Whether a SQLite URL names a file, which several processes can share (not `:memory:`)."""
+    return url.database not in (None, "", ":memory:")
 
 
 def _usable_cores() -> int:

@@ -335,15 +335,12 @@ class SqlRelayRepository:
             if header_id is not None:
                 self.add_header(message_ref, party, header_id)
             for sha256, content_type, data in attachments:
-                found = base64_body_in(raw, data) if len(data) >= REFERENCED_FROM_BYTES else None
+                found = _slice_of_raw(raw, data)
                 if found is None:
                     self.keep_attachment(sha256, content_type, data, now=now)
                 else:
-                    _add_ignoring_conflicts(self._c, r.relay_attachments).rowcount(
-                        self._c,
-                        _attachment_params(
-                            sha256, content_type, None, now, int(inbound.id), *found
-                        ),
+                    self._add_attachment(
+                        _attachment_params(sha256, content_type, None, now, int(inbound.id), *found)
                     )
             return
         if header_id is not None:
@@ -357,7 +354,7 @@ class SqlRelayRepository:
         for position, (sha256, (content_type, data)) in enumerate(firsts.items()):
             params[f"a{position}_sha256"] = sha256
             params[f"a{position}_content_type"] = content_type
-            found = base64_body_in(raw, data) if len(data) >= REFERENCED_FROM_BYTES else None
+            found = _slice_of_raw(raw, data)
             referenced.append(found is not None)
             if found is None:
                 params[f"a{position}_data"] = data
@@ -472,14 +469,10 @@ class SqlRelayRepository:
     def keep_attachment(
         self, sha256: str, content_type: str, data: bytes, *, now: datetime
     ) -> None:
-        _add_ignoring_conflicts(self._c, r.relay_attachments).rowcount(
-            self._c, _attachment_params(sha256, content_type, data, now, None, None, None)
-        )
+        self._add_attachment(_attachment_params(sha256, content_type, data, now, None, None, None))
 
-    def attachment(self, sha256: str) -> bytes | None:
-        """The attachment's bytes (kept_attachment's data)."""
-        kept = self.kept_attachment(sha256)
-        return None if kept is None else kept.data
+    def _add_attachment(self, params: dict[str, Any]) -> None:
+        _add_ignoring_conflicts(self._c, r.relay_attachments).rowcount(self._c, params)
 
     def kept_attachment(self, sha256: str) -> KeptAttachment | None:
         """The attachment's bytes: as stored, or decoded from the slice of the raw mail that
@@ -769,6 +762,12 @@ REFERENCED_FROM_BYTES = 4096
 # The base64 characters an attachment's body is searched for by: the encoding of its first 48
 # bytes, so a body whose lines hold 64 characters or more is found (76 is what mailers write).
 _LEADING_CHARACTERS = 64
+
+
+def _slice_of_raw(raw: bytes, data: bytes) -> tuple[int, int] | None:
+    """Where in `raw` an attachment of `data` is kept instead of stored again: its base64 body
+    (base64_body_in), for attachments of REFERENCED_FROM_BYTES or more; None: store the bytes."""
+    return base64_body_in(raw, data) if len(data) >= REFERENCED_FROM_BYTES else None
 
 
 def base64_body_in(raw: bytes, data: bytes) -> tuple[int, int] | None:
