@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -300,12 +300,15 @@ class SqlRelayRepository:
         party: AliasSide,
         header_id: str | None,
         attachments: Sequence[tuple[str, str, bytes]],
+        base64_at: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
         """A stored mail's rows: add_inbound (status "stored"), add_header for `header_id` and
         keep_attachment for each (sha256, content type, bytes) in `attachments`, except that an
         attachment of REFERENCED_FROM_BYTES or more whose base64 body `raw` holds
         (base64_body_in) is kept as that slice of the mail's row, not stored again: a 200 kB
         mail with a 196 kB PDF wrote 500 kB of WAL on PostgreSQL, 210 kB of it the PDF again.
+        `base64_at`: by sha256, where the parse found an attachment's body written as its
+        base64 encoding (parse.MailAttachment.raw_base64), which spares encoding it to search.
 
         On PostgreSQL all of them in one statement (data-modifying CTEs): each statement is a
         round trip, and the deciding threads hand the GIL over at each (docs/relay.md). A
@@ -335,7 +338,7 @@ class SqlRelayRepository:
             if header_id is not None:
                 self.add_header(message_ref, party, header_id)
             for sha256, content_type, data in attachments:
-                found = _slice_of_raw(raw, data)
+                found = _slice_of_raw(raw, data, (base64_at or {}).get(sha256))
                 if found is None:
                     self.keep_attachment(sha256, content_type, data, now=now)
                 else:
@@ -354,7 +357,7 @@ class SqlRelayRepository:
         for position, (sha256, (content_type, data)) in enumerate(firsts.items()):
             params[f"a{position}_sha256"] = sha256
             params[f"a{position}_content_type"] = content_type
-            found = _slice_of_raw(raw, data)
+            found = _slice_of_raw(raw, data, (base64_at or {}).get(sha256))
             referenced.append(found is not None)
             if found is None:
                 params[f"a{position}_data"] = data
@@ -764,13 +767,19 @@ REFERENCED_FROM_BYTES = 4096
 _LEADING_CHARACTERS = 64
 
 
-def _slice_of_raw(raw: bytes, data: bytes) -> tuple[int, int] | None:
+def _slice_of_raw(
+    raw: bytes, data: bytes, written_at: tuple[int, int] | None
+) -> tuple[int, int] | None:
     """Where in `raw` an attachment of `data` is kept instead of stored again: its base64 body
     (base64_body_in), for attachments of REFERENCED_FROM_BYTES or more; None: store the bytes."""
-    return base64_body_in(raw, data) if len(data) >= REFERENCED_FROM_BYTES else None
+    if len(data) < REFERENCED_FROM_BYTES:
+        return None
+    return base64_body_in(raw, data, written_at)
 
 
-def base64_body_in(raw: bytes, data: bytes) -> tuple[int, int] | None:
+def base64_body_in(
+    raw: bytes, data: bytes, written_at: tuple[int, int] | None = None
+) -> tuple[int, int] | None:
     """(start, length) of a slice of `raw` that is `data`'s base64 encoding in lines of one
     length with CRLF breaks (the last line's break left out), or None when there is none.
 
@@ -778,7 +787,16 @@ def base64_body_in(raw: bytes, data: bytes) -> tuple[int, int] | None:
     decoding it gives `data` back byte for byte (0.25 ms for a 196 kB attachment). A body in
     other lines (shorter than 64 characters, uneven, LF breaks, non-zero padding bits) is not
     found, and its bytes are stored instead.
+
+    `written_at`: (start, end) of a part of `raw` known to be that encoding with only CRs and
+    LFs besides (parse.MailAttachment.raw_base64). The answer is the same; it then takes a
+    search of the first line and a look at the bytes where the slice and the part's ends differ,
+    instead of encoding `data` (0.45 ms for 196 kB) and comparing the whole slice (0.25 ms).
     """
+    if written_at is not None:
+        found = _base64_body_at(raw, len(data), *written_at)
+        if found is not None:
+            return found
     encoded = binascii.b2a_base64(data, newline=False)
     start = raw.find(encoded[:_LEADING_CHARACTERS])
     if start < 0:
@@ -790,6 +808,38 @@ def base64_body_in(raw: bytes, data: bytes) -> tuple[int, int] | None:
     # Deleting every CR and LF (one pass, a quarter of what replacing CRLF costs) is what the
     # decoder does with them too.
     if raw[start : start + length].translate(None, b"\r\n") != encoded:
+        return None
+    return start, length
+
+
+def _base64_body_at(raw: bytes, data_length: int, start: int, end: int) -> tuple[int, int] | None:
+    """base64_body_in's answer when it finds a slice, for raw[start:end] holding the encoding of
+    `data_length` bytes with only CRs and LFs besides; None when undecided here (the full search
+    then answers).
+
+    The same steps: the encoding's first characters are raw[start:start + 64] when the first line
+    holds them, and the search for them must land on `start`; the width of that line gives the
+    slice's length. Since raw[start:end] without CR and LF is the encoding, the slice is too
+    exactly when the bytes between `end` and the slice's end are all CR or LF.
+    """
+    leading = raw[start : start + _LEADING_CHARACTERS]
+    if (
+        len(leading) < _LEADING_CHARACTERS
+        or end - start < _LEADING_CHARACTERS
+        or b"\r" in leading
+        or b"\n" in leading
+        or raw.find(leading) != start
+    ):
+        return None
+    encoded_length = 4 * -(-data_length // 3)
+    line_end = raw.find(b"\r\n", start)
+    width = (line_end if line_end >= 0 else len(raw)) - start
+    lines = -(-encoded_length // width)
+    length = encoded_length + 2 * (lines - 1)
+    if start + length > len(raw):
+        return None
+    low, high = sorted((end, start + length))
+    if raw[low:high].translate(None, b"\r\n"):
         return None
     return start, length
 

@@ -511,6 +511,7 @@ class InboundRelay:
                     party=party.sender_side,
                     header_id=parsed.message_id,
                     attachments=[(a.sha256, a.content_type, a.data) for a in parsed.attachments],
+                    base64_at=_base64_bodies(parsed),
                 )
                 replies.append(reply)
                 return
@@ -647,6 +648,16 @@ def _order_named(
 def _orders_named_in(parsed: ParsedMail) -> list[str]:
     """The order ids the subject and the new text name, in order; reads the body."""
     return [str(found) for found in ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}")]
+
+
+def _base64_bodies(parsed: ParsedMail) -> dict[str, tuple[int, int]]:
+    """Where the parse found each attachment's base64 body in the raw mail, by sha256 (the first
+    of equal ones, as the stored rows keep the first)."""
+    found: dict[str, tuple[int, int]] = {}
+    for attachment in parsed.attachments:
+        if attachment.raw_base64 is not None:
+            found.setdefault(attachment.sha256, attachment.raw_base64)
+    return found
 
 
 def _body_refusal(parsed: ParsedMail) -> str | None:

@@ -159,6 +159,11 @@ class MailAttachment:
     data: bytes
     # Hashed once: the relay needs it for the message's record and for the stored bytes.
     sha256: str = field(init=False)
+    # (start, end) of this attachment's body in the raw mail it was parsed from, when that body
+    # is `data`'s base64 encoding exactly as binascii writes it, with only line breaks (CR, LF)
+    # between: the relay keeps such an attachment as a slice of the raw mail (relay_repository.
+    # base64_body_in), which this saves encoding `data` again to find. None when not known.
+    raw_base64: tuple[int, int] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sha256", hashlib.sha256(self.data).hexdigest())
@@ -307,7 +312,8 @@ def parse_mail(
         raise MalformedMail(
             f"header block is {header_end} bytes; the limit is {max_header_bytes}", over_limit=True
         )
-    message = _read_message(raw, lift_from, max_parts=max_parts, max_depth=max_depth)
+    lifted: dict[int, tuple[int, int]] = {}
+    message = _read_message(raw, lift_from, max_parts=max_parts, max_depth=max_depth, lifted=lifted)
     _check_shape(message, max_parts=max_parts, max_depth=max_depth)
     senders = _addresses(message, "from")
     if len(senders) != 1:
@@ -326,32 +332,46 @@ def parse_mail(
             max_plain_chars=max_plain_body_chars,
             max_html_chars=max_html_body_chars,
         ),
-        attachments=tuple(_attachments(message, body_part, _content_types(message))),
+        attachments=tuple(_attachments(message, body_part, _content_types(message), lifted)),
         auto_submitted=_header(message, "auto-submitted").strip().lower() not in ("", "no"),
         recipients=tuple(address for _, address in _addresses(message, "to", "cc")),
     )
 
 
 def _read_message(
-    raw: bytes, lift_from: int | None, *, max_parts: int, max_depth: int
+    raw: bytes,
+    lift_from: int | None,
+    *,
+    max_parts: int,
+    max_depth: int,
+    lifted: dict[int, tuple[int, int]] | None = None,
 ) -> EmailMessage:
     """The stdlib's parse of `raw`, with large leaf bodies lifted out and put back (if any).
 
     Finding the large bodies reads each part's headers, and the parse reads the same headers
     again: both go through one policy, whose header factory parses each (name, value) once.
+    `lifted`, when given, receives {id(leaf): (start, end)} for each leaf whose whole payload
+    is the lifted raw[start:end].
     """
     policy = mail_policy()
+    lifted_at: dict[str, tuple[int, int]] = {}
     skeleton, bodies = (
         (raw, {})
         if lift_from is None
-        else _lift_bodies(raw, lift_from, policy, max_parts=max_parts, max_depth=max_depth)
+        else _lift_bodies(
+            raw, lift_from, policy, max_parts=max_parts, max_depth=max_depth, lifted_at=lifted_at
+        )
     )
     message = message_from_bytes(skeleton, _class=EmailMessage, policy=policy)
     assert isinstance(message, EmailMessage)
-    if bodies and _put_back(message, bodies) != len(bodies):
+    whole: dict[int, str] = {}
+    if bodies and _put_back(message, bodies, whole) != len(bodies):
         # A body landed where no leaf payload holds it: trust the plain parse instead.
         message = message_from_bytes(raw, _class=EmailMessage, policy=policy)
         assert isinstance(message, EmailMessage)
+        whole = {}
+    if lifted is not None:
+        lifted.update((part, lifted_at[token]) for part, token in whole.items())
     return message
 
 
@@ -382,10 +402,12 @@ def _lift_bodies(
     *,
     max_parts: int,
     max_depth: int,
+    lifted_at: dict[str, tuple[int, int]] | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """(raw with its large leaf bodies replaced by tokens, {token: body as the stdlib holds it}).
 
-    Parts' headers are read with `policy`.
+    Parts' headers are read with `policy`. `lifted_at`, when given, receives {token: (start,
+    end)}: where in `raw` each lifted body stands.
     """
     if len(raw) < lift_from:
         return raw, {}
@@ -403,6 +425,8 @@ def _lift_bodies(
         pieces += [raw[position:start], token.encode("ascii")]
         # BytesParser reads bytes as ASCII with surrogateescape: the same string it would store.
         bodies[token] = raw[start:end].decode("ascii", "surrogateescape")
+        if lifted_at is not None:
+            lifted_at[token] = (start, end)
         position = end
     pieces.append(raw[position:])
     return b"".join(pieces), bodies
@@ -512,8 +536,14 @@ def _after_empty_line(raw: bytes, start: int, end: int) -> int | None:
     return None if crlf < 0 else crlf + 4
 
 
-def _put_back(message: EmailMessage, bodies: dict[str, str]) -> int:
-    """Replace the tokens in the leaves' payloads by their bodies; how many were replaced."""
+def _put_back(
+    message: EmailMessage, bodies: dict[str, str], whole: dict[int, str] | None = None
+) -> int:
+    """Replace the tokens in the leaves' payloads by their bodies; how many were replaced.
+
+    `whole`, when given, receives {id(leaf): token} for each leaf whose payload was the token
+    alone, so is now that body exactly.
+    """
     restored = 0
     for part in message.walk():
         # The payload as stored, not get_payload(): that one may re-decode a string holding
@@ -521,6 +551,8 @@ def _put_back(message: EmailMessage, bodies: dict[str, str]) -> int:
         payload = getattr(part, "_payload", None)
         if not isinstance(payload, str) or "gobetween-lifted-" not in payload:
             continue
+        if whole is not None and payload in bodies:
+            whole[id(part)] = payload
         for token, body in bodies.items():
             if token in payload:
                 payload = payload.replace(token, body)
@@ -640,9 +672,16 @@ def _content_types(message: EmailMessage) -> dict[int, str]:
 
 
 def _attachments(
-    message: EmailMessage, body_part: object, types: dict[int, str]
+    message: EmailMessage,
+    body_part: object,
+    types: dict[int, str],
+    lifted: dict[int, tuple[int, int]] | None = None,
 ) -> list[MailAttachment]:
-    """Every leaf that is not the body or an alternative rendering of the body."""
+    """Every leaf that is not the body or an alternative rendering of the body.
+
+    `lifted`: {id(leaf): (start, end)} of leaves whose payload is raw[start:end] (_read_message),
+    for MailAttachment.raw_base64.
+    """
     skip: set[int] = set()
     if isinstance(body_part, EmailMessage):
         skip.add(id(body_part))
@@ -664,16 +703,23 @@ def _attachments(
             continue
         if id(part) in skip:
             continue
-        data = _decoded(part)
+        data, as_written = _decoded_base64(part)
         if content_type.startswith("text/") and not part.get_filename() and not data.strip():
             continue
         filename = part.get_filename() or f"part-{len(found) + 1}"
-        found.append(MailAttachment(filename, content_type, data))
+        span = lifted.get(id(part)) if lifted and as_written else None
+        found.append(MailAttachment(filename, content_type, data, raw_base64=span))
     return found
 
 
 def _decoded(part: EmailMessage) -> bytes:
-    """part.get_payload(decode=True) of a leaf, as bytes.
+    """part.get_payload(decode=True) of a leaf, as bytes."""
+    return _decoded_base64(part)[0]
+
+
+def _decoded_base64(part: EmailMessage) -> tuple[bytes, bool]:
+    """(part.get_payload(decode=True) of a leaf, as bytes; whether its payload with every CR
+    and LF deleted is those bytes' base64 encoding exactly as binascii.b2a_base64 writes it).
 
     For base64 the stdlib splits the payload into its lines and joins them again before the
     strict decode, 3,400 lines for a 200 kB attachment; deleting the CRs and LFs is the same
@@ -689,11 +735,27 @@ def _decoded(part: EmailMessage) -> bytes:
         joined = payload.encode("ascii").translate(None, b"\r\n")
         if len(joined) % 4 == 0:
             try:
-                return binascii.a2b_base64(joined, strict_mode=True)
+                data = binascii.a2b_base64(joined, strict_mode=True)
             except binascii.Error:
                 pass
+            else:
+                return data, _written_by_b2a(joined, data)
     decoded = part.get_payload(decode=True)
-    return decoded if isinstance(decoded, bytes) else b""
+    return (decoded if isinstance(decoded, bytes) else b""), False
+
+
+def _written_by_b2a(encoded: bytes, data: bytes) -> bool:
+    """Whether `encoded`, which decodes strictly to `data`, is b2a_base64(data) byte for byte.
+
+    A strict decode takes only base64 characters, in whole groups of four, "=" only as the last
+    group's padding; each group of four characters without padding is the one encoding of its
+    three bytes. Only the last group can differ: its padding leaves bits unused, which the
+    decoder ignores and the encoder writes as zeros. So the last group decides.
+    """
+    if not data:
+        return not encoded
+    tail = len(data) % 3 or 3
+    return binascii.b2a_base64(data[-tail:], newline=False) == encoded[-4:]
 
 
 def _alternative_parents(
