@@ -35,6 +35,7 @@ from gobetween.domain.parties import Buyer, Seller, check_party_id
 from gobetween.policy import Attachment, MessageContext, SystemFacts, Verdict, check
 from gobetween.policy.categories import CONTACT_REASONS, CRITICAL_REASONS
 from gobetween.policy.context import ORDER_STATUSES, CaseState, OrderStatus
+from gobetween.services.access_ports import SellerPolicy
 from gobetween.services.aliases import ensure_pair_aliases
 from gobetween.services.ports import (
     MESSAGE_ID_SLOT,
@@ -89,6 +90,11 @@ class MessagingLimits:
         """Messages a seller may send in one UTC day, given its orders in the averaging window."""
         average_scaled = self.daily_limit_multiplier * orders_in_window // self.daily_limit_days
         return self.daily_limit_base + average_scaled
+
+
+ForSeller = Callable[[SellerPolicy | None], tuple[MessagingLimits, PolicyCheck]]
+"""The limits and the policy check of one seller's send, given the operator's settings for that
+seller as the send's read found them (None: the seller has none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +212,7 @@ def send_seller_draft(
     clock: Clock,
     limits: MessagingLimits,
     hooks: MessageHooks = NO_HOOKS,
+    for_seller: ForSeller | None = None,
 ) -> SendResult:
     """`send_seller_message` for a caller that can only write the command once it has the order's
     parties (the API's send: the contact reasons the order offers, a template in the buyer's
@@ -215,6 +222,11 @@ def send_seller_draft(
     the send facts in one statement), then hands the parties to `compose`, whose command is sent
     on that thread. `compose` may raise (a draft the order does not allow): nothing is stored.
     NotFound for an order that is not the seller's, before `compose` is called.
+
+    `for_seller` applies the operator's settings for the seller, which the send facts carry
+    (`SellerSendingFacts.seller_policy`): the limits and the check it returns judge the message
+    instead of `limits` and `check_policy`. The facts' window of orders is `limits`' own
+    (`daily_limit_days`, which a seller's settings do not change).
     """
     return _read_and_send(
         order_id,
@@ -226,6 +238,7 @@ def send_seller_draft(
         clock=clock,
         limits=limits,
         hooks=hooks,
+        for_seller=for_seller,
     )
 
 
@@ -240,6 +253,7 @@ def _read_and_send(
     clock: Clock,
     limits: MessagingLimits,
     hooks: MessageHooks,
+    for_seller: ForSeller | None = None,
 ) -> SendResult:
     """The read of `send_seller_message` and `send_seller_draft`, then the send of `compose`'s
     command (or of `compose`, a command checked already); `unknown` is the error for an order
@@ -263,6 +277,7 @@ def _read_and_send(
             now=now,
             limits=limits,
             hooks=hooks,
+            for_seller=for_seller,
         )
     # No thread yet (the order's first message), or no such order of this seller.
     parties = uow.orders.find_with_parties(order_id)
@@ -276,6 +291,7 @@ def _read_and_send(
         now=now,
         limits=limits,
         hooks=hooks,
+        for_seller=for_seller,
     )
 
 
@@ -303,6 +319,7 @@ def _send_with_parties(
     now: datetime,
     limits: MessagingLimits,
     hooks: MessageHooks,
+    for_seller: ForSeller | None = None,
 ) -> SendResult:
     thread = _lock_thread(uow, parties.order, now)
     return _send_on_locked_thread(
@@ -315,6 +332,7 @@ def _send_with_parties(
         now=now,
         limits=limits,
         hooks=hooks,
+        for_seller=for_seller,
     )
 
 
@@ -350,8 +368,16 @@ def _send_on_locked_thread(
     now: datetime,
     limits: MessagingLimits,
     hooks: MessageHooks,
+    for_seller: ForSeller | None = None,
 ) -> SendResult:
     """The send once the order's thread is locked and the facts read after the lock."""
+    if for_seller is not None:
+        window_days = limits.daily_limit_days
+        limits, check_policy = for_seller(counted.seller_policy)
+        if limits.daily_limit_days != window_days:
+            # The facts counted the orders of the marketplace's window, read before the
+            # seller's settings were known.
+            raise ValueError("a seller's settings cannot change the daily limit's window")
     order, seller, buyer = parties.order, parties.seller, parties.buyer
     derived: Initiation = "reply" if counted.awaiting_reply else "proactive"
     initiation = chosen_initiation(command.initiation, derived)

@@ -11,12 +11,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Final, Protocol, Self
+from typing import TYPE_CHECKING, Any, Final, Protocol, Self
 
 from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import MessageRecord, Thread
 from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
+
+if TYPE_CHECKING:
+    # The API's port module imports this one; the send facts only name its settings type.
+    from gobetween.services.access_ports import SellerPolicy
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware UTC. Tests pass a fixed or stepping clock."""
@@ -176,6 +180,10 @@ class SellerSendingFacts:
     review_requested: bool
     # The pair's aliases as stored (none, one or both sides), read with the facts.
     aliases: tuple[Alias, ...]
+    # The operator's settings for the seller (policy profile, essential link domains, daily
+    # limit overrides) as stored, None when there are none: read with the facts so that a send
+    # that applies them (services/sending.py) makes no round trip of its own for them.
+    seller_policy: SellerPolicy | None = None
 
 
 @dataclass(frozen=True, slots=True)

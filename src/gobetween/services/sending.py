@@ -181,16 +181,19 @@ def _send_as_seller(
     attachments: tuple[AttachmentMeta, ...],
     sending: Sending,
 ) -> SendOutcome:
-    # One transaction for the whole send: the operator's settings for the seller, then the
-    # message service reads the order with its parties, locks its thread and reads the send
-    # facts in one statement, and the draft is checked against those parties before it stores
-    # the message on them.
-    with sending.uow_factory() as uow:
-        policy = uow.access.seller_policies.find(seller_id)
+    # One transaction for the whole send: the message service reads the order with its
+    # parties, locks its thread and reads the send facts, the operator's settings for the
+    # seller among them, in one statement; the draft is checked against those parties and the
+    # message judged with those settings before it is stored on them.
+    applied: list[MessagingLimits] = []
+
+    def for_seller(policy: SellerPolicy | None) -> tuple[MessagingLimits, PolicyCheck]:
         limits = seller_limits(sending.limits, policy)
-        check = with_link_domains(
-            sending.check_policy, policy.allowed_link_domains if policy else ()
-        )
+        applied.append(limits)
+        domains = policy.allowed_link_domains if policy else ()
+        return limits, with_link_domains(sending.check_policy, domains)
+
+    with sending.uow_factory() as uow:
         written: list[tuple[str, str]] = []
 
         def compose(parties: OrderParties) -> SendSellerMessage:
@@ -212,16 +215,17 @@ def _send_as_seller(
             seller_id,
             compose,
             uow=uow,
-            check_policy=check,
+            check_policy=sending.check_policy,
             hooks=CaseHooks(),
             clock=sending.clock,
-            limits=limits,
+            limits=sending.limits,
+            for_seller=for_seller,
         )
     subject, text = written[0]
     status = None
     if DAILY_LIMIT in result.verdict.categories:
         status = daily_limit_status(
-            seller_id, uow=sending.uow_factory(), clock=sending.clock, limits=limits
+            seller_id, uow=sending.uow_factory(), clock=sending.clock, limits=applied[0]
         )
     return SendOutcome(result, subject, text, status)
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 
+from gobetween.adapters.db import access_tables
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.dialect import insert_on_conflict as _insert
@@ -37,6 +38,7 @@ from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord, Thread
 from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
+from gobetween.services.access_ports import SellerPolicy
 from gobetween.services.audit import RowBatch
 from gobetween.services.ports import (
     MESSAGE_ID_SLOT,
@@ -817,6 +819,21 @@ def _sending_facts(row: Any, *, buyer_id: str, seller_id: str) -> SellerSendingF
         buyer_is_seller=bool(row.buyer_is_seller),
         review_requested=bool(row.review_requested),
         aliases=_pair_aliases(row, buyer_id=buyer_id, seller_id=seller_id),
+        seller_policy=_seller_policy(row, seller_id=seller_id),
+    )
+
+
+def _seller_policy(row: Any, *, seller_id: str) -> SellerPolicy | None:
+    """The seller's settings of a row with the columns of `_seller_policy_columns`; the
+    profile is never NULL in a stored row, so a NULL one means the seller has none."""
+    if row.policy_profile is None:
+        return None
+    return SellerPolicy(
+        seller_id=seller_id,
+        profile=row.policy_profile,
+        allowed_link_domains=tuple(row.policy_link_domains),
+        daily_limit_base=row.policy_daily_limit_base,
+        daily_limit_multiplier=row.policy_daily_limit_multiplier,
     )
 
 
@@ -951,6 +968,24 @@ def _sending_facts_columns(*, day_counters: bool, thread: Any, order: Any, buyer
         buyer_is_seller.label("buyer_is_seller"),
         review_requested.label("review_requested"),
         *_pair_alias_columns(buyer=buyer, seller=bindparam("seller")),
+        *_seller_policy_columns(seller=bindparam("seller")),
+    ]
+
+
+def _seller_policy_columns(*, seller: Any) -> list[Any]:
+    """The operator's settings for the seller (what `SqlSellerPolicyRepository.find` reads) as
+    the columns that `_seller_policy` turns back into a `SellerPolicy`: the API's send applies
+    them, and read here they cost a primary-key probe each instead of a round trip."""
+    p = access_tables.seller_policies.c
+
+    def of_seller(column: Any) -> Any:
+        return select(column).where(p.seller_id == seller).scalar_subquery()
+
+    return [
+        of_seller(p.profile).label("policy_profile"),
+        of_seller(p.allowed_link_domains).label("policy_link_domains"),
+        of_seller(p.daily_limit_base).label("policy_daily_limit_base"),
+        of_seller(p.daily_limit_multiplier).label("policy_daily_limit_multiplier"),
     ]
 
 

@@ -1,0 +1,213 @@
+"""The statements of a seller's API send, and the operator's settings for the seller read with them.
+
+A send on PostgreSQL waits for every round trip (and for the GIL after each answer), so the send's
+statements are counted here: the send facts carry the seller's settings (policy profile, essential
+link domains, daily limit overrides), so no statement reads them apart. BEGIN and COMMIT are not
+counted (they are not statements of the code). The settings must still take effect on every send,
+on both databases and on both of the send's paths (an order's first message, a thread's next one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from api_world import ANNA_ORDER, BEN_ORDER, NOW, World
+from sqlalchemy import event
+
+from gobetween.adapters.attachment_folder import FolderBlobStore
+from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
+from gobetween.adapters.db.dialect import DriverStatement
+from gobetween.domain.parties import Buyer
+from gobetween.policy import MessageContext, SystemFacts, Verdict
+from gobetween.services.access import Principal
+from gobetween.services.access_ports import SellerPolicy
+from gobetween.services.sending import Draft, Sending, send_message
+
+
+@pytest.fixture
+def statements(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The SQL of every statement run, through `execute` or on the driver's cursor."""
+    seen: list[str] = []
+    run_on_driver = DriverStatement._run
+
+    def run_and_record(connection: Any, compiled: Any, params: Any, **options: Any) -> Any:
+        seen.append(compiled.sql)
+        return run_on_driver(connection, compiled, params, **options)
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    monkeypatch.setattr(DriverStatement, "_run", staticmethod(run_and_record))
+    engine = world.platform.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def _kinds(seen: list[str]) -> list[str]:
+    """Each statement as its verb and the first table it reads or the table it writes."""
+    kinds = []
+    for sql in seen:
+        words = sql.split()
+        verb = words[0]
+        if verb == "WITH":
+            kinds.append("WITH " + words[1])
+        elif verb == "SELECT":
+            table = words[words.index("FROM") + 1] if "FROM" in words else ""
+            kinds.append(f"SELECT {table}".strip())
+        elif verb in ("INSERT", "UPDATE"):
+            kinds.append(f"{verb} {words[2] if verb == 'INSERT' else words[1]}")
+        else:
+            kinds.append(verb)
+    return kinds
+
+
+def _reader_of_english(world: World) -> None:
+    # The buyer reads the message's language: the verdict has no findings, as in the usual send.
+    with SqlAccessUnitOfWork(world.platform.engine) as uow:
+        uow.buyers.upsert(Buyer("b-mira", "Mira Keller", "mira@mail.example", "en"), now=NOW)
+        uow.commit()
+
+
+ADDRESS = "Your shipping address is missing the apartment number. Could you add it?"
+
+
+def test_statements_of_a_sellers_send_on_a_thread(world: World, statements: list[str]) -> None:
+    _reader_of_english(world)
+    asked = world.send("mira", ANNA_ORDER, text="Hello, is my ring engraved yet?")
+    assert asked.status_code == 201, asked.text
+    world.send("anna", ANNA_ORDER, text=ADDRESS, contact_reason="address_issue")  # its token read
+    statements.clear()
+    again = world.send("anna", ANNA_ORDER, text=ADDRESS, contact_reason="address_issue")
+    assert again.status_code == 201, again.text
+    assert again.json()["disposition"] == "delivered"
+    assert again.json()["verdict"]["findings"] == []
+    kinds = _kinds(statements)
+    if world.platform.engine.dialect.name == "postgresql":
+        # The order, parties, thread lock and send facts (the seller's settings among them);
+        # the case glance; the message, head move and delivery; the answer to the clocks.
+        assert kinds == ["WITH h", "SELECT cases", "WITH moved", "WITH touched"]
+    else:
+        # SQLite's separate reads (in process, no round trips): the order with its parties, the
+        # thread, the send facts with the seller's settings, the case glance; then the writes.
+        assert kinds == [
+            "SELECT orders",
+            "SELECT threads",
+            "SELECT messages",
+            "SELECT cases",
+            "INSERT messages",
+            "UPDATE threads",
+            "INSERT outbox",
+            "UPDATE cases",
+            "UPDATE response_clocks",
+        ]
+
+
+@dataclass
+class RecordingCheck:
+    """A policy check that allows everything and keeps what it was asked with."""
+
+    seen: list[tuple[MessageContext, SystemFacts | None]] = field(default_factory=list)
+
+    def __call__(
+        self,
+        text: str,
+        context: MessageContext,
+        *,
+        subject: str | None = None,
+        facts: SystemFacts | None = None,
+    ) -> Verdict:
+        self.seen.append((context, facts))
+        return Verdict(verdict="allow", language="en")
+
+
+def _sending(world: World, check: RecordingCheck, tmp_path: Path) -> Sending:
+    engine = world.platform.engine
+    return Sending(
+        uow_factory=lambda: SqlAccessUnitOfWork(engine),
+        blobs=FolderBlobStore(tmp_path / "blobs"),
+        clock=world.clock,
+        limits=world.platform.messaging_limits,
+        check_policy=check,
+    )
+
+
+def _set_policy(world: World, policy: SellerPolicy) -> None:
+    with SqlAccessUnitOfWork(world.platform.engine) as uow:
+        uow.access.seller_policies.upsert(policy, now=NOW)
+        uow.commit()
+
+
+def _send(sending: Sending, check: RecordingCheck) -> tuple[MessageContext, SystemFacts]:
+    draft = Draft(BEN_ORDER, text="It arrives on Monday.", contact_reason="other")
+    outcome = send_message(draft, sender=Principal("seller", seller_id="s-ben"), sending=sending)
+    assert outcome.result.disposition == "delivered"
+    context, facts = check.seen[-1]
+    assert facts is not None
+    return context, facts
+
+
+# Ben has one order in the last 7 days (BEN_ORDER); the marketplace's limit is 600 + 5 x 1 // 7.
+MARKETPLACE_LIMIT = 600
+
+
+def test_the_sellers_settings_judge_its_first_message_and_each_next_one(
+    world: World, tmp_path: Path
+) -> None:
+    check = RecordingCheck()
+    sending = _sending(world, check, tmp_path)
+    _set_policy(world, SellerPolicy("s-ben", "strict-shop", ("shop.ben.example",), 3, 14))
+    # The order's first message: the facts read apart from the thread's creation and lock.
+    context, facts = _send(sending, check)
+    assert context.profile == "strict-shop"
+    assert "shop.ben.example" in context.allowed_link_domains
+    assert facts.daily_limit == 3 + 14 * 1 // 7
+    # The thread's next message: on PostgreSQL the facts come with the thread's locking read.
+    _set_policy(world, SellerPolicy("s-ben", "amazon", ("ben.example", "b.example"), 10, None))
+    context, facts = _send(sending, check)
+    assert context.profile == "amazon"
+    assert {"ben.example", "b.example"} <= set(context.allowed_link_domains)
+    assert "shop.ben.example" not in context.allowed_link_domains
+    assert facts.daily_limit == 10 + 5 * 1 // 7
+    _set_policy(world, SellerPolicy("s-ben", "lenient", (), None, 70))
+    context, facts = _send(sending, check)
+    assert context.profile == "lenient"
+    assert not {"ben.example", "b.example"} & set(context.allowed_link_domains)
+    assert facts.daily_limit == 600 + 70 * 1 // 7
+
+
+def test_a_seller_without_settings_gets_the_marketplaces(world: World, tmp_path: Path) -> None:
+    check = RecordingCheck()
+    sending = _sending(world, check, tmp_path)
+    for _ in range(2):  # the first message, then the thread's next
+        context, facts = _send(sending, check)
+        assert context.profile == world.platform.messaging_limits.policy_profile
+        assert context.allowed_link_domains == ()
+        assert facts.daily_limit == MARKETPLACE_LIMIT
+    # Another seller's settings are not this seller's.
+    _set_policy(world, SellerPolicy("s-anna", "strict-shop", ("anna.example",), 0, 1))
+    context, facts = _send(sending, check)
+    assert context.profile == world.platform.messaging_limits.policy_profile
+    assert context.allowed_link_domains == ()
+    assert facts.daily_limit == MARKETPLACE_LIMIT
+
+
+def test_a_sellers_link_domain_is_allowed_on_a_thread_through_the_api(world: World) -> None:
+    text = "Please upload your design at https://designs.anna.example/order so we can start."
+    first = world.send("anna", ANNA_ORDER, text=text, contact_reason="customization").json()
+    assert "external_link" in first["verdict"]["categories"]
+    put = world.put(
+        "operator",
+        "/operator/sellers/s-anna/policy",
+        json={"allowed_link_domains": ["designs.anna.example"]},
+    )
+    assert put.status_code == 200, put.text
+    allowed = world.send("anna", ANNA_ORDER, text=text, contact_reason="customization").json()
+    assert "external_link" not in allowed["verdict"]["categories"]
+    world.put("operator", "/operator/sellers/s-anna/policy", json={"allowed_link_domains": []})
+    again = world.send("anna", ANNA_ORDER, text=text, contact_reason="customization").json()
+    assert "external_link" in again["verdict"]["categories"]
