@@ -12,7 +12,9 @@ the answers one by one:
 - the e-mail, phone and link detectors (every field of every hit) on the same texts and on the
   contact cases in each of their regions;
 - both views of `normalize()` (text and offset maps) on all of those texts and on 20,000 random
-  strings (ASCII, Latin-1, mixed scripts, digit words and address words).
+  strings (ASCII, Latin-1, mixed scripts, digit words and address words);
+- on the same texts, the detector view alone (`normalize_contacts`, text and offset maps) and
+  what `find_contact_information` finds on it, in a revision that has them.
 
 It prints the number of answers compared and each difference (at most 20), and exits with 1 when
 there is any.
@@ -110,6 +112,17 @@ for index in range(20000):
     texts.append(text)
 for text in texts:
     out.append(views(text))
+try:
+    from gobetween.policy.normalize import normalize_contacts
+    from gobetween.policy.detectors.contact_information import find_contact_information
+except ImportError:  # a revision before the detector view alone
+    normalize_contacts = None
+if normalize_contacts is not None:
+    for text in texts:
+        alone = normalize_contacts(text)
+        found = find_contact_information(text, ("US", "DE"))
+        out.append([alone.text, list(alone.origin), list(alone.ends), repr(found.emails),
+                    repr(found.phones), repr(found.links)])
 for answer in out:
     print(json.dumps(answer, ensure_ascii=True, default=repr))
 """

@@ -114,7 +114,15 @@ def normalize(text: str) -> NormalizedText:
         # Unless spaced letters were joined, the phrase view is the folded text, whose shape
         # gives the leetspeak hints (`_join_spaced` returns the draft itself when it joins none).
         phrase_view = _leet(phrase_view, shape if phrase_view is folded else None)
-    contact_view = _contact_draft(folded, spaced, shape)
+    if spaced:
+        contact_view = _contact_draft(folded, True, shape)
+    else:
+        found = _separators_and_digits(folded.text)
+        contact_view = (
+            folded
+            if _nothing_to_rewrite(folded.text, found)
+            else _contact_draft(folded, False, shape, found)
+        )
     origin, ends = _frozen(phrase_view.starts), _frozen(phrase_view.ends)
     if contact_view is not phrase_view:
         contact_origin, contact_ends = _frozen(contact_view.starts), _frozen(contact_view.ends)
@@ -134,14 +142,57 @@ def normalize_contacts(text: str) -> NormalizedText:
     view itself."""
     if text.isascii():
         # ASCII text folds by `lower()`, one for one (`_fold_plain`), without the other tests.
-        folded = _Draft(text.lower(), range(len(text)), range(1, len(text) + 1))
+        lowered = text.lower()
+        data = lowered.encode("ascii")
+        # The Latin-1 bytes of ASCII text are its ASCII bytes: one encoding serves the shape
+        # and the automaton.
+        ascii_shape = data.translate(_LATIN1_SHAPE)
+        if _SPACED_SHAPE.search(ascii_shape) is None:
+            found = _SEPARATORS_AND_DIGITS_ASCII.find_matches_as_indexes(data, overlapping=True)
+            if _nothing_to_rewrite(lowered, found):
+                # Most short messages: the view is the lowered text, one for one, as the
+                # draft and the calls below would make it.
+                length = len(text)
+                return _normalized_text(text, lowered, range(length), range(1, length + 1), None)
+            folded = _Draft(lowered, range(len(text)), range(1, len(text) + 1))
+            contact_view = _contact_draft(folded, False, ascii_shape, found)
+        else:
+            folded = _Draft(lowered, range(len(text)), range(1, len(text) + 1))
+            contact_view = _contact_draft(folded, True, ascii_shape)
     else:
         folded = _fold(*_source(text))
-    shape = _latin1_shape(folded.text)
-    contact_view = _contact_draft(folded, _spaced_hint(folded.text, shape), shape)
+        shape = _latin1_shape(folded.text)
+        if _spaced_hint(folded.text, shape):
+            contact_view = _contact_draft(folded, True, shape)
+        else:
+            found = _separators_and_digits(folded.text)
+            if _nothing_to_rewrite(folded.text, found):
+                contact_view = folded
+            else:
+                contact_view = _contact_draft(folded, False, shape, found)
     return _normalized_text(
         text, contact_view.text, _frozen(contact_view.starts), _frozen(contact_view.ends), None
     )
+
+
+def _nothing_to_rewrite(text: str, found: list[tuple[int, int, int]]) -> bool:
+    """Whether `_contact_draft` leaves the folded, not spaced `text` as it is, `found` being
+    `_separators_and_digits(text)`: no spelled or spaced separator, no bracketed one, no
+    scheme to respace (so `_deobfuscate` edits nothing), and no run of digit words (tested as
+    `_contact_draft` tests it)."""
+    for key, _, _ in found:
+        if key < _HINT_COUNT:
+            return False
+    if ("(" in text or "[" in text or "{" in text or "<" in text) and _matches_at(
+        _BRACKETED, text, _BRACKETS
+    ):
+        return False
+    if ("http" in text or "ftp" in text) and any(
+        match.group() != match.group(1) + "://"
+        for match in _matches_at(_SCHEME, text, _SCHEME_NAMES)
+    ):
+        return False
+    return len(found) < _RUN_MIN or _standing_digit_words(text, found) < _RUN_MIN
 
 
 def _source(text: str) -> tuple[str, bytes | None]:
@@ -165,14 +216,21 @@ def _spaced_hint(folded: str, shape: bytes | None) -> bool:
     return _SPACED_ANY_HINT.search(folded) is not None
 
 
-def _contact_draft(folded: _Draft, spaced: bool, shape: bytes | None = None) -> _Draft:
+def _contact_draft(
+    folded: _Draft,
+    spaced: bool,
+    shape: bytes | None = None,
+    found: list[tuple[int, int, int]] | None = None,
+) -> _Draft:
     """The detector view from the folded text: blank-spaced letters joined, obfuscated address
     separators and digit words rewritten. A blank-separated run is also a run of the broader
     hint, so the phrase view's test serves here too. `shape`: the folded text's Latin-1 shape,
-    when it has one."""
+    when it has one; `found`: `_separators_and_digits(folded.text)`, when the caller has it
+    (not spaced: joining letters would move them)."""
     draft = _join_spaced(folded, _SPACED_BLANK, shape) if spaced else folded
-    # One automaton pass finds both the spelled and spaced separators and every digit word.
-    found = _separators_and_digits(draft.text)
+    if found is None or draft is not folded:
+        # One automaton pass finds both the spelled and spaced separators and every digit word.
+        found = _separators_and_digits(draft.text)
     hints = [start for key, start, _ in found if key < _HINT_COUNT]
     deobfuscated = _deobfuscate(draft, hints)
     if len(found) - len(hints) < _RUN_MIN:
