@@ -4,8 +4,9 @@ The message service calls these inside its one transaction, so a buyer message, 
 24-hour clock commit together (system.md, Cases and Response time).
 
 They are on every send's path, so each does as few statements as it can (docs/cases.md, Cost in the
-send path): a seller's send reads its thread's case once, before the policy check, and that read
-also says whether any webhook subscription covers the seller; the answer then only writes.
+send path): a seller's send reads its thread's case once, before the policy check (on PostgreSQL
+in the send's locking read of the thread, `ThreadRepository.case_glance`), and that read also says
+whether any webhook subscription covers the seller; the answer then only writes.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class CaseHooks:
         self._glanced: tuple[UnitOfWork, int, bool] | None = None
 
     def case_state(self, uow: UnitOfWork, thread_id: int) -> str | None:
-        glance = glance_at_thread(_case_uow(uow), thread_id)
+        # On PostgreSQL a seller's send read it with its thread, in its one locking read.
+        glance = uow.threads.case_glance(thread_id) or glance_at_thread(_case_uow(uow), thread_id)
         self._glanced = (uow, thread_id, glance.listened)
         return glance.state
 

@@ -19,8 +19,9 @@ from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
 
 if TYPE_CHECKING:
-    # The API's port module imports this one; the send facts only name its settings type.
+    # These modules import this one; here only their types are named.
     from gobetween.services.access_ports import SellerPolicy
+    from gobetween.services.cases import CaseGlance
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware UTC. Tests pass a fixed or stepping clock."""
@@ -147,6 +148,16 @@ class ThreadRepository(Protocol):
         None when the order is unknown, not this seller's, or has no thread yet, and where the
         store's separate reads cost less than one (SQLite, in process): the caller then takes
         the long way (find_with_parties, lock_for_order, seller_sending_facts).
+        """
+        ...
+
+    def case_glance(self, thread_id: int) -> CaseGlance | None:
+        """What the case hooks read of the thread before a seller's policy check (its newest
+        case's state, whether the seller's webhooks are listened to), as this unit of work's
+        `lock_for_seller_send` of that thread read it with the facts; handed out once.
+
+        None when that read did not take it (no such read, one that waited for the lock, or a
+        store that reads it apart): the hooks then read it themselves.
         """
         ...
 

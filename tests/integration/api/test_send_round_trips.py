@@ -1,10 +1,12 @@
-"""The statements of a seller's API send, and the operator's settings for the seller read with them.
+"""The statements of a seller's API send, and what its locking read now reads with the thread.
 
 A send on PostgreSQL waits for every round trip (and for the GIL after each answer), so the send's
 statements are counted here: the send facts carry the seller's settings (policy profile, essential
-link domains, daily limit overrides), so no statement reads them apart. BEGIN and COMMIT are not
-counted (they are not statements of the code). The settings must still take effect on every send,
-on both databases and on both of the send's paths (an order's first message, a thread's next one).
+link domains, daily limit overrides), and on PostgreSQL the thread's locking read also takes the
+case hooks' glance (the newest case's state, whether the seller's webhooks are listened to), so no
+statement reads either apart. BEGIN and COMMIT are not counted (they are not statements of the
+code). Both must still take effect on every send, on both databases and on both of the send's paths
+(an order's first message, a thread's next one).
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from typing import Any
 
 import pytest
 from api_world import ANNA_ORDER, BEN_ORDER, NOW, World
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 
 from gobetween.adapters.attachment_folder import FolderBlobStore
+from gobetween.adapters.db import case_tables as ct
+from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.adapters.db.dialect import DriverStatement
 from gobetween.domain.parties import Buyer
-from gobetween.policy import MessageContext, SystemFacts, Verdict
+from gobetween.policy import Finding, MessageContext, SystemFacts, Verdict
+from gobetween.services import webhooks
 from gobetween.services.access import Principal
 from gobetween.services.access_ports import SellerPolicy
 from gobetween.services.sending import Draft, Sending, send_message
@@ -88,9 +93,9 @@ def test_statements_of_a_sellers_send_on_a_thread(world: World, statements: list
     assert again.json()["verdict"]["findings"] == []
     kinds = _kinds(statements)
     if world.platform.engine.dialect.name == "postgresql":
-        # The order, parties, thread lock and send facts (the seller's settings among them);
-        # the case glance; the message, head move and delivery; the answer to the clocks.
-        assert kinds == ["WITH h", "SELECT cases", "WITH moved", "WITH touched"]
+        # The order, parties, thread lock and send facts (the seller's settings and the case
+        # glance among them); the message, head move and delivery; the answer to the clocks.
+        assert kinds == ["WITH h", "WITH moved", "WITH touched"]
     else:
         # SQLite's separate reads (in process, no round trips): the order with its parties, the
         # thread, the send facts with the seller's settings, the case glance; then the writes.
@@ -211,3 +216,78 @@ def test_a_sellers_link_domain_is_allowed_on_a_thread_through_the_api(world: Wor
     world.put("operator", "/operator/sellers/s-anna/policy", json={"allowed_link_domains": []})
     again = world.send("anna", ANNA_ORDER, text=text, contact_reason="customization").json()
     assert "external_link" in again["verdict"]["categories"]
+
+
+def _anna_sends(sending: Sending, check: RecordingCheck, text: str = ADDRESS) -> SystemFacts:
+    draft = Draft(ANNA_ORDER, text=text, contact_reason="address_issue")
+    send_message(draft, sender=Principal("seller", seller_id="s-anna"), sending=sending)
+    facts = check.seen[-1][1]
+    assert facts is not None
+    return facts
+
+
+def _set_case_state(world: World, state: str) -> None:
+    with world.platform.engine.begin() as connection:
+        connection.execute(update(ct.cases).values(state=state))
+
+
+def test_the_threads_case_state_reaches_each_send(world: World, tmp_path: Path) -> None:
+    check = RecordingCheck()
+    sending = _sending(world, check, tmp_path)
+    assert _anna_sends(sending, check).case_state is None  # the order's first message, no case
+    asked = world.send("mira", ANNA_ORDER, text="Hello, is my ring engraved yet?")
+    assert asked.status_code == 201, asked.text
+    # The thread's next messages: on PostgreSQL the state comes with the thread's locking read.
+    assert _anna_sends(sending, check).case_state == "opened"
+    _set_case_state(world, "resolved")
+    assert _anna_sends(sending, check).case_state == "resolved"
+    _set_case_state(world, "closed")
+    assert _anna_sends(sending, check).case_state == "closed"
+
+
+@dataclass
+class BlockingCheck(RecordingCheck):
+    """Blocks everything, as a policy block does: the case hooks announce `message.blocked`."""
+
+    def __call__(
+        self,
+        text: str,
+        context: MessageContext,
+        *,
+        subject: str | None = None,
+        facts: SystemFacts | None = None,
+    ) -> Verdict:
+        super().__call__(text, context, subject=subject, facts=facts)
+        finding = Finding("contact_info", "email", "block", (0, 1), "An address.")
+        return Verdict(verdict="block", findings=(finding,), language="en")
+
+
+def _announced(world: World) -> list[str]:
+    with world.platform.engine.connect() as connection:
+        payloads = connection.execute(
+            select(t.outbox.c.payload)
+            .where(t.outbox.c.kind == webhooks.OUTBOX_KIND)
+            .order_by(t.outbox.c.id)
+        ).scalars()
+        return [payload["event"]["type"] for payload in payloads]
+
+
+def test_a_blocked_send_is_announced_only_while_someone_listens(
+    world: World, tmp_path: Path
+) -> None:
+    check = BlockingCheck()
+    sending = _sending(world, check, tmp_path)
+    _anna_sends(sending, check)  # the thread
+    _anna_sends(sending, check)
+    assert _announced(world) == []
+    with SqlAccessUnitOfWork(world.platform.engine) as uow:
+        webhooks.subscribe(
+            uow=uow,
+            url="https://anna.example/h",
+            events=["message.blocked"],
+            now=NOW,
+            seller_id="s-anna",
+        )
+        uow.commit()
+    _anna_sends(sending, check)
+    assert _announced(world) == ["message.blocked"]

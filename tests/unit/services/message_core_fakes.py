@@ -13,6 +13,7 @@ from gobetween.domain.aliases import Alias, AliasSide
 from gobetween.domain.messages import MessageRecord, Thread
 from gobetween.domain.orders import Order
 from gobetween.domain.parties import Buyer, Seller
+from gobetween.services.cases import CaseGlance
 from gobetween.services.ports import (
     BuyerMessageFacts,
     Event,
@@ -177,6 +178,9 @@ class FakeThreads(_Repo):
             window_start=window_start,
         )
         return LockedSellerSend(parties, thread, facts)
+
+    def case_glance(self, thread_id: int) -> CaseGlance | None:
+        return None  # the hooks read it themselves
 
     def lock_for_buyer_message(self, order_id: str, *, buyer_id: str) -> LockedBuyerMessage | None:
         parties = FakeOrders(self.s).find_with_parties(order_id)

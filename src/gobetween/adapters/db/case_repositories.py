@@ -132,15 +132,33 @@ def _moved_activity(at: Any) -> Any:
     return case((column < at, at), else_=column)
 
 
-def _case_glance_statement() -> DriverStatement:
+def case_glance_columns(*, thread: Any, seller: Any) -> list[Any]:
+    """What `SqlCaseRepository.glance` reads, as the columns `state` and `listened` of the
+    thread and seller given (bound values, or the columns of a statement that reads them), so
+    that a seller's send can read them with its thread (`SqlThreadRepository`)."""
     c = ct.cases
-    thread = bindparam("thread", type_=BigInteger())
-    # The newest case by max(id) (ix_cases_thread), not ORDER BY ... LIMIT, a bound parameter.
-    newest = select(func.max(c.c.id)).where(c.c.thread_id == thread).scalar_subquery()
+    # The newest case by max(id) (ix_cases_thread), not ORDER BY ... LIMIT, a bound parameter;
+    # its own scan of cases, not correlated with the state's (which would leave it no FROM).
+    newest = (
+        select(func.max(c.c.id))
+        .where(c.c.thread_id == thread)
+        .correlate_except(c)
+        .scalar_subquery()
+    )
     state = select(c.c.state).where(c.c.id == newest)
+    return [state.scalar_subquery().label("state"), _listened(seller)]
+
+
+def case_glance(row: Any) -> CaseGlance:
+    """The glance of a row with the columns of `case_glance_columns`."""
+    return CaseGlance(state=row.state, listened=bool(row.listened))
+
+
+def _case_glance_statement() -> DriverStatement:
+    thread = bindparam("thread", type_=BigInteger())
     seller = select(t.threads.c.seller_id).where(t.threads.c.id == thread)
     return DriverStatement(
-        select(state.scalar_subquery().label("state"), _listened(seller.scalar_subquery()))
+        select(*case_glance_columns(thread=thread, seller=seller.scalar_subquery()))
     )
 
 
@@ -350,7 +368,7 @@ class SqlCaseRepository:
     def glance(self, thread_id: int) -> CaseGlance:
         row = _CASE_GLANCE.first(self._c, {"thread": thread_id})
         assert row is not None  # a SELECT without FROM has its one row
-        return CaseGlance(state=row.state, listened=bool(row.listened))
+        return case_glance(row)
 
     def continue_open_case(self, clock: ResponseClock) -> ContinuedCase | None:
         params = {

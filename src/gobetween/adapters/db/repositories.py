@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from gobetween.adapters.db import access_tables
 from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.case_repositories import case_glance, case_glance_columns
 from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.dialect import insert_on_conflict as _insert
 from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
@@ -40,6 +41,7 @@ from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.access_ports import SellerPolicy
 from gobetween.services.audit import RowBatch
+from gobetween.services.cases import CaseGlance
 from gobetween.services.ports import (
     MESSAGE_ID_SLOT,
     BuyerMessageFacts,
@@ -543,6 +545,8 @@ class SqlThreadRepository:
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        # The case glance a seller's locking read took with its thread, until it is handed out.
+        self._glanced: tuple[int, CaseGlance] | None = None
 
     def find(self, thread_id: int) -> Thread | None:
         if not storable_id(thread_id):
@@ -606,7 +610,15 @@ class SqlThreadRepository:
         facts = None
         if (first.last_seq or 0) == thread.message_count:
             facts = _sending_facts(first, buyer_id=first.buyer_id, seller_id=seller_id)
+            # Read before a wait for the lock, the glance would be as old as the facts.
+            self._glanced = (thread.id, case_glance(first))
         return LockedSellerSend(_order_parties(rows), thread, facts)
+
+    def case_glance(self, thread_id: int) -> CaseGlance | None:
+        glanced, self._glanced = self._glanced, None
+        if glanced is None or glanced[0] != thread_id:
+            return None
+        return glanced[1]
 
     def lock_for_buyer_message(self, order_id: str, *, buyer_id: str) -> LockedBuyerMessage | None:
         rows = _BUYER_MESSAGE.rows(self._c, {"key": order_id, "buyer": buyer_id})
@@ -1059,7 +1071,11 @@ def _seller_send_query() -> Any:
     o, th = t.orders.c, t.threads.c
     return _locked_order_query(
         o.seller_id == bindparam("seller"),
-        _sending_facts_columns(day_counters=True, thread=th.id, order=o.id, buyer=o.buyer_id),
+        [
+            *_sending_facts_columns(day_counters=True, thread=th.id, order=o.id, buyer=o.buyer_id),
+            # What the case hooks read before the policy check (`case_glance`).
+            *case_glance_columns(thread=th.id, seller=o.seller_id),
+        ],
     )
 
 
