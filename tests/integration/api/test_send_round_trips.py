@@ -12,13 +12,13 @@ code). Both must still take effect on every send, on both databases and on both 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from api_world import ANNA_ORDER, BEN_ORDER, NOW, World
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 
 from gobetween.adapters.attachment_folder import FolderBlobStore
 from gobetween.adapters.db import case_tables as ct
@@ -30,6 +30,13 @@ from gobetween.policy import Finding, MessageContext, SystemFacts, Verdict
 from gobetween.services import webhooks
 from gobetween.services.access import Principal
 from gobetween.services.access_ports import SellerPolicy
+from gobetween.services.messaging import (
+    MessagingLimits,
+    PolicyCheck,
+    SendSellerMessage,
+    send_seller_draft,
+)
+from gobetween.services.ports import OrderParties
 from gobetween.services.sending import Draft, Sending, send_message
 
 
@@ -291,3 +298,40 @@ def test_a_blocked_send_is_announced_only_while_someone_listens(
         uow.commit()
     _anna_sends(sending, check)
     assert _announced(world) == ["message.blocked"]
+
+
+def test_settings_that_would_move_the_facts_window_are_refused(
+    world: World, tmp_path: Path
+) -> None:
+    # The facts counted the orders of the marketplace's window before the settings were known.
+    limits = world.platform.messaging_limits
+    check = RecordingCheck()
+
+    def compose(parties: OrderParties) -> SendSellerMessage:
+        return SendSellerMessage(BEN_ORDER, "s-ben", "Your order", "It arrives.", "other", "api")
+
+    def for_seller(policy: SellerPolicy | None) -> tuple[MessagingLimits, PolicyCheck]:
+        return replace(limits, daily_limit_days=limits.daily_limit_days + 1), check
+
+    def refused() -> None:
+        with (
+            SqlAccessUnitOfWork(world.platform.engine) as uow,
+            pytest.raises(ValueError, match="window"),
+        ):
+            send_seller_draft(
+                BEN_ORDER,
+                "s-ben",
+                compose,
+                uow=uow,
+                check_policy=check,
+                clock=world.clock,
+                limits=limits,
+                for_seller=for_seller,
+            )
+
+    refused()  # the order's first message
+    _send(_sending(world, check, tmp_path), check)
+    refused()  # the thread's next (on PostgreSQL, after its locking read)
+    assert len(check.seen) == 1
+    with world.platform.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(t.messages)).scalar_one() == 1
