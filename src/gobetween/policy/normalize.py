@@ -160,35 +160,7 @@ def normalize_contacts(text: str) -> NormalizedText:
             folded = _Draft(lowered, range(len(text)), range(1, len(text) + 1))
             contact_view = _contact_draft(folded, True, ascii_shape)
     else:
-        source, latin1 = _source(text)
-        if latin1 is not None and not latin1.translate(None, _LATIN1_PLAIN):
-            # Plain Latin-1 text (most accented European messages): `_fold` gives the byte
-            # table's case folding, one for one; its bytes serve the shape and the automaton.
-            folded_bytes = latin1.translate(_LATIN1_CASEFOLD)
-            lowered = folded_bytes.decode("latin-1")
-            latin1_shape = folded_bytes.translate(_LATIN1_SHAPE)
-            length = len(text)
-            if _SPACED_SHAPE.search(latin1_shape) is None:
-                found = _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(
-                    folded_bytes, overlapping=True
-                )
-                if _nothing_to_rewrite(lowered, found):
-                    return _normalized_text(
-                        text, lowered, range(length), range(1, length + 1), None
-                    )
-                folded = _Draft(lowered, range(length), range(1, length + 1))
-                contact_view = _contact_draft(folded, False, latin1_shape, found)
-            else:
-                folded = _Draft(lowered, range(length), range(1, length + 1))
-                contact_view = _contact_draft(folded, True, latin1_shape)
-            return _normalized_text(
-                text,
-                contact_view.text,
-                _frozen(contact_view.starts),
-                _frozen(contact_view.ends),
-                None,
-            )
-        folded = _fold(source, latin1)
+        folded = _fold(*_source(text))
         shape = _latin1_shape(folded.text)
         if _spaced_hint(folded.text, shape):
             contact_view = _contact_draft(folded, True, shape)
@@ -1100,16 +1072,6 @@ _SEPARATORS_AND_DIGITS = ahocorasick_rs.AhoCorasick(_HINT_KEYS + _DIGIT_KEYS)
 # characters). Keys beyond ASCII match no ASCII text in either automaton.
 _SEPARATORS_AND_DIGITS_ASCII = ahocorasick_rs.BytesAhoCorasick(
     [key.encode("utf-8") for key in _HINT_KEYS + _DIGIT_KEYS]
-)
-
-# The same keys as Latin-1 bytes, for folded plain Latin-1 text (one byte per character, so a
-# byte offset is a character offset). A key beyond Latin-1 matches no such text: it stands here,
-# to keep every key's number, behind "Z", a byte that case-folded text never holds.
-_SEPARATORS_AND_DIGITS_LATIN1 = ahocorasick_rs.BytesAhoCorasick(
-    [
-        key.encode("latin-1") if _in_latin1(key) else b"Z" + key.encode("utf-8")
-        for key in _HINT_KEYS + _DIGIT_KEYS
-    ]
 )
 
 

@@ -85,38 +85,3 @@ def test_nothing_to_rewrite_sees_each_rewrite() -> None:
     assert not nothing("kontakt [at] holzwerk")
     assert not nothing("see https : / / shop.example.com")
     assert not nothing("call four one five five five five")
-
-
-# Plain Latin-1 text beyond ASCII (accented letters, ß, C1 controls) mixed with the words above.
-_LATIN1_RUNS = st.lists(
-    st.tuples(
-        st.one_of(
-            st.sampled_from([*_WORDS, "fünf", "zéro", "née", "Ärger", "ÉCRIVEZ", "à", "\x83"]),
-            st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=6),
-        ),
-        st.sampled_from(_GAPS),
-    ),
-    max_size=16,
-).map(lambda pairs: "".join(word + gap for word, gap in pairs))
-
-
-@settings(max_examples=1500, deadline=None)
-@given(_LATIN1_RUNS)
-@example("meine Nummer: null eins sieben null fünf fünf fünf eins zwei drei vier")
-@example("écrivez-moi : marie arobase atelier-bleu point fr")
-@example("zéro un deux trois quatre, à bientôt")
-@example("Größe 42, r e v i e w à")
-def test_the_view_is_the_one_every_step_gives_on_latin1_text(text: str) -> None:
-    _same_view(text)
-
-
-@settings(max_examples=1500, deadline=None)
-@given(_LATIN1_RUNS)
-@example("fünf zéro at dot ドット")
-def test_the_latin1_automaton_finds_what_the_text_automaton_finds(text: str) -> None:
-    folded = normalization._fold(*normalization._source(text)).text
-    if not normalization._in_latin1(folded):
-        return
-    assert normalization._SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(
-        folded.encode("latin-1"), overlapping=True
-    ) == normalization._SEPARATORS_AND_DIGITS.find_matches_as_indexes(folded, overlapping=True)
