@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 
 from gobetween.adapters.db import migrate
+from gobetween.adapters.db.dialect import DriverStatement
 from gobetween.adapters.db.engine import build_engine, normalize_url
 
 POSTGRES_URL = os.environ.get("GOBETWEEN_TEST_DATABASE_URL", "")
@@ -95,6 +97,34 @@ def engine(database_url: str) -> Iterator[Engine]:
     """A migrated engine on a fresh database of each kind."""
     with _migrated(database_url) as built:
         yield built
+
+
+@pytest.fixture
+def record_statements(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[Engine], list[str]]]:
+    """Starts keeping the SQL of every statement an engine runs, through `execute` or on the
+    driver's cursor (DriverStatement), in the list it returns; stops at the test's end."""
+    seen: list[str] = []
+    listening: list[Engine] = []
+    run_on_driver = DriverStatement._run
+
+    def run_and_record(connection: Any, compiled: Any, params: Any, **options: Any) -> Any:
+        seen.append(compiled.sql)
+        return run_on_driver(connection, compiled, params, **options)
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    def start(engine: Engine) -> list[str]:
+        monkeypatch.setattr(DriverStatement, "_run", staticmethod(run_and_record))
+        event.listen(engine, "before_cursor_execute", record)
+        listening.append(engine)
+        return seen
+
+    yield start
+    for engine in listening:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

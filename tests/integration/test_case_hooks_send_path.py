@@ -4,17 +4,16 @@ and how many statements a send's hooks run (docs/cases.md, Cost in the send path
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from cases_world import T0, add_message, seed_thread
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, select
 
 from gobetween.adapters.db import case_tables as ct
 from gobetween.adapters.db import tables as t
-from gobetween.adapters.db.dialect import DriverStatement
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.domain.response_times import RESPONSE_LIMIT
 from gobetween.services import webhooks
@@ -219,22 +218,9 @@ def test_response_times_are_exact_to_the_microsecond(
 
 
 @pytest.fixture
-def statements(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def statements(engine: Engine, record_statements: Callable[[Engine], list[str]]) -> list[str]:
     """The SQL of every statement run, through `execute` or on the driver's cursor."""
-    seen: list[str] = []
-    run_on_driver = DriverStatement._run
-
-    def run_and_record(connection: Any, compiled: Any, params: Any, **options: Any) -> Any:
-        seen.append(compiled.sql)
-        return run_on_driver(connection, compiled, params, **options)
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    monkeypatch.setattr(DriverStatement, "_run", staticmethod(run_and_record))
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    return record_statements(engine)
 
 
 def _hook_statements(engine: Engine, seen: list[str], send: Any) -> list[str]:

@@ -11,20 +11,18 @@ code). Both must still take effect on every send, on both databases and on both 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from api_world import ANNA_ORDER, BEN_ORDER, NOW, World
-from sqlalchemy import event, func, select, update
+from sqlalchemy import Engine, func, select, update
 
 from gobetween.adapters.attachment_folder import FolderBlobStore
 from gobetween.adapters.db import case_tables as ct
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
-from gobetween.adapters.db.dialect import DriverStatement
 from gobetween.domain.parties import Buyer
 from gobetween.policy import Finding, MessageContext, SystemFacts, Verdict
 from gobetween.services import webhooks
@@ -41,23 +39,9 @@ from gobetween.services.sending import Draft, Sending, send_message
 
 
 @pytest.fixture
-def statements(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def statements(world: World, record_statements: Callable[[Engine], list[str]]) -> list[str]:
     """The SQL of every statement run, through `execute` or on the driver's cursor."""
-    seen: list[str] = []
-    run_on_driver = DriverStatement._run
-
-    def run_and_record(connection: Any, compiled: Any, params: Any, **options: Any) -> Any:
-        seen.append(compiled.sql)
-        return run_on_driver(connection, compiled, params, **options)
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    monkeypatch.setattr(DriverStatement, "_run", staticmethod(run_and_record))
-    engine = world.platform.engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    return record_statements(world.platform.engine)
 
 
 def _kinds(seen: list[str]) -> list[str]:
