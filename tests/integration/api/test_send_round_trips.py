@@ -103,10 +103,20 @@ def test_statements_of_a_sellers_send_on_a_thread(world: World, statements: list
         ]
 
 
+ALLOW = Verdict(verdict="allow", language="en")
+# What a policy block answers: the case hooks then announce `message.blocked`.
+BLOCK = Verdict(
+    verdict="block",
+    findings=(Finding("contact_info", "email", "block", (0, 1), "An address."),),
+    language="en",
+)
+
+
 @dataclass
 class RecordingCheck:
-    """A policy check that allows everything and keeps what it was asked with."""
+    """A policy check that answers `verdict` to everything and keeps what it was asked with."""
 
+    verdict: Verdict = ALLOW
     seen: list[tuple[MessageContext, SystemFacts | None]] = field(default_factory=list)
 
     def __call__(
@@ -118,7 +128,7 @@ class RecordingCheck:
         facts: SystemFacts | None = None,
     ) -> Verdict:
         self.seen.append((context, facts))
-        return Verdict(verdict="allow", language="en")
+        return self.verdict
 
 
 def _sending(world: World, check: RecordingCheck, tmp_path: Path) -> Sending:
@@ -236,23 +246,6 @@ def test_the_threads_case_state_reaches_each_send(world: World, tmp_path: Path) 
     assert _anna_sends(sending, check).case_state == "closed"
 
 
-@dataclass
-class BlockingCheck(RecordingCheck):
-    """Blocks everything, as a policy block does: the case hooks announce `message.blocked`."""
-
-    def __call__(
-        self,
-        text: str,
-        context: MessageContext,
-        *,
-        subject: str | None = None,
-        facts: SystemFacts | None = None,
-    ) -> Verdict:
-        super().__call__(text, context, subject=subject, facts=facts)
-        finding = Finding("contact_info", "email", "block", (0, 1), "An address.")
-        return Verdict(verdict="block", findings=(finding,), language="en")
-
-
 def _announced(world: World) -> list[str]:
     with world.platform.engine.connect() as connection:
         payloads = connection.execute(
@@ -266,7 +259,7 @@ def _announced(world: World) -> list[str]:
 def test_a_blocked_send_is_announced_only_while_someone_listens(
     world: World, tmp_path: Path
 ) -> None:
-    check = BlockingCheck()
+    check = RecordingCheck(BLOCK)
     sending = _sending(world, check, tmp_path)
     _anna_sends(sending, check)  # the thread
     _anna_sends(sending, check)

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gobetween.adapters.mail.inbound import _crlf_as_lf
-from gobetween.adapters.mail.parse import _decoded, _has_dash_line
+from gobetween.adapters.mail.parse import _decoded_base64, _has_dash_line
 
 PIECES = [b"\r\n", b"\n", b"\r", b"-", b"--", b"- -", b"QUJD", b"a b", b"=2D"]
 
@@ -67,7 +67,7 @@ def test_a_decoded_leaf_is_the_stdlibs(pieces: list[bytes], encoding: str) -> No
     stdlib = message_from_bytes(raw, _class=EmailMessage, policy=default)
     assert isinstance(ours, EmailMessage)
     assert isinstance(stdlib, EmailMessage)
-    assert _decoded(ours) == stdlib.get_payload(decode=True)
+    assert _decoded_base64(ours)[0] == stdlib.get_payload(decode=True)
     assert [type(d) for d in ours.defects] == [type(d) for d in stdlib.defects]
 
 
@@ -79,4 +79,4 @@ def test_a_200_kb_attachment_decodes_to_its_bytes() -> None:
     )
     part = message_from_bytes(raw, _class=EmailMessage, policy=default)
     assert isinstance(part, EmailMessage)
-    assert _decoded(part) == data
+    assert _decoded_base64(part)[0] == data

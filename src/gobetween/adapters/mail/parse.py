@@ -712,11 +712,6 @@ def _attachments(
     return found
 
 
-def _decoded(part: EmailMessage) -> bytes:
-    """part.get_payload(decode=True) of a leaf, as bytes."""
-    return _decoded_base64(part)[0]
-
-
 def _decoded_base64(part: EmailMessage) -> tuple[bytes, bool]:
     """(part.get_payload(decode=True) of a leaf, as bytes; whether its payload with every CR
     and LF deleted is those bytes' base64 encoding exactly as binascii.b2a_base64 writes it).
