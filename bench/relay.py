@@ -32,7 +32,9 @@ SMTP, no group commit: each mail commits on its own) and prints the thread CPU t
 each stage: parse, the body text (read after the sender checks), the exactly-once key (the
 body's hash), lookups, SPF/DKIM/DMARC, and the message service with its policy check, case
 hooks and the relay's rows plus the commit inside (the raw mail and the attachments' bytes are
-written there). One table per size in --sizes.
+written there). One table per size in --sizes. On PostgreSQL also the statements sent per mail,
+each a round trip, by kind. `--replies` measures replies in open threads only (as 4 of 5 mails
+of the load are); without it the first mail of each pair opens its thread and case.
 Stages are timed by wrapping the functions the relay calls, so the figures are comparable
 between revisions (PYTHONPATH=<other checkout>/src runs the same bench on another).
 """
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import smtplib
 import statistics
@@ -48,8 +51,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -597,8 +602,64 @@ class StageClock:
         return timed
 
 
-def run_stages(kind: str, pg_url: str, count: int, size: str) -> None:
-    """Per-stage CPU of RCPT + receive for `count` mails of `size`, in this thread."""
+class RoundTrips:
+    """The statements this process sends to PostgreSQL while `counting`, by kind: each is a round
+    trip, which costs the listener psycopg's work, system calls and a GIL hand-off, and the
+    backend a wake-up. Counted at psycopg: its cursors' `execute` (SQLAlchemy's and the driver
+    statements' alike) and the BEGIN, COMMIT and ROLLBACK it sends by itself (through a private
+    method of psycopg's, `_exec_command`: without it the count fails, it does not go wrong)."""
+
+    def __init__(self) -> None:
+        self.by_kind: Counter[str] = Counter()
+        self.sent = 0
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        import psycopg
+
+        execute = psycopg.Cursor.execute
+        command = psycopg.Connection._exec_command
+
+        def counted_execute(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            self._count(query)
+            return execute(cursor, query, *args, **kwargs)
+
+        def counted_command(connection: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            self._count(query)
+            return command(connection, query, *args, **kwargs)
+
+        setattr(psycopg.Cursor, "execute", counted_execute)  # noqa: B010 (a method, replaced)
+        setattr(psycopg.Connection, "_exec_command", counted_command)  # noqa: B010
+        try:
+            yield
+        finally:
+            setattr(psycopg.Cursor, "execute", execute)  # noqa: B010
+            setattr(psycopg.Connection, "_exec_command", command)  # noqa: B010
+
+    def _count(self, query: Any) -> None:
+        sql = query.decode() if isinstance(query, bytes) else str(query)
+        self.sent += 1
+        self.by_kind[_statement_kind(sql)] += 1
+
+
+# The statement's verb and what it works on: a CTE's name, or the first table it reads or writes.
+_STATEMENT_KIND = re.compile(
+    r"\s*(WITH)\s+(\w+)|\s*(\w+)(?:.*?\b(?:FROM|INTO|UPDATE)\s+(\w+))?", re.IGNORECASE | re.DOTALL
+)
+
+
+def _statement_kind(sql: str) -> str:
+    found = _STATEMENT_KIND.match(sql)
+    if found is None:
+        return sql[:20]
+    return " ".join(part for part in found.groups() if part).upper()
+
+
+def run_stages(kind: str, pg_url: str, count: int, size: str, *, replies: bool = False) -> None:
+    """Per-stage CPU of RCPT + receive for `count` mails of `size`, in this thread. `replies`:
+    one mail per pair first, so that every mail measured is a reply in an open thread and case,
+    as 4 of 5 mails of the load are (1000 mails over PAIRS pairs); else 40 mails of warm-up and
+    the first mail of a pair opens its thread."""
     clock = StageClock()
     with fresh_database(kind, pg_url) as (engine, _url):
         pairs = seed(engine)
@@ -640,19 +701,22 @@ def run_stages(kind: str, pg_url: str, count: int, size: str) -> None:
             data = message(buyer, alias, size, number)
             return Envelope(buyer, alias, "127.0.0.1", "client.buyers.bench", data)
 
+        round_trips = RoundTrips()
         try:
-            for number in range(40):  # warm-up: caches, compiled statements, the suffix list
+            # Warm-up: caches, compiled statements, the suffix list (and with `replies`, threads).
+            for number in range(PAIRS if replies else 40):
                 relay.receive(envelope(10**6 + number))
             envelopes = [envelope(number) for number in range(count)]
             clock.seconds.clear()
-            started = time.thread_time()
-            for incoming in envelopes:
-                if relay.check_recipient(incoming.recipient) is not None:
-                    raise RuntimeError(f"RCPT refused {incoming.recipient}")
-                reply = relay.receive(incoming)
-                if not reply.startswith("250"):
-                    raise RuntimeError(f"refused: {reply}")
-            whole = time.thread_time() - started
+            with round_trips.counting() if kind == "postgresql" else nullcontext():
+                started = time.thread_time()
+                for incoming in envelopes:
+                    if relay.check_recipient(incoming.recipient) is not None:
+                        raise RuntimeError(f"RCPT refused {incoming.recipient}")
+                    reply = relay.receive(incoming)
+                    if not reply.startswith("250"):
+                        raise RuntimeError(f"refused: {reply}")
+                whole = time.thread_time() - started
         finally:
             namespace["parse_mail"] = original_parse
             if original_body is not None:
@@ -662,13 +726,21 @@ def run_stages(kind: str, pg_url: str, count: int, size: str) -> None:
             CaseHooks.message_stored = original_hook  # type: ignore[method-assign]
             relay.close()
     print(f"machine: {machine()}")
-    print(f"{kind}, {count} mails of {size}, RCPT check + receive in one thread, CPU ms per mail")
+    print(
+        f"{kind}, {count} mails of {size}{', replies in open threads' if replies else ''},"
+        " RCPT check + receive in one thread, CPU ms per mail"
+    )
     print(f"{'whole (RCPT + receive)':28} {1000 * whole / count:7.3f}")
     stages = ("parse", "body text", "dedupe key", "lookups", "SPF/DKIM/DMARC", "message service")
     for stage in stages:
         print(f"{stage:28} {1000 * clock.seconds.get(stage, 0.0) / count:7.3f}")
     for stage in ("policy check", "case hooks", "relay rows + commit"):
         print(f"{'  of it: ' + stage:28} {1000 * clock.seconds.get(stage, 0.0) / count:7.3f}")
+    if round_trips.sent:
+        # The first mail of a pair also opens its thread and case: more statements than a reply.
+        print(f"{'statements per mail':28} {round_trips.sent / count:7.2f}  (round trips)")
+        for statement, sent in sorted(round_trips.by_kind.items(), key=lambda item: -item[1]):
+            print(f"{'  ' + statement[:26]:28} {sent / count:7.2f}")
     print("load average: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
 
 
@@ -720,6 +792,11 @@ def main() -> None:
     parser.add_argument(
         "--stages", type=int, metavar="N", help="per-stage CPU of N mails in-process, then stop"
     )
+    parser.add_argument(
+        "--replies",
+        action="store_true",
+        help="with --stages: every mail measured is a reply in an open thread (none opens one)",
+    )
     args = parser.parse_args()
     if args.listeners is None:
         # Imported here: the delivery process runs this file against a baseline's src too.
@@ -729,7 +806,7 @@ def main() -> None:
         args.listeners = [listener_count(Settings(database_url=_listener_url(args.database)))]
     if args.stages:
         for size in args.sizes:
-            run_stages(args.database, args.pg_url, args.stages, size)
+            run_stages(args.database, args.pg_url, args.stages, size, replies=args.replies)
         return
     if args.serve:
         serve(args.serve[0], int(args.serve[1]), args.serve[2] == "reuse", args.profile)
