@@ -6,7 +6,8 @@ The message service calls these inside its one transaction, so a buyer message, 
 They are on every send's path, so each does as few statements as it can (docs/cases.md, Cost in the
 send path): a seller's send reads its thread's case once, before the policy check (on PostgreSQL
 in the send's locking read of the thread, `ThreadRepository.case_glance`), and that read also says
-whether any webhook subscription covers the seller; the answer then only writes.
+whether any webhook subscription covers the seller and whether the thread has a live case or a
+running clock; the answer then only writes, and only when it has something to change.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import cast
 
 from gobetween.services.cases import (
+    CaseGlance,
     CaseUnitOfWork,
     glance_at_thread,
     note_buyer_message,
@@ -27,30 +29,31 @@ class CaseHooks:
     (the SQL access unit of work has them); a plain one is refused with TypeError.
 
     Remembers, from `case_state` to `message_stored` of the same unit of work and thread, whether
-    anyone listens to the seller's webhooks; without that read (another unit of work or thread)
-    the announcements ask the subscriptions themselves.
+    anyone listens to the seller's webhooks and whether an answer has anything to change; without
+    that read (another unit of work or thread) the announcements ask the subscriptions
+    themselves and the answer is written.
     """
 
     __slots__ = ("_glanced",)
 
     def __init__(self) -> None:
-        self._glanced: tuple[UnitOfWork, int, bool] | None = None
+        self._glanced: tuple[UnitOfWork, int, CaseGlance] | None = None
 
     def case_state(self, uow: UnitOfWork, thread_id: int) -> str | None:
         # On PostgreSQL a seller's send read it with its thread, in its one locking read.
         glance = uow.threads.case_glance(thread_id) or glance_at_thread(_case_uow(uow), thread_id)
-        self._glanced = (uow, thread_id, glance.listened)
+        self._glanced = (uow, thread_id, glance)
         return glance.state
 
-    def _listened(self, uow: UnitOfWork, thread_id: int) -> bool:
+    def _glance(self, uow: UnitOfWork, thread_id: int) -> CaseGlance:
         glanced, self._glanced = self._glanced, None
         if glanced is None or glanced[0] is not uow or glanced[1] != thread_id:
-            return True
+            return _UNSEEN
         return glanced[2]
 
     def message_stored(self, uow: UnitOfWork, message: StoredMessage) -> None:
         cases_uow = _case_uow(uow)
-        listened = self._listened(uow, message.thread_id)
+        glance = self._glance(uow, message.thread_id)
         if message.direction == "buyer_to_seller":
             note_buyer_message(
                 cases_uow,
@@ -72,8 +75,13 @@ class CaseHooks:
                 disposition=message.disposition,
                 categories=message.categories,
                 at=message.created_at,
-                listened=listened,
+                listened=glance.listened,
+                answerable=glance.answerable,
             )
+
+
+# Nothing read: the announcements ask the subscriptions, the answer is written.
+_UNSEEN = CaseGlance(state=None, listened=True, answerable=True)
 
 
 def _case_uow(uow: UnitOfWork) -> CaseUnitOfWork:

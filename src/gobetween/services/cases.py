@@ -39,6 +39,9 @@ class CaseGlance:
     # Whether an active webhook subscription covers the thread's seller (for any event type):
     # when none does, the hooks skip asking which subscriptions match each event.
     listened: bool
+    # Whether the thread has a live case or a running clock, so that a seller's answer has
+    # something to change; when it has neither, the answer writes nothing and is not sent.
+    answerable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,12 +317,15 @@ def note_seller_message(
     categories: Sequence[str],
     at: datetime,
     listened: bool = True,
+    answerable: bool = True,
 ) -> int:
     """A seller message was stored: a delivered one answers; a blocked one is announced.
 
     Returns how many running clocks the answer stopped. Only a delivered message is an answer:
     a blocked or bounced one never reached the buyer. `listened=False` (from a CaseGlance read in
-    the same transaction) says no subscription covers the seller, so nothing is announced.
+    the same transaction) says no subscription covers the seller, so nothing is announced;
+    `answerable=False` (from the same glance, under the thread's lock) says the thread has no
+    live case and no running clock, so the answer would change nothing and is not written.
     """
     if disposition == "blocked":
         if listened:
@@ -342,6 +348,8 @@ def note_seller_message(
         return 0
     if at.tzinfo is None:
         raise InvalidInput("at", "must be timezone-aware")
+    if not answerable:
+        return 0
     return uow.response_clocks.answered(thread_id, at=at, by_message_id=message_id)
 
 

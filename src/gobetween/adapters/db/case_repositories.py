@@ -133,9 +133,10 @@ def _moved_activity(at: Any) -> Any:
 
 
 def case_glance_columns(*, thread: Any, seller: Any) -> list[Any]:
-    """What `SqlCaseRepository.glance` reads, as the columns `state` and `listened` of the
-    thread and seller given (bound values, or the columns of a statement that reads them), so
-    that a seller's send can read them with its thread (`SqlThreadRepository`)."""
+    """What `SqlCaseRepository.glance` reads, as the columns `state`, `listened` and
+    `answerable` of the thread and seller given (bound values, or the columns of a statement
+    that reads them), so that a seller's send can read them with its thread
+    (`SqlThreadRepository`)."""
     c = ct.cases
     # The newest case by max(id) (ix_cases_thread), not ORDER BY ... LIMIT, a bound parameter;
     # its own scan of cases, not correlated with the state's (which would leave it no FROM).
@@ -146,12 +147,22 @@ def case_glance_columns(*, thread: Any, seller: Any) -> list[Any]:
         .scalar_subquery()
     )
     state = select(c.c.state).where(c.c.id == newest)
-    return [state.scalar_subquery().label("state"), _listened(seller)]
+    return [state.scalar_subquery().label("state"), _listened(seller), _answerable(thread)]
+
+
+def _answerable(thread: Any) -> ColumnElement[bool]:
+    """Whether an answer on the thread has anything to change: a live case whose activity it
+    moves, or a running clock it stops (the two partial indexes, one probe each)."""
+    c, rc = ct.cases, ct.response_clocks
+    # The literal is the partial index's own term, as in _TOUCH_LIVE_CASE_STATEMENT.
+    live_case = exists().where(c.c.thread_id == thread, c.c.state != literal_column("'closed'"))
+    running = exists().where(rc.c.thread_id == thread, rc.c.stopped_at.is_(None))
+    return or_(live_case.correlate_except(c), running.correlate_except(rc)).label("answerable")
 
 
 def case_glance(row: Any) -> CaseGlance:
     """The glance of a row with the columns of `case_glance_columns`."""
-    return CaseGlance(state=row.state, listened=bool(row.listened))
+    return CaseGlance(state=row.state, listened=bool(row.listened), answerable=bool(row.answerable))
 
 
 def _case_glance_statement() -> DriverStatement:
