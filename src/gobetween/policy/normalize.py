@@ -117,15 +117,7 @@ def normalize(text: str) -> NormalizedText:
         phrase_view = (
             _leet(phrase_view, shape, loose) if phrase_view is folded else _leet(phrase_view)
         )
-    if spaced:
-        contact_view = _contact_draft(folded, True, shape)
-    else:
-        found = _separators_and_digits(folded.text)
-        contact_view = (
-            folded
-            if _nothing_to_rewrite(folded.text, found)
-            else _contact_draft(folded, False, shape, found)
-        )
+    contact_view = _contact_view(folded, spaced, shape)
     origin, ends = _frozen(phrase_view.starts), _frozen(phrase_view.ends)
     if contact_view is not phrase_view:
         contact_origin, contact_ends = _frozen(contact_view.starts), _frozen(contact_view.ends)
@@ -165,17 +157,21 @@ def normalize_contacts(text: str) -> NormalizedText:
     else:
         folded = _fold(*_source(text))
         shape = _latin1_shape(folded.text)
-        if _spaced_hint(folded.text, shape):
-            contact_view = _contact_draft(folded, True, shape)
-        else:
-            found = _separators_and_digits(folded.text)
-            if _nothing_to_rewrite(folded.text, found):
-                contact_view = folded
-            else:
-                contact_view = _contact_draft(folded, False, shape, found)
+        contact_view = _contact_view(folded, _spaced_hint(folded.text, shape), shape)
     return _normalized_text(
         text, contact_view.text, _frozen(contact_view.starts), _frozen(contact_view.ends), None
     )
+
+
+def _contact_view(folded: _Draft, spaced: bool, shape: bytes | None) -> _Draft:
+    """The detector view of the folded text: `folded` itself when the rewriting steps would
+    change nothing (`_nothing_to_rewrite`), else `_contact_draft`'s."""
+    if spaced:
+        return _contact_draft(folded, True, shape)
+    found = _separators_and_digits(folded.text)
+    if _nothing_to_rewrite(folded.text, found):
+        return folded
+    return _contact_draft(folded, False, shape, found)
 
 
 def _nothing_to_rewrite(text: str, found: list[tuple[int, int, int]]) -> bool:

@@ -153,7 +153,8 @@ class ThreadRepository(Protocol):
 
     def case_glance(self, thread_id: int) -> CaseGlance | None:
         """What the case hooks read of the thread before a seller's policy check (its newest
-        case's state, whether the seller's webhooks are listened to), as this unit of work's
+        case's state, whether the seller's webhooks are listened to, whether it has a live case
+        or a running clock for an answer to change), as this unit of work's
         `lock_for_seller_send` of that thread read it with the facts; handed out once.
 
         None when that read did not take it (no such read, one that waited for the lock, or a

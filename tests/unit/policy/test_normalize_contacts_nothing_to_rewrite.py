@@ -38,21 +38,17 @@ def _through_every_step(text: str) -> NormalizedText:
     )
 
 
+def _as_lists(view: NormalizedText) -> tuple[str, list[int], list[int]]:
+    return view.text, list(view.origin), list(view.ends)
+
+
 def _same_view(text: str) -> None:
     fast, slow = normalize_contacts(text), _through_every_step(text)
-    assert (fast.text, list(fast.origin), list(fast.ends)) == (
-        slow.text,
-        list(slow.origin),
-        list(slow.ends),
-    )
+    assert _as_lists(fast) == _as_lists(slow)
     assert fast == slow
     whole = normalize(text).contacts
     assert whole is not None
-    assert (fast.text, list(fast.origin), list(fast.ends)) == (
-        whole.text,
-        list(whole.origin),
-        list(whole.ends),
-    )
+    assert _as_lists(fast) == _as_lists(whole)
 
 
 @settings(max_examples=1500, deadline=None)
