@@ -15,6 +15,7 @@ from gobetween.policy.context import MessageContext
 from gobetween.policy.normalize import normalize
 from gobetween.policy.phrases import Lexicon
 from gobetween.policy.profiles import get_profile
+from gobetween.policy.verdict import Finding, Verdict
 
 _SUBJECT_PIECES = st.sampled_from(
     [
@@ -118,3 +119,53 @@ def test_scans_made_for_the_initiation_give_the_answers_of_complete_seller_scans
         expected = check(text, context, subject=subject)
         assert answer.findings == expected.findings, text
         assert answer.verdict == expected.verdict
+
+
+def _every_slot(value: object) -> dict[str, object]:
+    return {name: getattr(value, name) for name in type(value).__slots__}  # type: ignore[attr-defined]
+
+
+def test_the_engine_builds_the_message_and_the_verdict_the_constructors_would() -> None:
+    profile = get_profile("amazon")
+    context = MessageContext.from_mapping({"initiation": "reply", "language": "de"})
+    text = "Danke für Ihre Bestellung!"
+    normalized = normalize(text)
+    scan = profile.lexicon.scan(normalized.text)
+    for subject, prior, detected in (("Re: Bestellung", (), True), (None, ("x",), None)):
+        built = engine._new_message(
+            text, subject, normalized, "de", context, engine._NO_FACTS, scan, profile, prior,
+            detected,
+        )  # fmt: skip
+        made = registry.AnalyzedMessage(
+            text=text,
+            subject=subject,
+            normalized=normalized,
+            language="de",
+            context=context,
+            facts=engine._NO_FACTS,
+            scan=scan,
+            profile=profile,
+            prior=prior,  # type: ignore[arg-type]
+            language_detected=detected,
+        )
+        assert _every_slot(built) == _every_slot(made)
+        assert built == made
+    finding = Finding("contact_info", "phone_number", "block", (1, 4), "No phone numbers.")
+    for args in (
+        ("block", (finding,), True, (), None, None, "de", "amazon"),
+        ("allow", (), False, (), "needs_response", "spam", None, "other"),
+    ):
+        verdict = engine._new_verdict(*args)  # type: ignore[arg-type]
+        assert _every_slot(verdict) == _every_slot(Verdict(*args))  # type: ignore[arg-type]
+        assert verdict == Verdict(*args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("direction", ["seller_to_buyer", "buyer_to_seller"])
+def test_a_verdict_reads_as_the_constructor_made_it(direction: str) -> None:
+    verdict = check(
+        "Call me at 0151 2345 6789!!! Leave a 5-star review.",
+        {"direction": direction, "language": "en"},
+        subject="Re: your order",
+    )
+    assert verdict == Verdict(**_every_slot(verdict))  # type: ignore[arg-type]
+    assert repr(verdict) == repr(Verdict(**_every_slot(verdict)))  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -25,7 +25,15 @@ from gobetween.policy.profiles import Profile, get_profile
 from gobetween.policy.rules import AnalyzedMessage, RegisteredRule
 from gobetween.policy.suggestions import suggest
 from gobetween.policy.triage import TRIAGE_GROUPS, triage
-from gobetween.policy.verdict import DeferredSuggestions, Finding, Verdict
+from gobetween.policy.verdict import (
+    DeferredSuggestions,
+    Finding,
+    ReportReason,
+    Suggestion,
+    Triage,
+    Verdict,
+    VerdictValue,
+)
 
 # The rule modules register themselves on import; one module per policy.md category.
 _RULE_MODULES = (
@@ -229,32 +237,34 @@ def _check(
     profile = get_profile(ctx.profile)
     normalized = normalize(text)
     language, pattern_languages, detected = _language(text, ctx)
-    message = AnalyzedMessage(
-        text=text,
-        subject=subject,
-        normalized=normalized,
-        language=language,
-        context=ctx,
-        facts=facts if facts is not None else _NO_FACTS,
-        scan=profile.lexicon.scan(
+    message = _new_message(
+        text,
+        subject,
+        normalized,
+        language,
+        ctx,
+        facts if facts is not None else _NO_FACTS,
+        profile.lexicon.scan(
             normalized.text,
             pattern_languages,
             groups=_groups(profile.lexicon, ctx.direction, ctx.initiation, len(registry.REGISTRY)),
         ),
-        profile=profile,
-        language_detected=detected,
+        profile,
+        (),
+        detected,
     )
     if ctx.direction == "buyer_to_seller":
         # policy.md §5: buyer messages are always delivered; the checker triages them instead.
         outcome = triage(message)
-        return Verdict(
-            verdict="allow",
-            critical=ctx.critical,
-            suggestions=outcome.suggestions,
-            triage=outcome.triage,
-            report=outcome.report,
-            language=message.language,
-            policy_version=profile.name,
+        return _new_verdict(
+            "allow",
+            (),
+            ctx.critical,
+            outcome.suggestions,
+            outcome.triage,
+            outcome.report,
+            message.language,
+            profile.name,
         )
     first = _plan(ctx.initiation)[0]
     findings: list[Finding] = []
@@ -286,15 +296,96 @@ def _check(
         else ()
     )
     blocked = any(finding.severity == "block" for finding in ordered)
-    return Verdict(
-        verdict="block" if blocked else "allow",
-        findings=ordered,
-        critical=ctx.critical,
+    return _new_verdict(
+        "block" if blocked else "allow",
+        ordered,
+        ctx.critical,
         # The rewrite and advice are built when read: many callers only need the verdict.
-        suggestions=DeferredSuggestions(lambda: suggest(message, ordered)) if blocked else (),
-        language=message.language,
-        policy_version=profile.name,
+        DeferredSuggestions(lambda: suggest(message, ordered)) if blocked else (),
+        None,
+        None,
+        message.language,
+        profile.name,
     )
+
+
+# A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
+# `__setattr__` refuses); the slots' descriptors set them directly, in less than half the time
+# (about 0.45 against 1.1 µs for a verdict). A check makes one message and one verdict.
+_NEW = object.__new__
+_MESSAGE_FIELD = {name: vars(AnalyzedMessage)[name].__set__ for name in AnalyzedMessage.__slots__}
+_SET_TEXT = _MESSAGE_FIELD["text"]
+_SET_SUBJECT = _MESSAGE_FIELD["subject"]
+_SET_NORMALIZED = _MESSAGE_FIELD["normalized"]
+_SET_LANGUAGE = _MESSAGE_FIELD["language"]
+_SET_CONTEXT = _MESSAGE_FIELD["context"]
+_SET_FACTS = _MESSAGE_FIELD["facts"]
+_SET_SCAN = _MESSAGE_FIELD["scan"]
+_SET_PROFILE = _MESSAGE_FIELD["profile"]
+_SET_PRIOR = _MESSAGE_FIELD["prior"]
+_SET_LANGUAGE_DETECTED = _MESSAGE_FIELD["language_detected"]
+_SET_CONTACTS = _MESSAGE_FIELD["_contacts"]
+_VERDICT_FIELD = {name: vars(Verdict)[name].__set__ for name in Verdict.__slots__}
+_SET_VERDICT = _VERDICT_FIELD["verdict"]
+_SET_FINDINGS = _VERDICT_FIELD["findings"]
+_SET_CRITICAL = _VERDICT_FIELD["critical"]
+_SET_SUGGESTIONS = _VERDICT_FIELD["suggestions"]
+_SET_TRIAGE = _VERDICT_FIELD["triage"]
+_SET_REPORT = _VERDICT_FIELD["report"]
+_SET_VERDICT_LANGUAGE = _VERDICT_FIELD["language"]
+_SET_POLICY_VERSION = _VERDICT_FIELD["policy_version"]
+
+
+def _new_message(
+    text: str,
+    subject: str | None,
+    normalized: NormalizedText,
+    language: str,
+    context: MessageContext,
+    facts: SystemFacts,
+    scan: Scan | None,
+    profile: Profile | None,
+    prior: tuple[Finding, ...],
+    language_detected: bool | None,
+) -> AnalyzedMessage:
+    """`AnalyzedMessage(...)` with every field given in order, its contact information not
+    found yet: the same value."""
+    message: AnalyzedMessage = _NEW(AnalyzedMessage)
+    _SET_TEXT(message, text)
+    _SET_SUBJECT(message, subject)
+    _SET_NORMALIZED(message, normalized)
+    _SET_LANGUAGE(message, language)
+    _SET_CONTEXT(message, context)
+    _SET_FACTS(message, facts)
+    _SET_SCAN(message, scan)
+    _SET_PROFILE(message, profile)
+    _SET_PRIOR(message, prior)
+    _SET_LANGUAGE_DETECTED(message, language_detected)
+    _SET_CONTACTS(message, None)
+    return message
+
+
+def _new_verdict(
+    verdict: VerdictValue,
+    findings: tuple[Finding, ...],
+    critical: bool,
+    suggestions: Sequence[Suggestion],
+    triage: Triage | None,
+    report: ReportReason | None,
+    language: str | None,
+    policy_version: str,
+) -> Verdict:
+    """`Verdict(...)` with every field given in order: the same value."""
+    made: Verdict = _NEW(Verdict)
+    _SET_VERDICT(made, verdict)
+    _SET_FINDINGS(made, findings)
+    _SET_CRITICAL(made, critical)
+    _SET_SUGGESTIONS(made, suggestions)
+    _SET_TRIAGE(made, triage)
+    _SET_REPORT(made, report)
+    _SET_VERDICT_LANGUAGE(made, language)
+    _SET_POLICY_VERSION(made, policy_version)
+    return made
 
 
 # What a subject line can break on its own: the content rules of policy.md §4. The purpose of a
@@ -323,7 +414,7 @@ _DETECTOR_MARKS = re.compile(r"[\d@./<>&]")
 
 
 def _set_prior(message: AnalyzedMessage, prior: tuple[Finding, ...]) -> None:
-    object.__setattr__(message, "prior", prior)
+    _SET_PRIOR(message, prior)
 
 
 def _with(
@@ -336,16 +427,17 @@ def _with(
 ) -> AnalyzedMessage:
     """The message with another text and prior findings; built directly, because
     `dataclasses.replace` costs more than a rule."""
-    return AnalyzedMessage(
-        text=text,
-        subject=message.subject,
-        normalized=normalized,
-        language=message.language,
-        context=message.context,
-        facts=message.facts,
-        scan=scan,
-        profile=message.profile,
-        prior=prior,
+    return _new_message(
+        text,
+        message.subject,
+        normalized,
+        message.language,
+        message.context,
+        message.facts,
+        scan,
+        message.profile,
+        prior,
+        None,
     )
 
 
