@@ -13,7 +13,7 @@ Triage = Literal["needs_response", "no_response_needed"]
 ReportReason = Literal["abuse", "off_platform_payment", "spam"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Finding:
     """One rule hit. `span` slices the ORIGINAL text to the offending characters, or is None.
 
@@ -28,6 +28,25 @@ class Finding:
     message: str
     field: Field = "text"
 
+    def __init__(
+        self,
+        category: str,
+        rule: str,
+        severity: Severity,
+        span: tuple[int, int] | None,
+        message: str,
+        field: Field = "text",
+    ) -> None:
+        # The dataclass's own `__init__`, but through the slots' descriptors: a frozen
+        # dataclass sets each field with `object.__setattr__`, which looks the descriptor up on
+        # every call (about 0.67 against 0.40 µs a finding; every rule that finds makes them).
+        _SET_CATEGORY(self, category)
+        _SET_RULE(self, rule)
+        _SET_SEVERITY(self, severity)
+        _SET_SPAN(self, span)
+        _SET_MESSAGE(self, message)
+        _SET_FIELD(self, field)
+
     def to_dict(self) -> dict[str, Any]:
         """The finding as JSON; `field` appears only for subject findings, so that the shape of
         every text finding is what it always was."""
@@ -41,6 +60,14 @@ class Finding:
         if self.field != "text":
             data["field"] = self.field
         return data
+
+
+_SET_CATEGORY = vars(Finding)["category"].__set__
+_SET_RULE = vars(Finding)["rule"].__set__
+_SET_SEVERITY = vars(Finding)["severity"].__set__
+_SET_SPAN = vars(Finding)["span"].__set__
+_SET_MESSAGE = vars(Finding)["message"].__set__
+_SET_FIELD = vars(Finding)["field"].__set__
 
 
 @dataclass(frozen=True, slots=True)
