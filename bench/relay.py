@@ -655,11 +655,22 @@ def _statement_kind(sql: str) -> str:
     return " ".join(part for part in found.groups() if part).upper()
 
 
-def run_stages(kind: str, pg_url: str, count: int, size: str, *, replies: bool = False) -> None:
+def run_stages(
+    kind: str,
+    pg_url: str,
+    count: int,
+    size: str,
+    *,
+    replies: bool = False,
+    callgrind: bool = False,
+    profile_to: str | None = None,
+) -> None:
     """Per-stage CPU of RCPT + receive for `count` mails of `size`, in this thread. `replies`:
     one mail per pair first, so that every mail measured is a reply in an open thread and case,
     as 4 of 5 mails of the load are (1000 mails over PAIRS pairs); else 40 mails of warm-up and
-    the first mail of a pair opens its thread."""
+    the first mail of a pair opens its thread. `callgrind`: this process runs under valgrind's
+    callgrind with `--instr-atstart=no`, and instrumentation is switched on for the measured
+    mails only. `profile_to`: cProfile (thread CPU) of the measured mails, as a pstats file."""
     clock = StageClock()
     with fresh_database(kind, pg_url) as (engine, _url):
         pairs = seed(engine)
@@ -709,6 +720,8 @@ def run_stages(kind: str, pg_url: str, count: int, size: str, *, replies: bool =
             envelopes = [envelope(number) for number in range(count)]
             clock.seconds.clear()
             with round_trips.counting() if kind == "postgresql" else nullcontext():
+                profile = _stage_profile(profile_to)
+                _instrument(callgrind, "on")
                 started = time.thread_time()
                 for incoming in envelopes:
                     if relay.check_recipient(incoming.recipient) is not None:
@@ -717,6 +730,10 @@ def run_stages(kind: str, pg_url: str, count: int, size: str, *, replies: bool =
                     if not reply.startswith("250"):
                         raise RuntimeError(f"refused: {reply}")
                 whole = time.thread_time() - started
+                _instrument(callgrind, "off")
+                if profile is not None and profile_to is not None:
+                    profile.disable()
+                    profile.dump_stats(f"{profile_to}.{kind}.{size}")
         finally:
             namespace["parse_mail"] = original_parse
             if original_body is not None:
@@ -742,6 +759,23 @@ def run_stages(kind: str, pg_url: str, count: int, size: str, *, replies: bool =
         for statement, sent in sorted(round_trips.by_kind.items(), key=lambda item: -item[1]):
             print(f"{'  ' + statement[:26]:28} {sent / count:7.2f}")
     print("load average: " + ", ".join(f"{value:.1f}" for value in os.getloadavg()))
+
+
+def _instrument(callgrind: bool, switch: str) -> None:
+    """Switch callgrind's instrumentation of this process on or off (`callgrind_control -i`)."""
+    if callgrind:
+        subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], check=True)
+
+
+def _stage_profile(profile_to: str | None) -> Any:
+    """A running cProfile on thread CPU time when `profile_to` names a file, else None."""
+    if profile_to is None:
+        return None
+    import cProfile
+
+    profile = cProfile.Profile(time.thread_time)
+    profile.enable()
+    return profile
 
 
 def _listener_url(database: str) -> str:
@@ -774,7 +808,8 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         metavar="PATH",
-        help="cProfile every listener thread; stats to PATH.<size>.<listener> (pstats files)",
+        help="cProfile every listener thread; stats to PATH.<size>.<listener> (pstats files);"
+        " with --stages, the measured mails to PATH.<database>.<size>",
     )
     parser.add_argument(
         "--baseline",
@@ -797,6 +832,12 @@ def main() -> None:
         action="store_true",
         help="with --stages: every mail measured is a reply in an open thread (none opens one)",
     )
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="with --stages under `valgrind --tool=callgrind --instr-atstart=no`: instrument only"
+        " the measured mails (callgrind_control -i on/off)",
+    )
     args = parser.parse_args()
     if args.listeners is None:
         # Imported here: the delivery process runs this file against a baseline's src too.
@@ -806,7 +847,15 @@ def main() -> None:
         args.listeners = [listener_count(Settings(database_url=_listener_url(args.database)))]
     if args.stages:
         for size in args.sizes:
-            run_stages(args.database, args.pg_url, args.stages, size, replies=args.replies)
+            run_stages(
+                args.database,
+                args.pg_url,
+                args.stages,
+                size,
+                replies=args.replies,
+                callgrind=args.callgrind,
+                profile_to=args.profile,
+            )
         return
     if args.serve:
         serve(args.serve[0], int(args.serve[1]), args.serve[2] == "reuse", args.profile)
