@@ -32,7 +32,10 @@ The inbox query is also timed in this process, without HTTP, beside a one-row re
 With `--baseline DIR` (a checkout of another commit, e.g. a `git worktree`) the same database is
 served `--rounds` times by each version in turn, the baseline's server importing DIR/src: each
 round runs GET /me and the `--scenarios` against one server, then against the other, so both see
-the same load of a shared machine. It prints every round, then the medians and their ratios.
+the same load of a shared machine. Each version serves it at its own schema revision (migrated
+down to the baseline's newest migration before the baseline's turn, up again before this
+checkout's), so work a later migration moved between the database and the code is measured on
+the right side. It prints every round, then the medians and their ratios.
 `--baseline-workers N` serves the baseline with N web processes (`--workers` is this checkout's):
 with a checkout of this very commit as the baseline, it compares web process counts in one run.
 """
@@ -58,10 +61,12 @@ from typing import Any
 
 import httpx
 import sqlalchemy.event
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from gobetween.adapters.db import migrate
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
 from gobetween.services.access import Principal, create_token
 from gobetween.services.inbox import list_inbox
@@ -476,6 +481,19 @@ def measure_server(
     return runs
 
 
+def at_revision_of(engine: Engine, source: Path | None) -> None:
+    """Bring the shared database to the schema revision of `source` (a checkout), or of this
+    checkout: a version is measured on its own schema (a later revision may move work between
+    the database's triggers and the code). The rows stay; only the schema moves."""
+    if source is None:
+        migrate.upgrade(engine)
+        return
+    scripts = ScriptDirectory(str(source / "src" / "gobetween" / "adapters" / "db" / "migrations"))
+    head = scripts.get_current_head()
+    if head is not None and head != migrate.current_revision(engine):
+        migrate.downgrade(engine, head)
+
+
 def compare(
     engine: Engine, url: str, port: int, folder: Path, data: Path, args: argparse.Namespace
 ) -> None:
@@ -488,6 +506,7 @@ def compare(
         order = list(versions) if number % 2 == 0 else list(reversed(versions))
         for name in order:
             print(f"  round {number + 1}, {name}:")
+            at_revision_of(engine, versions[name])
             rounds[name].append(
                 measure_server(engine, url, port, folder, data, args, versions[name], workers[name])
             )

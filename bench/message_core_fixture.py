@@ -360,3 +360,26 @@ def _flush(
 ) -> None:
     _insert_chunks(engine, t.threads, thread_rows)
     _insert_chunks(engine, t.messages, message_rows)
+    if engine.dialect.name == "postgresql" and thread_rows:
+        # The rows the message repository writes with each message on PostgreSQL (migration
+        # 0014): the inbox entries and the day counters of these threads' messages.
+        with engine.begin() as connection:
+            connection.execute(
+                text(_PG_INDEX_AND_COUNT),
+                {"low": thread_rows[0]["id"], "high": thread_rows[-1]["id"]},
+            )
+
+
+_PG_INDEX_AND_COUNT = """
+WITH indexed AS (
+    INSERT INTO inbox_index (message_id, seller_id, buyer_id)
+    SELECT m.id, th.seller_id, th.buyer_id FROM messages m JOIN threads th ON th.id = m.thread_id
+    WHERE m.thread_id BETWEEN :low AND :high
+)
+INSERT INTO seller_daily_sends AS counter (seller_id, day, shard, sent)
+SELECT sender_id, (created_at AT TIME ZONE 'UTC')::date, thread_id % 8, count(*) FROM messages
+WHERE thread_id BETWEEN :low AND :high
+    AND direction = 'seller_to_buyer' AND disposition = 'delivered'
+GROUP BY 1, 2, 3
+ON CONFLICT (seller_id, day, shard) DO UPDATE SET sent = counter.sent + excluded.sent
+"""

@@ -21,6 +21,8 @@ from gobetween.adapters.db import case_tables as c
 from gobetween.adapters.db import migrate
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.access_unit_of_work import SqlAccessUnitOfWork
+from gobetween.adapters.db.repositories import SqlMessageRepository
+from gobetween.domain.messages import MessageRecord
 from gobetween.services.access import Principal
 from gobetween.services.inbox import list_inbox
 
@@ -132,7 +134,10 @@ def _seed(engine: Engine) -> Stored:
                     "prev_hash": "0" * 64,
                     "hash": f"{message_id:064d}",
                 }
-                connection.execute(t.messages.insert(), row)
+                # Through the repository: on PostgreSQL it writes the message's inbox entry in
+                # the same statement (migration 0014), so the listing reads the entries it wrote.
+                record = MessageRecord(**{k: v for k, v in row.items() if k != "id"})
+                assert SqlMessageRepository(connection).add(record) == message_id
                 stored.messages.append(row)
                 if from_buyer:
                     # Clocks in groups of three started at the same instant; every fourth stopped.

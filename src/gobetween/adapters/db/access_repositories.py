@@ -311,9 +311,9 @@ class SqlSellerPolicyRepository:
 
 class SqlDailySendCounts:
     """A seller's sends counted against the daily limit, as the message service's check counts
-    them: PostgreSQL from the day's counters (migration 0010, a trigger keeps them), a few rows
-    instead of a visit to every message of the day; SQLite, which keeps no counters, from its
-    covering index."""
+    them: PostgreSQL from the day's counters (migrations 0010 and 0014, kept with each message),
+    a few rows instead of a visit to every message of the day; SQLite, which keeps no counters,
+    from its covering index."""
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection

@@ -103,9 +103,10 @@ policy_profiles = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
-# Each message's seller and buyer, written by a database trigger on INSERT INTO messages (migration
-# 0002): the inbox reads a party's messages newest first straight from an index, where going
-# through `threads` would read and sort every message of the party.
+# Each message's seller and buyer, written with the message: on PostgreSQL by the message
+# repository's statement (migration 0014; a trigger until then), on SQLite by a trigger on INSERT
+# INTO messages (migration 0002). The inbox reads a party's messages newest first straight from
+# an index, where going through `threads` would read and sort every message of the party.
 inbox_index = Table(
     "inbox_index",
     metadata,

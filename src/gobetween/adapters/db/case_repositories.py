@@ -780,11 +780,12 @@ def _sent_part(*, day_counters: bool) -> Select[Any]:
     """The seller's delivered messages since `sent_since` (the daily limit's count).
 
     With `day_counters` (PostgreSQL), from the seller's counters of the days from `sent_day` on
-    (a trigger keeps them, migration 0010): a few rows, where the count read the heap row of each
-    of the day's messages (today's index entries are not all-visible yet), one page each, a cost
-    growing with the seller's traffic. `>=` as in the count: a message stamped after today (a
-    clock ahead) counts. SQLite counts the day's entries of `ix_messages_sender_disposition`,
-    a few dense index pages with no visibility check, and keeps no counters.
+    (kept with each message, migrations 0010 and 0014): a few rows, where the count read the heap
+    row of each of the day's messages (today's index entries are not all-visible yet), one page
+    each, a cost growing with the seller's traffic. `>=` as in the count: a message stamped after
+    today (a clock ahead) counts. SQLite counts the day's entries of
+    `ix_messages_sender_disposition`, a few dense index pages with no visibility check, and keeps
+    no counters.
     """
     if day_counters:
         d = t.seller_daily_sends

@@ -17,7 +17,8 @@ history (docs/cases.md, "Indexes behind the inbox"; migrations 0007 and 0008):
   `ix_messages_undelivered_sender (sender_id, disposition, id)`, everyone's from
   `ix_messages_undelivered (disposition, id)`: both hold the undelivered messages alone.
 - every other view: newest first by message id, from the inbox index `(seller_id | buyer_id,
-  message_id)` that a trigger keeps (migration 0002), or from `messages` itself for operators.
+  message_id)` kept with each message (migrations 0002 and 0014), or from `messages` itself for
+  operators.
 """
 
 from __future__ import annotations

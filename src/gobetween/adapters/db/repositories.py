@@ -25,8 +25,10 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
+    true,
     update,
 )
+from sqlalchemy.dialects import postgresql
 
 from gobetween.adapters.db import access_tables
 from gobetween.adapters.db import tables as t
@@ -685,7 +687,11 @@ class SqlMessageRepository:
         self._c = connection
 
     def add(self, record: MessageRecord) -> int:
-        message_id = int(_INSERT_MESSAGE.rows(self._c, _message_values(record))[0][0])
+        # PostgreSQL writes the message's inbox entry and day counter with it (migration 0014).
+        insert_message = (
+            _INSERT_INDEXED_MESSAGE if self._c.dialect.name == "postgresql" else _INSERT_MESSAGE
+        )
+        message_id = int(insert_message.rows(self._c, _message_values(record))[0][0])
         if record.findings:
             self._c.execute(
                 t.findings.insert(),
@@ -899,7 +905,7 @@ def _sending_facts_columns(*, day_counters: bool, thread: Any, order: Any, buyer
     """
     m = t.messages.c
     if day_counters:
-        # PostgreSQL: from the day's counters (a trigger keeps them, migration 0010), a few
+        # PostgreSQL: from the day's counters (kept with each message, migration 0014), a few
         # rows. Its count over the index read the heap row of every message of the day (today's
         # pages are not all-visible yet), one page each. `>=`: a message stamped after today (a
         # clock ahead) counts, as it did.
@@ -1179,6 +1185,75 @@ _MESSAGE_KEYS = (
 _INSERT_MESSAGE = DriverStatement(
     t.messages.insert().returning(t.messages.c.id), column_keys=_MESSAGE_KEYS
 )
+
+
+def _message_bound(key: str) -> Any:
+    """The bound value of the message's column `key`, typed as the column."""
+    return bindparam(key, type_=t.messages.c[key].type)
+
+
+def _indexed_and_counted(stored: Any, parties: Any) -> tuple[Any, Any]:
+    """PostgreSQL: the data-modifying CTEs that write a stored message's inbox entry and, for a
+    delivered seller message, its day counter (what the triggers of migrations 0002 and 0010 did
+    until migration 0014): `stored` returns the new message's `id`; `parties` is a selectable of
+    one row with the thread's `seller_id` and `buyer_id`.
+
+    The counter is the triggers' own: row `thread_id % 8` of the sender's UTC day of
+    `created_at`, one more on conflict. Both are written in the message's statement, with no
+    trigger call and, on a send, no second read of the thread."""
+    ix = access_tables.inbox_index
+    indexed = insert(ix).from_select(
+        ["message_id", "seller_id", "buyer_id"],
+        select(stored.c.id, parties.c.seller_id, parties.c.buyer_id).select_from(
+            stored.join(parties, true())
+        ),
+    )
+    d = t.seller_daily_sends
+    day = cast(func.timezone(literal_column("'UTC'"), _message_bound("created_at")), d.c.day.type)
+    counted = (
+        postgresql.insert(d)
+        .from_select(
+            ["seller_id", "day", "shard", "sent"],
+            select(
+                _message_bound("sender_id"),
+                day,
+                _message_bound("thread_id") % literal_column("8"),
+                literal_column("1"),
+            )
+            .select_from(stored)
+            .where(
+                _message_bound("direction") == literal_column("'seller_to_buyer'"),
+                _message_bound("disposition") == literal_column("'delivered'"),
+            ),
+        )
+        .on_conflict_do_update(
+            index_elements=[d.c.seller_id, d.c.day, d.c.shard],
+            set_={"sent": d.c.sent + literal_column("1")},
+        )
+    )
+    return indexed.cte("indexed"), counted.cte("counted")
+
+
+def _insert_indexed_message_statement() -> Any:
+    """PostgreSQL: a message with its inbox entry (the thread's parties read by id) and day
+    counter, in one statement; returns the message's id."""
+    th = t.threads
+    stored = (
+        insert(t.messages)
+        .from_select(list(_MESSAGE_KEYS), select(*[_message_bound(key) for key in _MESSAGE_KEYS]))
+        .returning(t.messages.c.id)
+        .cte("stored")
+    )
+    parties = (
+        select(th.c.seller_id, th.c.buyer_id)
+        .where(th.c.id == _message_bound("thread_id"))
+        .subquery("parties")
+    )
+    indexed, counted = _indexed_and_counted(stored, parties)
+    return select(stored.c.id).add_cte(indexed, counted)
+
+
+_INSERT_INDEXED_MESSAGE = DriverStatement(_insert_indexed_message_statement())
 _OUTBOX_KEYS = (
     "kind",
     "message_id",
@@ -1235,20 +1310,20 @@ def _append_with_delivery_statement() -> Any:
             message_count=bindparam("seq"),
             last_message_at=bindparam("created_at"),
         )
-        .returning(th.id)
+        .returning(th.id, th.seller_id, th.buyer_id)
         .cte("moved")
     )
     stored = (
         insert(t.messages)
         .from_select(
             list(_MESSAGE_KEYS),
-            select(*[bindparam(key, type_=m[key].type) for key in _MESSAGE_KEYS]).select_from(
-                moved
-            ),
+            select(*[_message_bound(key) for key in _MESSAGE_KEYS]).select_from(moved),
         )
         .returning(m.id)
         .cte("stored")
     )
+    # The inbox entry's parties come from the thread row the head's move just wrote.
+    indexed, counted = _indexed_and_counted(stored, moved)
     key = func.replace(
         bindparam("key_template", type_=String), MESSAGE_ID_SLOT, cast(stored.c.id, String)
     )
@@ -1269,6 +1344,7 @@ def _append_with_delivery_statement() -> Any:
             ).select_from(stored),
         )
         .returning(o.message_id)
+        .add_cte(indexed, counted)
     )
 
 

@@ -254,8 +254,9 @@ events = Table(
 )
 
 # A seller's delivered messages per UTC day, spread over a few rows per day (by thread): kept by
-# a trigger on INSERT INTO messages (migration 0010), read by the daily limit instead of a count
-# over the day's messages. PostgreSQL only; on SQLite it stays empty (the count is cheaper there).
+# the message repository's statement that stores the message (migration 0014; a trigger on INSERT
+# INTO messages from 0010 until then), read by the daily limit instead of a count over the day's
+# messages. PostgreSQL only; on SQLite it stays empty (the count is cheaper there).
 seller_daily_sends = Table(
     "seller_daily_sends",
     metadata,
