@@ -647,7 +647,33 @@ def _order_named(
 
 def _orders_named_in(parsed: ParsedMail) -> list[str]:
     """The order ids the subject and the new text name, in order; reads the body."""
-    return [str(found) for found in ORDER_ID_PATTERN.findall(f"{parsed.subject}\n{parsed.text}")]
+    return order_ids_in(f"{parsed.subject}\n{parsed.text}")
+
+
+def order_ids_in(text: str) -> list[str]:
+    """ORDER_ID_PATTERN.findall(text), tried only where an id can start: three characters before
+    a "-".
+
+    Its search tries the pattern at every character, and its `\\d` (any Unicode decimal digit)
+    asks the Unicode database each time: 0.8 M instructions over a 4 kB reply, more than the
+    rest of reading the mail. An id is always 19 characters with a "-" as its fourth, so the
+    places the search would match at are among the places three characters before a "-", which
+    a memchr finds; findall takes the leftmost match, then the leftmost one starting at or after
+    its end, as this does (tests/unit/mail/test_order_ids_in_mail.py compares them).
+    """
+    found: list[str] = []
+    end = 0
+    dash = text.find("-", 3)
+    while dash >= 0:
+        match = ORDER_ID_PATTERN.match(text, dash - 3)
+        if match is None:
+            dash = text.find("-", dash + 1)
+            continue
+        found.append(match.group())
+        end = match.end()
+        # The next id starts at `end` or later, so its "-" is at end + 3 or later.
+        dash = text.find("-", end + 3)
+    return found
 
 
 def _base64_bodies(parsed: ParsedMail) -> dict[str, tuple[int, int]]:
