@@ -360,14 +360,19 @@ def _flush(
 ) -> None:
     _insert_chunks(engine, t.threads, thread_rows)
     _insert_chunks(engine, t.messages, message_rows)
-    if engine.dialect.name == "postgresql" and thread_rows:
-        # The rows the message repository writes with each message on PostgreSQL (migration
-        # 0014): the inbox entries and the day counters of these threads' messages.
-        with engine.begin() as connection:
-            connection.execute(
-                text(_PG_INDEX_AND_COUNT),
-                {"low": thread_rows[0]["id"], "high": thread_rows[-1]["id"]},
-            )
+    if thread_rows:
+        index_and_count(engine, thread_rows[0]["id"], thread_rows[-1]["id"])
+
+
+def index_and_count(engine: Engine, low: int, high: int) -> None:
+    """Write what the message repository writes with each message on PostgreSQL (migration
+    0014) for the messages of threads `low` to `high` that were inserted with SQL: their inbox
+    entries and the day counters of the delivered seller messages. Nothing on SQLite, whose
+    inbox trigger writes the entries (and which keeps no counters)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        connection.execute(text(_PG_INDEX_AND_COUNT), {"low": low, "high": high})
 
 
 _PG_INDEX_AND_COUNT = """
