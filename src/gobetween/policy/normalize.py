@@ -109,7 +109,8 @@ def normalize(text: str) -> NormalizedText:
     spaced = _spaced_hint(folded.text, shape, loose)
     # Leetspeak needs a letter next to a digit it reads as a letter ("ab" or "ba" in the shape,
     # or in the loose shape of other text, where they are only a hint).
-    leet = spaced or b"ab" in loose or b"ba" in loose
+    # (`find` rather than `in`: `in` on bytes raises and clears a TypeError inside each test.)
+    leet = spaced or loose.find(b"ab") >= 0 or loose.find(b"ba") >= 0
     phrase_view = _join_spaced(folded, _SPACED_ANY, shape) if spaced else folded
     if leet:
         # Unless spaced letters were joined, the phrase view is the folded text, whose shapes

@@ -65,3 +65,19 @@ def test_the_needles_are_found_as_in_the_lowered_text(text: str) -> None:
     lowered = markup._lowered_for_needles(text)
     for needle in markup._NEEDLE_BYTES:
         assert markup._has(lowered, needle) == (needle in text.lower())
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["GIF", "gif", ".Gif", "giphy.COM", "tenor.com", "DATA:image/", "[Image", "![", "x"]
+        )
+        | st.text(alphabet=st.characters(max_codepoint=255), max_size=6),
+        max_size=8,
+    ).map("".join)
+)
+def test_the_needles_are_found_where_the_lowered_text_has_them(text: str) -> None:
+    lowered = markup._lowered_for_needles(text)
+    for needle in markup._NEEDLE_BYTES:
+        assert markup._has(lowered, needle) == (needle in text.lower()), needle

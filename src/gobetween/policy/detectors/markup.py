@@ -43,7 +43,9 @@ _GIF = re.compile(
 def _has(lowered: str | bytes, needle: str) -> bool:
     """Whether the ASCII `needle` is in the lowered text (str or Latin-1 bytes)."""
     if isinstance(lowered, bytes):
-        return _NEEDLE_BYTES[needle] in lowered
+        # `find`, not `in`: a bytes container first reads its operand as an int, and a bytes
+        # needle makes that raise a TypeError (message formatted, then cleared) on every test.
+        return lowered.find(_NEEDLE_BYTES[needle]) >= 0
     return needle in lowered
 
 
