@@ -14,12 +14,14 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from email.contentmanager import raw_data_manager
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.policy import EmailPolicy, default
 from email.utils import getaddresses
 from html.parser import HTMLParser
+from typing import Any
 
 from gobetween.domain.errors import InvalidInput
 
@@ -744,12 +746,48 @@ def _message_ids(value: str) -> tuple[str, ...]:
 
 def _text_of(part: EmailMessage) -> str:
     try:
-        content = part.get_content()
+        content = _text_content(part)
     except (LookupError, ValueError):
         # An unknown or lying charset: keep going with a lossless-enough decoding.
         payload = part.get_payload(decode=True)
         return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     return content if isinstance(content, str) else ""
+
+
+def _text_content(part: EmailMessage) -> object:
+    """part.get_content() for a text/* part under the stdlib's raw_data_manager, in its steps:
+    the decoded payload, decoded by the charset parameter (`get_param`, ASCII without one).
+
+    get_param re-reads Content-Type's parameters in Python on every call (not the registry's
+    parse): a third of reading a 4 kB body. Its answer depends only on the header's text, so it
+    is kept per text for the values many mails share (_CHARSETS). Any other part goes to
+    get_content (tests/unit/mail/test_parse_body_charset.py compares the two).
+    """
+    manager = getattr(part.policy, "content_manager", None)
+    if manager is not raw_data_manager or part.get_content_maintype() != "text":
+        return part.get_content()
+    payload: Any = part.get_payload(decode=True)
+    return payload.decode(_charset(part), errors="replace")
+
+
+def _charset(part: EmailMessage) -> Any:
+    """part.get_param("charset", "ASCII"), kept per Content-Type text (at most MAX_CHARSETS)."""
+    value = part.get("content-type")
+    if value is None:
+        return part.get_param("charset", "ASCII")
+    key = str(value)
+    found = _CHARSETS.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = part.get_param("charset", "ASCII")
+        if len(_CHARSETS) < MAX_CHARSETS:
+            _CHARSETS[key] = found
+    return found
+
+
+# Content-Type texts and their charset parameter (a str, a tuple for RFC 2231, or "ASCII").
+MAX_CHARSETS = 256
+_CHARSETS: dict[str, Any] = {}
+_UNKNOWN = object()
 
 
 def _content_types(message: EmailMessage) -> dict[int, str]:
