@@ -169,3 +169,25 @@ def test_a_verdict_reads_as_the_constructor_made_it(direction: str) -> None:
     )
     assert verdict == Verdict(**_every_slot(verdict))  # type: ignore[arg-type]
     assert repr(verdict) == repr(Verdict(**_every_slot(verdict)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        Finding("contact_info", "phone_number", "block", (3, 15), "No phone numbers."),
+        Finding("language_mismatch", "language_mismatch", "warn", None, "Another language."),
+        Finding("review_request", "ask", "block", None, "In the subject line: …", "subject"),
+    ],
+)
+def test_one_finding_is_its_own_order(finding: Finding) -> None:
+    # `check()` takes a single finding as it is, without `_distinct` and the sort.
+    assert engine._distinct([finding]) == [finding]
+    assert sorted([finding], key=lambda f: (f.category, f.span or (-1, -1), f.rule)) == [finding]
+
+
+def test_a_message_with_one_finding_keeps_it() -> None:
+    verdict = check("Our workshop number is 0151 2345 6789.", {"language": "en"})
+    assert [(f.category, f.rule) for f in verdict.findings] == [("contact_info", "phone_number")]
+    assert verdict.verdict == "block"
+    clean = check("Your parcel ships today.", {"language": "en"})
+    assert (clean.findings, clean.verdict, clean.suggestions) == ((), "allow", ())
