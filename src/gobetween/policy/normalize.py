@@ -109,8 +109,9 @@ def normalize(text: str) -> NormalizedText:
     spaced = _spaced_hint(folded.text, shape, loose)
     # Leetspeak needs a letter next to a digit it reads as a letter ("ab" or "ba" in the shape,
     # or in the loose shape of other text, where they are only a hint).
-    # (`find` rather than `in`: `in` on bytes raises and clears a TypeError inside each test.)
-    leet = spaced or loose.find(b"ab") >= 0 or loose.find(b"ba") >= 0
+    # (`find` rather than `in`: `in` on bytes raises and clears a TypeError inside each test;
+    # "ba" by a regex led by the rare "b", where `find` would stop at every letter's "a".)
+    leet = spaced or loose.find(b"ab") >= 0 or _DIGIT_THEN_LETTER.search(loose) is not None
     phrase_view = _join_spaced(folded, _SPACED_ANY, shape) if spaced else folded
     if leet:
         # Unless spaced letters were joined, the phrase view is the folded text, whose shapes
@@ -667,6 +668,8 @@ def latin1_shape(text: str, classes: bytes) -> bytes | None:
 
 _LATIN1_SHAPE = latin1_classes(_latin1_class)
 _SPACED_SHAPE = re.compile(rb" a  *[ab] +[ab]")
+# "ba" in a shape: a digit read as a letter, then a letter.
+_DIGIT_THEN_LETTER = re.compile(rb"ba")
 
 
 def _latin1_shape(text: str) -> bytes | None:

@@ -59,3 +59,10 @@ def test_the_source_replaces_lone_surrogates_as_the_scan_did(text: str) -> None:
 def test_a_lone_surrogate_is_replaced() -> None:
     assert normalization._source("日\ud800x")[0] == "日\ufffdx"
     assert normalization.normalize("日\udfffx").text == normalization.normalize("日\ufffdx").text
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.binary(max_size=40).map(lambda raw: bytes(b"abx ?"[byte % 5] for byte in raw)))
+def test_the_digit_then_letter_search_is_the_substring_test(shape: bytes) -> None:
+    found = normalization._DIGIT_THEN_LETTER.search(shape) is not None
+    assert found == (b"ba" in shape)
