@@ -58,6 +58,12 @@ def _load() -> tuple[list[str], list[tuple[RequestKind, str]], dict[str, tuple[s
 
 _KEYS, _MEANINGS, _OWN = _load()
 _AUTOMATON = ahocorasick_rs.AhoCorasick(_KEYS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
+# The same keys as UTF-8 bytes, for ASCII text: there a byte offset is a character offset, and
+# the search skips the conversion of the text and of every offset. A key beyond ASCII matches
+# no ASCII text in either automaton, so both choose among the same matches.
+_ASCII_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
+    [key.encode("utf-8") for key in _KEYS], matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
+)
 
 
 def find_contact_requests(
@@ -73,7 +79,12 @@ def find_contact_requests(
     text = normalized.text
     length = len(text)
     hits: list[RequestHit] = []
-    for index, start, end in _AUTOMATON.find_matches_as_indexes(text):
+    found = (
+        _ASCII_AUTOMATON.find_matches_as_indexes(text.encode("ascii"))
+        if text.isascii()
+        else _AUTOMATON.find_matches_as_indexes(text)
+    )
+    for index, start, end in found:
         kind, lang = _MEANINGS[index]
         if languages is not None and lang not in languages:
             continue
