@@ -380,7 +380,7 @@ class InboundRelay:
         body_hash: str,
         now: datetime,
     ) -> str:
-        token = secrets.token_urlsafe(24)
+        token = _release_code()
         token_hash = hashlib.sha256(token.encode("utf-8")).hexdigest()
         reply = (
             "250 2.0.0 Held, not delivered: the sender could not be authenticated "
@@ -608,6 +608,18 @@ class _StoredMessageHooks:
     def message_stored(self, uow: UnitOfWork, message: StoredMessage) -> None:
         self._cases.message_stored(uow, message)
         self.stored = message
+
+
+def _release_code() -> str:
+    """A new release code for a held mail, never led by "-".
+
+    `gobetween relay release CODE` takes the code as an argument, and a leading "-" (one code in
+    64 of `token_urlsafe`'s alphabet) would be read there as an option.
+    """
+    while True:
+        code = secrets.token_urlsafe(24)
+        if not code.startswith("-"):
+            return code
 
 
 class _AlreadyReleasedError(Exception):
