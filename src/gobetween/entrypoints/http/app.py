@@ -28,6 +28,7 @@ from gobetween.entrypoints.http.api.errors import (
     problems_in_openapi,
     request_id_of,
 )
+from gobetween.entrypoints.http.direct_answers import DirectAnswers, direct_routes
 from gobetween.entrypoints.http.observability import observe
 
 # Fewer would leave the CPU idle while handlers wait on the database.
@@ -57,8 +58,12 @@ def _threads_per_pool(platform: Platform) -> Callable[[FastAPI], AbstractAsyncCo
     return lifespan
 
 
-def create_app(platform: Platform) -> FastAPI:
-    """Build the web application on a wired platform."""
+def create_app(platform: Platform, *, direct_answers: bool = True) -> FastAPI:
+    """Build the web application on a wired platform.
+
+    `direct_answers`: the send and inbox routes answered in front of the router
+    (direct_answers.py); False answers every request the whole way, as a comparison.
+    """
     app = FastAPI(
         title="gobetween",
         version=__version__,
@@ -74,6 +79,10 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(spapi.router)
     pages.mount(app)
     app.add_exception_handler(StarletteHTTPException, _api_problem_or_default)
+    if direct_answers:
+        routes = (route for router in api.ROUTERS for route in router.routes)
+        # Inside the request observer (added next, around it): observed like any request.
+        app.add_middleware(DirectAnswers, routes=direct_routes(api.PREFIX, routes))
     observe(app, platform.read_engine, router_prefixes=(api.PREFIX,))
 
     def openapi() -> dict[str, Any]:

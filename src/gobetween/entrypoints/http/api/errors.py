@@ -49,6 +49,9 @@ from gobetween.services.administration import RecordRejectedError
 log = logging.getLogger("gobetween.api")
 REQUEST_ID_HEADER: Final = "X-Request-ID"
 PROBLEM_JSON: Final = "application/problem+json"
+# In a request's scope when the route's direct answer declined it in front of the router
+# (entrypoints/http/direct_answers.py): the route then takes FastAPI's way without asking again.
+DIRECT_DECLINED: Final = "gobetween.direct_declined"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # The problem types of this API: `urn:gobetween:problem:<code>`, one per code that means more
 # than its HTTP status. docs/api.md lists them; a refusal by rule uses its rule's code.
@@ -366,19 +369,44 @@ class ApiRoute(APIRoute):
             self.__dict__["_plain"] = known
         return known
 
+    def answers_directly(self) -> bool:
+        """Whether this route's class answers some requests directly."""
+        return type(self).answer_directly is not ApiRoute.answer_directly
+
+    def _refuse_too_large(self, request: Request) -> None:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.body_limit:
+            raise TooLargeError(f"the request body is larger than {self.body_limit:,} bytes")
+
+    async def direct_response(self, request: Request) -> Response | None:
+        """The answer the route's handler gives `request` when its direct answer takes it (a
+        problem for every error, the request id in the headers), else None.
+
+        For `DirectAnswers` in front of the router: None changes nothing but the body read.
+        """
+        request_id = request_id_of(request)
+        try:
+            self._refuse_too_large(request)
+            response = await self.answer_directly(request)
+            if response is None:
+                return None
+        except Exception as error:
+            response = error_response(error, request_id, request.url.path)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
-        limit = self.body_limit
-        direct = None if type(self).answer_directly is ApiRoute.answer_directly else self
+        direct = self if self.answers_directly() else None
 
         async def with_errors(request: Request) -> Response:
             request_id = request_id_of(request)
             # Every error, expected or not, becomes a problem with the request id.
             try:
-                declared = request.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > limit:
-                    raise TooLargeError(f"the request body is larger than {limit:,} bytes")
-                answer = None if direct is None else await direct.answer_directly(request)
+                self._refuse_too_large(request)
+                answer = None
+                if direct is not None and DIRECT_DECLINED not in request.scope:
+                    answer = await direct.answer_directly(request)
                 response = await handle(request) if answer is None else answer
             except Exception as error:
                 response = error_response(error, request_id, request.url.path)
