@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import random
 import re
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from types import SimpleNamespace
+from typing import cast
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gobetween.adapters.mail.inbound import _crlf_as_lf
-from gobetween.adapters.mail.parse import _decoded_base64, _has_dash_line
+from gobetween.adapters.mail.inbound import _crlf_as_lf, _dedupe_key
+from gobetween.adapters.mail.parse import ParsedMail, _decoded_base64, _has_dash_line
 
 PIECES = [b"\r\n", b"\n", b"\r", b"-", b"--", b"- -", b"QUJD", b"a b", b"=2D"]
 
@@ -38,6 +41,32 @@ def test_base64_never_has_a_dash_line() -> None:
 def test_crlf_as_lf_is_replace(pieces: list[bytes]) -> None:
     raw = b"".join(pieces)
     assert _crlf_as_lf(raw) == raw.replace(b"\r\n", b"\n")
+
+
+def test_crlf_as_lf_keeps_a_lone_cr_anywhere() -> None:
+    for raw in (b"a\r", b"\r", b"\r\r\n", b"a\rb\r\n", b"a\r\n\r", b"\r\n" * 3000 + b"\r"):
+        assert _crlf_as_lf(raw) == raw.replace(b"\r\n", b"\n")
+
+
+def _stored_body_hash(raw: bytes) -> str:
+    """The exactly-once key's body hash as the relay has always stored it."""
+    return hashlib.sha256(raw.replace(b"\r\n", b"\n").partition(b"\n\n")[2]).hexdigest()
+
+
+@given(st.lists(st.sampled_from([*PIECES, b"\n\n", b"\r\n\r\n", b"x: y"]), max_size=40))
+def test_the_body_hash_is_the_stored_one(pieces: list[bytes]) -> None:
+    raw = b"".join(pieces)
+    parsed = cast(ParsedMail, SimpleNamespace(message_id="<a@b.example>"))
+    assert _dedupe_key(raw, parsed) == ("<a@b.example>", _stored_body_hash(raw))
+
+
+def test_a_200_kb_mails_body_hash_is_the_stored_one() -> None:
+    data = base64.encodebytes(random.Random(5).randbytes(196_000)).replace(b"\n", b"\r\n")
+    raw = b"Subject: x\r\nContent-Transfer-Encoding: base64\r\n\r\n" + data
+    no_id = cast(ParsedMail, SimpleNamespace(message_id=None))
+    body_hash = _stored_body_hash(raw)
+    assert _dedupe_key(raw, no_id) == (f"<{body_hash[:32]}@no-message-id.invalid>", body_hash)
+    assert body_hash == hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
 
 
 BASE64_PIECES = [
