@@ -175,6 +175,19 @@ def test_terminator_split_in_every_place() -> None:
             _assert_same(_split(stream, [len(HEAD), cut, second]))
 
 
+def test_a_200_kb_mail_whole_and_in_64_kb_arrivals() -> None:
+    lines = b"".join(b"QUJD" * 19 + b"\r\n" for _ in range(2_700))
+    stream = HEAD + lines + b".\r\nNOOP\r\nQUIT\r\n"
+    for pieces in ([stream], _split(stream, list(range(0, len(stream), 65_536)))):
+        theirs, ours = _both(pieces)
+        assert ours == theirs
+        assert ours[1][0][4] == lines
+        # Around the size where the listener stops keeping the whole mail (the limit, then a
+        # line of line_length_limit and CRLF.CRLF past it).
+        for limit in range(len(lines) - 1_012, len(lines) - 996):
+            _assert_same(pieces, data_size_limit=limit)
+
+
 @pytest.mark.parametrize("limit", [100, 1_500, 4_000])
 def test_mails_around_the_size_limit(limit: int) -> None:
     for size in range(limit - 3, limit + 4):
