@@ -35,6 +35,11 @@ class Settings:
     # itself, the others serve HTTP only. More help with PostgreSQL and a free core; each has
     # its own pool and its own token cache, rate limits and latency figures (docs/operations.md).
     http_workers: int = 1
+    # PostgreSQL: blocking request handlers each web process runs at once (at most
+    # database_pool_size). 4 rather than the pool's 8: at 500 sends/s offered on 2 cores the
+    # sends' p99 was 34 against 46 ms (medians of 7 rounds), fewer sends contending for the GIL
+    # and PostgreSQL's backends for the cores (docs/operations.md, Web processes).
+    http_request_threads: int = 4
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 2525
     smtp_enabled: bool = True  # the relay's SMTP/LMTP listener in `gobetween serve`
@@ -82,9 +87,9 @@ class Settings:
     # system.md Cases: a resolved case closes after this many idle days.
     case_idle_days: int = 7
     # PostgreSQL: pooled connections per process (and as many again opened on demand). The API runs
-    # as many request threads as this, so it bounds the sends in flight in one `serve` process: 5
-    # capped sends, 16 cost more CPU per send than 8 (threads contending for the GIL after every
-    # round trip; docs/performance.md, Messaging API).
+    # at most as many request threads as this (http_request_threads), so it bounds the sends in
+    # flight in one `serve` process: 5 capped sends, 16 cost more CPU per send than 8 (threads
+    # contending for the GIL after every round trip; docs/performance.md, Messaging API).
     database_pool_size: int = 8
     log_level: str = "INFO"
     # "text" for people, "json" for a log collector: one JSON object per line (docs/operations.md).
@@ -114,6 +119,7 @@ _POSITIVE = (
     "case_idle_days",
     "smtp_max_bytes",
     "http_workers",
+    "http_request_threads",
     "database_pool_size",
 )
 # Zero is meaningful for these (no base allowance, a rate limit switched off, listeners by cores).
