@@ -54,15 +54,15 @@ def request_threads(platform: Platform) -> int:
 
 
 def _threads_per_pool(platform: Platform) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """A lifespan that runs at most as many blocking handlers at once as the pool has
-    connections.
+    """A lifespan that runs at most `request_threads(platform)` blocking handlers at once, never
+    more than the pool has connections.
 
     Sync routes run in the thread pool, 40 threads by default, while the database pool keeps
     `pool_size` connections (`database_pool_size` on PostgreSQL, 5 on SQLite) and opens
     "overflow" ones beyond that, closing each as it is
     returned. Forty handlers on five connections meant a new PostgreSQL session (a server
-    process forked, authenticated, its caches cold) for many requests under load. With as many
-    threads as pooled connections, the others wait in the event loop instead, costing nothing;
+    process forked, authenticated, its caches cold) for many requests under load. With no more
+    threads than pooled connections, the others wait in the event loop instead, costing nothing;
     the overflow stays for the relay, the delivery worker and the sweeps.
     """
     threads = request_threads(platform)
