@@ -1,4 +1,5 @@
-"""The relay's reading of a mail compared with the stdlib's parse of the whole mail."""
+"""The relay's reading of a mail compared with the stdlib's parse of the whole mail, and mails
+to read."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from email.message import EmailMessage
 from email.policy import default
 from typing import Any
 
-from gobetween.adapters.mail.parse import LIFT_BYTES, MalformedMail, _read_message, parse_mail
+from gobetween.adapters.mail.parse import (
+    LIFT_BYTES,
+    MalformedMail,
+    _read_message,
+    mail_policy,
+    parse_mail,
+)
 
 
 def mime_tree(message: EmailMessage) -> list[tuple[Any, ...]]:
@@ -46,3 +53,14 @@ def assert_read_as_the_stdlib_reads(raw: bytes) -> None:
     assert mime_tree(read) == mime_tree(plain)
     assert read.as_bytes() == plain.as_bytes()
     assert relay_outcome(raw) == relay_outcome(raw, lift_from=None)
+
+
+def mail_with_headers(headers: list[tuple[str, str]]) -> EmailMessage:
+    """A mail of these header lines (values as given, non-ASCII kept) and a short body, as the
+    relay's policy parses it."""
+    raw = "".join(f"{name}: {value}\r\n" for name, value in headers) + "\r\nHello\r\n"
+    message = message_from_bytes(
+        raw.encode("utf-8", "surrogateescape"), _class=EmailMessage, policy=mail_policy()
+    )
+    assert isinstance(message, EmailMessage)
+    return message

@@ -9,23 +9,14 @@ the same text for any header values, also for a header that is missing or repeat
 
 from __future__ import annotations
 
-from email import message_from_bytes
 from email.message import EmailMessage
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdlib_parse import mail_with_headers
 
-from gobetween.adapters.mail.parse import _READ_HEADERS, _read_headers, mail_policy, parse_mail
-
-
-def _mail(headers: list[tuple[str, str]]) -> EmailMessage:
-    raw = "".join(f"{name}: {value}\r\n" for name, value in headers) + "\r\nHello\r\n"
-    message = message_from_bytes(
-        raw.encode("utf-8", "surrogateescape"), _class=EmailMessage, policy=mail_policy()
-    )
-    assert isinstance(message, EmailMessage)
-    return message
+from gobetween.adapters.mail.parse import _READ_HEADERS, _read_headers, parse_mail
 
 
 def _the_registry_way(message: EmailMessage) -> dict[str, str]:
@@ -71,12 +62,14 @@ _NAMES = ["Subject", "Message-ID", "In-Reply-To", "References", "Auto-Submitted"
     ],
 )
 def test_one_value_reads_as_before(value: str) -> None:
-    message = _mail([(name, value) for name in _NAMES])
+    message = mail_with_headers([(name, value) for name in _NAMES])
     assert _read_headers(message) == _the_registry_way(message)
 
 
 def test_a_missing_header_reads_empty_and_a_repeated_one_as_its_first() -> None:
-    message = _mail([("Subject", "first"), ("subject", "second"), ("MESSAGE-ID", "<a@b>")])
+    message = mail_with_headers(
+        [("Subject", "first"), ("subject", "second"), ("MESSAGE-ID", "<a@b>")]
+    )
     assert _read_headers(message) == _the_registry_way(message)
     assert _read_headers(message)["subject"] == "first"
     assert _read_headers(message)["references"] == ""
@@ -105,12 +98,12 @@ _VALUES = st.lists(_PIECES, max_size=14).map("".join)
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_NAMES), _VALUES), min_size=1, max_size=6))
 def test_any_values_read_as_before(headers: list[tuple[str, str]]) -> None:
-    message = _mail(headers)
+    message = mail_with_headers(headers)
     assert _read_headers(message) == _the_registry_way(message)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["Message-ID", "Subject"]), _VALUES, _VALUES)
 def test_values_around_a_message_id_read_as_before(name: str, before: str, after: str) -> None:
-    message = _mail([(name, f"{before}<left.part@right.example>{after}")])
+    message = mail_with_headers([(name, f"{before}<left.part@right.example>{after}")])
     assert _read_headers(message) == _the_registry_way(message)
