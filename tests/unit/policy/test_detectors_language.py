@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from gobetween.policy.detectors.language import detect_language
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from gobetween.policy.detectors.language import (
+    _MARKUP_AND_LINKS,
+    _NOISE,
+    _blank_noise,
+    detect_language,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,3 +40,35 @@ def test_detect_language(text: str, language: str | None) -> None:
 
 def test_never_raises_on_lone_surrogates() -> None:
     assert detect_language("abc \ud800 " * 10) in (None, "en")
+
+
+# Characters that make tags, links and addresses, and others around them.
+_NOISY = st.text(alphabet=st.sampled_from(list("<>@/:.hwtpsx é\n\t\u3000\xa0")), max_size=40)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_NOISY)
+@example("<b>foo@example.com")
+@example("a>b@c d@ e@@f @g h@i<j> k")
+@example("write to x@y.com or see https://a.b/@c and <a href='m@n'>")
+def test_blank_noise_is_the_noise_substitution(text: str) -> None:
+    """The address branch tried at the start of runs only: the same text as `_NOISE.sub`."""
+    assert _blank_noise(text) == _NOISE.sub(" ", text)
+
+
+def test_the_run_walk_sees_the_spaces_of_the_regex() -> None:
+    """`str.isspace` (the walk back to a run's start) and `\\s` (the regex) agree everywhere."""
+    space = re.compile(r"\s")
+    assert all(
+        chr(code).isspace() == (space.match(chr(code)) is not None) for code in range(0x110000)
+    )
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_NOISY)
+@example("<b>x</b> see http://a.b or www.c.d, hhttps://e w<ww.f")
+def test_markup_and_links_led_by_a_class_is_the_plain_alternation(text: str) -> None:
+    """`_MARKUP_AND_LINKS`, led by its branches' first characters, blanks what the alternation
+    of `_NOISE` without its address branch blanks."""
+    plain = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+")
+    assert _MARKUP_AND_LINKS.sub(" ", text) == plain.sub(" ", text)

@@ -28,8 +28,14 @@ _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOISE = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+|[^\s@]+@\S+")
 # `_NOISE` without its address branch, for text without an "@", where that branch cannot match:
 # led by a repeat, it is tried at every position and reads each word to its end from there
-# (27 against 6 us on 400 characters).
-_MARKUP_AND_LINKS = re.compile(r"<[^<>]*>|(?:https?://|www\.)\S+")
+# (27 against 6 us on 400 characters). `<[^<>]*>|(?:https?://|www\.)\S+`, written to start with
+# the class of the branches' first characters so that the regex engine jumps from one candidate
+# to the next instead of trying the three branches at every position (27 against 5.5 us on the
+# 400 characters of dev and synthetic texts with a tag or link); each lookbehind then sees the
+# character its branch starts with.
+_MARKUP_AND_LINKS = re.compile(r"[<hw](?:(?<=<)[^<>]*>|(?<=h)ttps?://\S+|(?<=w)ww\.\S+)")
+# `_NOISE`'s address branch alone, tried only where an address can start (`_blank_noise`).
+_ADDRESS = re.compile(r"[^\s@]+@\S+")
 
 
 def detect_language(text: str) -> str | None:
@@ -56,13 +62,62 @@ def _without_noise(text: str) -> str:
     """The text with its markup, links and addresses blanked out (`_NOISE`) when it holds a
     "<", "@" or "/"; the substitution runs only when one of its branches can match."""
     if "@" in text:
-        return _NOISE.sub(" ", text)
+        return _blank_noise(text)
     if ("<" in text and ">" in text) or (
         ("<" in text or "/" in text) and ("://" in text or "www." in text)
     ):
         # A tag needs both brackets, a link its scheme or "www.", and an address an "@".
         return _MARKUP_AND_LINKS.sub(" ", text)
     return text
+
+
+def _blank_noise(text: str) -> str:
+    """`_NOISE.sub(" ", text)`, with the address branch tried only at the start of a run of
+    characters that ends at an "@" (11 against 42 us on the 400 characters of the dev and
+    synthetic texts with an "@").
+
+    `_NOISE`'s address branch is led by a repeat: the regex engine tries it at every position and
+    reads each word to its end from there. An address match at a position needs the run of
+    characters other than spaces and "@" from there to end at an "@" followed by a non-space;
+    when the run's first position fails so do the others, so the leftmost address lies at the
+    start of such a run, and a tag or link found by `_MARKUP_AND_LINKS` at or before it wins,
+    as the first branches of `_NOISE` do."""
+    pieces: list[str] = []
+    position = 0
+    length = len(text)
+    markup_or_link = _MARKUP_AND_LINKS.search(text)
+    while True:
+        if markup_or_link is not None and markup_or_link.start() < position:
+            # Inside the address just blanked out: the next one is found from its end.
+            markup_or_link = _MARKUP_AND_LINKS.search(text, position)
+        limit = markup_or_link.start() if markup_or_link is not None else length
+        found = _first_address(text, position, limit) or markup_or_link
+        if found is None:
+            break
+        pieces.append(text[position : found.start()])
+        pieces.append(" ")
+        position = found.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _first_address(text: str, position: int, limit: int) -> re.Match[str] | None:
+    """The leftmost match of `_ADDRESS` starting in [position, limit), scanning from
+    `position` (what `_NOISE` finds there when its other branches find nothing before)."""
+    at = text.find("@", position)
+    while at != -1:
+        # The run of characters other than spaces and "@" that ends at this "@".
+        start = at
+        while start > position and not text[start - 1].isspace() and text[start - 1] != "@":
+            start -= 1
+        if start >= limit:
+            return None
+        if start < at:
+            address = _ADDRESS.match(text, start)
+            if address is not None:
+                return address
+        at = text.find("@", at + 1)
+    return None
 
 
 def _detect(text: str) -> str | None:
