@@ -38,7 +38,13 @@ from gobetween.adapters.db.dialect import insert_on_conflict as _insert
 from gobetween.adapters.db.dialect import utc_or_none as _utc_or_none
 from gobetween.adapters.db.spapi_tables import spapi_solicitations
 from gobetween.domain.aliases import Alias, AliasSide
-from gobetween.domain.messages import AttachmentMeta, FindingRecord, MessageRecord, Thread
+from gobetween.domain.messages import (
+    MAX_ATTACHMENTS,
+    AttachmentMeta,
+    FindingRecord,
+    MessageRecord,
+    Thread,
+)
 from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.access_ports import SellerPolicy
@@ -733,24 +739,29 @@ class SqlMessageRepository:
             self._c.dialect.name == "postgresql"
             and len(deliveries) == 1
             and not record.findings
-            and not record.attachments
+            and len(record.attachments) <= MAX_ATTACHMENTS
         ):
-            # The common send, one round trip: head moved, message stored, delivery queued.
+            # The common send, one round trip: head moved, message stored with its attachments'
+            # rows, delivery queued (a mail with a file took four: the attachments' insert
+            # through `execute`, the head's move and the outbox row each on their own).
             delivery = deliveries[0]
-            row = _APPEND_WITH_DELIVERY.first(
-                self._c,
-                {
-                    **_message_values(record),
-                    "previous": record.seq - 1,
-                    "kind": delivery.kind,
-                    "recipient": delivery.recipient,
-                    "key_template": delivery.delivery_key,
-                    "payload": delivery.payload,
-                    "status": "pending",
-                    "attempts": 0,
-                    "now": utc(now),
-                },
-            )
+            params = {
+                **_message_values(record),
+                "previous": record.seq - 1,
+                "kind": delivery.kind,
+                "recipient": delivery.recipient,
+                "key_template": delivery.delivery_key,
+                "payload": delivery.payload,
+                "status": "pending",
+                "attempts": 0,
+                "now": utc(now),
+            }
+            for position, attachment in enumerate(record.attachments):
+                params[f"a{position}_sha256"] = attachment.sha256
+                params[f"a{position}_filename"] = attachment.filename
+                params[f"a{position}_content_type"] = attachment.content_type
+                params[f"a{position}_size"] = attachment.size
+            row = _append_with_delivery(len(record.attachments)).first(self._c, params)
             if row is None:
                 raise RuntimeError(f"thread {record.thread_id}: chain head moved under a held lock")
             return int(row[0])
@@ -1296,11 +1307,12 @@ def _message_values(record: MessageRecord) -> dict[str, Any]:
     }
 
 
-def _append_with_delivery_statement() -> Any:
-    """PostgreSQL: move the thread's head, insert the message and its one delivery, in one
-    statement (data-modifying CTEs). Nothing is written unless the head was where the lock found
-    it; the delivery key's MESSAGE_ID_SLOT is replaced by the new id, as OutboxItem.for_message
-    does."""
+def _append_with_delivery_statement(attachments: int = 0) -> Any:
+    """PostgreSQL: move the thread's head, insert the message, its `attachments` rows of
+    message_attachments (parameters a<n>_sha256, a<n>_filename, a<n>_content_type, a<n>_size;
+    position n) and its one delivery, in one statement (data-modifying CTEs). Nothing is written
+    unless the head was where the lock found it; the delivery key's MESSAGE_ID_SLOT is replaced
+    by the new id, as OutboxItem.for_message does."""
     m, o, th = t.messages.c, t.outbox.c, t.threads.c
     moved = (
         update(t.threads)
@@ -1324,6 +1336,24 @@ def _append_with_delivery_statement() -> Any:
     )
     # The inbox entry's parties come from the thread row the head's move just wrote.
     indexed, counted = _indexed_and_counted(stored, moved)
+    riders = [indexed, counted]
+    ma = t.message_attachments.c
+    for position in range(attachments):
+        riders.append(
+            insert(t.message_attachments)
+            .from_select(
+                ["message_id", "position", "sha256", "filename", "content_type", "size"],
+                select(
+                    stored.c.id,
+                    literal_column(str(position), ma.position.type),
+                    bindparam(f"a{position}_sha256", type_=ma.sha256.type),
+                    bindparam(f"a{position}_filename", type_=ma.filename.type),
+                    bindparam(f"a{position}_content_type", type_=ma.content_type.type),
+                    bindparam(f"a{position}_size", type_=ma.size.type),
+                ).select_from(stored),
+            )
+            .cte(f"attachment_{position}")
+        )
     key = func.replace(
         bindparam("key_template", type_=String), MESSAGE_ID_SLOT, cast(stored.c.id, String)
     )
@@ -1344,11 +1374,22 @@ def _append_with_delivery_statement() -> Any:
             ).select_from(stored),
         )
         .returning(o.message_id)
-        .add_cte(indexed, counted)
+        .add_cte(*riders)
     )
 
 
-_APPEND_WITH_DELIVERY = DriverStatement(_append_with_delivery_statement())
+# One statement per number of attachments (at most MAX_ATTACHMENTS), built on first use.
+_APPEND_WITH_DELIVERY: dict[int, DriverStatement] = {}
+
+
+def _append_with_delivery(attachments: int) -> DriverStatement:
+    """The statement of `_append_with_delivery_statement` for a message with `attachments`."""
+    found = _APPEND_WITH_DELIVERY.get(attachments)
+    if found is None:
+        found = _APPEND_WITH_DELIVERY[attachments] = DriverStatement(
+            _append_with_delivery_statement(attachments)
+        )
+    return found
 
 
 def load_messages(
