@@ -28,7 +28,7 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gobetween.adapters.db import access_tables
 from gobetween.adapters.db import tables as t
@@ -502,15 +502,16 @@ class SqlEventLog:
         self._c = connection
 
     def append(self, event: Event, *, now: datetime) -> None:
-        self._c.execute(
-            t.events.insert().values(
-                kind=event.kind,
-                subject_type=event.subject_type,
-                subject_id=event.subject_id,
-                actor=event.actor,
-                data=event.data,
-                created_at=utc(event.created_at or now),
-            )
+        _APPEND_EVENT.rowcount(
+            self._c,
+            {
+                "kind": event.kind,
+                "subject_type": event.subject_type,
+                "subject_id": event.subject_id,
+                "actor": event.actor,
+                "data": event.data,
+                "created_at": utc(event.created_at or now),
+            },
         )
 
     def for_subject(self, subject_type: str, subject_id: str) -> Sequence[Event]:
@@ -532,9 +533,35 @@ class SqlEventLog:
         ]
 
 
+# Built once: a case's opening appends its event on the relay's and the API's send path, where
+# building the insert and running it through `execute` cost several times the statement.
+_APPEND_EVENT = DriverStatement(
+    t.events.insert().inline(),
+    column_keys=["kind", "subject_type", "subject_id", "actor", "data", "created_at"],
+)
 _THREAD_FOR_ORDER_LOCKED = DriverStatement(
     select(t.threads).where(t.threads.c.order_id == bindparam("key")).with_for_update()
 )
+_THREAD_INSERT_KEYS = (
+    "order_id",
+    "seller_id",
+    "buyer_id",
+    "message_count",
+    "head_hash",
+    "created_at",
+)
+# An order's first message creates its thread: the new row comes back from the insert, which
+# locks it as its own until the commit (another first message on the order waits for that, then
+# inserts nothing and reads the row); so it is read again only after a conflict.
+_NEW_THREAD = {
+    name: DriverStatement(
+        dialect.insert(t.threads)
+        .values({key: bindparam(key) for key in _THREAD_INSERT_KEYS})
+        .on_conflict_do_nothing(index_elements=["order_id"])
+        .returning(*t.threads.c)
+    )
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 _ADVANCE_THREAD = DriverStatement(
     update(t.threads)
     .where(
@@ -574,20 +601,20 @@ class SqlThreadRepository:
         row = _THREAD_FOR_ORDER_LOCKED.first(self._c, {"key": order_id})
         if row is None:
             # Create-if-missing without a race: two first messages on one order both "insert",
-            # one wins, and both then read (and on PostgreSQL lock) the same row.
-            self._c.execute(
-                _insert(self._c, t.threads)
-                .values(
-                    order_id=order_id,
-                    seller_id=seller_id,
-                    buyer_id=buyer_id,
-                    message_count=0,
-                    head_hash=genesis,
-                    created_at=utc(now),
-                )
-                .on_conflict_do_nothing(index_elements=["order_id"])
+            # one wins, and the other then reads (and on PostgreSQL locks) the same row.
+            row = _NEW_THREAD[self._c.dialect.name].first(
+                self._c,
+                {
+                    "order_id": order_id,
+                    "seller_id": seller_id,
+                    "buyer_id": buyer_id,
+                    "message_count": 0,
+                    "head_hash": genesis,
+                    "created_at": utc(now),
+                },
             )
-            row = _THREAD_FOR_ORDER_LOCKED.first(self._c, {"key": order_id})
+            if row is None:
+                row = _THREAD_FOR_ORDER_LOCKED.first(self._c, {"key": order_id})
             if row is None:  # pragma: no cover - the insert or a concurrent one made it
                 raise RuntimeError(f"order {order_id}: thread missing after its insert")
         return _thread(row)
