@@ -81,3 +81,29 @@ def test_the_needles_are_found_where_the_lowered_text_has_them(text: str) -> Non
     lowered = markup._lowered_for_needles(text)
     for needle in markup._NEEDLE_BYTES:
         assert markup._has(lowered, needle) == (needle in text.lower()), needle
+
+
+def test_beyond_latin1_only_the_characters_the_needles_cannot_use_lower_to_ascii() -> None:
+    """Why the needles may be looked for in text encoded with "?" for every character beyond
+    ASCII: of those characters only İ and the Kelvin sign lower to something holding an ASCII
+    character, and no needle holds a "k" or ends with an "i"."""
+    lowering_to_ascii = {
+        chr(code)
+        for code in range(0x80, 0x110000)
+        if not 0xD800 <= code <= 0xDFFF and any(c.isascii() for c in chr(code).lower())
+    }
+    assert lowering_to_ascii == {"\u0130", "\u212a"}
+    assert "\u0130".lower() == "i\u0307"
+    assert "\u212a".lower() == "k"
+    for needle in markup._NEEDLE_BYTES:
+        assert "k" not in needle
+        assert not needle.endswith("i")
+        assert "?" not in needle
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("gifGIFİıK日✓ .[]:/!datmeophy")), max_size=24))
+def test_the_needles_beyond_latin1_are_found_as_in_the_lowered_text(text: str) -> None:
+    lowered = markup._lowered_for_needles(text + "日")
+    for needle in markup._NEEDLE_BYTES:
+        assert markup._has(lowered, needle) == (needle in (text + "日").lower()), needle
