@@ -32,14 +32,19 @@ _GAP = re.compile(r"[\s,]")
 _CAPS_CLASSES = latin1_classes(
     lambda char: "U" if _CAPITAL.fullmatch(char) else "s" if _GAP.fullmatch(char) else "x"
 )
-_CAPS_PAIR_SHAPE = re.compile(rb"UU+s+UU")
+# `UU+s+UU`, spelled with the literal "UU" first: the regex engine then looks for that prefix
+# instead of testing a class at every byte.
+_CAPS_PAIR_SHAPE = re.compile(rb"UUU*s+UU")
 
 
 def _has_caps_pair(text: str) -> bool:
     shape = latin1_shape(text, _CAPS_CLASSES)
     if shape is None:
         return _CAPS_PAIR.search(text) is not None
-    return _CAPS_PAIR_SHAPE.search(shape) is not None
+    # Every match starts at a "UU": none is known by a byte search (most messages have no two
+    # capitals in a row), and a search from the first one finds what a search from the start does.
+    first = shape.find(b"UU")
+    return first >= 0 and _CAPS_PAIR_SHAPE.search(shape, first) is not None
 
 
 def _shouting(text: str) -> list[tuple[int, int]]:
