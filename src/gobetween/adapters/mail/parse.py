@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.contentmanager import raw_data_manager
 from email.headerregistry import BaseHeader, HeaderRegistry
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.policy import EmailPolicy, default
 from email.utils import getaddresses
@@ -370,6 +370,11 @@ def _read_message(
                 # Where _lift_bodies would have lifted it from.
                 lifted[id(message)] = (body_start, end)
             return message
+        multipart = _read_multipart(
+            raw, policy, lift_from, max_parts=max_parts, max_depth=max_depth, lifted=lifted
+        )
+        if multipart is not None:
+            return multipart
     lifted_at: dict[str, tuple[int, int]] = {}
     skeleton, bodies = (
         (raw, {})
@@ -419,6 +424,208 @@ def _read_leaf(raw: bytes, policy: EmailPolicy[EmailMessage]) -> tuple[EmailMess
         return None
     message.set_payload(raw[body_start:].decode("ascii", "surrogateescape"))
     return message, body_start
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain multiparts without the stdlib's line-by-line reader
+#
+# For a multipart mail the stdlib's feed parser compiles a regular expression for the boundary,
+# new in every mail (0.1-0.2 ms), and reads the mail line by line in Python; before this, the
+# large bodies were cut out first (_lift_bodies, which also parses every part's headers) and
+# the rest parsed whole, headers again. Here the stdlib parses each header block alone, as
+# _read_leaf does, and the tree around them is built as the feed parser builds it
+# (feedparser._parsegen, Python 3.11): the parts between delimiter lines, the line break before
+# a delimiter belonging to the delimiter, the preamble, the epilogue. Anything the feed parser
+# would treat in a way of its own is left to the parse of the whole mail: a missing or repeated
+# delimiter, a part without an empty line after its headers or with a line its header reader
+# ends elsewhere, message/* parts, multipart/digest, a boundary shared with an enclosing
+# multipart, a transfer encoding it marks as a defect, more parts or levels than the limits.
+
+
+def _read_multipart(
+    raw: bytes,
+    policy: EmailPolicy[EmailMessage],
+    lift_from: int,
+    *,
+    max_parts: int,
+    max_depth: int,
+    lifted: dict[int, tuple[int, int]] | None,
+) -> EmailMessage | None:
+    """The stdlib's parse of a multipart mail of plain structure; None for any other mail.
+
+    `lifted`, when given, receives {id(leaf): (start, end)} for each leaf of at least
+    `lift_from` bytes: its payload is raw[start:end].
+    """
+    reader = _MultipartReader(raw, policy, lift_from, max_parts=max_parts, max_depth=max_depth)
+    body_start = _body_start(raw, 0, len(raw))
+    if body_start is None:
+        return None
+    message = reader.headers(0, body_start)
+    if message is None or not reader.read_multipart(message, body_start, len(raw), ()):
+        return None
+    if lifted is not None:
+        lifted.update(reader.spans)
+    return message
+
+
+class _MultipartReader:
+    """Builds the stdlib's tree of one multipart mail of plain structure (_read_multipart)."""
+
+    __slots__ = ("_headers_of", "_parts_left", "_raw", "depth_left", "lift_from", "spans")
+
+    def __init__(
+        self,
+        raw: bytes,
+        policy: EmailPolicy[EmailMessage],
+        lift_from: int,
+        *,
+        max_parts: int,
+        max_depth: int,
+    ) -> None:
+        self._raw = raw
+        self._headers_of = BytesHeaderParser(_class=EmailMessage, policy=policy)
+        self._parts_left = max_parts
+        self.depth_left = max_depth
+        self.lift_from = lift_from
+        self.spans: dict[int, tuple[int, int]] = {}
+
+    def headers(self, start: int, body_start: int) -> EmailMessage | None:
+        """The stdlib's parse of the header block raw[start:body_start] (up to and with its
+        empty line); None unless the stdlib's header reader ends it exactly there."""
+        self._parts_left -= 1
+        if self._parts_left < 0:
+            return None
+        part = self._headers_of.parsebytes(self._raw[start:body_start])
+        # A line the stdlib does not read as a header, or a bare CR it takes for a line break,
+        # ends the headers earlier; the rest of the block is then its body.
+        return part if getattr(part, "_payload", None) == "" else None
+
+    def read_multipart(
+        self, message: EmailMessage, start: int, end: int, enclosing: tuple[bytes, ...]
+    ) -> bool:
+        """Give `message`, whose headers name a multipart, the parts, preamble and epilogue the
+        feed parser reads from its body raw[start:end]; False when unsure (nothing is set)."""
+        raw = self._raw
+        self.depth_left -= 1
+        if self.depth_left < 0 or message.get_content_maintype() != "multipart":
+            return False
+        if message.get_content_type() == "multipart/digest":
+            return False  # its parts' default type is message/rfc822
+        encoding = str(message.get("content-transfer-encoding", "8bit")).lower()
+        if encoding not in ("7bit", "8bit", "binary"):
+            return False
+        boundary = message.get_boundary()
+        if not boundary:
+            return False
+        try:
+            separator = b"--" + boundary.encode("ascii", "surrogateescape")
+        except UnicodeEncodeError:
+            return False
+        if any(separator == outer for outer in enclosing):
+            return False
+        lines = _delimiter_lines(raw, separator, start, end)
+        if not lines or lines[0][2]:
+            return False
+        parts: list[Message[str, str] | str] = []
+        index = 0
+        while not lines[index][2]:
+            if index + 1 == len(lines):
+                return False  # no closing delimiter
+            part_start, part_end = lines[index][1], lines[index + 1][0]
+            if part_end <= part_start:
+                return False  # delimiter lines in a row: the feed parser skips them its own way
+            part = self._part(part_start, part_end, (*enclosing, separator))
+            if part is None:
+                return False
+            parts.append(part)
+            index += 1
+        closing = lines[index]
+        preamble = raw[start : lines[0][0]]
+        message.set_payload(parts)
+        message.preamble = _without_last_line_break(preamble) if preamble else None
+        # What follows the closing delimiter's line, up to the end of the enclosing part.
+        message.epilogue = raw[closing[1] : end].decode("ascii", "surrogateescape")
+        return True
+
+    def _part(self, start: int, end: int, enclosing: tuple[bytes, ...]) -> EmailMessage | None:
+        """The part in raw[start:end] (up to the next delimiter line), as the feed parser
+        reads it; None when unsure."""
+        raw = self._raw
+        body_start = _body_start(raw, start, end)
+        if body_start is None:
+            return None
+        part = self.headers(start, body_start)
+        if part is None:
+            return None
+        maintype = part.get_content_maintype()
+        if maintype == "message":
+            return None
+        if maintype == "multipart":
+            if not self.read_multipart(part, body_start, end, enclosing):
+                return None
+            self.depth_left += 1
+            # The line break before the enclosing delimiter belongs to it, not to the epilogue.
+            epilogue = part.epilogue
+            part.epilogue = _without_last_line_break_text(epilogue) if epilogue else None
+            return part
+        payload_end = end - _last_line_break_length(raw, body_start, end)
+        part.set_payload(raw[body_start:payload_end].decode("ascii", "surrogateescape"))
+        if payload_end - body_start >= self.lift_from:
+            self.spans[id(part)] = (body_start, payload_end)
+        return part
+
+
+# A delimiter line: (where it starts, where the next line starts, whether it closes).
+_Delimiter = tuple[int, int, bool]
+
+
+def _delimiter_lines(raw: bytes, separator: bytes, start: int, end: int) -> list[_Delimiter]:
+    """The delimiter lines of a boundary in raw[start:end], in order: (where the line starts,
+    where the next one starts, whether it closes the multipart).
+
+    A line, to the feed parser, ends at CRLF, a bare CR or LF; it is a delimiter when it is
+    `separator`, "--" if it closes, blanks, and its line break (feedparser's boundaryre).
+    """
+    found: list[_Delimiter] = []
+    at = raw.find(separator, start, end)
+    while at >= 0:
+        if at == start or raw[at - 1] in b"\r\n":
+            tail = _DELIMITER_TAIL.match(raw, at + len(separator), end)
+            assert tail is not None  # it matches the empty string
+            line_end = tail.end()
+            if line_end == end:
+                found.append((at, end, tail.group(1) is not None))
+            elif raw[line_end] in b"\r\n":
+                crlf = raw.startswith(b"\r\n", line_end) and line_end + 2 <= end
+                found.append((at, line_end + (2 if crlf else 1), tail.group(1) is not None))
+        at = raw.find(separator, at + 1, end)
+    return found
+
+
+# After the boundary on a delimiter line: "--" when it closes, then blanks (feedparser's
+# boundaryre without its line break).
+_DELIMITER_TAIL = re.compile(rb"(--)?[ \t]*")
+
+
+def _last_line_break_length(raw: bytes, start: int, end: int) -> int:
+    """The length of the line break (CRLF, CR or LF) that raw[start:end] ends with, else 0."""
+    if end - start >= 2 and raw.startswith(b"\r\n", end - 2):
+        return 2
+    return 1 if end > start and raw[end - 1] in b"\r\n" else 0
+
+
+def _without_last_line_break(text: bytes) -> str:
+    """`text` as the stdlib holds it (ASCII, surrogateescape), less one line break at its end."""
+    return text[: len(text) - _last_line_break_length(text, 0, len(text))].decode(
+        "ascii", "surrogateescape"
+    )
+
+
+def _without_last_line_break_text(text: str) -> str:
+    """`text` less one line break (CRLF, CR or LF) at its end (feedparser's NLCRE_eol)."""
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith(("\r", "\n")) else text
 
 
 # ---------------------------------------------------------------------------------------------
