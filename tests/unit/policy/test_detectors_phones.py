@@ -327,3 +327,65 @@ def test_context_word_regexes_are_led_by_letters() -> None:
     assert phones._VETO_WORDS.pattern.startswith("o(?<!\\w.)")
     with pytest.raises(ValueError, match="plain letter"):
         phones._led_by_first_letters(["?x"], "", [])
+
+
+@pytest.mark.parametrize("word", phones._VETO_WORD_LIST)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_every_veto_word_match_holds_its_core(word: str, data: st.DataObject) -> None:
+    core = phones._veto_core(word)
+    assert core
+    assert core in data.draw(st.from_regex(word, fullmatch=True))
+
+
+def _context_vetoes_by_the_regex_alone(text: str, start: int) -> bool:
+    window_start = max(0, start - phones._WINDOW)
+    line_start = text.rfind("\n", window_start, start)
+    window = text[line_start + 1 if line_start >= 0 else window_start : start]
+    vetoes = [m.start() for m in phones._VETO_WORDS.finditer(window)]
+    if not vetoes:
+        return False
+    ends = [m.end() for m in phones._PHONE_WORDS.finditer(window)]
+    return not ends or ends[-1] <= vetoes[-1]
+
+
+def _screen_passes(window: str) -> bool:
+    found = phones._VETO_CORE_AUTOMATON.find_matches_as_indexes(
+        window.encode("utf-8", "surrogatepass")
+    )
+    return bool(found)
+
+
+@pytest.mark.parametrize(
+    ("window", "passes", "vetoed"),
+    [
+        # No core: ruled out by the automaton alone.
+        ("give us a ring on ", False, False),
+        ("rufen sie mich an: ", False, False),
+        # A core inside another word: let through, and the regex finds no veto word.
+        ("llámanos al ", True, False),
+        ("did you know ", True, False),
+        # Veto words, spelled with regex signs too.
+        ("order no. ", True, True),
+        ("p. iva ", True, True),
+        ("zip code: ", True, True),
+        ("注文番号 ", True, True),
+    ],
+)
+def test_veto_core_screen_rules_out_and_lets_through(
+    window: str, passes: bool, vetoed: bool
+) -> None:
+    assert _screen_passes(window) is passes
+    text = window + "0170 5551234"
+    assert phones._context_vetoes(text, len(window)) is vetoed
+    assert _context_vetoes_by_the_regex_alone(text, len(window)) is vetoed
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_CONTEXT_PIECES, max_size=14).map("".join))
+def test_veto_core_screen_passes_every_window_with_a_veto_word(text: str) -> None:
+    if phones._VETO_WORDS.search(text) is not None:
+        assert _screen_passes(text)
+    assert phones._context_vetoes(text, len(text)) == _context_vetoes_by_the_regex_alone(
+        text, len(text)
+    )
