@@ -22,7 +22,7 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
@@ -733,7 +733,7 @@ def _party_of(found: AliasParties) -> Party:
 
 def _dedupe_key(raw: bytes, parsed: ParsedMail) -> tuple[str, str]:
     """(Message-ID, sha256 of the body): the body, not the headers every hop rewrites."""
-    unix_lines = _crlf_as_lf(raw)
+    unix_lines = _crlf_as_lf(raw, _crlf_only_bodies(raw, parsed))
     # The body after the first empty line, as partition would give it, hashed where it stands:
     # no copy of a 200 kB body.
     empty_line = unix_lines.find(b"\n\n")
@@ -746,16 +746,59 @@ def _dedupe_key(raw: bytes, parsed: ParsedMail) -> tuple[str, str]:
     return message_id, body_hash
 
 
-def _crlf_as_lf(raw: bytes) -> bytes:
+def _crlf_as_lf(raw: bytes, crlf_only: Sequence[tuple[int, int]] = ()) -> bytes:
     """raw with every CRLF turned into LF.
 
     When no CR stands alone, that is every CR deleted: one pass of `translate` (with the search
     for a lone CR, 0.6 ms for a 200 kB mail) where `replace` took 1.5 ms, on a loaded machine.
-    A lone CR is one followed by anything but LF, or the last byte.
+    A lone CR is one followed by anything but LF, or the last byte. `crlf_only`: (start, end)
+    of stretches of raw, in order and apart, known to hold no lone CR (_crlf_only_bodies),
+    which the search skips.
     """
-    if _CR_WITHOUT_LF.search(raw) is None and not raw.endswith(b"\r"):
+    position = 0
+    for start, end in crlf_only:
+        # Up to and with the stretch's first byte, for a CR just before it.
+        if _CR_WITHOUT_LF.search(raw, position, start + 1) is not None:
+            return raw.replace(b"\r\n", b"\n")
+        position = end
+    if _CR_WITHOUT_LF.search(raw, position) is None and not raw.endswith(b"\r"):
         return raw.translate(None, b"\r")
     return raw.replace(b"\r\n", b"\n")
+
+
+def _crlf_only_bodies(raw: bytes, parsed: ParsedMail) -> list[tuple[int, int]]:
+    """The base64 bodies of the parsed attachments (raw_base64) whose lines are all one width
+    and end in CRLF, as mailers write them: no lone CR in them, in order.
+
+    The search for a lone CR stops at each of a 200 kB mail's ~2,700 CRs (0.1-0.25 ms); for
+    these bodies two strided slices tell it instead. raw_base64 promises that the body less its
+    CRs and LFs is the attachment's base64 text, 4 * ceil(size / 3) bytes, so a body that
+    holds a CR at every line's width and an LF after each, and is that long with those, holds
+    no other CR or LF.
+    """
+    found: list[tuple[int, int]] = []
+    for attachment in parsed.attachments:
+        span = attachment.raw_base64
+        if span is None:
+            continue
+        start, end = span
+        width = raw.find(b"\r\n", start, end) - start
+        if width <= 0:
+            continue
+        # The last line's CRLF, when the body ends with one, whatever that line's width.
+        lines_end = end - 2 if raw.startswith(b"\r\n", end - 2) else end
+        crs = raw[start + width : lines_end : width + 2]
+        lfs = raw[start + width + 1 : lines_end : width + 2]
+        text = 4 * ((attachment.size + 2) // 3)
+        if (
+            len(lfs) == len(crs)
+            and lines_end - start == text + 2 * len(crs)
+            and crs == b"\r" * len(crs)
+            and lfs == b"\n" * len(lfs)
+        ):
+            found.append(span)
+    found.sort()
+    return found
 
 
 # A character class after the CR rather than a lookahead: the regex engine checks it inline, one
