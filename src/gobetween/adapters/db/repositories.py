@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -1334,7 +1335,7 @@ def _message_values(record: MessageRecord) -> dict[str, Any]:
     }
 
 
-def _append_with_delivery_statement(attachments: int = 0) -> Any:
+def _append_with_delivery_statement(attachments: int) -> Any:
     """PostgreSQL: move the thread's head, insert the message, its `attachments` rows of
     message_attachments (parameters a<n>_sha256, a<n>_filename, a<n>_content_type, a<n>_size;
     position n) and its one delivery, in one statement (data-modifying CTEs). Nothing is written
@@ -1406,17 +1407,10 @@ def _append_with_delivery_statement(attachments: int = 0) -> Any:
 
 
 # One statement per number of attachments (at most MAX_ATTACHMENTS), built on first use.
-_APPEND_WITH_DELIVERY: dict[int, DriverStatement] = {}
-
-
+@lru_cache(maxsize=MAX_ATTACHMENTS + 1)
 def _append_with_delivery(attachments: int) -> DriverStatement:
     """The statement of `_append_with_delivery_statement` for a message with `attachments`."""
-    found = _APPEND_WITH_DELIVERY.get(attachments)
-    if found is None:
-        found = _APPEND_WITH_DELIVERY[attachments] = DriverStatement(
-            _append_with_delivery_statement(attachments)
-        )
-    return found
+    return DriverStatement(_append_with_delivery_statement(attachments))
 
 
 def load_messages(

@@ -540,9 +540,13 @@ class _MultipartReader:
             parts.append(part)
             index += 1
         closing = lines[index]
-        preamble = raw[start : lines[0][0]]
+        first = lines[0][0]
         message.set_payload(parts)
-        message.preamble = _without_last_line_break(preamble) if preamble else None
+        # The line break before the first delimiter belongs to it, as before any other.
+        preamble_end = first - _last_line_break_length(raw, start, first)
+        message.preamble = (
+            raw[start:preamble_end].decode("ascii", "surrogateescape") if first > start else None
+        )
         # What follows the closing delimiter's line, up to the end of the enclosing part.
         message.epilogue = raw[closing[1] : end].decode("ascii", "surrogateescape")
         return True
@@ -612,13 +616,6 @@ def _last_line_break_length(raw: bytes, start: int, end: int) -> int:
     if end - start >= 2 and raw.startswith(b"\r\n", end - 2):
         return 2
     return 1 if end > start and raw[end - 1] in b"\r\n" else 0
-
-
-def _without_last_line_break(text: bytes) -> str:
-    """`text` as the stdlib holds it (ASCII, surrogateescape), less one line break at its end."""
-    return text[: len(text) - _last_line_break_length(text, 0, len(text))].decode(
-        "ascii", "surrogateescape"
-    )
 
 
 def _without_last_line_break_text(text: str) -> str:
