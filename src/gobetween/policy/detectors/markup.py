@@ -40,13 +40,6 @@ _GIF = re.compile(
 )
 
 
-def _has(lowered: bytes, needle: str) -> bool:
-    """Whether the ASCII `needle` is in the lowered text (`_lowered_for_needles`)."""
-    # `find`, not `in`: a bytes container first reads its operand as an int, and a bytes
-    # needle makes that raise a TypeError (message formatted, then cleared) on every test.
-    return lowered.find(_NEEDLE_BYTES[needle]) >= 0
-
-
 # What every match of `_IMAGE` and of `_GIF` holds, lowered: in ASCII and Latin-1 text no other
 # character matches an ASCII letter of these patterns case-insensitively (in other text the
 # dotless ı and the dotted İ match "i"), so a text without any of them has no match and the
@@ -63,10 +56,6 @@ _IMAGE_NEEDLE_BYTES = tuple(_NEEDLE_BYTES[needle] for needle in _IMAGE_NEEDLES)
 _GIF_NEEDLE_BYTES = tuple(_NEEDLE_BYTES[needle] for needle in _GIF_NEEDLES)
 
 
-def _has_any(lowered: bytes, needles: tuple[str, ...]) -> bool:
-    return any(_has(lowered, needle) for needle in needles)
-
-
 @dataclass(frozen=True, slots=True)
 class MarkupHit:
     """One piece of markup or media: `start`/`end` slice the original text."""
@@ -76,15 +65,10 @@ class MarkupHit:
     kind: MarkupKind
 
 
-def _lowered_for_needles(text: str) -> bytes:
-    """`text.lower()` as bytes, to look for ASCII needles in (`b"gif"`): each needle is found in
-    it exactly where `text.lower()` has it."""
-    return _needle_view(text)[0]
-
-
 def _needle_view(text: str) -> tuple[bytes, bool]:
-    """The lowered bytes of `_lowered_for_needles`, and whether the needles decide exactly
-    (ASCII and Latin-1 text).
+    """`text.lower()` as bytes, to look for the ASCII needles in (`b"gif"`; each is found in it
+    exactly where `text.lower()` has it), and whether the needles decide exactly (ASCII and
+    Latin-1 text).
 
     Latin-1 text is encoded as it is: no Latin-1 character lowers to an ASCII one but the ASCII
     capitals, which `bytes.lower` lowers. Beyond Latin-1, each other character is one "?" (in no
@@ -120,7 +104,9 @@ def find_markup(text: str) -> list[MarkupHit]:
             hits.append(MarkupHit(match.start(), match.end(), kind))
             taken.append(match.span())
     lowered, exact_needles = _needle_view(text)
-    # The needle tests written out (no call per needle): they run on every message.
+    # The needle tests written out (no call per needle): they run on every message. `find`, not
+    # `in`: a bytes container first reads its operand as an int, and a bytes needle makes that
+    # raise a TypeError (message formatted, then cleared) on every test.
     find = lowered.find
     passes: list[tuple[re.Pattern[str], MarkupKind]] = []
     if ("[" in text or find(b"data:image") >= 0) and (
