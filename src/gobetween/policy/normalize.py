@@ -145,7 +145,7 @@ def normalize_contacts(text: str) -> NormalizedText:
         # and the automaton.
         ascii_shape = data.translate(_LATIN1_SHAPE)
         if _SPACED_SHAPE.search(ascii_shape) is None:
-            found = _SEPARATORS_AND_DIGITS_ASCII.find_matches_as_indexes(data, overlapping=True)
+            found = _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(data, overlapping=True)
             if _nothing_to_rewrite(lowered, found):
                 # Most short messages: the view is the lowered text, one for one, as the
                 # draft and the calls below would make it.
@@ -170,7 +170,7 @@ def _contact_view(folded: _Draft, spaced: bool, shape: bytes | None) -> _Draft:
     change nothing (`_nothing_to_rewrite`), else `_contact_draft`'s."""
     if spaced:
         return _contact_draft(folded, True, shape)
-    found = _separators_and_digits(folded.text)
+    found = _separators_and_digits(folded.text, shape is not None)
     if _nothing_to_rewrite(folded.text, found):
         return folded
     return _contact_draft(folded, False, shape, found)
@@ -182,7 +182,7 @@ def _nothing_to_rewrite(text: str, found: list[tuple[int, int, int]]) -> bool:
     scheme to respace (so `_deobfuscate` edits nothing), and no run of digit words (tested as
     `_contact_draft` tests it)."""
     for key, _, _ in found:
-        if key < _HINT_COUNT:
+        if _IS_HINT_KEY[key]:
             return False
     if ("(" in text or "[" in text or "{" in text or "<" in text) and _matches_at(
         _BRACKETED, text, _BRACKETS
@@ -242,10 +242,13 @@ def _contact_draft(
     when it has one; `found`: `_separators_and_digits(folded.text)`, when the caller has it
     (not spaced: joining letters would move them)."""
     draft = _join_spaced(folded, _SPACED_BLANK, shape) if spaced else folded
+    # A text with a Latin-1 shape is in Latin-1, and so is every draft made from it (letters
+    # joined, separators rewritten as ASCII).
+    in_latin1 = shape is not None
     if found is None or draft is not folded:
         # One automaton pass finds both the spelled and spaced separators and every digit word.
-        found = _separators_and_digits(draft.text)
-    hints = [start for key, start, _ in found if key < _HINT_COUNT]
+        found = _separators_and_digits(draft.text, in_latin1)
+    hints = [start for key, start, _ in found if _IS_HINT_KEY[key]]
     deobfuscated = _deobfuscate(draft, hints)
     if len(found) - len(hints) < _RUN_MIN:
         # Fewer digit words in the text, overlapping or not, than a run needs (most messages):
@@ -258,7 +261,7 @@ def _contact_draft(
         # most of the count above. `_digit_words` finds its words among these (leftmost-longest
         # matches are some of the overlapping ones), so it would find no run.
         return deobfuscated
-    return _digit_words(deobfuscated)
+    return _digit_words(deobfuscated, in_latin1)
 
 
 def _standing_digit_words(text: str, found: list[tuple[int, int, int]]) -> int:
@@ -268,9 +271,10 @@ def _standing_digit_words(text: str, found: list[tuple[int, int, int]]) -> int:
     count = 0
     length = len(text)
     for key, start, end in found:
-        if key < _HINT_COUNT:
+        if _IS_HINT_KEY[key]:
             continue
-        if _DIGIT_KEYS[key - _HINT_COUNT] in _UNSPACED_DIGITS or (
+        # The keys beyond Latin-1 that are no hint are the Japanese digit words.
+        if key >= _BEYOND_LATIN1_KEYS or (
             (start == 0 or not text[start - 1].isalnum())
             and (end == length or not text[end].isalnum())
         ):
@@ -911,7 +915,6 @@ _HINT_KEYS = [
     " dot ", " punkt ", " point ", " punto ", " at ", " arroba ", " arobase ", " chiocciola ",
     "ドット", "アット", " . ", " @ ",
 ]  # fmt: skip
-_HINT_COUNT = len(_HINT_KEYS)
 # A label inside `_TAIL` and `_HEAD` is always followed by a separator (or, last in `_HEAD`, by
 # blanks and the end): those start with ".", "@", a blank, "ド" or "ア", never with a label
 # character, so only the whole run of label characters can be the label. Taken atomically, the
@@ -1102,23 +1105,43 @@ _UNSPACED_DIGITS = frozenset("〇零一二三四五六七八九") | {"ゼロ"}
 _DIGIT_AUTOMATON = ahocorasick_rs.AhoCorasick(
     _DIGIT_KEYS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
 )
+# Text in Latin-1 (ASCII included) is searched as its Latin-1 bytes, where a byte offset is a
+# character offset: the search skips the text automaton's conversion of the text to UTF-8 and of
+# every offset back (about 40 % of the call on 500 characters of French, German, Spanish or
+# Italian). Keys beyond Latin-1 (the Japanese ones) match no such text and are left out.
+_LATIN1_DIGIT_KEYS = [key for key in _DIGIT_KEYS if key not in _UNSPACED_DIGITS]
+_LATIN1_DIGIT_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
+    [key.encode("latin-1") for key in _LATIN1_DIGIT_KEYS],
+    matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST,
+)
 _DIGIT_GAP = re.compile(r"[\s,\-/.・ー]{0,3}")
 _RUN_MIN = 4
-# The separators' hints (`_HINT_KEYS`, numbered first) and the digit words, in one automaton.
-_SEPARATORS_AND_DIGITS = ahocorasick_rs.AhoCorasick(_HINT_KEYS + _DIGIT_KEYS)
-# The same keys as UTF-8 bytes, for ASCII text: there a byte offset is a character offset, and
-# the search skips the conversion of the text and of every offset (a third of the call at 500
-# characters). Keys beyond ASCII match no ASCII text in either automaton.
-_SEPARATORS_AND_DIGITS_ASCII = ahocorasick_rs.BytesAhoCorasick(
-    [key.encode("utf-8") for key in _HINT_KEYS + _DIGIT_KEYS]
+# The separators' hints and the digit words, in one automaton, the keys in Latin-1 first so
+# that the bytes automaton for Latin-1 text numbers its keys as the text automaton does.
+_LATIN1_HINT_KEYS = [key for key in _HINT_KEYS if key.isascii()]
+_SEPARATOR_AND_DIGIT_KEYS = [
+    *_LATIN1_HINT_KEYS,
+    *_LATIN1_DIGIT_KEYS,
+    *(key for key in _HINT_KEYS if not key.isascii()),
+    *(key for key in _DIGIT_KEYS if key in _UNSPACED_DIGITS),
+]
+# Keys numbered from here on are beyond Latin-1: the Japanese separators and digit words.
+_BEYOND_LATIN1_KEYS = len(_LATIN1_HINT_KEYS) + len(_LATIN1_DIGIT_KEYS)
+# Per key number, 1 for a separator's hint and 0 for a digit word (a byte string: indexing it
+# costs what comparing the number would).
+_IS_HINT_KEY = bytes(key in _HINT_KEYS for key in _SEPARATOR_AND_DIGIT_KEYS)
+_SEPARATORS_AND_DIGITS = ahocorasick_rs.AhoCorasick(_SEPARATOR_AND_DIGIT_KEYS)
+_SEPARATORS_AND_DIGITS_LATIN1 = ahocorasick_rs.BytesAhoCorasick(
+    [key.encode("latin-1") for key in _SEPARATOR_AND_DIGIT_KEYS[:_BEYOND_LATIN1_KEYS]]
 )
 
 
-def _separators_and_digits(text: str) -> list[tuple[int, int, int]]:
-    """`_SEPARATORS_AND_DIGITS`' overlapping matches in `text`: (key, start, end)."""
-    if text.isascii():
-        return _SEPARATORS_AND_DIGITS_ASCII.find_matches_as_indexes(
-            text.encode("ascii"), overlapping=True
+def _separators_and_digits(text: str, in_latin1: bool = False) -> list[tuple[int, int, int]]:
+    """`_SEPARATORS_AND_DIGITS`' overlapping matches in `text`: (key, start, end). `in_latin1`:
+    the caller knows that `text` is in Latin-1."""
+    if in_latin1 or text.isascii():
+        return _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(
+            text.encode("latin-1"), overlapping=True
         )
     return _SEPARATORS_AND_DIGITS.find_matches_as_indexes(text, overlapping=True)
 
@@ -1126,19 +1149,25 @@ def _separators_and_digits(text: str) -> list[tuple[int, int, int]]:
 def _hint_starts(text: str) -> list[int]:
     """Where a spelled or spaced separator of `_HINT_KEYS` starts in `text`, overlapping ones
     included."""
-    return [start for key, start, _ in _separators_and_digits(text) if key < _HINT_COUNT]
+    return [start for key, start, _ in _separators_and_digits(text) if _IS_HINT_KEY[key]]
 
 
-def _digit_words(draft: _Draft) -> _Draft:
-    """Rewrite runs of four or more digit words as digits ("five five five" → "555")."""
+def _digit_words(draft: _Draft, in_latin1: bool = False) -> _Draft:
+    """Rewrite runs of four or more digit words as digits ("five five five" → "555").
+    `in_latin1`: the caller knows that `draft.text` is in Latin-1."""
     text = draft.text
-    found = _DIGIT_AUTOMATON.find_matches_as_indexes(text)
+    if in_latin1 or text.isascii():
+        found = _LATIN1_DIGIT_AUTOMATON.find_matches_as_indexes(text.encode("latin-1"))
+        keys = _LATIN1_DIGIT_KEYS
+    else:
+        found = _DIGIT_AUTOMATON.find_matches_as_indexes(text)
+        keys = _DIGIT_KEYS
     if len(found) < _RUN_MIN:
         # Fewer digit words than a run needs, bounded or not (most messages).
         return draft
     hits: list[tuple[int, int, str]] = []
     for index, start, end in found:
-        word = _DIGIT_KEYS[index]
+        word = keys[index]
         # Latin words need word boundaries; the Japanese ones do not.
         bounded = (start == 0 or not text[start - 1].isalnum()) and (
             end == len(text) or not text[end].isalnum()
