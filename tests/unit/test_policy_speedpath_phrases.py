@@ -74,7 +74,13 @@ def _collect_as_first_written(matcher: _Matcher, text: str) -> dict[tuple[str, s
             for key, lang, cls in meanings:
                 hits.setdefault(key, []).append(Hit(lang, cls, start, end))
     if matcher.letters is not None:
-        matcher._add_letters(text, matcher.letters, hits)
+        for letter in matcher.letters.finditer(text):
+            for _, _, meanings in matcher.letter_targets[letter.group()]:
+                for key, lang, cls in meanings:
+                    hits.setdefault(key, []).append(Hit(lang, cls, letter.start(), letter.end()))
+        # The automaton reports by end, the longer phrase first: letters go in that order.
+        for found in hits.values():
+            found.sort(key=lambda hit: (hit.end, hit.start))
     return hits
 
 
@@ -105,7 +111,10 @@ class _FirstWrittenVetoes(Scan):
 
     __slots__ = ()
 
-    def _vetoed(self, pattern: Pattern, start: int, end: int, chosen: Sequence[Hit]) -> bool:
+    def _vetoed(
+        self, pattern: Pattern, start: int, end: int, chosen: Sequence[tuple[int, int, int]]
+    ) -> bool:
+        parts = [(part_start, part_end) for _, part_start, part_end in chosen]
         if pattern.unless_sentence:
             sentence = self.sentence_of(start)
             low, high = self.sentence_bounds(sentence)
@@ -118,7 +127,7 @@ class _FirstWrittenVetoes(Scan):
             idioms = self.hits.get((pattern.lang, "not_negation"), ())
             for cls in pattern.unless_before:
                 for hit in self.hits.get((pattern.lang, cls), ()):
-                    if any(part.start <= hit.start and hit.end <= part.end for part in chosen):
+                    if any(low <= hit.start and hit.end <= high for low, high in parts):
                         continue
                     if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
                         continue
@@ -156,3 +165,40 @@ def test_pattern_matches_with_vetoes_are_the_first_written_ones(
     )
     for group in sorted(_SELLER_GROUPS):
         assert scan.matches(group) == reference.matches(group), group
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_EDGE_PIECES | _VETO_PIECES, max_size=24).map("".join),
+    st.sampled_from([frozenset({"en"}), frozenset({"de", "en"}), frozenset({"ja", "en"}), None]),
+)
+def test_a_scan_kept_as_spots_reads_as_the_hits_it_was_made_of(
+    text: str, languages: frozenset[str] | None
+) -> None:
+    # The scan keeps the automaton's (index, start, end) tuples and makes `Hit`s when read: the
+    # hits, each class's hits and every group's matches are those of a scan given the hits.
+    folded = normalize(text).text
+    matchers = _LEXICON._matchers_for(languages, _SELLER_GROUPS)
+    scan = _LEXICON.scan(folded, languages, groups=_SELLER_GROUPS)
+    expected = _collect_as_first_written(matchers.own, folded)
+    reference = Scan(folded, expected, _LEXICON, languages, matchers=matchers)
+    assert scan.has_hits() is bool(expected)
+    assert scan.hits == expected
+    assert all(type(hit) is Hit for found in scan.hits.values() for hit in found)
+    assert scan.possible_groups() == reference.possible_groups()
+    for cls in sorted({key[1] for key in expected} | set(_VETO_CLASSES) | {"thanks", "warm"}):
+        found = scan.of_class(cls)
+        assert found == reference.of_class(cls), cls
+        assert all(type(hit) is Hit for hit in found)
+    for group in sorted(_SELLER_GROUPS):
+        assert scan.matches(group) == reference.matches(group), group
+
+
+def test_spots_are_the_automaton_s_tuples_in_the_order_of_the_hits() -> None:
+    matcher = _LEXICON._matchers_for(frozenset({"en"}), _SELLER_GROUPS).own
+    text = "thank you, i will leave a review. i hope you like it"
+    spots = matcher.spots(text)
+    hits = matcher.collect(text)
+    assert list(spots) == list(hits)
+    for key, found in hits.items():
+        assert [(hit.start, hit.end) for hit in found] == [(s, e) for _, s, e in spots[key]]

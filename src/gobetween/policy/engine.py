@@ -461,7 +461,7 @@ def _subject_findings(
     # non-ASCII character (emoji) or something spelled out.
     # (A hit of any phrase in any language counts, as it always has: the scan limited to the
     # pattern languages and the seller's groups may have none where a complete one has some.)
-    phrases = bool(scan.hits) or profile.lexicon.has_phrase(normalized.text)
+    phrases = scan.has_hits() or profile.lexicon.has_phrase(normalized.text)
     detectors = (
         not subject.isascii()
         or (view is not None and view.text != normalized.text)

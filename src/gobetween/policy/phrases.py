@@ -77,6 +77,15 @@ class Hit(NamedTuple):
     end: int
 
 
+# Where a phrase occurs, as the automaton reports it: (phrase index, start, end); -1 for the
+# index of a single letter found by the letters' regex. A scan keeps its hits in this form, per
+# (language, class): most are never read (only the classes of the patterns that can match are),
+# and keeping the automaton's own tuple costs nothing where making a `Hit` costs about 2,000
+# instructions. `Hit`s are made from them when read (`Scan.hits`, `Scan.of_class`).
+_Spot = tuple[int, int, int]
+_Spots = dict[tuple[str, str], list[_Spot]]
+
+
 class Match(NamedTuple):
     """One pattern match; `start`/`end` index the normalised text."""
 
@@ -256,7 +265,7 @@ def read_in_every_language(*classes: str) -> None:
 
 # (check_left, check_right, ((hits key, lang, class), ...)) for each meaning group of one phrase.
 _Targets = tuple[tuple[bool, bool, tuple[tuple[tuple[str, str], str, str], ...]], ...]
-_END_THEN_START = itemgetter(3, 2)
+_END_THEN_START = itemgetter(2, 1)
 _MATCH_START = itemgetter(3)
 _HIT_START = itemgetter(2)
 # `tuple.__new__(Hit, (...))` makes the same named tuple as `Hit(...)` without the Python-level
@@ -277,43 +286,48 @@ class _Matcher:
     targets: list[_Targets]
     letters: re.Pattern[str] | None
     letter_targets: dict[str, _Targets]
-    # Per phrase, when it has one meaning (most do): (check_left, check_right, hits key, language,
-    # class), read without the loops over meaning groups; None for the others.
-    singles: list[tuple[bool, bool, tuple[str, str], str, str] | None]
+    # Per phrase, when it has one meaning (most do): (check_left, check_right, hits key), read
+    # without the loops over meaning groups; None for the others.
+    singles: list[tuple[bool, bool, tuple[str, str]] | None]
 
     def collect(self, text: str) -> dict[tuple[str, str], list[Hit]]:
         """The hits of these phrases in `text`, per (language, class), each list in text order
         (by end, the longer phrase first, as the automaton reports them)."""
-        hits: dict[tuple[str, str], list[Hit]] = {}
-        add = hits.setdefault
+        return _as_hits(self.spots(text))
+
+    def spots(self, text: str) -> _Spots:
+        """`collect(text)` as the automaton's (index, start, end) tuples: the same places, in
+        the same order, without a `Hit` made for each."""
+        spots: _Spots = {}
+        add = spots.setdefault
         targets = self.targets
         singles = self.singles
-        new_hit = _new_tuple
         # The text between two characters that are no letter or digit: the character before a
         # hit at `start` is padded[start], the one after a hit ending at `end` padded[end + 1],
         # with no test for the text's ends.
         padded = f"\x00{text}\x00"
-        for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+        for spot in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            index, start, end = spot
             single = singles[index]
             if single is not None:
-                check_left, check_right, key, lang, cls = single
+                check_left, check_right, key = single
                 # A phrase that starts (ends) with a letter must not continue a word on that side.
                 if (check_left and padded[start].isalnum()) or (
                     check_right and padded[end + 1].isalnum()
                 ):
                     continue
-                add(key, []).append(new_hit(Hit, (lang, cls, start, end)))
+                add(key, []).append(spot)
                 continue
             for check_left, check_right, meanings in targets[index]:
                 if (check_left and padded[start].isalnum()) or (
                     check_right and padded[end + 1].isalnum()
                 ):
                     continue
-                for key, lang, cls in meanings:
-                    add(key, []).append(new_hit(Hit, (lang, cls, start, end)))
+                for key, _, _ in meanings:
+                    add(key, []).append(spot)
         if self.letters is not None:
-            self._add_letters(text, self.letters, hits)
-        return hits
+            self._add_letters(text, self.letters, spots)
+        return spots
 
     def finds_any(self, text: str) -> bool:
         """Whether `collect(text)` would find a hit (every phrase has a meaning): the automaton's
@@ -329,23 +343,21 @@ class _Matcher:
                     return True
         return self.letters is not None and self.letters.search(text) is not None
 
-    def _add_letters(
-        self, text: str, letters: re.Pattern[str], hits: dict[tuple[str, str], list[Hit]]
-    ) -> None:
+    def _add_letters(self, text: str, letters: re.Pattern[str], spots: _Spots) -> None:
         touched: set[tuple[str, str]] = set()
         for letter in letters.finditer(text):
             start = letter.start()
+            spot = (-1, start, start + 1)
             for _, _, meanings in self.letter_targets[letter.group()]:
-                for key, lang, cls in meanings:
-                    hit = _new_tuple(Hit, (lang, cls, start, start + 1))
-                    found = hits.get(key)
+                for key, _, _ in meanings:
+                    found = spots.get(key)
                     if found is None:
-                        hits[key] = [hit]
+                        spots[key] = [spot]
                     else:
-                        found.append(hit)
+                        found.append(spot)
                         touched.add(key)
         for key in touched:
-            hits[key].sort(key=_END_THEN_START)
+            spots[key].sort(key=_END_THEN_START)
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,12 +405,27 @@ def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
         letters = re.compile(f"{letter}(?<![^\\W_]{letter})(?![^\\W_])")
     automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
     singles = [
-        (target[0][0], target[0][1], *target[0][2][0])
+        (target[0][0], target[0][1], target[0][2][0][0])
         if len(target) == 1 and len(target[0][2]) == 1
         else None
         for target in targets
     ]
     return _Matcher(automaton, targets, letters, letter_targets, singles)
+
+
+def _as_hits(spots: _Spots) -> dict[tuple[str, str], list[Hit]]:
+    """The `Hit`s of the spots of each (language, class)."""
+    return {key: _hits_of(key, found) for key, found in spots.items()}
+
+
+def _hits_of(key: tuple[str, str], spots: Iterable[_Spot]) -> list[Hit]:
+    lang, cls = key
+    return [_new_tuple(Hit, (lang, cls, start, end)) for _, start, end in spots]
+
+
+def _spots_of(hits: Mapping[tuple[str, str], Iterable[Hit]]) -> _Spots:
+    """Hits as the spots a scan keeps (the phrase index is not read)."""
+    return {key: [(-1, hit.start, hit.end) for hit in found] for key, found in hits.items()}
 
 
 def _group_targets(key: str, entries: Sequence[Entry]) -> _Targets:
@@ -639,7 +666,7 @@ class Lexicon:
         makes a complete one.
         """
         matchers = self._matchers_for(languages, groups)
-        return Scan(text, matchers.own.collect(text), self, languages, matchers=matchers)
+        return Scan(text, None, self, languages, matchers=matchers, spots=matchers.own.spots(text))
 
 
 # Per class, its (language, class) keys in the order of LANGUAGES, made once.
@@ -659,14 +686,15 @@ class Scan:
     __slots__ = (
         "_broader",
         "_cache",
-        "_elsewhere_hits",
         "_elsewhere_in_sentence",
+        "_elsewhere_spots",
+        "_hits",
         "_lexicon",
         "_matchers",
         "_possible",
         "_sentence_ends",
+        "_spots",
         "_whole",
-        "hits",
         "languages",
         "memo",
         "text",
@@ -675,21 +703,25 @@ class Scan:
     def __init__(
         self,
         text: str,
-        hits: dict[tuple[str, str], list[Hit]],
+        hits: Mapping[tuple[str, str], list[Hit]] | None,
         lexicon: Lexicon,
         languages: frozenset[str] | None = None,
         *,
         matchers: _Matchers | None = None,
+        spots: _Spots | None = None,
     ) -> None:
+        """A scan of `text` with its `hits`, or the same hits given as `spots` (`Lexicon.scan`:
+        the hits are then made only if `hits` is read)."""
         self.text = text
         self.languages = languages
         # Every language's hits, or for a scan limited to `languages` (see `_Matchers`) those of
         # the languages and of the classes read in every language; `of_class` finds the rest.
-        self.hits = hits
+        self._spots: _Spots = spots if spots is not None else _spots_of(hits or {})
+        self._hits = dict(hits) if hits is not None and spots is None else None
         self._matchers = matchers
-        self._elsewhere_hits: dict[tuple[str, str], list[Hit]] | None = None
+        self._elsewhere_spots: _Spots | None = None
         self._elsewhere_in_sentence: dict[int, frozenset[str]] = {}
-        self._whole: dict[tuple[str, str], list[Hit]] | None = None
+        self._whole: _Spots | None = None
         self._broader: Scan | None = None
         self._lexicon = lexicon
         self._cache: dict[str, list[Match]] = {}
@@ -697,6 +729,17 @@ class Scan:
         self._possible: frozenset[str] | None = None
         # Per-message results that several rules need (e.g. "is this only a thank-you?").
         self.memo: dict[str, object] = {}
+
+    @property
+    def hits(self) -> dict[tuple[str, str], list[Hit]]:
+        """The hits per (language, class), each list in text order (made on first read)."""
+        if self._hits is None:
+            self._hits = _as_hits(self._spots)
+        return self._hits
+
+    def has_hits(self) -> bool:
+        """Whether the scan found any hit (`bool(hits)`, without making them)."""
+        return bool(self._spots)
 
     def sentence_ends(self) -> list[int]:
         """Offsets where sentences end (sorted); computed once per message."""
@@ -717,8 +760,17 @@ class Scan:
 
     def of_class(self, cls: str) -> list[Hit]:
         """Every hit of `cls` in every language, in text order."""
-        hits = self.hits
         found: list[Hit] = []
+        for key, spots in self._class_spots(cls):
+            found.extend(_hits_of(key, spots))
+        if len(found) > 1:
+            found.sort(key=_HIT_START)
+        return found
+
+    def _class_spots(self, cls: str) -> list[tuple[tuple[str, str], list[_Spot]]]:
+        """The spots of `cls` of each language that has some, in the order of LANGUAGES."""
+        spots = self._spots
+        found: list[tuple[tuple[str, str], list[_Spot]]] = []
         keys = _class_keys(cls)
         matchers = self._matchers
         if matchers is None or (
@@ -726,23 +778,28 @@ class Scan:
             and (matchers.complete is None or cls in matchers.complete)
         ):
             for key in keys:
-                found.extend(hits.get(key, ()))
+                own = spots.get(key)
+                if own:
+                    found.append((key, own))
         elif matchers.elsewhere is not None and cls in matchers.elsewhere_classes:
-            others = self._elsewhere_hits
+            others = self._elsewhere_spots
             if others is None:
-                others = self._elsewhere_hits = matchers.elsewhere.collect(self.text)
+                others = self._elsewhere_spots = matchers.elsewhere.spots(self.text)
             # The message's languages from this scan, the others from the second pass.
             for key in keys:
-                own = hits.get(key)
-                found.extend(own if own is not None else others.get(key, ()))
+                own = spots.get(key)
+                if own is None:
+                    own = others.get(key)
+                if own:
+                    found.append((key, own))
         else:
             # A class nobody declared (`read_in_every_language`): scan once more for all of it.
             if self._whole is None:
-                self._whole = self._lexicon.scan(self.text).hits
+                self._whole = self._lexicon.scan(self.text)._spots
             for key in keys:
-                found.extend(self._whole.get(key, ()))
-        if len(found) > 1:
-            found.sort(key=_HIT_START)
+                own = self._whole.get(key)
+                if own:
+                    found.append((key, own))
         return found
 
     def possible_groups(self) -> frozenset[str]:
@@ -754,7 +811,7 @@ class Scan:
             return self._possible
         lexicon = self._lexicon
         gates = lexicon.gates(self.languages)
-        hits = self.hits
+        hits = self._spots
         keys = hits.keys()
         bits = 0
         # A first class occurs in most messages ("please", "order"), the other classes of its
@@ -788,7 +845,7 @@ class Scan:
                 cached = self._cache[group] = self._broader.matches(group)
         if cached is None:
             cached = []
-            hits = self.hits
+            hits = self._spots
             pairs, firsts = self._lexicon.first_classes(group, self.languages)
             if firsts.isdisjoint(hits):
                 # No pattern of the group can start: the common case, decided in C.
@@ -817,9 +874,9 @@ class Scan:
 
     def _match(self, pattern: Pattern) -> Iterable[Match]:
         lang = pattern.lang
-        lists: list[list[Hit]] = []
+        lists: list[list[_Spot]] = []
         for cls in pattern.classes:
-            found = self.hits.get((lang, cls))
+            found = self._spots.get((lang, cls))
             if not found:
                 return
             lists.append(found)
@@ -827,7 +884,7 @@ class Scan:
         if len(lists) == 1:
             # One class (most patterns): each hit is a match, spanning the hit.
             for anchor in lists[0]:
-                start, end = anchor.start, anchor.end
+                _, start, end = anchor
                 if vetoes and self._vetoed(pattern, start, end, (anchor,)):
                     continue
                 yield _new_tuple(Match, (pattern.group, pattern.name, lang, start, end))
@@ -837,19 +894,19 @@ class Scan:
             chosen = self._combine(pattern, anchor, others)
             if chosen is None:
                 continue
-            start, end = anchor.start, anchor.end
-            for hit in chosen:
-                if hit.start < start:
-                    start = hit.start
-                if hit.end > end:
-                    end = hit.end
+            _, start, end = anchor
+            for _, hit_start, hit_end in chosen:
+                if hit_start < start:
+                    start = hit_start
+                if hit_end > end:
+                    end = hit_end
             if vetoes and self._vetoed(pattern, start, end, chosen):
                 continue
             yield _new_tuple(Match, (pattern.group, pattern.name, lang, start, end))
 
     def _combine(
-        self, pattern: Pattern, anchor: Hit, others: Sequence[list[Hit]]
-    ) -> list[Hit] | None:
+        self, pattern: Pattern, anchor: _Spot, others: Sequence[list[_Spot]]
+    ) -> list[_Spot] | None:
         """The anchor and, of each other class, the nearest hit that fits (same sentence, in
         order, within the window, not overlapping one chosen); None if a class has none.
 
@@ -858,20 +915,20 @@ class Scan:
         """
         chosen = [anchor]
         ends = self.sentence_ends() if pattern.scope == "sentence" else None
-        anchor_sentence = bisect_right(ends, anchor.start) if ends is not None else 0
+        _, anchor_start, anchor_end = anchor
+        anchor_sentence = bisect_right(ends, anchor_start) if ends is not None else 0
         ordered, window = pattern.ordered, pattern.window
         unspaced = pattern.lang in _UNSPACED
         text = self.text
-        anchor_start, anchor_end = anchor.start, anchor.end
         previous_end = anchor_end
         for candidates in others:
-            best: Hit | None = None
+            best: _Spot | None = None
             best_distance = 0
             for hit in candidates:
-                hit_start, hit_end = hit.start, hit.end
+                _, hit_start, hit_end = hit
                 overlaps = False
-                for other in chosen:
-                    if hit_start < other.end and other.start < hit_end:
+                for _, other_start, other_end in chosen:
+                    if hit_start < other_end and other_start < hit_end:
                         overlaps = True
                         break
                 if overlaps or (ordered and hit_start < previous_end):
@@ -896,7 +953,7 @@ class Scan:
             if best is None:
                 return None
             chosen.append(best)
-            previous_end = best.end
+            previous_end = best[2]
         return chosen
 
     def _in_sentence(self, cls: str, sentence: int, low: int, high: int) -> bool:
@@ -911,22 +968,24 @@ class Scan:
             or languages is None
             or cls not in matchers.by_sentence
         ):
-            return any(low <= hit.start < high for hit in self.of_class(cls))
+            return any(
+                low <= start < high for _, spots in self._class_spots(cls) for _, start, _ in spots
+            )
         # A class of `elsewhere` is neither read in every language nor complete: this scan has
         # its hits in the scan's languages only, the sentence's own scan those of the others.
-        hits = self.hits
+        hits = self._spots
         for code in languages:
-            for hit in hits.get((code, cls), ()):
-                if low <= hit.start < high:
+            for _, start, _ in hits.get((code, cls), ()):
+                if low <= start < high:
                     return True
         others = self._elsewhere_in_sentence.get(sentence)
         if others is None:
             # Every hit of the sentence's own scan starts in it.
-            found = matchers.elsewhere.collect(self.text[low:high])
+            found = matchers.elsewhere.spots(self.text[low:high])
             others = self._elsewhere_in_sentence[sentence] = frozenset(key[1] for key in found)
         return cls in others
 
-    def _vetoed(self, pattern: Pattern, start: int, end: int, chosen: Sequence[Hit]) -> bool:
+    def _vetoed(self, pattern: Pattern, start: int, end: int, chosen: Sequence[_Spot]) -> bool:
         if pattern.unless_sentence:
             sentence = self.sentence_of(start)
             low, high = self.sentence_bounds(sentence)
@@ -941,18 +1000,18 @@ class Scan:
             lang = pattern.lang
             # Set phrases that contain a negation word without negating anything ("no problem",
             # "kein Problem, wir erstatten …"): their negation words do not cancel a match.
-            idioms = self.hits.get((lang, "not_negation"), ())
+            spots = self._spots
+            idioms = spots.get((lang, "not_negation"), ())
             for cls in pattern.unless_before:
-                for hit in self.hits.get((lang, cls), ()):
+                for _, hit_start, hit_end in spots.get((lang, cls), ()):
                     # A negation before the match or inside it ("we can't refund") cancels it;
                     # one that is part of a matched phrase ("not in stock") does not. The cheap
                     # tests first: most words of the class stand in other sentences.
-                    hit_start, hit_end = hit.start, hit.end
                     if hit_start >= end or bisect_right(ends, hit_start) != sentence:
                         continue
-                    if any(part.start <= hit_start and hit_end <= part.end for part in chosen):
+                    if any(a <= hit_start and hit_end <= b for _, a, b in chosen):
                         continue
-                    if any(i.start <= hit_start and hit_end <= i.end for i in idioms):
+                    if any(a <= hit_start and hit_end <= b for _, a, b in idioms):
                         continue
                     if self._words_between(lang, hit_end, start) <= pattern.unless_window:
                         return True
