@@ -161,8 +161,8 @@ def compose(
     sanitize(message, replacements=replacements)
     # The recipient's own address, set after the scrub: it is the one real address that belongs.
     message["To"] = letter.recipient
-    data = wire_bytes(message, encoded=encoded)
-    return sign(data, key) if key is not None else data
+    data, crlf_only = _wire_bytes_and_line_ends(message, encoded)
+    return _sign(data, key, crlf_only=crlf_only) if key is not None else data
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +240,18 @@ def wire_bytes(message: EmailMessage, *, encoded: Sequence[_EncodedBody] = ()) -
     check over the smaller text decides the same. `encoded` are bodies compose left out of the
     message, their parts already holding their tokens (a part the sanitiser dropped is gone).
     """
+    data, _ = _wire_bytes_and_line_ends(message, encoded)
+    return data
+
+
+def _wire_bytes_and_line_ends(
+    message: EmailMessage, encoded: Sequence[_EncodedBody]
+) -> tuple[bytes, bool]:
+    """wire_bytes, and whether every LF of it ends a CRLF (False where that was not checked).
+
+    Known without searching the spliced bodies, which are nearly all of a large mail's bytes:
+    the signature then need not count the line ends of 270 kB twice (0.37 ms) to learn it.
+    """
     lifted: dict[int, tuple[bytes, Callable[[], bytes]]] = {}
     restore: list[tuple[EmailMessage, str]] = []
     left_out = {id(body.part): body for body in encoded}
@@ -269,16 +281,21 @@ def wire_bytes(message: EmailMessage, *, encoded: Sequence[_EncodedBody] = ()) -
         for part, payload in restore:
             part.set_payload(payload)
     pieces: list[bytes] = []
+    # The generator's own bytes are searched for line ends here; the bodies put in end every
+    # line with CRLF by construction (_EncodedBody.wire_lines, _generator_lines).
+    crlf_only = True
     for marker, lines in lifted.values():
         before, found, data = data.partition(marker + _LINESEP)
         if not found:
             # Never expected: the token is not where the body was. Let the generator do it all.
             for body in encoded:
                 body.part.set_payload(body.payload())
-            return message.as_bytes(policy=WIRE_POLICY)
+            return message.as_bytes(policy=WIRE_POLICY), False
+        crlf_only = crlf_only and _only_crlf(before, 0, len(before))
         pieces += [before, lines()]
+    crlf_only = crlf_only and _only_crlf(data, 0, len(data))
     pieces.append(data)
-    return b"".join(pieces)
+    return b"".join(pieces), crlf_only
 
 
 def _generator_lines(payload: str) -> bytes:
@@ -296,7 +313,12 @@ def sign(data: bytes, key: DkimKey) -> bytes:
     arithmetic in Python on every mail, about 30 ms of CPU each, more than all the rest of a
     delivery.
     """
-    headers, body = dkim_headers_and_body(data)
+    return _sign(data, key, crlf_only=False)
+
+
+def _sign(data: bytes, key: DkimKey, *, crlf_only: bool) -> bytes:
+    """sign(); `crlf_only` says every LF of `data` is known to end a CRLF (compose knows it)."""
+    headers, body = dkim_headers_and_body(data, crlf_only=crlf_only)
     body_hash = hashlib.sha256(relaxed_body(body)).digest()
     fields = [
         (b"v", b"1"),
@@ -333,20 +355,23 @@ def sign(data: bytes, key: DkimKey) -> bytes:
     return _NAME + b": " + folded + data
 
 
-def dkim_headers_and_body(data: bytes) -> tuple[list[list[bytes]], bytes]:
+def dkim_headers_and_body(
+    data: bytes, *, crlf_only: bool = False
+) -> tuple[list[list[bytes]], bytes]:
     """dkimpy's `rfc822_parse(data)`: the header fields and the body, CRLF-separated.
 
     rfc822_parse splits the whole mail at every line break and joins the body's lines again,
     3,500 lines for a 200 kB attachment. Only the header block goes through it here; the body is
     the bytes after the first empty line, which is what that join gives back when every line
     break of the body is a CRLF (always so for the generator's output; anything else takes
-    dkimpy's way).
+    dkimpy's way). `crlf_only`: the caller knows every LF of `data` ends a CRLF, so neither
+    part is searched for one.
     """
     end = data.find(b"\r\n\r\n")
     # The first empty line is the first CRLF CRLF when no line before it is empty or ends in LF.
-    if end > 0 and not data.startswith(b"\r\n") and _only_crlf(data, 0, end):
+    if end > 0 and not data.startswith(b"\r\n") and (crlf_only or _only_crlf(data, 0, end)):
         body = data[end + 4 :]
-        if _only_crlf(body, 0, len(body)):
+        if crlf_only or _only_crlf(body, 0, len(body)):
             headers, _ = dkim.rfc822_parse(data[: end + 4])
             return headers, body
     headers, body = dkim.rfc822_parse(data)
