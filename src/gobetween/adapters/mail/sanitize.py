@@ -107,22 +107,67 @@ def address_pattern(address: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+# The characters outside ASCII that a case-insensitive pattern matches for an ASCII letter (the
+# re module's own equivalences: the Kelvin sign, dotted and dotless i, long s), to the letter.
+# With them, str.lower() folds every character such a letter matches to the letter's lower
+# case (a test checks all of Unicode against the re module).
+_ASCII_EQUIVALENTS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_RUN_SEPARATORS = re.compile(r"[@.]|[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def address_needle(address: str) -> str | None:
+    """The longest run of `address` that its pattern matches only as itself, in lower case.
+
+    A run of ASCII characters other than "@" and "." is a plain case-insensitive literal in
+    address_pattern (those two also match their escapes), so every text that holds the
+    address, in any form, holds the run, folded by `_folded`. None when there is no such run.
+    """
+    runs = _RUN_SEPARATORS.split(address)
+    longest = max(runs, key=len)
+    return longest.lower() if longest else None
+
+
+def _folded(text: str) -> str:
+    """`text` in lower case, each character an ASCII letter's pattern matches folded to it."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_EQUIVALENTS).lower()
+
+
 class AddressScrubber:
-    """Replaces each real address with its alias, in any case and escaped form."""
+    """Replaces each real address with its alias, in any case and escaped form.
+
+    A text that lacks an address's longest plain run (address_needle), case folded, cannot hold
+    the address: its pattern is not run over the text, nor compiled until a text needs it.
+    Most texts hold no real address at all (headers, the body of an ordinary mail), and a
+    new buyer's pattern costs about 0.26 ms to compile, each pattern's pass over a 4 kB text
+    about 0.02 ms.
+    """
 
     def __init__(self, replacements: Mapping[str, str]) -> None:
         # Longest first, so a.b@x.example is replaced before b@x.example can match inside it.
         ordered = sorted(replacements.items(), key=lambda item: -len(item[0]))
-        self._rules = [(address_pattern(real), alias) for real, alias in ordered if real]
+        self._rules = [(real, alias, address_needle(real)) for real, alias in ordered if real]
 
     def scrub(self, text: str) -> str:
-        for pattern, alias in self._rules:
-            text = pattern.sub(alias, text)
+        folded: str | None = None
+        for real, alias, needle in self._rules:
+            if needle is not None:
+                if folded is None:
+                    folded = _folded(text)
+                if needle not in folded:
+                    continue
+            text, replaced = address_pattern(real).subn(alias, text)
+            if replaced:
+                folded = None
         return text
 
     def leaks(self, text: str) -> bool:
         """Whether any real address is still in `text`."""
-        return any(pattern.search(text) for pattern, _ in self._rules)
+        folded = _folded(text)
+        return any(
+            (needle is None or needle in folded) and address_pattern(real).search(text)
+            for real, _, needle in self._rules
+        )
 
 
 def sanitize(message: EmailMessage, *, replacements: Mapping[str, str]) -> EmailMessage:
