@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import repositories as repos
 from gobetween.adapters.db import tables as t
+from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.outbox_repository import SqlOutboxRepository
 from gobetween.adapters.db.relay_repository import SqlRelayRepository
 from gobetween.adapters.mail.compose import compose_delivery
@@ -31,7 +32,7 @@ from gobetween.adapters.mail.dsn import DeliveryFailure, build_dsn, headers_of
 from gobetween.adapters.mail.outbound import WIRE_POLICY, Letter, compose, new_message_id, sign
 from gobetween.adapters.mail.parse import MailAttachment
 from gobetween.domain.aliases import AliasSide
-from gobetween.domain.messages import MessageRecord
+from gobetween.domain.messages import AttachmentMeta, Direction, MessageRecord
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.ports import Clock, OutboundMail, OutboxItem
 
@@ -45,7 +46,7 @@ PREPARE_TRANSACTION_SECONDS = 0.05
 _MESSAGE_KEY = re.compile(r"message-(\d+)-(buyer|seller)")
 # The Message-IDs one party knows the thread's messages before `seq` by, the latest first: the
 # References of a reply, in one statement (built once; a thread's rows are never all read).
-_EARLIER_HEADERS = (
+_EARLIER_HEADERS = DriverStatement(
     select(r.relay_message_ids.c.header_id)
     .select_from(
         t.messages.join(
@@ -60,6 +61,66 @@ _EARLIER_HEADERS = (
     .order_by(t.messages.c.seq.desc())
     .limit(MAX_REFERENCES)
 )
+# What a message's mail is made of, with its attachments' names, types and hashes (a row each,
+# in their order; one row of nulls when it has none), in one statement built once. The
+# message repository's `find` builds and runs three per call, one of them for the findings,
+# which a mail does not carry.
+_MESSAGE_TO_SEND = DriverStatement(
+    select(
+        t.messages.c.thread_id,
+        t.messages.c.seq,
+        t.messages.c.direction,
+        t.messages.c.subject,
+        t.messages.c.body,
+        t.messages.c.created_at,
+        t.message_attachments.c.filename,
+        t.message_attachments.c.content_type,
+        t.message_attachments.c.size,
+        t.message_attachments.c.sha256,
+    )
+    .select_from(
+        t.messages.outerjoin(
+            t.message_attachments, t.message_attachments.c.message_id == t.messages.c.id
+        )
+    )
+    .where(t.messages.c.id == bindparam("message_id"))
+    .order_by(t.message_attachments.c.position)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _MessageToSend:
+    """The parts of a stored message (MessageRecord) its mail is composed of."""
+
+    id: int
+    thread_id: int
+    seq: int
+    direction: Direction
+    subject: str
+    body: str
+    created_at: datetime
+    attachments: tuple[AttachmentMeta, ...]
+
+
+def _message_to_send(connection: Connection, message_id: int) -> _MessageToSend:
+    rows = _MESSAGE_TO_SEND.rows(connection, {"message_id": message_id})
+    if not rows:
+        raise LookupError(f"message {message_id} not found")
+    first = rows[0]
+    return _MessageToSend(
+        id=message_id,
+        thread_id=first.thread_id,
+        seq=first.seq,
+        direction=first.direction,
+        subject=first.subject,
+        body=first.body,
+        created_at=utc(first.created_at),
+        attachments=tuple(
+            AttachmentMeta(row.filename, row.content_type, row.size, row.sha256)
+            for row in rows
+            if row.sha256 is not None
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +243,7 @@ class OutboxMail:
         self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem
     ) -> tuple[str, str, bytes]:
         assert item.message_id is not None
-        record = _get_message(connection, item.message_id)
+        record = _message_to_send(connection, item.message_id)
         pair = self._pair(repo, record)
         recipient_side: AliasSide = "buyer" if record.direction == "seller_to_buyer" else "seller"
         sender_side: AliasSide = "seller" if recipient_side == "buyer" else "buyer"
@@ -190,16 +251,10 @@ class OutboxMail:
             item.message_id, recipient_side, new_message_id(self.alias_domain)
         )
         # The recipient's Message-IDs of the thread's latest earlier messages, oldest first.
-        known = list(
-            reversed(
-                connection.execute(
-                    _EARLIER_HEADERS,
-                    {"thread": record.thread_id, "seq": record.seq, "party": recipient_side},
-                )
-                .scalars()
-                .all()
-            )
+        earlier = _EARLIER_HEADERS.rows(
+            connection, {"thread": record.thread_id, "seq": record.seq, "party": recipient_side}
         )
+        known = [row.header_id for row in reversed(earlier)]
         attachments: list[MailAttachment] = []
         missing: list[str] = []
         # Base64 bodies the attachments arrived in, which compose may send as they are.
@@ -240,7 +295,7 @@ class OutboxMail:
         data = compose(letter, replacements=pair.replacements(), key=self.key)
         return header_id, self.bounce_address, data
 
-    def _pair(self, repo: SqlRelayRepository, record: MessageRecord) -> _Pair:
+    def _pair(self, repo: SqlRelayRepository, record: _MessageToSend) -> _Pair:
         pair = repo.pair_of_thread(record.thread_id)
         if pair is None:
             raise LookupError(
