@@ -16,7 +16,7 @@ number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +35,8 @@ _GROUP = re.compile(r"\d+")
 # starts at a digit with no digit before it (one that has would have been inside the run found
 # from the digit before), so the other digits fail at once instead of after the repeat.
 _RUN = re.compile(r"[0-9](?<![0-9][0-9])[0-9 \t().\-/]{5,}")
+_RUN_SEPARATORS = " \t().-/"
+_RUN_LENGTH = 6
 _MIN_DIGITS = 7
 # A run that is an order id and the separators after it (no further digit).
 _ORDER_ID_RUN = re.compile(r"[0-9]{3}-[0-9]{7}-[0-9]{7}[ \t().\-/]*")
@@ -194,14 +196,19 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
         return []
     tried = _region_order(regions if isinstance(regions, tuple) else tuple(regions))
     hits: list[PhoneHit] = []
-    for match in _candidates(text, first_run.start()):
+    for match in _candidates(text, first_run):
         raw = match.group()
-        start, end = match.span()
-        # The cheap tests first: lengths, then shapes and context, then libphonenumber. The
-        # digit groups are found once, for all of them.
+        # The digit groups and the digits are found once, for every test below.
         groups = _GROUP.findall(raw)
-        spans = _spans(text, start, end, raw, groups)
-        if not spans or _vetoed(text, start, end, raw, groups):
+        digits = "".join(groups)
+        if len(digits) < _MIN_DIGITS:
+            # Too few digits for any span of phone length (a year, a house number): what `_spans`
+            # would answer, known before the other tests.
+            continue
+        start, end = match.span()
+        # The cheap tests first: lengths, then shapes and context, then libphonenumber.
+        spans = _spans(text, start, end, raw, groups, len(digits))
+        if not spans or _vetoed(text, start, end, raw, groups, digits):
             continue
         # A candidate not valid as written is parsed again by the fallback (valid, then
         # possible, in the same regions): its parses are kept while it is looked at.
@@ -214,7 +221,10 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
         number_start, number_end, number, region = found
         original_start, original_end = view.to_original(number_start, number_end)
         original = view.original[original_start:original_end]
-        hits.append(_phone_hit(original_start, original_end, number, region, _has_letter(original)))
+        # Written as the detector view reads it, the number is digits and separators only: no
+        # letter, known without looking for one.
+        spelled = original != text[number_start:number_end] and _has_letter(original)
+        hits.append(_phone_hit(original_start, original_end, number, region, spelled))
     return hits
 
 
@@ -224,25 +234,42 @@ def _region_order(regions: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(r.upper() for r in regions if r))
 
 
-def _candidates(text: str, first_run: int = 0) -> Iterator[re.Match[str]]:
+def _candidates(text: str, first_run: re.Match[str] | None = None) -> list[re.Match[str]]:
     """Candidates, searched only inside runs of digits and separators long enough for a phone;
-    `first_run`: where the first run starts, when the caller has found it."""
-    for run in _RUN.finditer(text, first_run):
-        start = run.start()
-        run_text = run.group()
-        if (
+    `first_run`: the first run, when the caller has found it.
+
+    `search` from where the last match ended, as `finditer` would search, without building a
+    scanner for each pattern (a regex call costs about what ten Python steps do); a search that
+    cannot find anything is not made: none for a candidate after a run's last digit, none for a
+    run after the last six characters."""
+    candidates: list[re.Match[str]] = []
+    run = _RUN.search(text) if first_run is None else first_run
+    size = len(text)
+    while run is not None:
+        start, end = run.span()
+        if not (
             # Shorter runs cannot be an order id: no fullmatch to try.
-            len(run_text) >= _ORDER_ID_LENGTH
-            and _ORDER_ID_RUN.fullmatch(run_text) is not None
+            end - start >= _ORDER_ID_LENGTH
+            and _ORDER_ID_RUN.fullmatch(text, start, end) is not None
             and (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_+"))
         ):
-            # A marketplace order id (3-7-7 digits; in most seller messages) is one candidate
+            # (A marketplace order id, 3-7-7 digits, in most seller messages, is one candidate
             # of 17 digits whose last group is too long to drop, which `_spans` rejects: known
             # without the candidate search. Glued to a letter or a `+`, the candidate could
-            # start at a later group, so that case takes the usual way.
-            continue
-        # Two characters back for a leading `+ ` or `(`.
-        yield from _CANDIDATE.finditer(text, max(0, start - 2), start + len(run_text))
+            # start at a later group, so that case takes the usual way.)
+            # Two characters back for a leading `+ ` or `(`.
+            candidate = _CANDIDATE.search(text, max(0, start - 2), end)
+            while candidate is not None:
+                candidates.append(candidate)
+                after = candidate.end()
+                # A run is digits and separators: with no digit left, no other candidate.
+                if not text[after:end].strip(_RUN_SEPARATORS):
+                    break
+                candidate = _CANDIDATE.search(text, after, end)
+        if size - end < _RUN_LENGTH:
+            break
+        run = _RUN.search(text, end)
+    return candidates
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -256,9 +283,10 @@ def _has_letter(original: str) -> bool:
     return any(c.isalpha() for c in original)
 
 
-def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str]) -> bool:
-    """Whether the candidate text[start:end] (`raw`, whose digit groups are `groups`) is
-    something other than a phone number, by its shape or the words before it."""
+def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str], digits: str) -> bool:
+    """Whether the candidate text[start:end] (`raw`, whose digit groups are `groups` and whose
+    digits are `digits`) is something other than a phone number, by its shape or the words
+    before it."""
     # Glued to letters (a code such as `1Z999AA1` or `4471KQ2M`), or followed by a unit, an
     # amount's decimals or a dimension: one match at the end.
     if _AFTER.match(text, end) is not None:
@@ -267,25 +295,30 @@ def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str]) -> boo
         return True
     if not _NUMBER_MARKS.isdisjoint(raw) and _NOT_A_NUMBER.fullmatch(raw.strip("()+ ")):
         return True
-    national = not raw.startswith("+")
-    if national and len(groups) >= 2:
-        # Years ("2024 2025") and lists of small numbers ("sizes 36 38 40 42 44"); phone numbers
-        # written in pairs start with their trunk zero ("06 12 34 56 78").
-        sizes = set(map(len, groups))
-        if sizes == {4} and all(g[:2] in ("19", "20") for g in groups):
-            return True
-        if len(groups) >= 4 and sizes in ({2}, {1, 2}) and groups[0][0] != "0":
+    if raw[0] != "+":
+        # National numbers only; each test is gated by a count that its look-alike has.
+        count = len(groups)
+        size = len(digits)
+        if count >= 2:
+            # Years ("2024 2025") and lists of small numbers ("sizes 36 38 40 42 44"); phone
+            # numbers written in pairs start with their trunk zero ("06 12 34 56 78").
+            if size == 4 * count and all(len(g) == 4 and g[:2] in ("19", "20") for g in groups):
+                return True
             # Single spaced digits ("4 1 5 5 5 …") are a number spelled out, not a list.
+            if (
+                count >= 4
+                and size <= 2 * count
+                and groups[0][0] != "0"
+                and set(map(len, groups)) in ({2}, {1, 2})
+            ):
+                return True
+        if size == 13 and _is_ean13(digits):
             return True
-    # A candidate's digits are its digit groups (`\d` in the candidate pattern).
-    digits = "".join(groups)
-    if national and len(digits) == 13 and _is_ean13(digits):
-        return True
-    isbn_layout = len(groups) == 1 or len(groups[-1]) == 1
-    if national and isbn_layout and len(digits) == 10 and _is_isbn10(digits):
-        # ISBN-10 bare or hyphenated with its single check digit last ("0-306-40615-2"); a
-        # checksum that happens to hold for digits in phone pairs ("01 23 45 67 89") is not one.
-        return True
+        if size == 10 and (count == 1 or len(groups[-1]) == 1) and _is_isbn10(digits):
+            # ISBN-10 bare or hyphenated with its single check digit last ("0-306-40615-2"); a
+            # checksum that happens to hold for digits in phone pairs ("01 23 45 67 89") is not
+            # one.
+            return True
     return _context_vetoes(text, start)
 
 
@@ -320,25 +353,29 @@ def _context_vetoes(text: str, start: int) -> bool:
     return not phones or phones[-1] <= vetoes[-1]
 
 
-def _spans(text: str, start: int, end: int, raw: str, groups: list[str]) -> list[_Span]:
+def _spans(
+    text: str, start: int, end: int, raw: str, groups: list[str], total: int | None = None
+) -> list[_Span]:
     """The candidate text[start:end] (`raw`, whose digit groups are `groups`), then without
-    short trailing groups (`… 0148 24/7`), of phone length: (start, end, groups kept)."""
-    sizes = list(map(len, groups))
-    total = sum(sizes)
-    last_size = sizes[-1]
+    short trailing groups (`… 0148 24/7`), of phone length: (start, end, groups kept). `total`:
+    the number of digits, when the caller has counted them."""
+    if total is None:
+        total = sum(map(len, groups))
+    last_size = len(groups[-1])
     if total < _MIN_DIGITS or (total > _MAX_DIGITS and last_size > _MAX_DROPPED):
         # Too few digits, or too many with a last group too long to drop (an order number).
         return []
     if raw[0] == "(" and ")" not in raw:
         start += 1
-    count = len(sizes)
+    count = len(groups)
     if count == 1 or last_size > _MAX_DROPPED or total - last_size < _MIN_DIGITS:
         # Only the whole candidate can be of phone length (most candidates): its last digit
         # group ends where the candidate does, or before its closing parenthesis.
         if total > _MAX_DIGITS:
             return []
         last = end - 1 if raw[-1] == ")" else end
-        return [(start, _span_end(text, start, last, end, raw), count)]
+        return [(start, _span_end(text, start, last, end, raw) if "(" in raw else last, count)]
+    sizes = list(map(len, groups))
     ends = [match.end() for match in _GROUP.finditer(text, start, end)]
     spans: list[_Span] = []
     dropped = 0
@@ -388,10 +425,7 @@ def _confirm(
     """The first span that is a valid number in one of `regions` (tried in order). `groups`:
     the candidate's digit groups, when the caller has them."""
     for region in regions or ("US",):
-        trunk = _TRUNK_ZERO.get(region)
-        if trunk is None:
-            metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-            trunk = _TRUNK_ZERO[region] = metadata is not None and metadata.national_prefix == "0"
+        trunk, prefix, patterns, plus_code = _READINGS.get(region) or _reading(region)
         for candidate_start, candidate_end, kept in spans:
             candidate = text[candidate_start:candidate_end]
             international = candidate[0] == "+" or candidate.startswith("00")
@@ -401,7 +435,25 @@ def _confirm(
                 continue
             # A span's digits are its first `kept` digit groups.
             digits = "".join(groups[:kept]) if groups is not None else None
-            e164 = _quick_valid(candidate, region, international=international, digits=digits)
+            e164: str | None = None
+            if international or patterns is None or digits is None:
+                e164 = _quick_valid(candidate, region, international=international, digits=digits)
+            else:
+                # `_quick_valid` of a national number of a marketplace region, its steps here:
+                # the trunk prefix dropped, the region's pattern for that length matched.
+                national = digits[len(prefix) :] if prefix and digits.startswith(prefix) else digits
+                size = len(national)
+                pattern = patterns[size] if size < len(patterns) else None
+                if pattern is not None and pattern.fullmatch(national) is not None:
+                    if national.isascii() and national.lstrip("0"):
+                        # What `_valid` writes: "+", the country code, the national number
+                        # with its leading zeros (they are digits and none is dropped).
+                        e164 = plus_code + national
+                    else:
+                        e164 = _valid(int(plus_code), national, region)
+                elif not national.strip("0"):
+                    # Only zeros: `_valid` asks libphonenumber.
+                    e164 = _valid(int(plus_code), national, region)
             if e164 is None:
                 number = _parsed_valid(
                     candidate, region, international=international, parses=parses
@@ -411,6 +463,34 @@ def _confirm(
             if e164 is not None:
                 return candidate_start, candidate_end, e164, None if international else region
     return None
+
+
+# Per region: whether it writes national numbers with a trunk zero, its national (trunk)
+# prefix ("" when it has none), and for the regions of `_QUICK_REGIONS` the pattern of a valid
+# national number of each length (`_validity`; None where no number of that length is valid)
+# and "+" with its country code. Built on first use.
+_Reading = tuple[bool, str, tuple[re.Pattern[str] | None, ...] | None, str]
+_READINGS: dict[str, _Reading] = {}
+
+
+def _reading(region: str) -> _Reading:
+    reading = _READINGS.get(region)
+    if reading is None:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        trunk = metadata is not None and metadata.national_prefix == "0"
+        patterns: tuple[re.Pattern[str] | None, ...] | None = None
+        plus_code = ""
+        if region in _QUICK_REGIONS:
+            code, prefix = _national_reading(region)
+            # `_valid` reads lengths 4 to 14 only.
+            patterns = tuple(
+                _validity(region, size)[1] if 4 <= size <= 14 else None for size in range(15)
+            )
+            plus_code = f"+{code}"
+        else:
+            prefix = metadata.national_prefix if metadata is not None else None
+        reading = _READINGS[region] = (trunk, prefix or "", patterns, plus_code)
+    return reading
 
 
 # Separators between digit groups: a phone number written for people is grouped.
@@ -502,9 +582,6 @@ def _parsed_valid(
     )
     return parsed if valid else None
 
-
-# Whether a region writes national numbers with a leading trunk zero (filled on first use).
-_TRUNK_ZERO: dict[str, bool] = {}
 
 # Regions whose national numbers are read by dropping one trunk prefix ("0", or "1" for North
 # America), as libphonenumber does for every ordinary number of these regions.
