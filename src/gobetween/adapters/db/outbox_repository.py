@@ -6,15 +6,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, func, or_, select, update
 
 from gobetween.adapters.db import tables as t
-from gobetween.adapters.db.dialect import utc
+from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.repositories import add_outbox_row, storable_id
 from gobetween.services.ports import OutboxCounts, OutboxItem
 
 # Rows a worker has finished with: purgeable once old enough. Pending rows never are.
 _FINISHED = ("done", "failed")
+# A delivered row marked done, if the worker still holds it: once per delivered mail, so built
+# once (through Connection.execute the statement was built and its cache key made every time).
+_MARK_DONE = DriverStatement(
+    update(t.outbox)
+    .where(
+        t.outbox.c.id == bindparam("item_id"),
+        t.outbox.c.claimed_by == bindparam("worker"),
+        t.outbox.c.status == "pending",
+    )
+    .values(status="done", finished_at=bindparam("finished_at"), claimed_until=None)
+)
 
 
 class SqlOutboxRepository:
@@ -62,12 +73,8 @@ class SqlOutboxRepository:
         )
 
     def mark_done(self, item_id: int, *, worker: str, now: datetime) -> bool:
-        result = self._c.execute(
-            update(t.outbox)
-            .where(self._held(item_id, worker))
-            .values(status="done", finished_at=utc(now), claimed_until=None)
-        )
-        return bool(result.rowcount)
+        params = {"item_id": item_id, "worker": worker, "finished_at": utc(now)}
+        return bool(_MARK_DONE.rowcount(self._c, params))
 
     def retry_later(self, item_id: int, *, worker: str, available_at: datetime, error: str) -> bool:
         result = self._c.execute(
