@@ -1,6 +1,7 @@
 """The delivery worker reads the message it composes in one statement built once
 (`_message_to_send`): the same fields, attachments in the same order, as the message
-repository's `find`, on SQLite and PostgreSQL."""
+repository's `find`, on SQLite and PostgreSQL; and the Message-ID a party knows a message by
+(`header_for`, a statement run on the driver's cursor) is the one remembered, or None."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from relay_world import NOW, ORDER, seed
 from sqlalchemy import Engine
 
 from gobetween.adapters.db import repositories as repos
+from gobetween.adapters.db.relay_repository import SqlRelayRepository
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
 from gobetween.adapters.mail.outbox_mail import _message_to_send
 from gobetween.domain.messages import AttachmentMeta
@@ -71,3 +73,17 @@ def test_the_message_to_send_is_what_find_reads(engine: Engine) -> None:
         assert [len(_message_to_send(connection, i).attachments) for i in ids] == [0, 1, 3]
         with pytest.raises(LookupError):
             _message_to_send(connection, max(ids) + 100)
+
+
+def test_the_message_id_a_party_knows_a_message_by(engine: Engine) -> None:
+    seed(engine)
+    message_id = _stored(engine, (), 0)
+    with engine.begin() as connection:
+        repo = SqlRelayRepository(connection)
+        assert repo.header_for(message_id, "seller") is None
+        assert repo.remember_header(message_id, "seller", "<a1@relay.test>") == "<a1@relay.test>"
+        # Remembered once: a second id for the same party is not taken.
+        assert repo.remember_header(message_id, "seller", "<a2@relay.test>") == "<a1@relay.test>"
+        assert repo.header_for(message_id, "seller") == "<a1@relay.test>"
+        assert repo.header_for(message_id, "buyer") is None
+        assert repo.header_for(message_id + 1, "seller") is None

@@ -412,9 +412,8 @@ class SqlRelayRepository:
 
     def header_for(self, message_ref: int, party: AliasSide) -> str | None:
         """The Message-ID under which `party` knows the message, if it knows it."""
-        return self._c.execute(
-            _HEADER_OF_MESSAGE, {"message_ref": message_ref, "party": party}
-        ).scalar()
+        row = _HEADER_OF_MESSAGE.first(self._c, {"message_ref": message_ref, "party": party})
+        return None if row is None else str(row.header_id)
 
     def add_header(self, message_ref: int, party: AliasSide, header_id: str) -> None:
         """Record the id a party knows the message by, unless one is on record already."""
@@ -496,9 +495,11 @@ class SqlRelayRepository:
 # Built once: the relay reads and stores with these on every mail (building a statement costs
 # more than running it on a local database).
 # The delivery worker's reads of every composed mail: its Message-ID and its stored bytes.
-_HEADER_OF_MESSAGE = select(r.relay_message_ids.c.header_id).where(
-    r.relay_message_ids.c.message_ref == bindparam("message_ref"),
-    r.relay_message_ids.c.party == bindparam("party"),
+_HEADER_OF_MESSAGE = DriverStatement(
+    select(r.relay_message_ids.c.header_id).where(
+        r.relay_message_ids.c.message_ref == bindparam("message_ref"),
+        r.relay_message_ids.c.party == bindparam("party"),
+    )
 )
 # The stored bytes (a whole mail, an attachment) come in binary, not hex-escaped text.
 _OUTBOUND_OF_KEY = DriverStatement(
