@@ -339,6 +339,37 @@ def _apply(draft: _Draft, edits: list[Edit]) -> _Draft:
     return _Draft("".join(parts), new_starts, new_ends)
 
 
+# A stretch of a draft's text replaced by a new text whose characters' origins are given
+# (`starts[i]`, `ends[i]` for its character i): [a, b), the text, its starts, its ends.
+_Block = tuple[int, int, str, Sequence[int], Sequence[int]]
+
+
+def _splice(draft: _Draft, blocks: list[_Block]) -> _Draft:
+    """Replace `draft.text[a:b]` by each block's text (blocks in order, none overlapping). One
+    block for a run of changes costs what one of `_apply`'s edits does: a rewritten number or
+    joined word is one block, not an edit per word or letter (a few thousand instructions
+    each)."""
+    if not blocks:
+        return draft
+    source, starts, ends = draft.text, draft.starts, draft.ends
+    parts: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    position = 0
+    for a, b, new, block_starts, block_ends in blocks:
+        parts.append(source[position:a])
+        parts.append(new)
+        new_starts += starts[position:a]
+        new_starts += block_starts
+        new_ends += ends[position:a]
+        new_ends += block_ends
+        position = b
+    parts.append(source[position:])
+    new_starts += starts[position:]
+    new_ends += ends[position:]
+    return _Draft("".join(parts), new_starts, new_ends)
+
+
 # Zero-width and invisible formatting characters that split words without showing.
 _INVISIBLE = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d"
@@ -743,11 +774,12 @@ _SHAPE_SEPARATOR = ord(" ")
 def _join_spaced(draft: _Draft, pattern: re.Pattern[str], shape: bytes | None = None) -> _Draft:
     """Join the runs of spaced-out letters `pattern` finds. `shape`: `draft.text`'s Latin-1
     shape, when the caller has it."""
-    text = draft.text
-    edits: list[Edit] = []
+    text, starts, ends = draft.text, draft.starts, draft.ends
+    blocks: list[_Block] = []
     for match in _spaced_matches(pattern, text, shape):
         sep = match.group("sep")
-        letters = match.group()[:: len(sep) + 1]
+        step = len(sep) + 1
+        letters = match.group()[::step]
         if not letters[0].isalpha() or not letters[-1].isalpha():
             continue
         if sum(c.isalpha() for c in letters) < 2:
@@ -755,13 +787,14 @@ def _join_spaced(draft: _Draft, pattern: re.Pattern[str], shape: bytes | None = 
         start = match.start()
         if sep.isspace() and letters[0] in _SINGLE_LETTER_WORDS and len(letters) > 3:
             letters = letters[1:]
-            start += 1 + len(sep)
+            start += step
         if len(letters) < 3:
             continue
-        # Delete the separators, keeping each letter's own origin.
-        for position in range(start + 1, match.end(), len(sep) + 1):
-            edits.append((position, position + len(sep), ""))
-    return _apply(draft, edits)
+        # The separators deleted, each letter keeps its own origin: one block per run rather
+        # than an edit per separator.
+        end = match.end()
+        blocks.append((start, end, letters, starts[start:end:step], ends[start:end:step]))
+    return _splice(draft, blocks)
 
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
@@ -1177,28 +1210,41 @@ def _digit_words(draft: _Draft, in_latin1: bool = False) -> _Draft:
         hits.append((start, end, _DIGIT_WORDS[word]))
     if len(hits) < _RUN_MIN:
         return draft
-    edits: list[Edit] = []
+    starts, ends = draft.starts, draft.ends
+    # Each run becomes one block: its digits (and a blank where a group ends), each character
+    # from its word's (or gap's) original span, as edits of the word and the gap would map it.
+    blocks: list[_Block] = []
     run: list[tuple[int, int, str]] = []
     for hit in [*hits, (-1, -1, "")]:
         if run and hit[0] >= 0 and _gap_ok(text, run[-1][1], hit[0]):
             run.append(hit)
             continue
         if len(run) >= _RUN_MIN:
+            digits: list[str] = []
+            run_starts: list[int] = []
+            run_ends: list[int] = []
+            last = len(run) - 1
             for position, (start, end, digit) in enumerate(run):
-                edits.append((start, end, digit))
-                if position + 1 < len(run):
-                    gap = text[end : run[position + 1][0]]
+                digits.append(digit)
+                run_starts.append(starts[start])
+                run_ends.append(ends[end - 1])
+                if position < last:
+                    following = run[position + 1][0]
                     # Plain blanks join the digits; a comma or dash starts a new group.
-                    if gap:
-                        edits.append(
-                            (end, end + len(gap), "" if gap.isspace() and len(gap) == 1 else " ")
-                        )
+                    if following > end and not (following - end == 1 and text[end].isspace()):
+                        digits.append(" ")
+                        run_starts.append(starts[end])
+                        run_ends.append(ends[following - 1])
+            blocks.append((run[0][0], run[-1][1], "".join(digits), run_starts, run_ends))
         run = [hit] if hit[0] >= 0 else []
-    return _apply(draft, sorted(edits))
+    return _splice(draft, blocks)
 
 
 def _gap_ok(text: str, end: int, start: int) -> bool:
     if start < end:
         return False
+    if start - end == 1 and text[end] == " ":
+        # The usual gap, one blank: no regex call.
+        return True
     match = _DIGIT_GAP.fullmatch(text, end, start)
     return match is not None
