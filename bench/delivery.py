@@ -251,6 +251,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="drains per configuration")
     parser.add_argument("--baseline", type=Path, help="another checkout's src/ to compare with")
     parser.add_argument(
+        "--baseline-reads-slices",
+        action="store_true",
+        help="the baseline's code reads an attachment kept as a slice of the raw mail (migration "
+        "0013, from 9053f0f on): its drains get the rows the relay left, as the current code's "
+        "do, instead of the attachment bytes put back into them",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         help="run this checkout's drains with one worker thread under cProfile and write the "
@@ -303,7 +310,10 @@ def main() -> None:
                         results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in codes}
                         for _round in range(args.rounds):
                             for name, src in codes:
-                                reset(engine, attachment_bytes_in_rows=name == "baseline")
+                                bytes_in_rows = (
+                                    name == "baseline" and not args.baseline_reads_slices
+                                )
+                                reset(engine, attachment_bytes_in_rows=bytes_in_rows)
                                 if args.profile is not None and name == "current":
                                     os.environ[PROFILE_VARIABLE] = f"{args.profile}.{size}"
                                 else:
