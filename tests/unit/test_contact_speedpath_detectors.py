@@ -150,6 +150,10 @@ def test_quick_e164_of_a_valid_number() -> None:
     assert phones._quick_valid("+39 06 1234 5678", "US", international=True) == "+390612345678"
 
 
+# The characters of a domain's labels, walked back over one at a time.
+_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+
+
 def _plain_find_links(text: str) -> list[links.LinkHit]:
     """`find_links` as first written: every "x.y" walked back and matched, inside URLs too."""
     view = normalize_contacts(text)
@@ -161,7 +165,7 @@ def _plain_find_links(text: str) -> list[links.LinkHit]:
     for pattern, has_scheme in ((PLAIN_URL, True), (PLAIN_WWW, False)):
         for match in pattern.finditer(folded):
             start, end = match.start(), links._trim(folded, match.start(), match.end())
-            if links._overlaps(taken, start, end):
+            if any(start < b and a < end for a, b in taken):
                 continue
             taken.append((start, end))
             scheme = folded[start : folded.index(":", start)] if has_scheme else None
@@ -175,14 +179,14 @@ def _plain_find_links(text: str) -> list[links.LinkHit]:
         previous = start
         if start < done:
             continue
-        while start > 0 and folded[start - 1] in links._LABEL_CHARS:
+        while start > 0 and folded[start - 1] in _LABEL_CHARS:
             start -= 1
         bare = links._BARE.match(folded, start)
         if bare is None:
             continue
         done = bare.end()
         start, end = bare.start(), links._trim(folded, bare.start(), bare.end())
-        if links._overlaps(taken, start, end) or not links._is_domain(view, bare):
+        if any(start < b and a < end for a, b in taken) or not links._is_domain(view, bare):
             continue
         taken.append((start, end))
         found.append((start, end, None))

@@ -52,7 +52,7 @@ _TRAILING = ".,;:!?'\")]}>"
 # "x.y" found from its dot: a pattern that starts with a literal is scanned fast, one that starts
 # with a letter class is tried at every letter (five times slower on prose).
 _DOT_LETTER = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
-_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+_LABEL_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789-."
 # Where a URL's authority (host and port) ends.
 _AUTHORITY_END = re.compile(r"[/?#]")
 
@@ -118,7 +118,7 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     for pattern, has_scheme in passes:
         for match in pattern.finditer(text):
             start, end = match.start(), _trim(text, match.start(), match.end())
-            if _overlaps(taken, start, end):
+            if taken and _overlaps(taken, start, end):
                 continue
             taken.append((start, end))
             found.append((start, end, text[start : text.index(":", start)] if has_scheme else None))
@@ -139,14 +139,15 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
         previous = start
         if start < done or (addresses and _inside(addresses, start)):
             continue
-        while start > 0 and text[start - 1] in _LABEL_CHARS:
-            start -= 1
+        # Back over the labels before the dot: what a walk back one character at a time while
+        # the character before is a label character finds, in one C call.
+        start = len(text[:start].rstrip(_LABEL_CHARACTERS))
         bare = _BARE.match(text, start)
         if bare is None:
             continue
         done = bare.end()
         start, end = bare.start(), _trim(text, bare.start(), bare.end())
-        if _overlaps(taken, start, end) or not _is_domain(view, bare):
+        if (taken and _overlaps(taken, start, end)) or not _is_domain(view, bare):
             continue
         taken.append((start, end))
         found.append((start, end, None))
@@ -200,12 +201,19 @@ def _trim(text: str, start: int, end: int) -> int:
     return end
 
 
+# A loop, not `any()` over a generator: the generator costs more than the few spans it reads.
 def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
-    return any(a <= position < b for a, b in spans)
+    for a, b in spans:  # noqa: SIM110 (see above)
+        if a <= position < b:
+            return True
+    return False
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < b and a < end for a, b in taken)
+    for a, b in taken:  # noqa: SIM110 (see above)
+        if start < b and a < end:
+            return True
+    return False
 
 
 def _host(url: str, scheme: str | None) -> str:
