@@ -960,10 +960,9 @@ _TAIL = re.compile(rf"(?:(?:{_DOT}|{_AT}){_WHOLE_LABEL})*?{_DOT}{_WHOLE_LABEL}")
 # and there only from `_head_floor`.
 _HEAD = re.compile(rf"(?<![a-z0-9_.@-])(?:{_WHOLE_LABEL}{_DOT})*{_WHOLE_LABEL}\s*\Z")
 _HEAD_WINDOW = 160
-# Words that are a whole separator between blanks (`_DOT`), reversed; `ドット` may also be glued
-# to the label on either side.
-_SPACED_SEPARATORS_REVERSED = frozenset({".", "tod", "tknup", "tniop", "otnup"})
-_NON_BLANK = re.compile(r"\S+")
+# Words that are a whole separator between blanks (`_DOT`); `ドット` may also be glued to the
+# label on either side.
+_SPACED_SEPARATORS = frozenset({".", "dot", "punkt", "point", "punto"})
 
 
 def _head_floor(text: str, low: int, end: int) -> int:
@@ -974,25 +973,28 @@ def _head_floor(text: str, low: int, end: int) -> int:
     blanks around it); the trailing blanks are the only others. So going back from `end` word by
     word (words: runs of non-blanks), a head cannot reach across a blank run with no separator
     word on either side of it ("is on vintagevinylhub": the head starts at the last word)."""
-    # Reversed, the window's last word comes first: one regex scan walks back word by word.
-    reversed_window = text[low:end][::-1]
-    after: str | None = None
-    floor = len(reversed_window)
-    for word in _NON_BLANK.finditer(reversed_window):
-        before = word.group()
-        if after is not None and not (
-            after in _SPACED_SEPARATORS_REVERSED
-            or after.endswith("トッド")
-            or before in _SPACED_SEPARATORS_REVERSED
-            or before.startswith("トッド")
+    # The window's words by one split in C (`str.split` cuts at the blanks `\S` stops at),
+    # walked back from the last in Python (a regex scan of the reversed window took a match
+    # object per word, about twice the instructions).
+    window = text[low:end]
+    words = window.split()
+    index = len(words) - 1
+    while index > 0:
+        after = words[index]
+        before = words[index - 1]
+        if not (
+            after in _SPACED_SEPARATORS
+            or after.startswith("ドット")
+            or before in _SPACED_SEPARATORS
+            or before.endswith("ドット")
         ):
-            # The blanks between `before` and `after` cannot be inside a head.
-            break
-        floor = word.end()
-        after = before
-    else:
-        return low
-    return end - floor
+            # The blanks between `before` and `after` cannot be inside a head: it starts at
+            # `after` at the earliest. Split off the words after `after`: what is left ends
+            # with it.
+            kept = window.rsplit(None, len(words) - 1 - index)[0]
+            return low + len(kept) - len(after)
+        index -= 1
+    return low
 
 
 # What every match of `_BRACKETED` and of `_SCHEME` starts with.

@@ -164,3 +164,49 @@ def test_spaced_letters_are_joined() -> None:
     joined = normalization._join_spaced(draft, normalization._SPACED_BLANK)
     assert joined.text.startswith("https :")
     assert _as_lists(joined) == _as_lists(_join_spaced_by_edits(draft, normalization._SPACED_BLANK))
+
+
+_NON_BLANK = re.compile(r"\S+")
+_SPACED_SEPARATORS_REVERSED = frozenset({".", "tod", "tknup", "tniop", "otnup"})
+
+
+def _head_floor_by_reversed_scan(text: str, low: int, end: int) -> int:
+    """`_head_floor` as it was: a regex scan of the reversed window, word by word."""
+    reversed_window = text[low:end][::-1]
+    after: str | None = None
+    floor = len(reversed_window)
+    for word in _NON_BLANK.finditer(reversed_window):
+        before = word.group()
+        if after is not None and not (
+            after in _SPACED_SEPARATORS_REVERSED
+            or after.endswith("トッド")
+            or before in _SPACED_SEPARATORS_REVERSED
+            or before.startswith("トッド")
+        ):
+            break
+        floor = word.end()
+        after = before
+    else:
+        return low
+    return end - floor
+
+
+_HEAD_TOKENS = [
+    "a", "shop", "x-1", "dot", "punkt", "point", "punto", "at", ".", "ドット", "xドット",
+    "ドットx", "ドットドット", "com", "du", "tod", "@", "é", "\u3000", "gmail",
+]  # fmt: skip
+_HEAD_GAPS = ["", " ", "  ", "\t", "\n", " \u3000 ", "\xa0", "\u2003", "\x1c"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_HEAD_TOKENS), st.sampled_from(_HEAD_GAPS)), max_size=14
+    ).map(lambda pairs: "".join(token + gap for token, gap in pairs)),
+    st.data(),
+)
+def test_head_floor_as_the_reversed_scan(text: str, data: st.DataObject) -> None:
+    end = data.draw(st.integers(min_value=0, max_value=len(text)))
+    low = data.draw(st.integers(min_value=0, max_value=end))
+    expected = _head_floor_by_reversed_scan(text, low, end)
+    assert normalization._head_floor(text, low, end) == expected
