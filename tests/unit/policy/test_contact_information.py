@@ -8,6 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gobetween.policy import check
 from gobetween.policy.detectors.contact_information import (
@@ -94,3 +96,34 @@ def test_the_checker_reports_what_the_entry_point_finds() -> None:
     assert contacts.emails
     assert contacts.phones
     assert contacts.links
+
+
+_LINK_AND_ADDRESS_PIECES = st.sampled_from(
+    [
+        "anna@shop.com",
+        "shop.com",
+        "www.shop.de/x",
+        "https://a.shop.fr/p",
+        "mail",
+        " at ",
+        " dot ",
+        "@",
+        ".",
+        " ",
+        "Hello.How",
+        "b@c.de.it",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LINK_AND_ADDRESS_PIECES, max_size=10).map("".join))
+def test_links_leave_out_the_domains_of_addresses_as_the_long_way_does(text: str) -> None:
+    # The long way: every link tested against the spans of the addresses, none or some.
+    normalized = normalize(text)
+    spans = [(email.start, email.end) for email in find_emails(normalized)]
+    expected = [
+        link for link in find_links(normalized) if not any(a <= link.start < b for a, b in spans)
+    ]
+    assert ContactInformation(normalized, ("US",)).links == expected

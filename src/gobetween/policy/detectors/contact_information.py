@@ -64,7 +64,9 @@ class ContactInformation:
     def links(self) -> list[LinkHit]:
         if self._links is None:
             links = find_links(self.normalized)
-            if links:
+            # Without an e-mail address there is no domain of one to leave out (most messages
+            # with a link): no spans to build and test every link against.
+            if links and self.emails:
                 spans = [(email.start, email.end) for email in self.emails]
                 links = [link for link in links if not any(a <= link.start < b for a, b in spans)]
             self._links = links
