@@ -116,12 +116,17 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     if "www" in text:
         passes.append((_WWW, False))
     for pattern, has_scheme in passes:
-        for match in pattern.finditer(text):
-            start, end = match.start(), _trim(text, match.start(), match.end())
-            if taken and _overlaps(taken, start, end):
-                continue
-            taken.append((start, end))
-            found.append((start, end, text[start : text.index(":", start)] if has_scheme else None))
+        # `search` from where the last match ended, as `finditer` would: no scanner to build for
+        # the one address most texts hold.
+        match = pattern.search(text)
+        while match is not None:
+            start, following = match.span()
+            end = _trim(text, start, following)
+            if not (taken and _overlaps(taken, start, end)):
+                taken.append((start, end))
+                scheme = text[start : text.index(":", start)] if has_scheme else None
+                found.append((start, end, scheme))
+            match = pattern.search(text, following)
     # A bare domain found inside a URL or www address overlaps it and is dropped: the dots inside
     # them are skipped before the walk back (which, from a URL's second dot on, would go back to
     # its host's first label each time). See test_contact_speedpath_detectors for why no later
@@ -132,8 +137,12 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     # Each "x.y" starts one character before its dot; as with a scan for the three characters,
     # one that begins inside the previous one ("a.b.c": "b.c" inside "a.b") is not a start.
     previous = -3
-    for dot in _DOT_LETTER.finditer(text, first_dot.start()) if first_dot is not None else ():
+    # `search` from where the last dot's match ended, as `finditer` would search, starting from
+    # the first dot already found: no scanner built and no first dot found twice.
+    dot = first_dot
+    while dot is not None:
         start = dot.start() - 1
+        dot = _DOT_LETTER.search(text, dot.end())
         if start < previous + 3:
             continue
         previous = start
