@@ -21,6 +21,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from typing import Any
 
 import dkim
 from cryptography.hazmat.primitives import hashes, serialization
@@ -39,8 +40,35 @@ from gobetween.adapters.mail.parse import MailAttachment, ReusedHeaderClasses
 from gobetween.adapters.mail.sanitize import sanitize
 from gobetween.domain.errors import InvalidInput
 
+
+class _KeptWireHeaders(ReusedHeaderClasses):
+    """The wire policy's header factory: a header whose values recur from mail to mail is parsed
+    once per (name, value), and the same header object serves every mail that sets it.
+
+    To is the seller's or the buyer's own address, the same for every mail of a thread, and the
+    content headers set_content and add_attachment write take a few values; parsing them cost
+    about 0.14 ms of every mail (To 69 us, Content-Type 54 us). A parsed header depends on nothing
+    but its name and value and is not changed once built (a str, its parameters behind a
+    read-only mapping, its defects a tuple; parse._HeadersOfOneMail relies on the same), so
+    sharing one changes no byte. Other names (Date, Message-ID, Subject) are new in every mail.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parsed = functools.lru_cache(maxsize=4096)(super().__call__)
+
+    def __call__(self, name: str, value: Any) -> Any:
+        if type(value) is str and name.lower() in _RECURRING_HEADERS:
+            return self._parsed(name, value)
+        return super().__call__(name, value)
+
+
+_RECURRING_HEADERS = frozenset(
+    {"to", "content-type", "content-transfer-encoding", "content-disposition", "mime-version"}
+)
+
 # Every line of what we send fits in 7 bits, so no relay on the way converts (and breaks) it.
-WIRE_POLICY = SMTP.clone(cte_type="7bit", max_line_length=78, header_factory=ReusedHeaderClasses())
+WIRE_POLICY = SMTP.clone(cte_type="7bit", max_line_length=78, header_factory=_KeptWireHeaders())
 
 # Bodies from this size go around the generator (wire_bytes).
 SPLICE_BYTES = 16 * 1024
