@@ -914,12 +914,17 @@ _SEPARATOR = re.compile(
     r"\s*(?:\.|@|/|ドット|アット(?:マーク)?)\s*|\s+(?:dot|punkt|point|punto|at|arroba|arobase|chiocciola|slash)\s+|\s+(?:slash)\s*"
 )
 # The same, capturing: `split` then gives the labels and the separators between them. Every
-# separator starts with a blank or one of ". @ / ド ア": the lookahead, tried first, turns the
-# other positions down at once (the same splits, in half the time).
-_SEPARATOR_PARTS = re.compile(f"(?=[\\s.@/ドア])({_SEPARATOR.pattern})")
+# separator starts with a blank or one of ". @ / ド ア": led by that class, the regex engine
+# skips to the next such character in C (it cannot from a lookahead or an alternation led by
+# `\s*`), and a lookbehind then picks the branches of `_SEPARATOR` that character can start,
+# in `_SEPARATOR`'s order (the same splits, test_normalize_blocks).
+_SEPARATOR_PARTS = re.compile(
+    r"([\s.@/ドア](?:(?<=\s)(?:\s*(?:\.|@|/|ドット|アット(?:マーク)?)\s*"
+    r"|\s*(?:dot|punkt|point|punto|at|arroba|arobase|chiocciola|slash)\s+|\s*(?:slash)\s*)"
+    r"|(?<=[.@/])\s*|(?<=ド)ット\s*|(?<=ア)ット(?:マーク)?\s*))"
+)
 _AT_WORDS = frozenset({"@", "at", "arroba", "arobase", "chiocciola", "アット", "アットマーク"})
 _DOT_WORDS = frozenset({"dot", "punkt", "point", "punto", "ドット"})
-_SPELLED_WORDS = _AT_WORDS | _DOT_WORDS
 # What a separator word is rewritten to; other separators ("." and "/" with blanks) lose them.
 _REWRITTEN = {
     **dict.fromkeys(_DOT_WORDS, "."),
@@ -1079,40 +1084,44 @@ def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edi
     parts = _SEPARATOR_PARTS.split(span_text)
     labels = parts[0::2]
     separators = parts[1::2]
-    words = [sep.strip() for sep in separators]
+    words = list(map(str.strip, separators))
     first = 0
-    ats = [i for i, word in enumerate(words) if word in _AT_WORDS]
-    if ats and words[ats[0]] in ("at", "@") and separators[ats[0]] != "@":
-        i = ats[0]
-        local = labels[: i + 1]
-        is_email = (
-            i > 0
-            or any(c.isdigit() or c == "_" for c in local[-1])
-            or labels[i + 1] in _MAIL_PROVIDERS
-        ) and labels[i] not in _STOPWORDS
-        if not is_email:
-            first = i + 1
-    for j in range(first, len(separators)):
-        word = words[j]
-        if word in _DOT_WORDS and word != "ドット":
-            if labels[j] in _STOPWORDS:
-                return []
-            if word == "point" and labels[j + 1] == "de":
-                return []
-    spelled = not _SPELLED_WORDS.isdisjoint(words[first:])
-    if not spelled and labels[first] != "www" and not after_scheme:
-        # A domain with plain dots only is rewritten (spaces dropped) when it starts with www.
-        return []
+    for i, word in enumerate(words):
+        if word in _AT_WORDS:
+            # The first "at": an e-mail address's, or an English "at" before a domain.
+            if word in ("at", "@") and separators[i] != "@":
+                is_email = (
+                    i > 0
+                    or any(c.isdigit() or c == "_" for c in labels[i])
+                    or labels[i + 1] in _MAIL_PROVIDERS
+                ) and labels[i] not in _STOPWORDS
+                if not is_email:
+                    first = i + 1
+            break
+    # One walk over the separators from `first` checks the spelled dots and writes the edits
+    # (returned only when the run turns out to be an address).
+    spelled = False
     edits: list[Edit] = []
     # Where separator `first` starts: after the labels and separators before it.
     position = base + len("".join(parts[: 2 * first + 1]))
     for j in range(first, len(separators)):
         word = words[j]
+        if word in _DOT_WORDS:
+            if word != "ドット" and (
+                labels[j] in _STOPWORDS or (word == "point" and labels[j + 1] == "de")
+            ):
+                return []
+            spelled = True
+        elif word in _AT_WORDS:
+            spelled = True
         new = _REWRITTEN.get(word, word)
         sep = separators[j]
         if sep != new:
             edits.append((position, position + len(sep), new))
         position += len(sep) + len(labels[j + 1])
+    if not spelled and labels[first] != "www" and not after_scheme:
+        # A domain with plain dots only is rewritten (spaces dropped) when it starts with www.
+        return []
     return edits
 
 

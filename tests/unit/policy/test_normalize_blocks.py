@@ -210,3 +210,23 @@ def test_head_floor_as_the_reversed_scan(text: str, data: st.DataObject) -> None
     low = data.draw(st.integers(min_value=0, max_value=end))
     expected = _head_floor_by_reversed_scan(text, low, end)
     assert normalization._head_floor(text, low, end) == expected
+
+
+# `_address_edits` split its span by this pattern, led by a lookahead.
+_SEPARATOR_PARTS_BY_LOOKAHEAD = re.compile(f"(?=[\\s.@/ドア])({normalization._SEPARATOR.pattern})")
+_SPLIT_TOKENS = [
+    "anna", "x_1", "gmail", "de", "com", "dot", "punkt", "point", "punto", "at", "arroba",
+    "arobase", "chiocciola", "slash", ".", "@", "/", "ドット", "アット", "アットマーク", "ド",
+    "ア", "ット", "マーク", "é",
+]  # fmt: skip
+_SPLIT_GAPS = ["", " ", "  ", "\t", "\n", "\u3000", "\xa0", " \t "]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_SPLIT_TOKENS), st.sampled_from(_SPLIT_GAPS)), max_size=12
+    ).map(lambda pairs: "".join(token + gap for token, gap in pairs))
+)
+def test_separator_split_as_by_lookahead(text: str) -> None:
+    assert normalization._SEPARATOR_PARTS.split(text) == _SEPARATOR_PARTS_BY_LOOKAHEAD.split(text)
