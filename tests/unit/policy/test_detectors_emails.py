@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from gobetween.policy.detectors import emails
 from gobetween.policy.detectors.emails import find_emails
+from gobetween.policy.normalize import normalize
 
 
 @pytest.mark.parametrize(
@@ -58,3 +62,21 @@ def test_finds_addresses(text: str, found: str | None, address: str | None) -> N
 )
 def test_skips_handles_and_prose(text: str) -> None:
     assert find_emails(text) == []
+
+
+_ADDRESS_PIECES = st.sampled_from(
+    ["anna", "a.b", "é", "_", "%", "+", "-", ".", "@", "@@", " ", "\n", "\t", "shop", ".de",
+     ".co.uk", "x@y.com", "1", "メール", "at"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_ADDRESS_PIECES, max_size=14).map("".join))
+def test_addresses_searched_from_the_last_blank_before_the_first_at_are_all_of_them(
+    text: str,
+) -> None:
+    # The long way: the address pattern searched from the start of the detector view.
+    normalized = normalize(text)
+    view = normalized.contacts or normalized
+    expected = [view.to_original(*m.span()) for m in emails._EMAIL.finditer(view.text)]
+    assert [(hit.start, hit.end) for hit in find_emails(normalized)] == expected

@@ -54,10 +54,14 @@ def find_emails(message: NormalizedText | str) -> list[EmailHit]:
     normalized = normalize(message) if isinstance(message, str) else message
     view = normalized.contacts or normalized
     text = view.text
-    if "@" not in text:
+    at = text.find("@")
+    if at < 0:
         return []
+    # An address's local part holds no blank and no "@": the first address starts after the
+    # last blank before the first "@", and the words before it need not be tried.
+    first = text.rfind(" ", 0, at) + 1
     hits: list[EmailHit] = []
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(text, first):
         start, end = view.to_original(match.start(), match.end())
         original = view.original[start:end]
         address = match.group()
