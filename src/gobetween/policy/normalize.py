@@ -530,10 +530,11 @@ def _fold_plain(text: str) -> _Draft | None:
         # Most text (accented letters, Japanese) only needs case folding, and when that keeps
         # every character one character the map stays one for one: no cluster walk.
         folded = text.casefold()
+        # Text that case folding leaves as it is (Japanese) is the text just found normalised.
         if (
             len(folded) == len(text)
             and not _has_special(folded)
-            and unicodedata.is_normalized("NFKC", folded)
+            and (folded == text or unicodedata.is_normalized("NFKC", folded))
         ):
             return _Draft(folded, range(len(text)), range(1, len(text) + 1))
     return None
