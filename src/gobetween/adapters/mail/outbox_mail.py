@@ -32,7 +32,7 @@ from gobetween.adapters.mail.dsn import DeliveryFailure, build_dsn, headers_of
 from gobetween.adapters.mail.outbound import WIRE_POLICY, Letter, compose, new_message_id, sign
 from gobetween.adapters.mail.parse import MailAttachment
 from gobetween.domain.aliases import AliasSide
-from gobetween.domain.messages import AttachmentMeta, Direction, MessageRecord
+from gobetween.domain.messages import AttachmentMeta, Direction
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.ports import Clock, OutboundMail, OutboxItem
 
@@ -90,7 +90,7 @@ _MESSAGE_TO_SEND = DriverStatement(
 
 @dataclass(frozen=True, slots=True)
 class _MessageToSend:
-    """The parts of a stored message (MessageRecord) its mail is composed of."""
+    """The parts of a stored message (MessageRecord) its mail, or a notice about it, is made of."""
 
     id: int
     thread_id: int
@@ -315,9 +315,9 @@ class OutboxMail:
         self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
     ) -> tuple[str, str, bytes]:
         assert item.message_id is not None
-        record = _get_message(connection, item.message_id)
+        record = _message_to_send(connection, item.message_id)
         buyer_alias = f"{item.payload.get('buyer_alias', '')}@{self.alias_domain}"
-        original = self._original_headers(record, to=buyer_alias)
+        original = _original_headers(record, to=buyer_alias)
         failure = DeliveryFailure(
             notify=item.recipient,
             final_recipient=buyer_alias,
@@ -380,13 +380,6 @@ class OutboxMail:
         data = message.as_bytes(policy=WIRE_POLICY)
         return header_id, "", sign(data, self.key) if self.key is not None else data
 
-    def _original_headers(self, record: MessageRecord, *, to: str) -> bytes:
-        headers = EmailMessage(policy=WIRE_POLICY)
-        headers["To"] = to
-        headers["Subject"] = " ".join(record.subject.split())
-        headers["Date"] = format_datetime(record.created_at.astimezone(UTC))
-        return headers_of(headers.as_bytes(policy=WIRE_POLICY))
-
 
 class FailureNotices:
     """Queues one RFC 3464 notice per failed message to its sender's registered address.
@@ -412,7 +405,7 @@ class FailureNotices:
     def _queue(self, message_id: int, delivery_key: str, diagnostic: str) -> None:
         now = self.clock().astimezone(UTC)
         with self.engine.begin() as connection:
-            record = _get_message(connection, message_id)
+            record = _message_to_send(connection, message_id)
             thread = repos.SqlThreadRepository(connection).find(record.thread_id)
             if thread is None:
                 return
@@ -434,10 +427,6 @@ class FailureNotices:
             if alias is None:
                 return
             final_recipient = alias.address(self.alias_domain)
-            headers = EmailMessage(policy=WIRE_POLICY)
-            headers["To"] = final_recipient
-            headers["Subject"] = " ".join(record.subject.split())
-            headers["Date"] = format_datetime(record.created_at.astimezone(UTC))
             code = diagnostic.split(" ", 1)[0]
             status = _enhanced_status(diagnostic) or (
                 f"{code[0]}.0.0" if code[:1] in "45" else "5.0.0"
@@ -451,7 +440,7 @@ class FailureNotices:
                     message_id=message_id,
                     payload={
                         "final_recipient": final_recipient,
-                        "original_headers": headers_of(headers.as_bytes(policy=WIRE_POLICY)).decode(
+                        "original_headers": _original_headers(record, to=final_recipient).decode(
                             "ascii"
                         ),
                         "status": status,
@@ -466,16 +455,18 @@ class FailureNotices:
             )
 
 
+def _original_headers(record: _MessageToSend, *, to: str) -> bytes:
+    """The headers of the undelivered message that a delivery status notice quotes."""
+    headers = EmailMessage(policy=WIRE_POLICY)
+    headers["To"] = to
+    headers["Subject"] = " ".join(record.subject.split())
+    headers["Date"] = format_datetime(record.created_at.astimezone(UTC))
+    return headers_of(headers.as_bytes(policy=WIRE_POLICY))
+
+
 def _enhanced_status(diagnostic: str) -> str | None:
     found = re.search(r"\b([245]\.\d{1,3}\.\d{1,3})\b", diagnostic)
     return found.group(1) if found else None
-
-
-def _get_message(connection: Connection, message_id: int) -> MessageRecord:
-    record = repos.SqlMessageRepository(connection).find(message_id)
-    if record is None:
-        raise LookupError(f"message {message_id} not found")
-    return record
 
 
 def _header(data: bytes, name: str) -> str:
