@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, cast
 
 import ahocorasick_rs
 
@@ -68,15 +69,29 @@ class NormalizedText:
         return (first, max(last + 1, next_origin))
 
 
-# A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
-# `__setattr__` refuses); the slots' descriptors set them directly, in half the time. Views are
-# built this way on every call, each field given.
-_NEW_VIEW = object.__new__
-_SET_ORIGINAL = vars(NormalizedText)["original"].__set__
-_SET_TEXT = vars(NormalizedText)["text"].__set__
-_SET_ORIGIN = vars(NormalizedText)["origin"].__set__
-_SET_ENDS = vars(NormalizedText)["ends"].__set__
-_SET_CONTACTS = vars(NormalizedText)["contacts"].__set__
+class _NormalizedTextDraft:
+    """`NormalizedText`'s slots without its frozen `__setattr__`: a view (built on every call,
+    each field given) is built as a draft, its fields set by plain attribute stores, then given
+    the class `NormalizedText`. CPython lays slots out in the sorted order of their names, so
+    the same names make the same layout and the object is a `NormalizedText` in every respect.
+    A frozen dataclass's `__init__` sets each field with `object.__setattr__`, and the slots'
+    descriptors take a call per field."""
+
+    __slots__ = ("contacts", "ends", "origin", "original", "text")
+
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        origin: Sequence[int],
+        ends: Sequence[int],
+        contacts: NormalizedText | None,
+    ) -> None:
+        self.original = original
+        self.text = text
+        self.origin = origin
+        self.ends = ends
+        self.contacts = contacts
 
 
 def _normalized_text(
@@ -87,13 +102,9 @@ def _normalized_text(
     contacts: NormalizedText | None,
 ) -> NormalizedText:
     """`NormalizedText(original, text, origin, ends, contacts)`, the same value."""
-    view: NormalizedText = _NEW_VIEW(NormalizedText)
-    _SET_ORIGINAL(view, original)
-    _SET_TEXT(view, text)
-    _SET_ORIGIN(view, origin)
-    _SET_ENDS(view, ends)
-    _SET_CONTACTS(view, contacts)
-    return view
+    view: Any = _NormalizedTextDraft(original, text, origin, ends, contacts)
+    view.__class__ = NormalizedText
+    return cast(NormalizedText, view)
 
 
 # Lone surrogates (from JSON escapes such as "\ud800") cannot be encoded for the matching

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 from gobetween.policy.normalize import NormalizedText, normalize
 
@@ -31,22 +32,27 @@ class EmailHit:
     obfuscated: bool
 
 
-# A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
-# `__setattr__` refuses); the slots' descriptors set them directly, in half the time.
-_SET_EMAIL_HIT_START = vars(EmailHit)["start"].__set__
-_SET_EMAIL_HIT_END = vars(EmailHit)["end"].__set__
-_SET_EMAIL_HIT_ADDRESS = vars(EmailHit)["address"].__set__
-_SET_EMAIL_HIT_OBFUSCATED = vars(EmailHit)["obfuscated"].__set__
+class _EmailHitDraft:
+    """`EmailHit`'s slots without its frozen `__setattr__`: a hit is built as a draft, its
+    fields set by plain attribute stores, then given the class `EmailHit`. CPython lays slots out
+    in the sorted order of their names, so the same names make the same layout and the object
+    is an `EmailHit` in every respect. A frozen dataclass's `__init__` sets each field with
+    `object.__setattr__`, and the slots' descriptors take a call per field."""
+
+    __slots__ = ("address", "end", "obfuscated", "start")
+
+    def __init__(self, start: int, end: int, address: str, obfuscated: bool) -> None:
+        self.start = start
+        self.end = end
+        self.address = address
+        self.obfuscated = obfuscated
 
 
 def _email_hit(start: int, end: int, address: str, obfuscated: bool) -> EmailHit:
     """`EmailHit(...)` with the fields in order, the same value."""
-    hit: EmailHit = object.__new__(EmailHit)
-    _SET_EMAIL_HIT_START(hit, start)
-    _SET_EMAIL_HIT_END(hit, end)
-    _SET_EMAIL_HIT_ADDRESS(hit, address)
-    _SET_EMAIL_HIT_OBFUSCATED(hit, obfuscated)
-    return hit
+    hit: Any = _EmailHitDraft(start, end, address, obfuscated)
+    hit.__class__ = EmailHit
+    return cast(EmailHit, hit)
 
 
 def find_emails(message: NormalizedText | str) -> list[EmailHit]:
@@ -61,9 +67,14 @@ def find_emails(message: NormalizedText | str) -> list[EmailHit]:
     # last blank before the first "@", and the words before it need not be tried.
     first = text.rfind(" ", 0, at) + 1
     hits: list[EmailHit] = []
-    for match in _EMAIL.finditer(text, first):
-        start, end = view.to_original(match.start(), match.end())
+    # `search` from where the last match ended, as `finditer` would search, without building a
+    # scanner for the one address most texts hold.
+    match = _EMAIL.search(text, first)
+    while match is not None:
+        match_start, match_end = match.span()
+        start, end = view.to_original(match_start, match_end)
         original = view.original[start:end]
         address = match.group()
         hits.append(_email_hit(start, end, address, original.lower() != address))
+        match = _EMAIL.search(text, match_end)
     return hits

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 import ahocorasick_rs
 import phonenumbers
@@ -165,24 +166,30 @@ class PhoneHit:
     spelled: bool
 
 
-# A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
-# `__setattr__` refuses); the slots' descriptors set them directly, in half the time.
-_SET_PHONE_HIT_START = vars(PhoneHit)["start"].__set__
-_SET_PHONE_HIT_END = vars(PhoneHit)["end"].__set__
-_SET_PHONE_HIT_NUMBER = vars(PhoneHit)["number"].__set__
-_SET_PHONE_HIT_REGION = vars(PhoneHit)["region"].__set__
-_SET_PHONE_HIT_SPELLED = vars(PhoneHit)["spelled"].__set__
+class _PhoneHitDraft:
+    """`PhoneHit`'s slots without its frozen `__setattr__`: a hit is built as a draft, its
+    fields set by plain attribute stores, then given the class `PhoneHit`. CPython lays slots out
+    in the sorted order of their names, so the same names make the same layout and the object
+    is a `PhoneHit` in every respect. A frozen dataclass's `__init__` sets each field with
+    `object.__setattr__`, and the slots' descriptors take a call per field."""
+
+    __slots__ = ("end", "number", "region", "spelled", "start")
+
+    def __init__(
+        self, start: int, end: int, number: str, region: str | None, spelled: bool
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.number = number
+        self.region = region
+        self.spelled = spelled
 
 
 def _phone_hit(start: int, end: int, number: str, region: str | None, spelled: bool) -> PhoneHit:
     """`PhoneHit(...)` with the fields in order, the same value."""
-    hit: PhoneHit = object.__new__(PhoneHit)
-    _SET_PHONE_HIT_START(hit, start)
-    _SET_PHONE_HIT_END(hit, end)
-    _SET_PHONE_HIT_NUMBER(hit, number)
-    _SET_PHONE_HIT_REGION(hit, region)
-    _SET_PHONE_HIT_SPELLED(hit, spelled)
-    return hit
+    hit: Any = _PhoneHitDraft(start, end, number, region, spelled)
+    hit.__class__ = PhoneHit
+    return cast(PhoneHit, hit)
 
 
 def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",)) -> list[PhoneHit]:
@@ -289,7 +296,8 @@ def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str], digits
     before it."""
     # Glued to letters (a code such as `1Z999AA1` or `4471KQ2M`), or followed by a unit, an
     # amount's decimals or a dimension: one match at the end.
-    if _AFTER.match(text, end) is not None:
+    # (Every branch of `_AFTER` reads a character: at the end of the text none matches.)
+    if end < len(text) and _AFTER.match(text, end) is not None:
         return True
     if _before_vetoes(text[max(0, start - 6) : start]):
         return True
