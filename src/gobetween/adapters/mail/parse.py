@@ -1030,7 +1030,7 @@ def _attachments(
             inner = part.get_payload()
             inner_message = inner[0] if isinstance(inner, list) and inner else None
             data = inner_message.as_bytes() if isinstance(inner_message, EmailMessage) else b""
-            found.append(MailAttachment(part.get_filename() or "message.eml", content_type, data))
+            found.append(MailAttachment(_filename(part) or "message.eml", content_type, data))
             continue
         if part.is_multipart():
             stack[0:0] = [child for child in part.iter_parts() if isinstance(child, EmailMessage)]
@@ -1038,12 +1038,42 @@ def _attachments(
         if id(part) in skip:
             continue
         data, as_written = _decoded_base64(part)
-        if content_type.startswith("text/") and not part.get_filename() and not data.strip():
+        named = _filename(part)
+        if content_type.startswith("text/") and not named and not data.strip():
             continue
-        filename = part.get_filename() or f"part-{len(found) + 1}"
+        filename = named or f"part-{len(found) + 1}"
         span = lifted.get(id(part)) if lifted and as_written else None
         found.append(MailAttachment(filename, content_type, data, raw_base64=span))
     return found
+
+
+def _filename(part: EmailMessage) -> str | None:
+    """part.get_filename(), read from the raw value when Content-Disposition is a plain
+    `attachment; filename="name"`.
+
+    get_filename has the header registry parse Content-Disposition (a new value in every mail,
+    its file name) and then parses the parameters of that text again in Python: 0.05 ms per
+    attachment. A plain value's file name is the text between the quotes, stripped, as both
+    parses give it; any other value, or none, goes to get_filename
+    (tests/unit/mail/test_parse_filenames.py compares the two).
+    """
+    for key, value in part.raw_items():
+        if key.lower() == "content-disposition":
+            if isinstance(value, str) and value.isascii():
+                plain = _PLAIN_DISPOSITION.fullmatch(value.replace("\r", "").replace("\n", ""))
+                if plain is not None:
+                    return (plain.group(1) or plain.group(2) or "").strip()
+            break
+    return part.get_filename()
+
+
+# A disposition type and one filename parameter, quoted or a token, of characters that neither
+# parse reads in a way of its own (no quotes, backslashes, angle brackets, "=?", "*", "%").
+_PLAIN_DISPOSITION = re.compile(
+    r"[ \t]*(?:attachment|inline)[ \t]*;[ \t]*filename=(?:"
+    r'"([A-Za-z0-9 ._+,()\[\]!#$&@~^{}-]*)"|([A-Za-z0-9._+-]+))[ \t]*',
+    re.ASCII | re.IGNORECASE,
+)
 
 
 def _decoded_base64(part: EmailMessage) -> tuple[bytes, bool]:
