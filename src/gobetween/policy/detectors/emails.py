@@ -67,6 +67,9 @@ def find_emails(message: NormalizedText | str) -> list[EmailHit]:
     # last blank before the first "@", and the words before it need not be tried.
     first = text.rfind(" ", 0, at) + 1
     hits: list[EmailHit] = []
+    # Every address holds an "@": none starts after the last one, and the rest of the text (where
+    # the pattern, led by a lookbehind, is tried at every position) is not searched.
+    last_at = text.rfind("@")
     # `search` from where the last match ended, as `finditer` would search, without building a
     # scanner for the one address most texts hold.
     match = _EMAIL.search(text, first)
@@ -76,5 +79,5 @@ def find_emails(message: NormalizedText | str) -> list[EmailHit]:
         original = view.original[start:end]
         address = match.group()
         hits.append(_email_hit(start, end, address, original.lower() != address))
-        match = _EMAIL.search(text, match_end)
+        match = _EMAIL.search(text, match_end) if match_end <= last_at else None
     return hits

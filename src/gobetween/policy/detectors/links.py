@@ -120,6 +120,8 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     if "www" in text:
         passes.append((_WWW, False))
     for pattern, has_scheme in passes:
+        # Every match holds "://" (a URL) or "www" (a www address): none starts after the last.
+        last = text.rfind("://" if has_scheme else "www")
         # `search` from where the last match ended, as `finditer` would: no scanner to build for
         # the one address most texts hold.
         match = pattern.search(text)
@@ -130,7 +132,7 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
                 taken.append((start, end))
                 scheme = text[start : text.index(":", start)] if has_scheme else None
                 found.append((start, end, scheme))
-            match = pattern.search(text, following)
+            match = pattern.search(text, following) if following <= last else None
     # A bare domain found inside a URL or www address overlaps it and is dropped: the dots inside
     # them are skipped before the walk back (which, from a URL's second dot on, would go back to
     # its host's first label each time). See test_contact_speedpath_detectors for why no later
@@ -144,9 +146,12 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     # `search` from where the last dot's match ended, as `finditer` would search, starting from
     # the first dot already found: no scanner built and no first dot found twice.
     dot = first_dot
+    # Every "x.y" holds a dot: none is searched for after the last dot (most texts hold one).
+    last_dot = text.rfind(".")
     while dot is not None:
         start = dot.start() - 1
-        dot = _DOT_LETTER.search(text, dot.end())
+        following = dot.end()
+        dot = _DOT_LETTER.search(text, following) if following <= last_dot else None
         if start < previous + 3:
             continue
         previous = start
