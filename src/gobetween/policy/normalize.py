@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
 import ahocorasick_rs
 
@@ -104,7 +104,9 @@ def _normalized_text(
     """`NormalizedText(original, text, origin, ends, contacts)`, the same value."""
     view: Any = _NormalizedTextDraft(original, text, origin, ends, contacts)
     view.__class__ = NormalizedText
-    return cast(NormalizedText, view)
+    # Typed by an annotated name, not by `typing.cast`, a function call on every one built.
+    built: NormalizedText = view
+    return built
 
 
 # Lone surrogates (from JSON escapes such as "\ud800") cannot be encoded for the matching
@@ -150,27 +152,41 @@ def normalize_contacts(text: str) -> NormalizedText:
     view itself."""
     if text.isascii():
         # ASCII text folds by `lower()`, one for one (`_fold_plain`), without the other tests.
-        lowered = text.lower()
-        data = lowered.encode("ascii")
+        folded_text = text.lower()
         # The Latin-1 bytes of ASCII text are its ASCII bytes: one encoding serves the shape
         # and the automaton.
-        ascii_shape = data.translate(_LATIN1_SHAPE)
-        if _SPACED_SHAPE.search(ascii_shape) is None:
-            found = _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(data, overlapping=True)
-            if _nothing_to_rewrite(lowered, found):
-                # Most short messages: the view is the lowered text, one for one, as the
-                # draft and the calls below would make it.
-                length = len(text)
-                return _normalized_text(text, lowered, range(length), range(1, length + 1), None)
-            folded = _Draft(lowered, range(len(text)), range(1, len(text) + 1))
-            contact_view = _contact_draft(folded, False, ascii_shape, found)
-        else:
-            folded = _Draft(lowered, range(len(text)), range(1, len(text) + 1))
-            contact_view = _contact_draft(folded, True, ascii_shape)
+        data = folded_text.encode("ascii")
     else:
-        folded = _fold(*_source(text))
-        shape = _latin1_shape(folded.text)
-        contact_view = _contact_view(folded, _spaced_hint(folded.text, shape), shape)
+        source, latin1 = _source(text)
+        if latin1 is None or latin1.translate(None, _LATIN1_PLAIN):
+            folded = _fold(source, latin1)
+            shape = _latin1_shape(folded.text)
+            contact_view = _contact_view(folded, _spaced_hint(folded.text, shape), shape)
+            return _normalized_text(
+                text,
+                contact_view.text,
+                _frozen(contact_view.starts),
+                _frozen(contact_view.ends),
+                None,
+            )
+        # Latin-1 text of plain characters only (most European messages): folded by the byte
+        # table, one for one, as `_fold` folds it; its Latin-1 bytes serve the shape and the
+        # automaton, as ASCII text's do.
+        data = latin1.translate(_LATIN1_CASEFOLD)
+        folded_text = data.decode("latin-1")
+    shape = data.translate(_LATIN1_SHAPE)
+    length = len(text)
+    if _SPACED_SHAPE.search(shape) is None:
+        found = _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(data, overlapping=True)
+        if _nothing_to_rewrite(folded_text, found):
+            # Most short messages: the view is the folded text, one for one, as the draft and
+            # the calls below would make it.
+            return _normalized_text(text, folded_text, range(length), range(1, length + 1), None)
+        folded = _Draft(folded_text, range(length), range(1, length + 1))
+        contact_view = _contact_draft(folded, False, shape, found)
+    else:
+        folded = _Draft(folded_text, range(length), range(1, length + 1))
+        contact_view = _contact_draft(folded, True, shape)
     return _normalized_text(
         text, contact_view.text, _frozen(contact_view.starts), _frozen(contact_view.ends), None
     )
