@@ -201,19 +201,48 @@ def _without_dot_stuffing(lines: bytes) -> bytes:
     """The mail's lines (as sent, each with its CRLF) with dot-stuffing undone (RFC 5321
     4.5.2): every line's first "." goes.
 
-    Most mails have no line that starts with "." (base64 has no "." at all), and the regular
-    expression's search for a LF and a "." tells so in 0.07 ms of a 200 kB mail where the
-    replace below took 0.19 ms; a LF before a "." that is not a line's start (a bare LF) only
-    sends the mail the long way, which gives the same bytes.
+    Most mails have no line that starts with "." (base64 has no "." at all), and
+    `_may_have_stuffed_lines` tells so faster than the replace below; a LF before a "." that is
+    not a line's start (a bare LF) only sends the mail the long way, which gives the same bytes.
     """
-    if not lines.startswith(b".") and _DOT_AFTER_LF.search(lines) is None:
+    if not _may_have_stuffed_lines(lines):
         return lines
     # With a CRLF in front every line follows one; replace() is non-overlapping, left to
     # right, so "\r\n.\r\n." loses both dots, as two lines of "." each lose theirs.
     return (b"\r\n" + lines).replace(b"\r\n.", b"\r\n")[2:]
 
 
+def _may_have_stuffed_lines(lines: bytes) -> bool:
+    """Whether `lines` starts with "." or holds a LF followed by a ".".
+
+    The regular expression's search for a LF and a "." reads the mail byte by byte: 0.23-0.28
+    ms of a 200 kB mail, the dearest step of reading DATA. Searching for the "." alone is
+    memchr; a "." that does not follow a LF rules out the rest of its line, so the search goes
+    on after the line's next LF. A mail of a short text and a base64 attachment has a few such
+    lines and then no "." at all; text with a "." on most lines goes back to the regular
+    expression after _DOT_LINES_SKIPPED of them, where it starts no further back than the
+    expression alone would.
+    """
+    if lines.startswith(b"."):
+        return True
+    dot = lines.find(b".")
+    for _ in range(_DOT_LINES_SKIPPED):
+        if dot < 0:
+            return False
+        if lines[dot - 1] == _LF:  # dot > 0: the mail does not start with "."
+            return True
+        line_end = lines.find(b"\n", dot)
+        if line_end < 0:
+            return False
+        dot = lines.find(b".", line_end + 1)
+    return dot >= 0 and _DOT_AFTER_LF.search(lines, dot - 1) is not None
+
+
 _DOT_AFTER_LF = re.compile(rb"\n\.")
+_LF = ord("\n")
+# Lines with a "." not at their start that are skipped one by one before the regular expression
+# takes the rest: each costs two searches and a turn of the loop, about 0.4 us.
+_DOT_LINES_SKIPPED = 16
 
 
 def _terminator_started(received: bytearray) -> int:

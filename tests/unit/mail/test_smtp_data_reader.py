@@ -9,6 +9,7 @@ limit, mails at and over the size limit, pipelined commands after the mail, deco
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,13 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gobetween.entrypoints.smtp import RelaySMTP, _without_dot_stuffing, data_refusal
+from gobetween.entrypoints.smtp import (
+    _DOT_LINES_SKIPPED,
+    RelaySMTP,
+    _may_have_stuffed_lines,
+    _without_dot_stuffing,
+    data_refusal,
+)
 
 HEAD = b"EHLO client.example\r\nMAIL FROM:<a@client.example>\r\nRCPT TO:<b@relay.test>\r\nDATA\r\n"
 
@@ -288,4 +295,36 @@ def test_dot_stuffing_undone_as_on_every_crlf(lines: bytes) -> None:
 @given(st.lists(st.sampled_from([b".", b"..", b"\r\n", b"\n", b"\r", b"x", b"\r\n."]), max_size=40))
 def test_dot_stuffing_undone_for_any_mix_of_dots_and_line_breaks(pieces: list[bytes]) -> None:
     lines = b"".join(pieces)
+    assert _without_dot_stuffing(lines) == (b"\r\n" + lines).replace(b"\r\n.", b"\r\n")[2:]
+
+
+def _lf_before_a_dot(lines: bytes) -> bool:
+    """The earlier test: the mail starts with "." or a regular expression finds LF then "."."""
+    return lines.startswith(b".") or re.search(rb"\n\.", lines) is not None
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b".", b"..", b"\r\n", b"\n", b"\r", b"x", b"x.", b"a.b\r\n", b"\r\n."]),
+        max_size=80,
+    )
+)
+def test_the_search_for_stuffed_lines_answers_as_the_regular_expression(
+    pieces: list[bytes],
+) -> None:
+    lines = b"".join(pieces)
+    assert _may_have_stuffed_lines(lines) == _lf_before_a_dot(lines)
+
+
+@pytest.mark.parametrize("dotted_lines", [0, 1, _DOT_LINES_SKIPPED - 1, _DOT_LINES_SKIPPED, 40])
+@pytest.mark.parametrize("last", [b"", b".stuffed\r\n", b"bare LF\n.dot\r\n", b"x\r\n"])
+def test_stuffed_lines_found_before_and_after_the_lines_skipped_one_by_one(
+    dotted_lines: int, last: bytes
+) -> None:
+    # Lines with a "." inside, as many as are skipped one by one or more, then base64 (no "."),
+    # then the last line: whether it has a LF before a "." is all that decides.
+    text = b"A sentence. Another one.\r\n" * dotted_lines
+    lines = text + b"QUJD" * 5_000 + b"\r\n" + last
+    assert _may_have_stuffed_lines(lines) == _lf_before_a_dot(lines) == (b"\n." in b"\n" + last)
     assert _without_dot_stuffing(lines) == (b"\r\n" + lines).replace(b"\r\n.", b"\r\n")[2:]
