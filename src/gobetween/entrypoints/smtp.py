@@ -162,7 +162,11 @@ class RelaySMTP(SMTP):
             received += await reader.readexactly(len(_END_OF_DATA) - started)
             if received.endswith(_END_OF_DATA):
                 return bytes(received[2:-3]), True
-        prefix: bytes | None = None
+        # The pieces as the reader hands them out, joined once at the end: appending each to a
+        # bytearray copied the mail once more, and again as the bytearray grew.
+        pieces: list[bytes | bytearray | memoryview] = [received]
+        size = len(received)
+        prefix = b""  # past the size limit: what names the refusal
         while True:
             try:
                 piece = await reader.readuntil(_END_OF_DATA)
@@ -173,19 +177,21 @@ class RelaySMTP(SMTP):
                 found = False
             else:
                 found = True
-            if prefix is None:
-                if found and not (keep and len(received) + len(piece) > keep + 2):
-                    # The mail in one copy: what came before this piece (at least the CRLF in
-                    # front) and the piece up to the terminator's CRLF. Appending the piece and
-                    # slicing the bytearray took two more copies of a 200 kB mail.
-                    return b"".join((memoryview(received)[2:], memoryview(piece)[:-3])), True
-                received += piece
-                if keep and len(received) > keep + 2:
+            if pieces:
+                size += len(piece)
+                if keep and size > keep + 2:
                     # Over the size limit: keep what names the refusal, drop the rest as it comes.
-                    prefix = bytes(received[2 : keep + 2])
-                    received = bytearray()
+                    prefix = b"".join((*pieces, piece))[2 : keep + 2]
+                    pieces = []
+                elif found:
+                    # The mail in one copy: the pieces without the CRLF in front and the last
+                    # one up to the terminator's CRLF.
+                    pieces[0] = memoryview(received)[2:]
+                    return b"".join((*pieces, memoryview(piece)[:-3])), True
+                else:
+                    pieces.append(piece)
             if found:
-                return (bytes(received[2:-3]), True) if prefix is None else (prefix, False)
+                return prefix, False
 
 
 _END_OF_DATA = b"\r\n.\r\n"
