@@ -139,7 +139,8 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     # them are skipped before the walk back (which, from a URL's second dot on, would go back to
     # its host's first label each time). See test_contact_speedpath_detectors for why no later
     # domain is found otherwise.
-    addresses = tuple(taken)
+    # (No tuple built from an empty list: most texts have no URL or www address.)
+    addresses = tuple(taken) if taken else ()
     done = -1
     # Bare domains: start from "x.y" (a fast scan), walk back to the first label, match there.
     # Each "x.y" starts one character before its dot; as with a scan for the three characters,
@@ -172,7 +173,7 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
         taken.append((start, end))
         found.append((start, end, None))
     hits: list[LinkHit] = []
-    for start, end, scheme in sorted(found):
+    for start, end, scheme in sorted(found) if len(found) > 1 else found:
         url = text[start:end]
         host = _host(url, scheme)
         if not host:

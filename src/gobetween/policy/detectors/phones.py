@@ -266,8 +266,10 @@ def _candidates(text: str, first_run: re.Match[str] | None = None) -> list[re.Ma
             # of 17 digits whose last group is too long to drop, which `_spans` rejects: known
             # without the candidate search. Glued to a letter or a `+`, the candidate could
             # start at a later group, so that case takes the usual way.)
-            # Two characters back for a leading `+ ` or `(`.
-            candidate = _CANDIDATE.search(text, max(0, start - 2), end)
+            # Two characters back for a leading `+ ` or `(`. (A conditional, not `max()`, here
+            # and below: the builtin parses its arguments as a keyword call, about 1,200
+            # instructions more.)
+            candidate = _CANDIDATE.search(text, start - 2 if start > 2 else 0, end)
             while candidate is not None:
                 candidates.append(candidate)
                 after = candidate.end()
@@ -301,7 +303,7 @@ def _vetoed(text: str, start: int, end: int, raw: str, groups: list[str], digits
     # (Every branch of `_AFTER` reads a character: at the end of the text none matches.)
     if end < len(text) and _AFTER.match(text, end) is not None:
         return True
-    if _before_vetoes(text[max(0, start - 6) : start]):
+    if _before_vetoes(text[start - 6 if start > 6 else 0 : start]):
         return True
     if not _NUMBER_MARKS.isdisjoint(raw) and _NOT_A_NUMBER.fullmatch(raw.strip("()+ ")):
         return True
@@ -345,7 +347,7 @@ def _before_vetoes(before: str) -> bool:
 
 
 def _context_vetoes(text: str, start: int) -> bool:
-    window_start = max(0, start - _WINDOW)
+    window_start = start - _WINDOW if start > _WINDOW else 0
     # Only the line the number is on (and the end of the one before): a signature's phone line is
     # not vetoed by "order" in the paragraph above.
     line_start = text.rfind("\n", window_start, start)
@@ -529,7 +531,7 @@ def _confirm_possible(
     if any(c.isdigit() for c in token):
         # The tail of a longer code ("1Z 999 AA1 01 2345 6784"), not a number of its own.
         return None
-    cue = _PHONE_WORDS.search(text, max(0, start - _WINDOW), start) is not None
+    cue = _PHONE_WORDS.search(text, start - _WINDOW if start > _WINDOW else 0, start) is not None
     given = tuple(regions or ("US",))
     others = tuple(r for r in _FALLBACK_REGIONS if r not in given)
     # The message's regions first, valid then merely possible; then, for digits grouped as
