@@ -202,3 +202,36 @@ def test_spots_are_the_automaton_s_tuples_in_the_order_of_the_hits() -> None:
     assert list(spots) == list(hits)
     for key, found in hits.items():
         assert [(hit.start, hit.end) for hit in found] == [(s, e) for _, s, e in spots[key]]
+
+
+_THANKS_PIECES = st.sampled_from(
+    [
+        *(" ", ". ", "! ", "\n", "。", ",", "x", "é"),
+        *("thank you", "thanks", "danke", "merci", "grazie", "gracias", "ありがとう"),
+        *("best wishes", "have a great day", "enjoy", "viel spaß", "bonne journée"),
+        *("please", "review", "your order", "thankful"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_THANKS_PIECES, max_size=30).map("".join),
+    st.sampled_from([frozenset({"en"}), frozenset({"de", "en"}), frozenset({"ja", "en"}), None]),
+    st.sampled_from(["thanks", "warm", "design_terms", "contact_invite"]),
+)
+def test_class_starts_are_the_starts_of_of_class(
+    text: str, languages: frozenset[str] | None, cls: str
+) -> None:
+    scan = _scan(text, languages)
+    reference = _scan(text, languages)
+    assert scan.class_starts(cls) == [hit.start for hit in reference.of_class(cls)]
+
+
+def test_class_starts_of_a_thanks_message() -> None:
+    text = "Thank you! Danke. Have a great day"
+    scan = _scan(text, frozenset({"en"}))
+    # "thank" and "thank you" both start at 0; the German "danke" counts in an English scan.
+    assert scan.class_starts("thanks") == [0, 0, text.index("Danke")]
+    assert scan.class_starts("warm") == [text.index("Have")]
+    assert scan.class_starts("design_terms") == []

@@ -767,6 +767,13 @@ class Scan:
             found.sort(key=_HIT_START)
         return found
 
+    def class_starts(self, cls: str) -> list[int]:
+        """Where the hits of `cls` in every language start, in text order: the starts of
+        `of_class(cls)`, without a `Hit` made for each."""
+        starts = [start for _, spots in self._class_spots(cls) for _, start, _ in spots]
+        starts.sort()
+        return starts
+
     def _class_spots(self, cls: str) -> list[tuple[tuple[str, str], list[_Spot]]]:
         """The spots of `cls` of each language that has some, in the order of LANGUAGES."""
         spots = self._spots

@@ -43,7 +43,8 @@ def is_thank_you_only(message: AnalyzedMessage) -> bool:
 
 def _thank_you_only(message: AnalyzedMessage) -> bool:
     scan = message.phrases
-    thanks = scan.of_class("thanks")
+    # Only where the hits start is read: no `Hit` is made for them.
+    thanks = scan.class_starts("thanks")
     if not thanks:
         return False
     text = scan.text
@@ -58,7 +59,7 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     # Every sentence of the body has a hit of thanks or warmth starting in it: the first hit
     # starting at or after the sentence's start must start before its end. The first sentence
     # without one answers, and the sentences after it are not looked for.
-    starts = sorted([hit.start for hit in thanks] + [hit.start for hit in scan.of_class("warm")])
+    starts = sorted(thanks + scan.class_starts("warm"))
     count = len(starts)
     body = False
     for low, high in iter_body_sentence_spans(text):
