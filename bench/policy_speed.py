@@ -365,7 +365,8 @@ def _kinds(stats: dict[str, Any]) -> str:
 
 def _ratio_line(label: str, medians: list[float], totals: list[float]) -> str:
     return (
-        f"presidio / ours on {label}: {medians[1] / medians[0]:.1f}× (median per text), "
+        f"presidio / ours on {label}: {medians[1] / medians[0]:.1f}× "
+        "(ratio of the medians per text), "
         f"{totals[1] / totals[0]:.1f}× (total)."
     )
 
