@@ -37,7 +37,9 @@ def _letters() -> dict[str, outbound.Letter]:
     )
     return {
         **LETTERS,
-        "arrived-lines": _letter(attachments=(pdf,), attachment_lines={pdf.sha256: lines}),
+        "arrived-lines": _letter(
+            attachments=(pdf,), attachment_lines={pdf.sha256: outbound.decode_wire_lines(lines)[1]}
+        ),
         "large-text-attachment": _letter(attachments=(text,)),
         "text-with-cr": _letter(text="one\rtwo\r\nthree\n\rfour"),
     }
