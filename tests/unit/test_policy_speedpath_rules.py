@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,8 +12,15 @@ from gobetween.policy import check, sentences
 from gobetween.policy.context import MessageContext, SystemFacts
 from gobetween.policy.normalize import normalize
 from gobetween.policy.profiles import get_profile
-from gobetween.policy.rules import AnalyzedMessage, thank_you_only, unprofessional
+from gobetween.policy.rules import (
+    AnalyzedMessage,
+    match_findings,
+    off_platform,
+    thank_you_only,
+    unprofessional,
+)
 from gobetween.policy.sentences import Sentence, asks_question
+from gobetween.policy.verdict import Finding
 
 # The capitalised-word regex as first written: a run of two or more capitals with no letter on
 # either side, led by the lookbehind.
@@ -145,3 +153,96 @@ def test_a_message_of_thanks_alone_is_thank_you_only() -> None:
     text = "Hi Anna,\n\nThank you so much for your order! We hope you enjoy it.\n\nBest,\nLumo"
     verdict = check(text, {"initiation": "proactive", "contact_reason": "customization"})
     assert "thank_you_only" in verdict.categories
+
+
+def _off_platform_as_first_written(message: AnalyzedMessage) -> list[Finding]:
+    """`off_platform` with every sentence of the text split, as first written."""
+    exempt_phone = message.context.contact_reason in off_platform._PHONE_EXEMPT_REASONS
+    scan = message.phrases
+    to_original = message.normalized.to_original
+    matches = list(scan.matches("off_platform"))
+    if not exempt_phone:
+        matches.extend(scan.matches("off_platform_call"))
+    found = match_findings(message, matches, "off_platform", off_platform._EXPLANATION)
+    contacts = [
+        f
+        for f in message.prior
+        if f.category == "contact_info" and f.span is not None and not f.rule.endswith("_request")
+    ]
+    if contacts:
+        invites = [to_original(hit.start, hit.end) for hit in scan.of_class("contact_invite")]
+        if invites:
+            starts = [start for start, _ in sentences.sentence_spans(message.text)]
+
+            def sentence_index(position: int) -> int:
+                return max(bisect_right(starts, position) - 1, 0)
+
+            for contact in contacts:
+                if contact.span is None or (
+                    exempt_phone and off_platform._is_phone(contact, message.text)
+                ):
+                    continue
+                where = sentence_index(contact.span[0])
+                for invite in invites:
+                    if abs(sentence_index(invite[0]) - where) <= 1:
+                        found.append(
+                            Finding(
+                                "off_platform",
+                                "invitation_to_contact",
+                                "block",
+                                invite,
+                                off_platform._EXPLANATION,
+                            )
+                        )
+                        break
+    return found
+
+
+_OFF_PLATFORM_PIECES = st.sampled_from(
+    [
+        *(" ", ". ", "! ", "? ", "\n", "...", "Hi Anna,", "Thanks.", "Your order ships today."),
+        *("Email me", "call us", "contact us at", "write to me", "WhatsApp me", "mail"),
+        *("503-555-0148", "anna@example.com", "It is ready", "Schreiben Sie mir", "appelez-nous"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_OFF_PLATFORM_PIECES, max_size=20).map("".join),
+    st.lists(st.tuples(st.integers(0, 400), st.sampled_from(["email", "phone", "phone_request"]))),
+    st.sampled_from(["warranty", "customization"]),
+)
+def test_off_platform_answers_as_first_written(
+    text: str, contacts: list[tuple[int, str]], reason: str
+) -> None:
+    normalized = normalize(text)
+    prior = tuple(
+        Finding("contact_info", kind, "block", (start, start + 3), "contact")
+        for start, kind in contacts
+        if start + 3 <= len(text)
+    )
+
+    def message() -> AnalyzedMessage:
+        return AnalyzedMessage(
+            text=text,
+            subject=None,
+            normalized=normalized,
+            language="en",
+            context=MessageContext.from_mapping({"contact_reason": reason}),
+            facts=SystemFacts(),
+            scan=get_profile("amazon").lexicon.scan(normalized.text),
+            prior=prior,
+        )
+
+    assert list(off_platform.off_platform(message())) == _off_platform_as_first_written(message())
+
+
+def test_an_invitation_next_to_a_number_before_more_sentences() -> None:
+    # The sentences after the invitation are not split; the answer is the same.
+    text = "It is 503-555-0148. Call any time. Thanks. See you soon. Bye."
+    findings = [(f.rule, f.span) for f in check(text, {}).findings if f.category == "off_platform"]
+    assert findings == [("invitation_to_contact", (20, 33))]
+    # Two sentences apart is not next to it.
+    far = "Call any time. Your order ships today. It is ready. It is 503-555-0148."
+    assert not any(f.rule == "invitation_to_contact" for f in check(far, {}).findings)

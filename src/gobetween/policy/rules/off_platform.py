@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from gobetween.policy.phrases import read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, match_findings, rule
-from gobetween.policy.sentences import sentence_spans
+from gobetween.policy.sentences import iter_sentence_spans
 from gobetween.policy.verdict import Finding
 
 # An invitation next to an address counts in any language.
@@ -60,7 +60,17 @@ def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
     if contacts:
         invites = [to_original(hit.start, hit.end) for hit in scan.of_class("contact_invite")]
         if invites:
-            starts = [start for start, _ in sentence_spans(message.text)]
+            # Only the sentences starting at or before the last address or invitation are
+            # looked for: the ones after it change no index asked about below.
+            last = max(
+                max(contact.span[0] for contact in contacts if contact.span is not None),
+                max(invite[0] for invite in invites),
+            )
+            starts: list[int] = []
+            for start, _ in iter_sentence_spans(message.text):
+                if start > last:
+                    break
+                starts.append(start)
 
             def sentence_index(position: int) -> int:
                 # The last sentence starting at or before `position` (the first if none does).
