@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 
 PermanentFailureHook = Callable[[OutboundMail, str], None]
 
-# smtplib's dot-stuffing pattern (RFC 5321 §4.5.2): a dot that starts a line.
-_LINE_START_DOT = re.compile(rb"(?m)^\.")
 # A dot after a line feed, searched for as a literal: the regular expression engine skips to each
 # LF with a literal-prefix scan, about three times as fast as `b"\n." in data` (bytes' two-byte
 # search), 64 against 197 us over a 272 kB mail.
@@ -44,9 +42,17 @@ def data_block(data: bytes) -> bytes:
     200 kB mail, though the mails we send rarely have a line that starts with a dot (base64
     never does). The regular expression only matches at the start of the data and after a
     LF, so where neither holds a dot the data is already stuffed.
+
+    Where one does, each such dot is doubled by a replace of LF-dot, and by one more dot where
+    the mail starts with one: what smtplib's `(?m)^\\.` substitution does: that pattern has no literal
+    to skip to, so the engine tries a match at every byte: 22 M instructions over a 272 kB mail
+    where the replace takes 1.3 M, and 0.36 M of the 13.6 M a 4 kB mail with such a line costs
+    to deliver.
     """
     if data.startswith(b".") or _DOT_AFTER_LF.search(data) is not None:
-        data = _LINE_START_DOT.sub(b"..", data)
+        data = data.replace(b"\n.", b"\n..")
+        if data.startswith(b"."):
+            data = b"." + data
     if data[-2:] != b"\r\n":
         data += b"\r\n"
     return data + b".\r\n"
