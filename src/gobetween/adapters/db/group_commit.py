@@ -15,6 +15,12 @@ flushes of concurrent commits, and row locks let them overlap). The API and the 
 GroupCommitter on SQLite only (`entrypoints/http/api/callers.py` `write_batches`,
 `entrypoints/smtp.py` `relay_committer`); on PostgreSQL their sends commit on their own.
 
+On a SQLite file the batch's COMMIT does not checkpoint the WAL (SQLite's automatic checkpoint
+would copy the WAL's pages into the database file and fsync it inside the COMMIT, every 1,000
+pages: nearly every batch of 200 kB mails, before any of its callers hears back). The writer
+checkpoints instead after the batch's callers are answered, at most every CHECKPOINT_INTERVAL, in
+PASSIVE mode (it never waits for readers or writers). See `GroupCommitter._checkpoint_if_due`.
+
 A job receives an engine-like object whose `connect()` hands out the batch's connection with
 `begin`/`commit`/`rollback` mapped to the job's savepoint, so the core's SqlUnitOfWork and
 repositories run unchanged inside it.
@@ -25,9 +31,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 from sqlalchemy import Connection, Engine
 
@@ -38,6 +45,23 @@ Job = Callable[[Engine], Any]
 
 # Enough to amortise one fsync over many messages; small enough that one batch stays short.
 MAX_BATCH = 64
+# The writer checkpoints the WAL after a batch when this long has passed since its last
+# checkpoint: often enough that each copies about what SQLite's automatic one would (1,000 pages)
+# at the relay's rates, rarely enough that small batches do not each pay the database's fsync.
+CHECKPOINT_INTERVAL: Final = 0.25
+# A PASSIVE checkpoint copies the WAL but the WAL only starts over from its beginning when a
+# writer begins while every frame is copied and no reader is on it; with writers that follow
+# each other without a pause (several listener processes) that moment may never come. A WAL of
+# this many frames (about 40 MB with 4 kB pages) is restarted: the writer, inside its batch's
+# turn and after answering it, runs a RESTART checkpoint, which waits for the readers.
+WAL_RESTART_FRAMES: Final = 10_000
+# How long the RESTART checkpoint waits for readers (and another process's writer) before it
+# gives up until the next batch: the relay's writers wait for this batch meanwhile.
+RESTART_BUSY_TIMEOUT_MS: Final = 1000
+# The busy timeout every SQLite connection has (engine.py), restored after the RESTART.
+BUSY_TIMEOUT_MS: Final = 30_000
+# SQLite's default automatic checkpoint, restored on the batch's pooled connection afterwards.
+AUTOCHECKPOINT_PAGES: Final = 1000
 
 
 class _SavepointConnection:
@@ -134,9 +158,23 @@ def committer_for(engine: Engine) -> GroupCommitter | DirectCommitter:
 class GroupCommitter:
     """One writer thread that runs submitted jobs in batches, one COMMIT per batch."""
 
-    def __init__(self, engine: Engine, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_batch: int = MAX_BATCH,
+        checkpoint_interval: float = CHECKPOINT_INTERVAL,
+    ) -> None:
         self.engine = engine
         self.max_batch = max_batch
+        self.checkpoint_interval = checkpoint_interval
+        # Only a SQLite file has a WAL (an in-memory database keeps its journal in memory).
+        self._checkpoints = _is_sqlite_file(engine)
+        self._last_checkpoint = time.monotonic()
+        self._restart_due = False
+        # The WAL's size at which a RESTART is next tried, above WAL_RESTART_FRAMES after one
+        # that a reader kept from finishing.
+        self._restart_backoff = 0
         self._jobs: queue.Queue[tuple[Job, Future[Any]] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
@@ -178,6 +216,9 @@ class GroupCommitter:
                     break
                 batch.append(following)
             self._run_batch(batch)
+            # After the batch and its turn (ListenerWriters' file lock is released by now): the
+            # checkpoint's copying and fsync overlap the other listeners' batches.
+            self._checkpoint_if_due()
             if stop:
                 return
 
@@ -185,14 +226,24 @@ class GroupCommitter:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
         try:
             with self.engine.connect() as connection:
-                transaction = connection.begin()
-                shared = cast(Engine, _BatchEngine(connection))
-                for job, future in batch:
-                    try:
-                        outcomes.append((future, job(shared), None))
-                    except Exception as job_error:
-                        outcomes.append((future, None, job_error))
-                transaction.commit()
+                if self._checkpoints:
+                    # This connection's COMMIT leaves the WAL as it is (see the module's doc);
+                    # the pooled connection gets SQLite's default back for whoever uses it next.
+                    _run_on_driver(connection, "PRAGMA wal_autocheckpoint=0")
+                try:
+                    transaction = connection.begin()
+                    shared = cast(Engine, _BatchEngine(connection))
+                    for job, future in batch:
+                        try:
+                            outcomes.append((future, job(shared), None))
+                        except Exception as job_error:
+                            outcomes.append((future, None, job_error))
+                    transaction.commit()
+                finally:
+                    if self._checkpoints:
+                        _run_on_driver(
+                            connection, f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}"
+                        )
         except Exception as batch_error:
             # Nothing of this batch is durable: every job fails, and its caller may retry.
             log.exception("group commit of %d jobs failed", len(batch))
@@ -205,3 +256,73 @@ class GroupCommitter:
                 future.set_exception(failure)
             else:
                 future.set_result(result)
+        if self._restart_due:
+            # Still inside the batch's turn (a subclass's lock around _run_batch), so the other
+            # listeners' writers wait on that lock rather than in SQLite's busy handler.
+            self._restart_due = False
+            busy, wal_frames = self._checkpoint("RESTART", busy_timeout_ms=RESTART_BUSY_TIMEOUT_MS)
+            # A reader that stayed longer than the wait would make every batch wait again: the
+            # next RESTART waits until the WAL has grown by as much once more.
+            self._restart_backoff = wal_frames + WAL_RESTART_FRAMES if busy else 0
+
+    def _checkpoint_if_due(self) -> None:
+        """Checkpoint the WAL (PASSIVE) when CHECKPOINT_INTERVAL has passed since the last one.
+
+        Durability does not depend on it: a batch is durable once its COMMIT has synced the WAL,
+        and a database opened after a crash replays the WAL's committed frames whether or not
+        they were copied into the database file. The checkpoint only keeps the WAL short (reads
+        and the file's size) and, when the WAL has grown past WAL_RESTART_FRAMES without starting
+        over, asks the next batch for a RESTART checkpoint.
+        """
+        if not self._checkpoints:
+            return
+        now = time.monotonic()
+        if now - self._last_checkpoint < self.checkpoint_interval:
+            return
+        self._last_checkpoint = now
+        _, wal_frames = self._checkpoint("PASSIVE")
+        if wal_frames >= max(WAL_RESTART_FRAMES, self._restart_backoff):
+            self._restart_due = True
+
+    def _checkpoint(self, mode: str, *, busy_timeout_ms: int | None = None) -> tuple[bool, int]:
+        """Run `PRAGMA wal_checkpoint(mode)`; return whether a reader or writer stopped it short
+        (busy) and the frames the WAL holds (0 when unknown).
+
+        A failed checkpoint is logged and left to the next one: the batches are committed already.
+        """
+        try:
+            with self.engine.connect() as connection:
+                if busy_timeout_ms is not None:
+                    _run_on_driver(connection, f"PRAGMA busy_timeout={busy_timeout_ms}")
+                try:
+                    row = _run_on_driver(connection, f"PRAGMA wal_checkpoint({mode})")
+                finally:
+                    if busy_timeout_ms is not None:
+                        _run_on_driver(connection, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except Exception:
+            log.warning("WAL checkpoint (%s) failed", mode, exc_info=True)
+            return True, 0
+        if row is None:
+            return True, 0
+        busy, wal_frames, copied = row
+        log.debug(
+            "WAL checkpoint (%s): busy=%s frames=%s copied=%s", mode, busy, wal_frames, copied
+        )
+        return bool(busy), max(int(wal_frames), 0)
+
+
+def _run_on_driver(connection: Connection, statement: str) -> Any:
+    """Run a fixed PRAGMA on the driver (outside SQLAlchemy's transaction); its first row."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(statement)
+        return cursor.fetchone()
+    finally:
+        cursor.close()
+
+
+def _is_sqlite_file(engine: Engine) -> bool:
+    url = engine.url
+    if engine.dialect.name != "sqlite" or not url.database or url.database == ":memory:":
+        return False
+    return url.query.get("mode") != "memory"
