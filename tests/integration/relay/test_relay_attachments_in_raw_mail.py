@@ -25,6 +25,7 @@ from gobetween.adapters.db.relay_repository import (
     base64_body_in,
 )
 from gobetween.adapters.mail.dkim_keys import DkimKey
+from gobetween.adapters.mail.outbound import decode_wire_lines
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
@@ -153,7 +154,12 @@ def _stored_with_attachment(engine: Engine, pdf: bytes) -> bytes:
 
 def _kept_bytes(repo: SqlRelayRepository, sha256: str) -> bytes | None:
     kept = repo.kept_attachment(sha256)
-    return None if kept is None else kept.data
+    if kept is None:
+        return None
+    if kept.data is not None:
+        return kept.data
+    assert kept.base64_body is not None
+    return decode_wire_lines(kept.base64_body)[0]
 
 
 def test_the_repository_reads_the_slice_back_and_downgrade_restores_the_bytes(

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import Connection, Engine, LargeBinary, and_, bindparam, func, select
+from sqlalchemy import Connection, Engine, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from gobetween.adapters.db import relay_tables as r
@@ -92,29 +92,6 @@ _MESSAGE_TO_SEND = DriverStatement(
     )
     .where(t.messages.c.id == bindparam("message_id"))
     .order_by(t.message_attachments.c.position)
-)
-
-
-# An attachment's bytes as stored, or the slice of the raw mail that holds them as base64
-# (migration 0013), as SqlRelayRepository.kept_attachment reads them; decoded here
-# (decode_wire_lines), which gives with the bytes the lines compose sends.
-_ATTACHMENT_BYTES = DriverStatement(
-    select(
-        r.relay_attachments.c.data,
-        func.substr(
-            r.relay_inbound.c.raw,
-            r.relay_attachments.c.raw_start + 1,
-            r.relay_attachments.c.raw_length,
-            type_=LargeBinary,
-        ).label("base64_body"),
-    )
-    .select_from(
-        r.relay_attachments.outerjoin(
-            r.relay_inbound, r.relay_inbound.c.id == r.relay_attachments.c.inbound_id
-        )
-    )
-    .where(r.relay_attachments.c.sha256 == bindparam("sha256")),
-    binary_results=True,
 )
 
 
@@ -290,15 +267,16 @@ class OutboxMail:
         # Base64 bodies the attachments arrived in, which compose sends as they are.
         arrived: dict[str, bytes] = {}
         for meta in record.attachments:
-            kept = _ATTACHMENT_BYTES.first(connection, {"sha256": meta.sha256})
+            kept = repo.kept_attachment(meta.sha256)
             if kept is None:
                 missing.append(meta.filename)
                 continue
             lines: bytes | None = None
             if kept.data is not None:
-                data = bytes(kept.data)
+                data = kept.data
             else:
-                data, lines = decode_wire_lines(bytes(kept.base64_body))
+                assert kept.base64_body is not None
+                data, lines = decode_wire_lines(kept.base64_body)
             attachment = MailAttachment(meta.filename, meta.content_type, data)
             # The bytes may come from a raw mail's row, which is not append-only: what is sent
             # must be what the message's record names.
