@@ -58,10 +58,6 @@ WAL_RESTART_FRAMES: Final = 10_000
 # How long the RESTART checkpoint waits for readers (and another process's writer) before it
 # gives up until the next batch: the relay's writers wait for this batch meanwhile.
 RESTART_BUSY_TIMEOUT_MS: Final = 1000
-# The busy timeout every SQLite connection has (engine.py), restored after the RESTART.
-BUSY_TIMEOUT_MS: Final = 30_000
-# SQLite's default automatic checkpoint, restored on the batch's pooled connection afterwards.
-AUTOCHECKPOINT_PAGES: Final = 1000
 
 
 class _SavepointConnection:
@@ -228,7 +224,8 @@ class GroupCommitter:
             with self.engine.connect() as connection:
                 if self._checkpoints:
                     # This connection's COMMIT leaves the WAL as it is (see the module's doc);
-                    # the pooled connection gets SQLite's default back for whoever uses it next.
+                    # the pooled connection gets its setting back for whoever uses it next.
+                    (pages,) = _run_on_driver(connection, "PRAGMA wal_autocheckpoint")
                     _run_on_driver(connection, "PRAGMA wal_autocheckpoint=0")
                 try:
                     transaction = connection.begin()
@@ -241,9 +238,7 @@ class GroupCommitter:
                     transaction.commit()
                 finally:
                     if self._checkpoints:
-                        _run_on_driver(
-                            connection, f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}"
-                        )
+                        _run_on_driver(connection, f"PRAGMA wal_autocheckpoint={int(pages)}")
         except Exception as batch_error:
             # Nothing of this batch is durable: every job fails, and its caller may retry.
             log.exception("group commit of %d jobs failed", len(batch))
@@ -293,12 +288,14 @@ class GroupCommitter:
         try:
             with self.engine.connect() as connection:
                 if busy_timeout_ms is not None:
+                    # The connection's own busy timeout (engine.py) is given back afterwards.
+                    (usual_timeout,) = _run_on_driver(connection, "PRAGMA busy_timeout")
                     _run_on_driver(connection, f"PRAGMA busy_timeout={busy_timeout_ms}")
                 try:
                     row = _run_on_driver(connection, f"PRAGMA wal_checkpoint({mode})")
                 finally:
                     if busy_timeout_ms is not None:
-                        _run_on_driver(connection, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                        _run_on_driver(connection, f"PRAGMA busy_timeout={int(usual_timeout)}")
         except Exception:
             log.warning("WAL checkpoint (%s) failed", mode, exc_info=True)
             return True, 0
