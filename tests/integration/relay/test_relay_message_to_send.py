@@ -1,6 +1,6 @@
 """The delivery worker reads the message it composes in one statement built once
-(`_message_to_send`): the same fields, attachments in the same order, as the message
-repository's `find`, on SQLite and PostgreSQL; and the Message-ID a party knows a message by
+(`SqlRelayRepository.message_to_send`): the same fields, attachments in the same order, as the
+message repository's `find`, on SQLite and PostgreSQL; and the Message-ID a party knows a message by
 (`header_for`, a statement run on the driver's cursor) is the one remembered, or None."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 from gobetween.adapters.db import repositories as repos
 from gobetween.adapters.db.relay_repository import SqlRelayRepository
 from gobetween.adapters.db.unit_of_work import SqlUnitOfWork
-from gobetween.adapters.mail.outbox_mail import _message_to_send
 from gobetween.domain.messages import AttachmentMeta
 from gobetween.services.messaging import MessagingLimits, RecordBuyerMessage, record_buyer_message
 
@@ -49,7 +48,7 @@ def test_the_message_to_send_is_what_find_reads(engine: Engine) -> None:
         for message_id in ids:
             record = repos.SqlMessageRepository(connection).find(message_id)
             assert record is not None
-            read = _message_to_send(connection, message_id)
+            read = SqlRelayRepository(connection).message_to_send(message_id)
             assert (
                 read.id,
                 read.thread_id,
@@ -70,9 +69,10 @@ def test_the_message_to_send_is_what_find_reads(engine: Engine) -> None:
                 record.attachments,
             )
             assert read.created_at.utcoffset() == timedelta(0)
-        assert [len(_message_to_send(connection, i).attachments) for i in ids] == [0, 1, 3]
+        relay = SqlRelayRepository(connection)
+        assert [len(relay.message_to_send(i).attachments) for i in ids] == [0, 1, 3]
         with pytest.raises(LookupError):
-            _message_to_send(connection, max(ids) + 100)
+            relay.message_to_send(max(ids) + 100)
 
 
 def test_the_message_id_a_party_knows_a_message_by(engine: Engine) -> None:

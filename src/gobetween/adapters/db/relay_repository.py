@@ -29,6 +29,7 @@ from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import tables as t
 from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.domain.aliases import Alias, AliasSide
+from gobetween.domain.messages import AttachmentMeta, Direction
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.access_ports import SellerPolicy
 
@@ -66,6 +67,20 @@ class KeptAttachment:
 
     data: bytes | None
     base64_body: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageToSend:
+    """The parts of a stored message (MessageRecord) its mail, or a notice about it, is made of."""
+
+    id: int
+    thread_id: int
+    seq: int
+    direction: Direction
+    subject: str
+    body: str
+    created_at: datetime
+    attachments: tuple[AttachmentMeta, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +425,36 @@ class SqlRelayRepository:
         by_header = {row.header_id: (row.buyer_id, row.seller_id, row.order_id) for row in rows}
         return [by_header[h] for h in reversed(header_ids) if h in by_header]
 
+    def message_to_send(self, message_id: int) -> MessageToSend:
+        """The parts of a stored message its mail, or a notice about it, is made of; LookupError
+        when there is no such message."""
+        rows = _MESSAGE_TO_SEND.rows(self._c, {"message_id": message_id})
+        if not rows:
+            raise LookupError(f"message {message_id} not found")
+        first = rows[0]
+        return MessageToSend(
+            id=message_id,
+            thread_id=first.thread_id,
+            seq=first.seq,
+            direction=first.direction,
+            subject=first.subject,
+            body=first.body,
+            created_at=utc(first.created_at),
+            attachments=tuple(
+                AttachmentMeta(row.filename, row.content_type, row.size, row.sha256)
+                for row in rows
+                if row.sha256 is not None
+            ),
+        )
+
+    def earlier_headers(self, thread_id: int, seq: int, party: AliasSide, limit: int) -> list[str]:
+        """The Message-IDs `party` knows the thread's messages before `seq` by, the latest first,
+        at most `limit`."""
+        rows = _EARLIER_HEADERS.rows(
+            self._c, {"thread": thread_id, "seq": seq, "party": party, "limit": limit}
+        )
+        return [row.header_id for row in rows]
+
     def header_for(self, message_ref: int, party: AliasSide) -> str | None:
         """The Message-ID under which `party` knows the message, if it knows it."""
         row = _HEADER_OF_MESSAGE.first(self._c, {"message_ref": message_ref, "party": party})
@@ -502,6 +547,51 @@ _OUTBOUND_OF_KEY = DriverStatement(
     select(r.relay_outbound).where(r.relay_outbound.c.delivery_key == bindparam("delivery_key")),
     binary_results=True,
 )
+# The Message-IDs one party knows the thread's messages before `seq` by, the latest first, at
+# most `limit`: the References of a reply, in one statement (built once; a thread's rows are
+# never all read).
+_EARLIER_HEADERS = DriverStatement(
+    select(r.relay_message_ids.c.header_id)
+    .select_from(
+        t.messages.join(
+            r.relay_message_ids,
+            and_(
+                r.relay_message_ids.c.message_ref == t.messages.c.id,
+                r.relay_message_ids.c.party == bindparam("party"),
+            ),
+        )
+    )
+    .where(t.messages.c.thread_id == bindparam("thread"), t.messages.c.seq < bindparam("seq"))
+    .order_by(t.messages.c.seq.desc())
+    .limit(bindparam("limit"))
+)
+# What a message's mail is made of, with its attachments' names, types and hashes (a row each,
+# in their order; one row of nulls when it has none), in one statement built once. The
+# message repository's `find` builds and runs three per call, one of them for the findings,
+# which a mail does not carry.
+_MESSAGE_TO_SEND = DriverStatement(
+    select(
+        t.messages.c.thread_id,
+        t.messages.c.seq,
+        t.messages.c.direction,
+        t.messages.c.subject,
+        t.messages.c.body,
+        t.messages.c.created_at,
+        t.message_attachments.c.filename,
+        t.message_attachments.c.content_type,
+        t.message_attachments.c.size,
+        t.message_attachments.c.sha256,
+    )
+    .select_from(
+        t.messages.outerjoin(
+            t.message_attachments, t.message_attachments.c.message_id == t.messages.c.id
+        )
+    )
+    .where(t.messages.c.id == bindparam("message_id"))
+    .order_by(t.message_attachments.c.position)
+)
+
+
 _ATTACHMENT_DATA = DriverStatement(
     select(
         r.relay_attachments.c.data,

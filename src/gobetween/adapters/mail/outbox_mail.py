@@ -17,15 +17,12 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import Connection, Engine, and_, bindparam, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from gobetween.adapters.db import relay_tables as r
 from gobetween.adapters.db import repositories as repos
-from gobetween.adapters.db import tables as t
-from gobetween.adapters.db.dialect import DriverStatement, utc
 from gobetween.adapters.db.outbox_repository import SqlOutboxRepository
-from gobetween.adapters.db.relay_repository import SqlRelayRepository
+from gobetween.adapters.db.relay_repository import MessageToSend, SqlRelayRepository
 from gobetween.adapters.mail.compose import compose_delivery
 from gobetween.adapters.mail.dkim_keys import DkimKey
 from gobetween.adapters.mail.dsn import DeliveryFailure, build_dsn, headers_of
@@ -39,7 +36,6 @@ from gobetween.adapters.mail.outbound import (
 )
 from gobetween.adapters.mail.parse import MailAttachment
 from gobetween.domain.aliases import AliasSide
-from gobetween.domain.messages import AttachmentMeta, Direction
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.services.ports import Clock, OutboundMail, OutboxItem
 
@@ -51,83 +47,6 @@ MAX_REFERENCES = 10
 PREPARE_TRANSACTION_SECONDS = 0.05
 # The core's delivery keys for messages: message-<id>-<recipient side>.
 _MESSAGE_KEY = re.compile(r"message-(\d+)-(buyer|seller)")
-# The Message-IDs one party knows the thread's messages before `seq` by, the latest first: the
-# References of a reply, in one statement (built once; a thread's rows are never all read).
-_EARLIER_HEADERS = DriverStatement(
-    select(r.relay_message_ids.c.header_id)
-    .select_from(
-        t.messages.join(
-            r.relay_message_ids,
-            and_(
-                r.relay_message_ids.c.message_ref == t.messages.c.id,
-                r.relay_message_ids.c.party == bindparam("party"),
-            ),
-        )
-    )
-    .where(t.messages.c.thread_id == bindparam("thread"), t.messages.c.seq < bindparam("seq"))
-    .order_by(t.messages.c.seq.desc())
-    .limit(MAX_REFERENCES)
-)
-# What a message's mail is made of, with its attachments' names, types and hashes (a row each,
-# in their order; one row of nulls when it has none), in one statement built once. The
-# message repository's `find` builds and runs three per call, one of them for the findings,
-# which a mail does not carry.
-_MESSAGE_TO_SEND = DriverStatement(
-    select(
-        t.messages.c.thread_id,
-        t.messages.c.seq,
-        t.messages.c.direction,
-        t.messages.c.subject,
-        t.messages.c.body,
-        t.messages.c.created_at,
-        t.message_attachments.c.filename,
-        t.message_attachments.c.content_type,
-        t.message_attachments.c.size,
-        t.message_attachments.c.sha256,
-    )
-    .select_from(
-        t.messages.outerjoin(
-            t.message_attachments, t.message_attachments.c.message_id == t.messages.c.id
-        )
-    )
-    .where(t.messages.c.id == bindparam("message_id"))
-    .order_by(t.message_attachments.c.position)
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _MessageToSend:
-    """The parts of a stored message (MessageRecord) its mail, or a notice about it, is made of."""
-
-    id: int
-    thread_id: int
-    seq: int
-    direction: Direction
-    subject: str
-    body: str
-    created_at: datetime
-    attachments: tuple[AttachmentMeta, ...]
-
-
-def _message_to_send(connection: Connection, message_id: int) -> _MessageToSend:
-    rows = _MESSAGE_TO_SEND.rows(connection, {"message_id": message_id})
-    if not rows:
-        raise LookupError(f"message {message_id} not found")
-    first = rows[0]
-    return _MessageToSend(
-        id=message_id,
-        thread_id=first.thread_id,
-        seq=first.seq,
-        direction=first.direction,
-        subject=first.subject,
-        body=first.body,
-        created_at=utc(first.created_at),
-        attachments=tuple(
-            AttachmentMeta(row.filename, row.content_type, row.size, row.sha256)
-            for row in rows
-            if row.sha256 is not None
-        ),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,9 +94,7 @@ class OutboxMail:
         if stored is None:
             now = self.clock().astimezone(UTC)
             with self.engine.begin() as connection:
-                stored = self._stored_or_composed(
-                    connection, SqlRelayRepository(connection), item, now
-                )
+                stored = self._stored_or_composed(SqlRelayRepository(connection), item, now)
         _, sender, data = stored
         return OutboundMail(
             delivery_key=item.delivery_key, sender=sender, recipient=item.recipient, data=data
@@ -207,9 +124,7 @@ class OutboxMail:
                     item = remaining.pop(0)
                     try:
                         with connection.begin_nested():
-                            mails[item.delivery_key] = self._stored_or_composed(
-                                connection, repo, item, now
-                            )
+                            mails[item.delivery_key] = self._stored_or_composed(repo, item, now)
                     except Exception:
                         log.debug("outbox %s: left to be composed alone", item.id, exc_info=True)
                     if time.monotonic() - opened >= PREPARE_TRANSACTION_SECONDS:
@@ -218,23 +133,23 @@ class OutboxMail:
             self._prepared.mails.update(mails)
 
     def _stored_or_composed(
-        self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
+        self, repo: SqlRelayRepository, item: OutboxItem, now: datetime
     ) -> tuple[str, str, bytes]:
         stored = repo.find_outbound(item.delivery_key)
         if stored is None:
-            header_id, sender, data = self._compose(connection, repo, item, now)
+            header_id, sender, data = self._compose(repo, item, now)
             stored = repo.keep_outbound(
                 item.delivery_key, header_id=header_id, sender=sender, data=data, now=now
             )
         return stored
 
     def _compose(
-        self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
+        self, repo: SqlRelayRepository, item: OutboxItem, now: datetime
     ) -> tuple[str, str, bytes]:
         if item.kind == "message" and item.message_id is not None:
-            return self._message(connection, repo, item)
+            return self._message(repo, item)
         if item.kind == "bounce_notice" and item.message_id is not None:
-            return self._opt_out_dsn(connection, repo, item, now)
+            return self._opt_out_dsn(repo, item, now)
         if item.kind == "delivery_failure":
             return self._failure_dsn(item, now)
         if item.kind == "relay_hold":
@@ -246,11 +161,9 @@ class OutboxMail:
 
     # A message between the parties ---------------------------------------------------------
 
-    def _message(
-        self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem
-    ) -> tuple[str, str, bytes]:
+    def _message(self, repo: SqlRelayRepository, item: OutboxItem) -> tuple[str, str, bytes]:
         assert item.message_id is not None
-        record = _message_to_send(connection, item.message_id)
+        record = repo.message_to_send(item.message_id)
         pair = self._pair(repo, record)
         recipient_side: AliasSide = "buyer" if record.direction == "seller_to_buyer" else "seller"
         sender_side: AliasSide = "seller" if recipient_side == "buyer" else "buyer"
@@ -258,10 +171,8 @@ class OutboxMail:
             item.message_id, recipient_side, new_message_id(self.alias_domain)
         )
         # The recipient's Message-IDs of the thread's latest earlier messages, oldest first.
-        earlier = _EARLIER_HEADERS.rows(
-            connection, {"thread": record.thread_id, "seq": record.seq, "party": recipient_side}
-        )
-        known = [row.header_id for row in reversed(earlier)]
+        earlier = repo.earlier_headers(record.thread_id, record.seq, recipient_side, MAX_REFERENCES)
+        known = list(reversed(earlier))
         attachments: list[MailAttachment] = []
         missing: list[str] = []
         # Base64 bodies the attachments arrived in, which compose sends as they are.
@@ -308,7 +219,7 @@ class OutboxMail:
         data = compose(letter, replacements=pair.replacements(), key=self.key)
         return header_id, self.bounce_address, data
 
-    def _pair(self, repo: SqlRelayRepository, record: _MessageToSend) -> _Pair:
+    def _pair(self, repo: SqlRelayRepository, record: MessageToSend) -> _Pair:
         pair = repo.pair_of_thread(record.thread_id)
         if pair is None:
             raise LookupError(
@@ -325,10 +236,10 @@ class OutboxMail:
     # Notices to a sender --------------------------------------------------------------------
 
     def _opt_out_dsn(
-        self, connection: Connection, repo: SqlRelayRepository, item: OutboxItem, now: datetime
+        self, repo: SqlRelayRepository, item: OutboxItem, now: datetime
     ) -> tuple[str, str, bytes]:
         assert item.message_id is not None
-        record = _message_to_send(connection, item.message_id)
+        record = repo.message_to_send(item.message_id)
         buyer_alias = f"{item.payload.get('buyer_alias', '')}@{self.alias_domain}"
         original = _original_headers(record, to=buyer_alias)
         failure = DeliveryFailure(
@@ -418,7 +329,8 @@ class FailureNotices:
     def _queue(self, message_id: int, delivery_key: str, diagnostic: str) -> None:
         now = self.clock().astimezone(UTC)
         with self.engine.begin() as connection:
-            record = _message_to_send(connection, message_id)
+            relay = SqlRelayRepository(connection)
+            record = relay.message_to_send(message_id)
             thread = repos.SqlThreadRepository(connection).find(record.thread_id)
             if thread is None:
                 return
@@ -459,16 +371,14 @@ class FailureNotices:
                         "status": status,
                         "diagnostic": diagnostic[:500],
                         "arrival": record.created_at.astimezone(UTC).isoformat(),
-                        "original_message_id": SqlRelayRepository(connection).header_for(
-                            message_id, sender_side
-                        ),
+                        "original_message_id": relay.header_for(message_id, sender_side),
                     },
                 ),
                 now=now,
             )
 
 
-def _original_headers(record: _MessageToSend, *, to: str) -> bytes:
+def _original_headers(record: MessageToSend, *, to: str) -> bytes:
     """The headers of the undelivered message that a delivery status notice quotes."""
     headers = EmailMessage(policy=WIRE_POLICY)
     headers["To"] = to
