@@ -176,17 +176,31 @@ def normalize_contacts(text: str) -> NormalizedText:
         folded_text = data.decode("latin-1")
     shape = data.translate(_LATIN1_SHAPE)
     length = len(text)
-    if _SPACED_SHAPE.search(shape) is None:
-        found = _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(data, overlapping=True)
-        if _nothing_to_rewrite(folded_text, found):
-            # Most short messages: the view is the folded text, one for one, as the draft and
-            # the calls below would make it.
-            return _normalized_text(text, folded_text, range(length), range(1, length + 1), None)
-        folded = _Draft(folded_text, range(length), range(1, length + 1))
-        contact_view = _contact_draft(folded, False, shape, found)
-    else:
-        folded = _Draft(folded_text, range(length), range(1, length + 1))
-        contact_view = _contact_draft(folded, True, shape)
+    folded_draft: _Draft | None = None
+    if _SPACED_SHAPE.search(shape) is not None:
+        # Where the hint is found, blank-spaced letters are joined first (`_contact_draft`);
+        # when none are (the hint also reads dots, dashes and lone words such as "a"), the
+        # rest is what it is for text without the hint.
+        folded_draft = _Draft(folded_text, range(length), range(1, length + 1))
+        joined = _join_spaced(folded_draft, _SPACED_BLANK, shape)
+        if joined is not folded_draft:
+            contact_view = _contact_draft(joined, False, shape)
+            return _normalized_text(
+                text,
+                contact_view.text,
+                _frozen(contact_view.starts),
+                _frozen(contact_view.ends),
+                None,
+            )
+    found = _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(data, overlapping=True)
+    live = _rewrites(folded_text, found)
+    if live is None:
+        # Most short messages: the view is the folded text, one for one, as the draft and
+        # the calls below would make it.
+        return _normalized_text(text, folded_text, range(length), range(1, length + 1), None)
+    if folded_draft is None:
+        folded_draft = _Draft(folded_text, range(length), range(1, length + 1))
+    contact_view = _contact_draft(folded_draft, False, shape, found, live)
     return _normalized_text(
         text, contact_view.text, _frozen(contact_view.starts), _frozen(contact_view.ends), None
     )
@@ -196,31 +210,68 @@ def _contact_view(folded: _Draft, spaced: bool, shape: bytes | None) -> _Draft:
     """The detector view of the folded text: `folded` itself when the rewriting steps would
     change nothing (`_nothing_to_rewrite`), else `_contact_draft`'s."""
     if spaced:
-        return _contact_draft(folded, True, shape)
+        joined = _join_spaced(folded, _SPACED_BLANK, shape)
+        if joined is not folded:
+            return _contact_draft(joined, False, shape)
+        # No blank-spaced letters joined (the hint also reads dots, dashes and lone words such
+        # as "a"): the rest is what it is for text without the hint.
     found = _separators_and_digits(folded.text, shape is not None)
-    if _nothing_to_rewrite(folded.text, found):
+    live = _rewrites(folded.text, found)
+    if live is None:
         return folded
-    return _contact_draft(folded, False, shape, found)
+    return _contact_draft(folded, False, shape, found, live)
 
 
 def _nothing_to_rewrite(text: str, found: list[tuple[int, int, int]]) -> bool:
     """Whether `_contact_draft` leaves the folded, not spaced `text` as it is, `found` being
-    `_separators_and_digits(text)`: no spelled or spaced separator, no bracketed one, no
-    scheme to respace (so `_deobfuscate` edits nothing), and no run of digit words (tested as
-    `_contact_draft` tests it)."""
-    for key, _, _ in found:
+    `_separators_and_digits(text)` (`_rewrites` is None)."""
+    return _rewrites(text, found) is None
+
+
+# The separators' hints from the first one `_deobfuscate` takes past its first two tests on, how
+# many hints there are in all, whether enough digit words stand alone for a run (known True, or
+# not counted: False), and the bracketed separators' matches when they were looked for.
+_LiveHints = tuple[list[int], int, bool, list[re.Match[str]] | None]
+
+
+def _rewrites(text: str, found: list[tuple[int, int, int]]) -> _LiveHints | None:
+    """None when `_contact_draft` leaves the folded, not spaced `text` as it is, `found` being
+    `_separators_and_digits(text)`: no spelled or spaced separator that an address's rest
+    follows (after a word that is no function word), no bracketed one, no scheme to respace (so
+    `_deobfuscate` edits nothing), and no run of digit words (tested as `_contact_draft` tests
+    it). Else the live hints, for `_contact_draft`."""
+    # (A loop, not a comprehension, and no list while there is no hint: most texts have no
+    # key or a few digit words, and a comprehension is a function call of its own.)
+    hints: list[int] | None = None
+    for key, start, _ in found:
         if _IS_HINT_KEY[key]:
-            return False
-    if ("(" in text or "[" in text or "{" in text or "<" in text) and _matches_at(
-        _BRACKETED, text, _BRACKETS
-    ):
-        return False
+            if hints is None:
+                hints = [start]
+            else:
+                hints.append(start)
+    if hints is not None:
+        for index, start in enumerate(hints):
+            # `_deobfuscate`'s first two tests of a hint, which skip it before any edit and
+            # whatever came before: the rest of an address after it (not " at the door",
+            # " at 9"), and no function word before it ("du point de vue", "at some point in").
+            if _TAIL.match(text, start) is not None and (
+                text[text.rfind(" ", 0, start) + 1 : start] not in _STOPWORDS
+            ):
+                return hints[index:], len(hints), False, None
+    bracketed = None
+    if "(" in text or "[" in text or "{" in text or "<" in text:
+        bracketed = _matches_at(_BRACKETED, text, _BRACKETS)
+        if bracketed:
+            return [], len(hints) if hints is not None else 0, False, bracketed
     if ("http" in text or "ftp" in text) and any(
         match.group() != match.group(1) + "://"
         for match in _matches_at(_SCHEME, text, _SCHEME_NAMES)
     ):
-        return False
-    return len(found) < _RUN_MIN or _standing_digit_words(text, found) < _RUN_MIN
+        return [], len(hints) if hints is not None else 0, False, bracketed
+    hint_count = len(hints) if hints is not None else 0
+    if len(found) - hint_count < _RUN_MIN or _standing_digit_words(text, found) < _RUN_MIN:
+        return None
+    return [], hint_count, True, bracketed
 
 
 def _source(text: str) -> tuple[str, bytes | None]:
@@ -262,12 +313,14 @@ def _contact_draft(
     spaced: bool,
     shape: bytes | None = None,
     found: list[tuple[int, int, int]] | None = None,
+    live: _LiveHints | None = None,
 ) -> _Draft:
     """The detector view from the folded text: blank-spaced letters joined, obfuscated address
     separators and digit words rewritten. A blank-separated run is also a run of the broader
     hint, so the phrase view's test serves here too. `shape`: the folded text's Latin-1 shape,
     when it has one; `found`: `_separators_and_digits(folded.text)`, when the caller has it
-    (not spaced: joining letters would move them)."""
+    (not spaced: joining letters would move them); `live`: `_rewrites(folded.text, found)`,
+    when the caller has it."""
     draft = _join_spaced(folded, _SPACED_BLANK, shape) if spaced else folded
     # A text with a Latin-1 shape is in Latin-1, and so is every draft made from it (letters
     # joined, separators rewritten as ASCII).
@@ -275,14 +328,26 @@ def _contact_draft(
     if found is None or draft is not folded:
         # One automaton pass finds both the spelled and spaced separators and every digit word.
         found = _separators_and_digits(draft.text, in_latin1)
-    hints = [start for key, start, _ in found if _IS_HINT_KEY[key]]
-    deobfuscated = _deobfuscate(draft, hints)
-    if len(found) - len(hints) < _RUN_MIN:
+        live = None
+    standing_run = False
+    if live is None:
+        hints = [start for key, start, _ in found if _IS_HINT_KEY[key]]
+        hint_count = len(hints)
+        deobfuscated = _deobfuscate(draft, hints)
+    else:
+        # The hints before the first live one are skipped by `_deobfuscate` whatever happens.
+        hints, hint_count, standing_run, bracketed = live
+        deobfuscated = _deobfuscate(draft, hints, first_live=bool(hints), bracketed=bracketed)
+    if len(found) - hint_count < _RUN_MIN:
         # Fewer digit words in the text, overlapping or not, than a run needs (most messages):
         # `_digit_words` would find no run. Rewritten separators make no new digit word: each
         # is replaced by ".", "@", "/" or its own scheme letters and "://", between words.
         return deobfuscated
-    if deobfuscated is draft and _standing_digit_words(draft.text, found) < _RUN_MIN:
+    if (
+        deobfuscated is draft
+        and not standing_run
+        and _standing_digit_words(draft.text, found) < _RUN_MIN
+    ):
         # Nothing was rewritten, and fewer digit words stand alone (as `_digit_words` requires
         # of the Latin ones) than a run needs: "un", "tre" and "one" inside other words make
         # most of the count above. `_digit_words` finds its words among these (leftmost-longest
@@ -1050,17 +1115,28 @@ def _matches_at(pattern: re.Pattern[str], text: str, leads: Sequence[str]) -> li
     return _matches_from(pattern, text, starts)
 
 
-def _deobfuscate(draft: _Draft, hints: list[int] | None = None) -> _Draft:
+def _deobfuscate(
+    draft: _Draft,
+    hints: list[int] | None = None,
+    *,
+    first_live: bool = False,
+    bracketed: list[re.Match[str]] | None = None,
+) -> _Draft:
     """Rewrite obfuscated address separators to `.`, `@` and `/`, in address-shaped runs only.
     `hints`: where the separators of `_HINT_KEYS` start in `draft.text`, when the caller has
-    them (in the order the automaton reports them)."""
+    them (in the order the automaton reports them; those that the loop below would skip
+    before the first one it takes further may be left out); `first_live`: the first of
+    `hints` is known to pass the loop's first two tests (`_rewrites`); `bracketed`: the
+    matches of `_BRACKETED` in `draft.text`, when the caller has looked for them."""
     edits: list[Edit] = []
     given = draft
     text = draft.text
     # A bracketed separator starts with one of four brackets: `in` finds none of them in most
     # messages faster than the regex's class scan does.
-    if "(" in text or "[" in text or "{" in text or "<" in text:
-        for match in _matches_at(_BRACKETED, text, _BRACKETS):
+    if bracketed is None and ("(" in text or "[" in text or "{" in text or "<" in text):
+        bracketed = _matches_at(_BRACKETED, text, _BRACKETS)
+    if bracketed:
+        for match in bracketed:
             start, end = match.span()
             # The blanks around a bracketed separator belong to it: `name [at] shop [dot] com`.
             while start > 0 and text[start - 1] in " \t":
@@ -1083,11 +1159,16 @@ def _deobfuscate(draft: _Draft, hints: list[int] | None = None) -> _Draft:
     if hints is None or draft is not given:
         # The brackets or a scheme were rewritten: the separators move.
         hints = _hint_starts(text)
+        first_live = False
     for start in hints:
-        if start < done or _TAIL.match(text, start) is None:
-            continue
-        # "du point de vue", "el punto de entrega": a function word before a spelled dot.
-        if text[max(0, text.rfind(" ", 0, start) + 1) : start] in _STOPWORDS:
+        if first_live:
+            first_live = False
+        elif (
+            start < done
+            or _TAIL.match(text, start) is None
+            # "du point de vue", "el punto de entrega": a function word before a spelled dot.
+            or text[max(0, text.rfind(" ", 0, start) + 1) : start] in _STOPWORDS
+        ):
             continue
         low = max(0, start - _HEAD_WINDOW)
         head = _HEAD.search(text, _head_floor(text, low, start), start)

@@ -16,6 +16,7 @@ _WORDS = [
     "seven", "eight", "nine", "zero", "oh", "eins", "zwei", "fünf", "cinq", "uno", "tre", "sei",
     "someone", "tone", "(at)", "[dot]", "(646)", "[.]", "{", "<b>", "://", ":", "/", ".", "@",
     "a", "b", "c", "x", "7", "555", "0199", "ドット", "アット", "Ｓａｌｅｓ", "é", "ß", "r e v",
+    "du", "el", "some", "is", "the", "door", "9", "[at]", "(dot)", "lunathreads[.]com",
 ]  # fmt: skip
 _GAPS = ["", " ", "  ", " . ", "\t", "\n", ", ", "-", " @ "]
 _RUNS = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GAPS)), max_size=16).map(
@@ -81,3 +82,9 @@ def test_nothing_to_rewrite_sees_each_rewrite() -> None:
     assert not nothing("kontakt [at] holzwerk")
     assert not nothing("see https : / / shop.example.com")
     assert not nothing("call four one five five five five")
+    # A separator word without an address after it, or after a function word, edits nothing.
+    assert nothing("meet me at the door at 9")
+    assert nothing("du point de vue du client")
+    assert nothing("at some point in the week")
+    assert not nothing("our catalogue is at tienda-luna.es or at shop dot com")
+    assert not nothing("sizes at lunathreads[.]com/sizes")
