@@ -388,7 +388,15 @@ def _spans(
         last = end - 1 if raw[-1] == ")" else end
         return [(start, _span_end(text, start, last, end, raw) if "(" in raw else last, count)]
     sizes = list(map(len, groups))
-    ends = [match.end() for match in _GROUP.finditer(text, start, end)]
+    # Where each digit group ends in the text: each is found in `raw` after the one before it
+    # (a group starts at the first digit after the previous group, and only separators lie
+    # between them), without a second regex pass over the candidate.
+    ends: list[int] = []
+    origin = end - len(raw)
+    position = 0
+    for group in groups:
+        position = raw.find(group, position) + len(group)
+        ends.append(origin + position)
     spans: list[_Span] = []
     dropped = 0
     for keep in range(count, 0, -1):
