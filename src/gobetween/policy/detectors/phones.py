@@ -207,6 +207,10 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
     hits: list[PhoneHit] = []
     for match in _candidates(text, first_run):
         raw = match.group()
+        if len(raw) < _MIN_DIGITS:
+            # Too short to hold the digits of a phone number ("5", "2024"): known before the
+            # digit groups are found.
+            continue
         # The digit groups and the digits are found once, for every test below.
         groups = _GROUP.findall(raw)
         digits = "".join(groups)
@@ -354,15 +358,23 @@ def _context_vetoes(text: str, start: int) -> bool:
     window = text[line_start + 1 if line_start >= 0 else window_start : start]
     # A phone word wins when it ends after the last veto word starts: "service client" is a phone
     # word that contains one.
-    if (
-        not _VETO_CORE_AUTOMATON.find_matches_as_indexes(window.encode("utf-8", "surrogatepass"))
-        or _VETO_WORDS.search(window) is None
-    ):
+    if not _VETO_CORE_AUTOMATON.find_matches_as_indexes(window.encode("utf-8", "surrogatepass")):
         # No veto word before the number (most numbers): the phone words do not matter.
         return False
-    vetoes = [m.start() for m in _VETO_WORDS.finditer(window)]
-    phones = [m.end() for m in _PHONE_WORDS.finditer(window)]
-    return not phones or phones[-1] <= vetoes[-1]
+    veto = _VETO_WORDS.search(window)
+    if veto is None:
+        return False
+    # The last veto word: `search` on from the end of each, as `finditer` would go on (no veto
+    # word matches the empty string), without a second pass over the window from its start.
+    last_veto = veto.start()
+    veto = _VETO_WORDS.search(window, veto.end())
+    while veto is not None:
+        last_veto = veto.start()
+        veto = _VETO_WORDS.search(window, veto.end())
+    last_phone = -1
+    for phone in _PHONE_WORDS.finditer(window):
+        last_phone = phone.end()
+    return last_phone < 0 or last_phone <= last_veto
 
 
 def _spans(
