@@ -114,7 +114,8 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
     if first_dot is None and "://" not in text and "www" not in text:
         # Every link has a scheme, "www" or a bare domain's "x.y": none here (most messages).
         return []
-    found: list[tuple[int, int, str | None]] = []
+    # (start, end, scheme, whether a bare domain)
+    found: list[tuple[int, int, str | None, bool]] = []
     taken: list[tuple[int, int]] = []
     passes: list[tuple[re.Pattern[str], bool]] = []
     if "://" in text:
@@ -133,7 +134,7 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
             if not (taken and _overlaps(taken, start, end)):
                 taken.append((start, end))
                 scheme = text[start : text.index(":", start)] if has_scheme else None
-                found.append((start, end, scheme))
+                found.append((start, end, scheme, False))
             match = pattern.search(text, following) if following <= last else None
     # A bare domain found inside a URL or www address overlaps it and is dropped: the dots inside
     # them are skipped before the walk back (which, from a URL's second dot on, would go back to
@@ -166,18 +167,28 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
         bare = _BARE.match(text, start)
         if bare is None:
             continue
-        done = bare.end()
-        start, end = bare.start(), _trim(text, bare.start(), bare.end())
+        start = bare.start()
+        done = end = bare.end()
+        # (`_trim` only when the last character is one it trims: a domain ends with a label
+        # character, and most have no path.)
+        if text[end - 1] in _TRAILING:
+            end = _trim(text, start, end)
         if (taken and _overlaps(taken, start, end)) or not _is_domain(view, bare):
             continue
         taken.append((start, end))
-        found.append((start, end, None))
+        found.append((start, end, None, True))
     hits: list[LinkHit] = []
-    for start, end, scheme in sorted(found) if len(found) > 1 else found:
+    # (No two found overlap: sorting never compares past the start and end.)
+    for start, end, scheme, bare_domain in sorted(found) if len(found) > 1 else found:
         url = text[start:end]
-        host = _host(url, scheme)
-        if not host:
-            continue
+        if bare_domain:
+            # `_BARE`'s lower-case labels and dots, then maybe a path: what `_host` reads from
+            # it is what comes before the path, never empty.
+            host = url.partition("/")[0]
+        else:
+            host = _host(url, scheme)
+            if not host:
+                continue
         original_start, original_end = view.to_original(start, end)
         original = view.original[original_start:original_end]
         hits.append(
@@ -204,8 +215,16 @@ def _is_domain(view: NormalizedText, match: re.Match[str]) -> bool:
             return False
     # A capitalised top-level domain after a dot starts a sentence (`it.It`, `Merci.Je`), unless
     # the whole domain is written in capitals (`SHOP.COM`).
-    tld_start = match.start("tld")
-    original_start, original_end = view.to_original(tld_start, match.end("tld"))
+    tld_start, tld_end = match.span("tld")
+    ends = view.ends
+    if ends and tld_end <= len(view.origin):
+        # `to_original`'s own way for a span inside the view, to the first character: the
+        # top-level domain was written starting with it, when the span maps to any (most
+        # domains are written in lower case: no more to read).
+        first = view.origin[tld_start]
+        if ends[tld_end - 1] <= first or not view.original[first : first + 1].isupper():
+            return True
+    original_start, original_end = view.to_original(tld_start, tld_end)
     written = view.original[original_start:original_end]
     if not written[:1].isupper():
         return True
