@@ -783,7 +783,12 @@ def _valid_for_region(code: int, national: str, region: str) -> bool:
 def _is_ean13(digits: str) -> bool:
     if len(digits) != 13:
         return False
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    if digits.isascii():
+        # ASCII digits as bytes: each is its value plus 48, summed in C (a generator calling
+        # `int` on each digit cost about 1.7 us); 6 digits weigh 1 and 6 weigh 3.
+        total = sum(digits[0:12:2].encode()) + 3 * sum(digits[1:12:2].encode()) - 48 * 24
+    else:
+        total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
     return (10 - total % 10) % 10 == int(digits[12])
 
 
