@@ -311,30 +311,51 @@ def _check(
 
 
 # A frozen dataclass's `__init__` sets each field with `object.__setattr__` (its own
-# `__setattr__` refuses); the slots' descriptors set them directly, in less than half the time
-# (about 0.45 against 1.1 µs for a verdict). A check makes one message and one verdict.
+# `__setattr__` refuses), and its slots' descriptors take a call per field. A check makes one
+# message and one verdict, each built as a draft: a class with the same slots and no frozen
+# `__setattr__`, whose fields are set by plain attribute stores, then given the dataclass as its
+# class. CPython lays slots out in the sorted order of their names, so the same names make the
+# same layout and the object is the dataclass's in every respect (about 0.2 against 0.43 µs for
+# a message; 0.79 µs through the dataclass's `__init__`).
 _NEW = object.__new__
-_MESSAGE_FIELD = {name: vars(AnalyzedMessage)[name].__set__ for name in AnalyzedMessage.__slots__}
-_SET_TEXT = _MESSAGE_FIELD["text"]
-_SET_SUBJECT = _MESSAGE_FIELD["subject"]
-_SET_NORMALIZED = _MESSAGE_FIELD["normalized"]
-_SET_LANGUAGE = _MESSAGE_FIELD["language"]
-_SET_CONTEXT = _MESSAGE_FIELD["context"]
-_SET_FACTS = _MESSAGE_FIELD["facts"]
-_SET_SCAN = _MESSAGE_FIELD["scan"]
-_SET_PROFILE = _MESSAGE_FIELD["profile"]
-_SET_PRIOR = _MESSAGE_FIELD["prior"]
-_SET_LANGUAGE_DETECTED = _MESSAGE_FIELD["language_detected"]
-_SET_CONTACTS = _MESSAGE_FIELD["_contacts"]
-_VERDICT_FIELD = {name: vars(Verdict)[name].__set__ for name in Verdict.__slots__}
-_SET_VERDICT = _VERDICT_FIELD["verdict"]
-_SET_FINDINGS = _VERDICT_FIELD["findings"]
-_SET_CRITICAL = _VERDICT_FIELD["critical"]
-_SET_SUGGESTIONS = _VERDICT_FIELD["suggestions"]
-_SET_TRIAGE = _VERDICT_FIELD["triage"]
-_SET_REPORT = _VERDICT_FIELD["report"]
-_SET_VERDICT_LANGUAGE = _VERDICT_FIELD["language"]
-_SET_POLICY_VERSION = _VERDICT_FIELD["policy_version"]
+
+
+class _AnalyzedMessageDraft:
+    __slots__ = (
+        "_contacts",
+        "context",
+        "facts",
+        "language",
+        "language_detected",
+        "normalized",
+        "prior",
+        "profile",
+        "scan",
+        "subject",
+        "text",
+    )
+
+
+class _VerdictDraft:
+    __slots__ = (
+        "critical",
+        "findings",
+        "language",
+        "policy_version",
+        "report",
+        "suggestions",
+        "triage",
+        "verdict",
+    )
+
+
+# A field added to either dataclass must be added to its draft: the class assignment would
+# refuse the draft at the first check; this says why, at import.
+for _draft, _made in ((_AnalyzedMessageDraft, AnalyzedMessage), (_VerdictDraft, Verdict)):
+    if sorted(_draft.__slots__) != sorted(_made.__slots__):
+        raise TypeError(f"{_draft.__name__} must have the slots of {_made.__name__}")
+
+_SET_PRIOR = vars(AnalyzedMessage)["prior"].__set__
 
 
 def _new_message(
@@ -351,18 +372,21 @@ def _new_message(
 ) -> AnalyzedMessage:
     """`AnalyzedMessage(...)` with every field given in order, its contact information not
     found yet: the same value."""
-    message: AnalyzedMessage = _NEW(AnalyzedMessage)
-    _SET_TEXT(message, text)
-    _SET_SUBJECT(message, subject)
-    _SET_NORMALIZED(message, normalized)
-    _SET_LANGUAGE(message, language)
-    _SET_CONTEXT(message, context)
-    _SET_FACTS(message, facts)
-    _SET_SCAN(message, scan)
-    _SET_PROFILE(message, profile)
-    _SET_PRIOR(message, prior)
-    _SET_LANGUAGE_DETECTED(message, language_detected)
-    _SET_CONTACTS(message, None)
+    draft: Any = _NEW(_AnalyzedMessageDraft)
+    draft.text = text
+    draft.subject = subject
+    draft.normalized = normalized
+    draft.language = language
+    draft.context = context
+    draft.facts = facts
+    draft.scan = scan
+    draft.profile = profile
+    draft.prior = prior
+    draft.language_detected = language_detected
+    draft._contacts = None
+    draft.__class__ = AnalyzedMessage
+    # Typed by an annotated name, not by `typing.cast`, a function call on every one built.
+    message: AnalyzedMessage = draft
     return message
 
 
@@ -377,15 +401,17 @@ def _new_verdict(
     policy_version: str,
 ) -> Verdict:
     """`Verdict(...)` with every field given in order: the same value."""
-    made: Verdict = _NEW(Verdict)
-    _SET_VERDICT(made, verdict)
-    _SET_FINDINGS(made, findings)
-    _SET_CRITICAL(made, critical)
-    _SET_SUGGESTIONS(made, suggestions)
-    _SET_TRIAGE(made, triage)
-    _SET_REPORT(made, report)
-    _SET_VERDICT_LANGUAGE(made, language)
-    _SET_POLICY_VERSION(made, policy_version)
+    draft: Any = _NEW(_VerdictDraft)
+    draft.verdict = verdict
+    draft.findings = findings
+    draft.critical = critical
+    draft.suggestions = suggestions
+    draft.triage = triage
+    draft.report = report
+    draft.language = language
+    draft.policy_version = policy_version
+    draft.__class__ = Verdict
+    made: Verdict = draft
     return made
 
 
