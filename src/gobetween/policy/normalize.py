@@ -69,29 +69,18 @@ class NormalizedText:
         return (first, max(last + 1, next_origin))
 
 
+_new_object = object.__new__
+
+
 class _NormalizedTextDraft:
     """`NormalizedText`'s slots without its frozen `__setattr__`: a view (built on every call,
-    each field given) is built as a draft, its fields set by plain attribute stores, then given
-    the class `NormalizedText`. CPython lays slots out in the sorted order of their names, so
-    the same names make the same layout and the object is a `NormalizedText` in every respect.
-    A frozen dataclass's `__init__` sets each field with `object.__setattr__`, and the slots'
-    descriptors take a call per field."""
+    each field given) is built as a draft, its fields set by plain attribute stores on a bare
+    `object.__new__` (no `__init__` frame to run), then given the class `NormalizedText`. CPython
+    lays slots out in the sorted order of their names, so the same names make the same layout and
+    the object is a `NormalizedText` in every respect. A frozen dataclass's `__init__` sets each
+    field with `object.__setattr__`, and the slots' descriptors take a call per field."""
 
     __slots__ = ("contacts", "ends", "origin", "original", "text")
-
-    def __init__(
-        self,
-        original: str,
-        text: str,
-        origin: Sequence[int],
-        ends: Sequence[int],
-        contacts: NormalizedText | None,
-    ) -> None:
-        self.original = original
-        self.text = text
-        self.origin = origin
-        self.ends = ends
-        self.contacts = contacts
 
 
 def _normalized_text(
@@ -102,7 +91,12 @@ def _normalized_text(
     contacts: NormalizedText | None,
 ) -> NormalizedText:
     """`NormalizedText(original, text, origin, ends, contacts)`, the same value."""
-    view: Any = _NormalizedTextDraft(original, text, origin, ends, contacts)
+    view: Any = _new_object(_NormalizedTextDraft)
+    view.original = original
+    view.text = text
+    view.origin = origin
+    view.ends = ends
+    view.contacts = contacts
     view.__class__ = NormalizedText
     # Typed by an annotated name, not by `typing.cast`, a function call on every one built.
     built: NormalizedText = view

@@ -32,25 +32,27 @@ class EmailHit:
     obfuscated: bool
 
 
+_new_object = object.__new__
+
+
 class _EmailHitDraft:
     """`EmailHit`'s slots without its frozen `__setattr__`: a hit is built as a draft, its
-    fields set by plain attribute stores, then given the class `EmailHit`. CPython lays slots out
-    in the sorted order of their names, so the same names make the same layout and the object
-    is an `EmailHit` in every respect. A frozen dataclass's `__init__` sets each field with
-    `object.__setattr__`, and the slots' descriptors take a call per field."""
+    fields set by plain attribute stores on a bare `object.__new__` (no `__init__` frame to run),
+    then given the class `EmailHit`. CPython lays slots out in the sorted order of their names, so
+    the same names make the same layout and the object is an `EmailHit` in every respect. A frozen
+    dataclass's `__init__` sets each field with `object.__setattr__`, and the slots' descriptors
+    take a call per field."""
 
     __slots__ = ("address", "end", "obfuscated", "start")
-
-    def __init__(self, start: int, end: int, address: str, obfuscated: bool) -> None:
-        self.start = start
-        self.end = end
-        self.address = address
-        self.obfuscated = obfuscated
 
 
 def _email_hit(start: int, end: int, address: str, obfuscated: bool) -> EmailHit:
     """`EmailHit(...)` with the fields in order, the same value."""
-    hit: Any = _EmailHitDraft(start, end, address, obfuscated)
+    hit: Any = _new_object(_EmailHitDraft)
+    hit.start = start
+    hit.end = end
+    hit.address = address
+    hit.obfuscated = obfuscated
     hit.__class__ = EmailHit
     # Typed by an annotated name, not by `typing.cast`, a function call on every one built.
     built: EmailHit = hit

@@ -72,31 +72,31 @@ class LinkHit:
     obfuscated: bool
 
 
+_new_object = object.__new__
+
+
 class _LinkHitDraft:
-    """`LinkHit`'s slots without its frozen `__setattr__`: a hit is built as a draft, its
-    fields set by plain attribute stores, then given the class `LinkHit`. CPython lays slots out
-    in the sorted order of their names, so the same names make the same layout and the object
-    is a `LinkHit` in every respect. A frozen dataclass's `__init__` sets each field with
-    `object.__setattr__`, and the slots' descriptors take a call per field."""
+    """`LinkHit`'s slots without its frozen `__setattr__`: a hit is built as a draft, its fields
+    set by plain attribute stores on a bare `object.__new__` (no `__init__` frame to run), then
+    given the class `LinkHit`. CPython lays slots out in the sorted order of their names, so the
+    same names make the same layout and the object is a `LinkHit` in every respect. A frozen
+    dataclass's `__init__` sets each field with `object.__setattr__`, and the slots' descriptors
+    take a call per field."""
 
     __slots__ = ("end", "host", "obfuscated", "scheme", "start", "url")
-
-    def __init__(
-        self, start: int, end: int, url: str, scheme: str | None, host: str, obfuscated: bool
-    ) -> None:
-        self.start = start
-        self.end = end
-        self.url = url
-        self.scheme = scheme
-        self.host = host
-        self.obfuscated = obfuscated
 
 
 def _link_hit(
     start: int, end: int, url: str, scheme: str | None, host: str, obfuscated: bool
 ) -> LinkHit:
     """`LinkHit(...)` with the fields in order, the same value."""
-    hit: Any = _LinkHitDraft(start, end, url, scheme, host, obfuscated)
+    hit: Any = _new_object(_LinkHitDraft)
+    hit.start = start
+    hit.end = end
+    hit.url = url
+    hit.scheme = scheme
+    hit.host = host
+    hit.obfuscated = obfuscated
     hit.__class__ = LinkHit
     # Typed by an annotated name, not by `typing.cast`, a function call on every one built.
     built: LinkHit = hit

@@ -166,28 +166,28 @@ class PhoneHit:
     spelled: bool
 
 
+_new_object = object.__new__
+
+
 class _PhoneHitDraft:
     """`PhoneHit`'s slots without its frozen `__setattr__`: a hit is built as a draft, its
-    fields set by plain attribute stores, then given the class `PhoneHit`. CPython lays slots out
-    in the sorted order of their names, so the same names make the same layout and the object
-    is a `PhoneHit` in every respect. A frozen dataclass's `__init__` sets each field with
-    `object.__setattr__`, and the slots' descriptors take a call per field."""
+    fields set by plain attribute stores on a bare `object.__new__` (no `__init__` frame to run),
+    then given the class `PhoneHit`. CPython lays slots out in the sorted order of their names, so
+    the same names make the same layout and the object is a `PhoneHit` in every respect. A frozen
+    dataclass's `__init__` sets each field with `object.__setattr__`, and the slots' descriptors
+    take a call per field."""
 
     __slots__ = ("end", "number", "region", "spelled", "start")
-
-    def __init__(
-        self, start: int, end: int, number: str, region: str | None, spelled: bool
-    ) -> None:
-        self.start = start
-        self.end = end
-        self.number = number
-        self.region = region
-        self.spelled = spelled
 
 
 def _phone_hit(start: int, end: int, number: str, region: str | None, spelled: bool) -> PhoneHit:
     """`PhoneHit(...)` with the fields in order, the same value."""
-    hit: Any = _PhoneHitDraft(start, end, number, region, spelled)
+    hit: Any = _new_object(_PhoneHitDraft)
+    hit.start = start
+    hit.end = end
+    hit.number = number
+    hit.region = region
+    hit.spelled = spelled
     hit.__class__ = PhoneHit
     # Typed by an annotated name, not by `typing.cast`, a function call on every one built.
     built: PhoneHit = hit
