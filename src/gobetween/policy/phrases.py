@@ -488,6 +488,18 @@ def _spots_of(hits: Mapping[tuple[str, str], Iterable[Hit]]) -> _Spots:
     return {key: [(-1, hit.start, hit.end) for hit in found] for key, found in hits.items()}
 
 
+# One tuple object per (language, class) key, shared by the matchers' targets, the pattern index
+# and the class keys: a dict or set holding a key then finds the one looked up by identity,
+# without comparing two equal tuples item by item (the scan's hits, the gates of
+# `possible_groups` and the patterns' classes are looked up in each other on every message).
+_KEYS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _key(lang: str, cls: str) -> tuple[str, str]:
+    key = (lang, cls)
+    return _KEYS.setdefault(key, key)
+
+
 def _group_targets(key: str, entries: Sequence[Entry]) -> _Targets:
     groups: dict[tuple[bool, bool], list[tuple[tuple[str, str], str, str]]] = {}
     for e in entries:
@@ -495,7 +507,7 @@ def _group_targets(key: str, entries: Sequence[Entry]) -> _Targets:
         # letter or digit: the scan then need not look at the phrase's own first (last) character.
         left = e.check_left and key[0].isalnum()
         right = e.check_right and key[-1].isalnum()
-        groups.setdefault((left, right), []).append(((e.lang, e.cls), e.lang, e.cls))
+        groups.setdefault((left, right), []).append((_key(e.lang, e.cls), e.lang, e.cls))
     return tuple((left, right, tuple(items)) for (left, right), items in groups.items())
 
 
@@ -551,7 +563,7 @@ class Lexicon:
             str, dict[tuple[str, str], list[tuple[Pattern, tuple[tuple[str, str], ...]]]]
         ] = {}
         for pattern in data.patterns:
-            keys = tuple((pattern.lang, cls) for cls in pattern.classes)
+            keys = tuple(_key(pattern.lang, cls) for cls in pattern.classes)
             by_key = self.index.setdefault(pattern.group, {})
             by_key.setdefault(keys[0], []).append((pattern, keys[1:]))
         self._groups = frozenset(self.index)
@@ -736,7 +748,7 @@ _CLASS_KEYS: dict[str, tuple[tuple[str, str], ...]] = {}
 def _class_keys(cls: str) -> tuple[tuple[str, str], ...]:
     keys = _CLASS_KEYS.get(cls)
     if keys is None:
-        keys = _CLASS_KEYS[cls] = tuple((code, cls) for code in LANGUAGES)
+        keys = _CLASS_KEYS[cls] = tuple(_key(code, cls) for code in LANGUAGES)
     return keys
 
 
