@@ -328,51 +328,12 @@ def relay_workers(engine: Engine) -> int:
     return RELAY_WORKERS if engine.dialect.name == "sqlite" else RELAY_WORKERS_POSTGRESQL
 
 
-# On PostgreSQL a large mail spends most of its time on its deciding thread waiting, not
-# running: a 200 kB mail's rows are ~300 kB of WAL, and their INSERT and the COMMIT (the WAL
-# flush, shared with the other sessions' commits) took 15-20 of its ~35 ms there, against ~2 ms
-# of CPU. With the 8 deciding threads all holding such mails, the next sessions' RCPT lookups
-# (~3 ms) queued behind them for 20-30 ms, and no more than 8 mails waited on the WAL at once.
-# Mails of at least LARGE_MAIL_BYTES are decided on threads of their own, so RCPT and small
-# mails keep the deciding threads, and a load of small mails runs exactly as before. 200 kB, 20
-# sessions, same runs against the shared threads: 12 threads +3 to +23 % accepted/s in 5 of 5
-# rounds (median +14 %), 8 threads +3 to +7 % (docs/relay.md, Performance). Each thread holds a
-# pooled connection while it stores: threads beyond the pool's size wait for one.
-LARGE_MAIL_BYTES = 64 * 1024
-LARGE_MAIL_WORKERS_POSTGRESQL = 12
-
-
-def large_mail_workers(engine: Engine) -> int:
-    """Threads deciding mails of LARGE_MAIL_BYTES or more apart from the deciding threads: none
-    on SQLite (its 32 deciding threads wait for the group commit), LARGE_MAIL_WORKERS_POSTGRESQL
-    on PostgreSQL."""
-    return 0 if engine.dialect.name == "sqlite" else LARGE_MAIL_WORKERS_POSTGRESQL
-
-
 class RelayHandler:
     """aiosmtpd hooks that hand each decision to the InboundRelay, off the event loop."""
 
-    def __init__(
-        self, relay: InboundRelay, *, workers: int = RELAY_WORKERS, large: int | None = None
-    ) -> None:
-        """`large`: threads deciding mails of LARGE_MAIL_BYTES or more (0: the `workers`
-        threads decide them too; None: as the relay's database wants, `large_mail_workers`)."""
+    def __init__(self, relay: InboundRelay, *, workers: int = RELAY_WORKERS) -> None:
         self.relay = relay
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="relay")
-        if large is None:
-            large = large_mail_workers(relay.engine)
-        self.large_mail_executor = (
-            ThreadPoolExecutor(max_workers=large, thread_name_prefix="relay-large")
-            if large
-            else self.executor
-        )
-
-    def shutdown(self) -> None:
-        """Let the mails being decided finish, then stop the threads."""
-        try:
-            self.executor.shutdown(wait=True)
-        finally:
-            self.large_mail_executor.shutdown(wait=True)
 
     async def handle_EHLO(  # noqa: N802 (aiosmtpd's hook names)
         self,
@@ -425,10 +386,9 @@ class RelayHandler:
             helo=forwarded.get("HELO", session.host_name or ""),
             data=data,
         )
-        executor = self.large_mail_executor if len(data) >= LARGE_MAIL_BYTES else self.executor
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(executor, self.relay.receive, incoming)
+            return await loop.run_in_executor(self.executor, self.relay.receive, incoming)
         except Exception:
             # Nothing was committed (or it was, and the retry will be recognised): ask for a retry.
             log.exception("DATA for %s failed", incoming.recipient)
@@ -495,7 +455,7 @@ class RelayController(Controller):
             super().stop(no_assert=no_assert)
         finally:
             try:
-                self.handler.shutdown()  # mails being decided finish
+                self.handler.executor.shutdown(wait=True)  # mails being decided finish
             finally:
                 self.handler.relay.close()
 

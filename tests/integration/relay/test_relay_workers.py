@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import cast
 
 from relay_world import free_port
-from sqlalchemy import create_engine
 
 from gobetween.adapters.mail.inbound import Envelope, InboundRelay
 from gobetween.entrypoints.smtp import RELAY_WORKERS, RelayController
@@ -23,8 +22,6 @@ class _RelayWaitingForOthers:
     def __init__(self) -> None:
         self.together = threading.Barrier(AT_ONCE, timeout=20)
         self.closed = False
-        # The listener sizes its pools of threads by the relay's database (SQLite: one pool).
-        self.engine = create_engine("sqlite://")
 
     def check_recipient(self, address: str) -> str | None:
         return None
@@ -35,7 +32,6 @@ class _RelayWaitingForOthers:
 
     def close(self) -> None:
         self.closed = True
-        self.engine.dispose()
 
 
 def test_more_mails_than_the_default_executor_are_decided_at_once() -> None:
