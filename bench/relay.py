@@ -223,10 +223,20 @@ def median_change(
     return against
 
 
+def production_pool_size(url: str) -> int:
+    """The connection pool `gobetween serve` gives its engine (settings' database_pool_size):
+    with build_engine's smaller default, the listener's deciding threads and its kept lookup
+    connections outnumbered the pool on PostgreSQL, and connections were closed and reopened
+    under load."""
+    from gobetween.bootstrap.settings import Settings
+
+    return Settings(database_url=url).database_pool_size
+
+
 def serve(url: str, port: int, reuse_port: bool, profile_to: str | None = None) -> None:
     """One listener process: runs until SIGTERM."""
     dump_profile = profile_every_thread() if profile_to else None
-    engine = build_engine(url)
+    engine = build_engine(url, pool_size=production_pool_size(url))
     relay = bench_relay(
         engine,
         # As `gobetween serve` wires it: several processes' SQLite writers take turns by lock.
@@ -395,7 +405,7 @@ def deliver_all(url: str) -> None:
     """Drain the outbox at `url` into a sink with DELIVERY_WORKERS threads, DKIM on; print the
     mails delivered, the seconds from the first claim to the last mail, and this process's CPU
     seconds meanwhile (the `--deliver` child: the code is the checkout on its path)."""
-    engine = build_engine(url)
+    engine = build_engine(url, pool_size=production_pool_size(url))
     times: list[float] = []
     sink_port = free_port()
     sink = Controller(Sink(times), hostname="127.0.0.1", port=sink_port)
