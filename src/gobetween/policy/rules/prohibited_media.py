@@ -27,14 +27,20 @@ _EXPLANATIONS = {
 @rule("prohibited_media")
 def prohibited_media(message: AnalyzedMessage) -> Iterable[Finding]:
     """One finding per emoji, markup tag, image, tracking pixel or GIF reference."""
+    text = message.text
+    emoji = find_emoji(text)
+    markup = find_markup(text)
+    if not emoji and not markup:
+        # Most messages: no comprehension or generator to run over nothing.
+        return []
     found = [
         Finding("prohibited_media", "emoji", "block", (hit.start, hit.end), _EXPLANATIONS["emoji"])
-        for hit in find_emoji(message.text)
+        for hit in emoji
     ]
     found.extend(
         Finding(
             "prohibited_media", hit.kind, "block", (hit.start, hit.end), _EXPLANATIONS[hit.kind]
         )
-        for hit in find_markup(message.text)
+        for hit in markup
     )
     return found
