@@ -158,6 +158,9 @@ def match_findings(
 ) -> list[Finding]:
     """Findings for pattern matches: overlapping matches merge, the rule is the pattern's name
     and the span is in the original text."""
+    if not matches:
+        # An empty list (most rules on most messages): nothing to sort or build.
+        return []
     merged: list[tuple[int, int, str]] = []
     for match in sorted(matches, key=_START_END):
         if merged and match.start < merged[-1][1]:

@@ -52,11 +52,18 @@ def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
     found = match_findings(message, matches, "off_platform", _EXPLANATION)
     # Asking for the buyer's number or address ("send us a phone number the courier can use") is
     # `contact_info` alone: only the seller's own address or number can be an invitation.
-    contacts = [
-        f
-        for f in message.prior
-        if f.category == "contact_info" and f.span is not None and not f.rule.endswith("_request")
-    ]
+    contacts = (
+        [
+            f
+            for f in message.prior
+            if f.category == "contact_info"
+            and f.span is not None
+            and not f.rule.endswith("_request")
+        ]
+        # No prior finding (most messages): no comprehension to run over nothing.
+        if message.prior
+        else None
+    )
     if contacts:
         invites = [to_original(hit.start, hit.end) for hit in scan.of_class("contact_invite")]
         if invites:
