@@ -97,6 +97,10 @@ def _is_short(line: str) -> bool:
 def layout(text: str) -> Layout:
     """Find the body: drop a short opening line ("Hello,") and the short closing lines
     (sign-off and signature) at the end."""
+    if "\n" not in text:
+        # One line (most short messages): the whole of it, or nothing when it is blank, without
+        # the line walk.
+        return Layout(0, len(text)) if text.strip() else Layout(0, 0)
     lines = [span for span in _lines(text) if text[span[0] : span[1]].strip()]
     if not lines:
         return Layout(0, 0)

@@ -53,9 +53,11 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     if asks_question(text):
         return False
     possible = scan.possible_groups()
-    # A group that is not possible has no match, known without asking `matches` for it.
-    if any(scan.matches(group) for group in _OTHER_PURPOSES if group in possible):
-        return False
+    # A group that is not possible has no match, known without asking `matches` for it (a
+    # loop: a generator for `any` costs more than the tests it runs).
+    for group in _OTHER_PURPOSES:
+        if group in possible and scan.matches(group):
+            return False
     # Every sentence of the body has a hit of thanks or warmth starting in it: the first hit
     # starting at or after the sentence's start must start before its end. The first sentence
     # without one answers, and the sentences after it are not looked for.
