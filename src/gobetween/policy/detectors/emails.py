@@ -79,15 +79,7 @@ def find_emails(message: NormalizedText | str) -> list[EmailHit]:
     match = _EMAIL.search(text, first)
     while match is not None:
         match_start, match_end = match.span()
-        origin, ends = view.origin, view.ends
-        if ends and 0 <= match_start < match_end <= len(origin):
-            # `to_original` for a span inside the view (its first branch), without the call.
-            start = origin[match_start]
-            end = ends[match_end - 1]
-            if end < start:
-                end = start
-        else:
-            start, end = view.to_original(match_start, match_end)
+        start, end = view.to_original(match_start, match_end)
         original = view.original[start:end]
         address = match.group()
         hits.append(_email_hit(start, end, address, original.lower() != address))

@@ -189,15 +189,7 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
             host = _host(url, scheme)
             if not host:
                 continue
-        origin, ends = view.origin, view.ends
-        if ends and 0 <= start < end <= len(origin):
-            # `to_original` for a span inside the view (its first branch), without the call.
-            original_start = origin[start]
-            original_end = ends[end - 1]
-            if original_end < original_start:
-                original_end = original_start
-        else:
-            original_start, original_end = view.to_original(start, end)
+        original_start, original_end = view.to_original(start, end)
         original = view.original[original_start:original_end]
         hits.append(
             _link_hit(original_start, original_end, url, scheme, host, original.lower() != url)

@@ -232,15 +232,7 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
         if found is None:
             continue
         number_start, number_end, number, region = found
-        origin, ends = view.origin, view.ends
-        if ends and 0 <= number_start < number_end <= len(origin):
-            # `to_original` for a span inside the view (its first branch), without the call.
-            original_start = origin[number_start]
-            original_end = ends[number_end - 1]
-            if original_end < original_start:
-                original_end = original_start
-        else:
-            original_start, original_end = view.to_original(number_start, number_end)
+        original_start, original_end = view.to_original(number_start, number_end)
         original = view.original[original_start:original_end]
         # Written as the detector view reads it, the number is digits and separators only: no
         # letter, known without looking for one.
