@@ -155,13 +155,8 @@ def normalize_contacts(text: str) -> NormalizedText:
         if latin1 is None or latin1.translate(None, _LATIN1_PLAIN):
             folded = _fold(source, latin1)
             shape = _latin1_shape(folded.text)
-            contact_view = _contact_view(folded, _spaced_hint(folded.text, shape), shape)
-            return _normalized_text(
-                text,
-                contact_view.text,
-                _frozen(contact_view.starts),
-                _frozen(contact_view.ends),
-                None,
+            return _detector_view(
+                text, _contact_view(folded, _spaced_hint(folded.text, shape), shape)
             )
         # Latin-1 text of plain characters only (most European messages): folded by the byte
         # table, one for one, as `_fold` folds it; its Latin-1 bytes serve the shape and the
@@ -178,14 +173,7 @@ def normalize_contacts(text: str) -> NormalizedText:
         folded_draft = _Draft(folded_text, range(length), range(1, length + 1))
         joined = _join_spaced(folded_draft, _SPACED_BLANK, shape)
         if joined is not folded_draft:
-            contact_view = _contact_draft(joined, False, shape)
-            return _normalized_text(
-                text,
-                contact_view.text,
-                _frozen(contact_view.starts),
-                _frozen(contact_view.ends),
-                None,
-            )
+            return _detector_view(text, _contact_draft(joined, False, shape))
     found = _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(data, overlapping=True)
     live = _rewrites(folded_text, found)
     if live is None:
@@ -194,7 +182,11 @@ def normalize_contacts(text: str) -> NormalizedText:
         return _normalized_text(text, folded_text, range(length), range(1, length + 1), None)
     if folded_draft is None:
         folded_draft = _Draft(folded_text, range(length), range(1, length + 1))
-    contact_view = _contact_draft(folded_draft, False, shape, found, live)
+    return _detector_view(text, _contact_draft(folded_draft, False, shape, found, live))
+
+
+def _detector_view(text: str, contact_view: _Draft) -> NormalizedText:
+    """`normalize_contacts`' answer for a detector view that the rewriting steps made."""
     return _normalized_text(
         text, contact_view.text, _frozen(contact_view.starts), _frozen(contact_view.ends), None
     )
@@ -202,7 +194,7 @@ def normalize_contacts(text: str) -> NormalizedText:
 
 def _contact_view(folded: _Draft, spaced: bool, shape: bytes | None) -> _Draft:
     """The detector view of the folded text: `folded` itself when the rewriting steps would
-    change nothing (`_nothing_to_rewrite`), else `_contact_draft`'s."""
+    change nothing (`_rewrites` is None), else `_contact_draft`'s."""
     if spaced:
         joined = _join_spaced(folded, _SPACED_BLANK, shape)
         if joined is not folded:
@@ -214,12 +206,6 @@ def _contact_view(folded: _Draft, spaced: bool, shape: bytes | None) -> _Draft:
     if live is None:
         return folded
     return _contact_draft(folded, False, shape, found, live)
-
-
-def _nothing_to_rewrite(text: str, found: list[tuple[int, int, int]]) -> bool:
-    """Whether `_contact_draft` leaves the folded, not spaced `text` as it is, `found` being
-    `_separators_and_digits(text)` (`_rewrites` is None)."""
-    return _rewrites(text, found) is None
 
 
 # The separators' hints from the first one `_deobfuscate` takes past its first two tests on, how
