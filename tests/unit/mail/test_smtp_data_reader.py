@@ -20,7 +20,10 @@ from hypothesis import strategies as st
 
 from gobetween.entrypoints.smtp import (
     _DOT_LINES_SKIPPED,
+    _DOTS_LOOKED_AT,
+    _END_OF_DATA,
     RelaySMTP,
+    _end_of_data_in,
     _may_have_stuffed_lines,
     _without_dot_stuffing,
     data_refusal,
@@ -328,3 +331,34 @@ def test_stuffed_lines_found_before_and_after_the_lines_skipped_one_by_one(
     lines = text + b"QUJD" * 5_000 + b"\r\n" + last
     assert _may_have_stuffed_lines(lines) == _lf_before_a_dot(lines) == (b"\n." in b"\n" + last)
     assert _without_dot_stuffing(lines) == (b"\r\n" + lines).replace(b"\r\n.", b"\r\n")[2:]
+
+
+def _end_of_data_found(buffer: bytearray, start: int) -> int:
+    """What readuntil's search finds: the whole terminator compared from `start` on."""
+    found = buffer.find(_END_OF_DATA, start)
+    return found + len(_END_OF_DATA) if found >= 0 else -1
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b".", b"\r\n", b"\n", b"\r", b"x", b"x.", b"a.b\r\n", b"\r\n.", b".\r\n"]),
+        max_size=80,
+    ),
+    st.integers(min_value=0, max_value=20),
+)
+def test_the_end_of_data_is_found_where_the_whole_terminator_is(
+    pieces: list[bytes], start: int
+) -> None:
+    buffer = bytearray(b"".join(pieces))
+    assert _end_of_data_in(buffer, start) == _end_of_data_found(buffer, start)
+
+
+@pytest.mark.parametrize("dotted_lines", [0, 1, _DOTS_LOOKED_AT - 1, _DOTS_LOOKED_AT, 40])
+@pytest.mark.parametrize("end", [b"\r\n.\r\n", b"\r\n.\r", b"\r\n..\r\n", b""])
+def test_the_end_of_data_after_the_dots_looked_at_one_by_one(dotted_lines: int, end: bytes) -> None:
+    # Sentences (a "." that ends no mail), as many as are looked at one by one or more, base64
+    # (no "."), then the terminator, a part of it, a stuffed line or nothing.
+    buffer = bytearray(b"A sentence. Another one.\r\n" * dotted_lines + b"QUJD" * 5_000 + end)
+    assert _end_of_data_in(buffer, 0) == _end_of_data_found(buffer, 0)
+    assert (_end_of_data_in(buffer, 0) == len(buffer)) == (end == b"\r\n.\r\n")
