@@ -749,9 +749,11 @@ def _dedupe_key(raw: bytes, parsed: ParsedMail) -> tuple[str, str]:
 def _crlf_as_lf(raw: bytes, crlf_only: Sequence[tuple[int, int]] = ()) -> bytes:
     """raw with every CRLF turned into LF.
 
-    When no CR stands alone, that is every CR deleted: one pass of `translate` (with the search
-    for a lone CR, 0.6 ms for a 200 kB mail) where `replace` took 1.5 ms, on a loaded machine.
-    A lone CR is one followed by anything but LF, or the last byte. `crlf_only`: (start, end)
+    When no CR stands alone, that is every CR deleted: `replace(b"\r", b"")`, which copies the
+    stretches between the CRs it finds by memchr (0.04 ms for a 270 kB mail), where
+    `translate(None, b"\r")` looked each byte up in a table (0.10 ms) and `replace` of CRLF by LF
+    searched for a two-byte pattern (1.5 ms, on a loaded machine). A lone CR is one followed by
+    anything but LF, or the last byte. `crlf_only`: (start, end)
     of stretches of raw, in order and apart, known to hold no lone CR (_crlf_only_bodies),
     which the search skips.
     """
@@ -762,7 +764,7 @@ def _crlf_as_lf(raw: bytes, crlf_only: Sequence[tuple[int, int]] = ()) -> bytes:
             return raw.replace(b"\r\n", b"\n")
         position = end
     if _CR_WITHOUT_LF.search(raw, position) is None and not raw.endswith(b"\r"):
-        return raw.translate(None, b"\r")
+        return raw.replace(b"\r", b"")
     return raw.replace(b"\r\n", b"\n")
 
 
