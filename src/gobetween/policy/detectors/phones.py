@@ -37,6 +37,24 @@ _GROUP = re.compile(r"\d+")
 # from the digit before), so the other digits fail at once instead of after the repeat.
 _RUN = re.compile(r"[0-9](?<![0-9][0-9])[0-9 \t().\-/]{5,}")
 _RUN_SEPARATORS = " \t().-/"
+# The text as one class byte per character for `_RUN`: an ASCII digit "0", a run separator "-",
+# anything else "x" (a character beyond Latin-1 is encoded as "?", which is neither). `_RUN`'s
+# search led by a character class calls the class test at every character (about 20
+# instructions each, most of the search's cost on 500 characters); `_RUN_IN_CLASSES` finds the
+# same spans in the class bytes led by the literal "0", which the regex engine scans for in a
+# tight loop (one translation and a scan: about a quarter of the instructions).
+_RUN_CLASSES = bytes.maketrans(
+    bytes(range(256)),
+    bytes(
+        b"0"[0]
+        if chr(code) in "0123456789"
+        else b"-"[0]
+        if chr(code) in _RUN_SEPARATORS
+        else b"x"[0]
+        for code in range(256)
+    ),
+)
+_RUN_IN_CLASSES = re.compile(rb"0(?<!00)[0\-]{5,}")
 _RUN_LENGTH = 6
 _MIN_DIGITS = 7
 # A run that is an order id and the separators after it (no further digit).
@@ -199,13 +217,14 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
     normalized = normalize(message) if isinstance(message, str) else message
     view = normalized.contacts or normalized
     text = view.text
-    first_run = _RUN.search(text)
+    classes = _run_classes(text)
+    first_run = _RUN_IN_CLASSES.search(classes)
     if first_run is None:
         # No run of digits and separators long enough for a phone number (most messages).
         return []
     tried = _region_order(regions if isinstance(regions, tuple) else tuple(regions))
     hits: list[PhoneHit] = []
-    for match in _candidates(text, first_run):
+    for match in _candidates(text, first_run, classes):
         raw = match.group()
         if len(raw) < _MIN_DIGITS:
             # Too short to hold the digits of a phone number ("5", "2024"): known before the
@@ -247,16 +266,29 @@ def _region_order(regions: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(r.upper() for r in regions if r))
 
 
-def _candidates(text: str, first_run: re.Match[str] | None = None) -> list[re.Match[str]]:
+def _run_classes(text: str) -> bytes:
+    """`text` in the classes of `_RUN_CLASSES`, one byte per character: `_RUN_IN_CLASSES`
+    matches it where `_RUN` matches the text."""
+    return text.encode("latin-1", "replace").translate(_RUN_CLASSES)
+
+
+def _candidates(
+    text: str,
+    first_run: re.Match[bytes] | re.Match[str] | None = None,
+    classes: bytes | None = None,
+) -> list[re.Match[str]]:
     """Candidates, searched only inside runs of digits and separators long enough for a phone;
-    `first_run`: the first run, when the caller has found it.
+    `first_run`: the first run (its span), and `classes`: `_run_classes(text)`, when the caller
+    has them.
 
     `search` from where the last match ended, as `finditer` would search, without building a
     scanner for each pattern (a regex call costs about what ten Python steps do); a search that
     cannot find anything is not made: none for a candidate after a run's last digit, none for a
     run after the last six characters."""
     candidates: list[re.Match[str]] = []
-    run = _RUN.search(text) if first_run is None else first_run
+    if classes is None:
+        classes = _run_classes(text)
+    run = _RUN_IN_CLASSES.search(classes) if first_run is None else first_run
     size = len(text)
     while run is not None:
         start, end = run.span()
@@ -283,7 +315,7 @@ def _candidates(text: str, first_run: re.Match[str] | None = None) -> list[re.Ma
                 candidate = _CANDIDATE.search(text, after, end)
         if size - end < _RUN_LENGTH:
             break
-        run = _RUN.search(text, end)
+        run = _RUN_IN_CLASSES.search(classes, end)
     return candidates
 
 
