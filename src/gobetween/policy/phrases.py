@@ -305,6 +305,10 @@ class _Matcher:
     # order (`_latin1_matcher`): built the first time a text beyond ASCII but in Latin-1 is
     # scanned, then kept here.
     latin1: list[_Latin1Phrases] = field(default_factory=list)
+    # A `bytes.translate` table of Latin-1 text for the single letters (`_letter_starts`): "1"
+    # for a letter of `letter_targets`, "w" for another letter or digit (`str.isalnum`), " "
+    # for anything else.
+    letter_marks: bytes | None = None
 
     def collect(self, text: str) -> dict[tuple[str, str], list[Hit]]:
         """The hits of these phrases in `text`, per (language, class), each list in text order
@@ -318,7 +322,8 @@ class _Matcher:
         add = spots.setdefault
         found: list[_Spot]
         data: bytes | None = None
-        if not text.isascii() and text[0] <= "\xff" and text[-1] <= "\xff":
+        is_ascii = text.isascii()
+        if not is_ascii and text[0] <= "\xff" and text[-1] <= "\xff":
             # Text beyond ASCII that may be in Latin-1 (text that starts or ends beyond it, such
             # as Japanese, is not tried: the failed encode's exception costs about 4k
             # instructions). The text automaton takes ASCII text as it is (an encode would cost
@@ -362,7 +367,9 @@ class _Matcher:
                 for key, _, _ in meanings:
                     add(key, []).append(spot)
         if self.letters is not None:
-            self._add_letters(text, self.letters, spots)
+            if is_ascii:
+                data = text.encode("ascii")
+            self._add_letters(text, self.letters, spots, data)
         return spots
 
     def _latin1_matcher(self) -> _Latin1Phrases:
@@ -403,12 +410,37 @@ class _Matcher:
                     return True
         return self.letters is not None and self.letters.search(text) is not None
 
-    def _add_letters(self, text: str, letters: re.Pattern[str], spots: _Spots) -> None:
+    def _letter_starts(self, data: bytes, marks: bytes) -> list[int]:
+        """Where `letters` matches the Latin-1 text whose bytes are `data`, `marks` being this
+        matcher's `letter_marks`: a single letter between two characters that are no letter or
+        digit is " 1 " in the marked text, padded with a blank at each end (found by `find`,
+        where the regex enters a match at every letter i of the text and looks behind it)."""
+        marked = (b" " + data + b" ").translate(marks)
+        starts: list[int] = []
+        # The padded text's offset of the blank before the letter is the letter's offset in
+        # the text. Two single letters share the blank between them ("a e"): the next search
+        # starts at it.
+        at = marked.find(b" 1 ")
+        while at >= 0:
+            starts.append(at)
+            at = marked.find(b" 1 ", at + 2)
+        return starts
+
+    def _add_letters(
+        self, text: str, letters: re.Pattern[str], spots: _Spots, data: bytes | None = None
+    ) -> None:
+        """The single letters' spots added to `spots`; `data`: the text's Latin-1 bytes, when
+        it is in Latin-1."""
         touched: set[tuple[str, str]] = set()
-        for letter in letters.finditer(text):
-            start = letter.start()
+        marks = self.letter_marks
+        starts = (
+            self._letter_starts(data, marks)
+            if data is not None and marks is not None
+            else [letter.start() for letter in letters.finditer(text)]
+        )
+        for start in starts:
             spot = (-1, start, start + 1)
-            for _, _, meanings in self.letter_targets[letter.group()]:
+            for _, _, meanings in self.letter_targets[text[start]]:
                 for key, _, _ in meanings:
                     found = spots.get(key)
                     if found is None:
@@ -457,12 +489,22 @@ def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
         keys.append(key)
         targets.append(_group_targets(key, meanings))
     letters = None
+    letter_marks = None
     if letter_targets:
         # A letter that neither follows nor precedes a letter or digit (as `str.isalnum`),
         # written to start with the letters' class: the regex engine then jumps from one
         # candidate letter to the next (a leading lookbehind is tried at every position).
         letter = "[" + re.escape("".join(letter_targets)) + "]"
         letters = re.compile(f"{letter}(?<![^\\W_]{letter})(?![^\\W_])")
+        # `[^\W_]` is `str.isalnum` (a word character but the underscore). A letter beyond
+        # Latin-1 occurs in no Latin-1 text: leaving it out of the table changes no match there.
+        letter_marks = bytes.maketrans(
+            bytes(range(256)),
+            bytes(
+                ord("1") if chr(code) in letter_targets else ord("w") if chr(code).isalnum() else 32
+                for code in range(256)
+            ),
+        )
     automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
     singles = [
         (target[0][0], target[0][1], target[0][2][0][0])
@@ -470,7 +512,9 @@ def _matcher_of(entries: Iterable[tuple[str, Sequence[Entry]]]) -> _Matcher:
         else None
         for target in targets
     ]
-    return _Matcher(automaton, targets, letters, letter_targets, singles, keys)
+    return _Matcher(
+        automaton, targets, letters, letter_targets, singles, keys, letter_marks=letter_marks
+    )
 
 
 def _as_hits(spots: _Spots) -> dict[tuple[str, str], list[Hit]]:
