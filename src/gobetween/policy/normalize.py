@@ -468,6 +468,39 @@ _TRANSLATE: dict[int, str | None] = {ord(k): v for k, v in _HOMOGLYPHS.items()}
 _TRANSLATE.update({ord(c): None for c in _INVISIBLE})
 _SPECIAL = re.compile("[" + re.escape("".join(_HOMOGLYPHS) + _INVISIBLE) + "]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# "?" in the text encoded to ASCII with "replace" (one "?" per character beyond ASCII, the text's
+# own question marks among them), written to start with the literal: the regex engine then scans
+# for it in a tight loop, where `_NON_ASCII_RUN` calls its class test at every character.
+_REPLACED_RUN = re.compile(rb"\?\?*")
+
+
+def _non_ascii_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of `_NON_ASCII_RUN`'s matches in `text`, in order: the runs of "?" in its ASCII
+    encoding (each character beyond ASCII, a lone surrogate too, is one "?"), less the text's
+    own question marks (about half the instructions on 500 characters of European text with a
+    few characters beyond Latin-1)."""
+    marked = text.encode("ascii", "replace")
+    if "?" not in text:
+        # Every "?" stands for a character beyond ASCII (Japanese text asks with "？").
+        return [replaced.span() for replaced in _REPLACED_RUN.finditer(marked)]
+    spans: list[tuple[int, int]] = []
+    for replaced in _REPLACED_RUN.finditer(marked):
+        a, b = replaced.span()
+        if "?" not in text[a:b]:
+            spans.append((a, b))
+            continue
+        # Question marks of the text split the run (most such runs are one question mark).
+        start = -1
+        for index in range(a, b):
+            if text[index] == "?":
+                if start >= 0:
+                    spans.append((start, index))
+                    start = -1
+            elif start < 0:
+                start = index
+        if start >= 0:
+            spans.append((start, b))
+    return spans
 
 
 @lru_cache(maxsize=16384)
@@ -620,9 +653,8 @@ def _fold_clusters(text: str) -> _Draft:
     # text[:position] is folded into `parts`; the maps are written up to `mapped` (the stretch
     # after it maps one for one and is written when the next folded cluster needs it).
     position = mapped = 0
-    for match in _NON_ASCII_RUN.finditer(text):
-        a, b = match.span()
-        run = match.group()
+    for a, b in _non_ascii_runs(text):
+        run = text[a:b]
         if _stable(run):
             # Between two runs the text is ASCII, where `lower()` is case folding; a stable run
             # is kept as it is (`lower()` differs from `casefold()` on scripts like Cherokee).
