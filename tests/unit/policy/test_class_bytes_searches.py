@@ -1,6 +1,7 @@
 """Searches moved from a class-led regex over the text to a literal search over class bytes (or
 to a cheaper test that rules out the scan) must find exactly what the regex finds: the phone
-runs, the phrase scan's single letters, the runs beyond ASCII that folding walks, and emoji."""
+runs, the phrase scan's single letters, the runs beyond ASCII that folding walks, emoji and
+kana."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gobetween.policy.normalize as normalization
-from gobetween.policy.detectors import emoji, phones
+from gobetween.policy.detectors import emoji, language, phones
 from gobetween.policy.phrases import LANGUAGES, _Matcher
 from gobetween.policy.profiles import get_profile
 
@@ -108,3 +109,21 @@ def test_text_with_characters_below_u2000_only_has_no_emoji_candidate() -> None:
     assert emoji.find_emoji(text) == []
     assert emoji.find_emoji(text + " 👍") != []
     assert emoji.find_emoji(text + " ©️") != []
+
+
+# Kana and the characters around them in UTF-8 (CJK, fullwidth forms, U+3000), and text that is
+# beyond Latin-1 without them.
+_KANA_PIECES = [
+    "A", "B", "ab", " ", ",", "?", "\n", "É", "Ä", "ß", "ı", "İ", "Ā", "Ž", "ž", "中", "\ud800",
+    "😀", "\u2003", "\u3000", "\xa0", "\u0085", "€", "Ω", "あ", "ア", "ｱ", "\uff00",
+]  # fmt: skip
+_KANA_TEXTS = st.one_of(
+    st.lists(st.sampled_from(_KANA_PIECES), min_size=1, max_size=30).map("".join),
+    st.text(min_size=1, max_size=60),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_KANA_TEXTS)
+def test_kana_found_with_the_utf8_test_as_with_the_scan(text: str) -> None:
+    assert language._has_kana(text) == (language._KANA.search(text) is not None)
