@@ -1,4 +1,4 @@
-"""Text beyond ASCII but in Latin-1 is searched for phrases by a bytes automaton of the phrases
+"""Text in Latin-1 (ASCII text too) is searched for phrases by a bytes automaton of the phrases
 written in Latin-1: it must report the text automaton's matches, in the same order, each with the
 same phrase (so the same targets), and the scan must find the same hits."""
 
@@ -59,6 +59,7 @@ def test_the_latin1_phrases_are_those_written_in_latin1_in_their_order() -> None
 @example("Vielen Dank für Ihre Bestellung, bitte bewerten Sie uns!", _MATCHERS[2])
 @example("Merci pour votre commande ! Laissez-nous un avis, s'il vous plaît.", _MATCHERS[4])
 @example("¡Gracias por tu pedido! ¿Nos dejas una reseña?", _MATCHERS[6])
+@example("Thank you for your order! Please leave us a review, i hope you like it.", _MATCHERS[2])
 def test_the_bytes_automaton_reports_the_text_automatons_matches(
     text: str, matcher: _Matcher
 ) -> None:
