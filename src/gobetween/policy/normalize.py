@@ -23,12 +23,13 @@ phrases can be folded with the same function as messages.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -110,8 +111,31 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
-    folded = _fold(*_source(text))
-    shape = _latin1_shape(folded.text)
+    typographic: bytes | None = None
+    if text.isascii():
+        source, latin1 = text, None
+    else:
+        try:
+            # Latin-1 text (most European messages) has no surrogates.
+            source, latin1 = text, text.encode("latin-1")
+        except UnicodeEncodeError as refused:
+            latin1 = None
+            typographic = typographic_latin1(text, refused)
+            # Nor has text in Latin-1 but for typographic marks.
+            source = text if typographic is not None else _without_surrogates(text)
+    folded_data: bytes | None = None
+    if typographic is not None and not typographic.translate(None, _TYPOGRAPHIC_PLAIN):
+        # Plain Latin-1 characters and typographic marks that fold to themselves (all but "…",
+        # which NFKC writes as "..."): as `_fold` folds plain Latin-1 text, by the byte table,
+        # one for one, the marks' bytes left as they are; the folded bytes serve the shape and
+        # the automaton (test_typographic_text_folds_as_before).
+        folded_data = typographic.translate(_LATIN1_CASEFOLD)
+        length = len(source)
+        folded = _Draft(typographic_text(folded_data), range(length), range(1, length + 1))
+        shape: bytes | None = folded_data.translate(_LATIN1_SHAPE.typographic)
+    else:
+        folded = _fold(source, latin1)
+        shape = _latin1_shape(folded.text)
     loose = shape if shape is not None else _loose_shape(folded.text)
     spaced = _spaced_hint(folded.text, shape, loose)
     # Leetspeak needs a letter next to a digit it reads as a letter ("ab" or "ba" in the shape,
@@ -126,7 +150,7 @@ def normalize(text: str) -> NormalizedText:
         phrase_view = (
             _leet(phrase_view, shape, loose) if phrase_view is folded else _leet(phrase_view)
         )
-    contact_view = _contact_view(folded, spaced, shape)
+    contact_view = _contact_view(folded, spaced, shape, folded_data)
     origin, ends = _frozen(phrase_view.starts), _frozen(phrase_view.ends)
     if contact_view is not phrase_view:
         contact_origin, contact_ends = _frozen(contact_view.starts), _frozen(contact_view.ends)
@@ -163,7 +187,7 @@ def normalize_contacts(text: str) -> NormalizedText:
         # automaton, as ASCII text's do.
         data = latin1.translate(_LATIN1_CASEFOLD)
         folded_text = data.decode("latin-1")
-    shape = data.translate(_LATIN1_SHAPE)
+    shape = data.translate(_LATIN1_SHAPE.latin1)
     length = len(text)
     folded_draft: _Draft | None = None
     if _SPACED_SHAPE.search(shape) is not None:
@@ -192,16 +216,19 @@ def _detector_view(text: str, contact_view: _Draft) -> NormalizedText:
     )
 
 
-def _contact_view(folded: _Draft, spaced: bool, shape: bytes | None) -> _Draft:
+def _contact_view(
+    folded: _Draft, spaced: bool, shape: bytes | None, data: bytes | None = None
+) -> _Draft:
     """The detector view of the folded text: `folded` itself when the rewriting steps would
-    change nothing (`_rewrites` is None), else `_contact_draft`'s."""
+    change nothing (`_rewrites` is None), else `_contact_draft`'s. `data`: the folded text's
+    one-byte-a-character bytes, when the caller has them."""
     if spaced:
         joined = _join_spaced(folded, _SPACED_BLANK, shape)
         if joined is not folded:
             return _contact_draft(joined, False, shape)
         # No blank-spaced letters joined (the hint also reads dots, dashes and lone words such
         # as "a"): the rest is what it is for text without the hint.
-    found = _separators_and_digits(folded.text, shape is not None)
+    found = _separators_and_digits(folded.text, shape is not None, data)
     live = _rewrites(folded.text, found)
     if live is None:
         return folded
@@ -262,14 +289,18 @@ def _source(text: str) -> tuple[str, bytes | None]:
         # Latin-1 text (most European messages) has no surrogates: known without the scan.
         return text, text.encode("latin-1")
     except UnicodeEncodeError:
-        pass
+        return _without_surrogates(text), None
+
+
+def _without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD."""
     try:
         # The UTF-8 encoder refuses lone surrogates only, and runs through the text several
         # times faster than `_SURROGATE`'s class scan (Japanese text has none).
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text), None
-    return text, None
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def _spaced_hint(folded: str, shape: bytes | None, loose: bytes | None = None) -> bool:
@@ -302,8 +333,8 @@ def _contact_draft(
     (not spaced: joining letters would move them); `live`: `_rewrites(folded.text, found)`,
     when the caller has it."""
     draft = _join_spaced(folded, _SPACED_BLANK, shape) if spaced else folded
-    # A text with a Latin-1 shape is in Latin-1, and so is every draft made from it (letters
-    # joined, separators rewritten as ASCII).
+    # A text with a Latin-1 shape is in Latin-1 (or so but for typographic marks), and so is
+    # every draft made from it (letters joined, separators rewritten as ASCII).
     in_latin1 = shape is not None
     if found is None or draft is not folded:
         # One automaton pass finds both the spelled and spaced separators and every digit word.
@@ -611,6 +642,75 @@ _LATIN1_CASEFOLD = bytes.maketrans(
 )
 
 
+# Typographic punctuation that phones and mail clients write for ' " - and "..." is beyond
+# Latin-1, which puts a European message off the Latin-1 byte searches. cp1252 writes each mark
+# as one byte in 0x80-0x9f, where Latin-1 has the C1 controls, which cp1252 refuses to encode: in
+# text so encoded such a byte stands for its mark alone, one byte a character as in Latin-1, so
+# every offset is a character offset. The byte searches read these bytes as the marks they stand
+# for (class tables give them the marks' classes; automata hold the keys so encoded).
+TYPOGRAPHIC_MARKS = "\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2022\u2026\u2039\u203a"
+_TYPOGRAPHIC_BYTES = TYPOGRAPHIC_MARKS.encode("cp1252")
+# Latin-1 with the marks at their cp1252 bytes, and nothing (U+FFFE, refused) at the other bytes
+# of 0x80-0x9f: one charmap pass in C encodes text to it, or refuses it (cp1252's own codec is a
+# Python-level call, and would take €, Š, ™, … too).
+_TYPOGRAPHIC_CHARS = "".join(
+    chr(code)
+    if not 0x80 <= code < 0xA0
+    else bytes([code]).decode("cp1252")
+    if code in _TYPOGRAPHIC_BYTES
+    else "\ufffe"
+    for code in range(256)
+)
+_TYPOGRAPHIC_ENCODING = codecs.charmap_build(_TYPOGRAPHIC_CHARS)
+_LAST_MARK = max(TYPOGRAPHIC_MARKS)
+
+
+def typographic_latin1(text: str, refused: UnicodeEncodeError | None = None) -> bytes | None:
+    """`text` one byte a character when its characters beyond Latin-1 are all typographic marks
+    (`TYPOGRAPHIC_MARKS`) and it has no C1 control: Latin-1, with each mark at its cp1252 byte.
+    None for other text. `refused`: the Latin-1 encoder's error on `text`, when the caller has
+    it: text whose first character beyond Latin-1 is no mark is known without the encode (text
+    with a name in another script, Japanese), which otherwise costs a pass and an exception."""
+    if refused is not None and text[refused.start] not in TYPOGRAPHIC_MARKS:
+        return None
+    if text and (text[0] > _LAST_MARK or text[-1] > _LAST_MARK):
+        return None
+    try:
+        return codecs.charmap_encode(text, "strict", _TYPOGRAPHIC_ENCODING)[0]
+    except UnicodeEncodeError:
+        return None
+
+
+def typographic_text(data: bytes) -> str:
+    """The text whose `typographic_latin1` bytes are `data`."""
+    return codecs.charmap_decode(data, "strict", _TYPOGRAPHIC_CHARS)[0]
+
+
+def _one_byte_a_character(text: str) -> bytes:
+    """The bytes of text known to be in Latin-1 or `typographic_latin1`'s."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return codecs.charmap_encode(text, "strict", _TYPOGRAPHIC_ENCODING)[0]
+
+
+def _plain_mark(mark: str) -> bool:
+    return (
+        mark not in _INVISIBLE
+        and unicodedata.is_normalized("NFKC", mark)
+        and mark.casefold() == mark
+        and _SPECIAL.search(mark) is None
+    )
+
+
+# What `_fold` folds by the byte table in `typographic_latin1` bytes: the plain Latin-1
+# characters but the C1 controls (whose bytes stand for marks there), and the marks that fold to
+# themselves.
+_TYPOGRAPHIC_PLAIN = bytes(code for code in _LATIN1_PLAIN if not 0x80 <= code < 0xA0) + bytes(
+    _TYPOGRAPHIC_CHARS.index(mark) for mark in TYPOGRAPHIC_MARKS if _plain_mark(mark)
+)
+
+
 def _in_latin1(text: str) -> bool:
     try:
         text.encode("latin-1")
@@ -788,22 +888,37 @@ def _latin1_class(char: str) -> str:
     return "b" if char in "013457" else "x"
 
 
-def latin1_classes(classify: Callable[[str], str]) -> bytes:
-    """A `bytes.translate` table giving each Latin-1 character its one-letter class."""
-    return bytes.maketrans(
-        bytes(range(256)), "".join(classify(chr(code)) for code in range(256)).encode("ascii")
+class ClassTables(NamedTuple):
+    """`bytes.translate` tables giving each character its one-letter class: of Latin-1 bytes,
+    and of `typographic_latin1` bytes (where 0x80-0x9f stand for typographic marks)."""
+
+    latin1: bytes
+    typographic: bytes
+
+
+def latin1_classes(classify: Callable[[str], str]) -> ClassTables:
+    """The class tables of each Latin-1 character and typographic mark."""
+    latin1 = "".join(classify(chr(code)) for code in range(256))
+    typographic = "".join(
+        classify(_TYPOGRAPHIC_CHARS[code]) if code in _TYPOGRAPHIC_BYTES else latin1[code]
+        for code in range(256)
+    )
+    return ClassTables(
+        bytes.maketrans(bytes(range(256)), latin1.encode("ascii")),
+        bytes.maketrans(bytes(range(256)), typographic.encode("ascii")),
     )
 
 
-def latin1_shape(text: str, classes: bytes) -> bytes | None:
+def latin1_shape(text: str, classes: ClassTables) -> bytes | None:
     """`text` as one class letter per character, or None when it has a character beyond
-    Latin-1. Both steps copy bytes, with no Python-level work per character: a search for a
-    literal in the shape replaces a regex led by a character class, which the regex engine tries
-    at every candidate character."""
+    Latin-1 other than the typographic marks. Both steps copy bytes, with no Python-level work
+    per character: a search for a literal in the shape replaces a regex led by a character
+    class, which the regex engine tries at every candidate character."""
     try:
-        return text.encode("latin-1").translate(classes)
-    except UnicodeEncodeError:
-        return None
+        return text.encode("latin-1").translate(classes.latin1)
+    except UnicodeEncodeError as refused:
+        typographic = typographic_latin1(text, refused)
+        return None if typographic is None else typographic.translate(classes.typographic)
 
 
 _LATIN1_SHAPE = latin1_classes(_latin1_class)
@@ -822,7 +937,7 @@ def _latin1_shape(text: str) -> bytes | None:
 # where `_latin1_shape` would put them and only letters can be too many: a literal search that
 # finds nothing here finds nothing in the exact classes, and what it finds is confirmed on the
 # text (about 1 us against 4-8 us for a class scan of 500 Japanese characters).
-_LOOSE_SHAPE = _LATIN1_SHAPE[: ord("?")] + b"a" + _LATIN1_SHAPE[ord("?") + 1 :]
+_LOOSE_SHAPE = _LATIN1_SHAPE.latin1[: ord("?")] + b"a" + _LATIN1_SHAPE.latin1[ord("?") + 1 :]
 
 
 def _loose_shape(text: str) -> bytes:
@@ -1301,12 +1416,15 @@ _SEPARATORS_AND_DIGITS_LATIN1 = ahocorasick_rs.BytesAhoCorasick(
 )
 
 
-def _separators_and_digits(text: str, in_latin1: bool = False) -> list[tuple[int, int, int]]:
+def _separators_and_digits(
+    text: str, in_latin1: bool = False, data: bytes | None = None
+) -> list[tuple[int, int, int]]:
     """`_SEPARATORS_AND_DIGITS`' overlapping matches in `text`: (key, start, end). `in_latin1`:
-    the caller knows that `text` is in Latin-1."""
+    the caller knows that `text` is in Latin-1 (or so but for typographic marks, which no key
+    holds); `data`: its bytes, one a character, when the caller has them."""
     if in_latin1 or text.isascii():
         return _SEPARATORS_AND_DIGITS_LATIN1.find_matches_as_indexes(
-            text.encode("latin-1"), overlapping=True
+            data if data is not None else _one_byte_a_character(text), overlapping=True
         )
     return _SEPARATORS_AND_DIGITS.find_matches_as_indexes(text, overlapping=True)
 
@@ -1322,7 +1440,7 @@ def _digit_words(draft: _Draft, in_latin1: bool = False) -> _Draft:
     `in_latin1`: the caller knows that `draft.text` is in Latin-1."""
     text = draft.text
     if in_latin1 or text.isascii():
-        found = _LATIN1_DIGIT_AUTOMATON.find_matches_as_indexes(text.encode("latin-1"))
+        found = _LATIN1_DIGIT_AUTOMATON.find_matches_as_indexes(_one_byte_a_character(text))
         keys = _LATIN1_DIGIT_KEYS
     else:
         found = _DIGIT_AUTOMATON.find_matches_as_indexes(text)

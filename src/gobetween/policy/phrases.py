@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from gobetween.domain.errors import InvalidInput
+from gobetween.policy.normalize import TYPOGRAPHIC_MARKS, typographic_latin1
 
 LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "ja")
 
@@ -272,6 +273,9 @@ _HIT_START = itemgetter(2)
 # `tuple.__new__(Hit, (...))` makes the same named tuple as `Hit(...)` without the Python-level
 # constructor: a third of the cost, and a scan makes dozens.
 _new_tuple = tuple.__new__
+# The last typographic mark: text that starts or ends past it is neither in Latin-1 nor so but for
+# the marks.
+_LAST_MARK = max(TYPOGRAPHIC_MARKS)
 
 
 # A matcher's phrases written in Latin-1: their bytes automaton, and their targets and singles in
@@ -305,6 +309,8 @@ class _Matcher:
     # order (`_latin1_matcher`): built the first time a text beyond ASCII but in Latin-1 is
     # scanned, then kept here.
     latin1: list[_Latin1Phrases] = field(default_factory=list)
+    # The same for `typographic_latin1` bytes (`_typographic_matcher`).
+    typographic: list[_Latin1Phrases] = field(default_factory=list)
     # A `bytes.translate` table of Latin-1 text for the single letters (`_letter_starts`): "1"
     # for a letter of `letter_targets`, "w" for another letter or digit (`str.isalnum`), " "
     # for anything else.
@@ -322,21 +328,31 @@ class _Matcher:
         add = spots.setdefault
         found: list[_Spot]
         data: bytes | None = None
+        typographic = False
         if text.isascii():
             # (A copy of the text's bytes, which the single letters' search reads too.)
             data = text.encode("ascii")
-        elif text[0] <= "\xff" and text[-1] <= "\xff":
-            # Text beyond ASCII that may be in Latin-1 (text that starts or ends beyond it, such
-            # as Japanese, is not tried: the failed encode's exception costs about 4k
-            # instructions).
+        elif text[0] <= _LAST_MARK and text[-1] <= _LAST_MARK:
+            # Text beyond ASCII that may be in Latin-1, or in Latin-1 but for typographic marks
+            # (text that starts or ends beyond them, such as Japanese, is not tried: the failed
+            # encode's exception costs about 4k instructions).
             try:
                 data = text.encode("latin-1")
-            except UnicodeEncodeError:
-                data = None
+            except UnicodeEncodeError as refused:
+                data = typographic_latin1(text, refused)
+                typographic = True
         if data is None:
             found = self.automaton.find_matches_as_indexes(text, overlapping=True)
             targets = self.targets
             singles = self.singles
+        elif typographic:
+            # Each typographic mark one byte (`typographic_latin1`), searched by the automaton
+            # of the phrases so written, as Latin-1 text is below: "we’ll" is found where
+            # "we'll" is, at the same offsets, without the text automaton's conversions.
+            automaton, targets, singles = (
+                self.typographic[0] if self.typographic else self._typographic_matcher()
+            )
+            found = automaton.find_matches_as_indexes(data, overlapping=True)
         else:
             # Text in Latin-1 (ASCII too): its Latin-1 bytes, where a byte offset is a character
             # offset, searched by the automaton of the phrases written in Latin-1
@@ -370,6 +386,8 @@ class _Matcher:
                 for key, _, _ in meanings:
                     add(key, []).append(spot)
         if self.letters is not None:
+            # (Typographic bytes too: the marks are no letter or digit, as the C1 controls whose
+            # bytes they take are not, so `letter_marks` reads them right.)
             self._add_letters(text, self.letters, spots, data)
         return spots
 
@@ -395,6 +413,28 @@ class _Matcher:
             [self.singles[index] for index in kept],
         )
         self.latin1.append(built)
+        return built
+
+    def _typographic_matcher(self) -> _Latin1Phrases:
+        """`_latin1_matcher` for `typographic_latin1` bytes: the phrases so written (those in
+        Latin-1 but for typographic marks, as "we’ll"), in the text automaton's order."""
+        kept: list[int] = []
+        keys: list[bytes] = []
+        for index, key in enumerate(self.keys):
+            written = typographic_latin1(key)
+            if written is None:
+                continue
+            keys.append(written)
+            kept.append(index)
+        automaton = ahocorasick_rs.BytesAhoCorasick(
+            keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD
+        )
+        built = (
+            automaton,
+            [self.targets[index] for index in kept],
+            [self.singles[index] for index in kept],
+        )
+        self.typographic.append(built)
         return built
 
     def finds_any(self, text: str) -> bool:
