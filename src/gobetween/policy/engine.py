@@ -248,6 +248,7 @@ def _check(
             normalized.text,
             pattern_languages,
             groups=_groups(profile.lexicon, ctx.direction, ctx.initiation, len(registry.REGISTRY)),
+            typographic_data=normalized.data,
         ),
         profile,
         (),

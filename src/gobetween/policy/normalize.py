@@ -48,6 +48,10 @@ class NormalizedText:
     ends: Sequence[int] = ()
     # The detector view (see the module docstring); None on the detector view itself.
     contacts: NormalizedText | None = field(default=None, compare=False, repr=False)
+    # `typographic_latin1(text)`, when `normalize()` made it on the way (the phrase view of text
+    # in Latin-1 but for typographic marks), for the byte searches to read without encoding the
+    # text again; None when not made.
+    data: bytes | None = field(default=None, compare=False, repr=False)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text back to the original text."""
@@ -81,7 +85,7 @@ class _NormalizedTextDraft:
     the object is a `NormalizedText` in every respect. A frozen dataclass's `__init__` sets each
     field with `object.__setattr__`, and the slots' descriptors take a call per field."""
 
-    __slots__ = ("contacts", "ends", "origin", "original", "text")
+    __slots__ = ("contacts", "data", "ends", "origin", "original", "text")
 
 
 def _normalized_text(
@@ -90,14 +94,16 @@ def _normalized_text(
     origin: Sequence[int],
     ends: Sequence[int],
     contacts: NormalizedText | None,
+    data: bytes | None = None,
 ) -> NormalizedText:
-    """`NormalizedText(original, text, origin, ends, contacts)`, the same value."""
+    """`NormalizedText(original, text, origin, ends, contacts, data)`, the same value."""
     view: Any = _new_object(_NormalizedTextDraft)
     view.original = original
     view.text = text
     view.origin = origin
     view.ends = ends
     view.contacts = contacts
+    view.data = data
     view.__class__ = NormalizedText
     # Typed by an annotated name, not by `typing.cast`, a function call on every one built.
     built: NormalizedText = view
@@ -158,7 +164,15 @@ def normalize(text: str) -> NormalizedText:
         # Usually both views are the folded text unchanged, and share their maps.
         contact_origin, contact_ends = origin, ends
     contacts = _normalized_text(text, contact_view.text, contact_origin, contact_ends, None)
-    return _normalized_text(text, phrase_view.text, origin, ends, contacts)
+    return _normalized_text(
+        text,
+        phrase_view.text,
+        origin,
+        ends,
+        contacts,
+        # (Its bytes are the folded text's while no step rewrote it, as in most messages.)
+        folded_data if phrase_view is folded else None,
+    )
 
 
 def normalize_contacts(text: str) -> NormalizedText:

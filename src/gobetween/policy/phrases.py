@@ -321,15 +321,19 @@ class _Matcher:
         (by end, the longer phrase first, as the automaton reports them)."""
         return _as_hits(self.spots(text))
 
-    def spots(self, text: str) -> _Spots:
+    def spots(self, text: str, typographic_data: bytes | None = None) -> _Spots:
         """`collect(text)` as the automaton's (index, start, end) tuples: the same places, in
-        the same order, without a `Hit` made for each."""
+        the same order, without a `Hit` made for each. `typographic_data`: the text's
+        `typographic_latin1` bytes, when the caller has them."""
         spots: _Spots = {}
         add = spots.setdefault
         found: list[_Spot]
         data: bytes | None = None
         typographic = False
-        if text.isascii():
+        if typographic_data is not None:
+            data = typographic_data
+            typographic = True
+        elif text.isascii():
             # (A copy of the text's bytes, which the single letters' search reads too.)
             data = text.encode("ascii")
         elif text[0] <= _LAST_MARK and text[-1] <= _LAST_MARK:
@@ -809,6 +813,7 @@ class Lexicon:
         languages: frozenset[str] | None = None,
         *,
         groups: frozenset[str] | None = None,
+        typographic_data: bytes | None = None,
     ) -> Scan:
         """Find every phrase hit in `text` (already normalised) in one automaton pass.
 
@@ -821,9 +826,19 @@ class Lexicon:
         phrases of classes that no pattern of those groups reads are left out (a seller
         message's scan skips the buyer-triage phrases). Asked about another group, the scan
         makes a complete one.
+
+        `typographic_data`: the text's `typographic_latin1` bytes, when the caller has them
+        (`NormalizedText.data`).
         """
         matchers = self._matchers_for(languages, groups)
-        return Scan(text, None, self, languages, matchers=matchers, spots=matchers.own.spots(text))
+        return Scan(
+            text,
+            None,
+            self,
+            languages,
+            matchers=matchers,
+            spots=matchers.own.spots(text, typographic_data),
+        )
 
 
 # Per class, its (language, class) keys in the order of LANGUAGES, made once.

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from gobetween.policy import check, phrases
 from gobetween.policy import normalize as normalization
+from gobetween.policy.detectors import emoji
 from gobetween.policy.normalize import (
     TYPOGRAPHIC_MARKS,
     latin1_classes,
@@ -126,3 +127,9 @@ def test_only_latin1_and_the_marks_are_typographic() -> None:
     # cp1252's other characters, the C1 controls, other scripts: not taken.
     for text in ("\u20ac5 \u2019", "\u2122\u2019", "\x92\u2019", "\u2019\u3042", "\u0161\u2019"):
         assert typographic_latin1(text) is None
+
+
+def test_no_mark_is_an_emoji_candidate() -> None:
+    # `find_emoji` answers text in Latin-1 but for the marks (and without © or ®) with none.
+    assert emoji._CANDIDATE.search(TYPOGRAPHIC_MARKS) is None
+    assert emoji.find_emoji("Thanks \u2013 \u201cgreat\u201d \U0001f44d") != []

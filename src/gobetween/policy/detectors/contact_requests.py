@@ -13,7 +13,7 @@ from typing import Literal
 
 import ahocorasick_rs
 
-from gobetween.policy.normalize import NormalizedText, normalize
+from gobetween.policy.normalize import NormalizedText, normalize, typographic_latin1
 
 RequestKind = Literal["phone_request", "email_request"]
 LANGUAGES = ("en", "de", "fr", "es", "it", "ja")
@@ -84,6 +84,26 @@ _LATIN1_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
 )
 
 
+# The same for text in Latin-1 but for typographic marks, as `typographic_latin1` writes it
+# (each mark one byte), when `normalize()` made those bytes (`NormalizedText.data`): the keys so
+# written ("what’s your number"), in their order.
+def _typographic_keys() -> tuple[list[bytes], list[tuple[RequestKind, str]]]:
+    keys: list[bytes] = []
+    meanings: list[tuple[RequestKind, str]] = []
+    for key, meaning in zip(_KEYS, _MEANINGS, strict=True):
+        written = typographic_latin1(key)
+        if written is not None:
+            keys.append(written)
+            meanings.append(meaning)
+    return keys, meanings
+
+
+_TYPOGRAPHIC_KEYS, _TYPOGRAPHIC_MEANINGS = _typographic_keys()
+_TYPOGRAPHIC_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
+    _TYPOGRAPHIC_KEYS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
+)
+
+
 def find_contact_requests(
     message: NormalizedText | str, languages: frozenset[str] | None = None
 ) -> list[RequestHit]:
@@ -100,7 +120,7 @@ def find_contact_requests(
     data: bytes | None = None
     # Text that starts or ends beyond Latin-1 (Japanese) is not tried: the failed encode's
     # exception costs about 4k instructions.
-    if text.isascii() or (text[0] <= "\xff" and text[-1] <= "\xff"):
+    if normalized.data is None and (text.isascii() or (text[0] <= "\xff" and text[-1] <= "\xff")):
         try:
             data = text.encode("latin-1")
         except UnicodeEncodeError:
@@ -108,6 +128,9 @@ def find_contact_requests(
     if data is not None:
         found = _LATIN1_AUTOMATON.find_matches_as_indexes(data)
         meanings = _LATIN1_MEANINGS
+    elif normalized.data is not None:
+        found = _TYPOGRAPHIC_AUTOMATON.find_matches_as_indexes(normalized.data)
+        meanings = _TYPOGRAPHIC_MEANINGS
     else:
         found = _AUTOMATON.find_matches_as_indexes(text)
         meanings = _MEANINGS

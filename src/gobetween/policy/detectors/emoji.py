@@ -18,6 +18,7 @@ from gobetween.policy.detectors.emoji_table import (
     PRESENTATION,
     REGIONAL_INDICATORS,
 )
+from gobetween.policy.normalize import typographic_latin1
 
 _VS16 = "\ufe0f"
 _VS15 = "\ufe0e"
@@ -58,7 +59,12 @@ def find_emoji(text: str) -> list[EmojiHit]:
         # messages) without them has none, and the encoding test is cheaper than the scan.
         try:
             text.encode("latin-1")
-        except UnicodeEncodeError:
+        except UnicodeEncodeError as refused:
+            if typographic_latin1(text, refused) is not None:
+                # In Latin-1 but for typographic marks (’ “ ” – — …), none of which is a
+                # candidate: one charmap pass in C, where the UTF-8 test below would send the
+                # text to the class scan (each mark is written with a 0xE2).
+                return []
             # The other candidates are U+203C or above, and every character from U+2000 on
             # (alone of all) is written in UTF-8 with a byte from 0xE2 on: text without one
             # (European text with a name, a typographic quote or dash beyond Latin-1) has none,
