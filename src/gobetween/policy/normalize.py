@@ -52,6 +52,9 @@ class NormalizedText:
     # in Latin-1 but for typographic marks), for the byte searches to read without encoding the
     # text again; None when not made.
     data: bytes | None = field(default=None, compare=False, repr=False)
+    # The same for `original` (the original text's bytes: its case, its "…"), for the searches
+    # that read the original text.
+    original_data: bytes | None = field(default=None, compare=False, repr=False)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text back to the original text."""
@@ -85,7 +88,7 @@ class _NormalizedTextDraft:
     the object is a `NormalizedText` in every respect. A frozen dataclass's `__init__` sets each
     field with `object.__setattr__`, and the slots' descriptors take a call per field."""
 
-    __slots__ = ("contacts", "data", "ends", "origin", "original", "text")
+    __slots__ = ("contacts", "data", "ends", "origin", "original", "original_data", "text")
 
 
 def _normalized_text(
@@ -95,8 +98,10 @@ def _normalized_text(
     ends: Sequence[int],
     contacts: NormalizedText | None,
     data: bytes | None = None,
+    original_data: bytes | None = None,
 ) -> NormalizedText:
-    """`NormalizedText(original, text, origin, ends, contacts, data)`, the same value."""
+    """`NormalizedText(original, text, origin, ends, contacts, data, original_data)`, the same
+    value."""
     view: Any = _new_object(_NormalizedTextDraft)
     view.original = original
     view.text = text
@@ -104,6 +109,7 @@ def _normalized_text(
     view.ends = ends
     view.contacts = contacts
     view.data = data
+    view.original_data = original_data
     view.__class__ = NormalizedText
     # Typed by an annotated name, not by `typing.cast`, a function call on every one built.
     built: NormalizedText = view
@@ -172,6 +178,7 @@ def normalize(text: str) -> NormalizedText:
         contacts,
         # (Its bytes are the folded text's while no step rewrote it, as in most messages.)
         folded_data if phrase_view is folded else None,
+        typographic,
     )
 
 

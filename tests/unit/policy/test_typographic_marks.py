@@ -76,7 +76,11 @@ def _the_other_paths() -> mock._patch[Any]:
 def test_check_answers_as_the_other_paths_do(text: str, language: str | None) -> None:
     context = dict(_CONTEXT, language=language) if language else _CONTEXT
     fast = _answer(text, context)
-    with _the_other_paths(), mock.patch.object(phrases, "typographic_latin1", return_value=None):
+    with (
+        _the_other_paths(),
+        mock.patch.object(phrases, "typographic_latin1", return_value=None),
+        mock.patch.object(emoji, "typographic_latin1", return_value=None),
+    ):
         slow = _answer(text, context)
     assert fast == slow
 

@@ -50,11 +50,16 @@ class EmojiHit:
     emoji: str
 
 
-def find_emoji(text: str) -> list[EmojiHit]:
-    """Every emoji in `text` (the original: variation selectors matter, so no normalisation)."""
+def find_emoji(text: str, typographic_data: bytes | None = None) -> list[EmojiHit]:
+    """Every emoji in `text` (the original: variation selectors matter, so no normalisation).
+    `typographic_data`: its `typographic_latin1` bytes, when the caller has them
+    (`NormalizedText.original_data`)."""
     if text.isascii():
         return []
     if "\xa9" not in text and "\xae" not in text:
+        if typographic_data is not None:
+            # In Latin-1 but for typographic marks, none of which is a candidate.
+            return []
         # Of the candidates only © and ® are in Latin-1: text in Latin-1 (most European
         # messages) without them has none, and the encoding test is cheaper than the scan.
         try:

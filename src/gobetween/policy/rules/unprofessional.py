@@ -37,8 +37,14 @@ _CAPS_CLASSES = latin1_classes(
 _CAPS_PAIR_SHAPE = re.compile(rb"UUU*s+UU")
 
 
-def _has_caps_pair(text: str) -> bool:
-    shape = latin1_shape(text, _CAPS_CLASSES)
+def _has_caps_pair(text: str, typographic_data: bytes | None = None) -> bool:
+    """Whether `_CAPS_PAIR` matches `text`; `typographic_data`: its `typographic_latin1` bytes,
+    when the caller has them (`NormalizedText.original_data`)."""
+    shape = (
+        typographic_data.translate(_CAPS_CLASSES.typographic)
+        if typographic_data is not None
+        else latin1_shape(text, _CAPS_CLASSES)
+    )
     if shape is None:
         return _CAPS_PAIR.search(text) is not None
     # Every match starts at a "UU": none is known by a byte search (most messages have no two
@@ -68,8 +74,11 @@ def _shouting(text: str) -> list[tuple[int, int]]:
 def unprofessional(message: AnalyzedMessage) -> Iterable[Finding]:
     """Capitals, exclamation runs and insults, each a warning with its span."""
     text = message.text
+    normalized = message.normalized
+    # The original text's typographic bytes, when `normalize()` made them for this text.
+    data = normalized.original_data if normalized.original is text else None
     found: list[Finding] = []
-    for start, end in _shouting(text) if _has_caps_pair(text) else ():
+    for start, end in _shouting(text) if _has_caps_pair(text, data) else ():
         found.append(
             Finding(
                 "unprofessional",
