@@ -278,6 +278,14 @@ _new_tuple = tuple.__new__
 _LAST_MARK = max(TYPOGRAPHIC_MARKS)
 
 
+def _latin1_bytes(text: str) -> bytes | None:
+    """`text` in Latin-1, or None when it has a character beyond it."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
 # A matcher's phrases written in Latin-1: their bytes automaton, and their targets and singles in
 # its order (see `_Matcher`).
 _Latin1Phrases = tuple[
@@ -400,46 +408,35 @@ class _Matcher:
         singles in its order. A phrase beyond Latin-1 occurs in no text in Latin-1, and the
         others keep their order: on such a text it reports the text automaton's matches, in the
         same order, each with its phrase's targets (a hypothesis test compares them)."""
-        kept: list[int] = []
-        keys: list[bytes] = []
-        for index, key in enumerate(self.keys):
-            try:
-                keys.append(key.encode("latin-1"))
-            except UnicodeEncodeError:
-                continue
-            kept.append(index)
-        automaton = ahocorasick_rs.BytesAhoCorasick(
-            keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD
-        )
-        built = (
-            automaton,
-            [self.targets[index] for index in kept],
-            [self.singles[index] for index in kept],
-        )
+        built = self._written_phrases(_latin1_bytes)
         self.latin1.append(built)
         return built
 
     def _typographic_matcher(self) -> _Latin1Phrases:
         """`_latin1_matcher` for `typographic_latin1` bytes: the phrases so written (those in
         Latin-1 but for typographic marks, as "we’ll"), in the text automaton's order."""
+        built = self._written_phrases(typographic_latin1)
+        self.typographic.append(built)
+        return built
+
+    def _written_phrases(self, written: Callable[[str], bytes | None]) -> _Latin1Phrases:
+        """The bytes automaton of the phrases that `written` can write (None: it cannot), in the
+        text automaton's order, with their targets and singles."""
         kept: list[int] = []
         keys: list[bytes] = []
         for index, key in enumerate(self.keys):
-            written = typographic_latin1(key)
-            if written is None:
-                continue
-            keys.append(written)
-            kept.append(index)
+            data = written(key)
+            if data is not None:
+                keys.append(data)
+                kept.append(index)
         automaton = ahocorasick_rs.BytesAhoCorasick(
             keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD
         )
-        built = (
+        return (
             automaton,
             [self.targets[index] for index in kept],
             [self.singles[index] for index in kept],
         )
-        self.typographic.append(built)
-        return built
 
     def finds_any(self, text: str) -> bool:
         """Whether `collect(text)` would find a hit (every phrase has a meaning): the automaton's
