@@ -123,18 +123,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
-    typographic: bytes | None = None
-    if text.isascii():
-        source, latin1 = text, None
-    else:
-        try:
-            # Latin-1 text (most European messages) has no surrogates.
-            source, latin1 = text, text.encode("latin-1")
-        except UnicodeEncodeError as refused:
-            latin1 = None
-            typographic = typographic_latin1(text, refused)
-            # Nor has text in Latin-1 but for typographic marks.
-            source = text if typographic is not None else _without_surrogates(text)
+    source, latin1, typographic = _source(text, typographic=True)
     folded_data: bytes | None = None
     if typographic is not None and not typographic.translate(None, _TYPOGRAPHIC_PLAIN):
         # Plain Latin-1 characters and typographic marks that fold to themselves (all but "…",
@@ -196,7 +185,7 @@ def normalize_contacts(text: str) -> NormalizedText:
         # and the automaton.
         data = folded_text.encode("ascii")
     else:
-        source, latin1 = _source(text)
+        source, latin1, _ = _source(text)
         if latin1 is None or latin1.translate(None, _LATIN1_PLAIN):
             folded = _fold(source, latin1)
             shape = _latin1_shape(folded.text)
@@ -302,15 +291,18 @@ def _rewrites(text: str, found: list[tuple[int, int, int]]) -> _LiveHints | None
     return [], hint_count, True, bracketed
 
 
-def _source(text: str) -> tuple[str, bytes | None]:
-    """The text to fold, and its Latin-1 bytes when it is Latin-1 but not ASCII."""
+def _source(text: str, *, typographic: bool = False) -> tuple[str, bytes | None, bytes | None]:
+    """The text to fold, its Latin-1 bytes when it is Latin-1 but not ASCII, and, asked for with
+    `typographic`, its `typographic_latin1` bytes when it is Latin-1 but for typographic marks."""
     if text.isascii():
-        return text, None
+        return text, None, None
     try:
         # Latin-1 text (most European messages) has no surrogates: known without the scan.
-        return text, text.encode("latin-1")
-    except UnicodeEncodeError:
-        return _without_surrogates(text), None
+        return text, text.encode("latin-1"), None
+    except UnicodeEncodeError as refused:
+        marked = typographic_latin1(text, refused) if typographic else None
+        # Nor has text in Latin-1 but for typographic marks.
+        return (text if marked is not None else _without_surrogates(text)), None, marked
 
 
 def _without_surrogates(text: str) -> str:

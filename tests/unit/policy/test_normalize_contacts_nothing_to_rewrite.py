@@ -30,7 +30,7 @@ def _through_every_step(text: str) -> NormalizedText:
     if text.isascii():
         folded = normalization._Draft(text.lower(), range(len(text)), range(1, len(text) + 1))
     else:
-        folded = normalization._fold(*normalization._source(text))
+        folded = normalization._fold(*normalization._source(text)[:2])
     shape = normalization._latin1_shape(folded.text)
     spaced = normalization._spaced_hint(folded.text, shape)
     view = normalization._contact_draft(folded, spaced, shape)

@@ -50,7 +50,7 @@ def test_the_loose_shape_reads_every_character_beyond_latin1_as_a_letter() -> No
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=40))
 def test_the_source_replaces_lone_surrogates_as_the_scan_did(text: str) -> None:
-    source, latin1 = normalization._source(text)
+    source, latin1, _ = normalization._source(text)
     assert source == normalization._SURROGATE.sub("\ufffd", text)
     in_latin1 = not text.isascii() and max(text) <= "\xff"
     assert latin1 == (text.encode("latin-1") if in_latin1 else None)
