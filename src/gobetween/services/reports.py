@@ -12,13 +12,15 @@ from datetime import UTC
 from typing import Final
 
 from gobetween.domain.errors import InvalidInput, NotFound
+from gobetween.policy.categories import REPORT_REASONS as CHECKER_REPORT_REASONS
 from gobetween.services.access import Principal
 from gobetween.services.access_ports import AccessUnitOfWork, Report
 from gobetween.services.inbox import visible_message
 from gobetween.services.ports import Clock, Event
 
-# The reasons of the seed's "Report Message" (policy.md §5 report reasons, plus "other").
-REPORT_REASONS: Final = ("abuse", "off_platform_payment", "spam", "other")
+# The reasons of the seed's "Report Message": the checker's own report reasons (policy.md §5),
+# so that a reason the checker suggests is always one a party can file, plus "other".
+REPORT_REASONS: Final = (*CHECKER_REPORT_REASONS, "other")
 REPORT_STATUSES: Final = ("open", "handled")
 MAX_NOTE_CHARS: Final = 2000
 
