@@ -35,7 +35,12 @@ from gobetween.adapters.mail.sender_auth import DnsPythonResolver, Resolver, Sen
 from gobetween.bootstrap import Platform, build_platform
 from gobetween.bootstrap.settings import Settings
 from gobetween.entrypoints.log_format import configure_logging
-from gobetween.entrypoints.port_sharing_processes import Child, start_children, stop_children
+from gobetween.entrypoints.port_sharing_processes import (
+    Child,
+    freeze_startup_objects,
+    start_children,
+    stop_children,
+)
 
 log = logging.getLogger(__name__)
 
@@ -735,6 +740,9 @@ def _listener_process(settings: Settings, resolver: Resolver | None, control: Co
         except Exception as error:  # told to the parent, which refuses to start
             control.send(f"{type(error).__name__}: {error}")
             return
+        # As `serve` does for its own listener: the platform and the relay's tables stay out of
+        # the full GC passes that the mails' garbage sets off.
+        freeze_startup_objects()
         control.send("ready")
         try:
             control.recv()  # "stop"; EOFError when the parent died without saying so

@@ -14,7 +14,6 @@ to, and also when `serve` dies, even by `kill -9`, so no orphan keeps answering 
 
 from __future__ import annotations
 
-import gc
 import logging
 import socket
 import threading
@@ -28,7 +27,12 @@ from gobetween.bootstrap import Platform, Settings, build_platform
 from gobetween.entrypoints.http.app import create_app
 from gobetween.entrypoints.http.response_writes import GatheredHttpToolsProtocol
 from gobetween.entrypoints.log_format import configure_logging
-from gobetween.entrypoints.port_sharing_processes import Child, start_children, stop_children
+from gobetween.entrypoints.port_sharing_processes import (
+    Child,
+    freeze_startup_objects,
+    start_children,
+    stop_children,
+)
 
 log = logging.getLogger(__name__)
 
@@ -180,17 +184,3 @@ def _stop_when_told(server: uvicorn.Server, control: Connection) -> None:
     except (EOFError, OSError):
         log.warning("web process: the serving process is gone; stopping")
     server.should_exit = True
-
-
-def freeze_startup_objects() -> None:
-    """Leave what start-up built (modules, the app, its validators) out of later GC passes.
-
-    A full pass of the cyclic garbage collector walks every tracked object: some 200,000 once the
-    app is built, and pydantic-core's validators are slow to walk, so one pass cost ~100 ms of
-    CPU (130-450 ms at load 6-10), during which no request made progress (the GIL is held). A
-    new server's first ~30 s, while its caches fill, trigger 2-4 such passes; later one each
-    time the long-lived objects grow by a quarter. Those objects live as long as the process:
-    frozen, they are never walked again, and a full pass walks only what was made since.
-    """
-    gc.collect()
-    gc.freeze()
