@@ -259,7 +259,7 @@ def serve(url: str, port: int, reuse_port: bool, profile_to: str | None = None) 
     )
     controller.start()
     # As `gobetween serve` does once its listener is built, and each extra listener process.
-    # Imported here: a baseline checkout's src may predate it.
+    # Imported here: this file's delivery process also runs against a baseline's older src.
     from gobetween.entrypoints.port_sharing_processes import freeze_startup_objects
 
     freeze_startup_objects()
@@ -521,11 +521,6 @@ def bare_listener(port: int, kind: str) -> None:
     controller_class = _RelayProtocolAlone if kind == "relay-class" else Controller
     controller = controller_class(_Accept(), hostname="127.0.0.1", port=port)
     controller.start()
-    # As `gobetween serve` does once its listener is built, and each extra listener process.
-    # Imported here: a baseline checkout's src may predate it.
-    from gobetween.entrypoints.port_sharing_processes import freeze_startup_objects
-
-    freeze_startup_objects()
     print("ready", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
