@@ -178,6 +178,7 @@ def normalize_contacts(text: str) -> NormalizedText:
     For callers that look for contact information only (the e-mail, phone and link detectors,
     `detectors/contact_information.py`); its `contacts` is None, and the detectors read the
     view itself."""
+    classes = _LATIN1_SHAPE.latin1
     if text.isascii():
         # ASCII text folds by `lower()`, one for one (`_fold_plain`), without the other tests.
         folded_text = text.lower()
@@ -185,19 +186,28 @@ def normalize_contacts(text: str) -> NormalizedText:
         # and the automaton.
         data = folded_text.encode("ascii")
     else:
-        source, latin1, _ = _source(text)
-        if latin1 is None or latin1.translate(None, _LATIN1_PLAIN):
+        source, latin1, typographic = _source(text, typographic=True)
+        if latin1 is not None and not latin1.translate(None, _LATIN1_PLAIN):
+            # Latin-1 text of plain characters only (most European messages): folded by the
+            # byte table, one for one, as `_fold` folds it; its Latin-1 bytes serve the shape
+            # and the automaton, as ASCII text's do.
+            data = latin1.translate(_LATIN1_CASEFOLD)
+            folded_text = data.decode("latin-1")
+        elif typographic is not None and not typographic.translate(None, _TYPOGRAPHIC_PLAIN):
+            # The same text with typographic marks that fold to themselves (’ “ ” –, not "…"),
+            # as `normalize()` folds it: by the byte table, one for one, the marks' bytes left
+            # as they are; no key of the separators' automaton holds a mark's byte, and the
+            # shape reads each mark's byte as the mark (test_normalize_contacts_typographic).
+            data = typographic.translate(_LATIN1_CASEFOLD)
+            folded_text = typographic_text(data)
+            classes = _LATIN1_SHAPE.typographic
+        else:
             folded = _fold(source, latin1)
             shape = _latin1_shape(folded.text)
             return _detector_view(
                 text, _contact_view(folded, _spaced_hint(folded.text, shape), shape)
             )
-        # Latin-1 text of plain characters only (most European messages): folded by the byte
-        # table, one for one, as `_fold` folds it; its Latin-1 bytes serve the shape and the
-        # automaton, as ASCII text's do.
-        data = latin1.translate(_LATIN1_CASEFOLD)
-        folded_text = data.decode("latin-1")
-    shape = data.translate(_LATIN1_SHAPE.latin1)
+    shape = data.translate(classes)
     length = len(text)
     folded_draft: _Draft | None = None
     if _SPACED_SHAPE.search(shape) is not None:
@@ -300,7 +310,11 @@ def _source(text: str, *, typographic: bool = False) -> tuple[str, bytes | None,
         # Latin-1 text (most European messages) has no surrogates: known without the scan.
         return text, text.encode("latin-1"), None
     except UnicodeEncodeError as refused:
-        marked = typographic_latin1(text, refused) if typographic else None
+        # Text whose first character beyond Latin-1 is no mark (Japanese, a name in another
+        # script) is known here, without the call (`typographic_latin1`'s own first test).
+        if not typographic or text[refused.start] not in TYPOGRAPHIC_MARKS:
+            return _without_surrogates(text), None, None
+        marked = typographic_latin1(text)
         # Nor has text in Latin-1 but for typographic marks.
         return (text if marked is not None else _without_surrogates(text)), None, marked
 
