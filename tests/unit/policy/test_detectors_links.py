@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gobetween.policy import check
 from gobetween.policy.detectors.links import find_links, host_matches
 
 
@@ -91,3 +92,38 @@ def test_host_matches_subdomains_only() -> None:
     assert host_matches("engravecraft.com", ("engravecraft.com",))
     assert not host_matches("evilengravecraft.com", ("engravecraft.com",))
     assert not host_matches("engravecraft.com.evil.net", ("engravecraft.com",))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Typographic quotation marks around a link end it, as ' and " do: they are the writer's
+        # punctuation, never part of the address (a URL holds them percent-encoded only).
+        ("See ‘https://example.com/a’ now", "https://example.com/a"),
+        ("Visit “www.example.com/shop”.", "www.example.com/shop"),
+        ("Besuchen Sie „https://example.de/x“ bitte", "https://example.de/x"),
+        ("sur «https://exemple.fr/b» merci", "https://exemple.fr/b"),
+        ("sur ‹www.exemple.fr/c› merci", "www.exemple.fr/c"),
+        ("the page www.example.com/a’s top", "www.example.com/a"),
+        ("the page www.example.com/a's top", "www.example.com/a"),
+    ],
+)
+def test_a_quotation_mark_ends_a_link(text: str, found: str) -> None:
+    [hit] = find_links(text)
+    assert text[hit.start : hit.end] == found
+
+
+def test_the_finding_of_a_quoted_link_slices_the_address_alone() -> None:
+    text = "Hello, the manual is at ‘https://example.com/manual’ – thanks."
+    context = {
+        "direction": "seller_to_buyer",
+        "initiation": "reply",
+        "fulfillment": "seller",
+        "contact_reason": "other",
+    }
+    verdict = check(text, context)
+    assert verdict.verdict == "block"
+    spans = [f.span for f in verdict.findings if f.category == "external_link"]
+    assert [text[span[0] : span[1]] for span in spans if span is not None] == [
+        "https://example.com/manual"
+    ]

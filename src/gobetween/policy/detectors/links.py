@@ -39,7 +39,10 @@ FILE_EXTENSIONS = _words(
     "dmg msi apk"
 )
 
-_STOP = r"[^\s<>\"'`\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]"
+# A link ends at blank space, at a quotation mark, typographic ones included (‘ ’ ‚ “ ” „ « » ‹ ›,
+# as phones and mail clients write them around a link: a URL holds them percent-encoded only),
+# and at Japanese or full-width text.
+_STOP = r"[^\s<>\"'`\u2018-\u201e\u00ab\u00bb\u2039\u203a\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]"
 # Both led by a literal, which the regex engine scans for fast (a leading `\b` or lookbehind is
 # tried at every position): the check before the first letter is made after it, `(?<!\w.)` being
 # `\b` before a letter and `(?<![…]w)` the lookbehind before "www".
