@@ -124,13 +124,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching (both views), keeping the map back to the original characters."""
     source, latin1, typographic = _source(text, typographic=True)
-    folded_data: bytes | None = None
-    if typographic is not None and not typographic.translate(None, _TYPOGRAPHIC_PLAIN):
-        # Plain Latin-1 characters and typographic marks that fold to themselves (all but "…",
-        # which NFKC writes as "..."): as `_fold` folds plain Latin-1 text, by the byte table,
-        # one for one, the marks' bytes left as they are; the folded bytes serve the shape and
-        # the automaton (test_typographic_text_folds_as_before).
-        folded_data = typographic.translate(_LATIN1_CASEFOLD)
+    folded_data = _typographic_folded(typographic)
+    if folded_data is not None:
+        # The folded bytes serve the shape and the automaton
+        # (test_typographic_text_folds_as_before).
         length = len(source)
         folded = _Draft(typographic_text(folded_data), range(length), range(1, length + 1))
         shape: bytes | None = folded_data.translate(_LATIN1_SHAPE.typographic)
@@ -193,12 +190,11 @@ def normalize_contacts(text: str) -> NormalizedText:
             # and the automaton, as ASCII text's do.
             data = latin1.translate(_LATIN1_CASEFOLD)
             folded_text = data.decode("latin-1")
-        elif typographic is not None and not typographic.translate(None, _TYPOGRAPHIC_PLAIN):
-            # The same text with typographic marks that fold to themselves (’ “ ” –, not "…"),
-            # as `normalize()` folds it: by the byte table, one for one, the marks' bytes left
-            # as they are; no key of the separators' automaton holds a mark's byte, and the
-            # shape reads each mark's byte as the mark (test_normalize_contacts_typographic).
-            data = typographic.translate(_LATIN1_CASEFOLD)
+        elif (typographic_data := _typographic_folded(typographic)) is not None:
+            # As `normalize()` folds it; no key of the separators' automaton holds a mark's
+            # byte, and the shape reads each mark's byte as the mark
+            # (test_normalize_contacts_typographic).
+            data = typographic_data
             folded_text = typographic_text(data)
             classes = _LATIN1_SHAPE.typographic
         else:
@@ -689,7 +685,8 @@ _TYPOGRAPHIC_CHARS = "".join(
     for code in range(256)
 )
 _TYPOGRAPHIC_ENCODING = codecs.charmap_build(_TYPOGRAPHIC_CHARS)
-_LAST_MARK = max(TYPOGRAPHIC_MARKS)
+# Text that starts or ends past the last mark is neither in Latin-1 nor so but for the marks.
+LAST_TYPOGRAPHIC_MARK = max(TYPOGRAPHIC_MARKS)
 
 
 def typographic_latin1(text: str, refused: UnicodeEncodeError | None = None) -> bytes | None:
@@ -700,7 +697,7 @@ def typographic_latin1(text: str, refused: UnicodeEncodeError | None = None) -> 
     with a name in another script, Japanese), which otherwise costs a pass and an exception."""
     if refused is not None and text[refused.start] not in TYPOGRAPHIC_MARKS:
         return None
-    if text and (text[0] > _LAST_MARK or text[-1] > _LAST_MARK):
+    if text and (text[0] > LAST_TYPOGRAPHIC_MARK or text[-1] > LAST_TYPOGRAPHIC_MARK):
         return None
     try:
         return codecs.charmap_encode(text, "strict", _TYPOGRAPHIC_ENCODING)[0]
@@ -708,9 +705,27 @@ def typographic_latin1(text: str, refused: UnicodeEncodeError | None = None) -> 
         return None
 
 
+def _typographic_folded(typographic: bytes | None) -> bytes | None:
+    """The folded `typographic_latin1` bytes `typographic` of text of plain Latin-1 characters and
+    typographic marks that fold to themselves (all but "…", which NFKC writes as "..."): folded as
+    `_fold` folds plain Latin-1 text, by the byte table, one for one, the marks' bytes left as
+    they are. None for other text."""
+    if typographic is None or typographic.translate(None, _TYPOGRAPHIC_PLAIN):
+        return None
+    return typographic.translate(_LATIN1_CASEFOLD)
+
+
 def typographic_text(data: bytes) -> str:
     """The text whose `typographic_latin1` bytes are `data`."""
     return codecs.charmap_decode(data, "strict", _TYPOGRAPHIC_CHARS)[0]
+
+
+def latin1_bytes(text: str) -> bytes | None:
+    """`text` in Latin-1, or None when it has a character beyond it."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 def _one_byte_a_character(text: str) -> bytes:

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 
 from gobetween.domain.errors import InvalidInput
-from gobetween.policy.normalize import TYPOGRAPHIC_MARKS, typographic_latin1
+from gobetween.policy.normalize import LAST_TYPOGRAPHIC_MARK, latin1_bytes, typographic_latin1
 
 LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "ja")
 
@@ -273,17 +273,6 @@ _HIT_START = itemgetter(2)
 # `tuple.__new__(Hit, (...))` makes the same named tuple as `Hit(...)` without the Python-level
 # constructor: a third of the cost, and a scan makes dozens.
 _new_tuple = tuple.__new__
-# The last typographic mark: text that starts or ends past it is neither in Latin-1 nor so but for
-# the marks.
-_LAST_MARK = max(TYPOGRAPHIC_MARKS)
-
-
-def _latin1_bytes(text: str) -> bytes | None:
-    """`text` in Latin-1, or None when it has a character beyond it."""
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError:
-        return None
 
 
 # A matcher's phrases written in Latin-1: their bytes automaton, and their targets and singles in
@@ -344,7 +333,7 @@ class _Matcher:
         elif text.isascii():
             # (A copy of the text's bytes, which the single letters' search reads too.)
             data = text.encode("ascii")
-        elif text[0] <= _LAST_MARK and text[-1] <= _LAST_MARK:
+        elif text[0] <= LAST_TYPOGRAPHIC_MARK and text[-1] <= LAST_TYPOGRAPHIC_MARK:
             # Text beyond ASCII that may be in Latin-1, or in Latin-1 but for typographic marks
             # (text that starts or ends beyond them, such as Japanese, is not tried: the failed
             # encode's exception costs about 4k instructions).
@@ -408,7 +397,7 @@ class _Matcher:
         singles in its order. A phrase beyond Latin-1 occurs in no text in Latin-1, and the
         others keep their order: on such a text it reports the text automaton's matches, in the
         same order, each with its phrase's targets (a hypothesis test compares them)."""
-        built = self._written_phrases(_latin1_bytes)
+        built = self._written_phrases(latin1_bytes)
         self.latin1.append(built)
         return built
 

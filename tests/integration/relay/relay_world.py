@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -29,6 +30,7 @@ from gobetween.adapters.mail.inbound import InboundRelay, Unauthenticated
 from gobetween.adapters.mail.outbox_mail import FailureNotices, OutboxMail
 from gobetween.adapters.mail.sender_auth import SenderAuthenticator, StaticResolver
 from gobetween.adapters.mail.smtp_transport import SmtpTransport
+from gobetween.bootstrap import Settings, load_settings
 from gobetween.domain.orders import Order, OrderItem
 from gobetween.domain.parties import Buyer, Seller
 from gobetween.entrypoints.smtp import RelayController, relay_read_engine
@@ -44,6 +46,19 @@ SELLER_STAFF = "staff@seller.example"
 SELLER_CS = "cs@seller.example"
 BUYER_EMAIL = "bob.buyer@buyer.example"
 REAL_ADDRESSES = (SELLER_OWNER, SELLER_STAFF, SELLER_CS, BUYER_EMAIL)
+
+
+def listener_settings(database: Path, **overrides: object) -> Settings:
+    """Settings of a listener as `serve` starts it, on the SQLite file `database` and the alias
+    domain relay.test, with `overrides` on top (no environment read)."""
+    return load_settings(
+        environ={},
+        overrides={
+            "database_url": f"sqlite:///{database}",
+            "alias_domain": "relay.test",
+            **overrides,
+        },
+    )
 
 
 def free_port() -> int:

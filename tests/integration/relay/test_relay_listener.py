@@ -6,7 +6,7 @@ import smtplib
 from pathlib import Path
 
 import pytest
-from relay_world import BUYER_EMAIL, free_port, mail, seed, zone
+from relay_world import BUYER_EMAIL, free_port, listener_settings, mail, seed, zone
 from sqlalchemy import func, select
 
 from gobetween.adapters.db import tables as t
@@ -23,15 +23,7 @@ from gobetween.entrypoints.smtp import (
 
 def test_listener_from_settings_takes_alias_mail(tmp_path: Path) -> None:
     port = free_port()
-    settings = load_settings(
-        environ={},
-        overrides={
-            "database_url": f"sqlite:///{tmp_path / 'relay.db'}",
-            "alias_domain": "relay.test",
-            "smtp_port": port,
-            "smtp_protocol": "smtp",
-        },
-    )
+    settings = listener_settings(tmp_path / "relay.db", smtp_port=port, smtp_protocol="smtp")
     platform = build_platform(settings)
     try:
         platform.migrate()
@@ -59,15 +51,8 @@ def test_listener_from_settings_takes_alias_mail(tmp_path: Path) -> None:
 
 
 def test_smtp_listeners_runs_extra_processes_on_the_same_port(tmp_path: Path) -> None:
-    settings = load_settings(
-        environ={},
-        overrides={
-            "database_url": f"sqlite:///{tmp_path / 'relay.db'}",
-            "alias_domain": "relay.test",
-            "smtp_port": 0,  # the children must join the port the system chose
-            "smtp_listeners": 2,
-        },
-    )
+    # smtp_port 0: the children must join the port the system chose.
+    settings = listener_settings(tmp_path / "relay.db", smtp_port=0, smtp_listeners=2)
     platform = build_platform(settings)
     try:
         platform.migrate()
@@ -99,15 +84,7 @@ def test_smtp_listeners_runs_extra_processes_on_the_same_port(tmp_path: Path) ->
 
 
 def test_an_extra_listener_stops_when_the_serving_process_is_gone(tmp_path: Path) -> None:
-    settings = load_settings(
-        environ={},
-        overrides={
-            "database_url": f"sqlite:///{tmp_path / 'relay.db'}",
-            "alias_domain": "relay.test",
-            "smtp_port": free_port(),
-            "smtp_listeners": 2,
-        },
-    )
+    settings = listener_settings(tmp_path / "relay.db", smtp_port=free_port(), smtp_listeners=2)
     platform = build_platform(settings)
     try:
         platform.migrate()

@@ -10,23 +10,16 @@ import multiprocessing
 import threading
 from pathlib import Path
 
-from relay_world import free_port
+from relay_world import free_port, listener_settings
 
-from gobetween.bootstrap import build_platform, load_settings
+from gobetween.bootstrap import build_platform
 from gobetween.entrypoints.smtp import _listener_process
 
 
 def test_an_extra_listener_freezes_its_start_up_objects_before_it_is_ready(
     tmp_path: Path,
 ) -> None:
-    settings = load_settings(
-        environ={},
-        overrides={
-            "database_url": f"sqlite:///{tmp_path / 'relay.db'}",
-            "alias_domain": "relay.test",
-            "smtp_port": free_port(),
-        },
-    )
+    settings = listener_settings(tmp_path / "relay.db", smtp_port=free_port())
     platform = build_platform(settings)
     try:
         platform.migrate()

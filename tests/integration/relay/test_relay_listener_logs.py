@@ -6,26 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
-from relay_world import zone
+from relay_world import listener_settings, zone
 
 from gobetween.adapters.mail.dkim_keys import generate_key
-from gobetween.bootstrap import build_platform, load_settings
+from gobetween.bootstrap import build_platform
 from gobetween.entrypoints.smtp import start_listeners
 
 
 def test_an_extra_listener_process_writes_json_lines(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    settings = load_settings(
-        environ={},
-        overrides={
-            "database_url": f"sqlite:///{tmp_path / 'relay.db'}",
-            "alias_domain": "relay.test",
-            "smtp_port": 0,
-            "smtp_listeners": 2,
-            "log_format": "json",
-            "log_level": "INFO",
-        },
+    settings = listener_settings(
+        tmp_path / "relay.db", smtp_port=0, smtp_listeners=2, log_format="json", log_level="INFO"
     )
     platform = build_platform(settings)
     try:

@@ -7,13 +7,19 @@ the phrase view of `normalize()`, with word boundaries for the languages that ha
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
 import ahocorasick_rs
 
-from gobetween.policy.normalize import NormalizedText, normalize, typographic_latin1
+from gobetween.policy.normalize import (
+    NormalizedText,
+    latin1_bytes,
+    normalize,
+    typographic_latin1,
+)
 
 RequestKind = Literal["phone_request", "email_request"]
 LANGUAGES = ("en", "de", "fr", "es", "it", "ja")
@@ -66,19 +72,22 @@ _AUTOMATON = ahocorasick_rs.AhoCorasick(_KEYS, matchkind=ahocorasick_rs.MATCHKIN
 # Latin-1 matches no such text, so leaving it out leaves the automaton the same matches to
 # choose from; the others keep their order, so of two equal keys (one phrase in two languages)
 # the same one is reported. `_LATIN1_MEANINGS` is `_MEANINGS` for these keys.
-def _latin1_keys() -> tuple[list[bytes], list[tuple[RequestKind, str]]]:
+def _written_keys(
+    write: Callable[[str], bytes | None],
+) -> tuple[list[bytes], list[tuple[RequestKind, str]]]:
+    """The keys `write` can write (None: it cannot), as it writes them, in their order, with
+    their meanings."""
     keys: list[bytes] = []
     meanings: list[tuple[RequestKind, str]] = []
     for key, meaning in zip(_KEYS, _MEANINGS, strict=True):
-        try:
-            keys.append(key.encode("latin-1"))
-        except UnicodeEncodeError:
-            continue
-        meanings.append(meaning)
+        written = write(key)
+        if written is not None:
+            keys.append(written)
+            meanings.append(meaning)
     return keys, meanings
 
 
-_LATIN1_KEYS, _LATIN1_MEANINGS = _latin1_keys()
+_LATIN1_KEYS, _LATIN1_MEANINGS = _written_keys(latin1_bytes)
 _LATIN1_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
     _LATIN1_KEYS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
 )
@@ -87,18 +96,7 @@ _LATIN1_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
 # The same for text in Latin-1 but for typographic marks, as `typographic_latin1` writes it
 # (each mark one byte), when `normalize()` made those bytes (`NormalizedText.data`): the keys so
 # written ("what’s your number"), in their order.
-def _typographic_keys() -> tuple[list[bytes], list[tuple[RequestKind, str]]]:
-    keys: list[bytes] = []
-    meanings: list[tuple[RequestKind, str]] = []
-    for key, meaning in zip(_KEYS, _MEANINGS, strict=True):
-        written = typographic_latin1(key)
-        if written is not None:
-            keys.append(written)
-            meanings.append(meaning)
-    return keys, meanings
-
-
-_TYPOGRAPHIC_KEYS, _TYPOGRAPHIC_MEANINGS = _typographic_keys()
+_TYPOGRAPHIC_KEYS, _TYPOGRAPHIC_MEANINGS = _written_keys(typographic_latin1)
 _TYPOGRAPHIC_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
     _TYPOGRAPHIC_KEYS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
 )

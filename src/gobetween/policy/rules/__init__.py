@@ -59,6 +59,13 @@ class AnalyzedMessage:
         return contacts
 
     @property
+    def typographic_original(self) -> bytes | None:
+        """`text`'s `typographic_latin1` bytes, when `normalize()` made them for this very text
+        (`NormalizedText.original_data`), for the rules that search the original text."""
+        normalized = self.normalized
+        return normalized.original_data if normalized.original is self.text else None
+
+    @property
     def phone_regions(self) -> tuple[str, ...]:
         """Regions to read national phone formats in: the marketplace's, then the languages'."""
         return phone_regions_for(

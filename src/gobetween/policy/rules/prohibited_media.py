@@ -28,9 +28,7 @@ _EXPLANATIONS = {
 def prohibited_media(message: AnalyzedMessage) -> Iterable[Finding]:
     """One finding per emoji, markup tag, image, tracking pixel or GIF reference."""
     text = message.text
-    normalized = message.normalized
-    # The original text's typographic bytes, when `normalize()` made them for this text.
-    emoji = find_emoji(text, normalized.original_data if normalized.original is text else None)
+    emoji = find_emoji(text, message.typographic_original)
     markup = find_markup(text)
     if not emoji and not markup:
         # Most messages: no comprehension or generator to run over nothing.

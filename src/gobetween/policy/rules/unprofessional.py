@@ -74,11 +74,8 @@ def _shouting(text: str) -> list[tuple[int, int]]:
 def unprofessional(message: AnalyzedMessage) -> Iterable[Finding]:
     """Capitals, exclamation runs and insults, each a warning with its span."""
     text = message.text
-    normalized = message.normalized
-    # The original text's typographic bytes, when `normalize()` made them for this text.
-    data = normalized.original_data if normalized.original is text else None
     found: list[Finding] = []
-    for start, end in _shouting(text) if _has_caps_pair(text, data) else ():
+    for start, end in _shouting(text) if _has_caps_pair(text, message.typographic_original) else ():
         found.append(
             Finding(
                 "unprofessional",
