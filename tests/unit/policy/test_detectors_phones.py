@@ -30,6 +30,8 @@ from gobetween.policy.normalize import normalize
         ("por Bizum al 612 555 043 y", ("ES",), "612 555 043"),
         ("Mi scriva su WhatsApp al 347 555 1289 con", ("IT",), "347 555 1289"),
         ("お電話は090-1234-5678まで", ("JP",), "090-1234-5678"),
+        # A four-digit area code, grouped 4-2-4 as it is written there: no date.
+        ("常滑焼 陶房はやし\nTEL 0569-35-2217", ("JP",), "0569-35-2217"),
         ("電話：０９０－１２３４－５６７８", ("JP",), "０９０－１２３４－５６７８"),  # fullwidth
         ("Ring +44 20 7946 0018 please", ("US",), "+44 20 7946 0018"),
         ("Tel 0049 30 1234567", ("DE",), "0049 30 1234567"),
@@ -73,6 +75,8 @@ def test_finds_phone_numbers(text: str, regions: tuple[str, ...], expected: str 
         ("P.IVA 01234567890", ("IT",)),
         ("the date reads 06.21.2025", ("US",)),
         ("delivered 2025-04-12 at noon", ("US",)),
+        ("geliefert am 12.04.2025 um 9", ("DE",)),
+        ("livré le 5/4/25 à 9 h", ("FR",)),
         ("fits 2015-2020 F-150s", ("US",)),
         ("the total is $3,418.60 for", ("US",)),
         ("Preis 1.234,56 € inkl.", ("DE",)),

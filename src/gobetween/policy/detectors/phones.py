@@ -62,7 +62,12 @@ _ORDER_ID_RUN = re.compile(r"[0-9]{3}-[0-9]{7}-[0-9]{7}[ \t().\-/]*")
 _ORDER_ID_LENGTH = 19
 _MAX_DIGITS = 15
 
-_DATE = re.compile(r"\(?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\)?")
+# A date: day and month first (either order) with a year of two or four digits, or a four-digit
+# year first. Outer groups of three or four digits on both sides are no date: "0569-35-2217" is
+# a Japanese number grouped as its area writes it.
+_DATE = re.compile(
+    r"\(?(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2})\)?"
+)
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?")
 # A date, a range of years or an amount with thousands separators: one fullmatch of the three.
