@@ -26,15 +26,10 @@ KNOWN_MISSES: dict[str, str] = {
         "request is also how a seller asks for a gift-card message; the audience is in the "
         "next sentence"
     ),
-    "r7-007": (
-        "a proactive thank-you of several sentences (a hope for the summer, a note on the family "
-        "business) is read as thanks only when every sentence is thanks or warmth; "
-        "non_critical_proactive is found, thank_you_only is not"
-    ),
     "r7-039": (
         "'またのご利用をお待ちしております' closes most Japanese business letters; read as an "
         "invitation to shop again it would be marketing in nearly every Japanese reply, so it is "
-        "not in the marketing class (and the thank-you is missed as in r7-007)"
+        "not in the marketing class"
     ),
 }
 

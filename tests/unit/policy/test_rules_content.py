@@ -257,6 +257,33 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"initiation": P, "contact_reason": "customization"},
         {"non_critical_proactive", "thank_you_only"},
     ),
+    # A sign-off or a name on the same line as the thanks is no other purpose.
+    (
+        "ty3",
+        "Thank you so much for your order, we hope you love it! Kind regards, Tom and the "
+        "Oakline team",
+        {"initiation": P},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "ty4",
+        "Thank you for choosing our shop. Tom",
+        {"initiation": P},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    (
+        "ty5",
+        "Danke für Ihre Bestellung! Viele Grüße, Anna vom Holzladen",
+        {"initiation": P},
+        {"non_critical_proactive", "thank_you_only"},
+    ),
+    # A last sentence of many words without a full stop is no name: the thanks is not all.
+    (
+        "ty6",
+        "Thank you for your order! the lid of the large jar is made of bamboo and oiled by hand",
+        {"initiation": P},
+        {"non_critical_proactive"},
+    ),
     (
         "nc1",
         "Hi,\n\nHow are you liking the new chair so far?\n\nBest",

@@ -13,7 +13,7 @@ from gobetween.policy.context import MessageContext, SystemFacts
 from gobetween.policy.normalize import normalize
 from gobetween.policy.profiles import get_profile
 from gobetween.policy.rules import AnalyzedMessage
-from gobetween.policy.rules.thank_you_only import _OTHER_PURPOSES, _thank_you_only
+from gobetween.policy.rules.thank_you_only import _OTHER_PURPOSES, _signs_off, _thank_you_only
 from gobetween.policy.sentences import asks_question, iter_body_sentence_spans
 
 
@@ -49,10 +49,12 @@ def _asking_every_purpose(message: AnalyzedMessage) -> bool:
         return False
     starts = sorted([hit.start for hit in thanks] + [hit.start for hit in scan.of_class("warm")])
     body = False
-    for low, high in iter_body_sentence_spans(scan.text):
+    spans = list(iter_body_sentence_spans(scan.text))
+    for position, (low, high) in enumerate(spans):
         index = bisect_left(starts, low)
         if index == len(starts) or starts[index] >= high:
-            return False
+            last = position == len(spans) - 1
+            return body and last and _signs_off(scan, scan.text, low, high)
         body = True
     return body
 

@@ -6,16 +6,26 @@ the body (greeting and signature aside) is thanks or warmth, with no question or
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from gobetween.policy.phrases import read_in_every_language
+from gobetween.policy.phrases import Scan, read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, rule
-from gobetween.policy.sentences import asks_question, iter_body_sentence_spans
+from gobetween.policy.sentences import (
+    TERMINAL_PUNCTUATION,
+    asks_question,
+    iter_body_sentence_spans,
+)
 from gobetween.policy.verdict import Finding
 
 # Thanks and warmth count in any language ("Danke!" in an English message is still thanks).
-read_in_every_language("thanks", "warm")
+read_in_every_language("thanks", "warm", "sign_off")
+
+# The last sentence of a one-line message ends its body; a few unpunctuated words there are the
+# sender's name or shop ("… this summer. Pete", "…お待ちしております。タオルの店 いまばり").
+_NAME_WORDS = 4
+_WORD = re.compile(r"\w+")
 
 # A message with any of these purposes is about something else, even if it also says thanks.
 _OTHER_PURPOSES = (
@@ -64,12 +74,25 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     starts = sorted(thanks + scan.class_starts("warm"))
     count = len(starts)
     body = False
-    for low, high in iter_body_sentence_spans(text):
+    spans = iter_body_sentence_spans(text)
+    for low, high in spans:
         index = bisect_left(starts, low)
         if index == count or starts[index] >= high:
-            return False
+            # Only a sign-off written on the body's last line, after the thanks, may lack both.
+            return body and next(spans, None) is None and _signs_off(scan, text, low, high)
         body = True
     return body
+
+
+def _signs_off(scan: Scan, text: str, low: int, high: int) -> bool:
+    """Whether the sentence text[low:high], the last of the body, is a sign-off: it opens with
+    one ("Warm regards, Pete and Linda, Greenreel Garden Supplies"), or it is a few words
+    without a full stop (a name, a shop's name)."""
+    if low in scan.class_starts("sign_off"):
+        return True
+    if text[low:high].endswith(TERMINAL_PUNCTUATION):
+        return False
+    return len(_WORD.findall(text, low, high)) <= _NAME_WORDS
 
 
 @rule("thank_you_only")
