@@ -88,18 +88,28 @@ for _category in (*SYSTEM_CATEGORIES, "buyer_opted_out", "non_critical_proactive
 _NO_FACTS = SystemFacts()
 
 
-# The pattern languages of a message detected in each language: one set per language, made once,
-# so that the scan's caches keyed on it find it by identity with its hash already computed.
-_PATTERN_LANGUAGES = {code: frozenset({code, "en"}) for code in LANGUAGES}
+# The pattern languages of a message detected in one language and written to a buyer who reads
+# another (or the same): one set per pair, made once, so that the scan's caches keyed on it find
+# it by identity with its hash already computed.
+_PATTERN_LANGUAGES = {
+    (code, buyer): frozenset({code, "en", buyer}) for code in LANGUAGES for buyer in LANGUAGES
+}
 
 
 def _language(text: str, context: MessageContext) -> tuple[str, frozenset[str] | None, bool]:
     """The message's language (detected when the detector is sure, else the buyer's), the
     languages whose patterns apply (the detected one and English, since product and brand words
-    are often English, or all six when the detector is not sure) and whether it was detected."""
+    are often English, and the buyer's, since pycld2 is sure of English for some short texts in
+    other languages: "Non serve aspettare, ci scriva su WhatsApp."; all six when the detector is
+    not sure) and whether it was detected."""
     detected = detect_language(text)
     if detected in LANGUAGES:
-        return detected, _PATTERN_LANGUAGES[detected], True
+        buyer = context.language[:2] if context.language else detected
+        return (
+            detected,
+            _PATTERN_LANGUAGES.get((detected, buyer)) or _PATTERN_LANGUAGES[detected, detected],
+            True,
+        )
     if context.language and context.language[:2] in LANGUAGES:
         return context.language[:2], None, False
     return "en", None, False

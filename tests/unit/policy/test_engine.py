@@ -300,3 +300,13 @@ def test_a_context_mapping_is_validated_every_time_though_parsed_once() -> None:
         check("Hello", {"buyer_opted_out": 1, "initiation": "proactive"})
     attachment = {"filename": "manual.pdf", "content_type": "application/pdf", "size": 10}
     assert check("See the manual.", {"attachments": [attachment]}).verdict == "allow"
+
+
+def test_the_buyers_language_is_read_when_the_detector_is_sure_of_another() -> None:
+    # pycld2 is sure this Italian sentence is English; the buyer reads Italian, and the seller
+    # usually writes in the buyer's language, so the Italian patterns are read too.
+    text = "Non serve aspettare, ci scriva su WhatsApp."
+    assert check(text, {"language": "en"}).verdict == "allow"
+    verdict = check(text, {"language": "it"})
+    assert (verdict.verdict, verdict.categories) == ("block", ["off_platform"])
+    assert text[slice(*verdict.findings[0].span)] == "ci scriva su WhatsApp"
