@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -1056,7 +1057,41 @@ def _join_spaced(draft: _Draft, pattern: re.Pattern[str], shape: bytes | None = 
         # than an edit per separator.
         end = match.end()
         blocks.append((start, end, letters, starts[start:end:step], ends[start:end:step]))
+    if blocks and pattern is _SPACED_BLANK and ("." in text or "-" in text):
+        blocks = _with_spaced_joints(draft, blocks)
     return _splice(draft, blocks)
+
+
+# In an address spaced out whole ("h o l z w e r k - b a u e r . d e"), two pieces that
+# `_SPACED_BLANK` (runs of three letters or more) leaves apart though the runs around them are
+# joined: a country's two-letter domain after a dot, and a hyphen between two joined runs. Read
+# only where some run was joined.
+_SPACED_DOMAIN_END = re.compile(r"\.(?P<sep>[ \t]{1,3})([^\W\d_])(?P=sep)([^\W\d_])(?!\w)")
+_SPACED_HYPHEN = re.compile(r"[ \t]{1,3}-[ \t]{1,3}")
+
+
+def _with_spaced_joints(draft: _Draft, blocks: list[_Block]) -> list[_Block]:
+    """`blocks` with a block for each spaced two-letter domain ending that none overlaps and
+    for each spaced hyphen between two of them, in text order."""
+    text, starts, ends = draft.text, draft.starts, draft.ends
+    added: list[_Block] = []
+    for match in _SPACED_DOMAIN_END.finditer(text, blocks[0][0]):
+        start, end = match.start(2), match.end(3)
+        if any(a < end and start < b for a, b, _, _, _ in blocks):
+            continue
+        step = end - start
+        letters = match.group(2) + match.group(3)
+        added.append((start, end, letters, starts[start:end:step], ends[start:end:step]))
+    run_ends = {end for _, end, _, _, _ in blocks}
+    run_starts = {start for start, _, _, _, _ in blocks}
+    for match in _SPACED_HYPHEN.finditer(text, blocks[0][1]):
+        if match.start() in run_ends and match.end() in run_starts:
+            hyphen = text.index("-", match.start())
+            origin = starts[hyphen : hyphen + 1], ends[hyphen : hyphen + 1]
+            added.append((match.start(), match.end(), "-", *origin))
+    if not added:
+        return blocks
+    return sorted(blocks + added, key=itemgetter(0))
 
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
@@ -1200,6 +1235,8 @@ _MAIL_PROVIDERS = _word_set(
     freenet posteo mailbox proton protonmail orange free laposte sfr wanadoo libero virgilio alice
     tiscali tim telefonica movistar yandex mail docomo ezweb softbank i zoho"""
 )
+# Before an "@" between blanks, these make it a handle ("find us @ shop . de"), not a mailbox.
+_OBJECT_PRONOUNS = _word_set("us me uns mich nous moi nos ci")
 # A spelled dot right after one of these words is the word "point", not a dot ("du point de vue",
 # "el punto de entrega", "at some point in").
 _STOPWORDS = _word_set(
@@ -1366,13 +1403,20 @@ def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edi
     first = 0
     for i, word in enumerate(words):
         if word in _AT_WORDS:
-            # The first "at": an e-mail address's, or an English "at" before a domain.
+            # The first "at": an e-mail address's, or an English "at" before a domain. An "@"
+            # between blanks is no English word: an address spaced out whole ("k o n t a k t @
+            # h o l z w e r k . d e", joined to "kontakt @ holzwerk . de") has its local part
+            # before it, unless that is a function word ("find us @ shop . de").
             if word in ("at", "@") and separators[i] != "@":
                 is_email = (
-                    i > 0
+                    word == "@"
+                    or i > 0
                     or any(c.isdigit() or c == "_" for c in labels[i])
                     or labels[i + 1] in _MAIL_PROVIDERS
                 ) and labels[i] not in _STOPWORDS
+                if word == "@" and labels[i] in _OBJECT_PRONOUNS:
+                    # "find us @ shop . de": a page's handle, not a mailbox.
+                    is_email = False
                 if not is_email:
                     first = i + 1
             break
@@ -1422,6 +1466,49 @@ for _digit, _words in enumerate(
 ):
     for _word in _words.split():
         _DIGIT_WORDS[_word] = str(_digit)
+
+
+def _french_pairs() -> dict[str, str]:
+    """French numbers from 10 to 99 as words ("douze", "trente-quatre", "soixante-dix-huit",
+    "quatre-vingt-onze"): French phone numbers are read in pairs ("zéro six, douze, trente-
+    quatre, cinquante-six, soixante-dix-huit"), each pair one such word."""
+    units = ["un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
+    teens = [
+        "dix",
+        "onze",
+        "douze",
+        "treize",
+        "quatorze",
+        "quinze",
+        "seize",
+        "dix-sept",
+        "dix-huit",
+        "dix-neuf",
+    ]
+    words: dict[str, str] = {word: str(10 + value) for value, word in enumerate(teens)}
+    for tens, name in ((2, "vingt"), (3, "trente"), (4, "quarante"), (5, "cinquante")):
+        words[name] = f"{tens}0"
+        words[f"{name} et un"] = words[f"{name}-et-un"] = f"{tens}1"
+        for value, unit in enumerate(units[1:], start=2):
+            words[f"{name}-{unit}"] = f"{tens}{value}"
+    words["soixante"] = "60"
+    words["soixante et un"] = words["soixante-et-un"] = "61"
+    for value, unit in enumerate(units[1:], start=2):
+        words[f"soixante-{unit}"] = f"6{value}"
+    words["soixante et onze"] = words["soixante-et-onze"] = "71"
+    for value, teen in enumerate(teens):
+        if value != 1:
+            words[f"soixante-{teen}"] = str(70 + value)
+    words["quatre-vingts"] = words["quatre-vingt"] = "80"
+    for value, unit in enumerate(units, start=1):
+        words[f"quatre-vingt-{unit}"] = f"8{value}"
+    for value, teen in enumerate(teens):
+        words[f"quatre-vingt-{teen}"] = str(90 + value)
+    return words
+
+
+# Each pair word stands for its two digits.
+_DIGIT_WORDS.update(_french_pairs())
 _DIGIT_KEYS = list(_DIGIT_WORDS)
 _UNSPACED_DIGITS = frozenset("〇零一二三四五六七八九") | {"ゼロ"}
 _DIGIT_AUTOMATON = ahocorasick_rs.AhoCorasick(
@@ -1518,8 +1605,9 @@ def _digit_words(draft: _Draft, in_latin1: bool = False) -> _Draft:
             last = len(run) - 1
             for position, (start, end, digit) in enumerate(run):
                 digits.append(digit)
-                run_starts.append(starts[start])
-                run_ends.append(ends[end - 1])
+                # A French pair word ("douze") writes two digits, each from the whole word.
+                run_starts.extend([starts[start]] * len(digit))
+                run_ends.extend([ends[end - 1]] * len(digit))
                 if position < last:
                     following = run[position + 1][0]
                     # Plain blanks join the digits; a comma or dash starts a new group.

@@ -42,6 +42,11 @@ from gobetween.policy.normalize import normalize
         ),
         ("call five oh three five five five zero one four eight", ("US",), None),
         ("appelez le zéro six un deux trois quatre cinq six sept huit", ("FR",), None),
+        (
+            "appelez le zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit",
+            ("FR",),
+            None,
+        ),
         ("llámame al seis uno dos tres cuatro cinco seis siete ocho", ("ES",), None),
         ("chiamami al tre quattro sette uno due tre quattro cinque sei sette", ("IT",), None),
         ("電話は〇九〇ー一二三四ー五六七八です", ("JP",), "〇九〇ー一二三四ー五六七八"),

@@ -310,3 +310,19 @@ def test_the_buyers_language_is_read_when_the_detector_is_sure_of_another() -> N
     verdict = check(text, {"language": "it"})
     assert (verdict.verdict, verdict.categories) == ("block", ["off_platform"])
     assert text[slice(*verdict.findings[0].span)] == "ci scriva su WhatsApp"
+
+
+def test_a_delay_notice_is_no_unexpected_problem() -> None:
+    # policy.md §2: unexpected_problem is a problem "other than stock or delay".
+    context = proactive(
+        contact_reason="unexpected_problem", fulfillment="seller", order_status="unshipped"
+    )
+    delay = "Hello, your order will be delayed by about ten days because our supplier is late."
+    verdict = check(delay, context)
+    assert set(verdict.categories) == {"non_critical_proactive", "stock_or_delay_notice"}
+    assert "stock_or_delay_is_no_unexpected_problem" in {f.rule for f in verdict.findings}
+    problem = (
+        "Hello, the engraving machine damaged your plate during production. We can remake it in "
+        "brushed steel by Friday, or refund the order. Which would you prefer?"
+    )
+    assert check(problem, context).verdict == "allow"

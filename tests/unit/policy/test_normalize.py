@@ -76,7 +76,15 @@ def test_phrase_view_keeps_numbers_and_codes(kept: str) -> None:
         ("cinq cinq cinq zéro un quatre huit", "5550148"),
         ("cinco cinco cinco cero uno cuatro ocho", "5550148"),
         ("cinque cinque cinque zero uno quattro otto", "5550148"),
+        # French numbers are read in pairs: each pair word is two digits.
+        ("zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit", "06 12 34 56 78"),
+        ("zéro un quarante-cinq quatre-vingt-onze soixante et onze", "01459171"),
         ("〇九〇ー一二三四ー五六七八", "090 1234 5678"),
+        # An address spaced out whole: a two-letter domain and a hyphen are joined too, and an
+        # "@" between blanks has the local part before it.
+        ("k o n t a k t @ h o l z w e r k - b a u e r . d e", "kontakt@holzwerk-bauer.de"),
+        ("c o n t a c t @ b o u t i q u e . f r", "contact@boutique.fr"),
+        ("kontakt @ holzwerk . com", "kontakt@holzwerk.com"),
         ("＋８１ ９０", "+81 90"),  # fullwidth digits
     ],
 )
@@ -97,6 +105,8 @@ def test_contacts_view_undoes_obfuscation(original: str, contacts: str) -> None:
         "one or two things",
         "I sent it . It arrived",
         "Thanks. Best regards",
+        "find us @ shop . de",  # a handle before the "@", not a mailbox
+        "livraison entre dix et douze jours",
     ],
 )
 def test_contacts_view_leaves_prose(prose: str) -> None:
@@ -302,3 +312,13 @@ def test_the_latin1_byte_table_leaves_out_what_does_not_fold_one_for_one() -> No
     for char in "aZéÉàÀçÇñÑüÜøØþÞ€"[:-1]:
         assert char in plain
     assert normalize("STRAẞE Ärger ÉCOLE").text == "strasse ärger école"
+
+
+def test_a_french_pair_word_maps_both_digits_to_the_word() -> None:
+    text = "au zéro six, douze, trente-quatre, cinquante-six"
+    view = normalize(text).contacts
+    assert view is not None
+    assert view.text == "au 06 12 34 56"
+    twelve = view.text.index("12")
+    assert text[slice(*view.to_original(twelve, twelve + 2))] == "douze"
+    assert text[slice(*view.to_original(twelve + 1, twelve + 2))] == "douze"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gobetween.policy.rules import AnalyzedMessage, rule
+from gobetween.policy.rules.stock_or_delay_notice import stock_or_delay_notice
 from gobetween.policy.rules.thank_you_only import is_thank_you_only
 from gobetween.policy.verdict import Finding
 
@@ -17,7 +18,8 @@ _EXPLANATION = (
 
 @rule("non_critical_proactive")
 def non_critical_proactive(message: AnalyzedMessage) -> Iterable[Finding]:
-    """`other` proactively, `unexpected_problem` out of scope, or a thank-you as the purpose."""
+    """`other` proactively, `unexpected_problem` out of scope or used for a stock or delay
+    notice, or a thank-you as the purpose."""
     context = message.context
     reason = context.contact_reason
     if reason == "other":
@@ -32,6 +34,18 @@ def non_critical_proactive(message: AnalyzedMessage) -> Iterable[Finding]:
             Finding(
                 "non_critical_proactive",
                 "unexpected_problem_out_of_scope",
+                "block",
+                None,
+                _EXPLANATION,
+            )
+        ]
+    # policy.md §2: `unexpected_problem` is a problem "other than stock or delay (those: cancel
+    # the order)"; a delay notice sent under it has no reason of §2 as its purpose.
+    if reason == "unexpected_problem" and stock_or_delay_notice(message):
+        return [
+            Finding(
+                "non_critical_proactive",
+                "stock_or_delay_is_no_unexpected_problem",
                 "block",
                 None,
                 _EXPLANATION,
