@@ -198,10 +198,14 @@ def _plain_address_edits(span_text: str, base: int, *, after_scheme: bool) -> li
     if ats and words[ats[0]] in ("at", "@") and separators[ats[0]].group() != "@":
         i = ats[0]
         is_email = (
-            i > 0
+            words[i] == "@"
+            or i > 0
             or any(c.isdigit() or c == "_" for c in labels[i])
             or labels[i + 1] in n._MAIL_PROVIDERS
         ) and labels[i] not in n._STOPWORDS
+        # An "@" between blanks after a pronoun is a handle ("find us @ shop . de").
+        if words[i] == "@" and labels[i] in n._OBJECT_PRONOUNS:
+            is_email = False
         if not is_email:
             first = i + 1
     for j in range(first, len(separators)):
@@ -233,7 +237,7 @@ def _plain_address_edits(span_text: str, base: int, *, after_scheme: bool) -> li
 
 
 _ADDRESS_TOKENS = [
-    "anna", "x_1", "gmail", "www", "shop", "de", "com", "du", "the", "a-b", "7", "point",
+    "anna", "x_1", "gmail", "www", "shop", "de", "com", "du", "the", "a-b", "7", "point", "us",
 ]  # fmt: skip
 _ADDRESS_SEPARATORS = [
     ".", " . ", " dot ", " punkt ", " point ", " punto ", "ドット", " ドット ", "@", " @ ", " at ",

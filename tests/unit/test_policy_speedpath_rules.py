@@ -111,7 +111,20 @@ def _thank_you_only_as_first_written(message: AnalyzedMessage) -> bool:
     if not body:
         return False
     warm = thanks + scan.of_class("warm")
-    return all(any(s.start <= hit.start < s.end for hit in warm) for s in body)
+
+    def warmed(sentence: sentences.Sentence) -> bool:
+        return any(sentence.start <= hit.start < sentence.end for hit in warm)
+
+    if all(warmed(sentence) for sentence in body):
+        return True
+    # After warm sentences, the last may be a sign-off: one opens it, or it is a name of at most
+    # four words without a full stop.
+    last = body[-1]
+    signs_off = any(hit.start == last.start for hit in scan.of_class("sign_off")) or (
+        not last.text.endswith((".", "!", "?", "。", "！", "？"))
+        and len(re.findall(r"\w+", last.text)) <= 4
+    )
+    return len(body) > 1 and all(warmed(sentence) for sentence in body[:-1]) and signs_off
 
 
 _THANKS_PIECES = st.sampled_from(
@@ -119,6 +132,7 @@ _THANKS_PIECES = st.sampled_from(
         *(" ", ". ", "! ", "\n", ",\n", "Hi Anna", "Best,\nLumo", "Thank you", "thanks so much"),
         *("Danke", "merci", "We hope you enjoy it", "Have a great day", "Your order", "ships"),
         *("today", "leave a review", "grazie mille", "ありがとうございます。", "enjoy"),
+        *("Kind regards, Tom", "Viele Grüße", "Tom", "The lid is oak"),
     ]
 )
 
