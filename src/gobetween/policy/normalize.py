@@ -1067,7 +1067,7 @@ def _join_spaced(draft: _Draft, pattern: re.Pattern[str], shape: bytes | None = 
 # joined: a country's two-letter domain after a dot, and a hyphen between two joined runs. Read
 # only where some run was joined.
 _SPACED_DOMAIN_END = re.compile(r"\.(?P<sep>[ \t]{1,3})([^\W\d_])(?P=sep)([^\W\d_])(?!\w)")
-_SPACED_HYPHEN = re.compile(r"[ \t]{1,3}-[ \t]{1,3}")
+_SPACED_HYPHEN = re.compile(r"[ \t]{1,3}(-)[ \t]{1,3}")
 
 
 def _with_spaced_joints(draft: _Draft, blocks: list[_Block]) -> list[_Block]:
@@ -1086,7 +1086,7 @@ def _with_spaced_joints(draft: _Draft, blocks: list[_Block]) -> list[_Block]:
     run_starts = {start for start, _, _, _, _ in blocks}
     for match in _SPACED_HYPHEN.finditer(text, blocks[0][1]):
         if match.start() in run_ends and match.end() in run_starts:
-            hyphen = text.index("-", match.start())
+            hyphen = match.start(1)
             origin = starts[hyphen : hyphen + 1], ends[hyphen : hyphen + 1]
             added.append((match.start(), match.end(), "-", *origin))
     if not added:

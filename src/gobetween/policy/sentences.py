@@ -19,8 +19,7 @@ _END = re.compile(
     r"[.!?…。！？\n](?:(?<=[.!?…])[.!?…]*(?=[\s\"'»)\]]|$)|(?<=[。！？])[。！？]*|(?<=\n))"
 )
 _WORD = re.compile(r"\w+")
-# What ends a sentence that is written out in full (a sign-off or a name has none).
-TERMINAL_PUNCTUATION = ("。", "！", "？", ".", "!", "?")
+_TERMINAL = ("。", "！", "？", ".", "!", "?")
 
 # A greeting or sign-off line is short; anything longer is part of the body.
 _SHORT_LINE_WORDS = 6
@@ -109,19 +108,28 @@ def layout(text: str) -> Layout:
     opening = text[lines[0][0] : lines[0][1]].strip()
     if (
         len(lines) > 1 and _is_short(opening) and opening.endswith((",", ":", "!", "、", "，"))
-    ) or (len(lines) > 1 and _is_short(opening) and not opening.endswith(TERMINAL_PUNCTUATION)):
+    ) or (len(lines) > 1 and _is_short(opening) and not opening.endswith(_TERMINAL)):
         first = 1
     last = len(lines) - 1
     while last > first:
         line = text[lines[last][0] : lines[last][1]].strip()
         # A sign-off or signature: short, and either unpunctuated or a few words ("Acme Co.").
         if _is_short(line) and (
-            not line.endswith(TERMINAL_PUNCTUATION) or len(_WORD.findall(line)) <= _SIGNATURE_WORDS
+            not line.endswith(_TERMINAL) or len(_WORD.findall(line)) <= _SIGNATURE_WORDS
         ):
             last -= 1
             continue
         break
     return Layout(lines[first][0], lines[last][1])
+
+
+def is_signature_fragment(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] reads as a name written after the last sentence on its line
+    ("… this summer. Pete", "…お待ちしております。タオルの店 いまばり"): a few words and no
+    full stop, as a signature line is (`layout`)."""
+    if text[start:end].endswith(_TERMINAL):
+        return False
+    return len(_WORD.findall(text, start, end)) <= _SIGNATURE_WORDS
 
 
 def body_sentences(text: str) -> list[Sentence]:

@@ -6,26 +6,20 @@ the body (greeting and signature aside) is thanks or warmth, with no question or
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
 from gobetween.policy.phrases import Scan, read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.sentences import (
-    TERMINAL_PUNCTUATION,
     asks_question,
+    is_signature_fragment,
     iter_body_sentence_spans,
 )
 from gobetween.policy.verdict import Finding
 
 # Thanks and warmth count in any language ("Danke!" in an English message is still thanks).
 read_in_every_language("thanks", "warm", "sign_off")
-
-# The last sentence of a one-line message ends its body; a few unpunctuated words there are the
-# sender's name or shop ("… this summer. Pete", "…お待ちしております。タオルの店 いまばり").
-_NAME_WORDS = 4
-_WORD = re.compile(r"\w+")
 
 # A message with any of these purposes is about something else, even if it also says thanks.
 _OTHER_PURPOSES = (
@@ -88,11 +82,7 @@ def _signs_off(scan: Scan, text: str, low: int, high: int) -> bool:
     """Whether the sentence text[low:high], the last of the body, is a sign-off: it opens with
     one ("Warm regards, Pete and Linda, Greenreel Garden Supplies"), or it is a few words
     without a full stop (a name, a shop's name)."""
-    if low in scan.class_starts("sign_off"):
-        return True
-    if text[low:high].endswith(TERMINAL_PUNCTUATION):
-        return False
-    return len(_WORD.findall(text, low, high)) <= _NAME_WORDS
+    return low in scan.class_starts("sign_off") or is_signature_fragment(text, low, high)
 
 
 @rule("thank_you_only")
