@@ -433,3 +433,26 @@ def test_xforward_from_loopback_sets_the_client_address(engine: Engine, relay_ke
                 select(r.relay_inbound.c.status, r.relay_inbound.c.client_ip)
             ).one()
         assert (status, ip) == ("held", "203.0.113.9")
+
+
+def test_a_content_type_the_stdlib_cannot_parse_is_read_as_plain_text(
+    engine: Engine, relay_key: DkimKey
+) -> None:
+    # Python 3.11's parser raises IndexError on this value instead of noting a defect; the relay
+    # used to answer 451 to it, so the sender's MTA would have retried for days.
+    with running_world(engine, relay_key) as world:
+        message = mail(sender=BUYER_EMAIL, to=world.seller_alias, text="Is the lamp 230 V?")
+        raw = message.as_bytes(policy=SMTP)
+        head, _, body = raw.partition(b"\r\n\r\n")
+        lines = [
+            b"Content-Type: text/plain;x*" if line.lower().startswith(b"content-type:") else line
+            for line in head.split(b"\r\n")
+        ]
+        assert b"Content-Type: text/plain;x*" in lines
+        with smtplib.SMTP("127.0.0.1", world.relay_port, timeout=30) as client:
+            client.ehlo("client.buyer.example")
+            assert client.mail(BUYER_EMAIL)[0] == 250
+            assert client.rcpt(world.seller_alias)[0] == 250
+            code, reply = client.data(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+        assert code == 250, reply
+        assert bodies(engine) == ["Is the lamp 230 V?"]

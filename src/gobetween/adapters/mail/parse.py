@@ -15,7 +15,8 @@ import secrets
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.contentmanager import raw_data_manager
-from email.headerregistry import BaseHeader, HeaderRegistry
+from email.errors import InvalidHeaderDefect
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.policy import EmailPolicy, default
@@ -101,9 +102,19 @@ class _HeadersOfOneMail:
         if found is None:
             found = _RECURRING_HEADERS.get(key)
             if found is None:
-                found = _HEADER_CLASSES[name](name, value)
-                if _recurs(name, value) and len(_RECURRING_HEADERS) < MAX_RECURRING_HEADERS:
-                    _RECURRING_HEADERS[key] = found
+                try:
+                    found = _HEADER_CLASSES[name](name, value)
+                except Exception:
+                    # The stdlib's structured parsers are meant to record a defect and go on,
+                    # but some values make them raise instead (Python 3.11: "Content-Type:
+                    # text/plain;x*" raises IndexError, during the parse itself). Such a header
+                    # is kept as plain text with a defect, which is what the stdlib does with a
+                    # value it can read no structure in: Message reads Content-Type's text then
+                    # (text/plain here), and the mail is relayed instead of failing for days.
+                    found = _UnreadableHeader(name, value)
+                else:
+                    if _recurs(name, value) and len(_RECURRING_HEADERS) < MAX_RECURRING_HEADERS:
+                        _RECURRING_HEADERS[key] = found
             self._parsed[key] = found
         return found
 
@@ -113,6 +124,16 @@ class _HeadersOfOneMail:
 
 
 _HEADER_CLASSES = ReusedHeaderClasses()
+
+
+class _UnreadableHeader(UnstructuredHeader, BaseHeader):
+    """A header whose value the stdlib's parser for its name raised on, kept as its text."""
+
+    @classmethod
+    def parse(cls, value: str, kwds: dict[str, Any]) -> None:
+        super().parse(value, kwds)
+        kwds["defects"].append(InvalidHeaderDefect("the value cannot be parsed; kept as text"))
+
 
 # The MIME headers whose values most mails share (`text/plain; charset="utf-8"`,
 # `quoted-printable`, `1.0`), parsed once per process instead of once per mail: Content-Type's
