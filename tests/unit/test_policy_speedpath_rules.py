@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from gobetween.policy import check, sentences
 from gobetween.policy.context import MessageContext, SystemFacts
 from gobetween.policy.normalize import normalize
+from gobetween.policy.phrases import Scan
 from gobetween.policy.profiles import get_profile
 from gobetween.policy.rules import (
     AnalyzedMessage,
@@ -100,14 +101,53 @@ def test_sentence_spans_are_where_the_sentences_are(text: str, data: st.DataObje
     assert sentences.sentence_spans(text, start, end) == [(s.start, s.end) for s in expected]
 
 
+def _body_end_as_first_written(scan: Scan, text: str) -> int:
+    """The first sign-off line (short, no full stop) with text above it ends the body when
+    every line below it is a signature line (short and unpunctuated or of at most four words; or
+    unpunctuated and of at most twelve) or holds a footer word."""
+    offsets, position = [], 0
+    for line in text.split("\n"):
+        offsets.append((position, position + len(line)))
+        position += len(line) + 1
+    footer = [hit.start for hit in scan.of_class("footer_marker")]
+
+    def signature(line: str) -> bool:
+        words = len(re.findall(r"\w+", line.strip()))
+        if not line.strip().endswith(_STOPS):
+            return words <= 12
+        return words <= 4 and len(line.strip()) <= 40
+
+    for hit in sorted(scan.of_class("sign_off"), key=lambda hit: hit.start):
+        index = next(i for i, (a, b) in enumerate(offsets) if a <= hit.start <= b)
+        line = text[offsets[index][0] : offsets[index][1]].strip()
+        if index == 0 or not text[: offsets[index][0]].strip():
+            continue
+        if len(re.findall(r"\w+", line)) > 6 or len(line) > 40 or line.endswith(_STOPS):
+            continue
+        below = offsets[index + 1 :]
+        if all(signature(text[a:b]) or any(a <= where < b for where in footer) for a, b in below):
+            return offsets[index][0]
+        return len(text)
+    return len(text)
+
+
+_STOPS = (".", "!", "?", "。", "！", "？")
+
+
 def _thank_you_only_as_first_written(message: AnalyzedMessage) -> bool:
     scan = message.phrases
     thanks = scan.of_class("thanks")
-    if not thanks or asks_question(scan.text):
+    end = _body_end_as_first_written(scan, scan.text)
+    text = scan.text[:end]
+    if not thanks or asks_question(text):
         return False
-    if any(scan.matches(group) for group in thank_you_only._OTHER_PURPOSES):
+    if any(
+        match.start < end
+        for group in thank_you_only._OTHER_PURPOSES
+        for match in scan.matches(group)
+    ):
         return False
-    body = sentences.body_sentences(scan.text)
+    body = sentences.body_sentences(text)
     if not body:
         return False
     warm = thanks + scan.of_class("warm")
@@ -133,6 +173,9 @@ _THANKS_PIECES = st.sampled_from(
         *("Danke", "merci", "We hope you enjoy it", "Have a great day", "Your order", "ships"),
         *("today", "leave a review", "grazie mille", "ありがとうございます。", "enjoy"),
         *("Kind regards, Tom", "Viele Grüße", "Tom", "The lid is oak"),
+        *("Warm regards,\n", "Oak & Pine Co.\n", "12 Mill Lane, Leeds LS1 4AB", "To unsubscribe"),
+        *("P.S. Our new range is out.", "Registered in England", "\n\n"),
+        *("You get this mail as our customer. To unsubscribe, reply STOP.",),
     ]
 )
 

@@ -25,6 +25,8 @@ _TERMINAL = ("。", "！", "？", ".", "!", "?")
 _SHORT_LINE_WORDS = 6
 _SHORT_LINE_CHARS = 40
 _SIGNATURE_WORDS = 4
+# An address or company line of a signature block: several parts, no sentence.
+_ADDRESS_LINE_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,32 @@ def is_signature_fragment(text: str, start: int, end: int) -> bool:
     return len(_WORD.findall(text, start, end)) <= _SIGNATURE_WORDS
 
 
+def line_span(text: str, position: int) -> tuple[int, int]:
+    """Where the line holding `position` starts and ends (its line break left out)."""
+    end = text.find("\n", position)
+    return text.rfind("\n", 0, position) + 1, len(text) if end < 0 else end
+
+
+def is_closing_line(text: str, position: int) -> bool:
+    """Whether the line holding `position` is written as a sign-off line is ("Warm regards,",
+    "Con i più cordiali saluti", "敬具"): short, and not ending a sentence."""
+    start, end = line_span(text, position)
+    line = text[start:end].strip()
+    return _is_short(line) and not line.endswith(_TERMINAL)
+
+
+def is_signature_line(line: str) -> bool:
+    """Whether a line after a sign-off reads as part of a signature block: a short line as
+    `layout` drops ("Hannah & James", "Willow & Wick Candle Co."), or a longer one that ends no
+    sentence, as an address or a company line does ("Ceramiche Bartolucci – Via Tiberina 27 –
+    06053 Deruta (PG)")."""
+    stripped = line.strip()
+    words = len(_WORD.findall(stripped))
+    if not stripped.endswith(_TERMINAL):
+        return words <= _ADDRESS_LINE_WORDS
+    return words <= _SIGNATURE_WORDS and len(stripped) <= _SHORT_LINE_CHARS
+
+
 def body_sentences(text: str) -> list[Sentence]:
     """Sentences of the body only (no greeting, sign-off or signature)."""
     frame = layout(text)
@@ -143,6 +171,31 @@ def iter_body_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     one at a time."""
     frame = layout(text)
     return iter_sentence_spans(text, frame.body_start, frame.body_end)
+
+
+# A line of quoted history in a pasted reply ("> Your parcel left on Monday").
+_QUOTED_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
+# The attribution before the quote ("On Tue, 4 Jun … wrote:", "Le mar. 4 juin … a écrit :",
+# "Am … schrieb …:", "El … escribió:", "Il … ha scritto:", "… のメッセージ："): it ends with a
+# colon.
+_ATTRIBUTION_ENDS = (":", "：")
+
+
+def new_text_end(text: str) -> int:
+    """Where the new text of a pasted reply ends: before its quoted history (the first line
+    starting with ">", with the attribution line ending in a colon right before it), trailing
+    blanks left out; len(text) when nothing is quoted, or when nothing but blanks comes before
+    the quote (a reply written under the quote)."""
+    if ">" not in text:
+        return len(text)
+    match = _QUOTED_LINE.search(text)
+    if match is None:
+        return len(text)
+    end = len(text[: match.start()].rstrip())
+    line_start = text.rfind("\n", 0, end) + 1
+    if text[line_start:end].endswith(_ATTRIBUTION_ENDS):
+        end = len(text[:line_start].rstrip())
+    return end if text[:end].strip() else len(text)
 
 
 # Japanese often ends a question with か and a full stop instead of a question mark.

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gobetween.policy.phrases import Match
 from gobetween.policy.rules import AnalyzedMessage
+from gobetween.policy.sentences import new_text_end
 from gobetween.policy.suggestions import redirect_template
 from gobetween.policy.verdict import ReportReason, Suggestion, Triage
 
@@ -36,33 +38,53 @@ class TriageOutcome:
     suggestions: tuple[Suggestion, ...]
 
 
-def _report(message: AnalyzedMessage) -> ReportReason | None:
-    scan = message.phrases
+class _NewText:
+    """The buyer's own words: a message pasted with the seller's quoted below it ("> …") is
+    triaged on what comes before the quote, so the seller's words neither ask nor lengthen."""
+
+    __slots__ = ("end", "matches_end", "message", "text")
+
+    def __init__(self, message: AnalyzedMessage) -> None:
+        self.message = message
+        self.end = new_text_end(message.text)
+        self.text = message.text[: self.end]
+        # The same cut on the normalised text the phrase matches index.
+        normalised = message.phrases.text
+        self.matches_end = (
+            len(normalised) if self.end == len(message.text) else new_text_end(normalised)
+        )
+
+    def matches(self, group: str) -> list[Match]:
+        found = self.message.phrases.matches(group)
+        if self.matches_end == len(self.message.phrases.text):
+            return found
+        return [match for match in found if match.start < self.matches_end]
+
+
+def _report(new: _NewText) -> ReportReason | None:
     # Spam first: phishing and review-selling spam often also name a payment or chat channel.
-    if scan.matches("buyer_spam"):
+    if new.matches("buyer_spam"):
         return "spam"
-    if scan.matches("buyer_off_platform_payment"):
+    if new.matches("buyer_off_platform_payment"):
         return "off_platform_payment"
-    if scan.matches("buyer_abuse"):
+    if new.matches("buyer_abuse"):
         return "abuse"
     return None
 
 
-def _asks_something(message: AnalyzedMessage) -> bool:
-    scan = message.phrases
-    text = message.text
+def _asks_something(new: _NewText) -> bool:
     return (
-        any(mark in text for mark in _QUESTION_MARKS)
-        or bool(scan.matches("buyer_request"))
-        or bool(scan.matches("buyer_problem"))
+        any(mark in new.text for mark in _QUESTION_MARKS)
+        or bool(new.matches("buyer_request"))
+        or bool(new.matches("buyer_problem"))
     )
 
 
 def triage(message: AnalyzedMessage) -> TriageOutcome:
     """Triage a buyer message; suggestions are offered to the seller, never applied silently."""
-    report = _report(message)
-    scan = message.phrases
-    asks = _asks_something(message)
+    new = _NewText(message)
+    report = _report(new)
+    asks = _asks_something(new)
     needs: bool
     if report == "spam":
         # policy.md §7: spam never needs a response.
@@ -71,8 +93,8 @@ def triage(message: AnalyzedMessage) -> TriageOutcome:
         # policy.md §7: abuse or a payment demand with a question or demand needs a response.
         needs = asks
     elif (
-        scan.matches("buyer_resolved") and not any(mark in message.text for mark in _QUESTION_MARKS)
-    ) or (scan.matches("buyer_ack") and not asks and len(message.text) <= _ACK_MAX_CHARS):
+        new.matches("buyer_resolved") and not any(mark in new.text for mark in _QUESTION_MARKS)
+    ) or (new.matches("buyer_ack") and not asks and len(new.text) <= _ACK_MAX_CHARS):
         needs = False
     else:
         needs = True
@@ -95,7 +117,7 @@ def triage(message: AnalyzedMessage) -> TriageOutcome:
                 action="no_response_needed",
             )
         )
-    elif message.context.fulfillment == "marketplace" and scan.matches("buyer_fulfilment_topic"):
+    elif message.context.fulfillment == "marketplace" and new.matches("buyer_fulfilment_topic"):
         name = message.policy.marketplace_name
         suggestions.append(
             Suggestion(

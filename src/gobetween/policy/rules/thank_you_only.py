@@ -1,7 +1,11 @@
 """`thank_you_only` (policy.md §4, proactive only): a message whose purpose is to thank the buyer.
 
 Politeness inside a legitimate message is fine (§4): the rule fires only when every sentence of
-the body (greeting and signature aside) is thanks or warmth, with no question or request.
+the body (greeting and signature aside) is thanks or warmth, with no question or request. The
+body ends at a sign-off line ("Warm regards,", "Con i più cordiali saluti", "敬具") when all that
+follows it is a signature block and footer (names, the shop's address, an unsubscribe or
+legal line): those say nothing about what the message is for. Anything else after the sign-off
+(a P.S., an order summary) stays part of the body.
 """
 
 from __future__ import annotations
@@ -13,13 +17,16 @@ from gobetween.policy.phrases import Scan, read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.sentences import (
     asks_question,
+    is_closing_line,
     is_signature_fragment,
+    is_signature_line,
     iter_body_sentence_spans,
+    line_span,
 )
 from gobetween.policy.verdict import Finding
 
 # Thanks and warmth count in any language ("Danke!" in an English message is still thanks).
-read_in_every_language("thanks", "warm", "sign_off")
+read_in_every_language("thanks", "warm", "sign_off", "footer_marker")
 
 # A message with any of these purposes is about something else, even if it also says thanks.
 _OTHER_PURPOSES = (
@@ -52,6 +59,9 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     if not thanks:
         return False
     text = scan.text
+    end = _body_end(scan, text)
+    if end < len(text):
+        text = text[:end]
     # Cheapest tests first: a question, another purpose (its matches are computed once per
     # message, and the rules of those purposes need them anyway), or a sentence with no warmth.
     if asks_question(text):
@@ -60,7 +70,7 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     # A group that is not possible has no match, known without asking `matches` for it (a
     # loop: a generator for `any` costs more than the tests it runs).
     for group in _OTHER_PURPOSES:
-        if group in possible and scan.matches(group):
+        if group in possible and scan.matches(group) and scan.matches(group)[0].start < end:
             return False
     # Every sentence of the body has a hit of thanks or warmth starting in it: the first hit
     # starting at or after the sentence's start must start before its end. The first sentence
@@ -76,6 +86,30 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
             return body and next(spans, None) is None and _signs_off(scan, text, low, high)
         body = True
     return body
+
+
+def _body_end(scan: Scan, text: str) -> int:
+    """Where the body ends: at the first sign-off line with text before it, when every line
+    after it is a signature line or holds a footer's words; len(text) otherwise."""
+    if "\n" not in text:
+        return len(text)
+    for start in scan.class_starts("sign_off"):
+        line_start, line_end = line_span(text, start)
+        if line_start and text[:line_start].strip() and is_closing_line(text, start):
+            return line_start if _only_signature_after(scan, text, line_end) else len(text)
+    return len(text)
+
+
+def _only_signature_after(scan: Scan, text: str, position: int) -> bool:
+    footer = scan.class_starts("footer_marker")
+    while position < len(text):
+        start, end = line_span(text, position + 1)
+        if not is_signature_line(text[start:end]) and not any(
+            start <= where < end for where in footer
+        ):
+            return False
+        position = end
+    return True
 
 
 def _signs_off(scan: Scan, text: str, low: int, high: int) -> bool:
