@@ -3,6 +3,7 @@ marketplace-fulfilled orders the customer-service redirect template for the sell
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gobetween.policy.phrases import Match
@@ -42,23 +43,22 @@ class _NewText:
     """The buyer's own words: a message pasted with the seller's quoted below it ("> …") is
     triaged on what comes before the quote, so the seller's words neither ask nor lengthen."""
 
-    __slots__ = ("end", "matches_end", "message", "text")
+    __slots__ = ("matches", "matches_end", "scan", "text")
 
     def __init__(self, message: AnalyzedMessage) -> None:
-        self.message = message
-        self.end = new_text_end(message.text)
-        self.text = message.text[: self.end]
-        # The same cut on the normalised text the phrase matches index.
-        normalised = message.phrases.text
-        self.matches_end = (
-            len(normalised) if self.end == len(message.text) else new_text_end(normalised)
-        )
+        self.scan = scan = message.phrases
+        end = new_text_end(message.text)
+        self.text = message.text[:end]
+        if end == len(message.text):
+            # Nothing quoted (nearly every message): the scan's own matches, no filter.
+            self.matches: Callable[[str], list[Match]] = scan.matches
+        else:
+            # The same cut on the normalised text the phrase matches index.
+            self.matches_end = new_text_end(scan.text)
+            self.matches = self._matches_before_the_quote
 
-    def matches(self, group: str) -> list[Match]:
-        found = self.message.phrases.matches(group)
-        if self.matches_end == len(self.message.phrases.text):
-            return found
-        return [match for match in found if match.start < self.matches_end]
+    def _matches_before_the_quote(self, group: str) -> list[Match]:
+        return [match for match in self.scan.matches(group) if match.start < self.matches_end]
 
 
 def _report(new: _NewText) -> ReportReason | None:
