@@ -31,6 +31,16 @@ KNOWN_MISSES: dict[str, str] = {
         "invitation to shop again it would be marketing in nearly every Japanese reply, so it is "
         "not in the marketing class"
     ),
+    "r11-006": (
+        "'plus forty-four, 7700 900 461': English tens ('forty-four') are not digit words; read "
+        "as two digits, 'twenty-four hours' or 'thirty days' beside an order number would join "
+        "phone-shaped runs"
+    ),
+    "r11-050": (
+        "'claire / arobase / papeterie-merle / point / fr': a slash between spelled separators "
+        "is not read as a blank, since a slash also separates a path ('shop dot com slash sale') "
+        "and alternatives ('Mo / Di')"
+    ),
 }
 
 

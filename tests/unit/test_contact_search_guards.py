@@ -16,7 +16,8 @@ def _plain_find_emails(text: str) -> list[emails.EmailHit]:
     hits = []
     for match in emails._EMAIL.finditer(view.text):
         start, end = view.to_original(match.start(), match.end())
-        address = match.group()
+        # An address broken over a line after its "@" is the address without the break.
+        address = "".join(match.group().split())
         original = view.original[start:end]
         hits.append(emails.EmailHit(start, end, address, original.lower() != address))
     return hits

@@ -128,3 +128,12 @@ def test_a_payment_demand_quoted_from_the_seller_is_not_the_buyers() -> None:
     verdict = check(text, {**_BUYER, "language": "en"})
     assert verdict.report is None
     assert verdict.triage == "no_response_needed"
+
+
+def test_a_greeting_sentence_and_a_closing_emoji_are_part_of_a_thank_you() -> None:
+    text = (
+        "¡Hola Andrés! Solo queríamos darte las gracias por tu compra. Esperamos que disfrutes "
+        "mucho de tu cafetera. ¡Un abrazo de todo el equipo de Café Alba! ☕"
+    )
+    context = {**_PROACTIVE, "language": "es"}
+    assert {"thank_you_only", "prohibited_media"} <= set(check(text, context).categories)

@@ -87,6 +87,11 @@ def _long_way(text: str, regions: tuple[str, ...]) -> list[tuple[int, int, str, 
     normalized = normalize(text)
     view = normalized.contacts or normalized
     folded = view.text
+    # Typed separators read as plain ones, and a line broken after a separator as a blank.
+    for typed, plain in (("\u2013", "-"), ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"),
+                         ("\u2212", "-"), ("\u00b7", ".")):  # fmt: skip
+        folded = folded.replace(typed, plain)
+    folded = folded.replace("/\n", "/ ").replace("-\n", "- ")
     tried = tuple(dict.fromkeys(r.upper() for r in regions if r))
     hits = []
     for start, end, raw in _long_way_candidates(folded):
@@ -111,7 +116,7 @@ _PIECES = st.sampled_from(
     [
         "0", "00", "1", "4", "5", "7", "9", "12", "19", "20", "30", "44", "49", "89", "555", "0123",
         "0170", "2025", "4567", "12345", "987654", "5551234", "+", "+ ", "(", ")", "-", ".", "/",
-        " ", "  ", "\t", " - ", ") ", ",", "٣", "１", "x", "a",
+        " ", "  ", "\t", " - ", ") ", ",", "٣", "１", "x", "a", "\u2013", "\u00b7", "/\n", "-\n",
     ]
 )  # fmt: skip
 _TEXTS = st.tuples(

@@ -139,3 +139,39 @@ def test_send_me_without_a_payment_channel_is_allowed(language: str, text: str) 
 def test_a_buyer_closing_the_case(language: str, text: str, triage: str) -> None:
     verdict = check(text, {"direction": "buyer_to_seller", "language": language})
     assert verdict.triage == triage
+
+
+@pytest.mark.parametrize(
+    ("reason", "text", "expected"),
+    [
+        (
+            "customization",
+            "Hallo Frau Sommer, leider ist der Stoff in Salbeigrün gerade nicht vorrätig. Ihre "
+            "Bestellung verschiebt sich dadurch um etwa 10 Tage. Wir bitten um Verständnis!",
+            {"non_critical_proactive", "stock_or_delay_notice"},
+        ),
+        (
+            "delivery_scheduling",
+            "Good news, Tom! Your order shipped today with DPD, estimated delivery Friday. No "
+            "action needed on your side.",
+            {"non_critical_proactive", "redundant_notification"},
+        ),
+        # Asking the buyer to choose serves the reason (the delay rule reads it so too).
+        (
+            "customization",
+            "Your order will be delayed by two weeks because the sage fabric is sold out. Would "
+            "the olive one suit your cushion instead?",
+            set(),
+        ),
+        (
+            "delivery_scheduling",
+            "Your sofa has shipped. Please tell us which weekday suits you for the delivery slot.",
+            {"redundant_notification"},
+        ),
+    ],
+)
+def test_a_notice_under_a_reason_for_asking_that_asks_nothing(
+    reason: str, text: str, expected: set[str]
+) -> None:
+    context = {"initiation": "proactive", "contact_reason": reason, "fulfillment": "seller"}
+    assert set(check(text, context).categories) == expected

@@ -18,8 +18,11 @@ from gobetween.policy.normalize import NormalizedText, normalize
 _LOCAL = r"a-z0-9\u00c0-\u024f"
 _EMAIL = re.compile(
     rf"(?<![{_LOCAL}._%+-])[{_LOCAL}](?:[{_LOCAL}._%+-]*[{_LOCAL}_%+-])?"
-    r"@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?![a-z0-9-])"
+    # A line break right after the "@" ("buchhaltung.nordlicht@" then "posteo.de") does not end
+    # the address: mail clients wrap there, and senders break an address there to hide it.
+    r"@(?:[ \t]*\n[ \t]*)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?![a-z0-9-])"
 )
+_BLANKS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,8 @@ def find_emails(message: NormalizedText | str) -> list[EmailHit]:
         start, end = view.to_original(match_start, match_end)
         original = view.original[start:end]
         address = match.group()
+        if "\n" in address:
+            address = _BLANKS.sub("", address)
         hits.append(_email_hit(start, end, address, original.lower() != address))
         match = _EMAIL.search(text, match_end) if match_end <= last_at else None
     return hits

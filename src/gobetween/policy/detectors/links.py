@@ -46,13 +46,16 @@ _STOP = r"[^\s<>\"'`\u2018-\u201e\u00ab\u00bb\u2039\u203a\u3000-\u30ff\u4e00-\u9
 # Both led by a literal, which the regex engine scans for fast (a leading `\b` or lookbehind is
 # tried at every position): the check before the first letter is made after it, `(?<!\w.)` being
 # `\b` before a letter and `(?<![…]w)` the lookbehind before "www".
-_URL = re.compile(rf"(?:h(?<!\w.)ttps?|f(?<!\w.)tp)://{_STOP}+")
+# A defanged or starred scheme (`hxxps://`, `h**ps://`) is a link too; its scheme is not "https",
+# so it is never the allowed kind.
+_URL = re.compile(rf"(?:h(?<!\w.)(?:tt|xx|\*\*)ps?|f(?<!\w.)tp)://{_STOP}+")
 _WWW = re.compile(rf"w(?<![a-z0-9_.@/-]w)ww\d{{0,3}}\.{_STOP}+")
 _BARE = re.compile(
     r"(?<![a-z0-9_.@/:%+-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?P<tld>[a-z][a-z0-9-]{1,23})"
     rf"(?![a-z0-9_@-]|\.[a-z0-9])(?P<path>/{_STOP}*)?"
 )
 _TRAILING = ".,;:!?'\")]}>"
+_PLAIN_SCHEMES = frozenset({"http", "https", "ftp"})
 # "x.y" found from its dot: a pattern that starts with a literal is scanned fast, one that starts
 # with a letter class is tried at every letter (five times slower on prose).
 _DOT_LETTER = re.compile(r"\.(?<=[a-z0-9]\.)[a-z]")
@@ -194,9 +197,10 @@ def find_links(message: NormalizedText | str) -> list[LinkHit]:
                 continue
         original_start, original_end = view.to_original(start, end)
         original = view.original[original_start:original_end]
-        hits.append(
-            _link_hit(original_start, original_end, url, scheme, host, original.lower() != url)
+        obfuscated = original.lower() != url or (
+            scheme is not None and scheme not in _PLAIN_SCHEMES
         )
+        hits.append(_link_hit(original_start, original_end, url, scheme, host, obfuscated))
     return hits
 
 

@@ -221,7 +221,7 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
     """Every valid phone number in the message, read in the first of `regions` where it is valid."""
     normalized = normalize(message) if isinstance(message, str) else message
     view = normalized.contacts or normalized
-    text = view.text
+    text = _plain_separators(view.text)
     classes = _run_classes(text)
     first_run = _RUN_IN_CLASSES.search(classes)
     if first_run is None:
@@ -263,6 +263,26 @@ def find_phones(message: NormalizedText | str, regions: Iterable[str] = ("US",))
         spelled = original != text[number_start:number_end] and _has_letter(original)
         hits.append(_phone_hit(original_start, original_end, number, region, spelled))
     return hits
+
+
+# Separators that word processors and phones write for "-" and "." ("347–512–8890",
+# "06·48·21·97·35"), and a number broken over two lines after a separator ("0171/" then
+# "4829 337"): read as ASCII separators and a blank, one character for one, so every offset into
+# the detector view stays valid.
+_TYPED_SEPARATORS = {ord("\u2013"): "-", ord("\u2010"): "-", ord("\u2011"): "-", ord("\u2012"): "-",
+                     ord("\u2212"): "-", ord("\u00b7"): "."}  # fmt: skip
+_TYPED_SEPARATOR_CHARS = tuple(chr(code) for code in _TYPED_SEPARATORS)
+_BROKEN_LINES = (("/\n", "/ "), ("-\n", "- "))
+
+
+def _plain_separators(text: str) -> str:
+    """`text` with typed separators and line breaks after a separator read as plain ones."""
+    if not text.isascii() and any(char in text for char in _TYPED_SEPARATOR_CHARS):
+        text = text.translate(_TYPED_SEPARATORS)
+    for broken, joined in _BROKEN_LINES:
+        if broken in text:
+            text = text.replace(broken, joined)
+    return text
 
 
 @lru_cache(maxsize=256)

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from gobetween.policy.phrases import read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, rule
+from gobetween.policy.rules.redundant_notification import redundant_notification
 from gobetween.policy.rules.stock_or_delay_notice import stock_or_delay_notice
 from gobetween.policy.rules.thank_you_only import is_thank_you_only
+from gobetween.policy.sentences import asks_question
 from gobetween.policy.verdict import Finding
+
+# A request in any language ("bitte", "please") means the message asks the buyer for something.
+read_in_every_language("request_cue")
+
+# The reasons a seller writes under to get something from the buyer: a design choice, a delivery
+# slot, a corrected address. A notice that asks the buyer nothing serves none of them.
+_REASONS_THAT_ASK = frozenset({"customization", "delivery_scheduling", "address_issue"})
 
 _EXPLANATION = (
     "Sellers may start a conversation only for a reason the order needs (customization, delivery "
@@ -19,7 +29,8 @@ _EXPLANATION = (
 @rule("non_critical_proactive")
 def non_critical_proactive(message: AnalyzedMessage) -> Iterable[Finding]:
     """`other` proactively, `unexpected_problem` out of scope or used for a stock or delay
-    notice, or a thank-you as the purpose."""
+    notice, a notice that asks nothing sent under a reason for asking, or a thank-you as the
+    purpose."""
     context = message.context
     reason = context.contact_reason
     if reason == "other":
@@ -51,8 +62,31 @@ def non_critical_proactive(message: AnalyzedMessage) -> Iterable[Finding]:
                 _EXPLANATION,
             )
         ]
+    # policy.md §7: a delay notice or a shipment confirmation sent as `customization`,
+    # `delivery_scheduling` or `address_issue`, asking the buyer nothing, has no reason of §2 as
+    # its purpose ("shipped today, no action needed on your side").
+    if (
+        reason in _REASONS_THAT_ASK
+        and (stock_or_delay_notice(message) or redundant_notification(message))
+        and not _asks_the_buyer(message)
+    ):
+        return [
+            Finding(
+                "non_critical_proactive",
+                "notice_asks_nothing_of_the_buyer",
+                "block",
+                None,
+                _EXPLANATION,
+            )
+        ]
     if is_thank_you_only(message):
         return [
             Finding("non_critical_proactive", "thanks_is_not_a_reason", "block", None, _EXPLANATION)
         ]
     return []
+
+
+def _asks_the_buyer(message: AnalyzedMessage) -> bool:
+    """A question, or a request ("please", "bitte", "ください"), anywhere in the message."""
+    scan = message.phrases
+    return asks_question(scan.text) or bool(scan.class_starts("request_cue"))
