@@ -181,21 +181,36 @@ _QUOTED_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
 _ATTRIBUTION_ENDS = (":", "：")
 
 
+# The separator Outlook and other clients set above the quoted message: a dashed title
+# ("-----Original Message-----", "-----Ursprüngliche Nachricht-----", "-----Message d'origine-----",
+# "-----Mensaje original-----", "-----Messaggio originale-----", "-----元のメッセージ-----") or a
+# rule of underscores before the quoted headers.
+_QUOTE_SEPARATOR = re.compile(r"^[ \t]*(?:-{4,}[^\n]{3,40}?-{4,}|_{10,})[ \t]*$", re.MULTILINE)
+
+
 def new_text_end(text: str) -> int:
     """Where the new text of a pasted reply ends: before its quoted history (the first line
-    starting with ">", with the attribution line ending in a colon right before it), trailing
-    blanks left out; len(text) when nothing is quoted, or when nothing but blanks comes before
-    the quote (a reply written under the quote)."""
-    if ">" not in text:
-        return len(text)
-    match = _QUOTED_LINE.search(text)
-    if match is None:
-        return len(text)
-    end = len(text[: match.start()].rstrip())
-    line_start = text.rfind("\n", 0, end) + 1
-    if text[line_start:end].endswith(_ATTRIBUTION_ENDS):
-        end = len(text[:line_start].rstrip())
-    return end if text[:end].strip() else len(text)
+    starting with ">", with the attribution line ending in a colon right before it; or a
+    client's separator line above the quoted message), trailing blanks left out; len(text) when
+    nothing is quoted, or when nothing but blanks comes before the quote (a reply written under
+    the quote)."""
+    end = len(text)
+    if ">" in text:
+        match = _QUOTED_LINE.search(text)
+        if match is not None:
+            cut = len(text[: match.start()].rstrip())
+            line_start = text.rfind("\n", 0, cut) + 1
+            if text[line_start:cut].endswith(_ATTRIBUTION_ENDS):
+                cut = len(text[:line_start].rstrip())
+            if text[:cut].strip():
+                end = cut
+    if "----" in text or "____" in text:
+        separator = _QUOTE_SEPARATOR.search(text, 0, end)
+        if separator is not None:
+            cut = len(text[: separator.start()].rstrip())
+            if text[:cut].strip():
+                end = cut
+    return end
 
 
 # Japanese often ends a question with か and a full stop instead of a question mark.

@@ -26,8 +26,10 @@ TRIAGE_GROUPS = frozenset(
         "buyer_fulfilment_topic",
     }
 )
-# An acknowledgement is short; a long buyer message almost always carries something to answer.
+# An acknowledgement is short; a long buyer message almost always carries something to answer,
+# unless it acknowledges all along (`_acknowledges`).
 _ACK_MAX_CHARS = 220
+_LETTER_ACKS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,17 @@ def _report(new: _NewText) -> ReportReason | None:
     return None
 
 
+def _acknowledges(new: _NewText) -> bool:
+    """Thanks or an acknowledgement, and short; a longer message only when it acknowledges all
+    along, `_LETTER_ACKS` times at least and once per `_ACK_MAX_CHARS` characters (a thank-you
+    letter: "merci … arrivé en parfait état … merci aussi … tout était parfait"): a long
+    message with a "thanks" or two in it usually carries something to answer."""
+    acks = len(new.matches("buyer_ack"))
+    if len(new.text) <= _ACK_MAX_CHARS:
+        return acks > 0
+    return acks >= _LETTER_ACKS and len(new.text) <= acks * _ACK_MAX_CHARS
+
+
 def _asks_something(new: _NewText) -> bool:
     return (
         any(mark in new.text for mark in _QUESTION_MARKS)
@@ -94,7 +107,7 @@ def triage(message: AnalyzedMessage) -> TriageOutcome:
         needs = asks
     elif (
         new.matches("buyer_resolved") and not any(mark in new.text for mark in _QUESTION_MARKS)
-    ) or (new.matches("buyer_ack") and not asks and len(new.text) <= _ACK_MAX_CHARS):
+    ) or (not asks and _acknowledges(new)):
         needs = False
     else:
         needs = True

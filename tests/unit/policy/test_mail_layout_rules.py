@@ -137,3 +137,36 @@ def test_a_greeting_sentence_and_a_closing_emoji_are_part_of_a_thank_you() -> No
     )
     context = {**_PROACTIVE, "language": "es"}
     assert {"thank_you_only", "prohibited_media"} <= set(check(text, context).categories)
+
+
+_OUTLOOK = (
+    "Danke für die Info, dann warte ich einfach noch ab.\n\nViele Grüße\nSabine Köhler\n\n"
+    "-----Ursprüngliche Nachricht-----\nVon: Gartenwelt Rhein\nGesendet: Dienstag, 8. April 2025\n"
+    "Betreff: Ihre Bestellung\n\nDie Sendung sollte bis Donnerstag ankommen. Können wir sonst "
+    "noch etwas für Sie tun?"
+)
+
+
+def test_a_clients_separator_line_ends_the_new_text() -> None:
+    assert _OUTLOOK[: new_text_end(_OUTLOOK)].endswith("Sabine Köhler")
+    verdict = check(_OUTLOOK, {**_BUYER, "language": "de"})
+    assert verdict.triage == "no_response_needed"
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [
+        "-----Original Message-----",
+        "-----Message d'origine-----",
+        "________________________________",
+    ],
+)
+def test_client_separators(separator: str) -> None:
+    text = f"Got it, thanks.\n\n{separator}\nFrom: Shop\nCan we help with anything else?"
+    assert text[: new_text_end(text)] == "Got it, thanks."
+
+
+def test_a_dashed_line_inside_the_new_text_before_any_quote_is_kept_when_nothing_precedes() -> None:
+    # A separator with nothing before it is no reply above a quote.
+    text = "-----Original Message-----\nFrom: Shop\nIs the lamp dimmable?"
+    assert new_text_end(text) == len(text)
