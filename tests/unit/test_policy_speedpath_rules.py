@@ -148,12 +148,23 @@ def _thank_you_only_as_first_written(message: AnalyzedMessage) -> bool:
     ):
         return False
     body = sentences.body_sentences(text)
-    if not body:
-        return False
     warm = thanks + scan.of_class("warm")
 
     def warmed(sentence: sentences.Sentence) -> bool:
         return any(sentence.start <= hit.start < sentence.end for hit in warm)
+
+    # Greetings alone at the start (a greeting word first, after at most one opening mark, and
+    # at most four words) are left out.
+    greetings = [hit.start for hit in scan.of_class("greeting")]
+    while body and not warmed(body[0]):
+        first = body[0]
+        if len(re.findall(r"\w+", first.text)) > 4 or not any(
+            first.start <= where <= first.start + 1 for where in greetings
+        ):
+            break
+        body = body[1:]
+    if not body:
+        return False
 
     if all(warmed(sentence) for sentence in body):
         return True
@@ -176,6 +187,7 @@ _THANKS_PIECES = st.sampled_from(
         *("Warm regards,\n", "Oak & Pine Co.\n", "12 Mill Lane, Leeds LS1 4AB", "To unsubscribe"),
         *("P.S. Our new range is out.", "Registered in England", "\n\n"),
         *("You get this mail as our customer. To unsubscribe, reply STOP.",),
+        *("¡Hola Ana! ", "Hi Tom,", "Bonjour Madame Roux, votre bracelet est prêt. ", "Hallo! "),
     ]
 )
 

@@ -25,6 +25,8 @@ _TERMINAL = ("。", "！", "？", ".", "!", "?")
 _SHORT_LINE_WORDS = 6
 _SHORT_LINE_CHARS = 40
 _SIGNATURE_WORDS = 4
+# A greeting standing alone ("¡Hola Andrés!", "Hi Anna and Tom,"): a few words.
+GREETING_WORDS = 4
 # An address or company line of a signature block: several parts, no sentence.
 _ADDRESS_LINE_WORDS = 12
 
@@ -125,13 +127,18 @@ def layout(text: str) -> Layout:
     return Layout(lines[first][0], lines[last][1])
 
 
+def word_count(text: str, start: int, end: int) -> int:
+    """How many words text[start:end] has, as the layout counts them."""
+    return len(_WORD.findall(text, start, end))
+
+
 def is_signature_fragment(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] reads as a name written after the last sentence on its line
     ("… this summer. Pete", "…お待ちしております。タオルの店 いまばり"): a few words and no
     full stop, as a signature line is (`layout`)."""
     if text[start:end].endswith(_TERMINAL):
         return False
-    return len(_WORD.findall(text, start, end)) <= _SIGNATURE_WORDS
+    return word_count(text, start, end) <= _SIGNATURE_WORDS
 
 
 def line_span(text: str, position: int) -> tuple[int, int]:

@@ -121,7 +121,7 @@ MIXED = Lexicon(
                     "verb": ["hinterlassen"],
                     "noun": ["review", "bewertung"],
                     "proof": ["beleg"],
-                    "greeting": ["hallo"],
+                    "welcome_word": ["hallo"],
                 },
                 "patterns": [{"group": "ask", "all": ["verb", "noun"]}],
             },
@@ -154,9 +154,9 @@ def test_a_limited_scan_keeps_its_languages_and_the_veto_classes_of_every_langua
 def test_a_class_read_in_every_language_without_declaring_it_is_still_found() -> None:
     text = fold("Hallo! I leave a review.")
     limited = MIXED.scan(text, frozenset({"en"}))
-    assert ("de", "greeting") not in limited.hits
-    # `greeting` was never declared with `read_in_every_language`: found by a second, full scan.
-    assert [text[h.start : h.end] for h in limited.of_class("greeting")] == ["hallo"]
+    assert ("de", "welcome_word") not in limited.hits
+    # `welcome_word` was never declared with `read_in_every_language`: found by a second, full scan.
+    assert [text[h.start : h.end] for h in limited.of_class("welcome_word")] == ["hallo"]
 
 
 @pytest.mark.parametrize(

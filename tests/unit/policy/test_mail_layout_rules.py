@@ -170,3 +170,13 @@ def test_a_dashed_line_inside_the_new_text_before_any_quote_is_kept_when_nothing
     # A separator with nothing before it is no reply above a quote.
     text = "-----Original Message-----\nFrom: Shop\nIs the lamp dimmable?"
     assert new_text_end(text) == len(text)
+
+
+def test_a_greeting_opening_a_long_sentence_does_not_make_it_thanks() -> None:
+    text = (
+        "Bonjour Madame Dubois, pour graver votre bracelet il nous manque le texte : le champ est "
+        "resté vide. Vous pouvez saisir la gravure sur la page de personnalisation de votre "
+        "commande. Merci d'avance, Hélène Clément"
+    )
+    context = {"initiation": "proactive", "contact_reason": "customization", "language": "fr"}
+    assert "thank_you_only" not in check(text, context).categories

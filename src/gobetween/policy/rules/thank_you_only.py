@@ -16,17 +16,19 @@ from collections.abc import Iterable
 from gobetween.policy.phrases import Scan, read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage, rule
 from gobetween.policy.sentences import (
+    GREETING_WORDS,
     asks_question,
     is_closing_line,
     is_signature_fragment,
     is_signature_line,
     iter_body_sentence_spans,
     line_span,
+    word_count,
 )
 from gobetween.policy.verdict import Finding
 
 # Thanks and warmth count in any language ("Danke!" in an English message is still thanks).
-read_in_every_language("thanks", "warm", "sign_off", "footer_marker")
+read_in_every_language("thanks", "warm", "sign_off", "footer_marker", "greeting")
 
 # A message with any of these purposes is about something else, even if it also says thanks.
 _OTHER_PURPOSES = (
@@ -82,10 +84,22 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     for low, high in spans:
         index = bisect_left(starts, low)
         if index == count or starts[index] >= high:
-            # Only a sign-off written on the body's last line, after the thanks, may lack both.
+            # A greeting alone may open the body ("¡Hola Andrés! Solo queríamos darte las
+            # gracias …"); only a sign-off written on the body's last line, after the thanks,
+            # may lack both at its end.
+            if not body and _greets(scan, text, low, high):
+                continue
             return body and next(spans, None) is None and _signs_off(scan, text, low, high)
         body = True
     return body
+
+
+def _greets(scan: Scan, text: str, low: int, high: int) -> bool:
+    """Whether the sentence text[low:high] is a greeting alone: it opens with a greeting word
+    (after an opening mark such as "¡") and has at most `GREETING_WORDS` words."""
+    return word_count(text, low, high) <= GREETING_WORDS and any(
+        low <= start <= low + 1 for start in scan.class_starts("greeting")
+    )
 
 
 def _body_end(scan: Scan, text: str) -> int:
