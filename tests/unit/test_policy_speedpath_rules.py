@@ -139,7 +139,7 @@ def _thank_you_only_as_first_written(message: AnalyzedMessage) -> bool:
     thanks = scan.of_class("thanks")
     end = _body_end_as_first_written(scan, scan.text)
     text = scan.text[:end]
-    if not thanks or asks_question(text):
+    if not thanks or asks_question(scan.text):
         return False
     if any(
         match.start < end

@@ -67,8 +67,8 @@ def non_critical_proactive(message: AnalyzedMessage) -> Iterable[Finding]:
     # its purpose ("shipped today, no action needed on your side").
     if (
         reason in _REASONS_THAT_ASK
-        and (stock_or_delay_notice(message) or redundant_notification(message))
         and not _asks_the_buyer(message)
+        and (stock_or_delay_notice(message) or redundant_notification(message))
     ):
         return [
             Finding(

@@ -4,7 +4,8 @@ Politeness inside a legitimate message is fine (§4): the rule fires only when e
 the body (greeting and signature aside) is thanks or warmth, with no question or request. The
 body ends at a sign-off line ("Warm regards,", "Con i più cordiali saluti", "敬具") when all that
 follows it is a signature block and footer (names, the shop's address, an unsubscribe or
-legal line): those say nothing about what the message is for. Anything else after the sign-off
+legal line): those say nothing about what the message is for. A question anywhere, a footer's
+included, still means the message asks something. Anything else after the sign-off
 (a P.S., an order summary) stays part of the body.
 """
 
@@ -61,19 +62,26 @@ def _thank_you_only(message: AnalyzedMessage) -> bool:
     if not thanks:
         return False
     text = scan.text
-    end = _body_end(scan, text)
-    if end < len(text):
-        text = text[:end]
-    # Cheapest tests first: a question, another purpose (its matches are computed once per
-    # message, and the rules of those purposes need them anyway), or a sentence with no warmth.
+    # Cheapest tests first: a question anywhere (a footer's "Questions?" too: finding the body's
+    # end first would cost every message with thanks and a question), another purpose in the
+    # body (its matches are computed once per message, and the rules of those purposes need
+    # them anyway), or a sentence with no warmth.
     if asks_question(text):
         return False
     possible = scan.possible_groups()
+    end = -1  # where the body ends, found when first needed
     # A group that is not possible has no match, known without asking `matches` for it (a
     # loop: a generator for `any` costs more than the tests it runs).
     for group in _OTHER_PURPOSES:
-        if group in possible and scan.matches(group) and scan.matches(group)[0].start < end:
-            return False
+        if group in possible and scan.matches(group):
+            if end < 0:
+                end = _body_end(scan, text)
+            if scan.matches(group)[0].start < end:
+                return False
+    if end < 0:
+        end = _body_end(scan, text)
+    if end < len(text):
+        text = text[:end]
     # Every sentence of the body has a hit of thanks or warmth starting in it: the first hit
     # starting at or after the sentence's start must start before its end. The first sentence
     # without one answers, and the sentences after it are not looked for.
