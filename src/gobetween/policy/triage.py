@@ -42,8 +42,9 @@ class TriageOutcome:
 
 
 class _NewText:
-    """The buyer's own words: a message pasted with the seller's quoted below it ("> …") is
-    triaged on what comes before the quote, so the seller's words neither ask nor lengthen."""
+    """The buyer's own words: a message with the seller's quoted below it ("> …" lines, or a
+    mail client's "-----Original Message-----") is triaged on what comes before the quote
+    (`sentences.new_text_end`), so the seller's words neither ask nor lengthen it."""
 
     __slots__ = ("matches", "matches_end", "scan", "text")
 

@@ -4,9 +4,9 @@ Politeness inside a legitimate message is fine (§4): the rule fires only when e
 the body (greeting and signature aside) is thanks or warmth, with no question or request. The
 body ends at a sign-off line ("Warm regards,", "Con i più cordiali saluti", "敬具") when all that
 follows it is a signature block and footer (names, the shop's address, an unsubscribe or
-legal line): those say nothing about what the message is for. A question anywhere, a footer's
-included, still means the message asks something. Anything else after the sign-off
-(a P.S., an order summary) stays part of the body.
+legal line): those say nothing about what the message is for. Anything else after the sign-off
+(a P.S., an order summary) stays part of the body. A question anywhere, a footer's included,
+still means the message asks something.
 """
 
 from __future__ import annotations
