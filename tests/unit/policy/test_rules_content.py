@@ -3138,7 +3138,9 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         "Hello,\n\nWe'd like to invite you to our customer survey about your shopping "
         "experience.\n\nBest",
         {"initiation": P},
-        {"non_critical_proactive"},
+        # A survey about the buyer's experience asks for feedback: policy.md §4, review_request
+        # "in any wording".
+        {"non_critical_proactive", "review_request"},
     ),
     (
         "proactive_n10",
