@@ -41,6 +41,20 @@ KNOWN_MISSES: dict[str, str] = {
         "is not read as a blank, since a slash also separates a path ('shop dot com slash sale') "
         "and alternatives ('Mo / Di')"
     ),
+    "r15-018": (
+        "'nous n'avons pas accès à votre adresse e-mail et nous n'envoyons aucune newsletter': "
+        "contact requests and promotion words do not read negations; a negation before "
+        "'newsletter' would also cancel 'ne manquez pas nos soldes'"
+    ),
+    "r15-027": (
+        "'me puede pasar su email personal? Así se la mando directamente': asking for the "
+        "buyer's private address is contact_info; the move is said in the next sentence, and "
+        "patterns read one sentence (asking for a private address alone is contact_info, r8-011)"
+    ),
+    "r15-054": (
+        "an English reply with a German request in it ('Kleine Bitte: eine kurze Bewertung on "
+        "Amazon'): patterns are read in the detected and the buyer's language, both English here"
+    ),
 }
 
 

@@ -116,3 +116,9 @@ def test_japanese_review_selling_is_spam() -> None:
 )
 def test_a_seller_refusing_outside_payment_is_allowed(language: str, text: str) -> None:
     assert check(text, {"initiation": "reply", "language": language}).categories == []
+
+
+def test_a_vosotros_demand_with_abuse_needs_a_response() -> None:
+    text = "Sois unos estafadores. ¡Devolvedme el dinero YA o os denuncio!"
+    verdict = check(text, _buyer("es"))
+    assert (verdict.triage, verdict.report) == ("needs_response", "abuse")

@@ -72,3 +72,34 @@ def test_a_return_is_not_feedback() -> None:
     )
     context = {"initiation": "reply", "language": "fr", "fulfillment": "marketplace"}
     assert check(text, context).categories == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # The sale price the buyer paid, and reviews already written, mentioned.
+        (
+            "ja",
+            "お客様はセール価格の2,980円でご購入されていますので、返金額は2,980円となります。",
+            set(),
+        ),
+        (
+            "ja",
+            "商品ページのレビューでご指摘のあった症状は、旧ロットのみで発生しておりました。",
+            set(),
+        ),
+        ("ja", "ただいまセール中です。この機会にぜひどうぞ。", {"marketing"}),
+        # Asking for the buyer's private address is a request for contact information.
+        ("es", "¿Me puede pasar su email personal para la factura?", {"contact_info"}),
+        ("en", "Could you give me your personal email for the invoice?", {"contact_info"}),
+        ("es", "Gracias por su email, le contesto enseguida.", set()),
+    ],
+)
+def test_loanwords_and_private_addresses(language: str, text: str, expected: set[str]) -> None:
+    assert set(check(text, _reply(language)).categories) == expected
+
+
+def test_colloquial_shipped_is_a_shipment_notice() -> None:
+    text = "Hallo Anna, Ihre Bestellung ist heute mit DHL rausgegangen. Liebe Grüße, Modehaus Kern"
+    context = {"initiation": "proactive", "contact_reason": "other", "language": "de"}
+    assert "redundant_notification" in check(text, context).categories
