@@ -115,16 +115,17 @@ def layout(text: str) -> Layout:
     ) or (len(lines) > 1 and _is_short(opening) and not opening.endswith(_TERMINAL)):
         first = 1
     last = len(lines) - 1
-    while last > first:
-        line = text[lines[last][0] : lines[last][1]].strip()
-        # A sign-off or signature: short, and either unpunctuated or a few words ("Acme Co.").
-        if _is_short(line) and (
-            not line.endswith(_TERMINAL) or len(_WORD.findall(line)) <= _SIGNATURE_WORDS
-        ):
-            last -= 1
-            continue
-        break
+    while last > first and _is_closing(text[lines[last][0] : lines[last][1]].strip()):
+        last -= 1
     return Layout(lines[first][0], lines[last][1])
+
+
+def _is_closing(line: str) -> bool:
+    """A sign-off or signature line (stripped): short, and either unpunctuated or a few words
+    ("Acme Co.")."""
+    return _is_short(line) and (
+        not line.endswith(_TERMINAL) or len(_WORD.findall(line)) <= _SIGNATURE_WORDS
+    )
 
 
 def word_count(text: str, start: int, end: int) -> int:
@@ -147,24 +148,22 @@ def line_span(text: str, position: int) -> tuple[int, int]:
     return text.rfind("\n", 0, position) + 1, len(text) if end < 0 else end
 
 
-def is_closing_line(text: str, position: int) -> bool:
-    """Whether the line holding `position` is written as a sign-off line is ("Warm regards,",
-    "Con i più cordiali saluti", "敬具"): short, and not ending a sentence."""
-    start, end = line_span(text, position)
-    line = text[start:end].strip()
-    return _is_short(line) and not line.endswith(_TERMINAL)
+def is_closing_line(line: str) -> bool:
+    """Whether `line` is written as a sign-off line is ("Warm regards,", "Con i più cordiali
+    saluti", "敬具"): short, and not ending a sentence."""
+    stripped = line.strip()
+    return _is_short(stripped) and not stripped.endswith(_TERMINAL)
 
 
 def is_signature_line(line: str) -> bool:
-    """Whether a line after a sign-off reads as part of a signature block: a short line as
-    `layout` drops ("Hannah & James", "Willow & Wick Candle Co."), or a longer one that ends no
+    """Whether a line after a sign-off reads as part of a signature block: a line `layout` drops
+    as a signature ("Hannah & James", "Willow & Wick Candle Co."), or a longer one that ends no
     sentence, as an address or a company line does ("Ceramiche Bartolucci – Via Tiberina 27 –
     06053 Deruta (PG)")."""
     stripped = line.strip()
-    words = len(_WORD.findall(stripped))
-    if not stripped.endswith(_TERMINAL):
-        return words <= _ADDRESS_LINE_WORDS
-    return words <= _SIGNATURE_WORDS and len(stripped) <= _SHORT_LINE_CHARS
+    return _is_closing(stripped) or (
+        not stripped.endswith(_TERMINAL) and len(_WORD.findall(stripped)) <= _ADDRESS_LINE_WORDS
+    )
 
 
 def body_sentences(text: str) -> list[Sentence]:

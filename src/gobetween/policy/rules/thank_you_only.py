@@ -117,7 +117,7 @@ def _body_end(scan: Scan, text: str) -> int:
         return len(text)
     for start in scan.class_starts("sign_off"):
         line_start, line_end = line_span(text, start)
-        if line_start and text[:line_start].strip() and is_closing_line(text, start):
+        if line_start and text[:line_start].strip() and is_closing_line(text[line_start:line_end]):
             return line_start if _only_signature_after(scan, text, line_end) else len(text)
     return len(text)
 
