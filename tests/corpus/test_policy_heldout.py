@@ -41,11 +41,6 @@ KNOWN_MISSES: dict[str, str] = {
         "is not read as a blank, since a slash also separates a path ('shop dot com slash sale') "
         "and alternatives ('Mo / Di')"
     ),
-    "r15-018": (
-        "'nous n'avons pas accès à votre adresse e-mail et nous n'envoyons aucune newsletter': "
-        "contact requests and promotion words do not read negations; a negation before "
-        "'newsletter' would also cancel 'ne manquez pas nos soldes'"
-    ),
     "r15-027": (
         "'me puede pasar su email personal? Así se la mando directamente': asking for the "
         "buyer's private address is contact_info; the move is said in the next sentence, and "
@@ -54,6 +49,11 @@ KNOWN_MISSES: dict[str, str] = {
     "r15-054": (
         "an English reply with a German request in it ('Kleine Bitte: eine kurze Bewertung on "
         "Amazon'): patterns are read in the detected and the buyer's language, both English here"
+    ),
+    "r17-038": (
+        "'seis uno nueve, cuarenta y dos, dieciocho, setenta y tres': Spanish tens and teens are "
+        "not digit words, as English tens are not (r11-006); read as digit pairs, 'treinta días' "
+        "or 'veinticuatro horas' beside an order number would join phone-shaped runs"
     ),
 }
 

@@ -1121,6 +1121,29 @@ class Scan:
             previous_end = best[2]
         return chosen
 
+    def _contrasted(self, cls: str, low: int, high: int, start: int) -> bool:
+        """Whether every hit of the veto class `cls` in the sentence [low, high) stands before a
+        word of contrast (class `contrast`: "but", "pero") that stands before the match at
+        `start`: what follows the "but" holds. "We're not allowed to say this, but call us"
+        still invites; "you'd rather talk on the phone, but Amazon does not allow it" does not.
+        Read only when a veto would cancel a match (the contrast words are not collected by
+        every scan)."""
+        last_end = -1
+        for _, spots in self._class_spots(cls):
+            for _, hit_start, hit_end in spots:
+                if low <= hit_start < high:
+                    if hit_start >= start:
+                        return False
+                    if hit_end > last_end:
+                        last_end = hit_end
+        if last_end < 0:
+            return False
+        return any(
+            last_end <= word_start < start
+            for _, spots in self._class_spots("contrast")
+            for _, word_start, _ in spots
+        )
+
     def _in_sentence(self, cls: str, sentence: int, low: int, high: int) -> bool:
         """Whether a hit of `cls` in any language starts in sentence `sentence` ([low, high)):
         what `of_class(cls)` would find there. The other languages' hits of a veto class are
@@ -1157,7 +1180,9 @@ class Scan:
             # Context vetoes count in any language: an English "coupon" in a French sentence about
             # a code "que vous avez utilisé" is still a code already used.
             for cls in pattern.unless_sentence:
-                if self._in_sentence(cls, sentence, low, high):
+                if self._in_sentence(cls, sentence, low, high) and not self._contrasted(
+                    cls, low, high, start
+                ):
                     return True
         if pattern.unless_before:
             ends = self.sentence_ends()

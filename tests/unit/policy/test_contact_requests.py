@@ -44,3 +44,41 @@ def test_a_phrase_of_another_language_is_no_request() -> None:
     # Without the language known, the Spanish "su whatsapp" would match.
     assert [hit.language for hit in find_contact_requests(text)] == ["es"]
     assert check(text, {"language": "it"}).categories == ["off_platform"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I'm afraid we're not allowed to share a phone number or an email address here.", "en"),
+        ("We don't need your email address: the marketplace relays every message.", "en"),
+        ("Leider dürfen wir weder eine Telefonnummer noch eine E-Mail-Adresse nennen.", "de"),
+        ("Nous ne sommes pas autorisés à vous communiquer un numéro de téléphone.", "fr"),
+        ("Nous n'avons pas accès à votre adresse e-mail.", "fr"),
+        ("Amazon no nos permite darte un número de teléfono ni una dirección de correo.", "es"),
+        ("Amazon non ci consente di fornirle un numero di telefono né un indirizzo email.", "it"),
+        ("規約により、メールアドレスをお伝えすることはできかねます。", "ja"),
+        ("お客様の電話番号は不要です。", "ja"),
+    ],
+)
+def test_a_refused_request_is_no_request(text: str, lang: str) -> None:
+    assert find_contact_requests(text, frozenset({lang, "en"})) == []
+    assert "contact_info" not in check(text, {"language": lang}).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A refusal in another clause does not reach the request.
+        "We can't reach you by courier, what's your phone number?",
+        "We never share your data; please send us your phone number for the courier.",
+        # Farther than the window: the negation belongs to another thought.
+        "We won't need to change anything on the frame or the glass, but could you send us your "
+        "phone number?",
+        # Not a refusal: "don't hesitate", a negative question asking for it.
+        "Please don't hesitate to send us your phone number.",
+        "電話番号を教えていただくことはできませんか？",
+        "電話番号を教えていただけませんか。",
+    ],
+)
+def test_a_request_near_a_negation_that_does_not_refuse_it_is_still_one(text: str) -> None:
+    assert [hit.kind for hit in find_contact_requests(text)] == ["phone_request"]

@@ -26,6 +26,7 @@ EN = lexicon(
             "compound": ["*bewertung"],
             "negation": ["don't"],
             "proof": ["proof"],
+            "contrast": ["but"],
         },
         "patterns": [
             {
@@ -64,6 +65,16 @@ def test_window_order_and_sentence() -> None:
 def test_vetoes() -> None:
     assert spans("Please don't leave a review.", "ask") == []
     assert spans("Leave a review of the proof.", "ask") == []
+
+
+def test_a_sentence_veto_before_a_word_of_contrast_does_not_reach_a_match_after_it() -> None:
+    # What follows "but" holds: the proof named before it no longer cancels the request.
+    assert spans("No proof is needed, but leave a review.", "ask") == ["leave a review"]
+    # A veto after the "but" (or after the match) still cancels it.
+    assert spans("Leave a review, but only of the proof.", "ask") == []
+    assert spans("But a proof: leave a review.", "ask") == []
+    # Without a word of contrast between them, a veto earlier in the sentence cancels it.
+    assert spans("With the proof, leave a review.", "ask") == []
 
 
 def test_typographic_apostrophes_match_straight_ones() -> None:

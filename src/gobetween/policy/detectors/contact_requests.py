@@ -10,7 +10,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import ahocorasick_rs
 
@@ -40,12 +40,30 @@ class RequestHit:
 # How many words before a request phrase a possessive may stand ("our customer service email
 # address"): close enough to own the phrase, not so far that it belongs to another clause.
 _OWN_WINDOW = 3
+# How many words may stand between a refusal and the request it refuses, inside one clause
+# ("not allowed to share a phone number or an email address": six before the address).
+_REFUSAL_WINDOW = 8
+# Where a clause ends: a refusal before one of these does not reach a request after it ("we
+# can't reach you, what's your phone number?").
+_CLAUSE_ENDS = (".", "!", "?", ";", ":", ",", "\n", "\u2013", "\u2014", "\u3002", "\u3001")
+_SENTENCE_ENDS = (".", "!", "?", "\n", "\u3002")
 
 
-def _load() -> tuple[list[str], list[tuple[RequestKind, str]], dict[str, tuple[str, ...]]]:
+class _Words(NamedTuple):
+    """A language's words around request phrases, folded as messages are."""
+
+    # Possessives of the seller just before a phrase.
+    own: tuple[str, ...]
+    # Refusals earlier in the phrase's clause.
+    refusal: tuple[str, ...]
+    # Refusals later in the phrase's sentence (languages that negate at the end, Japanese).
+    refusal_after: tuple[str, ...]
+
+
+def _load() -> tuple[list[str], list[tuple[RequestKind, str]], dict[str, _Words]]:
     keys: list[str] = []
     meanings: list[tuple[RequestKind, str]] = []
-    own: dict[str, tuple[str, ...]] = {}
+    words: dict[str, _Words] = {}
     root = resources.files("gobetween.policy") / "lexicons"
     for lang in LANGUAGES:
         source = root / lang / "contact.toml"
@@ -58,11 +76,16 @@ def _load() -> tuple[list[str], list[tuple[RequestKind, str]], dict[str, tuple[s
                 if folded:
                     keys.append(folded)
                     meanings.append((kind, lang))
-        own[lang] = tuple(normalize(str(word)).text for word in data.get("own", []))
-    return keys, meanings, own
+        words[lang] = _Words(
+            *(
+                tuple(normalize(str(word)).text for word in data.get(name, []))
+                for name in ("own", "refusal", "refusal_after")
+            )
+        )
+    return keys, meanings, words
 
 
-_KEYS, _MEANINGS, _OWN = _load()
+_KEYS, _MEANINGS, _WORDS = _load()
 _AUTOMATON = ahocorasick_rs.AhoCorasick(_KEYS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
 
 
@@ -109,7 +132,8 @@ def find_contact_requests(
 
     `languages` limits the phrases to those languages (all when None): the Spanish "su whatsapp"
     is not a request inside the Italian "ci contatti su WhatsApp". A phrase owned by a
-    possessive of the seller ("our email address") is the seller's own, not a request.
+    possessive of the seller ("our email address") is the seller's own, not a request; one
+    refused in its clause ("we're not allowed to share a phone number") is not one either.
     """
     normalized = normalize(message) if isinstance(message, str) else message
     text = normalized.text
@@ -136,7 +160,11 @@ def find_contact_requests(
         kind, lang = meanings[index]
         if languages is not None and lang not in languages:
             continue
-        if _owned(text, start, lang):
+        words = _WORDS.get(lang)
+        if words is not None and (
+            _owned(text, start, lang, words.own)
+            or _refused(text, start, end, lang in _UNSPACED, words)
+        ):
             continue
         if lang not in _UNSPACED:
             if start > 0 and text[start - 1].isalnum() and text[start].isalnum():
@@ -148,9 +176,8 @@ def find_contact_requests(
     return hits
 
 
-def _owned(text: str, start: int, lang: str) -> bool:
-    """Whether a possessive of the seller stands just before the phrase at `start`."""
-    words = _OWN.get(lang, ())
+def _owned(text: str, start: int, lang: str, words: tuple[str, ...]) -> bool:
+    """Whether a possessive of the seller (`words`) stands just before the phrase at `start`."""
     if not words:
         return False
     if lang in _UNSPACED:
@@ -158,3 +185,35 @@ def _owned(text: str, start: int, lang: str) -> bool:
         return any(before.endswith(word) for word in words)
     window = text[max(0, start - 60) : start].replace("'", " ").replace("\u2019", " ")
     return any(word.strip(",;:") in words for word in window.split()[-_OWN_WINDOW:])
+
+
+def _refused(text: str, start: int, end: int, unspaced: bool, words: _Words) -> bool:
+    """Whether a refusal of `words` stands in the clause before the phrase at [start, end), at
+    most `_REFUSAL_WINDOW` words before it, or (`refusal_after`) later in its sentence."""
+    if words.refusal:
+        low = max(0, start - 120)
+        clause = max(text.rfind(mark, low, start) for mark in _CLAUSE_ENDS) + 1
+        before = text[max(low, clause) : start]
+        for refusal in words.refusal:
+            found = before.rfind(refusal)
+            while found >= 0:
+                after = found + len(refusal)
+                whole = unspaced or (
+                    (found == 0 or not before[found - 1].isalnum())
+                    and (after == len(before) or not before[after].isalnum())
+                )
+                if whole and len(before[after:].split()) <= _REFUSAL_WINDOW:
+                    return True
+                found = before.rfind(refusal, 0, found)
+    if words.refusal_after:
+        high = min(len(text), end + 120)
+        stops = [found for mark in _SENTENCE_ENDS if (found := text.find(mark, end, high)) >= 0]
+        sentence = text[end : min(stops) if stops else high]
+        for refusal in words.refusal_after:
+            found = sentence.find(refusal)
+            while found >= 0:
+                # "…できませんか": a request asked as a negative question.
+                if not sentence.startswith("か", found + len(refusal)):
+                    return True
+                found = sentence.find(refusal, found + 1)
+    return False
