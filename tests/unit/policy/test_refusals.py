@@ -22,7 +22,8 @@ def categories(text: str, lang: str, **context: object) -> list[str]:
             "en",
         ),
         (
-            "Sie hatten gefragt, ob Sie per PayPal bezahlen können. Das geht leider nur über Amazon.",
+            "Sie hatten gefragt, ob Sie per PayPal bezahlen können. Das geht leider nur über "
+            "Amazon.",
             "de",
         ),
         ("Vous nous demandez si vous pouvez payer par virement. Tout passe par Amazon.", "fr"),
