@@ -50,6 +50,10 @@ KNOWN_MISSES: dict[str, str] = {
         "an English reply with a German request in it ('Kleine Bitte: eine kurze Bewertung on "
         "Amazon'): patterns are read in the detected and the buyer's language, both English here"
     ),
+    "r19-058": (
+        "'またのご来店を心よりお待ちしております' closing a Japanese thank-you: the set closing of "
+        "r7-039, left out of the marketing class for the reason given there"
+    ),
     "r17-038": (
         "'seis uno nueve, cuarenta y dos, dieciocho, setenta y tres': Spanish tens and teens are "
         "not digit words, as English tens are not (r11-006); read as digit pairs, 'treinta días' "

@@ -1235,6 +1235,14 @@ _MAIL_PROVIDERS = _word_set(
     freenet posteo mailbox proton protonmail orange free laposte sfr wanadoo libero virgilio alice
     tiscali tim telefonica movistar yandex mail docomo ezweb softbank i zoho"""
 )
+# A mailbox's usual names: "support at brightnest-home dot co dot uk" is an address when the
+# word before it leads to one ("write to", "email me a photo at", "contact:"), while "more info at
+# shop dot com" and "place orders at shop dot com" name a domain after an English "at".
+_MAILBOX_NAMES = _word_set(
+    """info support sales contact hello service orders order office mail admin booking bookings
+    enquiries inquiries billing accounts returns kontakt contacto contatto ordini ventas"""
+)
+_MAILBOX_LEADS = frozenset({"at", "to", "me", "us", "email", "e-mail", "mail", "is", ":"})
 # Before an "@" between blanks, these make it a handle ("find us @ shop . de"), not a mailbox.
 _OBJECT_PRONOUNS = _word_set("us me uns mich nous moi nos ci")
 # A spelled dot right after one of these words is the word "point", not a dot ("du point de vue",
@@ -1389,12 +1397,22 @@ def _deobfuscate(
         if address_start > 0 and text[address_start - 1] == "/" and not after_scheme:
             continue
         if address.group("tld") in SPELLED_TLDS:
-            edits.extend(_address_edits(address.group(), address_start, after_scheme=after_scheme))
+            # The word before the address, for a mailbox's name before an English "at".
+            lead = text[max(0, address_start - 16) : address_start].split()
+            edits.extend(
+                _address_edits(
+                    address.group(),
+                    address_start,
+                    after_scheme=after_scheme,
+                    lead=lead[-1] if lead else "",
+                )
+            )
     return _apply(draft, sorted(edits)) if edits else draft
 
 
-def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edit]:
-    """The rewrites of one address-shaped run, or none when its spelled words are prose."""
+def _address_edits(span_text: str, base: int, *, after_scheme: bool, lead: str = "") -> list[Edit]:
+    """The rewrites of one address-shaped run, or none when its spelled words are prose. `lead`:
+    the word before the run."""
     # Labels and separators alternate: one split finds them all.
     parts = _SEPARATOR_PARTS.split(span_text)
     labels = parts[0::2]
@@ -1413,6 +1431,10 @@ def _address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[Edi
                     or i > 0
                     or any(c.isdigit() or c == "_" for c in labels[i])
                     or labels[i + 1] in _MAIL_PROVIDERS
+                    or (
+                        labels[i] in _MAILBOX_NAMES
+                        and (lead in _MAILBOX_LEADS or lead.endswith(":"))
+                    )
                 ) and labels[i] not in _STOPWORDS
                 if word == "@" and labels[i] in _OBJECT_PRONOUNS:
                     # "find us @ shop . de": a page's handle, not a mailbox.

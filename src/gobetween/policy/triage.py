@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gobetween.policy.phrases import Match
+from gobetween.policy.phrases import Match, read_in_every_language
 from gobetween.policy.rules import AnalyzedMessage
 from gobetween.policy.sentences import new_text_end
 from gobetween.policy.suggestions import redirect_template
@@ -30,6 +30,9 @@ TRIAGE_GROUPS = frozenset(
 # unless it acknowledges all along (`_acknowledges`).
 _ACK_MAX_CHARS = 220
 _LETTER_ACKS = 3
+# "Nessun problema", "no problem", "kein Problem": a problem word inside one of these set
+# phrases reports none, whatever the language the problem word was matched in.
+read_in_every_language("not_negation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,19 @@ def _asks_something(new: _NewText) -> bool:
     return (
         any(mark in new.text for mark in _QUESTION_MARKS)
         or bool(new.matches("buyer_request"))
-        or bool(new.matches("buyer_problem"))
+        or _reports_a_problem(new)
+    )
+
+
+def _reports_a_problem(new: _NewText) -> bool:
+    """A problem word that is not part of a "no problem" set phrase."""
+    problems = new.matches("buyer_problem")
+    if not problems:
+        return False
+    idioms = new.scan.of_class("not_negation")
+    return any(
+        not any(idiom.start <= problem.start and problem.end <= idiom.end for idiom in idioms)
+        for problem in problems
     )
 
 

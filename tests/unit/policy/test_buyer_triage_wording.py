@@ -122,3 +122,57 @@ def test_a_vosotros_demand_with_abuse_needs_a_response() -> None:
     text = "Sois unos estafadores. ¡Devolvedme el dinero YA o os denuncio!"
     verdict = check(text, _buyer("es"))
     assert (verdict.triage, verdict.report) == ("needs_response", "abuse")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("it", "Perfetto, grazie. Nessun problema, aspetto il pacco con calma."),
+        ("de", "Alles klar, danke. Kein Problem, ich warte gern."),
+        ("fr", "Merci, pas de problème, bonne journée."),
+        ("es", "Vale, gracias, ningún problema, espero el paquete."),
+        ("en", "Thanks for letting me know, no problem at all."),
+    ],
+)
+def test_no_problem_is_no_problem(language: str, text: str) -> None:
+    verdict = check(text, _buyer(language))
+    assert (verdict.triage, verdict.report) == ("no_response_needed", None)
+
+
+def test_a_problem_word_outside_the_set_phrase_still_needs_a_response() -> None:
+    verdict = check("Nessun problema con la consegna, ma il coperchio è rotto.", _buyer("it"))
+    assert verdict.triage == "needs_response"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "report"),
+    [
+        ("en", "I still haven't seen my refund. Friday, or I'm filing a chargeback.", None),
+        (
+            "de",
+            "Sie schicken mir 30 € per PayPal, dann ziehe ich den A-bis-z-Antrag zurück.",
+            "off_platform_payment",
+        ),
+        (
+            "es",
+            "O me devolvéis el dinero por Bizum hoy o abro una reclamación.",
+            "off_platform_payment",
+        ),
+    ],
+)
+def test_an_ultimatum_needs_a_response(language: str, text: str, report: str | None) -> None:
+    verdict = check(text, _buyer(language))
+    assert (verdict.triage, verdict.report) == ("needs_response", report)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Do you sell on Amazon? We recover your FBA reimbursements, no upfront cost."),
+        ("es", "¿Vendes en Amazon? Recuperamos tus reembolsos FBA sin coste inicial."),
+        ("it", "Vendi su Amazon? Recuperiamo i tuoi rimborsi FBA senza costi iniziali."),
+    ],
+)
+def test_selling_reimbursement_services_to_the_seller_is_spam(language: str, text: str) -> None:
+    verdict = check(text, _buyer(language))
+    assert (verdict.triage, verdict.report) == ("no_response_needed", "spam")

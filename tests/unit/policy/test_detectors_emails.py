@@ -26,6 +26,13 @@ from gobetween.policy.normalize import normalize
             "anna.keller@gmail.com",
         ),
         ("mail: tom at gmail dot com", "tom at gmail dot com", "tom@gmail.com"),
+        # A mailbox's name after a word that leads to an address: not a domain after "at".
+        (
+            "email me a photo at support at lampworks dot co dot uk",
+            "support at lampworks dot co dot uk",
+            "support@lampworks.co.uk",
+        ),
+        ("Contact: sales at lampworks dot de", "sales at lampworks dot de", "sales@lampworks.de"),
         ("schreiben Sie an info at laden punkt de", None, None),  # "at" + shop: a domain
         ("Mail an kontakt ät laden.de", None, None),
         ("écrivez à info arobase boutique point fr", "info arobase boutique point fr", None),
@@ -56,6 +63,9 @@ def test_finds_addresses(text: str, found: str | None, address: str | None) -> N
         "Telegram @toprank_reviews.",
         "see you at home dot",
         "look at shop dot com",
+        # The same names after other words: a domain after an English "at".
+        "more info at lampworks dot com",
+        "place orders at lampworks dot com",
         "at 5 pm at the depot",
         "meet me @ the store",
     ],

@@ -172,6 +172,18 @@ SELLER_CASES: list[tuple[str, str, dict[str, Any], set[str]]] = [
         {"fba_customer_service"},
     ),
     (
+        "fb1fr",
+        "Inutile d'attendre le retour : nous vous expédions une théière neuve dès demain.",
+        {"initiation": R, "fulfillment": "marketplace", "language": "fr"},
+        {"fba_customer_service"},
+    ),
+    (
+        "fb1ja",
+        "返品手続きは不要です。すぐに交換品をお送りいたします。",
+        {"initiation": R, "fulfillment": "marketplace", "language": "ja"},
+        {"fba_customer_service"},
+    ),
+    (
         "fb2",
         "No worries, I've issued you a partial refund of $5 from our side for the trouble.",
         {"initiation": R, "fulfillment": "marketplace"},
