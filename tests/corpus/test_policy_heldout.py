@@ -54,6 +54,12 @@ KNOWN_MISSES: dict[str, str] = {
         "'またのご来店を心よりお待ちしております' closing a Japanese thank-you: the set closing of "
         "r7-039, left out of the marketing class for the reason given there"
     ),
+    "r21-032": (
+        "'pídenoslos directamente por WhatsApp … te los mandamos más baratos, sin pasar por "
+        "Amazon' on a marketplace-fulfilled order: 'without going through Amazon' reads as the "
+        "seller handling the order itself (fba_customer_service), here a future purchase; and a "
+        "lower price is read as marketing only with the seller's own shop named"
+    ),
     "r17-038": (
         "'seis uno nueve, cuarenta y dos, dieciocho, setenta y tres': Spanish tens and teens are "
         "not digit words, as English tens are not (r11-006); read as digit pairs, 'treinta días' "
