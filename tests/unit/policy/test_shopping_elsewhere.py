@@ -77,6 +77,18 @@ def test_refusals_and_third_parties(text: str, lang: str, expected: list[str]) -
             None,
         ),
         ("注文時にPayPalで支払いました。返金はPayPalに戻りますか？", "ja", None),
+        # Asking for the refund another way than the marketplace's is still a payment demand.
+        (
+            "Please refund me via PayPal instead of the original payment method, my card is "
+            "cancelled.",
+            "en",
+            "off_platform_payment",
+        ),
+        (
+            "Bitte überweisen Sie das Geld zurück auf mein PayPal-Konto.",
+            "de",
+            "off_platform_payment",
+        ),
     ],
 )
 def test_buyers_paypal_requests_and_paypal_at_checkout(
