@@ -182,8 +182,12 @@ def test_one_automaton_pass_as_two_on_random_runs(text: str) -> None:
     _assert_same_draft(text)
 
 
-def _plain_address_edits(span_text: str, base: int, *, after_scheme: bool) -> list[object]:
-    """`_address_edits` as first written: each separator found by `finditer`."""
+def _plain_address_edits(
+    span_text: str, base: int, *, after_scheme: bool, lead: str
+) -> list[object]:
+    """`_address_edits` as first written: each separator found by `finditer` (and, since, a
+    mailbox's name before an English "at" read as an address after a `lead` that leads to
+    one)."""
     n = normalization
     separators = list(n._SEPARATOR.finditer(span_text))
     words = [sep.group().strip() for sep in separators]
@@ -202,6 +206,7 @@ def _plain_address_edits(span_text: str, base: int, *, after_scheme: bool) -> li
             or i > 0
             or any(c.isdigit() or c == "_" for c in labels[i])
             or labels[i + 1] in n._MAIL_PROVIDERS
+            or (labels[i] in n._MAILBOX_NAMES and (lead in n._MAILBOX_LEADS or lead.endswith(":")))
         ) and labels[i] not in n._STOPWORDS
         # An "@" between blanks after a pronoun is a handle ("find us @ shop . de").
         if words[i] == "@" and labels[i] in n._OBJECT_PRONOUNS:
@@ -238,7 +243,9 @@ def _plain_address_edits(span_text: str, base: int, *, after_scheme: bool) -> li
 
 _ADDRESS_TOKENS = [
     "anna", "x_1", "gmail", "www", "shop", "de", "com", "du", "the", "a-b", "7", "point", "us",
+    "support", "info",
 ]  # fmt: skip
+_LEADS = ["", "at", "to", "more", "contact:", "email", "place"]
 _ADDRESS_SEPARATORS = [
     ".", " . ", " dot ", " punkt ", " point ", " punto ", "ドット", " ドット ", "@", " @ ", " at ",
     " arroba ", " arobase ", " chiocciola ", "アット", "アットマーク", " slash ", " slash", "/",
@@ -256,14 +263,15 @@ _ADDRESS_SEPARATORS = [
     st.sampled_from(_ADDRESS_TOKENS),
     st.integers(min_value=0, max_value=50),
     st.booleans(),
+    st.sampled_from(_LEADS),
 )
 def test_address_edits_as_first_written(
-    pairs: list[tuple[str, str]], last: str, base: int, after_scheme: bool
+    pairs: list[tuple[str, str]], last: str, base: int, after_scheme: bool, lead: str
 ) -> None:
     span_text = "".join(label + separator for label, separator in pairs) + last
     assert normalization._address_edits(
-        span_text, base, after_scheme=after_scheme
-    ) == _plain_address_edits(span_text, base, after_scheme=after_scheme)
+        span_text, base, after_scheme=after_scheme, lead=lead
+    ) == _plain_address_edits(span_text, base, after_scheme=after_scheme, lead=lead)
 
 
 _ESZETT_TEXTS = st.text(

@@ -1410,7 +1410,7 @@ def _deobfuscate(
     return _apply(draft, sorted(edits)) if edits else draft
 
 
-def _address_edits(span_text: str, base: int, *, after_scheme: bool, lead: str = "") -> list[Edit]:
+def _address_edits(span_text: str, base: int, *, after_scheme: bool, lead: str) -> list[Edit]:
     """The rewrites of one address-shaped run, or none when its spelled words are prose. `lead`:
     the word before the run."""
     # Labels and separators alternate: one split finds them all.

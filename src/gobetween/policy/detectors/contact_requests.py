@@ -160,27 +160,29 @@ def find_contact_requests(
         kind, lang = meanings[index]
         if languages is not None and lang not in languages:
             continue
-        words = _WORDS.get(lang)
-        if words is not None and (
-            _owned(text, start, lang, words.own)
-            or _refused(text, start, end, lang in _UNSPACED, words)
-        ):
-            continue
-        if lang not in _UNSPACED:
+        unspaced = lang in _UNSPACED
+        if not unspaced:
             if start > 0 and text[start - 1].isalnum() and text[start].isalnum():
                 continue
             if end < length and text[end].isalnum() and text[end - 1].isalnum():
                 continue
+        # The words around a phrase are read only for a whole-word match (the cheap test first).
+        words = _WORDS.get(lang)
+        if words is not None and (
+            _owned(text, start, unspaced, words.own) or _refused(text, start, end, unspaced, words)
+        ):
+            continue
         original_start, original_end = normalized.to_original(start, end)
         hits.append(RequestHit(original_start, original_end, kind, lang))
     return hits
 
 
-def _owned(text: str, start: int, lang: str, words: tuple[str, ...]) -> bool:
-    """Whether a possessive of the seller (`words`) stands just before the phrase at `start`."""
+def _owned(text: str, start: int, unspaced: bool, words: tuple[str, ...]) -> bool:
+    """Whether a possessive of the seller (`words`) stands just before the phrase at `start`
+    (`unspaced`: in a language written without blanks between words)."""
     if not words:
         return False
-    if lang in _UNSPACED:
+    if unspaced:
         before = text[max(0, start - 8) : start]
         return any(before.endswith(word) for word in words)
     window = text[max(0, start - 60) : start].replace("'", " ").replace("\u2019", " ")
