@@ -65,6 +65,37 @@ KNOWN_MISSES: dict[str, str] = {
         "not digit words, as English tens are not (r11-006); read as digit pairs, 'treinta días' "
         "or 'veinticuatro horas' beside an order number would join phone-shaped runs"
     ),
+    "r24-001": (
+        "'the number's easy: 07700, then the last six digits of your order number': a phone "
+        "number only a person can put together is not in the text"
+    ),
+    "r24-018": (
+        "'k.a.t.r.i.n (ät) posteo 🔸 de': '(ät)', the German sound of '@', is not among the "
+        "spelled at-signs, and an emoji standing for the dot is read as an emoji, not as a "
+        "separator"
+    ),
+    "r24-026": (
+        "'zéro six, douze, 34, cinquante-six, 78': French tens are not digit words, as English "
+        "and Spanish tens are not (r11-006, r17-038)"
+    ),
+    "r24-029": (
+        "'des esc-rocs', 'f*utage de g*ueule': insults broken by a hyphen or masked by an "
+        "asterisk are not joined; joining hyphenated words would also join 'e-mail' and 't-shirt'"
+    ),
+    "r24-031": (
+        "'al seis seis seis, 12 34 56': three digit words then digits; a run of digit words "
+        "needs four words, and three ('uno', 'una', 'un' are articles too) are in most Spanish, "
+        "French and Italian messages"
+    ),
+    "r24-037": (
+        "'I n s t a g r a m': a spaced word whose first letter is also a word ('I', 'a', 'y', "
+        "'e', 'o') loses that letter when joined, so that 'a r e v i e w' reads 'a review'"
+    ),
+    "r24-044": (
+        "a review request broken over four lines ('due\\nparole\\nsulla pagina del prodotto\\nci "
+        "farebbero felici'): a line break ends a sentence, and the phrase view has no case to tell "
+        "a continued line from a new one"
+    ),
 }
 
 

@@ -6,7 +6,8 @@ exact original characters it came from (`to_original(start, end)`):
 - `.text`, for phrase matching: Unicode NFKC, case folded, zero-width characters removed,
   Cyrillic/Greek look-alikes folded to Latin (`rеviеw` with Cyrillic е), spaced-out letters joined
   (`r e v i e w`, `w.h.a.t.s.a.p.p`) and leetspeak folded inside words that have letters
-  (`r3v1ew`, `5tars`). Numbers, codes and units (`10am`, `e27`, `kx300`) are left alone.
+  (`r3v1ew`, `5tars`), and a euro sign between two letters read as an "e" (`St€rne`). Numbers,
+  codes and units (`10am`, `e27`, `kx300`) are left alone.
 - `.contacts.text`, for the e-mail, phone and link detectors: the same folding without leetspeak
   (numbers matter there) and with obfuscations undone: `(at)`, `[dot]`, `[.]`, spelled
   `at`/`dot` in address-shaped runs (`anna dot keller at gmail dot com`, `shop punkt de`,
@@ -143,6 +144,9 @@ def normalize(text: str) -> NormalizedText:
     # "ba" by a regex led by the rare "b", where `find` would stop at every letter's "a".)
     leet = spaced or loose.find(b"ab") >= 0 or _DIGIT_THEN_LETTER.search(loose) is not None
     phrase_view = _join_spaced(folded, _SPACED_ANY, shape) if spaced else folded
+    if "€" in phrase_view.text:
+        # Before leetspeak, which then reads the word whole ("5t€rn3" as one token).
+        phrase_view = _euro_signs_as_letters(phrase_view)
     if leet:
         # Unless spaced letters were joined, the phrase view is the folded text, whose shapes
         # give the leetspeak hints (`_join_spaced` returns the draft itself when it joins none).
@@ -1147,6 +1151,16 @@ def _leet(draft: _Draft, shape: bytes | None = None, loose: bytes | None = None)
             continue
         done = match.end()
         edits.extend(_leet_edits(text, match))
+    return _apply(draft, edits)
+
+
+# A euro sign between two letters stands for an "e" ("5 St€rne", "r€view"): the phrase view
+# reads the letter. Next to a digit or a blank it is an amount, and stays.
+_EURO_IN_WORD = re.compile(r"(?<=[^\W\d_])€(?=[^\W\d_])")
+
+
+def _euro_signs_as_letters(draft: _Draft) -> _Draft:
+    edits: list[Edit] = [(m.start(), m.end(), "e") for m in _EURO_IN_WORD.finditer(draft.text)]
     return _apply(draft, edits)
 
 

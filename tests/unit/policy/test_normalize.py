@@ -190,6 +190,8 @@ _PIECES = st.sampled_from(
             "Ꭰ",
         ],
         *["ﾊﾞ", "ｶ", "\uff9e", "0\u0300"],
+        # A euro sign between letters reads as an "e" in the phrase view, before leetspeak.
+        *["€", "st", "rn", "5t", "1"],
     ]
 )
 
@@ -322,3 +324,15 @@ def test_a_french_pair_word_maps_both_digits_to_the_word() -> None:
     twelve = view.text.index("12")
     assert text[slice(*view.to_original(twelve, twelve + 2))] == "douze"
     assert text[slice(*view.to_original(twelve + 1, twelve + 2))] == "douze"
+
+
+def test_a_euro_sign_between_letters_reads_as_an_e() -> None:
+    text = "Leave 5 St€rne, r€vi€w, 45€, €5, a€€b"
+    view = normalize(text)
+    assert view.text == "leave 5 sterne, review, 45€, €5, a€€b"
+    # The "e" maps back to the euro sign it stands for.
+    start = view.text.index("sterne")
+    assert view.to_original(start + 2, start + 3) == (10, 11)
+    # The detector view keeps the sign: addresses and amounts are read there as written.
+    assert view.contacts is not None
+    assert "st€rne" in view.contacts.text
