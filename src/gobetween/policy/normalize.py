@@ -144,15 +144,14 @@ def normalize(text: str) -> NormalizedText:
     # "ba" by a regex led by the rare "b", where `find` would stop at every letter's "a".)
     leet = spaced or loose.find(b"ab") >= 0 or _DIGIT_THEN_LETTER.search(loose) is not None
     phrase_view = _join_spaced(folded, _SPACED_ANY, shape) if spaced else folded
-    if "€" in phrase_view.text:
-        # Before leetspeak, which then reads the word whole ("5t€rn3" as one token).
-        phrase_view = _euro_signs_as_letters(phrase_view)
     if leet:
         # Unless spaced letters were joined, the phrase view is the folded text, whose shapes
         # give the leetspeak hints (`_join_spaced` returns the draft itself when it joins none).
         phrase_view = (
             _leet(phrase_view, shape, loose) if phrase_view is folded else _leet(phrase_view)
         )
+    if "€" in phrase_view.text:
+        phrase_view = _euro_signs_as_letters(phrase_view)
     contact_view = _contact_view(folded, spaced, shape, folded_data)
     origin, ends = _frozen(phrase_view.starts), _frozen(phrase_view.ends)
     if contact_view is not phrase_view:
@@ -1160,8 +1159,19 @@ _EURO_IN_WORD = re.compile(r"(?<=[^\W\d_])€(?=[^\W\d_])")
 
 
 def _euro_signs_as_letters(draft: _Draft) -> _Draft:
-    edits: list[Edit] = [(m.start(), m.end(), "e") for m in _EURO_IN_WORD.finditer(draft.text)]
-    return _apply(draft, edits)
+    """`draft` with each euro sign between two letters read as an "e", and leetspeak folded
+    again: the "e" joins two words into one, which leetspeak may read otherwise ("5t€rn3" is
+    "sterne", "a0€a" becomes "ao€a" and then "aoea"). Repeated until neither changes the view,
+    so that folding the view again changes nothing; each round only turns signs and digits into
+    letters, so it ends."""
+    while True:
+        text = draft.text
+        edits: list[Edit] = [(m.start(), m.end(), "e") for m in _EURO_IN_WORD.finditer(text)]
+        if not edits:
+            return draft
+        draft = _leet(_apply(draft, edits))
+        if draft.text == text:
+            return draft
 
 
 def _leet_edits(text: str, match: re.Match[str]) -> list[Edit]:

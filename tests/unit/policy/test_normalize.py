@@ -336,3 +336,11 @@ def test_a_euro_sign_between_letters_reads_as_an_e() -> None:
     # The detector view keeps the sign: addresses and amounts are read there as written.
     assert view.contacts is not None
     assert "st€rne" in view.contacts.text
+
+
+@pytest.mark.parametrize("text", ["A0A0€A", "0A€1a7Ax€4r3", "5t€rn3", "€5t€0staa"])
+def test_euro_signs_and_leetspeak_settle(text: str) -> None:
+    # Reading a sign as an "e" joins two words, which leetspeak may then read otherwise, and a
+    # digit read as a letter may stand before a sign: both are settled in one pass.
+    first = normalize(text).text
+    assert normalize(first).text == first
