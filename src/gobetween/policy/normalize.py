@@ -1161,17 +1161,15 @@ _EURO_IN_WORD = re.compile(r"(?<=[^\W\d_])€(?=[^\W\d_])")
 def _euro_signs_as_letters(draft: _Draft) -> _Draft:
     """`draft` with each euro sign between two letters read as an "e", and leetspeak folded
     again: the "e" joins two words into one, which leetspeak may read otherwise ("5t€rn3" is
-    "sterne", "a0€a" becomes "ao€a" and then "aoea"). Repeated until neither changes the view,
-    so that folding the view again changes nothing; each round only turns signs and digits into
-    letters, so it ends."""
+    "sterne"), and a digit leetspeak reads as a letter may stand before another sign ("a0€a"
+    becomes "ao€a", then "aoea"). Repeated until no sign stands between two letters, so that
+    folding the view again changes nothing; each round turns at least one sign into a letter, so
+    it ends."""
     while True:
-        text = draft.text
-        edits: list[Edit] = [(m.start(), m.end(), "e") for m in _EURO_IN_WORD.finditer(text)]
+        edits: list[Edit] = [(m.start(), m.end(), "e") for m in _EURO_IN_WORD.finditer(draft.text)]
         if not edits:
             return draft
         draft = _leet(_apply(draft, edits))
-        if draft.text == text:
-            return draft
 
 
 def _leet_edits(text: str, match: re.Match[str]) -> list[Edit]:
