@@ -96,6 +96,11 @@ KNOWN_MISSES: dict[str, str] = {
         "farebbero felici'): a line break ends a sentence, and the phrase view has no case to tell "
         "a continued line from a new one"
     ),
+    "r27-003": (
+        "'schreiben Sie bitte unsere Telefonnummer … gut lesbar aufs Paket': 'write' here puts the "
+        "number on the parcel for the courier, but an invitation word in the number's own "
+        "sentence counts, since 'send the parcel and e-mail the photos to …' invites as well"
+    ),
 }
 
 

@@ -109,6 +109,22 @@ def _reports_a_problem(new: _NewText) -> bool:
     )
 
 
+def _resolved(new: _NewText) -> bool:
+    """The buyer says the matter is settled ("ya me ha llegado el reembolso"), asks nothing, and
+    names no problem after a "but" that follows ("die Erstattung ist angekommen, aber es fehlen
+    10 Euro" still needs an answer). A problem named before the news is the one it settles ("the
+    lamp was broken, but it's solved now")."""
+    resolved = new.matches("buyer_resolved")
+    if not resolved or any(mark in new.text for mark in _QUESTION_MARKS):
+        return False
+    settled = resolved[0].start
+    contrasts = [hit.start for hit in new.scan.of_class("contrast") if hit.start > settled]
+    if not contrasts:
+        return True
+    turn = min(contrasts)
+    return not any(problem.start > turn for problem in new.matches("buyer_problem"))
+
+
 def triage(message: AnalyzedMessage) -> TriageOutcome:
     """Triage a buyer message; suggestions are offered to the seller, never applied silently."""
     new = _NewText(message)
@@ -121,9 +137,7 @@ def triage(message: AnalyzedMessage) -> TriageOutcome:
     elif report is not None:
         # policy.md §7: abuse or a payment demand with a question or demand needs a response.
         needs = asks
-    elif (
-        new.matches("buyer_resolved") and not any(mark in new.text for mark in _QUESTION_MARKS)
-    ) or (not asks and _acknowledges(new)):
+    elif _resolved(new) or (not asks and _acknowledges(new)):
         needs = False
     else:
         needs = True

@@ -15,8 +15,10 @@ from gobetween.policy.rules import AnalyzedMessage, match_findings, rule
 from gobetween.policy.sentences import iter_sentence_spans
 from gobetween.policy.verdict import Finding
 
-# An invitation next to an address counts in any language.
+# An invitation next to an address counts in any language, and so does a sentence about sending
+# the parcel back, whose "send" is no invitation to write (`parcel_shipping`).
 read_in_every_language("contact_invite")
+read_in_every_language("parcel_shipping")
 
 _EXPLANATION = (
     "Keep the conversation and any payment in the marketplace's messaging: inviting the buyer to "
@@ -83,14 +85,24 @@ def off_platform(message: AnalyzedMessage) -> Iterable[Finding]:
                 # The last sentence starting at or before `position` (the first if none does).
                 return max(bisect_right(starts, position) - 1, 0)
 
+            # Sentences about sending the parcel ("Ihre Rücksendung können Sie an unser Lager
+            # schicken"): their "send" invites to post a parcel, not to write to the number
+            # or address of the next sentence.
+            shipping = {
+                sentence_index(to_original(hit.start, hit.end)[0])
+                for hit in scan.of_class("parcel_shipping")
+            }
             for contact in contacts:
                 if contact.span is None or (exempt_phone and _is_phone(contact, message.text)):
                     continue
                 where = sentence_index(contact.span[0])
                 for invite in invites:
                     # The invitation is in the address's sentence or right next to it
-                    # ("It's 503-555-0148. Call any time.").
-                    if abs(sentence_index(invite[0]) - where) <= 1:
+                    # ("It's 503-555-0148. Call any time."), unless that one ships a parcel.
+                    sentence = sentence_index(invite[0])
+                    if sentence == where or (
+                        abs(sentence - where) == 1 and sentence not in shipping
+                    ):
                         found.append(
                             Finding(
                                 "off_platform",
