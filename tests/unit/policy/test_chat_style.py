@@ -4,12 +4,7 @@ proposed in one word, a single tip; and the longer forms they must not disturb."
 from __future__ import annotations
 
 import pytest
-
-from gobetween.policy import check
-
-
-def categories(text: str, lang: str, **context: object) -> list[str]:
-    return sorted(check(text, {"language": lang, **context}).categories)
+from policy_checks import categories
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,9 @@ spam; and their innocent look-alikes."""
 from __future__ import annotations
 
 import pytest
+from policy_checks import categories
 
 from gobetween.policy import check
-
-
-def categories(text: str, lang: str, **context: object) -> list[str]:
-    return sorted(check(text, {"language": lang, **context}).categories)
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,9 @@ the buyer's question about paying elsewhere, invites nothing; a "but" after the 
 from __future__ import annotations
 
 import pytest
+from policy_checks import categories
 
 from gobetween.policy import check
-
-
-def categories(text: str, lang: str, **context: object) -> list[str]:
-    return check(text, {"language": lang, **context}).categories
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,9 @@ the seller's own site; a review mentioned as the source of a size note."""
 from __future__ import annotations
 
 import pytest
+from policy_checks import categories
 
 from gobetween.policy import check
-
-
-def categories(text: str, lang: str, **context: object) -> list[str]:
-    return sorted(check(text, {"language": lang, **context}).categories)
 
 
 def triage(text: str, lang: str) -> tuple[str | None, str | None]:

@@ -8,12 +8,7 @@ Ihnen die Anleitung" is not."""
 from __future__ import annotations
 
 import pytest
-
-from gobetween.policy import check
-
-
-def categories(text: str, lang: str, **context: object) -> list[str]:
-    return sorted(check(text, {"language": lang, **context}).categories)
+from policy_checks import categories
 
 
 @pytest.mark.parametrize(
