@@ -89,24 +89,25 @@ def _acknowledges(new: _NewText) -> bool:
     return acks >= _LETTER_ACKS and len(new.text) <= acks * _ACK_MAX_CHARS
 
 
+def _has_question_mark(new: _NewText) -> bool:
+    return any(mark in new.text for mark in _QUESTION_MARKS)
+
+
 def _asks_something(new: _NewText) -> bool:
-    return (
-        any(mark in new.text for mark in _QUESTION_MARKS)
-        or bool(new.matches("buyer_request"))
-        or _reports_a_problem(new)
-    )
+    return _has_question_mark(new) or bool(new.matches("buyer_request")) or bool(_problems(new))
 
 
-def _reports_a_problem(new: _NewText) -> bool:
-    """A problem word that is not part of a "no problem" set phrase."""
+def _problems(new: _NewText) -> list[Match]:
+    """The problem words that are not part of a "no problem" set phrase."""
     problems = new.matches("buyer_problem")
     if not problems:
-        return False
+        return []
     idioms = new.scan.of_class("not_negation")
-    return any(
-        not any(idiom.start <= problem.start and problem.end <= idiom.end for idiom in idioms)
+    return [
+        problem
         for problem in problems
-    )
+        if not any(idiom.start <= problem.start and problem.end <= idiom.end for idiom in idioms)
+    ]
 
 
 def _resolved(new: _NewText) -> bool:
@@ -115,14 +116,14 @@ def _resolved(new: _NewText) -> bool:
     10 Euro" still needs an answer). A problem named before the news is the one it settles ("the
     lamp was broken, but it's solved now")."""
     resolved = new.matches("buyer_resolved")
-    if not resolved or any(mark in new.text for mark in _QUESTION_MARKS):
+    if not resolved or _has_question_mark(new):
         return False
     settled = resolved[0].start
     contrasts = [hit.start for hit in new.scan.of_class("contrast") if hit.start > settled]
     if not contrasts:
         return True
     turn = min(contrasts)
-    return not any(problem.start > turn for problem in new.matches("buyer_problem"))
+    return not any(problem.start > turn for problem in _problems(new))
 
 
 def triage(message: AnalyzedMessage) -> TriageOutcome:
